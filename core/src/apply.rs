@@ -1,0 +1,661 @@
+//! Applying a compiled policy: one depth-checked walk per record.
+//!
+//! Per node the walker computes, without allocating, which whole-value rule (path or key glob)
+//! applies, and whether detectors run there; the strongest action wins (ties by rule id), so the
+//! result never depends on rule order. Whole-value rules run before detectors, and neither touches
+//! a tamis placeholder or token, so applying a policy twice gives what applying it once gives.
+
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use regex_automata::meta::Cache;
+use serde_json::Value;
+
+use crate::action::{
+    Action, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE, expand_replacement, generalize, hash_token,
+    is_builtin_placeholder, is_token, partial, token_len_at,
+};
+use crate::detect::Detector;
+use crate::model::ContextDoc;
+use crate::policy::{Cond, Policy};
+use crate::report::{Disposition, Quarantine, Report, Tally};
+use crate::select::{Target, glob_match, normalize_key};
+use crate::time::EpochMillis;
+use crate::tree::{Edit, Shape, Tree};
+
+/// Who the output is for and when: roles, purpose, record type and the current time. Core never
+/// reads a clock; callers pass `now`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// Roles of whoever will see the output.
+    pub roles: Vec<String>,
+    /// Why the data is processed.
+    pub purpose: Option<String>,
+    /// The record's trace type.
+    pub record_type: Option<String>,
+    /// The current time (milliseconds since the Unix epoch).
+    pub now: Option<EpochMillis>,
+}
+
+impl From<ContextDoc> for Context {
+    fn from(c: ContextDoc) -> Self {
+        Self { roles: c.roles, purpose: c.purpose, record_type: c.record_type, now: None }
+    }
+}
+
+impl Cond {
+    fn holds(&self, ctx: &Context) -> bool {
+        let has_role = |list: &[String]| list.iter().any(|r| ctx.roles.contains(r));
+        self.roles_any.as_deref().is_none_or(has_role)
+            && self.roles_none.as_deref().is_none_or(|l| !has_role(l))
+            && self
+                .purposes
+                .as_deref()
+                .is_none_or(|l| ctx.purpose.as_ref().is_some_and(|p| l.contains(p)))
+            && self
+                .types
+                .as_deref()
+                .is_none_or(|l| ctx.record_type.as_ref().is_some_and(|t| l.contains(t)))
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Finding {
+    start: usize,
+    end: usize,
+    det: u32,
+    rule: u32,
+    rank: u32,
+}
+
+/// Reusable working memory for applying one policy. Keep one per thread to apply many records
+/// without allocating; [`Policy::apply`] makes a fresh one each call.
+#[derive(Debug)]
+pub struct Scratch {
+    sets: Vec<u64>,
+    active: Vec<bool>,
+    any_detector: bool,
+    stamp: u32,
+    scope_stamp: Vec<u32>,
+    except_stamp: Vec<u32>,
+    spans: Vec<(usize, usize)>,
+    findings: Vec<Finding>,
+    accepted: Vec<Finding>,
+    holes: Vec<(usize, usize)>,
+    norm: String,
+    path: String,
+    caches: Vec<Option<Cache>>,
+    record_bytes: u64,
+    quarantine: Option<Quarantine>,
+}
+
+impl Scratch {
+    /// Working memory sized for `policy`.
+    #[must_use]
+    pub fn new(policy: &Policy) -> Self {
+        let words = policy.paths.words();
+        let depth = policy.doc.limits.max_depth as usize + 2;
+        Self {
+            sets: vec![0; words * depth],
+            active: vec![false; policy.rules.len()],
+            any_detector: false,
+            stamp: 0,
+            scope_stamp: vec![0; policy.rules.len()],
+            except_stamp: vec![0; policy.rules.len()],
+            spans: Vec::new(),
+            findings: Vec::new(),
+            accepted: Vec::new(),
+            holes: Vec::new(),
+            norm: String::new(),
+            path: String::new(),
+            caches: policy
+                .detectors
+                .iter()
+                .map(|d| match &d.detector {
+                    Detector::Pattern(re) => Some(re.create_cache()),
+                    _ => None,
+                })
+                .collect(),
+            record_bytes: 0,
+            quarantine: None,
+        }
+    }
+}
+
+/// What holds at one node: the best path-selected rule and whether `[[allow]] paths` cover it.
+#[derive(Debug, Clone, Copy)]
+struct NodeInfo {
+    rule: Option<u32>,
+    allow: bool,
+    stamp: u32,
+}
+
+impl Policy {
+    fn rank(&self, r: u32) -> u32 {
+        self.rules.get(r as usize).map_or(u32::MAX, |r| r.rank)
+    }
+
+    fn best(&self, a: Option<u32>, b: Option<u32>) -> Option<u32> {
+        match (a, b) {
+            (Some(x), Some(y)) => Some(if self.rank(y) < self.rank(x) { y } else { x }),
+            (x, None) => x,
+            (None, y) => y,
+        }
+    }
+
+    fn begin(&self, ctx: &Context, sx: &mut Scratch) {
+        sx.any_detector = false;
+        for (slot, rule) in sx.active.iter_mut().zip(&self.rules) {
+            *slot = rule.when.as_ref().is_none_or(|c| c.holds(ctx));
+            sx.any_detector |= *slot && !rule.detectors.is_empty();
+        }
+        let words = self.paths.words();
+        if let Some(first) = sx.sets.get_mut(..words) {
+            first.copy_from_slice(self.paths.start());
+        }
+        sx.record_bytes = 0;
+        sx.quarantine = None;
+        sx.path.clear();
+    }
+
+    fn node_info(&self, depth: usize, sx: &mut Scratch) -> NodeInfo {
+        sx.stamp = sx.stamp.wrapping_add(1);
+        if sx.stamp == 0 {
+            // Wrapped: old stamps could alias. Clear them.
+            sx.scope_stamp.fill(0);
+            sx.except_stamp.fill(0);
+            sx.stamp = 1;
+        }
+        let stamp = sx.stamp;
+        let words = self.paths.words();
+        let mut info = NodeInfo { rule: None, allow: false, stamp };
+        let Some(set) = sx.sets.get(depth * words..(depth + 1) * words) else { return info };
+        let (active, scope, except) = (&sx.active, &mut sx.scope_stamp, &mut sx.except_stamp);
+        self.paths.accepted(set, |t| match t {
+            Target::Rule(r) => {
+                if active.get(r as usize) == Some(&true) {
+                    info.rule = self.best(info.rule, Some(r));
+                }
+            }
+            Target::Scope(r) => {
+                if let Some(s) = scope.get_mut(r as usize) {
+                    *s = stamp;
+                }
+            }
+            Target::Except(r) => {
+                if let Some(s) = except.get_mut(r as usize) {
+                    *s = stamp;
+                }
+            }
+            Target::Allow => info.allow = true,
+        });
+        info
+    }
+
+    fn key_rule(&self, key: &str, sx: &mut Scratch) -> Option<u32> {
+        if self.key_globs.is_empty() {
+            return None;
+        }
+        normalize_key(key, &mut sx.norm);
+        let mut best = None;
+        for (glob, r) in &self.key_globs {
+            if sx.active.get(*r as usize) == Some(&true)
+                && (best.is_none() || self.rank(*r) < self.rank(best.unwrap_or(*r)))
+                && glob_match(glob, &sx.norm)
+            {
+                best = Some(*r);
+            }
+        }
+        best
+    }
+
+    /// Whether `text` is a tamis placeholder or a token of one of this policy's keys.
+    pub(crate) fn is_placeholder(&self, text: &str) -> bool {
+        self.placeholders.binary_search_by(|p| p.as_str().cmp(text)).is_ok()
+            || is_builtin_placeholder(text)
+            || is_token(text, &self.keys)
+    }
+
+    /// The text a whole-value action writes, or `None` to keep the value.
+    fn whole_value(&self, rule: u32, text: &str, number: bool) -> Option<String> {
+        let action = &self.rules.get(rule as usize)?.action;
+        let mut out = String::new();
+        match action {
+            Action::Redact | Action::Nullify => return None,
+            Action::Replace { text: template } => expand_replacement(template, "value", &mut out),
+            Action::Hash { key } => match self.keys.get(*key) {
+                Some(k) => hash_token(k, text.as_bytes(), &mut out),
+                None => out.push_str(crate::action::NO_KEY),
+            },
+            Action::Generalize { bucket, precision } => {
+                if !generalize(text, number, *bucket, *precision, &mut out) {
+                    out.clear();
+                    out.push_str(UNGENERALIZABLE);
+                }
+            }
+            Action::Partial { keep_first, keep_last } => partial(text, *keep_first, *keep_last, &mut out),
+        }
+        Some(out)
+    }
+
+    /// Runs the eligible detectors over `text` and leaves the resolved findings in
+    /// `sx.accepted`, ordered by start. Returns whether there are any.
+    fn find(&self, text: &str, info: NodeInfo, sx: &mut Scratch) -> bool {
+        sx.accepted.clear();
+        if !sx.any_detector || info.allow || text.is_empty() {
+            return false;
+        }
+        sx.findings.clear();
+        for (d, entry) in self.detectors.iter().enumerate() {
+            let eligible = |r: u32| {
+                let i = r as usize;
+                let rule = self.rules.get(i);
+                sx.active.get(i) == Some(&true)
+                    && rule.is_some_and(|rule| !rule.has_scope || sx.scope_stamp.get(i) == Some(&info.stamp))
+                    && sx.except_stamp.get(i) != Some(&info.stamp)
+            };
+            if !entry.rules.iter().any(|&r| eligible(r)) {
+                continue;
+            }
+            sx.spans.clear();
+            entry.detector.find(text, sx.caches.get_mut(d).and_then(Option::as_mut), &mut sx.spans);
+            for &(start, end) in &sx.spans {
+                for &r in &entry.rules {
+                    if eligible(r) {
+                        sx.findings.push(Finding {
+                            start,
+                            end,
+                            det: u32::try_from(d).unwrap_or(u32::MAX),
+                            rule: r,
+                            rank: self.rank(r),
+                        });
+                    }
+                }
+            }
+        }
+        if sx.findings.is_empty() {
+            return false;
+        }
+        // Allowed values and tamis's own placeholders and tokens are never findings.
+        if !self.allow_values.is_empty() {
+            let allow = &self.allow_values;
+            sx.findings.retain(|f| {
+                let s = text.get(f.start..f.end).unwrap_or("");
+                allow.binary_search_by(|v| v.as_str().cmp(s)).is_err()
+            });
+        }
+        self.placeholder_holes(text, &mut sx.holes);
+        if !sx.holes.is_empty() {
+            let holes = &sx.holes;
+            sx.findings.retain(|f| holes.iter().all(|&(s, e)| f.end <= s || f.start >= e));
+        }
+        // Longest first, then earliest, then the strongest rule.
+        sx.findings.sort_unstable_by(|a, b| {
+            (b.end - b.start)
+                .cmp(&(a.end - a.start))
+                .then(a.start.cmp(&b.start))
+                .then(a.rank.cmp(&b.rank))
+        });
+        for f in &sx.findings {
+            if sx.accepted.iter().all(|a| f.end <= a.start || f.start >= a.end) {
+                sx.accepted.push(*f);
+            }
+        }
+        sx.accepted.sort_unstable_by_key(|f| f.start);
+        !sx.accepted.is_empty()
+    }
+
+    /// Where tamis placeholders and tokens occur in `text`.
+    fn placeholder_holes(&self, text: &str, holes: &mut Vec<(usize, usize)>) {
+        holes.clear();
+        let b = text.as_bytes();
+        for p in &self.placeholders {
+            for i in memchr::memmem::find_iter(b, p.as_bytes()) {
+                holes.push((i, i + p.len()));
+            }
+        }
+        for i in memchr::memchr_iter(b'[', b) {
+            let rest = b.get(i..).unwrap_or(&[]);
+            if let Some(close) = rest.iter().take(64).position(|&c| c == b']') {
+                if text.get(i..=i + close).is_some_and(is_builtin_placeholder) {
+                    holes.push((i, i + close + 1));
+                }
+            }
+        }
+        if !self.keys.is_empty() {
+            for i in memchr::memmem::find_iter(b, b"h:") {
+                if let Some(n) = token_len_at(b.get(i..).unwrap_or(&[]), &self.keys) {
+                    holes.push((i, i + n));
+                }
+            }
+        }
+    }
+
+    /// Writes the masked form of `text` given the findings in `sx.accepted`.
+    fn write_masked(&self, text: &str, sx: &Scratch, t: &mut Tally) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for f in &sx.accepted {
+            out.push_str(text.get(last..f.start).unwrap_or(""));
+            let span = text.get(f.start..f.end).unwrap_or("");
+            let entry = self.detectors.get(f.det as usize);
+            let ty = entry.map_or("value", |e| e.type_name);
+            match self.rules.get(f.rule as usize).map(|r| &r.action) {
+                Some(Action::Redact | Action::Nullify) => {}
+                Some(Action::Hash { key }) => match self.keys.get(*key) {
+                    Some(k) => hash_token(k, canonical(span, entry.map(|e| &e.detector)).as_bytes(), &mut out),
+                    None => out.push_str(crate::action::NO_KEY),
+                },
+                Some(Action::Partial { keep_first, keep_last }) => {
+                    partial(span, *keep_first, *keep_last, &mut out);
+                }
+                Some(Action::Replace { text: template }) => expand_replacement(template, ty, &mut out),
+                // `generalize` is refused for detectors at compile time; fail closed regardless.
+                Some(Action::Generalize { .. }) | None => out.push_str(crate::action::DEFAULT_REPLACEMENT),
+            }
+            t.hit_rule(f.rule, &sx.path);
+            t.hit_detector(f.det);
+            last = f.end;
+        }
+        out.push_str(text.get(last..).unwrap_or(""));
+        out
+    }
+
+    /// The new name of a key in which a detector found something.
+    fn mask_key(&self, key: &str, info: NodeInfo, n: &mut u32, sx: &mut Scratch, t: &mut Tally) -> Option<String> {
+        if !self.find(key, info, sx) {
+            return None;
+        }
+        let best = sx.accepted.iter().min_by_key(|f| f.rank).copied()?;
+        for f in &sx.accepted {
+            t.hit_rule(f.rule, &sx.path);
+            t.hit_detector(f.det);
+        }
+        let mut out = String::new();
+        if let Some(Action::Hash { key: k }) = self.rules.get(best.rule as usize).map(|r| &r.action) {
+            if let Some(k) = self.keys.get(*k) {
+                hash_token(k, key.as_bytes(), &mut out);
+                return Some(out);
+            }
+        }
+        *n += 1;
+        let ty = self.detectors.get(best.det as usize).map_or("value", |e| e.type_name);
+        Some(format!("[{ty}:{n}]"))
+    }
+
+    fn walk<T: Tree>(
+        &self,
+        node: &mut T,
+        depth: usize,
+        inherited: Option<u32>,
+        key_rule: Option<u32>,
+        sx: &mut Scratch,
+        t: &mut Tally,
+    ) -> Edit {
+        let limits = &self.doc.limits;
+        if depth > limits.max_depth as usize {
+            node.set_string(TOO_DEEP.to_owned());
+            t.too_deep += 1;
+            return Edit::Keep;
+        }
+        let info = self.node_info(depth, sx);
+        let own = if depth == 0 { None } else { self.best(info.rule, key_rule) };
+        let eff = self.best(inherited, own);
+        if let Some(r) = eff {
+            match self.rules.get(r as usize).map(|r| &r.action) {
+                Some(Action::Redact) => {
+                    t.hit_rule(r, &sx.path);
+                    return Edit::Remove;
+                }
+                Some(Action::Nullify) => {
+                    t.hit_rule(r, &sx.path);
+                    node.set_null();
+                    return Edit::Keep;
+                }
+                _ => {}
+            }
+        }
+        let max_string = usize::try_from(limits.max_string_bytes).unwrap_or(usize::MAX);
+        let words = self.paths.words();
+        let new_text: Option<String> = match node.shape() {
+            Shape::Object => {
+                let mut renamed = 0u32;
+                node.entries(&mut |key, child| {
+                    sx.record_bytes += key.len() as u64;
+                    if key.len() > max_string {
+                        sx.quarantine = Some(Quarantine::KeyTooLarge);
+                        return Edit::Keep;
+                    }
+                    if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words) {
+                        if let (Some(from), Some(to)) = (cur.get(depth * words..), next.get_mut(..words)) {
+                            to.fill(0);
+                            self.paths.step(from, key, to);
+                        }
+                    }
+                    let kr = self.key_rule(key, sx);
+                    let plen = sx.path.len();
+                    if t.record_paths {
+                        if plen > 0 {
+                            sx.path.push('.');
+                        }
+                        sx.path.push_str(key);
+                    }
+                    let rename = if sx.any_detector {
+                        let child_info = self.node_info(depth + 1, sx);
+                        self.mask_key(key, child_info, &mut renamed, sx, t)
+                    } else {
+                        None
+                    };
+                    let edit = self.walk(child, depth + 1, eff, kr, sx, t);
+                    sx.path.truncate(plen);
+                    match (edit, rename) {
+                        (Edit::Remove, _) => Edit::Remove,
+                        (_, Some(new)) => Edit::Rename(new),
+                        (e, None) => e,
+                    }
+                });
+                None
+            }
+            Shape::Array => {
+                node.items(&mut |child| {
+                    // Arrays are transparent: an item has its array's state set.
+                    if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words) {
+                        if let (Some(from), Some(to)) = (cur.get(depth * words..), next.get_mut(..words)) {
+                            to.copy_from_slice(from);
+                        }
+                    }
+                    let plen = sx.path.len();
+                    if t.record_paths {
+                        sx.path.push_str("[]");
+                    }
+                    let edit = self.walk(child, depth + 1, eff, None, sx, t);
+                    sx.path.truncate(plen);
+                    edit
+                });
+                None
+            }
+            Shape::Null => None,
+            Shape::Bool(b) => {
+                let text = if b { "true" } else { "false" };
+                eff.and_then(|r| {
+                    t.hit_rule(r, &sx.path);
+                    self.whole_value(r, text, false)
+                })
+            }
+            Shape::Float(text) => eff.and_then(|r| {
+                t.hit_rule(r, &sx.path);
+                self.whole_value(r, &text, true)
+            }),
+            Shape::Int(text) => match eff {
+                Some(r) => {
+                    t.hit_rule(r, &sx.path);
+                    self.whole_value(r, &text, true)
+                }
+                None => self.find(&text, info, sx).then(|| self.write_masked(&text, sx, t)),
+            },
+            Shape::Str(s) => self.leaf_text(s, eff, info, max_string, sx, t),
+            Shape::Other(name) => {
+                t.other_objects += 1;
+                let s = format!("<{name}>");
+                Some(self.leaf_text(&s, eff, info, max_string, sx, t).unwrap_or(s))
+            }
+        };
+        if let Some(s) = new_text {
+            node.set_string(s);
+        }
+        Edit::Keep
+    }
+
+    fn leaf_text(
+        &self,
+        s: &str,
+        eff: Option<u32>,
+        info: NodeInfo,
+        max_string: usize,
+        sx: &mut Scratch,
+        t: &mut Tally,
+    ) -> Option<String> {
+        sx.record_bytes += s.len() as u64;
+        if s.len() > max_string {
+            t.too_large += 1;
+            return Some(TOO_LARGE.to_owned());
+        }
+        if let Some(r) = eff {
+            if self.is_placeholder(s) {
+                return None;
+            }
+            t.hit_rule(r, &sx.path);
+            return self.whole_value(r, s, false);
+        }
+        self.find(s, info, sx).then(|| self.write_masked(s, sx, t))
+    }
+
+    /// Applies the policy to any [`Tree`], counting into `tally`. Never fails: a record that
+    /// breaks a limit is reported as quarantined and must then not be written by the caller.
+    pub fn apply_tree<T: Tree>(&self, value: &mut T, ctx: &Context, sx: &mut Scratch, tally: &mut Tally) -> Disposition {
+        tally.records_in += 1;
+        self.begin(ctx, sx);
+        let _ = self.walk(value, 0, None, None, sx, tally);
+        let max_record = self.doc.limits.max_record_bytes;
+        if sx.quarantine.is_none() && sx.record_bytes > max_record {
+            sx.quarantine = Some(Quarantine::TooLarge);
+        }
+        match sx.quarantine {
+            Some(q) => {
+                tally.quarantined += 1;
+                Disposition::Quarantined(q)
+            }
+            None => {
+                tally.records_out += 1;
+                Disposition::Kept
+            }
+        }
+    }
+
+    /// Applies the policy to a JSON value in place and returns the report. A record that breaks a
+    /// limit is replaced by `{"tamis_quarantined":{"reason":"..."}}`.
+    pub fn apply(&self, value: &mut Value, ctx: &Context) -> Report {
+        let mut sx = Scratch::new(self);
+        let mut tally = Tally::new(self, false);
+        if let Disposition::Quarantined(q) = self.apply_tree(value, ctx, &mut sx, &mut tally) {
+            *value = quarantine_marker(None, q);
+        }
+        tally.report(self)
+    }
+
+    /// Applies the policy to one line of JSON Lines and appends the output line (without the
+    /// newline) to `out`: the masked record, or a quarantine marker naming `line_no`.
+    pub fn apply_json_line(
+        &self,
+        line: &str,
+        line_no: u64,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) -> Disposition {
+        let too_large = line.len() as u64 > self.doc.limits.max_record_bytes;
+        let parsed = if too_large { None } else { serde_json::from_str::<Value>(line).ok() };
+        let disposition = match parsed {
+            Some(mut v) => {
+                let d = self.apply_tree(&mut v, ctx, sx, tally);
+                if d == Disposition::Kept {
+                    write_json(&v, out);
+                }
+                d
+            }
+            None => {
+                tally.records_in += 1;
+                tally.quarantined += 1;
+                Disposition::Quarantined(if too_large { Quarantine::TooLarge } else { Quarantine::InvalidJson })
+            }
+        };
+        if let Disposition::Quarantined(q) = disposition {
+            write_json(&quarantine_marker(Some(line_no), q), out);
+        }
+        disposition
+    }
+
+    /// Masks what the detectors and patterns find in free text (path and key rules do not apply
+    /// to text; rules with a `scope` apply when their scope covers the root, such as `**`).
+    #[must_use]
+    pub fn mask_text(&self, text: &str, ctx: &Context) -> String {
+        let mut sx = Scratch::new(self);
+        let mut tally = Tally::new(self, false);
+        self.mask_text_with(text, ctx, &mut sx, &mut tally)
+    }
+
+    /// [`Policy::mask_text`] with reusable scratch memory and a tally.
+    pub fn mask_text_with(&self, text: &str, ctx: &Context, sx: &mut Scratch, tally: &mut Tally) -> String {
+        self.begin(ctx, sx);
+        let info = self.node_info(0, sx);
+        let max_string = usize::try_from(self.doc.limits.max_string_bytes).unwrap_or(usize::MAX);
+        if text.len() > max_string {
+            tally.too_large += 1;
+            return TOO_LARGE.to_owned();
+        }
+        if self.find(text, info, sx) {
+            self.write_masked(text, sx, tally)
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+/// The text a span is hashed as: emails in lower case, card numbers as digits only, so the same
+/// value gives the same pseudonym however it is written.
+fn canonical(span: &str, det: Option<&Detector>) -> String {
+    match det {
+        Some(Detector::Email) => span.to_ascii_lowercase(),
+        Some(Detector::CreditCard) => span.chars().filter(char::is_ascii_digit).collect(),
+        _ => span.to_owned(),
+    }
+}
+
+/// `{"tamis_quarantined":{"line":N,"reason":"..."}}` (no `line` when not known).
+#[must_use]
+pub fn quarantine_marker(line: Option<u64>, q: Quarantine) -> Value {
+    let mut inner = serde_json::Map::new();
+    if let Some(n) = line {
+        inner.insert("line".into(), Value::from(n));
+    }
+    inner.insert("reason".into(), Value::from(q.as_str()));
+    let mut outer = serde_json::Map::new();
+    outer.insert("tamis_quarantined".into(), Value::Object(inner));
+    Value::Object(outer)
+}
+
+fn write_json(v: &Value, out: &mut Vec<u8>) {
+    #[cfg(feature = "std")]
+    {
+        let _ = serde_json::to_writer(&mut *out, v);
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        if let Ok(bytes) = serde_json::to_vec(v) {
+            out.extend_from_slice(&bytes);
+        }
+    }
+}

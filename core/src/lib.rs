@@ -1,0 +1,33 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod action;
+mod apply;
+mod detect;
+mod error;
+pub mod model;
+mod parse;
+mod policy;
+mod report;
+mod select;
+pub mod time;
+mod tree;
+
+pub use action::{Action, DEFAULT_REPLACEMENT, NO_KEY, Precision, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE};
+pub use apply::{Context, Scratch, quarantine_marker};
+pub use detect::BUILTIN as BUILTIN_DETECTORS;
+pub use error::{ErrorKind, PolicyError};
+pub use parse::MAX_POLICY_BYTES;
+pub use policy::{Limits, Policy};
+pub use report::{Disposition, LimitHits, PolicyRef, Quarantine, Records, Report, Tally};
+pub use tree::{Edit, Shape, Tree};
+
+// A compiled policy is shared across threads without locks.
+const _: () = {
+    const fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Policy>();
+};

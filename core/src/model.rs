@@ -1,0 +1,203 @@
+//! The policy document as written (TOML or JSON, one model). [`crate::Policy`] compiles it.
+//!
+//! Unknown keys are errors everywhere (`deny_unknown_fields`).
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+/// A whole policy document, version 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDoc {
+    /// Language version; must be 1.
+    pub version: i64,
+    /// Appears in every report.
+    pub name: String,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Limits on untrusted input.
+    #[serde(default)]
+    pub limits: LimitsDoc,
+    /// HMAC keys for action `hash`, by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub key: BTreeMap<String, KeyDoc>,
+    /// Masking rules.
+    #[serde(default, rename = "rule", skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleDoc>,
+    /// Exemptions from detector and pattern findings.
+    #[serde(default, rename = "allow", skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<AllowDoc>,
+    /// What reports contain.
+    #[serde(default)]
+    pub report: ReportDoc,
+    /// Test cases for `tamis test`.
+    #[serde(default, rename = "test", skip_serializing_if = "Vec::is_empty")]
+    pub tests: Vec<TestDoc>,
+}
+
+/// `[limits]`: every limit on untrusted input, with its default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsDoc {
+    /// Values nested deeper than this become `"[tamis:too_deep]"` (1 to 128; default 64).
+    pub max_depth: u32,
+    /// Strings longer than this many bytes become `"[tamis:too_large]"` (default 1 MiB).
+    pub max_string_bytes: u64,
+    /// Records larger than this many bytes are quarantined (default 16 MiB).
+    pub max_record_bytes: u64,
+    /// Compiled size limit of each custom `pattern`, in bytes (default 1 MiB).
+    pub max_pattern_bytes: u64,
+}
+
+impl Default for LimitsDoc {
+    fn default() -> Self {
+        Self {
+            max_depth: 64,
+            max_string_bytes: 1 << 20,
+            max_record_bytes: 16 << 20,
+            max_pattern_bytes: 1 << 20,
+        }
+    }
+}
+
+/// `[key.NAME]`: where the caller finds HMAC key material, and the id put into tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyDoc {
+    /// Environment variable holding the key material (read by the CLI and bindings, never core).
+    pub env: String,
+    /// Key id embedded in every token, so keys can rotate.
+    pub id: String,
+}
+
+/// `[[rule]]`: selectors and one action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDoc {
+    /// Unique id, used in reports and diagnostics.
+    pub id: String,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Path selectors (whole values).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    /// Key-name globs at any depth (whole values).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
+    /// Built-in detectors run over text, integers and keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detect: Vec<String>,
+    /// A custom regular expression run like a detector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Where `detect` / `pattern` run (default: everywhere).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scope: Vec<String>,
+    /// Where `detect` / `pattern` do not run.
+    #[serde(default, rename = "except", skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<String>,
+    /// `redact`, `nullify`, `replace`, `hash`, `generalize` or `partial`.
+    pub action: String,
+    /// For `replace`; `{type}` expands to the detector name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<String>,
+    /// For `hash`: the name of a `[key.NAME]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// For `partial`: characters kept at the start (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_first: Option<u32>,
+    /// For `partial`: characters kept at the end (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_last: Option<u32>,
+    /// For `generalize`: width of number buckets (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<u64>,
+    /// For `generalize`: `day`, `month` or `year` for times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<String>,
+    /// Context condition; the rule applies only when it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<WhenDoc>,
+}
+
+/// `when = { ... }`: every given condition must hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhenDoc {
+    /// The context has at least one of these roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles_any: Option<Vec<String>>,
+    /// The context has none of these roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles_none: Option<Vec<String>>,
+    /// The context's purpose is one of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purposes: Option<Vec<String>>,
+    /// The context's record type is one of these.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub types: Option<Vec<String>>,
+}
+
+/// `[[allow]]`: findings of detectors and patterns that are not masked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowDoc {
+    /// Optional id, for diagnostics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Exact texts that are never findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// Paths (and everything beneath) where detectors and patterns do not run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+}
+
+/// `[report]`: what reports contain beyond the counts.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportDoc {
+    /// Count hits per path (paths only, never values).
+    pub paths: bool,
+}
+
+/// `context = { ... }` of a test, and the context of the CLI's `--context`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextDoc {
+    /// Roles of whoever will see the output.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Why the data is processed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// The record's trace type.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
+}
+
+/// `[[test]]`: a case that `tamis test` runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestDoc {
+    /// Shown in the test listing.
+    pub name: String,
+    /// The context to apply with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<ContextDoc>,
+    /// RFC 3339 time to apply at (default: 2000-01-01T00:00:00Z).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<String>,
+    /// Key material for this test, by key name (instead of the environment).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub keys: BTreeMap<String, String>,
+    /// The record.
+    pub input: serde_json::Value,
+    /// The record after the policy.
+    pub expect: serde_json::Value,
+}

@@ -1,0 +1,199 @@
+//! What an application did: counts only, never a value.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use serde::Serialize;
+
+use crate::Policy;
+
+/// Why a record was quarantined (its output replaced by a quarantine marker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quarantine {
+    /// The input was not valid JSON (or not UTF-8).
+    InvalidJson,
+    /// The record is larger than `max_record_bytes`.
+    TooLarge,
+    /// A key is longer than `max_string_bytes`.
+    KeyTooLarge,
+}
+
+impl Quarantine {
+    /// The reason as written in quarantine markers and reports.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidJson => "invalid_json",
+            Self::TooLarge => "too_large",
+            Self::KeyTooLarge => "key_too_large",
+        }
+    }
+}
+
+/// What became of one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Disposition {
+    /// Written out (masked as the policy says).
+    Kept,
+    /// Replaced by a quarantine marker.
+    Quarantined(Quarantine),
+}
+
+/// Running counts over one or many applications; turn into a [`Report`] with
+/// [`Tally::report`]. Indexed by rule and detector, so counting never allocates.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub(crate) records_in: u64,
+    pub(crate) records_out: u64,
+    pub(crate) quarantined: u64,
+    pub(crate) rule_hits: Vec<u64>,
+    pub(crate) detector_hits: Vec<u64>,
+    pub(crate) too_deep: u64,
+    pub(crate) too_large: u64,
+    pub(crate) other_objects: u64,
+    /// Hits per (path, rule index), when paths are counted.
+    pub(crate) path_hits: BTreeMap<(String, u32), u64>,
+    pub(crate) record_paths: bool,
+}
+
+impl Tally {
+    /// An empty tally for `policy`; `paths` counts hits per path too.
+    #[must_use]
+    pub fn new(policy: &Policy, paths: bool) -> Self {
+        Self {
+            rule_hits: vec![0; policy.rules.len()],
+            detector_hits: vec![0; policy.detectors.len()],
+            record_paths: paths || policy.doc.report.paths,
+            ..Self::default()
+        }
+    }
+
+    pub(crate) fn hit_rule(&mut self, rule: u32, path: &str) {
+        if let Some(h) = self.rule_hits.get_mut(rule as usize) {
+            *h += 1;
+        }
+        if self.record_paths {
+            *self.path_hits.entry((String::from(path), rule)).or_insert(0) += 1;
+        }
+    }
+
+    pub(crate) fn hit_detector(&mut self, det: u32) {
+        if let Some(h) = self.detector_hits.get_mut(det as usize) {
+            *h += 1;
+        }
+    }
+
+    /// Counts a record that was read but is not written, for reasons outside core's apply
+    /// (none today; retention, access and plugins count here when they land).
+    pub fn count_quarantined_input(&mut self) {
+        self.records_in += 1;
+        self.quarantined += 1;
+    }
+
+    /// Hits of each rule, by index in policy order.
+    #[must_use]
+    pub fn rule_hits(&self) -> &[u64] {
+        &self.rule_hits
+    }
+
+    /// Builds the report.
+    #[must_use]
+    pub fn report(&self, policy: &Policy) -> Report {
+        let rules = policy
+            .rules
+            .iter()
+            .zip(&self.rule_hits)
+            .map(|(r, &n)| (r.id.clone(), n))
+            .collect();
+        let mut detectors = BTreeMap::new();
+        for (d, &n) in policy.detectors.iter().zip(&self.detector_hits) {
+            *detectors.entry(d.name.clone()).or_insert(0) += n;
+        }
+        let paths = self.record_paths.then(|| {
+            let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+            for ((path, rule), &n) in &self.path_hits {
+                if let Some(r) = policy.rules.get(*rule as usize) {
+                    *out.entry(path.clone()).or_default().entry(r.id.clone()).or_insert(0) += n;
+                }
+            }
+            out
+        });
+        Report {
+            policy: PolicyRef { name: policy.name().into(), id: policy.id().into() },
+            records: Records {
+                input: self.records_in,
+                output: self.records_out,
+                dropped_retention: 0,
+                dropped_access: 0,
+                dropped_plugin: 0,
+                quarantined: self.quarantined,
+            },
+            rules,
+            detectors,
+            limits: LimitHits { too_deep: self.too_deep, too_large: self.too_large },
+            other_objects: self.other_objects,
+            paths,
+        }
+    }
+}
+
+/// The report of an application: counts, never values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Which policy.
+    pub policy: PolicyRef,
+    /// Record counts.
+    pub records: Records,
+    /// Hits per rule id.
+    pub rules: BTreeMap<String, u64>,
+    /// Findings per detector.
+    pub detectors: BTreeMap<String, u64>,
+    /// Values cut by limits.
+    pub limits: LimitHits,
+    /// Values with no JSON form that were replaced by their type name.
+    pub other_objects: u64,
+    /// Hits per path and rule id, when `[report] paths = true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paths: Option<BTreeMap<String, BTreeMap<String, u64>>>,
+}
+
+/// Names the policy a report is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyRef {
+    /// The policy's `name`.
+    pub name: String,
+    /// SHA-256 of the canonical policy.
+    pub id: String,
+}
+
+/// Record counts. `input = output + dropped_* + quarantined` is not implied: a quarantined record
+/// still writes its marker, so `output` counts only records written with their content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Records {
+    /// Records read.
+    #[serde(rename = "in")]
+    pub input: u64,
+    /// Records written (masked).
+    #[serde(rename = "out")]
+    pub output: u64,
+    /// Dropped by `[[retention]]`.
+    pub dropped_retention: u64,
+    /// Dropped by `[access]`.
+    pub dropped_access: u64,
+    /// Dropped by a plugin.
+    pub dropped_plugin: u64,
+    /// Replaced by a quarantine marker.
+    pub quarantined: u64,
+}
+
+/// Values cut by limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LimitHits {
+    /// Subtrees deeper than `max_depth`.
+    pub too_deep: u64,
+    /// Strings longer than `max_string_bytes`.
+    pub too_large: u64,
+}

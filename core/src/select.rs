@@ -1,0 +1,420 @@
+//! Selectors: path patterns compiled into one automaton over key segments, and key-name globs.
+//!
+//! Every path pattern of a policy (rule `paths`, `scope`, `except`, `[[allow]] paths`) becomes a
+//! short chain of NFA states; all chains live in one [`PathSet`] and are simulated together with a
+//! bit set per depth, so walking a record costs one pass over the active states per key, with no
+//! allocation. Arrays are transparent: an array item has the state set of its array.
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
+/// What a path pattern, once matched, stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A whole-value selector of rule `n`.
+    Rule(u32),
+    /// `scope` of rule `n` (sticky: holds for the whole subtree).
+    Scope(u32),
+    /// `except` of rule `n` (sticky).
+    Except(u32),
+    /// `[[allow]] paths` (sticky).
+    Allow,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Exactly this key.
+    Key(Box<str>),
+    /// `*`: any one key.
+    One,
+    /// `**`: zero or more keys.
+    Any,
+}
+
+#[derive(Debug, Clone)]
+enum State {
+    Step(Step),
+    Accept(Target),
+}
+
+/// A path pattern that could not be parsed: the message and the character where it went wrong.
+#[derive(Debug)]
+pub(crate) struct PathSyntax {
+    pub message: String,
+    pub help: &'static str,
+}
+
+/// Parses `a.*.b`, `**.email`, `"a.b".c` into steps.
+pub(crate) fn parse_path(pattern: &str) -> Result<Vec<Step>, PathSyntax> {
+    let err = |message: String, help: &'static str| PathSyntax { message, help };
+    if pattern.is_empty() {
+        return Err(err(String::from("the path is empty"), "write a key name, `*` or `**`"));
+    }
+    if pattern == "$" {
+        return Err(err(
+            String::from("`$` (the whole record) cannot be masked by a rule"),
+            "use `**` to cover every value, or a `[[retention]]` rule on `$` to drop records",
+        ));
+    }
+    let mut steps = Vec::new();
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    loop {
+        let start = i;
+        let mut seg = String::new();
+        let mut quoted = false;
+        if chars.get(i) == Some(&'"') {
+            quoted = true;
+            i += 1;
+            loop {
+                match chars.get(i) {
+                    None => {
+                        return Err(err(
+                            format!("unterminated quoted key starting at character {}", start + 1),
+                            "close the key with `\"`",
+                        ));
+                    }
+                    Some('"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some('\\') => {
+                        match chars.get(i + 1) {
+                            Some(&c @ ('"' | '\\')) => seg.push(c),
+                            _ => {
+                                return Err(err(
+                                    format!("unknown escape at character {}", i + 1),
+                                    "inside quotes, only `\\\"` and `\\\\` are escapes",
+                                ));
+                            }
+                        }
+                        i += 2;
+                    }
+                    Some(&c) => {
+                        seg.push(c);
+                        i += 1;
+                    }
+                }
+            }
+        } else {
+            while let Some(&c) = chars.get(i) {
+                if c == '.' {
+                    break;
+                }
+                if c == '"' {
+                    return Err(err(
+                        format!("a quote in the middle of a key at character {}", i + 1),
+                        "quote the whole key: `\"my.key\"`",
+                    ));
+                }
+                seg.push(c);
+                i += 1;
+            }
+        }
+        if !quoted && seg.is_empty() {
+            return Err(err(
+                format!("empty key at character {}", start + 1),
+                "remove the extra `.`; a path is keys joined by single dots",
+            ));
+        }
+        let step = if quoted {
+            Step::Key(seg.into_boxed_str())
+        } else if seg == "*" {
+            Step::One
+        } else if seg == "**" {
+            Step::Any
+        } else if seg.contains('*') {
+            return Err(err(
+                format!("`*` inside the key `{seg}` at character {}", start + 1),
+                "`*` and `**` stand for whole keys; to match key names by pattern use `keys = [...]`, \
+                 or quote a key that really holds a star",
+            ));
+        } else {
+            Step::Key(seg.into_boxed_str())
+        };
+        // `**.**` is the same as `**`.
+        if !(step == Step::Any && steps.last() == Some(&Step::Any)) {
+            steps.push(step);
+        }
+        match chars.get(i) {
+            None => break,
+            Some('.') => {
+                i += 1;
+                if i == chars.len() {
+                    return Err(err(
+                        String::from("the path ends with `.`"),
+                        "remove the trailing dot",
+                    ));
+                }
+            }
+            Some(_) => {
+                return Err(err(
+                    format!("expected `.` after the quoted key at character {}", i + 1),
+                    "join keys with `.`",
+                ));
+            }
+        }
+    }
+    Ok(steps)
+}
+
+/// All path patterns of a policy, as one NFA.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PathSet {
+    states: Vec<State>,
+    words: usize,
+    start: Vec<u64>,
+    accepting: Vec<u64>,
+}
+
+impl PathSet {
+    /// Adds a pattern. Sticky targets also match everything beneath the matched node.
+    pub(crate) fn add(&mut self, mut steps: Vec<Step>, target: Target) {
+        let sticky = !matches!(target, Target::Rule(_));
+        if sticky && steps.last() != Some(&Step::Any) {
+            steps.push(Step::Any);
+        }
+        self.states.extend(steps.into_iter().map(State::Step));
+        self.states.push(State::Accept(target));
+    }
+
+    /// Finishes construction: sizes the bit sets and computes the start set.
+    pub(crate) fn finish(&mut self) {
+        self.words = self.states.len().div_ceil(64).max(1);
+        self.start = vec![0; self.words];
+        self.accepting = vec![0; self.words];
+        let mut start = core::mem::take(&mut self.start);
+        let mut at_start = true;
+        for (i, s) in self.states.iter().enumerate() {
+            if at_start {
+                self.add_closure(&mut start, i);
+            }
+            at_start = matches!(s, State::Accept(_));
+            if at_start {
+                set_bit(&mut self.accepting, i);
+            }
+        }
+        self.start = start;
+    }
+
+    /// Words per state set.
+    pub(crate) fn words(&self) -> usize {
+        self.words
+    }
+
+    pub(crate) fn start(&self) -> &[u64] {
+        &self.start
+    }
+
+    fn add_closure(&self, set: &mut [u64], mut s: usize) {
+        loop {
+            set_bit(set, s);
+            match self.states.get(s) {
+                Some(State::Step(Step::Any)) => s += 1,
+                _ => break,
+            }
+        }
+    }
+
+    /// Computes the set after one key. `to` must be zeroed by the caller.
+    pub(crate) fn step(&self, from: &[u64], key: &str, to: &mut [u64]) {
+        for s in bits(from) {
+            match self.states.get(s) {
+                Some(State::Step(Step::Key(k))) => {
+                    if k.as_bytes() == key.as_bytes() {
+                        self.add_closure(to, s + 1);
+                    }
+                }
+                Some(State::Step(Step::One)) => self.add_closure(to, s + 1),
+                Some(State::Step(Step::Any)) => self.add_closure(to, s),
+                _ => {}
+            }
+        }
+    }
+
+    /// Calls `f` with each target accepted by `set`.
+    pub(crate) fn accepted(&self, set: &[u64], mut f: impl FnMut(Target)) {
+        for (w, (a, b)) in set.iter().zip(&self.accepting).enumerate() {
+            let mut m = a & b;
+            while m != 0 {
+                let s = w * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                if let Some(State::Accept(t)) = self.states.get(s) {
+                    f(*t);
+                }
+            }
+        }
+    }
+}
+
+fn set_bit(set: &mut [u64], i: usize) {
+    if let Some(w) = set.get_mut(i / 64) {
+        *w |= 1 << (i % 64);
+    }
+}
+
+/// Iterates the set bits of a bit set.
+fn bits(set: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    set.iter().enumerate().flat_map(|(w, &word)| {
+        let mut m = word;
+        core::iter::from_fn(move || {
+            if m == 0 {
+                return None;
+            }
+            let b = m.trailing_zeros() as usize;
+            m &= m - 1;
+            Some(w * 64 + b)
+        })
+    })
+}
+
+/// Normalises a key name for `keys` globs: lower case, each run of non-alphanumerics one `_`.
+pub(crate) fn normalize_key(key: &str, out: &mut String) {
+    out.clear();
+    let mut gap = false;
+    for c in key.chars() {
+        if c.is_alphanumeric() {
+            if gap {
+                out.push('_');
+                gap = false;
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    if gap {
+        out.push('_');
+    }
+}
+
+/// Normalises a glob the same way as keys, keeping `*` and `?`.
+pub(crate) fn normalize_glob(glob: &str) -> String {
+    let mut out = String::new();
+    let mut gap = false;
+    for c in glob.chars() {
+        if c.is_alphanumeric() || c == '*' || c == '?' {
+            if gap {
+                out.push('_');
+                gap = false;
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    if gap {
+        out.push('_');
+    }
+    out
+}
+
+/// Glob match over characters: `*` any run, `?` one character. Linear time (greedy with one
+/// backtrack point), no allocation.
+pub(crate) fn glob_match(glob: &str, text: &str) -> bool {
+    let g = glob.as_bytes();
+    let t = text.as_bytes();
+    let (mut gi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match g.get(gi) {
+            Some(b'*') => {
+                star = Some((gi, ti));
+                gi += 1;
+                continue;
+            }
+            Some(b'?') => {
+                // `?` is one character: skip a whole UTF-8 sequence.
+                gi += 1;
+                ti += utf8_len(t.get(ti).copied().unwrap_or(0));
+                continue;
+            }
+            Some(&c) if t.get(ti) == Some(&c) => {
+                gi += 1;
+                ti += 1;
+                continue;
+            }
+            _ => {}
+        }
+        match star {
+            Some((sg, st)) => {
+                let next = st + utf8_len(t.get(st).copied().unwrap_or(0));
+                star = Some((sg, next));
+                gi = sg + 1;
+                ti = next;
+            }
+            None => return false,
+        }
+    }
+    g.get(gi..).is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(pattern: &str, path: &[&str]) -> bool {
+        let mut set = PathSet::default();
+        set.add(parse_path(pattern).unwrap(), Target::Rule(0));
+        set.finish();
+        let mut cur = set.start().to_vec();
+        for key in path {
+            let mut next = vec![0; set.words()];
+            set.step(&cur, key, &mut next);
+            cur = next;
+        }
+        let mut hit = false;
+        set.accepted(&cur, |_| hit = true);
+        hit
+    }
+
+    #[test]
+    fn path_patterns() {
+        assert!(matches("user.email", &["user", "email"]));
+        assert!(!matches("user.email", &["user", "email", "x"]));
+        assert!(!matches("user.email", &["email"]));
+        assert!(matches("**.email", &["email"]));
+        assert!(matches("**.email", &["a", "b", "email"]));
+        assert!(matches("a.*.c", &["a", "b", "c"]));
+        assert!(!matches("a.*.c", &["a", "c"]));
+        assert!(matches("a.**.c", &["a", "c"]));
+        assert!(matches("a.**", &["a", "x", "y"]));
+        assert!(matches("\"a.b\".c", &["a.b", "c"]));
+        assert!(matches("**", &["z"]));
+    }
+
+    #[test]
+    fn path_errors() {
+        for bad in ["", "a..b", "a.", ".a", "a*b", "\"a", "\"a\"b", "$"] {
+            assert!(parse_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn key_globs() {
+        let mut n = String::new();
+        normalize_key("DB-Password", &mut n);
+        assert_eq!(n, "db_password");
+        assert!(glob_match(&normalize_glob("*password*"), &n));
+        normalize_key("password_hash", &mut n);
+        assert!(glob_match("*password*", &n));
+        normalize_key("apiKey", &mut n);
+        assert!(glob_match("apikey", &n));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("a?c", "abbc"));
+        assert!(glob_match("*a*b*", "xxaxxbxx"));
+        assert!(!glob_match("*a*b", "xxaxxbxx"));
+    }
+}

@@ -1,0 +1,147 @@
+//! RFC 3339 times, without a clock: core never reads the time, callers pass `now`.
+
+/// Milliseconds since 1970-01-01T00:00:00Z.
+pub type EpochMillis = i64;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
+    let s = b.get(at..at + n)?;
+    let mut v = 0u32;
+    for &c in s {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(c - b'0');
+    }
+    Some(v)
+}
+
+/// The date a text starts with: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, and how many of the three
+/// parts it has. For a full date the text may go on with a time (`T` or space).
+pub(crate) fn date_prefix(s: &str) -> Option<(u32, u32, u32, u8)> {
+    let b = s.as_bytes();
+    let y = digits(b, 0, 4)?;
+    if b.len() == 4 {
+        return Some((y, 1, 1, 1));
+    }
+    if b.get(4) != Some(&b'-') {
+        return None;
+    }
+    let m = digits(b, 5, 2)?;
+    if !(1..=12).contains(&m) {
+        return None;
+    }
+    if b.len() == 7 {
+        return Some((y, m, 1, 2));
+    }
+    if b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let d = digits(b, 8, 2)?;
+    if d == 0 || d > days_in_month(i64::from(y), m) {
+        return None;
+    }
+    if b.len() == 10 {
+        return Some((y, m, d, 3));
+    }
+    // A time must follow; check it is a real RFC 3339 date-time.
+    parse_rfc3339(s)?;
+    Some((y, m, d, 3))
+}
+
+/// Parses an RFC 3339 date-time (`2024-03-05T10:20:30.5+01:00`, `Z`, `t`/space separator).
+#[must_use]
+pub fn parse_rfc3339(s: &str) -> Option<EpochMillis> {
+    let b = s.as_bytes();
+    let y = digits(b, 0, 4)?;
+    let m = digits(b, 5, 2)?;
+    let d = digits(b, 8, 2)?;
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !(1..=12).contains(&m) {
+        return None;
+    }
+    if d == 0 || d > days_in_month(i64::from(y), m) {
+        return None;
+    }
+    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let hh = digits(b, 11, 2)?;
+    let mm = digits(b, 14, 2)?;
+    let ss = digits(b, 17, 2)?;
+    if b.get(13) != Some(&b':') || b.get(16) != Some(&b':') || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut millis = 0u32;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            if i - start < 3 {
+                millis = millis * 10 + u32::from(b.get(i).copied().unwrap_or(b'0') - b'0');
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start)..3 {
+            millis *= 10;
+        }
+    }
+    let offset_min: i64 = match b.get(i) {
+        Some(b'Z' | b'z') if b.len() == i + 1 => 0,
+        Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 && b.get(i + 3) == Some(&b':') => {
+            let oh = i64::from(digits(b, i + 1, 2)?);
+            let om = i64::from(digits(b, i + 4, 2)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let o = oh * 60 + om;
+            if sign == b'-' { -o } else { o }
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(i64::from(y), m, d);
+    let secs = days * 86_400 + i64::from(hh) * 3600 + i64::from(mm) * 60 + i64::from(ss.min(59))
+        - offset_min * 60;
+    Some(secs * 1000 + i64::from(millis))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(parse_rfc3339("2000-01-01T00:00:00Z"), Some(946_684_800_000));
+        assert_eq!(parse_rfc3339("2000-01-01T01:00:00.250+01:00"), Some(946_684_800_250));
+        assert_eq!(parse_rfc3339("2024-02-29T12:00:00Z"), Some(1_709_208_000_000));
+        assert_eq!(parse_rfc3339("2023-02-29T12:00:00Z"), None);
+        assert_eq!(parse_rfc3339("2024-02-01"), None);
+        assert_eq!(date_prefix("2024-02"), Some((2024, 2, 1, 2)));
+        assert_eq!(date_prefix("2024-13"), None);
+    }
+}

@@ -1,0 +1,159 @@
+//! The walker's view of a document: a small trait that each front end implements over its own
+//! native values (serde_json here; Python objects and JS values in the bindings), so nothing is
+//! converted to JSON and back.
+
+use alloc::borrow::Cow;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde_json::{Map, Value};
+
+/// What one node is.
+#[derive(Debug)]
+pub enum Shape<'a> {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer, as its decimal text (any size).
+    Int(Cow<'a, str>),
+    /// Any other number, as its canonical JSON text.
+    Float(Cow<'a, str>),
+    /// A string.
+    Str(&'a str),
+    /// An ordered list of nodes.
+    Array,
+    /// Keyed nodes, in order.
+    Object,
+    /// Something with no JSON form (a front end's own object); its type name. It never passes
+    /// through: the walker turns it into the text `<TypeName>` before any rule sees it.
+    Other(Cow<'a, str>),
+}
+
+/// What the walker wants done with an entry of an object or an item of an array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// Keep it (perhaps changed in place).
+    Keep,
+    /// Remove it (action `redact`).
+    Remove,
+    /// Keep it under a new key (a key in which a detector found something). For array items this
+    /// is the same as `Keep`.
+    Rename(String),
+}
+
+/// A document node the policy walks. Implementations change the node in place (or build a new
+/// value lazily, copy-on-write, when their input must not change).
+pub trait Tree {
+    /// What this node is.
+    fn shape(&self) -> Shape<'_>;
+    /// Replaces this node by `null`.
+    fn set_null(&mut self);
+    /// Replaces this node by a string.
+    fn set_string(&mut self, s: String);
+    /// Visits each entry of an object, in order, and applies the returned edits. Renamed keys
+    /// must stay unique: on a clash the implementation appends `#2`, `#3`, ... to the new key.
+    fn entries(&mut self, f: &mut dyn FnMut(&str, &mut Self) -> Edit);
+    /// Visits each item of an array, in order, and applies the returned edits.
+    fn items(&mut self, f: &mut dyn FnMut(&mut Self) -> Edit);
+}
+
+fn is_integer_text(s: &str) -> bool {
+    !s.bytes().any(|c| matches!(c, b'.' | b'e' | b'E'))
+}
+
+impl Tree for Value {
+    fn shape(&self) -> Shape<'_> {
+        match self {
+            Value::Null => Shape::Null,
+            Value::Bool(b) => Shape::Bool(*b),
+            Value::Number(n) => {
+                let text = n.as_str();
+                if is_integer_text(text) {
+                    Shape::Int(Cow::Borrowed(text))
+                } else {
+                    Shape::Float(Cow::Borrowed(text))
+                }
+            }
+            Value::String(s) => Shape::Str(s),
+            Value::Array(_) => Shape::Array,
+            Value::Object(_) => Shape::Object,
+        }
+    }
+
+    fn set_null(&mut self) {
+        *self = Value::Null;
+    }
+
+    fn set_string(&mut self, s: String) {
+        *self = Value::String(s);
+    }
+
+    fn entries(&mut self, f: &mut dyn FnMut(&str, &mut Self) -> Edit) {
+        let Value::Object(map) = self else { return };
+        let mut edits: Vec<(usize, Edit)> = Vec::new();
+        for (i, (k, v)) in map.iter_mut().enumerate() {
+            let e = f(k, v);
+            if e != Edit::Keep {
+                edits.push((i, e));
+            }
+        }
+        if edits.is_empty() {
+            return;
+        }
+        // Rebuild only when something was removed or renamed.
+        let old = core::mem::take(map);
+        let mut out = Map::with_capacity(old.len());
+        let mut pending = edits.into_iter().peekable();
+        for (i, (k, v)) in old.into_iter().enumerate() {
+            let edit = match pending.peek() {
+                Some((j, _)) if *j == i => pending.next().map(|(_, e)| e),
+                _ => None,
+            };
+            match edit {
+                None | Some(Edit::Keep) => insert_unique(&mut out, k, v),
+                Some(Edit::Remove) => {}
+                Some(Edit::Rename(new)) => insert_unique(&mut out, new, v),
+            }
+        }
+        *map = out;
+    }
+
+    fn items(&mut self, f: &mut dyn FnMut(&mut Self) -> Edit) {
+        let Value::Array(items) = self else { return };
+        let mut remove = Vec::new();
+        for (i, v) in items.iter_mut().enumerate() {
+            if f(v) == Edit::Remove {
+                remove.push(i);
+            }
+        }
+        if !remove.is_empty() {
+            let mut i = 0;
+            let mut r = remove.iter().peekable();
+            items.retain(|_| {
+                let drop = r.peek() == Some(&&i);
+                if drop {
+                    r.next();
+                }
+                i += 1;
+                !drop
+            });
+        }
+    }
+}
+
+fn insert_unique(map: &mut Map<String, Value>, key: String, v: Value) {
+    if !map.contains_key(&key) {
+        map.insert(key, v);
+        return;
+    }
+    let mut n = 2u64;
+    loop {
+        let k = format!("{key}#{n}");
+        if !map.contains_key(&k) {
+            map.insert(k, v);
+            return;
+        }
+        n += 1;
+    }
+}
