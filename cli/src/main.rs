@@ -1,1 +1,354 @@
-fn main() {}
+//! `tamis`: apply, check, explain and test privacy policies from the command line.
+//!
+//! Exit codes: 0 done (quarantined lines included), 1 invalid policy or failing `test`, 2 usage,
+//! 3 input/output error. Diagnostics go to stderr and never quote input data.
+#![expect(
+    clippy::print_stderr,
+    clippy::print_stdout,
+    reason = "a command line prints"
+)]
+
+mod explain;
+mod test_cmd;
+
+use std::fs;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use tamis_core::model::ContextDoc;
+use tamis_core::{Context, Disposition, Policy, Scratch, Tally, quarantine_marker};
+
+/// tamis: one policy file says what may leave a pipeline, in what form.
+#[derive(Debug, Parser)]
+#[command(name = "tamis", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply a policy to records (JSON Lines, one JSON document, or text lines) and write them
+    /// to stdout.
+    Apply(ApplyArgs),
+    /// Check that a policy is valid.
+    Check(PolicyArg),
+    /// Print, as JSON, which rule and action apply where and how often (never values).
+    Explain(ExplainArgs),
+    /// Run the policy's `[[test]]` cases and list rules no case exercised.
+    Test(PolicyArg),
+}
+
+#[derive(Debug, clap::Args)]
+struct PolicyArg {
+    /// The policy file (`.toml`, or `.json` for the JSON form).
+    #[arg(long, value_name = "FILE")]
+    policy: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// One JSON document per line; one output line per input line.
+    Jsonl,
+    /// One JSON document per file.
+    Json,
+    /// Free text; detectors and patterns mask each line.
+    Text,
+}
+
+#[derive(Debug, clap::Args)]
+struct ApplyArgs {
+    /// The policy file (`.toml`, or `.json` for the JSON form).
+    #[arg(long, value_name = "FILE")]
+    policy: PathBuf,
+    /// The context as JSON: `{"roles":["viewer"],"purpose":"debugging","type":"trace"}`.
+    #[arg(long, value_name = "JSON")]
+    context: Option<String>,
+    /// The time to apply at, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    /// Write the report (JSON, counts only) to this file.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: Format,
+    /// Input files (default: stdin).
+    files: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExplainArgs {
+    /// The policy file (`.toml`, or `.json` for the JSON form).
+    #[arg(long, value_name = "FILE")]
+    policy: PathBuf,
+    /// JSON Lines files to count hits over (optional).
+    files: Vec<PathBuf>,
+}
+
+/// A failure that ends the command: its exit code and what to print.
+#[derive(Debug)]
+pub(crate) struct Fail {
+    code: u8,
+    message: String,
+}
+
+impl Fail {
+    pub(crate) fn policy(message: impl Into<String>) -> Self {
+        Self {
+            code: 1,
+            message: message.into(),
+        }
+    }
+    fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: 2,
+            message: message.into(),
+        }
+    }
+    fn io(what: &str, path: &Path, e: &io::Error) -> Self {
+        // The OS error names the problem; it never holds record data.
+        Self {
+            code: 3,
+            message: format!("error: cannot {what} `{}`: {e}", path.display()),
+        }
+    }
+    fn out(e: &io::Error) -> Self {
+        Self {
+            code: 3,
+            message: format!("error: cannot write the output: {e}"),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Apply(args) => apply(&args),
+        Command::Check(args) => check(&args.policy),
+        Command::Explain(args) => explain::run(&args.policy, &args.files),
+        Command::Test(args) => test_cmd::run(&args.policy),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            if !f.message.is_empty() {
+                eprintln!("{}", f.message);
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Reads and compiles a policy file; the format follows the extension.
+pub(crate) fn load_policy(path: &Path) -> Result<Policy, Fail> {
+    let text = fs::read_to_string(path).map_err(|e| Fail::io("read the policy", path, &e))?;
+    let name = path.display().to_string();
+    let compiled = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        Policy::from_json(&text)
+    } else {
+        Policy::from_toml(&text)
+    };
+    compiled.map_err(|e| Fail::policy(e.with_file(name).to_string()))
+}
+
+/// Gives the policy the key material its `hash` rules need, from the environment.
+pub(crate) fn bind_keys_from_env(mut policy: Policy) -> Result<Policy, Fail> {
+    let needed: Vec<(String, String)> = policy
+        .required_keys()
+        .map(|(n, env, _)| (n.to_owned(), env.to_owned()))
+        .collect();
+    for (name, env) in needed {
+        let Some(material) = std::env::var_os(&env).filter(|v| !v.is_empty()) else {
+            return Err(Fail::policy(format!(
+                "error[key]: key `{name}` needs its material in the environment variable `{env}`, \
+                 which is not set\n  help: export {env}=<a secret of at least 16 bytes>"
+            )));
+        };
+        policy = policy
+            .with_key(&name, material.as_encoded_bytes())
+            .map_err(|e| Fail::policy(e.to_string()))?;
+    }
+    Ok(policy)
+}
+
+fn parse_context(json: Option<&str>) -> Result<Context, Fail> {
+    let Some(json) = json else {
+        return Ok(Context::default());
+    };
+    let doc: ContextDoc = serde_json::from_str(json).map_err(|e| {
+        Fail::usage(format!(
+            "error: `--context` is not a valid context ({e})\n  help: pass JSON such as \
+             '{{\"roles\":[\"viewer\"],\"purpose\":\"debugging\",\"type\":\"trace\"}}'"
+        ))
+    })?;
+    Ok(Context::from(doc))
+}
+
+pub(crate) fn parse_now(now: Option<&str>) -> Result<i64, Fail> {
+    match now {
+        Some(s) => tamis_core::time::parse_rfc3339(s).ok_or_else(|| {
+            Fail::usage(format!(
+                "error: `--now {s}` is not an RFC 3339 time\n  help: write it as 2024-03-05T10:20:30Z"
+            ))
+        }),
+        None => {
+            let since = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(|_| Fail::usage("error: the system clock is before 1970"))?;
+            Ok(i64::try_from(since.as_millis()).unwrap_or(i64::MAX))
+        }
+    }
+}
+
+/// Opens each input in turn (stdin when there are none) and hands it to `f`.
+pub(crate) fn for_each_input(
+    files: &[PathBuf],
+    mut f: impl FnMut(&mut dyn BufRead) -> Result<(), Fail>,
+) -> Result<(), Fail> {
+    if files.is_empty() {
+        let stdin = io::stdin();
+        return f(&mut stdin.lock());
+    }
+    for path in files {
+        let file = fs::File::open(path).map_err(|e| Fail::io("open the input", path, &e))?;
+        f(&mut BufReader::with_capacity(1 << 16, file))?;
+    }
+    Ok(())
+}
+
+fn read_err(e: &io::Error) -> Fail {
+    Fail {
+        code: 3,
+        message: format!("error: cannot read the input: {e}"),
+    }
+}
+
+fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
+    let policy = bind_keys_from_env(load_policy(&args.policy)?)?;
+    let mut ctx = parse_context(args.context.as_deref())?;
+    ctx.now = Some(parse_now(args.now.as_deref())?);
+    let mut sx = Scratch::new(&policy);
+    let mut tally = Tally::new(&policy, false);
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    let mut line: Vec<u8> = Vec::with_capacity(4096);
+    for_each_input(&args.files, |input| {
+        match args.format {
+            Format::Jsonl => {
+                let mut n = 0u64;
+                loop {
+                    line.clear();
+                    if input
+                        .read_until(b'\n', &mut line)
+                        .map_err(|e| read_err(&e))?
+                        == 0
+                    {
+                        break;
+                    }
+                    n += 1;
+                    trim_newline(&mut line);
+                    buf.clear();
+                    match std::str::from_utf8(&line) {
+                        Ok(text) => {
+                            policy.apply_json_line(text, n, &ctx, &mut sx, &mut tally, &mut buf);
+                        }
+                        Err(_) => {
+                            tally.count_quarantined_input();
+                            write_marker(&mut buf, Some(n));
+                        }
+                    }
+                    buf.push(b'\n');
+                    out.write_all(&buf).map_err(|e| Fail::out(&e))?;
+                }
+            }
+            Format::Json => {
+                let mut text = String::new();
+                buf.clear();
+                let parsed = match input.read_to_string(&mut text) {
+                    Ok(_) => serde_json::from_str::<serde_json::Value>(&text).ok(),
+                    Err(e) if e.kind() == io::ErrorKind::InvalidData => None,
+                    Err(e) => return Err(read_err(&e)),
+                };
+                match parsed {
+                    Some(mut v) => {
+                        if policy.apply_tree(&mut v, &ctx, &mut sx, &mut tally) == Disposition::Kept
+                        {
+                            serde_json::to_writer(&mut buf, &v)
+                                .map_err(|e| Fail::out(&e.into()))?;
+                        } else {
+                            write_marker(&mut buf, None);
+                        }
+                    }
+                    None => {
+                        tally.count_quarantined_input();
+                        write_marker(&mut buf, None);
+                    }
+                }
+                buf.push(b'\n');
+                out.write_all(&buf).map_err(|e| Fail::out(&e))?;
+            }
+            Format::Text => loop {
+                line.clear();
+                if input
+                    .read_until(b'\n', &mut line)
+                    .map_err(|e| read_err(&e))?
+                    == 0
+                {
+                    break;
+                }
+                trim_newline(&mut line);
+                // Invalid UTF-8 is replaced, never passed through unscanned.
+                let text = String::from_utf8_lossy(&line);
+                let masked = policy.mask_text_with(&text, &ctx, &mut sx, &mut tally);
+                out.write_all(masked.as_bytes())
+                    .map_err(|e| Fail::out(&e))?;
+                out.write_all(b"\n").map_err(|e| Fail::out(&e))?;
+            },
+        }
+        Ok(())
+    })?;
+    out.flush().map_err(|e| Fail::out(&e))?;
+    if let Some(path) = &args.report {
+        let report = tally.report(&policy);
+        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+        fs::write(path, json + "\n").map_err(|e| Fail::io("write the report", path, &e))?;
+    }
+    Ok(0)
+}
+
+fn write_marker(buf: &mut Vec<u8>, line: Option<u64>) {
+    let marker = quarantine_marker(line, tamis_core::Quarantine::InvalidJson);
+    let _ = serde_json::to_writer(buf, &marker);
+}
+
+fn trim_newline(line: &mut Vec<u8>) {
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+    }
+}
+
+fn check(path: &Path) -> Result<u8, Fail> {
+    let policy = load_policy(path)?;
+    let doc = policy.document();
+    println!(
+        "ok: policy `{}` ({} rules, {} tests), id {}",
+        policy.name(),
+        doc.rules.len(),
+        doc.tests.len(),
+        policy.id()
+    );
+    for (name, env, id) in policy.required_keys() {
+        println!("key `{name}` (id `{id}`) is read from the environment variable `{env}`");
+    }
+    Ok(0)
+}

@@ -103,7 +103,14 @@ impl core::fmt::Debug for HashKey {
         // Never print key material.
         f.debug_struct("HashKey")
             .field("id", &self.id)
-            .field("material", &if self.mac.is_some() { "<set>" } else { "<missing>" })
+            .field(
+                "material",
+                &if self.mac.is_some() {
+                    "<set>"
+                } else {
+                    "<missing>"
+                },
+            )
             .finish()
     }
 }
@@ -130,12 +137,18 @@ pub(crate) fn hash_token(key: &HashKey, text: &[u8], out: &mut String) {
         bits += 8;
         while bits >= 5 {
             bits -= 5;
-            out.push(char::from(B32[((acc >> bits) & 31) as usize]));
+            push_b32(out, acc >> bits);
         }
     }
     if bits > 0 {
-        out.push(char::from(B32[((acc << (5 - bits)) & 31) as usize]));
+        push_b32(out, acc << (5 - bits));
     }
+}
+
+fn push_b32(out: &mut String, v: u32) {
+    out.push(char::from(
+        B32.get((v & 31) as usize).copied().unwrap_or(b'a'),
+    ));
 }
 
 /// Whether `s` is exactly a token `h:<id>:<26 base32>` for one of `ids`.
@@ -147,12 +160,12 @@ pub(crate) fn is_token(s: &str, ids: &[HashKey]) -> bool {
 pub(crate) fn token_len_at(b: &[u8], ids: &[HashKey]) -> Option<usize> {
     let rest = b.strip_prefix(b"h:")?;
     for key in ids {
-        if let Some(after) = rest.strip_prefix(key.id.as_bytes()) {
-            if let Some(tok) = after.strip_prefix(b":") {
-                if tok.len() >= 26 && tok.iter().take(26).all(|c| B32.contains(c)) {
-                    return Some(2 + key.id.len() + 1 + 26);
-                }
-            }
+        if let Some(after) = rest.strip_prefix(key.id.as_bytes())
+            && let Some(tok) = after.strip_prefix(b":")
+            && tok.len() >= 26
+            && tok.iter().take(26).all(|c| B32.contains(c))
+        {
+            return Some(2 + key.id.len() + 1 + 26);
         }
     }
     None
@@ -170,7 +183,9 @@ pub(crate) fn is_builtin_placeholder(s: &str) -> bool {
     match inner.split_once(':') {
         Some((ty, n)) => {
             !ty.is_empty()
-                && ty.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
+                && ty
+                    .bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
                 && !n.is_empty()
                 && n.bytes().all(|c| c.is_ascii_digit())
         }
@@ -229,7 +244,7 @@ pub(crate) fn luhn_valid(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// `partial`: at most min(keep_first + keep_last, len / 4) characters shown; shorter than 8
@@ -289,7 +304,8 @@ fn parse_int(s: &str) -> Option<i128> {
 
 fn parse_float(s: &str) -> Option<f64> {
     let ok = !s.is_empty()
-        && s.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E'))
         && s.bytes().any(|c| c.is_ascii_digit());
     if !ok {
         return None;
@@ -329,11 +345,15 @@ fn generalize_ipv4(s: &str, out: &mut String) -> bool {
     let mut octets = [0u8; 4];
     let mut n = 0;
     for part in addr.split('.') {
-        let Some(slot) = octets.get_mut(n) else { return false };
+        let Some(slot) = octets.get_mut(n) else {
+            return false;
+        };
         if part.is_empty() || part.len() > 3 || !part.bytes().all(|c| c.is_ascii_digit()) {
             return false;
         }
-        let Ok(v) = part.parse::<u8>() else { return false };
+        let Ok(v) = part.parse::<u8>() else {
+            return false;
+        };
         *slot = v;
         n += 1;
     }
@@ -342,7 +362,11 @@ fn generalize_ipv4(s: &str, out: &mut String) -> bool {
     }
     let prefix = prefix.min(24);
     let ip = u32::from_be_bytes(octets);
-    let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
+    let mask = if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefix)
+    };
     let [a, b, c, d] = (ip & mask).to_be_bytes();
     let _ = write!(out, "{a}.{b}.{c}.{d}/{prefix}");
     true
@@ -501,7 +525,12 @@ mod tests {
         assert_eq!(p("************1111"), "************1111");
         assert_eq!(p("short"), "*****");
         assert_eq!(p("sk-abcdef1234567890"), "sk***************90");
-        for s in ["sk-abcdef1234567890", "+1 415 555 0100", "abcdefgh", "4000056655665556"] {
+        for s in [
+            "sk-abcdef1234567890",
+            "+1 415 555 0100",
+            "abcdefgh",
+            "4000056655665556",
+        ] {
             assert_eq!(p(&p(s)), p(s), "{s}");
             let shown = p(s).chars().filter(|&c| c != '*').count();
             assert!(shown <= 4.max(s.chars().count() / 4), "{s}");
@@ -520,17 +549,38 @@ mod tests {
         assert_eq!(g("30-39", false, 10, None).as_deref(), Some("30-39"));
         assert_eq!(g("-10--1", false, 10, None).as_deref(), Some("-10--1"));
         assert_eq!(g("37.9", true, 5, None).as_deref(), Some("35-39"));
-        assert_eq!(g("192.168.7.42", false, 10, None).as_deref(), Some("192.168.7.0/24"));
-        assert_eq!(g("192.168.7.0/24", false, 10, None).as_deref(), Some("192.168.7.0/24"));
-        assert_eq!(g("2001:db8:abcd:12::1", false, 10, None).as_deref(), Some("2001:db8:abcd::/48"));
-        assert_eq!(g("2001:db8:abcd::/48", false, 10, None).as_deref(), Some("2001:db8:abcd::/48"));
+        assert_eq!(
+            g("192.168.7.42", false, 10, None).as_deref(),
+            Some("192.168.7.0/24")
+        );
+        assert_eq!(
+            g("192.168.7.0/24", false, 10, None).as_deref(),
+            Some("192.168.7.0/24")
+        );
+        assert_eq!(
+            g("2001:db8:abcd:12::1", false, 10, None).as_deref(),
+            Some("2001:db8:abcd::/48")
+        );
+        assert_eq!(
+            g("2001:db8:abcd::/48", false, 10, None).as_deref(),
+            Some("2001:db8:abcd::/48")
+        );
         assert_eq!(
             g("2024-03-05T10:20:30Z", false, 10, Some(Precision::Month)).as_deref(),
             Some("2024-03")
         );
-        assert_eq!(g("2024-03", false, 10, Some(Precision::Month)).as_deref(), Some("2024-03"));
-        assert_eq!(g("2024", false, 10, Some(Precision::Year)).as_deref(), Some("2024"));
-        assert_eq!(g("2024-03-05", false, 10, None).as_deref(), Some("2024-03-05"));
+        assert_eq!(
+            g("2024-03", false, 10, Some(Precision::Month)).as_deref(),
+            Some("2024-03")
+        );
+        assert_eq!(
+            g("2024", false, 10, Some(Precision::Year)).as_deref(),
+            Some("2024")
+        );
+        assert_eq!(
+            g("2024-03-05", false, 10, None).as_deref(),
+            Some("2024-03-05")
+        );
         assert_eq!(g("hello", false, 10, None), None);
     }
 

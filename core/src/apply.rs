@@ -41,7 +41,12 @@ pub struct Context {
 
 impl From<ContextDoc> for Context {
     fn from(c: ContextDoc) -> Self {
-        Self { roles: c.roles, purpose: c.purpose, record_type: c.record_type, now: None }
+        Self {
+            roles: c.roles,
+            purpose: c.purpose,
+            record_type: c.record_type,
+            now: None,
+        }
     }
 }
 
@@ -170,8 +175,14 @@ impl Policy {
         }
         let stamp = sx.stamp;
         let words = self.paths.words();
-        let mut info = NodeInfo { rule: None, allow: false, stamp };
-        let Some(set) = sx.sets.get(depth * words..(depth + 1) * words) else { return info };
+        let mut info = NodeInfo {
+            rule: None,
+            allow: false,
+            stamp,
+        };
+        let Some(set) = sx.sets.get(depth * words..(depth + 1) * words) else {
+            return info;
+        };
         let (active, scope, except) = (&sx.active, &mut sx.scope_stamp, &mut sx.except_stamp);
         self.paths.accepted(set, |t| match t {
             Target::Rule(r) => {
@@ -213,7 +224,9 @@ impl Policy {
 
     /// Whether `text` is a tamis placeholder or a token of one of this policy's keys.
     pub(crate) fn is_placeholder(&self, text: &str) -> bool {
-        self.placeholders.binary_search_by(|p| p.as_str().cmp(text)).is_ok()
+        self.placeholders
+            .binary_search_by(|p| p.as_str().cmp(text))
+            .is_ok()
             || is_builtin_placeholder(text)
             || is_token(text, &self.keys)
     }
@@ -235,7 +248,10 @@ impl Policy {
                     out.push_str(UNGENERALIZABLE);
                 }
             }
-            Action::Partial { keep_first, keep_last } => partial(text, *keep_first, *keep_last, &mut out),
+            Action::Partial {
+                keep_first,
+                keep_last,
+            } => partial(text, *keep_first, *keep_last, &mut out),
         }
         Some(out)
     }
@@ -253,14 +269,20 @@ impl Policy {
                 let i = r as usize;
                 let rule = self.rules.get(i);
                 sx.active.get(i) == Some(&true)
-                    && rule.is_some_and(|rule| !rule.has_scope || sx.scope_stamp.get(i) == Some(&info.stamp))
+                    && rule.is_some_and(|rule| {
+                        !rule.has_scope || sx.scope_stamp.get(i) == Some(&info.stamp)
+                    })
                     && sx.except_stamp.get(i) != Some(&info.stamp)
             };
             if !entry.rules.iter().any(|&r| eligible(r)) {
                 continue;
             }
             sx.spans.clear();
-            entry.detector.find(text, sx.caches.get_mut(d).and_then(Option::as_mut), &mut sx.spans);
+            entry.detector.find(
+                text,
+                sx.caches.get_mut(d).and_then(Option::as_mut),
+                &mut sx.spans,
+            );
             for &(start, end) in &sx.spans {
                 for &r in &entry.rules {
                     if eligible(r) {
@@ -289,7 +311,8 @@ impl Policy {
         self.placeholder_holes(text, &mut sx.holes);
         if !sx.holes.is_empty() {
             let holes = &sx.holes;
-            sx.findings.retain(|f| holes.iter().all(|&(s, e)| f.end <= s || f.start >= e));
+            sx.findings
+                .retain(|f| holes.iter().all(|&(s, e)| f.end <= s || f.start >= e));
         }
         // Longest first, then earliest, then the strongest rule.
         sx.findings.sort_unstable_by(|a, b| {
@@ -299,7 +322,11 @@ impl Policy {
                 .then(a.rank.cmp(&b.rank))
         });
         for f in &sx.findings {
-            if sx.accepted.iter().all(|a| f.end <= a.start || f.start >= a.end) {
+            if sx
+                .accepted
+                .iter()
+                .all(|a| f.end <= a.start || f.start >= a.end)
+            {
                 sx.accepted.push(*f);
             }
         }
@@ -318,10 +345,10 @@ impl Policy {
         }
         for i in memchr::memchr_iter(b'[', b) {
             let rest = b.get(i..).unwrap_or(&[]);
-            if let Some(close) = rest.iter().take(64).position(|&c| c == b']') {
-                if text.get(i..=i + close).is_some_and(is_builtin_placeholder) {
-                    holes.push((i, i + close + 1));
-                }
+            if let Some(close) = rest.iter().take(64).position(|&c| c == b']')
+                && text.get(i..=i + close).is_some_and(is_builtin_placeholder)
+            {
+                holes.push((i, i + close + 1));
             }
         }
         if !self.keys.is_empty() {
@@ -345,15 +372,26 @@ impl Policy {
             match self.rules.get(f.rule as usize).map(|r| &r.action) {
                 Some(Action::Redact | Action::Nullify) => {}
                 Some(Action::Hash { key }) => match self.keys.get(*key) {
-                    Some(k) => hash_token(k, canonical(span, entry.map(|e| &e.detector)).as_bytes(), &mut out),
+                    Some(k) => hash_token(
+                        k,
+                        canonical(span, entry.map(|e| &e.detector)).as_bytes(),
+                        &mut out,
+                    ),
                     None => out.push_str(crate::action::NO_KEY),
                 },
-                Some(Action::Partial { keep_first, keep_last }) => {
+                Some(Action::Partial {
+                    keep_first,
+                    keep_last,
+                }) => {
                     partial(span, *keep_first, *keep_last, &mut out);
                 }
-                Some(Action::Replace { text: template }) => expand_replacement(template, ty, &mut out),
+                Some(Action::Replace { text: template }) => {
+                    expand_replacement(template, ty, &mut out)
+                }
                 // `generalize` is refused for detectors at compile time; fail closed regardless.
-                Some(Action::Generalize { .. }) | None => out.push_str(crate::action::DEFAULT_REPLACEMENT),
+                Some(Action::Generalize { .. }) | None => {
+                    out.push_str(crate::action::DEFAULT_REPLACEMENT)
+                }
             }
             t.hit_rule(f.rule, &sx.path);
             t.hit_detector(f.det);
@@ -364,7 +402,14 @@ impl Policy {
     }
 
     /// The new name of a key in which a detector found something.
-    fn mask_key(&self, key: &str, info: NodeInfo, n: &mut u32, sx: &mut Scratch, t: &mut Tally) -> Option<String> {
+    fn mask_key(
+        &self,
+        key: &str,
+        info: NodeInfo,
+        n: &mut u32,
+        sx: &mut Scratch,
+        t: &mut Tally,
+    ) -> Option<String> {
         if !self.find(key, info, sx) {
             return None;
         }
@@ -374,14 +419,17 @@ impl Policy {
             t.hit_detector(f.det);
         }
         let mut out = String::new();
-        if let Some(Action::Hash { key: k }) = self.rules.get(best.rule as usize).map(|r| &r.action) {
-            if let Some(k) = self.keys.get(*k) {
-                hash_token(k, key.as_bytes(), &mut out);
-                return Some(out);
-            }
+        if let Some(Action::Hash { key: k }) = self.rules.get(best.rule as usize).map(|r| &r.action)
+            && let Some(k) = self.keys.get(*k)
+        {
+            hash_token(k, key.as_bytes(), &mut out);
+            return Some(out);
         }
         *n += 1;
-        let ty = self.detectors.get(best.det as usize).map_or("value", |e| e.type_name);
+        let ty = self
+            .detectors
+            .get(best.det as usize)
+            .map_or("value", |e| e.type_name);
         Some(format!("[{ty}:{n}]"))
     }
 
@@ -401,7 +449,11 @@ impl Policy {
             return Edit::Keep;
         }
         let info = self.node_info(depth, sx);
-        let own = if depth == 0 { None } else { self.best(info.rule, key_rule) };
+        let own = if depth == 0 {
+            None
+        } else {
+            self.best(info.rule, key_rule)
+        };
         let eff = self.best(inherited, own);
         if let Some(r) = eff {
             match self.rules.get(r as usize).map(|r| &r.action) {
@@ -428,11 +480,12 @@ impl Policy {
                         sx.quarantine = Some(Quarantine::KeyTooLarge);
                         return Edit::Keep;
                     }
-                    if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words) {
-                        if let (Some(from), Some(to)) = (cur.get(depth * words..), next.get_mut(..words)) {
-                            to.fill(0);
-                            self.paths.step(from, key, to);
-                        }
+                    if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
+                        && let (Some(from), Some(to)) =
+                            (cur.get(depth * words..), next.get_mut(..words))
+                    {
+                        to.fill(0);
+                        self.paths.step(from, key, to);
                     }
                     let kr = self.key_rule(key, sx);
                     let plen = sx.path.len();
@@ -461,10 +514,11 @@ impl Policy {
             Shape::Array => {
                 node.items(&mut |child| {
                     // Arrays are transparent: an item has its array's state set.
-                    if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words) {
-                        if let (Some(from), Some(to)) = (cur.get(depth * words..), next.get_mut(..words)) {
-                            to.copy_from_slice(from);
-                        }
+                    if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
+                        && let (Some(from), Some(to)) =
+                            (cur.get(depth * words..), next.get_mut(..words))
+                    {
+                        to.copy_from_slice(from);
                     }
                     let plen = sx.path.len();
                     if t.record_paths {
@@ -493,13 +547,18 @@ impl Policy {
                     t.hit_rule(r, &sx.path);
                     self.whole_value(r, &text, true)
                 }
-                None => self.find(&text, info, sx).then(|| self.write_masked(&text, sx, t)),
+                None => self
+                    .find(&text, info, sx)
+                    .then(|| self.write_masked(&text, sx, t)),
             },
             Shape::Str(s) => self.leaf_text(s, eff, info, max_string, sx, t),
             Shape::Other(name) => {
                 t.other_objects += 1;
                 let s = format!("<{name}>");
-                Some(self.leaf_text(&s, eff, info, max_string, sx, t).unwrap_or(s))
+                Some(
+                    self.leaf_text(&s, eff, info, max_string, sx, t)
+                        .unwrap_or(s),
+                )
             }
         };
         if let Some(s) = new_text {
@@ -534,7 +593,13 @@ impl Policy {
 
     /// Applies the policy to any [`Tree`], counting into `tally`. Never fails: a record that
     /// breaks a limit is reported as quarantined and must then not be written by the caller.
-    pub fn apply_tree<T: Tree>(&self, value: &mut T, ctx: &Context, sx: &mut Scratch, tally: &mut Tally) -> Disposition {
+    pub fn apply_tree<T: Tree>(
+        &self,
+        value: &mut T,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) -> Disposition {
         tally.records_in += 1;
         self.begin(ctx, sx);
         let _ = self.walk(value, 0, None, None, sx, tally);
@@ -577,7 +642,11 @@ impl Policy {
         out: &mut Vec<u8>,
     ) -> Disposition {
         let too_large = line.len() as u64 > self.doc.limits.max_record_bytes;
-        let parsed = if too_large { None } else { serde_json::from_str::<Value>(line).ok() };
+        let parsed = if too_large {
+            None
+        } else {
+            serde_json::from_str::<Value>(line).ok()
+        };
         let disposition = match parsed {
             Some(mut v) => {
                 let d = self.apply_tree(&mut v, ctx, sx, tally);
@@ -589,7 +658,11 @@ impl Policy {
             None => {
                 tally.records_in += 1;
                 tally.quarantined += 1;
-                Disposition::Quarantined(if too_large { Quarantine::TooLarge } else { Quarantine::InvalidJson })
+                Disposition::Quarantined(if too_large {
+                    Quarantine::TooLarge
+                } else {
+                    Quarantine::InvalidJson
+                })
             }
         };
         if let Disposition::Quarantined(q) = disposition {
@@ -608,7 +681,13 @@ impl Policy {
     }
 
     /// [`Policy::mask_text`] with reusable scratch memory and a tally.
-    pub fn mask_text_with(&self, text: &str, ctx: &Context, sx: &mut Scratch, tally: &mut Tally) -> String {
+    pub fn mask_text_with(
+        &self,
+        text: &str,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) -> String {
         self.begin(ctx, sx);
         let info = self.node_info(0, sx);
         let max_string = usize::try_from(self.doc.limits.max_string_bytes).unwrap_or(usize::MAX);

@@ -5,8 +5,8 @@
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use regex_automata::meta::{Cache, Regex};
 use regex_automata::Input;
+use regex_automata::meta::{Cache, Regex};
 
 use crate::action::luhn_valid;
 
@@ -32,7 +32,12 @@ impl Detector {
     }
 
     /// Appends the spans found in `text`.
-    pub(crate) fn find(&self, text: &str, cache: Option<&mut Cache>, out: &mut Vec<(usize, usize)>) {
+    pub(crate) fn find(
+        &self,
+        text: &str,
+        cache: Option<&mut Cache>,
+        out: &mut Vec<(usize, usize)>,
+    ) {
         match self {
             Self::Email => find_emails(text.as_bytes(), out),
             Self::CreditCard => find_cards(text.as_bytes(), out),
@@ -96,7 +101,9 @@ fn find_emails(b: &[u8], out: &mut Vec<(usize, usize)>) {
         while end < b.len() && b.get(end).copied().is_some_and(is_domain_char) && end - at < 254 {
             end += 1;
         }
-        let Some(mut domain) = b.get(at + 1..end) else { continue };
+        let Some(mut domain) = b.get(at + 1..end) else {
+            continue;
+        };
         while let Some(d) = domain.strip_suffix(b".") {
             domain = d;
         }
@@ -105,7 +112,11 @@ fn find_emails(b: &[u8], out: &mut Vec<(usize, usize)>) {
         let mut ok = true;
         for label in domain.split(|&c| c == b'.') {
             labels += 1;
-            if label.is_empty() || label.len() > 63 || label.first() == Some(&b'-') || label.last() == Some(&b'-') {
+            if label.is_empty()
+                || label.len() > 63
+                || label.first() == Some(&b'-')
+                || label.last() == Some(&b'-')
+            {
                 ok = false;
                 break;
             }
@@ -124,20 +135,28 @@ fn find_emails(b: &[u8], out: &mut Vec<(usize, usize)>) {
 /// Whether the leading digits are in a current card network's IIN ranges.
 fn iin_known(d: &[u8]) -> bool {
     let n = |k: usize| -> u32 {
-        d.iter().take(k).fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'))
+        d.iter()
+            .take(k)
+            .fold(0u32, |acc, &c| acc * 10 + u32::from(c - b'0'))
     };
     let len = d.len();
     match d.first() {
-        Some(b'4') => matches!(len, 13 | 16 | 19),                      // Visa
-        Some(b'5') => (51..=55).contains(&n(2)) && len == 16 || (50..=59).contains(&n(2)) && (12..=19).contains(&len), // Mastercard, Maestro
-        Some(b'2') => (2221..=2720).contains(&n(4)) && len == 16 || n(1) == 2 && n(3) == 220 && (16..=19).contains(&len), // Mastercard 2-series, Mir
+        Some(b'4') => matches!(len, 13 | 16 | 19), // Visa
+        Some(b'5') => {
+            (51..=55).contains(&n(2)) && len == 16
+                || (50..=59).contains(&n(2)) && (12..=19).contains(&len)
+        } // Mastercard, Maestro
+        Some(b'2') => {
+            (2221..=2720).contains(&n(4)) && len == 16
+                || n(1) == 2 && n(3) == 220 && (16..=19).contains(&len)
+        } // Mastercard 2-series, Mir
         Some(b'3') => {
             (n(2) == 34 || n(2) == 37) && len == 15                       // Amex
                 || (300..=305).contains(&n(3)) || n(2) == 36 || n(2) == 38 || n(2) == 39 // Diners
                 || (3528..=3589).contains(&n(4)) && (16..=19).contains(&len) // JCB
         }
-        Some(b'6') => (16..=19).contains(&len) || len == 13,               // Discover, UnionPay, Maestro, RuPay
-        Some(b'1') => n(1) == 1 && len == 15,                               // UATP
+        Some(b'6') => (16..=19).contains(&len) || len == 13, // Discover, UnionPay, Maestro, RuPay
+        Some(b'1') => n(1) == 1 && len == 15,                // UATP
         _ => false,
     }
 }
@@ -150,7 +169,11 @@ fn find_cards(b: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut i = 0;
     while i < b.len() {
         let c = b.get(i).copied().unwrap_or(0);
-        let boundary = i == 0 || !b.get(i - 1).copied().is_some_and(|p| p.is_ascii_alphanumeric());
+        let boundary = i == 0
+            || !b
+                .get(i - 1)
+                .copied()
+                .is_some_and(|p| p.is_ascii_alphanumeric());
         if !c.is_ascii_digit() || !boundary {
             i += 1;
             continue;
@@ -169,7 +192,10 @@ fn find_cards(b: &[u8], out: &mut Vec<(usize, usize)>) {
             }
         }
         let run_end = j;
-        if b.get(run_end).copied().is_some_and(|a| a.is_ascii_alphanumeric()) {
+        if b.get(run_end)
+            .copied()
+            .is_some_and(|a| a.is_ascii_alphanumeric())
+        {
             // Glued to letters: not a card; also drop the whole run.
             i = run_end + 1;
             continue;
@@ -217,7 +243,10 @@ mod tests {
     #[test]
     fn emails() {
         let d = Detector::Email;
-        assert_eq!(spans(&d, "mail jane.doe+x@example.co.uk now"), vec![(5, 29)]);
+        assert_eq!(
+            spans(&d, "mail jane.doe+x@example.co.uk now"),
+            vec![(5, 29)]
+        );
         assert_eq!(spans(&d, "a@b"), vec![]);
         assert_eq!(spans(&d, "j***@***.com"), vec![]);
         assert_eq!(spans(&d, "x@y.com, z@w.org."), vec![(0, 7), (9, 16)]);
@@ -232,6 +261,9 @@ mod tests {
         assert_eq!(spans(&d, "4111111111111112"), vec![]);
         assert_eq!(spans(&d, "ts 1700000000000"), vec![]);
         assert_eq!(spans(&d, "x41111111111111111"), vec![]);
-        assert_eq!(spans(&d, "5555555555554444 2223003122003222"), vec![(0, 16), (17, 33)]);
+        assert_eq!(
+            spans(&d, "5555555555554444 2223003122003222"),
+            vec![(0, 16), (17, 33)]
+        );
     }
 }

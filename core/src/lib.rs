@@ -17,7 +17,9 @@ mod select;
 pub mod time;
 mod tree;
 
-pub use action::{Action, DEFAULT_REPLACEMENT, NO_KEY, Precision, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE};
+pub use action::{
+    Action, DEFAULT_REPLACEMENT, NO_KEY, Precision, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE,
+};
 pub use apply::{Context, Scratch, quarantine_marker};
 pub use detect::BUILTIN as BUILTIN_DETECTORS;
 pub use error::{ErrorKind, PolicyError};

@@ -104,7 +104,10 @@ fn check_size(text: &str) -> Result<(), PolicyError> {
     if text.len() > MAX_POLICY_BYTES {
         return Err(PolicyError::new(
             ErrorKind::Limit,
-            format!("the policy is {} bytes, more than the limit of {MAX_POLICY_BYTES}", text.len()),
+            format!(
+                "the policy is {} bytes, more than the limit of {MAX_POLICY_BYTES}",
+                text.len()
+            ),
         )
         .help("split the policy, or move large value lists out of it"));
     }
@@ -136,7 +139,9 @@ pub(crate) fn from_json(text: &str) -> Result<(PolicyDoc, Source<'_>), PolicyErr
     check_size(text)?;
     let doc: PolicyDoc = serde_json::from_str(text).map_err(|e| {
         let full = format!("{e}");
-        let message = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m);
+        let message = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(m, _)| m);
         let (kind, help) = if e.is_syntax() || e.is_eof() {
             (ErrorKind::Syntax, "fix the JSON syntax at this position")
         } else {
@@ -158,7 +163,10 @@ fn classify(message: &str) -> (ErrorKind, &'static str) {
     } else if message.starts_with("missing field") {
         (ErrorKind::InvalidValue, "add the missing key")
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        (ErrorKind::InvalidValue, "give the key a value of the expected type")
+        (
+            ErrorKind::InvalidValue,
+            "give the key a value of the expected type",
+        )
     } else {
         (ErrorKind::Syntax, "fix the syntax at this position")
     }
@@ -236,7 +244,10 @@ fn json_skip_value(b: &[u8], i: usize) -> Option<usize> {
         }
         _ => {
             let mut j = i;
-            while !matches!(b.get(j), None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')) {
+            while !matches!(
+                b.get(j),
+                None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+            ) {
                 j += 1;
             }
             Some(j)
@@ -310,7 +321,12 @@ mod tests {
     #[test]
     fn json_locator_finds_nested_values() {
         let text = "{\n  \"rule\": [\n    {\"id\": \"a\"},\n    {\"id\": \"b\", \"paths\": [\"x\", \"y..z\"]}\n  ]\n}";
-        let path = vec![Seg::Key("rule"), Seg::Index(1), Seg::Key("paths"), Seg::Index(1)];
+        let path = vec![
+            Seg::Key("rule"),
+            Seg::Index(1),
+            Seg::Key("paths"),
+            Seg::Index(1),
+        ];
         let off = json_locate(text, &path).unwrap();
         assert_eq!(line_col(text, off), (4, 32));
         let keys: Vec<Seg> = Vec::new();

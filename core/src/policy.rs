@@ -77,7 +77,9 @@ pub struct Policy {
 const ACTIONS: &str = "redact, nullify, replace, hash, generalize, partial";
 
 fn is_id(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+    !s.is_empty()
+        && s.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
 }
 
 impl Policy {
@@ -106,7 +108,7 @@ impl Policy {
     pub fn from_doc(doc: PolicyDoc) -> Result<Self, PolicyError> {
         let text = serde_json::to_string(&doc).unwrap_or_default();
         let source = Source::Json(&text);
-        Self::compile(doc, &source).map(|p| p)
+        Self::compile(doc, &source)
     }
 
     fn compile(doc: PolicyDoc, src: &Source<'_>) -> Result<Self, PolicyError> {
@@ -142,7 +144,10 @@ impl Policy {
                 return Err(err(
                     &at,
                     ErrorKind::Key,
-                    format!("key `{name}` has the id `{}`, which is not a plain id", k.id),
+                    format!(
+                        "key `{name}` has the id `{}`, which is not a plain id",
+                        k.id
+                    ),
                     "use letters, digits, `_`, `-` or `.` for a key id, such as `k1`",
                     name,
                 ));
@@ -156,7 +161,10 @@ impl Policy {
                     name,
                 ));
             }
-            keys.push(HashKey { id: k.id.clone(), mac: None });
+            keys.push(HashKey {
+                id: k.id.clone(),
+                mac: None,
+            });
             key_names.push((name.clone(), k.env.clone()));
         }
 
@@ -176,7 +184,11 @@ impl Policy {
                 return Err(err(
                     &here("id"),
                     ErrorKind::InvalidValue,
-                    format!("rule {} has the id `{}`, which is not a plain id", i + 1, r.id),
+                    format!(
+                        "rule {} has the id `{}`, which is not a plain id",
+                        i + 1,
+                        r.id
+                    ),
                     "use letters, digits, `_`, `-` or `.`, such as `email-fields`",
                     &r.id,
                 ));
@@ -206,7 +218,10 @@ impl Policy {
                 return Err(err(
                     &here("action"),
                     ErrorKind::Action,
-                    format!("`generalize` cannot apply to spans found in text (rule `{}`)", r.id),
+                    format!(
+                        "`generalize` cannot apply to spans found in text (rule `{}`)",
+                        r.id
+                    ),
                     "use `generalize` with `paths` or `keys` only; mask detector findings with \
                      `replace`, `hash`, `partial`, `nullify` or `redact`",
                     &r.id,
@@ -214,7 +229,11 @@ impl Policy {
             }
             if !spans_only && (!r.scope.is_empty() || !r.except.is_empty()) {
                 return Err(err(
-                    &here(if r.scope.is_empty() { "except" } else { "scope" }),
+                    &here(if r.scope.is_empty() {
+                        "except"
+                    } else {
+                        "scope"
+                    }),
                     ErrorKind::Selector,
                     String::from("`scope` and `except` only narrow `detect` and `pattern`"),
                     "remove them, or add `detect`/`pattern` to the rule",
@@ -222,19 +241,33 @@ impl Policy {
                 ));
             }
             for (j, p) in r.paths.iter().enumerate() {
-                paths.add(compile_path(p, src, "paths", i, j, &r.id)?, Target::Rule(idx));
+                paths.add(
+                    compile_path(p, src, "paths", i, j, &r.id)?,
+                    Target::Rule(idx),
+                );
             }
             for (j, p) in r.scope.iter().enumerate() {
-                paths.add(compile_path(p, src, "scope", i, j, &r.id)?, Target::Scope(idx));
+                paths.add(
+                    compile_path(p, src, "scope", i, j, &r.id)?,
+                    Target::Scope(idx),
+                );
             }
             for (j, p) in r.except.iter().enumerate() {
-                paths.add(compile_path(p, src, "except", i, j, &r.id)?, Target::Except(idx));
+                paths.add(
+                    compile_path(p, src, "except", i, j, &r.id)?,
+                    Target::Except(idx),
+                );
             }
             for (j, g) in r.keys.iter().enumerate() {
                 let norm = normalize_glob(g);
                 if norm.is_empty() || norm.chars().all(|c| c == '_') {
                     return Err(err(
-                        &[Seg::Key("rule"), Seg::Index(i), Seg::Key("keys"), Seg::Index(j)],
+                        &[
+                            Seg::Key("rule"),
+                            Seg::Index(i),
+                            Seg::Key("keys"),
+                            Seg::Index(j),
+                        ],
                         ErrorKind::Selector,
                         format!("the key glob `{g}` has no letters, digits or `*`"),
                         "write a key name such as `password`, or a glob such as `*token*`",
@@ -247,7 +280,12 @@ impl Policy {
             for (j, name) in r.detect.iter().enumerate() {
                 let Some(det) = Detector::builtin(name) else {
                     return Err(err(
-                        &[Seg::Key("rule"), Seg::Index(i), Seg::Key("detect"), Seg::Index(j)],
+                        &[
+                            Seg::Key("rule"),
+                            Seg::Index(i),
+                            Seg::Key("detect"),
+                            Seg::Index(j),
+                        ],
                         ErrorKind::Detector,
                         format!("unknown detector `{name}`"),
                         &format!("built-in detectors are: {}", BUILTIN.join(", ")),
@@ -259,7 +297,11 @@ impl Policy {
                     None => {
                         detectors.push(DetectorEntry {
                             name: name.clone(),
-                            type_name: BUILTIN.iter().copied().find(|b| b == name).unwrap_or("detector"),
+                            type_name: BUILTIN
+                                .iter()
+                                .copied()
+                                .find(|b| b == name)
+                                .unwrap_or("detector"),
                             detector: det,
                             rules: Vec::new(),
                         });
@@ -285,7 +327,11 @@ impl Policy {
             }
             if let Action::Replace { text } = &action {
                 let mut types: Vec<&str> = vec!["value"];
-                types.extend(dets.iter().filter_map(|&d| detectors.get(d as usize)).map(|e| e.type_name));
+                types.extend(
+                    dets.iter()
+                        .filter_map(|&d| detectors.get(d as usize))
+                        .map(|e| e.type_name),
+                );
                 for ty in types {
                     let mut s = String::new();
                     expand_replacement(text, ty, &mut s);
@@ -307,9 +353,10 @@ impl Policy {
         }
         // Ranks: strongest action first, then rule id, so results never depend on rule order.
         let mut order: Vec<usize> = (0..rules.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (ra, rb) = (&rules[a], &rules[b]);
-            rb.action.strength().cmp(&ra.action.strength()).then_with(|| ra.id.cmp(&rb.id))
+        order.sort_by_key(|&i| {
+            rules
+                .get(i)
+                .map(|r| (core::cmp::Reverse(r.action.strength()), r.id.clone()))
         });
         for (rank, &i) in order.iter().enumerate() {
             if let Some(r) = rules.get_mut(i) {
@@ -324,7 +371,12 @@ impl Policy {
             for (j, p) in a.paths.iter().enumerate() {
                 let steps = parse_path(p).map_err(|e| {
                     err(
-                        &[Seg::Key("allow"), Seg::Index(i), Seg::Key("paths"), Seg::Index(j)],
+                        &[
+                            Seg::Key("allow"),
+                            Seg::Index(i),
+                            Seg::Key("paths"),
+                            Seg::Index(j),
+                        ],
                         ErrorKind::Selector,
                         format!("invalid path `{p}`: {}", e.message),
                         e.help,
@@ -349,7 +401,10 @@ impl Policy {
                     return Err(err(
                         &[Seg::Key("test"), Seg::Index(i), Seg::Key("keys")],
                         ErrorKind::Key,
-                        format!("test `{}` gives material for `{name}`, which is no `[key.{name}]`", t.name),
+                        format!(
+                            "test `{}` gives material for `{name}`, which is no `[key.{name}]`",
+                            t.name
+                        ),
                         "declare the key, or remove it from the test",
                         &t.name,
                     ));
@@ -379,15 +434,22 @@ impl Policy {
     /// When the policy declares no such key, or the material is empty.
     pub fn with_key(mut self, name: &str, material: &[u8]) -> Result<Self, PolicyError> {
         let Some(i) = self.key_names.iter().position(|(n, _)| n == name) else {
-            return Err(PolicyError::new(ErrorKind::Key, format!("the policy declares no key `{name}`"))
-                .help("declare it as `[key.NAME]` with `env` and `id`"));
+            return Err(PolicyError::new(
+                ErrorKind::Key,
+                format!("the policy declares no key `{name}`"),
+            )
+            .help("declare it as `[key.NAME]` with `env` and `id`"));
         };
         if material.is_empty() {
-            return Err(PolicyError::new(ErrorKind::Key, format!("the material for key `{name}` is empty"))
-                .help("set the key's environment variable to a secret of at least 16 bytes"));
+            return Err(PolicyError::new(
+                ErrorKind::Key,
+                format!("the material for key `{name}` is empty"),
+            )
+            .help("set the key's environment variable to a secret of at least 16 bytes"));
         }
-        let mac = Hmac::<Sha256>::new_from_slice(material)
-            .map_err(|_| PolicyError::new(ErrorKind::Key, format!("key `{name}` cannot be used")))?;
+        let mac = Hmac::<Sha256>::new_from_slice(material).map_err(|_| {
+            PolicyError::new(ErrorKind::Key, format!("key `{name}` cannot be used"))
+        })?;
         if let Some(k) = self.keys.get_mut(i) {
             k.mac = Some(mac);
         }
@@ -396,12 +458,16 @@ impl Policy {
 
     /// Keys that `hash` rules use: `(name, environment variable, key id)`.
     pub fn required_keys(&self) -> impl Iterator<Item = (&str, &str, &str)> {
-        self.key_names.iter().zip(&self.keys).enumerate().filter_map(|(i, ((name, env), k))| {
-            self.rules
-                .iter()
-                .any(|r| r.action == Action::Hash { key: i })
-                .then_some((name.as_str(), env.as_str(), k.id.as_str()))
-        })
+        self.key_names
+            .iter()
+            .zip(&self.keys)
+            .enumerate()
+            .filter_map(|(i, ((name, env), k))| {
+                self.rules
+                    .iter()
+                    .any(|r| r.action == Action::Hash { key: i })
+                    .then_some((name.as_str(), env.as_str(), k.id.as_str()))
+            })
     }
 
     /// Whether key material was given for the named key.
@@ -468,7 +534,14 @@ fn policy_id(doc: &PolicyDoc) -> String {
 
 fn check_limits(l: &LimitsDoc, src: &Source<'_>) -> Result<(), PolicyError> {
     let bad = |field: &'static str, msg: String, help: &str| {
-        Err(error_at(src, &[Seg::Key("limits"), Seg::Key(field)], ErrorKind::InvalidValue, msg, help, ""))
+        Err(error_at(
+            src,
+            &[Seg::Key("limits"), Seg::Key(field)],
+            ErrorKind::InvalidValue,
+            msg,
+            help,
+            "",
+        ))
     };
     if !(1..=128).contains(&l.max_depth) {
         return bad(
@@ -485,7 +558,11 @@ fn check_limits(l: &LimitsDoc, src: &Source<'_>) -> Result<(), PolicyError> {
         } else {
             "max_pattern_bytes"
         };
-        return bad(field, format!("`{field}` is 0"), "use a positive size in bytes, or leave the default");
+        return bad(
+            field,
+            format!("`{field}` is 0"),
+            "use a positive size in bytes, or leave the default",
+        );
     }
     Ok(())
 }
@@ -501,7 +578,12 @@ fn compile_path(
     parse_path(p).map_err(|e| {
         error_at(
             src,
-            &[Seg::Key("rule"), Seg::Index(i), Seg::Key(field), Seg::Index(j)],
+            &[
+                Seg::Key("rule"),
+                Seg::Index(i),
+                Seg::Key(field),
+                Seg::Index(j),
+            ],
             ErrorKind::Selector,
             format!("invalid path `{p}`: {}", e.message),
             e.help,
@@ -521,7 +603,11 @@ fn compile_pattern(
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);
     let re = Regex::builder()
         .syntax(syntax::Config::new().nest_limit(64))
-        .configure(Regex::config().nfa_size_limit(Some(limit)).onepass_size_limit(Some(limit)))
+        .configure(
+            Regex::config()
+                .nfa_size_limit(Some(limit))
+                .onepass_size_limit(Some(limit)),
+        )
         .build(pattern)
         .map_err(|e| {
             let (kind, msg, help) = if e.size_limit().is_some() {
@@ -532,7 +618,9 @@ fn compile_pattern(
                      `[limits] max_pattern_bytes`",
                 )
             } else {
-                let detail = e.syntax_error().map_or_else(|| format!("{e}"), |s| format!("{s}"));
+                let detail = e
+                    .syntax_error()
+                    .map_or_else(|| format!("{e}"), |s| format!("{s}"));
                 (
                     ErrorKind::Pattern,
                     format!("invalid pattern: {}", first_line(&detail)),
@@ -556,10 +644,19 @@ fn compile_pattern(
 
 fn first_line(s: &str) -> String {
     // regex-syntax errors draw the pattern over several lines; keep the last line (the reason).
-    s.lines().filter(|l| !l.trim().is_empty()).last().unwrap_or(s).trim().to_owned()
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_owned()
 }
 
-fn compile_action(r: &RuleDoc, i: usize, doc: &PolicyDoc, src: &Source<'_>) -> Result<Action, PolicyError> {
+fn compile_action(
+    r: &RuleDoc,
+    i: usize,
+    doc: &PolicyDoc,
+    src: &Source<'_>,
+) -> Result<Action, PolicyError> {
     let at = |f: &'static str| [Seg::Key("rule"), Seg::Index(i), Seg::Key(f)];
     let not_for = |field: &'static str, action: &str, belongs: &str| {
         Err(error_at(
@@ -579,16 +676,35 @@ fn compile_action(r: &RuleDoc, i: usize, doc: &PolicyDoc, src: &Source<'_>) -> R
         return not_for("key", a, "hash");
     }
     if a != "partial" && (r.keep_first.is_some() || r.keep_last.is_some()) {
-        return not_for(if r.keep_first.is_some() { "keep_first" } else { "keep_last" }, a, "partial");
+        return not_for(
+            if r.keep_first.is_some() {
+                "keep_first"
+            } else {
+                "keep_last"
+            },
+            a,
+            "partial",
+        );
     }
     if a != "generalize" && (r.bucket.is_some() || r.precision.is_some()) {
-        return not_for(if r.bucket.is_some() { "bucket" } else { "precision" }, a, "generalize");
+        return not_for(
+            if r.bucket.is_some() {
+                "bucket"
+            } else {
+                "precision"
+            },
+            a,
+            "generalize",
+        );
     }
     Ok(match a {
         "redact" => Action::Redact,
         "nullify" => Action::Nullify,
         "replace" => Action::Replace {
-            text: r.replacement.clone().unwrap_or_else(|| String::from(DEFAULT_REPLACEMENT)),
+            text: r
+                .replacement
+                .clone()
+                .unwrap_or_else(|| String::from(DEFAULT_REPLACEMENT)),
         },
         "hash" => {
             let Some(name) = &r.key else {
@@ -606,7 +722,10 @@ fn compile_action(r: &RuleDoc, i: usize, doc: &PolicyDoc, src: &Source<'_>) -> R
                     src,
                     &at("key"),
                     ErrorKind::Key,
-                    format!("rule `{}` uses the key `{name}`, which is not declared", r.id),
+                    format!(
+                        "rule `{}` uses the key `{name}`, which is not declared",
+                        r.id
+                    ),
                     format!("declare `[key.{name}]` with `env` and `id`"),
                     &r.id,
                 ));
@@ -678,7 +797,8 @@ fn compile_when(w: &WhenDoc, src: &Source<'_>, i: usize, id: &str) -> Result<Con
             ));
         }
     }
-    if w.roles_any.is_none() && w.roles_none.is_none() && w.purposes.is_none() && w.types.is_none() {
+    if w.roles_any.is_none() && w.roles_none.is_none() && w.purposes.is_none() && w.types.is_none()
+    {
         return Err(error_at(
             src,
             &[Seg::Key("rule"), Seg::Index(i), Seg::Key("when")],

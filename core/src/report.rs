@@ -76,7 +76,10 @@ impl Tally {
             *h += 1;
         }
         if self.record_paths {
-            *self.path_hits.entry((String::from(path), rule)).or_insert(0) += 1;
+            *self
+                .path_hits
+                .entry((String::from(path), rule))
+                .or_insert(0) += 1;
         }
     }
 
@@ -116,13 +119,19 @@ impl Tally {
             let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
             for ((path, rule), &n) in &self.path_hits {
                 if let Some(r) = policy.rules.get(*rule as usize) {
-                    *out.entry(path.clone()).or_default().entry(r.id.clone()).or_insert(0) += n;
+                    *out.entry(path.clone())
+                        .or_default()
+                        .entry(r.id.clone())
+                        .or_insert(0) += n;
                 }
             }
             out
         });
         Report {
-            policy: PolicyRef { name: policy.name().into(), id: policy.id().into() },
+            policy: PolicyRef {
+                name: policy.name().into(),
+                id: policy.id().into(),
+            },
             records: Records {
                 input: self.records_in,
                 output: self.records_out,
@@ -133,7 +142,10 @@ impl Tally {
             },
             rules,
             detectors,
-            limits: LimitHits { too_deep: self.too_deep, too_large: self.too_large },
+            limits: LimitHits {
+                too_deep: self.too_deep,
+                too_large: self.too_large,
+            },
             other_objects: self.other_objects,
             paths,
         }

@@ -51,7 +51,10 @@ pub(crate) struct PathSyntax {
 pub(crate) fn parse_path(pattern: &str) -> Result<Vec<Step>, PathSyntax> {
     let err = |message: String, help: &'static str| PathSyntax { message, help };
     if pattern.is_empty() {
-        return Err(err(String::from("the path is empty"), "write a key name, `*` or `**`"));
+        return Err(err(
+            String::from("the path is empty"),
+            "write a key name, `*` or `**`",
+        ));
     }
     if pattern == "$" {
         return Err(err(
@@ -73,7 +76,10 @@ pub(crate) fn parse_path(pattern: &str) -> Result<Vec<Step>, PathSyntax> {
                 match chars.get(i) {
                     None => {
                         return Err(err(
-                            format!("unterminated quoted key starting at character {}", start + 1),
+                            format!(
+                                "unterminated quoted key starting at character {}",
+                                start + 1
+                            ),
                             "close the key with `\"`",
                         ));
                     }
@@ -223,10 +229,8 @@ impl PathSet {
     pub(crate) fn step(&self, from: &[u64], key: &str, to: &mut [u64]) {
         for s in bits(from) {
             match self.states.get(s) {
-                Some(State::Step(Step::Key(k))) => {
-                    if k.as_bytes() == key.as_bytes() {
-                        self.add_closure(to, s + 1);
-                    }
+                Some(State::Step(Step::Key(k))) if k.as_bytes() == key.as_bytes() => {
+                    self.add_closure(to, s + 1);
                 }
                 Some(State::Step(Step::One)) => self.add_closure(to, s + 1),
                 Some(State::Step(Step::Any)) => self.add_closure(to, s),
@@ -349,7 +353,8 @@ pub(crate) fn glob_match(glob: &str, text: &str) -> bool {
             None => return false,
         }
     }
-    g.get(gi..).is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
+    g.get(gi..)
+        .is_some_and(|rest| rest.iter().all(|&c| c == b'*'))
 }
 
 fn utf8_len(first: u8) -> usize {

@@ -137,8 +137,14 @@ mod tests {
     fn rfc3339() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(parse_rfc3339("2000-01-01T00:00:00Z"), Some(946_684_800_000));
-        assert_eq!(parse_rfc3339("2000-01-01T01:00:00.250+01:00"), Some(946_684_800_250));
-        assert_eq!(parse_rfc3339("2024-02-29T12:00:00Z"), Some(1_709_208_000_000));
+        assert_eq!(
+            parse_rfc3339("2000-01-01T01:00:00.250+01:00"),
+            Some(946_684_800_250)
+        );
+        assert_eq!(
+            parse_rfc3339("2024-02-29T12:00:00Z"),
+            Some(1_709_208_000_000)
+        );
         assert_eq!(parse_rfc3339("2023-02-29T12:00:00Z"), None);
         assert_eq!(parse_rfc3339("2024-02-01"), None);
         assert_eq!(date_prefix("2024-02"), Some((2024, 2, 1, 2)));
