@@ -530,27 +530,35 @@ impl Policy {
                 });
                 None
             }
-            Shape::Null => None,
+            Shape::Null => {
+                sx.record_bytes += 4;
+                None
+            }
             Shape::Bool(b) => {
+                sx.record_bytes += if b { 4 } else { 5 };
                 let text = if b { "true" } else { "false" };
                 eff.and_then(|r| {
                     t.hit_rule(r, &sx.path);
                     self.whole_value(r, text, false)
                 })
             }
-            Shape::Float(text) => eff.and_then(|r| {
-                t.hit_rule(r, &sx.path);
-                self.whole_value(r, &text, true)
-            }),
-            Shape::Int(text) => match eff {
-                Some(r) => {
+            Shape::Float(text) => {
+                sx.record_bytes += text.len() as u64;
+                eff.and_then(|r| {
                     t.hit_rule(r, &sx.path);
                     self.whole_value(r, &text, true)
+                })
+            }
+            Shape::Int(text) => {
+                sx.record_bytes += text.len() as u64;
+                match eff {
+                    Some(r) => {
+                        t.hit_rule(r, &sx.path);
+                        self.whole_value(r, &text, true)
+                    }
+                    None => self.find(&text, info, sx).then(|| self.write_masked(&text, sx, t)),
                 }
-                None => self
-                    .find(&text, info, sx)
-                    .then(|| self.write_masked(&text, sx, t)),
-            },
+            }
             Shape::Str(s) => self.leaf_text(s, eff, info, max_string, sx, t),
             Shape::Other(name) => {
                 t.other_objects += 1;
@@ -641,7 +649,9 @@ impl Policy {
         tally: &mut Tally,
         out: &mut Vec<u8>,
     ) -> Disposition {
-        let too_large = line.len() as u64 > self.doc.limits.max_record_bytes;
+        // Records are measured by content (see `max_record_bytes`); a line more than 8 times that
+        // long cannot be within the limit for any ordinary spelling, so it is not even parsed.
+        let too_large = line.len() as u64 > self.doc.limits.max_record_bytes.saturating_mul(8);
         let parsed = if too_large {
             None
         } else {
