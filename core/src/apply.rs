@@ -73,6 +73,8 @@ struct Finding {
     det: u32,
     rule: u32,
     rank: u32,
+    /// The detector's position by name, so ties never depend on rule order.
+    det_rank: u32,
 }
 
 /// Reusable working memory for applying one policy. Keep one per thread to apply many records
@@ -292,6 +294,7 @@ impl Policy {
                             det: u32::try_from(d).unwrap_or(u32::MAX),
                             rule: r,
                             rank: self.rank(r),
+                            det_rank: entry.rank,
                         });
                     }
                 }
@@ -320,6 +323,7 @@ impl Policy {
                 .cmp(&(a.end - a.start))
                 .then(a.start.cmp(&b.start))
                 .then(a.rank.cmp(&b.rank))
+                .then(a.det_rank.cmp(&b.det_rank))
         });
         for f in &sx.findings {
             if sx
@@ -413,7 +417,7 @@ impl Policy {
         if !self.find(key, info, sx) {
             return None;
         }
-        let best = sx.accepted.iter().min_by_key(|f| f.rank).copied()?;
+        let best = sx.accepted.iter().min_by_key(|f| (f.rank, f.det_rank)).copied()?;
         for f in &sx.accepted {
             t.hit_rule(f.rule, &sx.path);
             t.hit_detector(f.det);
@@ -500,6 +504,21 @@ impl Policy {
                         self.mask_key(key, child_info, &mut renamed, sx, t)
                     } else {
                         None
+                    };
+                    // A renamed key is also matched under its new name, so the output is what a
+                    // second application sees: applying twice gives what applying once gives.
+                    let kr = match &rename {
+                        Some(new) => {
+                            if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
+                                && let (Some(from), Some(to)) =
+                                    (cur.get(depth * words..), next.get_mut(..words))
+                            {
+                                self.paths.step(from, new, to);
+                            }
+                            let renamed_rule = self.key_rule(new, sx);
+                            self.best(kr, renamed_rule)
+                        }
+                        None => kr,
                     };
                     let edit = self.walk(child, depth + 1, eff, kr, sx, t);
                     sx.path.truncate(plen);

@@ -51,6 +51,8 @@ pub(crate) struct DetectorEntry {
     pub detector: Detector,
     /// Rules (indices) that use this detector.
     pub rules: Vec<u32>,
+    /// Position when detectors are ordered by name (ties between findings break on it).
+    pub rank: u32,
 }
 
 /// The limits in force, from `[limits]`.
@@ -304,6 +306,7 @@ impl Policy {
                                 .unwrap_or("detector"),
                             detector: det,
                             rules: Vec::new(),
+                            rank: 0,
                         });
                         detectors.len() - 1
                     }
@@ -317,6 +320,7 @@ impl Policy {
                     type_name: "pattern",
                     detector: Detector::Pattern(Box::new(re)),
                     rules: Vec::new(),
+                    rank: 0,
                 });
                 dets.push(u32::try_from(detectors.len() - 1).unwrap_or(u32::MAX));
             }
@@ -361,6 +365,14 @@ impl Policy {
         for (rank, &i) in order.iter().enumerate() {
             if let Some(r) = rules.get_mut(i) {
                 r.rank = u32::try_from(rank).unwrap_or(u32::MAX);
+            }
+        }
+
+        let mut by_name: Vec<usize> = (0..detectors.len()).collect();
+        by_name.sort_by_key(|&d| detectors.get(d).map(|e| e.name.clone()));
+        for (rank, &d) in by_name.iter().enumerate() {
+            if let Some(e) = detectors.get_mut(d) {
+                e.rank = u32::try_from(rank).unwrap_or(u32::MAX);
             }
         }
 

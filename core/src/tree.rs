@@ -82,11 +82,11 @@ impl Tree for Value {
     }
 
     fn set_null(&mut self) {
-        *self = Value::Null;
+        drop_iteratively(core::mem::replace(self, Value::Null));
     }
 
     fn set_string(&mut self, s: String) {
-        *self = Value::String(s);
+        drop_iteratively(core::mem::replace(self, Value::String(s)));
     }
 
     fn entries(&mut self, f: &mut dyn FnMut(&str, &mut Self) -> Edit) {
@@ -138,6 +138,22 @@ impl Tree for Value {
                 i += 1;
                 !drop
             });
+        }
+    }
+}
+
+/// Drops a value without recursion: serde_json's own `Drop` recurses, and a subtree cut at
+/// `max_depth` may be arbitrarily deep.
+fn drop_iteratively(v: Value) {
+    let mut stack = match v {
+        Value::Array(_) | Value::Object(_) => alloc::vec![v],
+        _ => return,
+    };
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.into_iter().map(|(_, v)| v)),
+            _ => {}
         }
     }
 }
