@@ -417,7 +417,11 @@ impl Policy {
         if !self.find(key, info, sx) {
             return None;
         }
-        let best = sx.accepted.iter().min_by_key(|f| (f.rank, f.det_rank)).copied()?;
+        let best = sx
+            .accepted
+            .iter()
+            .min_by_key(|f| (f.rank, f.det_rank))
+            .copied()?;
         for f in &sx.accepted {
             t.hit_rule(f.rule, &sx.path);
             t.hit_detector(f.det);
@@ -509,7 +513,8 @@ impl Policy {
                     // second application sees: applying twice gives what applying once gives.
                     let kr = match &rename {
                         Some(new) => {
-                            if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
+                            if let Some((cur, next)) =
+                                sx.sets.split_at_mut_checked((depth + 1) * words)
                                 && let (Some(from), Some(to)) =
                                     (cur.get(depth * words..), next.get_mut(..words))
                             {
@@ -575,7 +580,9 @@ impl Policy {
                         t.hit_rule(r, &sx.path);
                         self.whole_value(r, &text, true)
                     }
-                    None => self.find(&text, info, sx).then(|| self.write_masked(&text, sx, t)),
+                    None => self
+                        .find(&text, info, sx)
+                        .then(|| self.write_masked(&text, sx, t)),
                 }
             }
             Shape::Str(s) => self.leaf_text(s, eff, info, max_string, sx, t),

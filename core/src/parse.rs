@@ -119,8 +119,48 @@ pub(crate) fn from_toml(text: &str) -> Result<(PolicyDoc, Source<'_>), PolicyErr
     check_size(text)?;
     let table = DeTable::parse(text).map_err(|e| toml_error(text, &e))?;
     let de = toml::de::Deserializer::from(table.clone());
-    let doc = PolicyDoc::deserialize(de).map_err(|e| toml_error(text, &e))?;
+    let doc = PolicyDoc::deserialize(de).map_err(|e| {
+        let err = toml_error(text, &e);
+        // Name the rule (or test) the mistake is in.
+        match e.span().and_then(|span| entry_at(&table, span.start)) {
+            Some((path, id)) => err.rule(&id).doc_path(path),
+            None => err,
+        }
+    })?;
     Ok((doc, Source::Toml(text, table)))
+}
+
+/// The `rule[i]` / `test[i]` / `allow[i]` entry whose table holds `offset`, and its id or name.
+fn entry_at(table: &toml::Spanned<DeTable<'_>>, offset: usize) -> Option<(String, String)> {
+    for (section, id_key) in [("rule", "id"), ("test", "name"), ("allow", "id")] {
+        let Some((_, entries)) = table
+            .get_ref()
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == section)
+        else {
+            continue;
+        };
+        let Some(items) = entries.get_ref().as_array() else {
+            continue;
+        };
+        for (i, item) in items.iter().enumerate() {
+            // An array-of-tables item spans only its `[[header]]`; extend it over its entries.
+            let mut extent = item.span();
+            for (k, v) in item.get_ref().as_table().into_iter().flatten() {
+                extent.start = extent.start.min(k.span().start);
+                extent.end = extent.end.max(v.span().end);
+            }
+            if extent.contains(&offset) {
+                let id = item
+                    .get_ref()
+                    .get(id_key)
+                    .and_then(|v| v.get_ref().as_str())
+                    .unwrap_or("");
+                return Some((format!("{section}[{i}]"), id.to_owned()));
+            }
+        }
+    }
+    None
 }
 
 fn toml_error(text: &str, e: &toml::de::Error) -> PolicyError {

@@ -220,10 +220,7 @@ impl Policy {
                 return Err(err(
                     &here("action"),
                     ErrorKind::Action,
-                    format!(
-                        "`generalize` cannot apply to spans found in text (rule `{}`)",
-                        r.id
-                    ),
+                    String::from("`generalize` cannot apply to spans found in text"),
                     "use `generalize` with `paths` or `keys` only; mask detector findings with \
                      `replace`, `hash`, `partial`, `nullify` or `redact`",
                     &r.id,
@@ -635,7 +632,10 @@ fn compile_pattern(
                     .map_or_else(|| format!("{e}"), |s| format!("{s}"));
                 (
                     ErrorKind::Pattern,
-                    format!("invalid pattern: {}", first_line(&detail)),
+                    format!(
+                        "invalid pattern: {}",
+                        first_line(&detail).trim_start_matches("error: ")
+                    ),
                     "fix the regular expression; the syntax is that of Rust's `regex` crate",
                 )
             };

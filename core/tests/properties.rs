@@ -1,6 +1,13 @@
 //! Properties of applying a policy, over arbitrary JSON and arbitrary subsets of rules in
 //! arbitrary order. Case count: `PROPTEST_CASES` (CI sets it).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 use serde_json::{Map, Value, json};
@@ -28,8 +35,13 @@ const RULES: &[&str] = &[
 ];
 
 fn compile(rules: &[&str]) -> Policy {
-    let text: String = std::iter::once(HEADER).chain(rules.iter().copied()).collect();
-    Policy::from_toml(&text).unwrap().with_key("default", b"property-key").unwrap()
+    let text: String = std::iter::once(HEADER)
+        .chain(rules.iter().copied())
+        .collect();
+    Policy::from_toml(&text)
+        .unwrap()
+        .with_key("default", b"property-key")
+        .unwrap()
 }
 
 fn strings() -> impl Strategy<Value = String> {
@@ -91,7 +103,10 @@ fn policies() -> impl Strategy<Value = (Vec<&'static str>, Vec<&'static str>)> {
 fn contexts() -> impl Strategy<Value = Context> {
     prop_oneof![
         Just(Context::default()),
-        Just(Context { roles: vec!["viewer".into()], ..Context::default() })
+        Just(Context {
+            roles: vec!["viewer".into()],
+            ..Context::default()
+        })
     ]
 }
 
@@ -157,7 +172,8 @@ fn json_depth(v: &Value) -> usize {
 
 #[test]
 fn a_record_nested_far_beyond_the_limit_does_not_overflow_the_stack() {
-    let policy = Policy::from_toml("version = 1\nname = \"d\"\n[limits]\nmax_depth = 128\n").unwrap();
+    let policy =
+        Policy::from_toml("version = 1\nname = \"d\"\n[limits]\nmax_depth = 128\n").unwrap();
     // serde_json's own recursion limit (128) stops deeper JSON text; build the value directly.
     let mut v = Value::from("x");
     for _ in 0..100_000 {
@@ -169,7 +185,7 @@ fn a_record_nested_far_beyond_the_limit_does_not_overflow_the_stack() {
     let mut stack = vec![v];
     while let Some(mut x) = stack.pop() {
         if let Value::Array(a) = &mut x {
-            stack.extend(a.drain(..));
+            stack.append(a);
         }
     }
 }

@@ -75,8 +75,12 @@ pub fn load_all(dir: &Path) -> Result<Vec<(String, Vector)>, String> {
     let mut out = Vec::new();
     for f in files {
         let text = fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
-        let file: VectorFile = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
-        let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let file: VectorFile =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
+        let stem = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         out.extend(file.vectors.into_iter().map(|v| (stem.clone(), v)));
     }
     Ok(out)
@@ -104,7 +108,8 @@ pub fn compile(v: &Vector) -> Result<Policy, PolicyError> {
 pub fn context(v: &Vector) -> Result<Context, String> {
     let mut ctx = v.context.clone().map(Context::from).unwrap_or_default();
     if let Some(now) = &v.now {
-        ctx.now = Some(tamis_core::time::parse_rfc3339(now).ok_or_else(|| format!("bad now `{now}`"))?);
+        ctx.now =
+            Some(tamis_core::time::parse_rfc3339(now).ok_or_else(|| format!("bad now `{now}`"))?);
     }
     Ok(ctx)
 }
@@ -121,7 +126,10 @@ pub fn expected(v: &Vector) -> Result<Outcome, String> {
     match (&v.expect, &v.expect_error) {
         (Some(e), None) => Ok(Outcome(e.to_string())),
         (None, Some(code)) => Ok(Outcome(format!("error:{code}"))),
-        _ => Err(format!("vector `{}` needs exactly one of expect / expect_error", v.name)),
+        _ => Err(format!(
+            "vector `{}` needs exactly one of expect / expect_error",
+            v.name
+        )),
     }
 }
 
@@ -140,12 +148,16 @@ pub fn run_object(v: &Vector) -> Result<Outcome, String> {
     match v.format.as_deref() {
         Some("text") => {
             let text = v.input.as_str().ok_or("text vectors need a string input")?;
-            Ok(Outcome(Value::from(policy.mask_text_with(text, &ctx, &mut sx, &mut tally)).to_string()))
+            Ok(Outcome(
+                Value::from(policy.mask_text_with(text, &ctx, &mut sx, &mut tally)).to_string(),
+            ))
         }
         Some("line") => run_line(v),
         _ => {
             let mut value = v.input.clone();
-            if let Disposition::Quarantined(q) = policy.apply_tree(&mut value, &ctx, &mut sx, &mut tally) {
+            if let Disposition::Quarantined(q) =
+                policy.apply_tree(&mut value, &ctx, &mut sx, &mut tally)
+            {
                 value = quarantine_marker(None, q);
             }
             Ok(Outcome(value.to_string()))
@@ -174,11 +186,17 @@ pub fn run_line(v: &Vector) -> Result<Outcome, String> {
     policy.apply_json_line(&line, 1, &ctx, &mut sx, &mut tally, &mut out);
     let text = String::from_utf8(out).map_err(|_| "output is not UTF-8")?;
     // Line-path markers name the line; the object path has none. Compare without it.
-    let value: Value = serde_json::from_str(&text).map_err(|e| format!("output is not JSON: {e}"))?;
-    if let Some(q) = value.get("tamis_quarantined").and_then(|q| q.get("reason")).and_then(Value::as_str) {
-        if v.format.as_deref() != Some("line") {
-            return Ok(Outcome(format!("{{\"tamis_quarantined\":{{\"reason\":\"{q}\"}}}}")));
-        }
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| format!("output is not JSON: {e}"))?;
+    if let Some(q) = value
+        .get("tamis_quarantined")
+        .and_then(|q| q.get("reason"))
+        .and_then(Value::as_str)
+        && v.format.as_deref() != Some("line")
+    {
+        return Ok(Outcome(format!(
+            "{{\"tamis_quarantined\":{{\"reason\":\"{q}\"}}}}"
+        )));
     }
     Ok(Outcome(text))
 }
