@@ -1,0 +1,427 @@
+//! The `tamis` binary as scripts use it: arguments, JSON Lines in and out, exit codes, reports,
+//! and that nothing it prints quotes input data.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const CANARY: &str = "canary.91c2@leak.example";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn tamis(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tamis"));
+    cmd.args(args)
+        .current_dir(root())
+        .env_remove("TAMIS_HASH_KEY");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn temp(name: &str, content: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tamis-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p
+}
+
+const KEY: (&str, &str) = ("TAMIS_HASH_KEY", "cli-test-key-material");
+
+#[test]
+fn apply_writes_one_line_per_input_line_and_quarantines_bad_ones() {
+    let input = format!(
+        "{{\"user\":{{\"email\":\"jane@example.com\"}}}}\nnot json {CANARY}\n\n{{\"n\":1}}\n{{\"cut\":\"{CANARY}\"\n"
+    );
+    let out = tamis(
+        &["apply", "--policy", "policies/langfuse.toml"],
+        &input,
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            r#"{"user":{"email":"j***@***.com"}}"#,
+            r#"{"tamis_quarantined":{"line":2,"reason":"invalid_json"}}"#,
+            r#"{"tamis_quarantined":{"line":3,"reason":"invalid_json"}}"#,
+            r#"{"n":1}"#,
+            r#"{"tamis_quarantined":{"line":5,"reason":"invalid_json"}}"#,
+        ]
+    );
+    assert!(!stdout.contains("canary") && !text(&out.stderr).contains("canary"));
+}
+
+#[test]
+fn apply_reads_files_in_order_and_writes_a_report() {
+    let report = std::env::temp_dir().join(format!("tamis-report-{}.json", std::process::id()));
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            "policies/default.toml",
+            "--report",
+            report.to_str().unwrap(),
+            "examples/traces.jsonl",
+            "examples/traces.jsonl",
+        ],
+        "",
+        &[KEY],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 8);
+    assert!(!text(&out.stdout).contains("jane@example.com"));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["records"]["in"], 8);
+    assert_eq!(r["records"]["out"], 8);
+    assert_eq!(r["policy"]["name"], "tamis-default");
+    assert_eq!(r["rules"]["emails-in-text"], 8);
+    assert_eq!(r["detectors"]["email"], 8);
+    assert!(!r.to_string().contains("example.com"));
+}
+
+#[test]
+fn a_missing_key_is_an_error_before_any_input_is_read() {
+    let out = tamis(
+        &["apply", "--policy", "policies/default.toml"],
+        &format!("{{\"e\":\"{CANARY}\"}}\n"),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("TAMIS_HASH_KEY") && err.contains("help:"),
+        "{err}"
+    );
+    assert!(!err.contains("canary"));
+}
+
+#[test]
+fn exit_codes() {
+    let bad = temp(
+        "bad.toml",
+        "version = 1\nname = \"x\"\n[[rule]]\nid = \"a\"\npaths = [\"x\"]\naction = \"mask\"\n",
+    );
+    let bad = bad.to_str().unwrap();
+    let cases: &[(&[&str], i32)] = &[
+        (&["check", "--policy", "policies/langfuse.toml"], 0),
+        (&["check", "--policy", bad], 1),
+        (&["apply", "--policy", bad], 1),
+        (
+            &[
+                "apply",
+                "--policy",
+                "policies/langfuse.toml",
+                "--context",
+                "{\"role\":[]}",
+            ],
+            2,
+        ),
+        (
+            &[
+                "apply",
+                "--policy",
+                "policies/langfuse.toml",
+                "--now",
+                "yesterday",
+            ],
+            2,
+        ),
+        (
+            &[
+                "apply",
+                "--policy",
+                "policies/langfuse.toml",
+                "--format",
+                "xml",
+            ],
+            2,
+        ),
+        (&["apply", "--nope"], 2),
+        (&["frobnicate"], 2),
+        (
+            &[
+                "apply",
+                "--policy",
+                "policies/langfuse.toml",
+                "/nonexistent/input.jsonl",
+            ],
+            3,
+        ),
+        (&["check", "--policy", "/nonexistent/policy.toml"], 3),
+    ];
+    for (args, code) in cases {
+        let out = tamis(args, "", &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(*code),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        if *code != 0 {
+            assert!(!out.stderr.is_empty(), "{args:?} printed no diagnostic");
+        }
+    }
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in ["apply", "check", "explain", "test"] {
+        let out = tamis(&[sub, "--help"], "", &[]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(text(&out.stdout).contains("--policy"), "{sub}");
+    }
+}
+
+#[test]
+fn policy_errors_name_file_line_column_and_rule() {
+    let bad = temp(
+        "located.toml",
+        "version = 1\nname = \"x\"\n\n[[rule]]\nid = \"acme\"\npaths = [\"a..b\"]\naction = \"replace\"\n",
+    );
+    let out = tamis(&["check", "--policy", bad.to_str().unwrap()], "", &[]);
+    let err = text(&out.stderr);
+    assert!(err.contains("located.toml:6:10: error[selector]"), "{err}");
+    assert!(
+        err.contains("(in `acme`)") && err.contains("help:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_and_text_formats() {
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            "policies/langfuse.toml",
+            "--format",
+            "json",
+        ],
+        "{\n  \"user\": {\"ssn\": \"123-45-6789\"}\n}\n",
+        &[],
+    );
+    assert_eq!(text(&out.stdout), "{\"user\":{\"ssn\":\"[REDACTED]\"}}\n");
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            "policies/langfuse.toml",
+            "--format",
+            "json",
+        ],
+        &format!("[{CANARY}"),
+        &[],
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "{\"tamis_quarantined\":{\"reason\":\"invalid_json\"}}\n"
+    );
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            "policies/langfuse.toml",
+            "--format",
+            "text",
+        ],
+        "mail jane@example.com\r\nnothing here\n",
+        &[],
+    );
+    assert_eq!(text(&out.stdout), "mail [email]\nnothing here\n");
+}
+
+#[test]
+fn context_selects_role_dependent_views() {
+    let policy = temp(
+        "views.toml",
+        "version = 1\nname = \"v\"\n[[rule]]\nid = \"phone\"\npaths = [\"phone\"]\naction = \"partial\"\nwhen = { roles_none = [\"owner\"] }\n",
+    );
+    let p = policy.to_str().unwrap();
+    let input = "{\"phone\":\"+14155550100\"}\n";
+    let viewer = tamis(
+        &[
+            "apply",
+            "--policy",
+            p,
+            "--context",
+            "{\"roles\":[\"viewer\"]}",
+        ],
+        input,
+        &[],
+    );
+    let owner = tamis(
+        &[
+            "apply",
+            "--policy",
+            p,
+            "--context",
+            "{\"roles\":[\"owner\"]}",
+            "--now",
+            "2026-01-01T00:00:00Z",
+        ],
+        input,
+        &[],
+    );
+    assert_eq!(text(&viewer.stdout), "{\"phone\":\"+1*********0\"}\n");
+    assert_eq!(text(&owner.stdout), input);
+}
+
+#[test]
+fn explain_counts_paths_never_values() {
+    let out = tamis(
+        &[
+            "explain",
+            "--policy",
+            "policies/default.toml",
+            "examples/traces.jsonl",
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["records"]["in"], 4);
+    let hits = v["hits"].as_array().unwrap();
+    assert!(hits.iter().any(|h| h["path"] == "attributes.DB_PASSWORD"
+        && h["rule"] == "secrets"
+        && h["action"] == "replace"));
+    assert!(
+        hits.iter()
+            .any(|h| h["path"] == "input.messages[].content" && h["rule"] == "emails-in-text")
+    );
+    let all = text(&out.stdout);
+    for value in ["jane@example.com", "hunter2", "4111", "sk-live"] {
+        assert!(!all.contains(value), "explain printed `{value}`");
+    }
+}
+
+#[test]
+fn test_subcommand_passes_shipped_policies_and_reports_failures_without_values() {
+    for p in ["policies/default.toml", "policies/langfuse.toml"] {
+        let out = tamis(&["test", "--policy", p], "", &[]);
+        assert_eq!(out.status.code(), Some(0), "{p}: {}", text(&out.stdout));
+        assert!(text(&out.stdout).contains(" passed, 0 failed"));
+    }
+    let policy = temp(
+        "failing.toml",
+        &format!(
+            "version = 1\nname = \"f\"\n[[rule]]\nid = \"r\"\npaths = [\"a\"]\naction = \"replace\"\n[[rule]]\nid = \"idle\"\npaths = [\"zz\"]\naction = \"redact\"\n\
+             [[test]]\nname = \"wrong expectation\"\ninput = {{ a = \"{CANARY}\" }}\nexpect = {{ a = \"{CANARY}\" }}\n"
+        ),
+    );
+    let out = tamis(&["test", "--policy", policy.to_str().unwrap()], "", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("FAIL  wrong expectation") && stdout.contains("at `a`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("rules no test exercised: `idle`"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("canary"));
+}
+
+/// The CLI front end of the conformance corpus: every vector through `tamis apply`.
+#[test]
+fn conformance_vectors_through_the_cli() {
+    let vectors = tamis_conformance::load_all(&tamis_conformance::vectors_dir()).unwrap();
+    let mut ran = 0;
+    for (file, v) in &vectors {
+        let policy = match &v.policy {
+            serde_json::Value::String(toml) => temp(&format!("{}.toml", v.name), toml),
+            other => temp(&format!("{}.json", v.name), &other.to_string()),
+        };
+        let mut args = vec![
+            "apply".to_owned(),
+            "--policy".to_owned(),
+            policy.to_str().unwrap().to_owned(),
+        ];
+        if let Some(ctx) = &v.context {
+            args.extend(["--context".to_owned(), serde_json::to_string(ctx).unwrap()]);
+        }
+        args.extend([
+            "--now".to_owned(),
+            v.now
+                .clone()
+                .unwrap_or_else(|| "2000-01-01T00:00:00Z".to_owned()),
+        ]);
+        let input = match (v.format.as_deref(), &v.input) {
+            (Some("text"), serde_json::Value::String(s)) => {
+                args.extend(["--format".to_owned(), "text".to_owned()]);
+                s.clone()
+            }
+            (Some("line"), serde_json::Value::String(s)) => s.clone(),
+            (_, value) => value.to_string(),
+        };
+        let env: Vec<(&str, &str)> = v
+            .keys
+            .get("default")
+            .map(|m| ("TAMIS_HASH_KEY", m.as_str()))
+            .into_iter()
+            .collect();
+        let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = tamis(&arg_refs, &format!("{input}\n"), &env);
+        let want = tamis_conformance::expected(v).unwrap().0;
+        let got = if out.status.code() == Some(1) && want.starts_with("error:") {
+            want.clone()
+        } else if v.format.as_deref() == Some("text") {
+            serde_json::Value::from(text(&out.stdout).trim_end_matches('\n')).to_string()
+        } else {
+            let line = text(&out.stdout).trim_end_matches('\n').to_owned();
+            let parsed: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+            match parsed
+                .get("tamis_quarantined")
+                .and_then(|q| q.get("reason"))
+            {
+                Some(reason) if v.format.as_deref() != Some("line") => {
+                    format!("{{\"tamis_quarantined\":{{\"reason\":{reason}}}}}")
+                }
+                _ => line,
+            }
+        };
+        // Vectors whose hash key is missing expect `[tamis:no_key]`, which the CLI refuses to
+        // produce (a missing key is an error before input): that refusal is the CLI's answer.
+        if want.contains("[tamis:no_key]") {
+            assert_eq!(out.status.code(), Some(1), "{file}/{}", v.name);
+            continue;
+        }
+        assert_eq!(got, want, "{file}/{}: {}", v.name, text(&out.stderr));
+        ran += 1;
+    }
+    assert!(ran >= 60, "{ran}");
+    println!("{ran} vectors byte-identical through the CLI");
+}
