@@ -1,1 +1,72 @@
-fn main() {}
+//! `tamis apply` on JSON Lines with 20 field rules, against a serde_json parse + serialize round
+//! trip of the same input, in one run. Prints the throughput ratio (target: at least 0.8).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, reason = "benchmark")]
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{Criterion, Throughput};
+use tamis_bench::{POLICY_20_FIELD_RULES, records};
+use tamis_core::{Context, Policy, Scratch, Tally};
+
+fn serde_round_trip(lines: &[String], out: &mut Vec<u8>) {
+    for line in lines {
+        out.clear();
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        serde_json::to_writer(&mut *out, &v).unwrap();
+        black_box(&out);
+    }
+}
+
+fn tamis_apply(policy: &Policy, lines: &[String], sx: &mut Scratch, tally: &mut Tally, out: &mut Vec<u8>) {
+    let ctx = Context::default();
+    for (i, line) in lines.iter().enumerate() {
+        out.clear();
+        policy.apply_json_line(line, i as u64 + 1, &ctx, sx, tally, out);
+        black_box(&out);
+    }
+}
+
+fn main() {
+    let lines = records(2000);
+    let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
+    let policy = Policy::from_toml(POLICY_20_FIELD_RULES).unwrap().with_key("default", b"bench-key").unwrap();
+    let mut sx = Scratch::new(&policy);
+    let mut tally = Tally::new(&policy, false);
+    let mut out = Vec::with_capacity(4096);
+
+    let mut c = Criterion::default().configure_from_args();
+    let mut group = c.benchmark_group("apply_jsonl_20_field_rules");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("serde_json_round_trip", |b| b.iter(|| serde_round_trip(&lines, &mut out)));
+    group.bench_function("tamis_apply", |b| b.iter(|| tamis_apply(&policy, &lines, &mut sx, &mut tally, &mut out)));
+    group.finish();
+    c.final_summary();
+
+    // The ratio, measured interleaved so both see the same machine state.
+    let mut ratios = Vec::new();
+    let (mut best_serde, mut best_tamis) = (f64::MAX, f64::MAX);
+    for _ in 0..7 {
+        let t = Instant::now();
+        serde_round_trip(&lines, &mut out);
+        let s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        tamis_apply(&policy, &lines, &mut sx, &mut tally, &mut out);
+        let a = t.elapsed().as_secs_f64();
+        best_serde = best_serde.min(s);
+        best_tamis = best_tamis.min(a);
+        ratios.push(s / a);
+    }
+    ratios.sort_by(f64::total_cmp);
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "apply_jsonl_20_field_rules: {} records, {:.1} MB; serde_json round trip {:.0} MB/s, tamis apply {:.0} MB/s; \
+         throughput ratio tamis/serde_json = {:.2} (median of 7, target >= 0.8)",
+        lines.len(),
+        mb,
+        mb / best_serde,
+        mb / best_tamis,
+        ratios[3]
+    );
+}

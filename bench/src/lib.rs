@@ -1,1 +1,206 @@
-//! placeholder
+//! Seeded inputs shared by the tamis benchmarks: the same bytes on every run and machine.
+
+use std::fmt::Write as _;
+
+/// A small deterministic generator (SplitMix64).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator with a fixed seed.
+    #[must_use]
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// A number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+    /// One of `items`.
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        let i = usize::try_from(self.below(items.len() as u64)).unwrap_or(0);
+        items.get(i).copied().unwrap_or("")
+    }
+}
+
+const FIRST: &[&str] = &["jane", "omar", "li", "sofia", "raj", "emma", "noah", "ines", "yuki", "ana"];
+const LAST: &[&str] = &["doe", "haddad", "wei", "rossi", "patel", "smith", "kim", "garcia", "sato", "silva"];
+const WORDS: &[&str] = &[
+    "the", "order", "was", "shipped", "customer", "asked", "about", "refund", "status", "agent",
+    "replied", "with", "tracking", "details", "and", "a", "coupon", "for", "next", "purchase",
+];
+
+/// One JSON Lines record of about 1.4 KB with nested user, payment, auth and free-text fields.
+#[must_use]
+pub fn record(rng: &mut Rng, i: u64) -> String {
+    let first = rng.pick(FIRST);
+    let last = rng.pick(LAST);
+    let mut text = String::new();
+    for _ in 0..40 {
+        text.push_str(rng.pick(WORDS));
+        text.push(' ');
+    }
+    let mut s = String::with_capacity(1500);
+    let _ = write!(
+        s,
+        concat!(
+            r#"{{"type":"trace","id":"t-{i:08}","timestamp":"2026-11-{day:02}T10:{min:02}:00Z","#,
+            r#""user":{{"id":"u-{uid}","name":"{first} {last}","email":"{first}.{last}@example.com","phone":"+1415555{ph:04}","#,
+            r#""ssn":"{a:03}-{b:02}-{c:04}","dob":"19{yy:02}-0{mm}-1{dd}","ip":"10.{o2}.{o3}.{o4}","#,
+            r#""address":{{"street":"{n} Main Street","city":"Springfield","zip":"{zip:05}"}}}},"#,
+            r#""payment":{{"card_number":"4111 1111 1111 1111","cvv":"{cvv:03}","iban":"DE89370400440532013000","amount":{amt}.{cents:02},"currency":"EUR"}},"#,
+            r#""auth":{{"password":"pw-{pw:x}","api_key":"sk-live-{key:016x}","token":"tok_{tok:x}","scopes":["read","write"]}},"#,
+            r#""session":{{"cookie":"sid={sid:x}","user_agent":"Mozilla/5.0 (X11; Linux x86_64)"}},"#,
+            r#""device":{{"mac":"00:1a:2b:{m1:02x}:{m2:02x}:{m3:02x}","os":"linux"}},"#,
+            r#""location":{{"lat":52.{lat:04},"lon":13.{lon:04},"address":"{n} Main Street, Springfield"}},"#,
+            r#""business":{{"profit_margin":0.{pm:02},"revenue":{rev}}},"#,
+            r#""metadata":{{"notes":"{text}","tags":["checkout","web","eu"]}},"#,
+            r#""message":"{text}","usage":{{"input_tokens":{it},"output_tokens":{ot}}}}}"#
+        ),
+        i = i,
+        day = 1 + rng.below(28),
+        min = rng.below(60),
+        uid = rng.below(1_000_000),
+        first = first,
+        last = last,
+        ph = rng.below(10_000),
+        a = 100 + rng.below(500),
+        b = 10 + rng.below(89),
+        c = 1000 + rng.below(8999),
+        yy = 50 + rng.below(49),
+        mm = 1 + rng.below(9),
+        dd = rng.below(9),
+        o2 = rng.below(256),
+        o3 = rng.below(256),
+        o4 = rng.below(256),
+        n = 1 + rng.below(999),
+        zip = rng.below(99_999),
+        cvv = rng.below(1000),
+        amt = rng.below(10_000),
+        cents = rng.below(100),
+        pw = rng.next_u64(),
+        key = rng.next_u64(),
+        tok = rng.next_u64(),
+        sid = rng.next_u64(),
+        m1 = rng.below(256),
+        m2 = rng.below(256),
+        m3 = rng.below(256),
+        lat = rng.below(10_000),
+        lon = rng.below(10_000),
+        pm = rng.below(100),
+        rev = rng.below(1_000_000),
+        text = text.trim_end(),
+        it = rng.below(2000),
+        ot = rng.below(2000),
+    );
+    s
+}
+
+/// `n` records, seeded.
+#[must_use]
+pub fn records(n: u64) -> Vec<String> {
+    let mut rng = Rng::new(0x7A31_5EED);
+    (0..n).map(|i| record(&mut rng, i)).collect()
+}
+
+/// A policy of 20 field rules over the records of [`record`].
+pub const POLICY_20_FIELD_RULES: &str = r#"
+version = 1
+name = "bench-20-field-rules"
+
+[key.default]
+env = "TAMIS_HASH_KEY"
+id = "k1"
+
+[[rule]]
+id = "user-email"
+paths = ["user.email"]
+action = "partial"
+[[rule]]
+id = "user-phone"
+paths = ["user.phone"]
+action = "partial"
+[[rule]]
+id = "user-ssn"
+paths = ["user.ssn"]
+action = "replace"
+[[rule]]
+id = "user-name"
+paths = ["user.name"]
+action = "hash"
+key = "default"
+[[rule]]
+id = "user-dob"
+paths = ["user.dob"]
+action = "generalize"
+precision = "year"
+[[rule]]
+id = "user-ip"
+paths = ["user.ip"]
+action = "generalize"
+[[rule]]
+id = "user-street"
+paths = ["user.address.street"]
+action = "partial"
+[[rule]]
+id = "card"
+paths = ["payment.card_number"]
+action = "partial"
+[[rule]]
+id = "cvv"
+paths = ["payment.cvv"]
+action = "redact"
+[[rule]]
+id = "iban"
+paths = ["payment.iban"]
+action = "replace"
+[[rule]]
+id = "password"
+paths = ["auth.password"]
+action = "replace"
+[[rule]]
+id = "api-key"
+paths = ["auth.api_key"]
+action = "partial"
+[[rule]]
+id = "token"
+paths = ["auth.token"]
+action = "hash"
+key = "default"
+[[rule]]
+id = "cookie"
+paths = ["session.cookie"]
+action = "replace"
+[[rule]]
+id = "mac"
+paths = ["device.mac"]
+action = "replace"
+[[rule]]
+id = "lat"
+paths = ["location.lat"]
+action = "generalize"
+[[rule]]
+id = "lon"
+paths = ["location.lon"]
+action = "generalize"
+[[rule]]
+id = "location-address"
+paths = ["location.address"]
+action = "partial"
+[[rule]]
+id = "margin"
+paths = ["business.profit_margin"]
+action = "replace"
+[[rule]]
+id = "notes"
+paths = ["metadata.notes"]
+action = "nullify"
+"#;
