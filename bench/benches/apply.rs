@@ -1,7 +1,12 @@
 //! `tamis apply` on JSON Lines with 20 field rules, against a serde_json parse + serialize round
 //! trip of the same input, in one run. Prints the throughput ratio (target: at least 0.8).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout, reason = "benchmark")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    reason = "benchmark"
+)]
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -19,7 +24,13 @@ fn serde_round_trip(lines: &[String], out: &mut Vec<u8>) {
     }
 }
 
-fn tamis_apply(policy: &Policy, lines: &[String], sx: &mut Scratch, tally: &mut Tally, out: &mut Vec<u8>) {
+fn tamis_apply(
+    policy: &Policy,
+    lines: &[String],
+    sx: &mut Scratch,
+    tally: &mut Tally,
+    out: &mut Vec<u8>,
+) {
     let ctx = Context::default();
     for (i, line) in lines.iter().enumerate() {
         out.clear();
@@ -31,7 +42,10 @@ fn tamis_apply(policy: &Policy, lines: &[String], sx: &mut Scratch, tally: &mut 
 fn main() {
     let lines = records(2000);
     let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
-    let policy = Policy::from_toml(POLICY_20_FIELD_RULES).unwrap().with_key("default", b"bench-key").unwrap();
+    let policy = Policy::from_toml(POLICY_20_FIELD_RULES)
+        .unwrap()
+        .with_key("default", b"bench-key")
+        .unwrap();
     let mut sx = Scratch::new(&policy);
     let mut tally = Tally::new(&policy, false);
     let mut out = Vec::with_capacity(4096);
@@ -39,8 +53,12 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     let mut group = c.benchmark_group("apply_jsonl_20_field_rules");
     group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("serde_json_round_trip", |b| b.iter(|| serde_round_trip(&lines, &mut out)));
-    group.bench_function("tamis_apply", |b| b.iter(|| tamis_apply(&policy, &lines, &mut sx, &mut tally, &mut out)));
+    group.bench_function("serde_json_round_trip", |b| {
+        b.iter(|| serde_round_trip(&lines, &mut out))
+    });
+    group.bench_function("tamis_apply", |b| {
+        b.iter(|| tamis_apply(&policy, &lines, &mut sx, &mut tally, &mut out))
+    });
     group.finish();
     c.final_summary();
 

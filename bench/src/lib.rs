@@ -31,8 +31,12 @@ impl Rng {
     }
 }
 
-const FIRST: &[&str] = &["jane", "omar", "li", "sofia", "raj", "emma", "noah", "ines", "yuki", "ana"];
-const LAST: &[&str] = &["doe", "haddad", "wei", "rossi", "patel", "smith", "kim", "garcia", "sato", "silva"];
+const FIRST: &[&str] = &[
+    "jane", "omar", "li", "sofia", "raj", "emma", "noah", "ines", "yuki", "ana",
+];
+const LAST: &[&str] = &[
+    "doe", "haddad", "wei", "rossi", "patel", "smith", "kim", "garcia", "sato", "silva",
+];
 const WORDS: &[&str] = &[
     "the", "order", "was", "shipped", "customer", "asked", "about", "refund", "status", "agent",
     "replied", "with", "tracking", "details", "and", "a", "coupon", "for", "next", "purchase",

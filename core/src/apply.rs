@@ -18,6 +18,7 @@ use crate::action::{
     is_builtin_placeholder, is_token, partial, token_len_at,
 };
 use crate::detect::Detector;
+use crate::json::Doc;
 use crate::model::ContextDoc;
 use crate::policy::{Cond, Policy};
 use crate::report::{Disposition, Quarantine, Report, Tally};
@@ -681,13 +682,13 @@ impl Policy {
         let parsed = if too_large {
             None
         } else {
-            serde_json::from_str::<Value>(line).ok()
+            Doc::parse(line).ok()
         };
         let disposition = match parsed {
-            Some(mut v) => {
-                let d = self.apply_tree(&mut v, ctx, sx, tally);
+            Some(mut doc) => {
+                let d = self.apply_tree(&mut doc, ctx, sx, tally);
                 if d == Disposition::Kept {
-                    write_json(&v, out);
+                    doc.write(out);
                 }
                 d
             }

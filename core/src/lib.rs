@@ -9,6 +9,7 @@ mod action;
 mod apply;
 mod detect;
 mod error;
+pub mod json;
 pub mod model;
 mod parse;
 mod policy;

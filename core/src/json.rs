@@ -1,0 +1,549 @@
+//! A JSON document that borrows from its text: the fast path for JSON Lines.
+//!
+//! Strings without escapes borrow from the line, objects are vectors of entries (no hashing), and
+//! numbers keep their text. Parsing accepts exactly what `serde_json` accepts (RFC 8259, at most
+//! 127 nested containers, no lone surrogates), a repeated key replaces the earlier value in its
+//! place (as `serde_json::Map` with `preserve_order` does), and [`Doc::write`] writes exactly the
+//! bytes of `serde_json::to_writer`, so both paths give byte-identical output.
+
+use alloc::borrow::Cow;
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::tree::{Edit, Shape, Tree};
+
+/// A parsed JSON value borrowing from its text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Doc<'a> {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number, as serde_json spells it: as written, except that an exponent is written `e`
+    /// with an explicit sign (`1E5` becomes `1e+5`).
+    Num(Cow<'a, str>),
+    /// A string, unescaped.
+    Str(Cow<'a, str>),
+    /// An array.
+    Arr(Vec<Doc<'a>>),
+    /// An object, entries in order, keys unique.
+    Obj(Vec<(Cow<'a, str>, Doc<'a>)>),
+}
+
+/// The text is not JSON (no detail is kept: it could quote the input).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotJson;
+
+const MAX_NESTING: usize = 127;
+
+impl<'a> Doc<'a> {
+    /// Parses one JSON value surrounded by optional whitespace.
+    ///
+    /// # Errors
+    /// [`NotJson`] when `text` is not exactly one JSON value.
+    pub fn parse(text: &'a str) -> Result<Self, NotJson> {
+        let mut p = Parser {
+            s: text,
+            b: text.as_bytes(),
+            i: 0,
+        };
+        let v = p.value(0)?;
+        p.ws();
+        if p.i == p.b.len() {
+            Ok(v)
+        } else {
+            Err(NotJson)
+        }
+    }
+
+    /// Appends the compact JSON text, byte for byte what `serde_json::to_writer` writes.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        // Iterative, so a deep document cannot overflow the stack.
+        enum Step<'d, 'a> {
+            Value(&'d Doc<'a>),
+            Raw(&'static [u8]),
+            Key(&'d str),
+        }
+        let mut stack = alloc::vec![Step::Value(self)];
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Raw(b) => out.extend_from_slice(b),
+                Step::Key(k) => {
+                    write_str(k, out);
+                    out.push(b':');
+                }
+                Step::Value(v) => match v {
+                    Doc::Null => out.extend_from_slice(b"null"),
+                    Doc::Bool(true) => out.extend_from_slice(b"true"),
+                    Doc::Bool(false) => out.extend_from_slice(b"false"),
+                    Doc::Num(n) => out.extend_from_slice(n.as_bytes()),
+                    Doc::Str(s) => write_str(s, out),
+                    Doc::Arr(items) => {
+                        out.push(b'[');
+                        stack.push(Step::Raw(b"]"));
+                        for (i, item) in items.iter().enumerate().rev() {
+                            stack.push(Step::Value(item));
+                            if i > 0 {
+                                stack.push(Step::Raw(b","));
+                            }
+                        }
+                    }
+                    Doc::Obj(entries) => {
+                        out.push(b'{');
+                        stack.push(Step::Raw(b"}"));
+                        for (i, (k, item)) in entries.iter().enumerate().rev() {
+                            stack.push(Step::Value(item));
+                            stack.push(Step::Key(k));
+                            if i > 0 {
+                                stack.push(Step::Raw(b","));
+                            }
+                        }
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// The first index at or after `i` holding `"`, `\\` or a control character (below 0x20), or
+/// `b.len()`. Eight bytes at a time.
+fn next_special(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        let special = control
+            | has_zero(x ^ (ONES * u64::from(b'"')))
+            | has_zero(x ^ (ONES * u64::from(b'\\')));
+        if special != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// Writes a JSON string as serde_json does: `"` and `\` escaped, control characters as `\n`,
+/// `\t`, `\r`, `\b`, `\f` or `\u00XX` (lower-case hex); everything else verbatim.
+pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let b = s.as_bytes();
+    let mut start = 0;
+    loop {
+        let i = next_special(b, start);
+        out.extend_from_slice(b.get(start..i).unwrap_or(&[]));
+        let Some(&c) = b.get(i) else { break };
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => {
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX.get(usize::from(c >> 4)).copied().unwrap_or(b'0'));
+                out.push(HEX.get(usize::from(c & 15)).copied().unwrap_or(b'0'));
+            }
+        }
+        start = i + 1;
+    }
+    out.push(b'"');
+}
+
+struct Parser<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn ws(&mut self) {
+        while matches!(self.b.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn lit(&mut self, word: &[u8], v: Doc<'a>) -> Result<Doc<'a>, NotJson> {
+        if self.b.get(self.i..self.i + word.len()) == Some(word) {
+            self.i += word.len();
+            Ok(v)
+        } else {
+            Err(NotJson)
+        }
+    }
+
+    fn value(&mut self, nesting: usize) -> Result<Doc<'a>, NotJson> {
+        self.ws();
+        match self.peek().ok_or(NotJson)? {
+            b'n' => self.lit(b"null", Doc::Null),
+            b't' => self.lit(b"true", Doc::Bool(true)),
+            b'f' => self.lit(b"false", Doc::Bool(false)),
+            b'"' => Ok(Doc::Str(self.string()?)),
+            b'[' => {
+                if nesting >= MAX_NESTING {
+                    return Err(NotJson);
+                }
+                self.i += 1;
+                let mut items = Vec::new();
+                self.ws();
+                if self.peek() == Some(b']') {
+                    self.i += 1;
+                    return Ok(Doc::Arr(items));
+                }
+                loop {
+                    items.push(self.value(nesting + 1)?);
+                    self.ws();
+                    match self.peek() {
+                        Some(b',') => self.i += 1,
+                        Some(b']') => {
+                            self.i += 1;
+                            return Ok(Doc::Arr(items));
+                        }
+                        _ => return Err(NotJson),
+                    }
+                }
+            }
+            b'{' => {
+                if nesting >= MAX_NESTING {
+                    return Err(NotJson);
+                }
+                self.i += 1;
+                let mut entries: Vec<(Cow<'a, str>, Doc<'a>)> = Vec::new();
+                let mut index: Option<BTreeMap<Cow<'a, str>, usize>> = None;
+                self.ws();
+                if self.peek() == Some(b'}') {
+                    self.i += 1;
+                    return Ok(Doc::Obj(entries));
+                }
+                loop {
+                    self.ws();
+                    if self.peek() != Some(b'"') {
+                        return Err(NotJson);
+                    }
+                    let key = self.string()?;
+                    self.ws();
+                    if self.peek() != Some(b':') {
+                        return Err(NotJson);
+                    }
+                    self.i += 1;
+                    let v = self.value(nesting + 1)?;
+                    insert(&mut entries, &mut index, key, v);
+                    self.ws();
+                    match self.peek() {
+                        Some(b',') => self.i += 1,
+                        Some(b'}') => {
+                            self.i += 1;
+                            return Ok(Doc::Obj(entries));
+                        }
+                        _ => return Err(NotJson),
+                    }
+                }
+            }
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => Err(NotJson),
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    fn number(&mut self) -> Result<Doc<'a>, NotJson> {
+        let start = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(NotJson),
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return Err(NotJson);
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return Err(NotJson);
+            }
+        }
+        let text = self.s.get(start..self.i).ok_or(NotJson)?;
+        Ok(Doc::Num(normalize_exponent(text)))
+    }
+
+    fn string(&mut self) -> Result<Cow<'a, str>, NotJson> {
+        self.i += 1; // the opening quote
+        let start = self.i;
+        // Fast path: no escapes.
+        self.i = next_special(self.b, self.i);
+        match self.peek() {
+            Some(b'"') => {
+                let s = self.s.get(start..self.i).ok_or(NotJson)?;
+                self.i += 1;
+                return Ok(Cow::Borrowed(s));
+            }
+            Some(b'\\') => {}
+            _ => return Err(NotJson),
+        }
+        let mut out = String::from(self.s.get(start..self.i).ok_or(NotJson)?);
+        loop {
+            match self.peek().ok_or(NotJson)? {
+                b'"' => {
+                    self.i += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                b'\\' => {
+                    self.i += 1;
+                    let c = self.peek().ok_or(NotJson)?;
+                    self.i += 1;
+                    match c {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&hi) {
+                                if self.b.get(self.i..self.i + 2) != Some(b"\\u") {
+                                    return Err(NotJson);
+                                }
+                                self.i += 2;
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return Err(NotJson);
+                                }
+                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                            } else if (0xDC00..0xE000).contains(&hi) {
+                                return Err(NotJson);
+                            } else {
+                                hi
+                            };
+                            out.push(char::from_u32(code).ok_or(NotJson)?);
+                        }
+                        _ => return Err(NotJson),
+                    }
+                }
+                _ => {
+                    let end = next_special(self.b, self.i);
+                    if !matches!(self.b.get(end), Some(b'"' | b'\\')) {
+                        return Err(NotJson);
+                    }
+                    out.push_str(self.s.get(self.i..end).ok_or(NotJson)?);
+                    self.i = end;
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, NotJson> {
+        let h = self.b.get(self.i..self.i + 4).ok_or(NotJson)?;
+        let mut v = 0u32;
+        for &c in h {
+            v = v * 16 + char::from(c).to_digit(16).ok_or(NotJson)?;
+        }
+        self.i += 4;
+        Ok(v)
+    }
+}
+
+/// Inserts an entry; a repeated key replaces the earlier value in its place. Small objects are
+/// searched linearly, larger ones through an index built on demand.
+fn insert<'a>(
+    entries: &mut Vec<(Cow<'a, str>, Doc<'a>)>,
+    index: &mut Option<BTreeMap<Cow<'a, str>, usize>>,
+    key: Cow<'a, str>,
+    v: Doc<'a>,
+) {
+    const LINEAR: usize = 16;
+    if index.is_none() && entries.len() >= LINEAR {
+        *index = Some(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect(),
+        );
+    }
+    match index {
+        None => {
+            if let Some(slot) = entries.iter_mut().find(|(k, _)| *k == key) {
+                slot.1 = v;
+            } else {
+                entries.push((key, v));
+            }
+        }
+        Some(idx) => {
+            if let Some(&i) = idx.get(&key) {
+                if let Some(slot) = entries.get_mut(i) {
+                    slot.1 = v;
+                }
+            } else {
+                idx.insert(key.clone(), entries.len());
+                entries.push((key, v));
+            }
+        }
+    }
+}
+
+/// `1E5` and `1e5` become `1e+5`, as serde_json's arbitrary-precision numbers write them.
+fn normalize_exponent(text: &str) -> Cow<'_, str> {
+    match text.find(['e', 'E']) {
+        Some(i) => {
+            let (mantissa, rest) = text.split_at(i);
+            let exp = rest.get(1..).unwrap_or("");
+            if rest.starts_with('e') && exp.starts_with(['+', '-']) {
+                return Cow::Borrowed(text);
+            }
+            let sign = if exp.starts_with(['+', '-']) { "" } else { "+" };
+            Cow::Owned(format!("{mantissa}e{sign}{exp}"))
+        }
+        None => Cow::Borrowed(text),
+    }
+}
+
+fn is_integer_text(s: &str) -> bool {
+    !s.bytes().any(|c| matches!(c, b'.' | b'e' | b'E'))
+}
+
+impl Tree for Doc<'_> {
+    fn shape(&self) -> Shape<'_> {
+        match self {
+            Doc::Null => Shape::Null,
+            Doc::Bool(b) => Shape::Bool(*b),
+            Doc::Num(n) if is_integer_text(n) => Shape::Int(Cow::Borrowed(n)),
+            Doc::Num(n) => Shape::Float(Cow::Borrowed(n)),
+            Doc::Str(s) => Shape::Str(s),
+            Doc::Arr(_) => Shape::Array,
+            Doc::Obj(_) => Shape::Object,
+        }
+    }
+
+    fn set_null(&mut self) {
+        *self = Doc::Null;
+    }
+
+    fn set_string(&mut self, s: String) {
+        *self = Doc::Str(Cow::Owned(s));
+    }
+
+    fn entries(&mut self, f: &mut dyn FnMut(&str, &mut Self) -> Edit) {
+        let Doc::Obj(entries) = self else { return };
+        let mut renamed = false;
+        let mut removed = false;
+        let mut edits: Vec<(usize, Edit)> = Vec::new();
+        for (i, (k, v)) in entries.iter_mut().enumerate() {
+            match f(k, v) {
+                Edit::Keep => {}
+                e => {
+                    renamed |= matches!(e, Edit::Rename(_));
+                    removed |= e == Edit::Remove;
+                    edits.push((i, e));
+                }
+            }
+        }
+        if !renamed && !removed {
+            return;
+        }
+        if !renamed {
+            // Removals only: keys stay unique.
+            let mut pending = edits.iter().map(|(i, _)| *i).peekable();
+            let mut i = 0;
+            entries.retain(|_| {
+                let drop = pending.peek() == Some(&i);
+                if drop {
+                    pending.next();
+                }
+                i += 1;
+                !drop
+            });
+            return;
+        }
+        let old = core::mem::take(entries);
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut pending = edits.into_iter().peekable();
+        for (i, (k, v)) in old.into_iter().enumerate() {
+            let edit = match pending.peek() {
+                Some((j, _)) if *j == i => pending.next().map(|(_, e)| e),
+                _ => None,
+            };
+            let key = match edit {
+                None | Some(Edit::Keep) => k,
+                Some(Edit::Remove) => continue,
+                Some(Edit::Rename(new)) => Cow::Owned(new),
+            };
+            let key = unique_key(key, &seen);
+            seen.insert(String::from(key.as_ref()));
+            entries.push((key, v));
+        }
+    }
+
+    fn items(&mut self, f: &mut dyn FnMut(&mut Self) -> Edit) {
+        let Doc::Arr(items) = self else { return };
+        let mut any_removed = false;
+        let mut keep: Vec<bool> = Vec::new();
+        for (i, v) in items.iter_mut().enumerate() {
+            let remove = f(v) == Edit::Remove;
+            if remove && !any_removed {
+                any_removed = true;
+                keep = alloc::vec![true; i];
+            }
+            if any_removed {
+                keep.push(!remove);
+            }
+        }
+        if any_removed {
+            let mut it = keep.into_iter();
+            items.retain(|_| it.next().unwrap_or(true));
+        }
+    }
+}
+
+/// The key itself, or with `#2`, `#3`, ... appended when an earlier entry already has it.
+fn unique_key<'a>(key: Cow<'a, str>, seen: &BTreeSet<String>) -> Cow<'a, str> {
+    if !seen.contains(key.as_ref()) {
+        return key;
+    }
+    let mut n = 2u64;
+    loop {
+        let k = format!("{key}#{n}");
+        if !seen.contains(&k) {
+            return Cow::Owned(k);
+        }
+        n += 1;
+    }
+}
