@@ -85,6 +85,6 @@ fn main() {
         mb,
         mb / best_serde,
         mb / best_tamis,
-        ratios[3]
+        ratios.get(3).copied().unwrap_or(f64::NAN)
     );
 }
