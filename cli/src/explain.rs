@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 use tamis_core::{Context, Scratch, Tally};
 
-use crate::{Fail, for_each_input, load_policy};
+use crate::{Fail, for_each_input, load_policy, read_line_bounded};
 
 pub(crate) fn run(policy_path: &Path, files: &[PathBuf]) -> Result<u8, Fail> {
     // Key material is not needed: explain never shows values, hashed or not.
@@ -36,26 +36,17 @@ pub(crate) fn run(policy_path: &Path, files: &[PathBuf]) -> Result<u8, Fail> {
         let mut sink = Vec::new();
         for_each_input(files, |input| {
             let mut n = 0;
-            loop {
-                line.clear();
-                let read = input.read_until(b'\n', &mut line).map_err(|e| Fail {
-                    code: 3,
-                    message: format!("error: cannot read the input: {e}"),
-                })?;
-                if read == 0 {
-                    break;
-                }
+            let max = usize::try_from(policy.limits().max_record_bytes.saturating_mul(8))
+                .unwrap_or(usize::MAX);
+            while let Some(too_long) = read_line_bounded(input, &mut line, max)? {
                 n += 1;
                 sink.clear();
-                let text = String::from_utf8_lossy(&line);
-                policy.apply_json_line(
-                    text.trim_end_matches(['\n', '\r']),
-                    n,
-                    &ctx,
-                    &mut sx,
-                    &mut tally,
-                    &mut sink,
-                );
+                match (too_long, std::str::from_utf8(&line)) {
+                    (false, Ok(text)) => {
+                        policy.apply_json_line(text, n, &ctx, &mut sx, &mut tally, &mut sink);
+                    }
+                    _ => tally.count_quarantined_input(),
+                }
             }
             Ok(())
         })?;

@@ -12,13 +12,13 @@ mod explain;
 mod test_cmd;
 
 use std::fs;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use tamis_core::model::ContextDoc;
-use tamis_core::{Context, Disposition, Policy, Scratch, Tally, quarantine_marker};
+use tamis_core::{Context, Disposition, Policy, Quarantine, Scratch, Tally, quarantine_marker};
 
 /// tamis: one policy file says what may leave a pipeline, in what form.
 #[derive(Debug, Parser)]
@@ -239,29 +239,31 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
     let mut line: Vec<u8> = Vec::with_capacity(4096);
+    // Lines are read with a bound, so no input can make tamis buffer without limit: a JSON line
+    // longer than 8 times `max_record_bytes` (core's own pre-parse bound) is quarantined unread,
+    // and a text line longer than `max_string_bytes` becomes `[tamis:too_large]`.
+    let limits = policy.limits();
+    let max_line = usize::try_from(limits.max_record_bytes.saturating_mul(8)).unwrap_or(usize::MAX);
+    let max_text = usize::try_from(limits.max_string_bytes).unwrap_or(usize::MAX);
     for_each_input(&args.files, |input| {
         match args.format {
             Format::Jsonl => {
                 let mut n = 0u64;
-                loop {
-                    line.clear();
-                    if input
-                        .read_until(b'\n', &mut line)
-                        .map_err(|e| read_err(&e))?
-                        == 0
-                    {
-                        break;
-                    }
+                while let Some(too_long) = read_line_bounded(input, &mut line, max_line)? {
                     n += 1;
-                    trim_newline(&mut line);
                     buf.clear();
-                    match std::str::from_utf8(&line) {
-                        Ok(text) => {
+                    match (too_long, std::str::from_utf8(&line)) {
+                        (false, Ok(text)) => {
                             policy.apply_json_line(text, n, &ctx, &mut sx, &mut tally, &mut buf);
                         }
-                        Err(_) => {
+                        (too_long, _) => {
                             tally.count_quarantined_input();
-                            write_marker(&mut buf, Some(n));
+                            let reason = if too_long {
+                                Quarantine::TooLarge
+                            } else {
+                                Quarantine::InvalidJson
+                            };
+                            write_marker(&mut buf, Some(n), reason);
                         }
                     }
                     buf.push(b'\n');
@@ -269,12 +271,20 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
                 }
             }
             Format::Json => {
-                let mut text = String::new();
+                let mut bytes = Vec::new();
                 buf.clear();
-                let parsed = match input.read_to_string(&mut text) {
-                    Ok(_) => serde_json::from_str::<serde_json::Value>(&text).ok(),
-                    Err(e) if e.kind() == io::ErrorKind::InvalidData => None,
-                    Err(e) => return Err(read_err(&e)),
+                let limit = u64::try_from(max_line).unwrap_or(u64::MAX);
+                input
+                    .take(limit + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| read_err(&e))?;
+                let too_large = bytes.len() > max_line;
+                let parsed = if too_large {
+                    None
+                } else {
+                    std::str::from_utf8(&bytes)
+                        .ok()
+                        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
                 };
                 match parsed {
                     Some(mut v) => {
@@ -283,34 +293,36 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
                             serde_json::to_writer(&mut buf, &v)
                                 .map_err(|e| Fail::out(&e.into()))?;
                         } else {
-                            write_marker(&mut buf, None);
+                            write_marker(&mut buf, None, Quarantine::TooLarge);
                         }
                     }
                     None => {
                         tally.count_quarantined_input();
-                        write_marker(&mut buf, None);
+                        let reason = if too_large {
+                            Quarantine::TooLarge
+                        } else {
+                            Quarantine::InvalidJson
+                        };
+                        write_marker(&mut buf, None, reason);
                     }
                 }
                 buf.push(b'\n');
                 out.write_all(&buf).map_err(|e| Fail::out(&e))?;
             }
-            Format::Text => loop {
-                line.clear();
-                if input
-                    .read_until(b'\n', &mut line)
-                    .map_err(|e| read_err(&e))?
-                    == 0
-                {
-                    break;
+            Format::Text => {
+                while let Some(too_long) = read_line_bounded(input, &mut line, max_text)? {
+                    let masked = if too_long {
+                        tamis_core::TOO_LARGE.to_owned()
+                    } else {
+                        // Invalid UTF-8 is replaced, never passed through unscanned.
+                        let text = String::from_utf8_lossy(&line);
+                        policy.mask_text_with(&text, &ctx, &mut sx, &mut tally)
+                    };
+                    out.write_all(masked.as_bytes())
+                        .map_err(|e| Fail::out(&e))?;
+                    out.write_all(b"\n").map_err(|e| Fail::out(&e))?;
                 }
-                trim_newline(&mut line);
-                // Invalid UTF-8 is replaced, never passed through unscanned.
-                let text = String::from_utf8_lossy(&line);
-                let masked = policy.mask_text_with(&text, &ctx, &mut sx, &mut tally);
-                out.write_all(masked.as_bytes())
-                    .map_err(|e| Fail::out(&e))?;
-                out.write_all(b"\n").map_err(|e| Fail::out(&e))?;
-            },
+            }
         }
         Ok(())
     })?;
@@ -323,18 +335,51 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
     Ok(0)
 }
 
-fn write_marker(buf: &mut Vec<u8>, line: Option<u64>) {
-    let marker = quarantine_marker(line, tamis_core::Quarantine::InvalidJson);
-    let _ = serde_json::to_writer(buf, &marker);
+fn write_marker(buf: &mut Vec<u8>, line: Option<u64>, reason: Quarantine) {
+    let _ = serde_json::to_writer(buf, &quarantine_marker(line, reason));
 }
 
-fn trim_newline(line: &mut Vec<u8>) {
+/// Reads one line into `line` without its `\n` (or `\r\n`), keeping at most `max` bytes.
+/// Returns `None` at the end of input, `Some(true)` when the line was longer than `max` (its rest
+/// is read and discarded).
+pub(crate) fn read_line_bounded(
+    input: &mut dyn BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> Result<Option<bool>, Fail> {
+    line.clear();
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
+    let n = (&mut *input)
+        .take(limit)
+        .read_until(b'\n', line)
+        .map_err(|e| read_err(&e))?;
+    if n == 0 {
+        return Ok(None);
+    }
     if line.last() == Some(&b'\n') {
         line.pop();
         if line.last() == Some(&b'\r') {
             line.pop();
         }
+        return Ok(Some(false));
     }
+    if line.len() <= max {
+        return Ok(Some(false)); // the last line, without a newline
+    }
+    line.clear();
+    loop {
+        let chunk = input.fill_buf().map_err(|e| read_err(&e))?;
+        if chunk.is_empty() {
+            break;
+        }
+        if let Some(i) = chunk.iter().position(|&c| c == b'\n') {
+            input.consume(i + 1);
+            break;
+        }
+        let len = chunk.len();
+        input.consume(len);
+    }
+    Ok(Some(true))
 }
 
 fn check(path: &Path) -> Result<u8, Fail> {

@@ -196,6 +196,38 @@ fn exit_codes() {
 }
 
 #[test]
+fn over_long_lines_are_quarantined_without_being_buffered() {
+    let policy = temp(
+        "small.toml",
+        "version = 1\nname = \"s\"\n[limits]\nmax_record_bytes = 16\nmax_string_bytes = 12\n[[rule]]\nid = \"e\"\ndetect = [\"email\"]\naction = \"replace\"\n",
+    );
+    let p = policy.to_str().unwrap();
+    let long = format!("{{\"k\":\"{}{CANARY}\"}}", "x".repeat(200));
+    let out = tamis(
+        &["apply", "--policy", p],
+        &format!("{long}\n{{\"a\":\"b@c.io\"}}\n{long}"),
+        &[],
+    );
+    assert_eq!(
+        text(&out.stdout),
+        "{\"tamis_quarantined\":{\"line\":1,\"reason\":\"too_large\"}}\n{\"a\":\"[REDACTED]\"}\n{\"tamis_quarantined\":{\"line\":3,\"reason\":\"too_large\"}}\n"
+    );
+    let out = tamis(
+        &["apply", "--policy", p, "--format", "text"],
+        &format!("{long}\nb@c.io\n"),
+        &[],
+    );
+    assert_eq!(text(&out.stdout), "[tamis:too_large]\n[REDACTED]\n");
+    let out = tamis(&["apply", "--policy", p, "--format", "json"], &long, &[]);
+    assert_eq!(
+        text(&out.stdout),
+        "{\"tamis_quarantined\":{\"reason\":\"too_large\"}}\n"
+    );
+    let out = tamis(&["apply", "--policy", p], "\u{ff}\u{fe}\n", &[]);
+    assert!(text(&out.stdout).contains("invalid_json"));
+}
+
+#[test]
 fn every_subcommand_has_help() {
     for sub in ["apply", "check", "explain", "test"] {
         let out = tamis(&[sub, "--help"], "", &[]);

@@ -406,15 +406,9 @@ impl Policy {
         out
     }
 
-    /// The new name of a key in which a detector found something.
-    fn mask_key(
-        &self,
-        key: &str,
-        info: NodeInfo,
-        n: &mut u32,
-        sx: &mut Scratch,
-        t: &mut Tally,
-    ) -> Option<String> {
+    /// The new name of a key in which a detector found something; its findings stay in
+    /// `sx.accepted` for the caller to count once the path holds the new name.
+    fn mask_key(&self, key: &str, info: NodeInfo, n: &mut u32, sx: &mut Scratch) -> Option<String> {
         if !self.find(key, info, sx) {
             return None;
         }
@@ -423,10 +417,6 @@ impl Policy {
             .iter()
             .min_by_key(|f| (f.rank, f.det_rank))
             .copied()?;
-        for f in &sx.accepted {
-            t.hit_rule(f.rule, &sx.path);
-            t.hit_detector(f.det);
-        }
         let mut out = String::new();
         if let Some(Action::Hash { key: k }) = self.rules.get(best.rule as usize).map(|r| &r.action)
             && let Some(k) = self.keys.get(*k)
@@ -497,19 +487,26 @@ impl Policy {
                         self.paths.step(from, key, to);
                     }
                     let kr = self.key_rule(key, sx);
+                    let rename = if sx.any_detector {
+                        let child_info = self.node_info(depth + 1, sx);
+                        self.mask_key(key, child_info, &mut renamed, sx)
+                    } else {
+                        None
+                    };
+                    // Paths in reports name keys as the output does: never a key's finding.
                     let plen = sx.path.len();
                     if t.record_paths {
                         if plen > 0 {
                             sx.path.push('.');
                         }
-                        sx.path.push_str(key);
+                        sx.path.push_str(rename.as_deref().unwrap_or(key));
                     }
-                    let rename = if sx.any_detector {
-                        let child_info = self.node_info(depth + 1, sx);
-                        self.mask_key(key, child_info, &mut renamed, sx, t)
-                    } else {
-                        None
-                    };
+                    if rename.is_some() {
+                        for f in &sx.accepted {
+                            t.hit_rule(f.rule, &sx.path);
+                            t.hit_detector(f.det);
+                        }
+                    }
                     // A renamed key is also matched under its new name, so the output is what a
                     // second application sees: applying twice gives what applying once gives.
                     let kr = match &rename {

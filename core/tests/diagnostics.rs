@@ -202,3 +202,24 @@ fn toml_and_json_spellings_have_one_id() {
     let round = Policy::from_json(&t.to_json()).unwrap();
     assert_eq!(round.id(), t.id());
 }
+
+#[test]
+fn report_shape() {
+    let policy = Policy::from_toml(&format!(
+        "{H}[report]\npaths = true\n[key.default]\nenv = \"K\"\nid = \"k1\"\n\
+         [[rule]]\nid = \"secrets\"\nkeys = [\"*password*\"]\naction = \"replace\"\n\
+         [[rule]]\nid = \"emails\"\ndetect = [\"email\"]\naction = \"hash\"\nkey = \"default\"\n"
+    ))
+    .unwrap()
+    .with_key("default", b"snapshot-key")
+    .unwrap();
+    let mut record = serde_json::json!({
+        "db": {"DB-Password": "hunter2"},
+        "messages": [{"text": "from jane@example.com to bob@example.com"}],
+        "jane@example.com": 1
+    });
+    let report = policy.apply(&mut record, &tamis_core::Context::default());
+    let json = serde_json::to_string_pretty(&report).unwrap();
+    assert!(!json.contains("example.com") && !json.contains("hunter2"));
+    insta::assert_snapshot!(json);
+}

@@ -134,7 +134,8 @@ proptest! {
 
     #[test]
     fn planted_canary_never_survives(input in json_value(), key in keys(), prefix in "[a-z ]{0,8}", as_key in any::<bool>()) {
-        let policy = compile(&[RULES[4]]);
+        let text = format!("{HEADER}[report]\npaths = true\n{}", RULES[4]);
+        let policy = Policy::from_toml(&text).unwrap();
         let canary = "canary.7f3a9@leak.example";
         let mut record = json!({ "wrap": input });
         if let Value::Object(m) = &mut record {
@@ -144,8 +145,9 @@ proptest! {
                 m.insert(key, Value::from(format!("{prefix}{canary} tail")));
             }
         }
-        policy.apply(&mut record, &Context::default());
+        let report = policy.apply(&mut record, &Context::default());
         prop_assert!(!record.to_string().contains("canary.7f3a9"));
+        prop_assert!(!serde_json::to_string(&report).unwrap().contains("canary.7f3a9"));
     }
 
     #[test]
