@@ -278,29 +278,24 @@ fn bits(set: &[u64]) -> impl Iterator<Item = usize> + '_ {
 /// Normalises a key name for `keys` globs: lower case, each run of non-alphanumerics one `_`.
 pub(crate) fn normalize_key(key: &str, out: &mut String) {
     out.clear();
-    let mut gap = false;
-    for c in key.chars() {
-        if c.is_alphanumeric() {
-            if gap {
-                out.push('_');
-                gap = false;
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            gap = true;
-        }
-    }
-    if gap {
-        out.push('_');
-    }
+    normalize_into(key, |c| c.is_alphanumeric(), out);
 }
 
 /// Normalises a glob the same way as keys, keeping `*` and `?`.
 pub(crate) fn normalize_glob(glob: &str) -> String {
     let mut out = String::new();
+    normalize_into(
+        glob,
+        |c| c.is_alphanumeric() || c == '*' || c == '?',
+        &mut out,
+    );
+    out
+}
+
+fn normalize_into(text: &str, keep: impl Fn(char) -> bool, out: &mut String) {
     let mut gap = false;
-    for c in glob.chars() {
-        if c.is_alphanumeric() || c == '*' || c == '?' {
+    for c in text.chars() {
+        if keep(c) {
             if gap {
                 out.push('_');
                 gap = false;
@@ -313,7 +308,6 @@ pub(crate) fn normalize_glob(glob: &str) -> String {
     if gap {
         out.push('_');
     }
-    out
 }
 
 /// Glob match over characters: `*` any run, `?` one character. Linear time (greedy with one
