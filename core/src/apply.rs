@@ -236,7 +236,10 @@ impl Policy {
 
     /// The text a whole-value action writes, or `None` to keep the value.
     fn whole_value(&self, rule: u32, text: &str, number: bool) -> Option<String> {
-        let action = &self.rules.get(rule as usize)?.action;
+        let Some(action) = self.rules.get(rule as usize).map(|r| &r.action) else {
+            // Cannot happen (rule indices come from the compiled policy); fail closed anyway.
+            return Some(String::from(crate::action::DEFAULT_REPLACEMENT));
+        };
         let mut out = String::new();
         match action {
             Action::Redact | Action::Nullify => return None,
