@@ -287,15 +287,12 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
                         .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
                 };
                 match parsed {
-                    Some(mut v) => {
-                        if policy.apply_tree(&mut v, &ctx, &mut sx, &mut tally) == Disposition::Kept
-                        {
-                            serde_json::to_writer(&mut buf, &v)
-                                .map_err(|e| Fail::out(&e.into()))?;
-                        } else {
-                            write_marker(&mut buf, None, Quarantine::TooLarge);
+                    Some(mut v) => match policy.apply_tree(&mut v, &ctx, &mut sx, &mut tally) {
+                        Disposition::Quarantined(reason) => write_marker(&mut buf, None, reason),
+                        _ => {
+                            serde_json::to_writer(&mut buf, &v).map_err(|e| Fail::out(&e.into()))?
                         }
-                    }
+                    },
                     None => {
                         tally.count_quarantined_input();
                         let reason = if too_large {
