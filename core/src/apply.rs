@@ -17,7 +17,7 @@ use crate::action::{
     Action, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE, expand_replacement, generalize, hash_token,
     is_builtin_placeholder, is_token, partial, token_len_at,
 };
-use crate::detect::Detector;
+use crate::detect::{Detector, Kind, find_pattern, normalize};
 use crate::json::Doc;
 use crate::model::ContextDoc;
 use crate::policy::{Cond, Policy};
@@ -76,6 +76,8 @@ struct Finding {
     rank: u32,
     /// The detector's position by name, so ties never depend on rule order.
     det_rank: u32,
+    /// The span in the normalised view (built-in detectors on non-ASCII text), else `start..end`.
+    view: Option<(usize, usize)>,
 }
 
 /// Reusable working memory for applying one policy. Keep one per thread to apply many records
@@ -93,6 +95,8 @@ pub struct Scratch {
     accepted: Vec<Finding>,
     holes: Vec<(usize, usize)>,
     norm: String,
+    view: String,
+    view_map: Vec<usize>,
     path: String,
     caches: Vec<Option<Cache>>,
     record_bytes: u64,
@@ -117,6 +121,8 @@ impl Scratch {
             accepted: Vec::new(),
             holes: Vec::new(),
             norm: String::new(),
+            view: String::new(),
+            view_map: Vec::new(),
             path: String::new(),
             caches: policy
                 .detectors
@@ -270,6 +276,7 @@ impl Policy {
             return false;
         }
         sx.findings.clear();
+        let mut view_ready = false;
         for (d, entry) in self.detectors.iter().enumerate() {
             let eligible = |r: u32| {
                 let i = r as usize;
@@ -284,12 +291,37 @@ impl Policy {
                 continue;
             }
             sx.spans.clear();
-            entry.detector.find(
-                text,
-                sx.caches.get_mut(d).and_then(Option::as_mut),
-                &mut sx.spans,
-            );
-            for &(start, end) in &sx.spans {
+            let mut mapped = false;
+            match &entry.detector {
+                Detector::Builtin(kind) => {
+                    // Built-in scanners see the normalised view of non-ASCII text (once per text).
+                    if !text.is_ascii() {
+                        if !view_ready {
+                            normalize(text, &mut sx.view, &mut sx.view_map);
+                            view_ready = true;
+                        }
+                        mapped = true;
+                        kind.find(sx.view.as_bytes(), &mut sx.spans);
+                    } else {
+                        kind.find(text.as_bytes(), &mut sx.spans);
+                    }
+                }
+                Detector::Pattern(re) => {
+                    if let Some(cache) = sx.caches.get_mut(d).and_then(Option::as_mut) {
+                        find_pattern(re, cache, text, &mut sx.spans);
+                    }
+                }
+            }
+            for &(s, e) in &sx.spans {
+                let (start, end, view) = if mapped {
+                    match (sx.view_map.get(s), sx.view_map.get(e)) {
+                        (Some(&a), Some(&b)) => (a, b, Some((s, e))),
+                        // Cannot happen (the map covers the view); mask everything, fail closed.
+                        _ => (0, text.len(), None),
+                    }
+                } else {
+                    (s, e, None)
+                };
                 for &r in &entry.rules {
                     if eligible(r) {
                         sx.findings.push(Finding {
@@ -299,6 +331,7 @@ impl Policy {
                             rule: r,
                             rank: self.rank(r),
                             det_rank: entry.rank,
+                            view,
                         });
                     }
                 }
@@ -374,7 +407,12 @@ impl Policy {
         let mut last = 0;
         for f in &sx.accepted {
             out.push_str(text.get(last..f.start).unwrap_or(""));
-            let span = text.get(f.start..f.end).unwrap_or("");
+            // Hashing and `partial` see the normalised text, so a disguised value gives the
+            // same pseudonym; what is replaced is always the original span.
+            let span = match f.view {
+                Some((s, e)) => sx.view.get(s..e).unwrap_or(""),
+                None => text.get(f.start..f.end).unwrap_or(""),
+            };
             let entry = self.detectors.get(f.det as usize);
             let ty = entry.map_or("value", |e| e.type_name);
             match self.rules.get(f.rule as usize).map(|r| &r.action) {
@@ -744,8 +782,17 @@ impl Policy {
 /// value gives the same pseudonym however it is written.
 fn canonical(span: &str, det: Option<&Detector>) -> String {
     match det {
-        Some(Detector::Email) => span.to_ascii_lowercase(),
-        Some(Detector::CreditCard) => span.chars().filter(char::is_ascii_digit).collect(),
+        Some(Detector::Builtin(Kind::Email)) => span.to_ascii_lowercase(),
+        Some(Detector::Builtin(Kind::CreditCard | Kind::Iban | Kind::Phone | Kind::UsSsn)) => span
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_uppercase(),
+        Some(Detector::Builtin(Kind::Mac)) => span
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .collect::<String>()
+            .to_ascii_lowercase(),
         _ => span.to_owned(),
     }
 }

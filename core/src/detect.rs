@@ -1,56 +1,148 @@
 //! Detectors: hand-written scanners with cheap prefilters, and custom patterns.
 //!
-//! Each detector appends byte spans `(start, end)` of what it finds. Findings are resolved by the
+//! Built-in scanners run over a *normalised view* of the text ([`normalize`]): full-width and
+//! other Unicode decimal digits become ASCII digits, Unicode dashes `-`, Unicode spaces ` `,
+//! `＠` `@`, and invisible (default-ignorable) characters are dropped, so none of them hides a
+//! value. Each byte of the view maps back to the original text, so what is masked is the
+//! original span. Custom patterns run over the original text.
+//!
+//! Each scanner appends byte spans `(start, end)`; overlapping findings are resolved by the
 //! caller (longest, then earliest; the strongest action on equal spans).
 
 use alloc::boxed::Box;
+use alloc::string::String;
 use alloc::vec::Vec;
+use memchr::memmem;
 use regex_automata::Input;
 use regex_automata::meta::{Cache, Regex};
 
 use crate::action::luhn_valid;
 
-/// Names of the built-in detectors this build knows.
-pub const BUILTIN: &[&str] = &["email", "credit_card"];
+/// Every built-in detector, by name.
+pub const BUILTIN: &[&str] = &[
+    "email",
+    "phone",
+    "credit_card",
+    "us_ssn",
+    "iban",
+    "ip",
+    "mac",
+    "jwt",
+    "aws_key",
+    "github_token",
+    "slack_token",
+    "stripe_key",
+    "google_api_key",
+    "private_key",
+    "bearer_token",
+    "url_credentials",
+    "high_entropy",
+];
+
+/// Minimum Shannon entropy, in bits per character, of a `high_entropy` finding (tokens of 20 to
+/// 1000 characters from `[A-Za-z0-9+/=_-]` that mix letters and digits). Hex strings (at most 4
+/// bits per character) never reach it; random base64 of 20+ characters usually does.
+pub const HIGH_ENTROPY_BITS: f64 = 4.2;
+
+/// A built-in detector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Email,
+    Phone,
+    CreditCard,
+    UsSsn,
+    Iban,
+    Ip,
+    Mac,
+    Jwt,
+    AwsKey,
+    GithubToken,
+    SlackToken,
+    StripeKey,
+    GoogleApiKey,
+    PrivateKey,
+    BearerToken,
+    UrlCredentials,
+    HighEntropy,
+}
+
+const KINDS: [Kind; 17] = [
+    Kind::Email,
+    Kind::Phone,
+    Kind::CreditCard,
+    Kind::UsSsn,
+    Kind::Iban,
+    Kind::Ip,
+    Kind::Mac,
+    Kind::Jwt,
+    Kind::AwsKey,
+    Kind::GithubToken,
+    Kind::SlackToken,
+    Kind::StripeKey,
+    Kind::GoogleApiKey,
+    Kind::PrivateKey,
+    Kind::BearerToken,
+    Kind::UrlCredentials,
+    Kind::HighEntropy,
+];
+
+impl Kind {
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        BUILTIN
+            .iter()
+            .position(|b| *b == name)
+            .and_then(|i| KINDS.get(i).copied())
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        KINDS
+            .iter()
+            .position(|k| *k == self)
+            .and_then(|i| BUILTIN.get(i).copied())
+            .unwrap_or("detector")
+    }
+
+    /// Appends the spans found in the normalised text `b`.
+    pub(crate) fn find(self, b: &[u8], out: &mut Vec<(usize, usize)>) {
+        match self {
+            Self::Email => find_emails(b, out),
+            Self::Phone => find_phones(b, out),
+            Self::CreditCard => find_cards(b, out),
+            Self::UsSsn => find_ssns(b, out),
+            Self::Iban => find_ibans(b, out),
+            Self::Ip => {
+                find_ipv4(b, out);
+                find_ipv6(b, out);
+            }
+            Self::Mac => find_macs(b, out),
+            Self::Jwt => find_jwts(b, out),
+            Self::AwsKey => find_aws(b, out),
+            Self::GithubToken => find_github(b, out),
+            Self::SlackToken => find_slack(b, out),
+            Self::StripeKey => find_stripe(b, out),
+            Self::GoogleApiKey => find_google(b, out),
+            Self::PrivateKey => find_private_keys(b, out),
+            Self::BearerToken => find_bearer(b, out),
+            Self::UrlCredentials => find_url_credentials(b, out),
+            Self::HighEntropy => find_high_entropy(b, out),
+        }
+    }
+}
 
 /// A compiled detector.
 #[derive(Debug)]
 pub(crate) enum Detector {
-    Email,
-    CreditCard,
-    /// A custom `pattern` of the rule with this index.
+    Builtin(Kind),
+    /// A custom `pattern`.
     Pattern(Box<Regex>),
 }
 
-impl Detector {
-    pub(crate) fn builtin(name: &str) -> Option<Self> {
-        match name {
-            "email" => Some(Self::Email),
-            "credit_card" => Some(Self::CreditCard),
-            _ => None,
-        }
-    }
-
-    /// Appends the spans found in `text`.
-    pub(crate) fn find(
-        &self,
-        text: &str,
-        cache: Option<&mut Cache>,
-        out: &mut Vec<(usize, usize)>,
-    ) {
-        match self {
-            Self::Email => find_emails(text.as_bytes(), out),
-            Self::CreditCard => find_cards(text.as_bytes(), out),
-            Self::Pattern(re) => {
-                if let Some(cache) = cache {
-                    find_pattern(re, cache, text, out);
-                }
-            }
-        }
-    }
-}
-
-fn find_pattern(re: &Regex, cache: &mut Cache, text: &str, out: &mut Vec<(usize, usize)>) {
+pub(crate) fn find_pattern(
+    re: &Regex,
+    cache: &mut Cache,
+    text: &str,
+    out: &mut Vec<(usize, usize)>,
+) {
     let mut input = Input::new(text);
     while let Some(m) = re.search_with(cache, &input) {
         if m.end() > m.start() {
@@ -70,6 +162,98 @@ fn find_pattern(re: &Regex, cache: &mut Cache, text: &str, out: &mut Vec<(usize,
     }
 }
 
+// ---- the normalised view ----
+
+/// Code points of the `0` of each run of ten Unicode decimal digits (general category Nd) beyond
+/// ASCII, from Unicode 14 (Python's `unicodedata`).
+const ND_ZEROS: [u32; 65] = [
+    0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
+    0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50,
+    0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50,
+    0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+];
+
+/// Default-ignorable code points: invisible, so dropped from the view.
+fn is_ignorable(cp: u32) -> bool {
+    matches!(cp,
+        0xAD | 0x34F | 0x61C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
+        | 0xFEFF | 0xFFA0 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+}
+
+/// The ASCII character a non-ASCII character stands for in the view, if any.
+fn fold(c: char) -> Option<u8> {
+    let cp = u32::from(c);
+    if (0xFF01..=0xFF5E).contains(&cp) {
+        return u8::try_from(cp - 0xFEE0).ok(); // full-width ASCII, `＠` included
+    }
+    match cp {
+        0x2010..=0x2015 | 0x2212 | 0x2E3A | 0x2E3B | 0xFE58 | 0xFE63 | 0x058A | 0x1400 | 0x30A0 => {
+            return Some(b'-');
+        }
+        0xA0 | 0x2000..=0x200A | 0x202F | 0x205F | 0x3000 => return Some(b' '),
+        0xFE6B => return Some(b'@'),
+        0x2024 | 0xFE52 => return Some(b'.'),
+        _ => {}
+    }
+    let i = ND_ZEROS.partition_point(|&z| z <= cp);
+    let zero = *ND_ZEROS.get(i.checked_sub(1)?)?;
+    let d = cp - zero;
+    (d < 10).then(|| b'0' + u8::try_from(d).unwrap_or(0))
+}
+
+/// Builds the view of a non-ASCII `text` into `out`; `map[i]` is the offset in `text` of the
+/// character that produced byte `i` of the view, and `map[out.len()] == text.len()`.
+pub(crate) fn normalize(text: &str, out: &mut String, map: &mut Vec<usize>) {
+    out.clear();
+    map.clear();
+    for (o, c) in text.char_indices() {
+        if c.is_ascii() {
+            out.push(c);
+            map.push(o);
+        } else if is_ignorable(u32::from(c)) {
+        } else if let Some(a) = fold(c) {
+            out.push(char::from(a));
+            map.push(o);
+        } else {
+            out.push(c);
+            map.extend(core::iter::repeat_n(o, c.len_utf8()));
+        }
+    }
+    map.push(text.len());
+}
+
+// ---- helpers ----
+
+fn at(b: &[u8], i: usize) -> u8 {
+    b.get(i).copied().unwrap_or(0)
+}
+
+fn before(b: &[u8], i: usize) -> u8 {
+    if i == 0 { 0 } else { at(b, i - 1) }
+}
+
+fn is_alnum(c: u8) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// Length of the run of bytes from `i` satisfying `f`, at most `max`.
+fn run(b: &[u8], i: usize, max: usize, f: impl Fn(u8) -> bool) -> usize {
+    b.get(i..)
+        .map_or(0, |r| r.iter().take(max).take_while(|&&c| f(c)).count())
+}
+
+fn eq_ignore_case(b: &[u8], i: usize, word: &[u8]) -> bool {
+    b.get(i..i + word.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(word))
+}
+
 // ---- email ----
 
 fn is_local_char(c: u8) -> bool {
@@ -83,25 +267,20 @@ fn is_domain_char(c: u8) -> bool {
 fn find_emails(b: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut from = 0;
     while let Some(rel) = memchr::memchr(b'@', b.get(from..).unwrap_or(&[])) {
-        let at = from + rel;
-        from = at + 1;
-        // Local part: walk left over atext characters, then drop leading dots.
-        let mut start = at;
-        while start > 0 && b.get(start - 1).copied().is_some_and(is_local_char) && at - start < 64 {
+        let at_sign = from + rel;
+        from = at_sign + 1;
+        let mut start = at_sign;
+        while start > 0 && is_local_char(before(b, start)) && at_sign - start < 64 {
             start -= 1;
         }
-        while start < at && b.get(start) == Some(&b'.') {
+        while start < at_sign && at(b, start) == b'.' {
             start += 1;
         }
-        if start == at || b.get(at - 1) == Some(&b'.') {
+        if start == at_sign || before(b, at_sign) == b'.' {
             continue;
         }
-        // Domain: labels of [A-Za-z0-9-], at least two, the last all letters and 2+ long.
-        let mut end = at + 1;
-        while end < b.len() && b.get(end).copied().is_some_and(is_domain_char) && end - at < 254 {
-            end += 1;
-        }
-        let Some(mut domain) = b.get(at + 1..end) else {
+        let end = at_sign + 1 + run(b, at_sign + 1, 253, is_domain_char);
+        let Some(mut domain) = b.get(at_sign + 1..end) else {
             continue;
         };
         while let Some(d) = domain.strip_suffix(b".") {
@@ -123,16 +302,151 @@ fn find_emails(b: &[u8], out: &mut Vec<(usize, usize)>) {
             tld_ok = label.len() >= 2 && label.iter().all(u8::is_ascii_alphabetic);
         }
         if ok && labels >= 2 && tld_ok {
-            let end = at + 1 + domain.len();
+            let end = at_sign + 1 + domain.len();
             out.push((start, end));
             from = end;
         }
     }
 }
 
+// ---- digit groups (phones, cards, SSNs) ----
+
+/// Digit groups from `i`: runs of digits joined by one separator (space, `-`, `.`, or `(`/`)`
+/// with an optional space). Returns the groups and whether any group was in parentheses.
+fn digit_groups(b: &[u8], mut i: usize, groups: &mut Vec<(usize, usize)>) -> bool {
+    groups.clear();
+    let mut paren = false;
+    loop {
+        let open = at(b, i) == b'(';
+        if open {
+            i += 1;
+        }
+        let start = i;
+        let n = run(b, i, 20, |c| c.is_ascii_digit());
+        if n == 0 {
+            break;
+        }
+        i += n;
+        groups.push((start, i));
+        if open {
+            if at(b, i) != b')' {
+                break;
+            }
+            paren = true;
+            i += 1;
+            if at(b, i) == b' ' && at(b, i + 1).is_ascii_digit() {
+                i += 1;
+            }
+            continue;
+        }
+        match (at(b, i), at(b, i + 1)) {
+            (b' ' | b'-' | b'.', d) if d.is_ascii_digit() => i += 1,
+            (b' ' | b'-', b'(') if at(b, i + 2).is_ascii_digit() => i += 1,
+            _ => break,
+        }
+        if groups.len() >= 8 {
+            break;
+        }
+    }
+    paren
+}
+
+/// A digit run may start at `i`: a digit (or `(`) not glued to a word or another number.
+fn number_start(b: &[u8], i: usize) -> bool {
+    let p = before(b, i);
+    // `1.5` / `2024-03`: a digit after `.` or `-` that follows a digit continues a number.
+    let glued = matches!(p, b'.' | b'-') && before(b, i.saturating_sub(1)).is_ascii_digit();
+    !(is_word(p) || glued)
+}
+
+/// A number may end before `i`.
+fn number_end(b: &[u8], i: usize) -> bool {
+    let c = at(b, i);
+    let glued = matches!(c, b'.' | b'-' | b'/' | b':') && at(b, i + 1).is_ascii_digit();
+    !(is_word(c) || glued)
+}
+
+// ---- phone ----
+
+fn find_phones(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = at(b, i);
+        let plus = c == b'+' && (at(b, i + 1).is_ascii_digit() || at(b, i + 1) == b'(');
+        let start_ok = (plus || c.is_ascii_digit() || (c == b'(' && at(b, i + 1).is_ascii_digit()))
+            && number_start(b, i);
+        if !start_ok {
+            i += 1;
+            continue;
+        }
+        let first = if plus { i + 1 } else { i };
+        let paren = digit_groups(b, first, &mut groups);
+        let Some(&(_, last_end)) = groups.last() else {
+            i += 1;
+            continue;
+        };
+        let end = if at(b, last_end) == b')' {
+            last_end + 1
+        } else {
+            last_end
+        };
+        let lens: Vec<usize> = groups.iter().map(|(s, e)| e - s).collect();
+        let digits: usize = lens.iter().sum();
+        let d0 = at(b, groups.first().map_or(0, |g| g.0));
+        if number_end(b, end) && phone_shape(plus, paren, &lens, digits, d0, b, &groups) {
+            out.push((i, end));
+        }
+        i = end.max(i + 1);
+    }
+}
+
+fn phone_shape(
+    plus: bool,
+    paren: bool,
+    lens: &[usize],
+    digits: usize,
+    d0: u8,
+    b: &[u8],
+    groups: &[(usize, usize)],
+) -> bool {
+    let n = lens.len();
+    if plus {
+        // E.164: a country code and 8-15 digits in all.
+        return (8..=15).contains(&digits)
+            && (n > 1 || digits >= 10)
+            && lens.first().is_some_and(|&l| l <= 4 || n == 1);
+    }
+    // Separators are required for national formats: bare digit runs are order numbers.
+    if n < 2 {
+        return false;
+    }
+    let second = groups.get(1).map_or(0, |g| at(b, g.0));
+    match (digits, d0) {
+        // 00 + country code.
+        (11..=15, b'0') if at(b, groups.first().map_or(0, |g| g.0 + 1)) == b'0' => true,
+        // US/CA: NXX NXX XXXX, (NXX) NXX-XXXX.
+        (10, b'2'..=b'9') if lens == [3, 3, 4] => (b'2'..=b'9').contains(&second),
+        // US/CA with the country code 1.
+        (11, b'1') if lens == [1, 3, 3, 4] => true,
+        // FR: 0X XX XX XX XX.
+        (10, b'0') if lens == [2, 2, 2, 2, 2] => second != 0,
+        // UK 0XX XXXX XXXX, 0XXX XXX XXXX, 0XXXX XXXXXX; DE 0AAA SSSSSSS (10-12 digits).
+        (10..=12, b'0') => {
+            (3..=5).contains(&lens.first().copied().unwrap_or(0)) && n <= 3 && !paren
+                || paren && n == 2
+        }
+        // ES: 9 digits from 6-9, as 3-3-3, 3-2-2-2 or 2-3-2-2.
+        (9, b'6'..=b'9') => matches!(lens, [3, 3, 3] | [3, 2, 2, 2] | [2, 3, 2, 2]),
+        // IN: 10 digits from 6-9 as 5-5.
+        (10, b'6'..=b'9') if lens == [5, 5] => true,
+        _ => false,
+    }
+}
+
 // ---- credit cards ----
 
-/// Whether the leading digits are in a current card network's IIN ranges.
+/// Whether the leading digits are in a current card network's IIN ranges, for this length.
 fn iin_known(d: &[u8]) -> bool {
     let n = |k: usize| -> u32 {
         d.iter()
@@ -141,62 +455,50 @@ fn iin_known(d: &[u8]) -> bool {
     };
     let len = d.len();
     match d.first() {
-        Some(b'4') => matches!(len, 13 | 16 | 19), // Visa
+        Some(b'4') => matches!(len, 13 | 16 | 19),
         Some(b'5') => {
             (51..=55).contains(&n(2)) && len == 16
                 || (50..=59).contains(&n(2)) && (12..=19).contains(&len)
-        } // Mastercard, Maestro
+        }
         Some(b'2') => {
             (2221..=2720).contains(&n(4)) && len == 16
-                || n(1) == 2 && n(3) == 220 && (16..=19).contains(&len)
-        } // Mastercard 2-series, Mir
-        Some(b'3') => {
-            (n(2) == 34 || n(2) == 37) && len == 15                       // Amex
-                || (300..=305).contains(&n(3)) || n(2) == 36 || n(2) == 38 || n(2) == 39 // Diners
-                || (3528..=3589).contains(&n(4)) && (16..=19).contains(&len) // JCB
+                || (2200..=2204).contains(&n(4)) && (16..=19).contains(&len)
         }
-        Some(b'6') => (16..=19).contains(&len) || len == 13, // Discover, UnionPay, Maestro, RuPay
-        Some(b'1') => n(1) == 1 && len == 15,                // UATP
+        Some(b'3') => {
+            (n(2) == 34 || n(2) == 37) && len == 15
+                || ((300..=305).contains(&n(3)) || n(2) == 36 || n(2) == 38 || n(2) == 39)
+                    && (14..=19).contains(&len)
+                || (3528..=3589).contains(&n(4)) && (16..=19).contains(&len)
+        }
+        Some(b'6') => (16..=19).contains(&len),
+        Some(b'1') => n(1) == 1 && len == 15,
         _ => false,
     }
 }
 
 fn find_cards(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    // Groups of digits joined by single spaces or dashes; a card is 13-19 digits over one or more
-    // consecutive groups (so two cards separated by a space are two findings).
-    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut groups = Vec::new();
     let mut digits: Vec<u8> = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        let c = b.get(i).copied().unwrap_or(0);
-        let boundary = i == 0
-            || !b
-                .get(i - 1)
-                .copied()
-                .is_some_and(|p| p.is_ascii_alphanumeric());
-        if !c.is_ascii_digit() || !boundary {
+        if !at(b, i).is_ascii_digit() || !number_start(b, i) {
             i += 1;
             continue;
         }
+        // Groups joined by single spaces or dashes only.
         groups.clear();
         let mut j = i;
         loop {
-            let start = j;
-            while b.get(j).is_some_and(u8::is_ascii_digit) {
-                j += 1;
-            }
-            groups.push((start, j));
-            match (b.get(j), b.get(j + 1)) {
-                (Some(b' ' | b'-'), Some(d)) if d.is_ascii_digit() => j += 1,
+            let n = run(b, j, 20, |c| c.is_ascii_digit());
+            groups.push((j, j + n));
+            j += n;
+            match (at(b, j), at(b, j + 1)) {
+                (b' ' | b'-', d) if d.is_ascii_digit() && groups.len() < 8 => j += 1,
                 _ => break,
             }
         }
         let run_end = j;
-        if b.get(run_end)
-            .copied()
-            .is_some_and(|a| a.is_ascii_alphanumeric())
-        {
-            // Glued to letters: not a card; also drop the whole run.
+        if is_word(at(b, run_end)) {
             i = run_end + 1;
             continue;
         }
@@ -218,7 +520,10 @@ fn find_cards(b: &[u8], out: &mut Vec<(usize, usize)>) {
             match best {
                 Some(k) => {
                     if let (Some(&(s, _)), Some(&(_, e))) = (groups.get(g), groups.get(k)) {
-                        out.push((s, e));
+                        // A card's digits are not also glued to a longer number by `.`/`:`/`/`.
+                        if number_end(b, e) || k + 1 < groups.len() {
+                            out.push((s, e));
+                        }
                     }
                     g = k + 1;
                 }
@@ -229,41 +534,949 @@ fn find_cards(b: &[u8], out: &mut Vec<(usize, usize)>) {
     }
 }
 
+// ---- US SSN ----
+
+fn find_ssns(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut i = 0;
+    while i + 11 <= b.len() {
+        if !at(b, i).is_ascii_digit() || !number_start(b, i) {
+            i += 1;
+            continue;
+        }
+        let sep = at(b, i + 3);
+        let ok = matches!(sep, b'-' | b' ')
+            && at(b, i + 6) == sep
+            && run(b, i, 3, |c| c.is_ascii_digit()) == 3
+            && run(b, i + 4, 2, |c| c.is_ascii_digit()) == 2
+            && run(b, i + 7, 4, |c| c.is_ascii_digit()) == 4
+            && number_end(b, i + 11)
+            && !(sep == b' ' && at(b, i + 11) == b' ' && at(b, i + 12).is_ascii_digit());
+        if ok {
+            let num = |s: usize, n: usize| {
+                b.get(s..s + n).map_or(0, |d| {
+                    d.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'))
+                })
+            };
+            let (area, group, serial) = (num(i, 3), num(i + 4, 2), num(i + 7, 4));
+            if area != 0 && area != 666 && area < 900 && group != 0 && serial != 0 {
+                out.push((i, i + 11));
+                i += 11;
+                continue;
+            }
+        }
+        i += run(b, i, usize::MAX, |c| c.is_ascii_digit()).max(1);
+    }
+}
+
+// ---- IBAN ----
+
+/// IBAN length by country code.
+const IBAN_LENGTHS: &[(&[u8; 2], usize)] = &[
+    (b"AD", 24),
+    (b"AE", 23),
+    (b"AL", 28),
+    (b"AT", 20),
+    (b"AZ", 28),
+    (b"BA", 20),
+    (b"BE", 16),
+    (b"BG", 22),
+    (b"BH", 22),
+    (b"BI", 27),
+    (b"BR", 29),
+    (b"BY", 28),
+    (b"CH", 21),
+    (b"CR", 22),
+    (b"CY", 28),
+    (b"CZ", 24),
+    (b"DE", 22),
+    (b"DJ", 27),
+    (b"DK", 18),
+    (b"DO", 28),
+    (b"EE", 20),
+    (b"EG", 29),
+    (b"ES", 24),
+    (b"FI", 18),
+    (b"FK", 18),
+    (b"FO", 18),
+    (b"FR", 27),
+    (b"GB", 22),
+    (b"GE", 22),
+    (b"GI", 23),
+    (b"GL", 18),
+    (b"GR", 27),
+    (b"GT", 28),
+    (b"HR", 21),
+    (b"HU", 28),
+    (b"IE", 22),
+    (b"IL", 23),
+    (b"IQ", 23),
+    (b"IS", 26),
+    (b"IT", 27),
+    (b"JO", 30),
+    (b"KW", 30),
+    (b"KZ", 20),
+    (b"LB", 28),
+    (b"LC", 32),
+    (b"LI", 21),
+    (b"LT", 20),
+    (b"LU", 20),
+    (b"LV", 21),
+    (b"LY", 25),
+    (b"MC", 27),
+    (b"MD", 24),
+    (b"ME", 22),
+    (b"MK", 19),
+    (b"MN", 20),
+    (b"MR", 27),
+    (b"MT", 31),
+    (b"MU", 30),
+    (b"NI", 28),
+    (b"NL", 18),
+    (b"NO", 15),
+    (b"OM", 23),
+    (b"PK", 24),
+    (b"PL", 28),
+    (b"PS", 29),
+    (b"PT", 25),
+    (b"QA", 29),
+    (b"RO", 24),
+    (b"RS", 22),
+    (b"RU", 33),
+    (b"SA", 24),
+    (b"SC", 31),
+    (b"SD", 18),
+    (b"SE", 24),
+    (b"SI", 19),
+    (b"SK", 24),
+    (b"SM", 27),
+    (b"SO", 23),
+    (b"ST", 25),
+    (b"SV", 28),
+    (b"TL", 23),
+    (b"TN", 24),
+    (b"TR", 26),
+    (b"UA", 29),
+    (b"VA", 22),
+    (b"VG", 24),
+    (b"XK", 20),
+];
+
+fn iban_valid(chars: &[u8]) -> bool {
+    // Move the first four characters to the end; letters count as 10..35; mod 97 must be 1.
+    let mut rem = 0u32;
+    for &c in chars.iter().skip(4).chain(chars.iter().take(4)) {
+        let v = match c {
+            b'0'..=b'9' => u32::from(c - b'0'),
+            b'A'..=b'Z' => u32::from(c - b'A') + 10,
+            _ => return false,
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+fn find_ibans(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut chars: Vec<u8> = Vec::with_capacity(34);
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        let start_ok = at(b, i).is_ascii_uppercase()
+            && at(b, i + 1).is_ascii_uppercase()
+            && at(b, i + 2).is_ascii_digit()
+            && at(b, i + 3).is_ascii_digit()
+            && !is_word(before(b, i));
+        let len = start_ok
+            .then(|| {
+                IBAN_LENGTHS
+                    .iter()
+                    .find(|(cc, _)| b.get(i..i + 2) == Some(&cc[..]))
+                    .map(|(_, l)| *l)
+            })
+            .flatten();
+        let Some(len) = len else {
+            i += 1;
+            continue;
+        };
+        chars.clear();
+        let mut j = i;
+        while chars.len() < len {
+            let c = at(b, j);
+            if c.is_ascii_uppercase() || c.is_ascii_digit() {
+                chars.push(c);
+                j += 1;
+            } else if c == b' ' && chars.len().is_multiple_of(4) && is_alnum(at(b, j + 1)) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if chars.len() == len && !is_word(at(b, j)) && iban_valid(&chars) {
+            out.push((i, j));
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+// ---- IP addresses ----
+
+fn octet(b: &[u8], i: usize) -> Option<usize> {
+    let n = run(b, i, 3, |c| c.is_ascii_digit());
+    let s = b.get(i..i + n)?;
+    if n == 0 || (n > 1 && s.first() == Some(&b'0')) {
+        return None;
+    }
+    let v = s.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+    (v <= 255).then_some(n)
+}
+
+/// Length of a dotted IPv4 address at `i`, if one is there.
+fn ipv4_len(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    for k in 0..4 {
+        if k > 0 {
+            if at(b, j) != b'.' {
+                return None;
+            }
+            j += 1;
+        }
+        j += octet(b, j)?;
+    }
+    Some(j - i)
+}
+
+fn find_ipv4(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut i = 0;
+    while i < b.len() {
+        if at(b, i).is_ascii_digit()
+            && !is_word(before(b, i))
+            && !matches!(before(b, i), b'.' | b':')
+        {
+            if let Some(n) = ipv4_len(b, i) {
+                let end = i + n;
+                if !(is_word(at(b, end)) || at(b, end) == b'.' && at(b, end + 1).is_ascii_digit()) {
+                    out.push((i, end));
+                    i = end;
+                    continue;
+                }
+            }
+            i += run(b, i, usize::MAX, |c| c.is_ascii_digit() || c == b'.').max(1);
+            continue;
+        }
+        i += 1;
+    }
+}
+
+fn ipv6_valid(s: &[u8]) -> bool {
+    if s.len() < 2 || s.iter().filter(|&&c| c == b':').count() < 2 {
+        return false;
+    }
+    let (head, tail, compressed) = match memmem::find(s, b"::") {
+        Some(k) => (
+            s.get(..k).unwrap_or(&[]),
+            s.get(k + 2..).unwrap_or(&[]),
+            true,
+        ),
+        None => (s, &[][..], false),
+    };
+    if memmem::find(tail, b"::").is_some() {
+        return false;
+    }
+    let mut groups = 0;
+    let mut hex_digits = 0;
+    for (part_i, part) in [head, tail].into_iter().enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        let pieces: Vec<&[u8]> = part.split(|&c| c == b':').collect();
+        for (k, g) in pieces.iter().enumerate() {
+            let last = k + 1 == pieces.len() && (part_i == 1 || !compressed);
+            if last && g.contains(&b'.') {
+                if ipv4_len(g, 0) != Some(g.len()) {
+                    return false;
+                }
+                groups += 2;
+                hex_digits += 1;
+            } else if g.is_empty() || g.len() > 4 || !g.iter().all(u8::is_ascii_hexdigit) {
+                return false;
+            } else {
+                groups += 1;
+                hex_digits += g.len();
+            }
+        }
+    }
+    // At least 4 hex digits: `fe80::1` is an address, `a::b` is a C++ or Rust path (and `::1`,
+    // the loopback address, identifies no one).
+    hex_digits >= 4 && if compressed { groups <= 7 } else { groups == 8 }
+}
+
+fn find_ipv6(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut from = 0;
+    while let Some(rel) = memchr::memchr(b':', b.get(from..).unwrap_or(&[])) {
+        let colon = from + rel;
+        let is_v6 = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
+        let mut start = colon;
+        while start > 0 && is_v6(before(b, start)) {
+            start -= 1;
+        }
+        let end = colon + run(b, colon, 64, is_v6);
+        from = end.max(colon + 1);
+        let mut s = start;
+        let mut e = end;
+        while e > s && at(b, e - 1) == b'.' {
+            e -= 1;
+        }
+        while s < e && at(b, s) == b'.' {
+            s += 1;
+        }
+        if is_word(before(b, s)) || is_word(at(b, e)) {
+            continue;
+        }
+        if b.get(s..e).is_some_and(ipv6_valid) {
+            out.push((s, e));
+        }
+    }
+}
+
+// ---- MAC addresses ----
+
+fn find_macs(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    let hex2 = |i: usize| at(b, i).is_ascii_hexdigit() && at(b, i + 1).is_ascii_hexdigit();
+    let mut i = 0;
+    while i + 14 <= b.len() {
+        if !at(b, i).is_ascii_hexdigit()
+            || is_word(before(b, i))
+            || matches!(before(b, i), b':' | b'-' | b'.')
+        {
+            i += 1;
+            continue;
+        }
+        // 00:1a:2b:3c:4d:5e or 00-1A-2B-3C-4D-5E.
+        let sep = at(b, i + 2);
+        if matches!(sep, b':' | b'-')
+            && (0..6).all(|k| hex2(i + 3 * k) && (k == 5 || at(b, i + 3 * k + 2) == sep))
+        {
+            let end = i + 17;
+            if !is_word(at(b, end)) && at(b, end) != sep {
+                out.push((i, end));
+                i = end;
+                continue;
+            }
+        }
+        // 001a.2b3c.4d5e.
+        let quad = |j: usize| hex2(j) && hex2(j + 2);
+        if quad(i)
+            && at(b, i + 4) == b'.'
+            && quad(i + 5)
+            && at(b, i + 9) == b'.'
+            && quad(i + 10)
+            && !is_word(at(b, i + 14))
+            && at(b, i + 14) != b'.'
+        {
+            out.push((i, i + 14));
+            i += 14;
+            continue;
+        }
+        i += 1;
+    }
+}
+
+// ---- tokens with known prefixes ----
+
+fn is_b64url(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
+}
+
+fn find_jwts(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut last_end = 0;
+    for i in memmem::find_iter(b, b"eyJ") {
+        if i < last_end || is_b64url(before(b, i)) {
+            continue;
+        }
+        let h = run(b, i, 4096, is_b64url);
+        if h < 10 || at(b, i + h) != b'.' {
+            continue;
+        }
+        let p0 = i + h + 1;
+        if b.get(p0..p0 + 3) != Some(b"eyJ") {
+            continue;
+        }
+        let p = run(b, p0, 1 << 16, is_b64url);
+        if p < 10 || at(b, p0 + p) != b'.' {
+            continue;
+        }
+        let s0 = p0 + p + 1;
+        let s = run(b, s0, 4096, is_b64url);
+        let end = s0 + s;
+        if !is_b64url(at(b, end)) {
+            out.push((i, end));
+            last_end = end;
+        }
+    }
+}
+
+/// A token `prefix` + `min..=max` characters of `class` at `i`, bounded on both sides.
+fn prefixed(
+    b: &[u8],
+    i: usize,
+    prefix_len: usize,
+    min: usize,
+    max: usize,
+    class: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    if is_word(before(b, i)) {
+        return None;
+    }
+    let n = run(b, i + prefix_len, max + 1, &class);
+    let end = i + prefix_len + n;
+    (n >= min && n <= max && !class(at(b, end))).then_some(end)
+}
+
+const AWS_PREFIXES: [&[u8; 4]; 12] = [
+    b"AKIA", b"ASIA", b"ABIA", b"ACCA", b"AGPA", b"AIDA", b"AIPA", b"ANPA", b"ANVA", b"APKA",
+    b"AROA", b"ASCA",
+];
+
+fn find_aws(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    // Access key ids: a known prefix and 16 upper-case letters or digits.
+    let upper_digit = |c: u8| c.is_ascii_uppercase() || c.is_ascii_digit();
+    for i in memchr::memchr_iter(b'A', b) {
+        if b.get(i..i + 4)
+            .is_some_and(|p| AWS_PREFIXES.iter().any(|a| &a[..] == p))
+            && let Some(end) = prefixed(b, i, 4, 16, 16, upper_digit)
+        {
+            out.push((i, end));
+        }
+    }
+    // Secret access keys: 40 base64 characters assigned to a key named like
+    // `aws_secret_access_key` / `SecretAccessKey` (case and separators ignored).
+    let finder_lower = memmem::Finder::new(b"ecret");
+    let finder_upper = memmem::Finder::new(b"ECRET");
+    for k in finder_lower.find_iter(b).chain(finder_upper.find_iter(b)) {
+        let Some(s) = k.checked_sub(1) else { continue };
+        if !at(b, s).eq_ignore_ascii_case(&b's') {
+            continue;
+        }
+        // After `secret`: optional separator, `access`, optional separator, `key`.
+        let mut j = k + 5;
+        if matches!(at(b, j), b'_' | b'-' | b' ') {
+            j += 1;
+        }
+        if !eq_ignore_case(b, j, b"access") {
+            continue;
+        }
+        j += 6;
+        if matches!(at(b, j), b'_' | b'-' | b' ') {
+            j += 1;
+        }
+        if !eq_ignore_case(b, j, b"key") {
+            continue;
+        }
+        j += 3;
+        j += run(b, j, 8, |c| matches!(c, b' ' | b'"' | b'\'' | b'\t'));
+        if !matches!(at(b, j), b'=' | b':') {
+            continue;
+        }
+        j += 1;
+        j += run(b, j, 8, |c| matches!(c, b' ' | b'"' | b'\'' | b'\t'));
+        let n = run(b, j, 41, |c| {
+            c.is_ascii_alphanumeric() || c == b'/' || c == b'+'
+        });
+        if n == 40 {
+            out.push((j, j + 40));
+        }
+    }
+}
+
+fn find_github(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    for i in memmem::find_iter(b, b"gh") {
+        if matches!(
+            b.get(i..i + 4),
+            Some(b"ghp_" | b"gho_" | b"ghu_" | b"ghs_" | b"ghr_")
+        ) && let Some(end) = prefixed(b, i, 4, 36, 255, |c| c.is_ascii_alphanumeric())
+        {
+            out.push((i, end));
+        }
+    }
+    for i in memmem::find_iter(b, b"github_pat_") {
+        if let Some(end) = prefixed(b, i, 11, 60, 255, is_word) {
+            out.push((i, end));
+        }
+    }
+}
+
+fn find_slack(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    for i in memmem::find_iter(b, b"xox") {
+        if matches!(at(b, i + 3), b'a' | b'b' | b'p' | b'r' | b's' | b'e')
+            && at(b, i + 4) == b'-'
+            && let Some(end) =
+                prefixed(b, i, 5, 10, 255, |c| c.is_ascii_alphanumeric() || c == b'-')
+        {
+            out.push((i, end));
+        }
+    }
+    for i in memmem::find_iter(b, b"xapp-") {
+        if let Some(end) = prefixed(b, i, 5, 10, 255, |c| c.is_ascii_alphanumeric() || c == b'-') {
+            out.push((i, end));
+        }
+    }
+    let hook = b"hooks.slack.com/services/";
+    for i in memmem::find_iter(b, hook) {
+        let s = i + hook.len();
+        let n = run(b, s, 255, |c| {
+            c.is_ascii_alphanumeric() || c == b'/' || c == b'_'
+        });
+        if n >= 20 {
+            out.push((s, s + n));
+        }
+    }
+}
+
+fn find_stripe(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    for mode in [&b"_live_"[..], &b"_test_"[..]] {
+        for k in memmem::find_iter(b, mode) {
+            let Some(i) = k.checked_sub(2) else { continue };
+            if matches!(b.get(i..k), Some(b"sk" | b"pk" | b"rk"))
+                && let Some(end) =
+                    prefixed(b, i, 2 + mode.len(), 10, 255, |c| c.is_ascii_alphanumeric())
+            {
+                out.push((i, end));
+            }
+        }
+    }
+    for i in memmem::find_iter(b, b"whsec_") {
+        if let Some(end) = prefixed(b, i, 6, 20, 255, |c| c.is_ascii_alphanumeric()) {
+            out.push((i, end));
+        }
+    }
+}
+
+fn find_google(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    for i in memmem::find_iter(b, b"AIza") {
+        if let Some(end) = prefixed(b, i, 4, 35, 35, is_b64url) {
+            out.push((i, end));
+        }
+    }
+}
+
+fn find_private_keys(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut from = 0;
+    while let Some(rel) = memmem::find(b.get(from..).unwrap_or(&[]), b"-----BEGIN ") {
+        let i = from + rel;
+        let label_start = i + 11;
+        let label_len = run(b, label_start, 64, |c| c.is_ascii_uppercase() || c == b' ');
+        let label = b.get(label_start..label_start + label_len).unwrap_or(&[]);
+        from = label_start;
+        if b.get(label_start + label_len..label_start + label_len + 5) != Some(b"-----")
+            || !(label.ends_with(b"PRIVATE KEY") || label.ends_with(b"PRIVATE KEY BLOCK"))
+        {
+            continue;
+        }
+        // To the matching END line; without one, to the end of the text (a cut key is still a key).
+        let body = label_start + label_len + 5;
+        let end = memmem::find(b.get(body..).unwrap_or(&[]), b"-----END ")
+            .map(|rel| {
+                let e = body + rel + 9;
+                let tail = run(b, e, 80, |c| c != b'\n' && c != b'\r');
+                match memmem::find(b.get(e..e + tail).unwrap_or(&[]), b"-----") {
+                    Some(k) => e + k + 5,
+                    None => e + tail,
+                }
+            })
+            .unwrap_or(b.len());
+        out.push((i, end));
+        from = end.max(from);
+    }
+}
+
+fn is_token_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'~' | b'+' | b'/' | b'=' | b'-')
+}
+
+fn find_bearer(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    let lower = memmem::Finder::new(b"earer");
+    let upper = memmem::Finder::new(b"EARER");
+    for k in lower.find_iter(b).chain(upper.find_iter(b)) {
+        let Some(i) = k.checked_sub(1) else { continue };
+        if !at(b, i).eq_ignore_ascii_case(&b'b') || is_word(before(b, i)) {
+            continue;
+        }
+        // `Bearer <token>`, `bearer=<token>`, `bearer: <token>`.
+        let mut j = k + 5;
+        let spaces = run(b, j, 8, |c| c == b' ' || c == b'\t');
+        j += spaces;
+        if matches!(at(b, j), b'=' | b':') {
+            j += 1;
+            j += run(b, j, 8, |c| c == b' ' || c == b'"' || c == b'\'');
+        } else if spaces == 0 {
+            continue;
+        }
+        let n = run(b, j, 8192, is_token_char);
+        // Trailing `.` ends a sentence, not the token.
+        let mut e = j + n;
+        while e > j && at(b, e - 1) == b'.' {
+            e -= 1;
+        }
+        if e - j >= 8
+            && b.get(j..e)
+                .is_some_and(|t| t.iter().any(u8::is_ascii_digit) || t.len() >= 16)
+        {
+            out.push((j, e));
+        }
+    }
+}
+
+fn find_url_credentials(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    for k in memmem::find_iter(b, b"://") {
+        let scheme = {
+            let mut s = k;
+            while s > 0
+                && (before(b, s).is_ascii_alphanumeric()
+                    || matches!(before(b, s), b'+' | b'.' | b'-'))
+            {
+                s -= 1;
+            }
+            k - s
+        };
+        if scheme == 0 {
+            continue;
+        }
+        let u = k + 3;
+        let userinfo = run(b, u, 512, |c| {
+            !matches!(
+                c,
+                b'/' | b'?'
+                    | b'#'
+                    | b'@'
+                    | b' '
+                    | b'\t'
+                    | b'\n'
+                    | b'\r'
+                    | b'"'
+                    | b'\''
+                    | b'<'
+                    | b'>'
+            )
+        });
+        if at(b, u + userinfo) != b'@' {
+            continue;
+        }
+        let info = b.get(u..u + userinfo).unwrap_or(&[]);
+        if let Some(colon) = info.iter().position(|&c| c == b':')
+            && colon > 0
+            && colon + 1 < info.len()
+        {
+            out.push((u, u + userinfo));
+        }
+    }
+}
+
+fn entropy(s: &[u8]) -> f64 {
+    let mut counts = [0u32; 256];
+    for &c in s {
+        if let Some(n) = counts.get_mut(usize::from(c)) {
+            *n += 1;
+        }
+    }
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "token lengths are far below 2^52"
+    )]
+    let len = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&n| n > 0)
+        .map(|&n| {
+            let p = f64::from(n) / len;
+            -p * log2(p)
+        })
+        .sum()
+}
+
+/// log2 for `0 < x <= 1`, without `std` (a few Newton-free series steps are exact enough here).
+fn log2(x: f64) -> f64 {
+    // x = m * 2^e with m in [1, 2): log2 x = e + log2 m; ln m by the atanh series.
+    let bits = x.to_bits();
+    #[expect(clippy::cast_possible_wrap, reason = "an 11-bit exponent")]
+    let e = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let m = f64::from_bits((bits & ((1u64 << 52) - 1)) | (1023u64 << 52));
+    let t = (m - 1.0) / (m + 1.0);
+    let t2 = t * t;
+    let mut term = t;
+    let mut sum = 0.0;
+    let mut k = 1.0;
+    for _ in 0..12 {
+        sum += term / k;
+        term *= t2;
+        k += 2.0;
+    }
+    #[expect(clippy::cast_precision_loss, reason = "a small exponent")]
+    let e = e as f64;
+    e + 2.0 * sum * core::f64::consts::LOG2_E
+}
+
+fn find_high_entropy(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    let class = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'_' | b'-');
+    let mut i = 0;
+    while i < b.len() {
+        if !class(at(b, i)) {
+            i += 1;
+            continue;
+        }
+        let n = run(b, i, usize::MAX, class);
+        if (20..=1000).contains(&n) {
+            let t = b.get(i..i + n).unwrap_or(&[]);
+            let letters = t.iter().any(u8::is_ascii_alphabetic);
+            let digits = t.iter().any(u8::is_ascii_digit);
+            if letters && digits && entropy(t) >= HIGH_ENTROPY_BITS {
+                out.push((i, i + n));
+            }
+        }
+        i += n;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
     use alloc::vec;
 
-    fn spans(d: &Detector, s: &str) -> Vec<(usize, usize)> {
+    fn spans(k: Kind, s: &str) -> Vec<(usize, usize)> {
         let mut v = vec![];
-        d.find(s, None, &mut v);
+        k.find(s.as_bytes(), &mut v);
         v
+    }
+    fn found(k: Kind, s: &str) -> Vec<&str> {
+        spans(k, s).into_iter().map(|(a, b)| &s[a..b]).collect()
     }
 
     #[test]
     fn emails() {
-        let d = Detector::Email;
         assert_eq!(
-            spans(&d, "mail jane.doe+x@example.co.uk now"),
+            spans(Kind::Email, "mail jane.doe+x@example.co.uk now"),
             vec![(5, 29)]
         );
-        assert_eq!(spans(&d, "a@b"), vec![]);
-        assert_eq!(spans(&d, "j***@***.com"), vec![]);
-        assert_eq!(spans(&d, "x@y.com, z@w.org."), vec![(0, 7), (9, 16)]);
-        assert_eq!(spans(&d, "@@@"), vec![]);
+        assert!(spans(Kind::Email, "a@b").is_empty());
+        assert!(spans(Kind::Email, "j***@***.com").is_empty());
+        assert_eq!(
+            spans(Kind::Email, "x@y.com, z@w.org."),
+            vec![(0, 7), (9, 16)]
+        );
     }
 
     #[test]
     fn cards() {
-        let d = Detector::CreditCard;
-        assert_eq!(spans(&d, "card 4111 1111 1111 1111 ok"), vec![(5, 24)]);
-        assert_eq!(spans(&d, "4111-1111-1111-1111"), vec![(0, 19)]);
-        assert_eq!(spans(&d, "4111111111111112"), vec![]);
-        assert_eq!(spans(&d, "ts 1700000000000"), vec![]);
-        assert_eq!(spans(&d, "x41111111111111111"), vec![]);
         assert_eq!(
-            spans(&d, "5555555555554444 2223003122003222"),
-            vec![(0, 16), (17, 33)]
+            found(Kind::CreditCard, "card 4111 1111 1111 1111 ok"),
+            vec!["4111 1111 1111 1111"]
         );
+        assert_eq!(
+            found(Kind::CreditCard, "5555555555554444 2223003122003222"),
+            vec!["5555555555554444", "2223003122003222"]
+        );
+        assert!(
+            found(
+                Kind::CreditCard,
+                "4111111111111112 ts 1700000000000 x41111111111111111"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            found(Kind::CreditCard, "378282246310005 6011111111111117"),
+            vec!["378282246310005", "6011111111111117"]
+        );
+    }
+
+    #[test]
+    fn phones() {
+        for p in [
+            "+1 415 555 0100",
+            "+14155550100",
+            "(415) 555-0100",
+            "415-555-0100",
+            "1-415-555-0100",
+            "+44 20 7946 0958",
+            "020 7946 0958",
+            "07700 900123",
+            "01 23 45 67 89",
+            "+33 1 23 45 67 89",
+            "030 12345678",
+            "+49 30 12345678",
+            "612 34 56 78",
+            "912 345 678",
+            "98765 43210",
+            "+91 98765 43210",
+        ] {
+            assert_eq!(found(Kind::Phone, &format!("call {p} now")), vec![p], "{p}");
+        }
+        for n in [
+            "1700000000000",
+            "order 123456789",
+            "2024-03-05",
+            "v1.2.3",
+            "192.168.1.10",
+            "4155550100",
+            "550e8400-e29b-41d4-a716-446655440000",
+            "12:30:45",
+            "3.14159",
+        ] {
+            assert!(found(Kind::Phone, n).is_empty(), "{n}");
+        }
+    }
+
+    #[test]
+    fn ssn_iban_ip_mac() {
+        assert_eq!(found(Kind::UsSsn, "ssn 123-45-6789."), vec!["123-45-6789"]);
+        for bad in [
+            "000-12-3456",
+            "666-12-3456",
+            "900-12-3456",
+            "123-00-4567",
+            "123-45-0000",
+            "123-45-67890",
+        ] {
+            assert!(found(Kind::UsSsn, bad).is_empty(), "{bad}");
+        }
+        assert_eq!(
+            found(Kind::Iban, "pay DE89 3704 0044 0532 0130 00 now"),
+            vec!["DE89 3704 0044 0532 0130 00"]
+        );
+        assert_eq!(
+            found(Kind::Iban, "GB82WEST12345698765432"),
+            vec!["GB82WEST12345698765432"]
+        );
+        assert!(found(Kind::Iban, "DE89370400440532013001").is_empty());
+        assert_eq!(
+            found(Kind::Ip, "from 10.0.0.1 and 2001:db8::1, ::ffff:192.0.2.1"),
+            vec!["10.0.0.1", "2001:db8::1", "::ffff:192.0.2.1"]
+        );
+        for bad in [
+            "1.2.3",
+            "256.1.1.1",
+            "v1.2.3.4.5",
+            "12:30:45",
+            "std::io",
+            "a::b",
+            "00:1a:2b:3c:4d:5e",
+        ] {
+            assert!(found(Kind::Ip, bad).is_empty(), "{bad}");
+        }
+        assert_eq!(
+            found(
+                Kind::Mac,
+                "mac 00:1A:2b:3c:4d:5e, 00-1a-2b-3c-4d-5e, 001a.2b3c.4d5e"
+            ),
+            vec!["00:1A:2b:3c:4d:5e", "00-1a-2b-3c-4d-5e", "001a.2b3c.4d5e"]
+        );
+    }
+
+    #[test]
+    fn secrets() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        assert_eq!(found(Kind::Jwt, &format!("token={jwt};")), vec![jwt]);
+        assert_eq!(
+            found(Kind::AwsKey, "id AKIAIOSFODNN7EXAMPLE"),
+            vec!["AKIAIOSFODNN7EXAMPLE"]
+        );
+        assert_eq!(
+            found(
+                Kind::AwsKey,
+                "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+            ),
+            vec!["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]
+        );
+        assert_eq!(
+            found(
+                Kind::AwsKey,
+                "\"SecretAccessKey\": \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\""
+            ),
+            vec!["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]
+        );
+        assert_eq!(
+            found(
+                Kind::GithubToken,
+                "ghp_1234567890abcdefghijABCDEFGHIJ123456"
+            ),
+            vec!["ghp_1234567890abcdefghijABCDEFGHIJ123456"]
+        );
+        assert_eq!(
+            found(Kind::SlackToken, "xoxb-123456789012-1234567890123-AbCdEfGh"),
+            vec!["xoxb-123456789012-1234567890123-AbCdEfGh"]
+        );
+        assert_eq!(
+            found(Kind::StripeKey, "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+            vec!["sk_live_4eC39HqLyjWDarjtT1zdp7dc"]
+        );
+        assert_eq!(
+            found(
+                Kind::GoogleApiKey,
+                "key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI"
+            ),
+            vec!["AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI"]
+        );
+        let pem =
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
+        assert_eq!(
+            found(Kind::PrivateKey, &format!("k: {pem}\nrest")),
+            vec![pem]
+        );
+        assert_eq!(
+            found(Kind::PrivateKey, "-----BEGIN OPENSSH PRIVATE KEY-----\nabc"),
+            vec!["-----BEGIN OPENSSH PRIVATE KEY-----\nabc"]
+        );
+        assert!(
+            found(
+                Kind::PrivateKey,
+                "-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----"
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            found(Kind::BearerToken, "Authorization: Bearer abc.def-123_ghi."),
+            vec!["abc.def-123_ghi"]
+        );
+        assert_eq!(
+            found(Kind::BearerToken, "bearer=tok12345678"),
+            vec!["tok12345678"]
+        );
+        assert!(found(Kind::BearerToken, "the bearer of bad news").is_empty());
+        assert_eq!(
+            found(Kind::UrlCredentials, "postgres://app:hunter2@db:5432/x"),
+            vec!["app:hunter2"]
+        );
+        assert!(found(Kind::UrlCredentials, "https://example.com/a@b").is_empty());
+        assert_eq!(
+            found(
+                Kind::HighEntropy,
+                "secret 8fJ2kQ9zXw4LmN7pR3tV6yB1cD5eG0hA end"
+            ),
+            vec!["8fJ2kQ9zXw4LmN7pR3tV6yB1cD5eG0hA"]
+        );
+        assert!(found(Kind::HighEntropy, "sha 4b825dc642cb6eb9a060e54bf8d69288fbee4904 uuid 550e8400-e29b-41d4-a716-446655440000").is_empty());
+    }
+
+    #[test]
+    fn normalised_view_maps_back() {
+        let text = "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ card ４１１１\u{200B}１１１１‐1111 1111";
+        let mut view = String::new();
+        let mut map = Vec::new();
+        normalize(text, &mut view, &mut map);
+        assert_eq!(view, "jane@example.com card 41111111-1111 1111");
+        let s = spans(Kind::Email, &view);
+        assert_eq!(
+            &text[map[s[0].0]..map[s[0].1]],
+            "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ"
+        );
+        let c = spans(Kind::CreditCard, &view);
+        assert_eq!(
+            &text[map[c[0].0]..map[c[0].1]],
+            "４１１１\u{200B}１１１１‐1111 1111"
+        );
+        assert!((log2(0.5) + 1.0).abs() < 1e-12 && (log2(0.1) - 0.1f64.log2()).abs() < 1e-9);
     }
 }

@@ -13,7 +13,7 @@ use regex_automata::util::syntax;
 use sha2::{Digest, Sha256};
 
 use crate::action::{Action, DEFAULT_REPLACEMENT, HashKey, Precision, expand_replacement};
-use crate::detect::{BUILTIN, Detector};
+use crate::detect::{BUILTIN, Detector, Kind};
 use crate::error::{ErrorKind, PolicyError};
 use crate::model::{LimitsDoc, PolicyDoc, RuleDoc, WhenDoc};
 use crate::parse::{self, Seg, Source, error_at};
@@ -277,7 +277,7 @@ impl Policy {
             }
             let mut dets = Vec::new();
             for (j, name) in r.detect.iter().enumerate() {
-                let Some(det) = Detector::builtin(name) else {
+                let Some(kind) = Kind::from_name(name) else {
                     return Err(err(
                         &[
                             Seg::Key("rule"),
@@ -287,7 +287,13 @@ impl Policy {
                         ],
                         ErrorKind::Detector,
                         format!("unknown detector `{name}`"),
-                        &format!("built-in detectors are: {}", BUILTIN.join(", ")),
+                        &match closest(name, BUILTIN) {
+                            Some(near) => format!(
+                                "did you mean `{near}`? built-in detectors are: {}",
+                                BUILTIN.join(", ")
+                            ),
+                            None => format!("built-in detectors are: {}", BUILTIN.join(", ")),
+                        },
                         &r.id,
                     ));
                 };
@@ -296,12 +302,8 @@ impl Policy {
                     None => {
                         detectors.push(DetectorEntry {
                             name: name.clone(),
-                            type_name: BUILTIN
-                                .iter()
-                                .copied()
-                                .find(|b| b == name)
-                                .unwrap_or("detector"),
-                            detector: det,
+                            type_name: kind.name(),
+                            detector: Detector::Builtin(kind),
                             rules: Vec::new(),
                             rank: 0,
                         });
@@ -523,6 +525,31 @@ impl Policy {
     pub fn to_json(&self) -> String {
         serde_json::to_string(&self.doc).unwrap_or_default()
     }
+}
+
+/// The candidate within edit distance 2 of `word`, if there is one.
+fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let distance = |a: &str, b: &str| -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut cur = vec![i + 1];
+            for (j, cb) in b.iter().enumerate() {
+                let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+                let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+                let ins = cur.get(j).copied().unwrap_or(0) + 1;
+                cur.push(sub.min(del).min(ins));
+            }
+            prev = cur;
+        }
+        prev.last().copied().unwrap_or(0)
+    };
+    candidates
+        .iter()
+        .map(|c| (distance(word, c), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, c)| c)
 }
 
 fn push_unique(v: &mut Vec<u32>, x: u32) {
