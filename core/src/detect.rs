@@ -264,6 +264,22 @@ fn is_domain_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'-' || c == b'.'
 }
 
+/// Whether the text before `start` is `scheme://user:` of a URL, so what follows up to `@` is a
+/// password (found by `url_credentials`), not the local part of an email.
+fn in_url_userinfo(b: &[u8], start: usize) -> bool {
+    if before(b, start) != b':' {
+        return false;
+    }
+    let mut i = start - 1;
+    while i >= 3
+        && !matches!(before(b, i), b' ' | b'\t' | b'\n' | b'/' | b'"' | b'\'')
+        && start - i < 512
+    {
+        i -= 1;
+    }
+    i >= 3 && b.get(i - 3..i) == Some(b"://")
+}
+
 fn find_emails(b: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut from = 0;
     while let Some(rel) = memchr::memchr(b'@', b.get(from..).unwrap_or(&[])) {
@@ -276,7 +292,7 @@ fn find_emails(b: &[u8], out: &mut Vec<(usize, usize)>) {
         while start < at_sign && at(b, start) == b'.' {
             start += 1;
         }
-        if start == at_sign || before(b, at_sign) == b'.' {
+        if start == at_sign || before(b, at_sign) == b'.' || in_url_userinfo(b, start) {
             continue;
         }
         let end = at_sign + 1 + run(b, at_sign + 1, 253, is_domain_char);
