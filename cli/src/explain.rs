@@ -76,10 +76,17 @@ pub(crate) fn run(policy_path: &Path, files: &[PathBuf]) -> Result<u8, Fail> {
             "rule_hits".into(),
             serde_json::to_value(&report.rules).unwrap_or(Value::Null),
         );
-        out.insert(
-            "detectors".into(),
-            serde_json::to_value(&report.detectors).unwrap_or(Value::Null),
-        );
+        let mut detectors = Map::new();
+        for (name, count) in &report.detectors {
+            let paths = report
+                .detector_paths
+                .as_ref()
+                .and_then(|d| d.get(name))
+                .cloned()
+                .unwrap_or_default();
+            detectors.insert(name.clone(), json!({ "count": count, "paths": paths }));
+        }
+        out.insert("detectors".into(), Value::Object(detectors));
         out.insert(
             "limits".into(),
             serde_json::to_value(&report.limits).unwrap_or(Value::Null),

@@ -440,7 +440,7 @@ impl Policy {
                 }
             }
             t.hit_rule(f.rule, &sx.path);
-            t.hit_detector(f.det);
+            t.hit_detector(f.det, &sx.path);
             last = f.end;
         }
         out.push_str(text.get(last..).unwrap_or(""));
@@ -545,7 +545,7 @@ impl Policy {
                     if rename.is_some() {
                         for f in &sx.accepted {
                             t.hit_rule(f.rule, &sx.path);
-                            t.hit_detector(f.det);
+                            t.hit_detector(f.det, &sx.path);
                         }
                     }
                     // A renamed key is also matched under its new name, so the output is what a

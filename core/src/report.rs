@@ -56,6 +56,8 @@ pub struct Tally {
     pub(crate) other_objects: u64,
     /// Hits per (path, rule index), when paths are counted.
     pub(crate) path_hits: BTreeMap<(String, u32), u64>,
+    /// Findings per (detector index, path), when paths are counted.
+    pub(crate) detector_path_hits: BTreeMap<(u32, String), u64>,
     pub(crate) record_paths: bool,
 }
 
@@ -83,9 +85,15 @@ impl Tally {
         }
     }
 
-    pub(crate) fn hit_detector(&mut self, det: u32) {
+    pub(crate) fn hit_detector(&mut self, det: u32, path: &str) {
         if let Some(h) = self.detector_hits.get_mut(det as usize) {
             *h += 1;
+        }
+        if self.record_paths {
+            *self
+                .detector_path_hits
+                .entry((det, String::from(path)))
+                .or_insert(0) += 1;
         }
     }
 
@@ -127,6 +135,18 @@ impl Tally {
             }
             out
         });
+        let detector_paths = self.record_paths.then(|| {
+            let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+            for ((det, path), &n) in &self.detector_path_hits {
+                if let Some(d) = policy.detectors.get(*det as usize) {
+                    *out.entry(d.name.clone())
+                        .or_default()
+                        .entry(path.clone())
+                        .or_insert(0) += n;
+                }
+            }
+            out
+        });
         Report {
             policy: PolicyRef {
                 name: policy.name().into(),
@@ -148,6 +168,7 @@ impl Tally {
             },
             other_objects: self.other_objects,
             paths,
+            detector_paths,
         }
     }
 }
@@ -170,6 +191,9 @@ pub struct Report {
     /// Hits per path and rule id, when `[report] paths = true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<BTreeMap<String, BTreeMap<String, u64>>>,
+    /// Findings per detector and path, when `[report] paths = true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detector_paths: Option<BTreeMap<String, BTreeMap<String, u64>>>,
 }
 
 /// Names the policy a report is about.
