@@ -412,8 +412,13 @@ fn find_phones(b: &[u8], out: &mut Vec<(usize, usize)>) {
         let d0 = at(b, groups.first().map_or(0, |g| g.0));
         if number_end(b, end) && phone_shape(plus, paren, &lens, digits, d0, b, &groups) {
             out.push((i, end));
+            i = end.max(i + 1);
+        } else if c == b'(' {
+            // `(020 7946 0958)`: the parenthesis wraps the number; retry from its first digit.
+            i += 1;
+        } else {
+            i = end.max(i + 1);
         }
-        i = end.max(i + 1);
     }
 }
 
