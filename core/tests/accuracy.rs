@@ -92,7 +92,7 @@ fn luhn_complete(prefix: &str, len: usize, rng: &mut Rng) -> String {
                 v
             })
             .sum();
-        if sum % 10 == 0 {
+        if sum.is_multiple_of(10) {
             return cand;
         }
     }
@@ -377,13 +377,11 @@ fn planted(kind: &str, rng: &mut Rng) -> (String, String) {
         "us_ssn" => one(ssn(rng)),
         "iban" => one(iban(rng)),
         "ip" => one(ip(rng)),
-        "mac" => one(format!(
-            "{}",
-            (0..6)
-                .map(|_| rng.chars(2, HEX))
-                .collect::<Vec<_>>()
-                .join(rng.pick(&[":", "-"]))
-        )),
+        "mac" => one((0..6)
+            .map(|_| rng.chars(2, HEX))
+            .collect::<Vec<_>>()
+            .join(rng.pick(&[":", "-"]))
+            .to_string()),
         "jwt" => one(jwt(rng)),
         "aws_key" => aws(rng),
         "github_token" => one(format!("ghp_{}", rng.chars(36, B64))),
