@@ -208,3 +208,81 @@ id = "notes"
 paths = ["metadata.notes"]
 action = "nullify"
 "#;
+
+/// Log text of about `bytes` bytes: one line in `pii_every` holds a planted value (email, phone,
+/// card, SSN, IBAN, IP, JWT, AWS key, bearer token or URL credentials); with `pii_every == 0`
+/// the text is clean.
+#[must_use]
+pub fn log_text(bytes: usize, pii_every: u64) -> String {
+    let mut rng = Rng::new(0x10C5_EED5);
+    let mut out = String::with_capacity(bytes + 256);
+    let mut n = 0u64;
+    while out.len() < bytes {
+        n += 1;
+        let _ = write!(
+            out,
+            "2026-11-{:02}T10:{:02}:{:02}Z INFO svc=checkout req={:016x} took {}ms status={} ",
+            1 + rng.below(28),
+            rng.below(60),
+            rng.below(60),
+            rng.next_u64(),
+            rng.below(900),
+            200 + rng.below(300)
+        );
+        for _ in 0..8 {
+            out.push_str(rng.pick(WORDS));
+            out.push(' ');
+        }
+        if pii_every > 0 && n % pii_every == 0 {
+            let v = match rng.below(10) {
+                0 => format!("user={}.{}@example.com", rng.pick(FIRST), rng.pick(LAST)),
+                1 => format!("phone=+1 415 555 {:04}", rng.below(10_000)),
+                2 => "card=4111 1111 1111 1111".to_owned(),
+                3 => format!("ssn=123-45-{:04}", 1 + rng.below(9998)),
+                4 => "iban=DE89 3704 0044 0532 0130 00".to_owned(),
+                5 => format!("ip=10.{}.{}.{}", rng.below(256), rng.below(256), rng.below(256)),
+                6 => "auth=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U".to_owned(),
+                7 => "key=AKIAIOSFODNN7EXAMPLE".to_owned(),
+                8 => "Authorization: Bearer abc123.def456-ghi789".to_owned(),
+                _ => "dsn=postgres://app:hunter2@db:5432/prod".to_owned(),
+            };
+            out.push_str(&v);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The detector set the detector benchmarks use, as a tamis policy.
+pub const POLICY_ALL_DETECTORS: &str = r#"
+version = 1
+name = "bench-detectors"
+[limits]
+max_string_bytes = 67108864
+max_record_bytes = 67108864
+[[rule]]
+id = "all"
+detect = ["email", "phone", "credit_card", "us_ssn", "iban", "ip", "mac", "jwt", "aws_key",
+          "github_token", "slack_token", "stripe_key", "google_api_key", "private_key",
+          "bearer_token", "url_credentials"]
+action = "replace"
+replacement = "[{type}]"
+"#;
+
+/// One alternation of regular expressions equivalent to [`POLICY_ALL_DETECTORS`] (without the
+/// validation tamis does: Luhn, IBAN checksums, SSN and IIN ranges), in a syntax that both
+/// Rust's `regex` and Python's `re` accept.
+pub const PEER_ALTERNATION: &str = concat!(
+    r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
+    r"|\+[0-9][0-9 ().-]{7,18}[0-9]|\(?[2-9][0-9]{2}\)?[ .-][2-9][0-9]{2}[ .-][0-9]{4}",
+    r"|\b(?:[0-9][ -]?){12,18}[0-9]\b",
+    r"|\b[0-9]{3}[- ][0-9]{2}[- ][0-9]{4}\b",
+    r"|\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b",
+    r"|\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b|\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}\b",
+    r"|\b(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}\b",
+    r"|eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*",
+    r"|\b(?:AKIA|ASIA)[A-Z0-9]{16}\b|(?i:aws_secret_access_key)\s*[=:]\s*[A-Za-z0-9/+]{40}",
+    r"|\bgh[pousr]_[A-Za-z0-9]{36,}|xox[abprse]-[A-Za-z0-9-]{10,}|\b[spr]k_(?:live|test)_[A-Za-z0-9]{10,}",
+    r"|AIza[A-Za-z0-9_-]{35}|-----BEGIN [A-Z ]*PRIVATE KEY-----",
+    r"|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}|[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
+);

@@ -6,6 +6,7 @@
 //! a tamis placeholder or token, so applying a policy twice gives what applying it once gives.
 
 use alloc::borrow::ToOwned;
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -17,7 +18,7 @@ use crate::action::{
     Action, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE, expand_replacement, generalize, hash_token,
     is_builtin_placeholder, is_token, partial, token_len_at,
 };
-use crate::detect::{Detector, Kind, find_pattern, normalize};
+use crate::detect::{Detector, Kind, WordScratch, find_pattern, normalize, scan_words};
 use crate::json::Doc;
 use crate::model::ContextDoc;
 use crate::policy::{Cond, Policy};
@@ -97,6 +98,9 @@ pub struct Scratch {
     norm: String,
     view: String,
     view_map: Vec<usize>,
+    det_on: Vec<bool>,
+    words: WordScratch,
+    tagged: Vec<(Kind, usize, usize)>,
     path: String,
     caches: Vec<Option<Cache>>,
     record_bytes: u64,
@@ -123,6 +127,9 @@ impl Scratch {
             norm: String::new(),
             view: String::new(),
             view_map: Vec::new(),
+            det_on: Vec::new(),
+            words: WordScratch::default(),
+            tagged: Vec::new(),
             path: String::new(),
             caches: policy
                 .detectors
@@ -276,35 +283,67 @@ impl Policy {
             return false;
         }
         sx.findings.clear();
-        let mut view_ready = false;
-        for (d, entry) in self.detectors.iter().enumerate() {
-            let eligible = |r: u32| {
-                let i = r as usize;
-                let rule = self.rules.get(i);
-                sx.active.get(i) == Some(&true)
-                    && rule.is_some_and(|rule| {
-                        !rule.has_scope || sx.scope_stamp.get(i) == Some(&info.stamp)
-                    })
-                    && sx.except_stamp.get(i) != Some(&info.stamp)
+        let eligible = |sx: &Scratch, r: u32| {
+            let i = r as usize;
+            sx.active.get(i) == Some(&true)
+                && self.rules.get(i).is_some_and(|rule| {
+                    !rule.has_scope || sx.scope_stamp.get(i) == Some(&info.stamp)
+                })
+                && sx.except_stamp.get(i) != Some(&info.stamp)
+        };
+        // Which detectors run here, and whether built-in ones need the normalised view.
+        sx.det_on.clear();
+        let mut word_kinds = [Kind::Phone; 6];
+        let mut n_word = 0;
+        let mut any_builtin = false;
+        for entry in &self.detectors {
+            let on = entry.rules.iter().any(|&r| eligible(sx, r));
+            sx.det_on.push(on);
+            if let (true, Detector::Builtin(kind)) = (on, &entry.detector) {
+                any_builtin = true;
+                if kind.word_scanned() {
+                    if let Some(slot) = word_kinds.get_mut(n_word) {
+                        *slot = *kind;
+                        n_word += 1;
+                    }
+                }
+            }
+        }
+        let mapped = any_builtin && !text.is_ascii();
+        if mapped {
+            normalize(text, &mut sx.view, &mut sx.view_map);
+        }
+        // One pass over word starts serves every word-anchored detector.
+        sx.tagged.clear();
+        if let Some(kinds) = word_kinds.get(..n_word).filter(|k| !k.is_empty()) {
+            let bytes = if mapped {
+                sx.view.as_bytes()
+            } else {
+                text.as_bytes()
             };
-            if !entry.rules.iter().any(|&r| eligible(r)) {
+            scan_words(kinds, bytes, &mut sx.words, &mut sx.tagged);
+        }
+        for (d, entry) in self.detectors.iter().enumerate() {
+            if sx.det_on.get(d) != Some(&true) {
                 continue;
             }
             sx.spans.clear();
-            let mut mapped = false;
+            let mut entry_mapped = false;
             match &entry.detector {
                 Detector::Builtin(kind) => {
-                    // Built-in scanners see the normalised view of non-ASCII text (once per text).
-                    if !text.is_ascii() {
-                        if !view_ready {
-                            normalize(text, &mut sx.view, &mut sx.view_map);
-                            view_ready = true;
-                        }
-                        mapped = true;
-                        kind.find(sx.view.as_bytes(), &mut sx.spans);
+                    entry_mapped = mapped;
+                    let bytes = if mapped {
+                        sx.view.as_bytes()
                     } else {
-                        kind.find(text.as_bytes(), &mut sx.spans);
-                    }
+                        text.as_bytes()
+                    };
+                    kind.find_own(bytes, &mut sx.spans);
+                    sx.spans.extend(
+                        sx.tagged
+                            .iter()
+                            .filter(|(k, _, _)| k == kind)
+                            .map(|&(_, s, e)| (s, e)),
+                    );
                 }
                 Detector::Pattern(re) => {
                     if let Some(cache) = sx.caches.get_mut(d).and_then(Option::as_mut) {
@@ -312,6 +351,7 @@ impl Policy {
                     }
                 }
             }
+            let mapped = entry_mapped;
             for &(s, e) in &sx.spans {
                 let (start, end, view) = if mapped {
                     match (sx.view_map.get(s), sx.view_map.get(e)) {
@@ -323,7 +363,7 @@ impl Policy {
                     (s, e, None)
                 };
                 for &r in &entry.rules {
-                    if eligible(r) {
+                    if eligible(sx, r) {
                         sx.findings.push(Finding {
                             start,
                             end,
@@ -351,8 +391,15 @@ impl Policy {
         self.placeholder_holes(text, &mut sx.holes);
         if !sx.holes.is_empty() {
             let holes = &sx.holes;
-            sx.findings
-                .retain(|f| holes.iter().all(|&(s, e)| f.end <= s || f.start >= e));
+            sx.findings.retain(|f| {
+                // Holes are sorted by start; only those starting before `f.end` can overlap.
+                let upto = holes.partition_point(|&(s, _)| s < f.end);
+                holes
+                    .get(..upto)
+                    .unwrap_or(&[])
+                    .iter()
+                    .all(|&(_, e)| e <= f.start)
+            });
         }
         // Longest first, then earliest, then the strongest rule.
         sx.findings.sort_unstable_by(|a, b| {
@@ -362,13 +409,33 @@ impl Policy {
                 .then(a.rank.cmp(&b.rank))
                 .then(a.det_rank.cmp(&b.det_rank))
         });
-        for f in &sx.findings {
-            if sx
-                .accepted
-                .iter()
-                .all(|a| f.end <= a.start || f.start >= a.end)
-            {
-                sx.accepted.push(*f);
+        if sx.findings.len() <= 16 {
+            for f in &sx.findings {
+                if sx
+                    .accepted
+                    .iter()
+                    .all(|a| f.end <= a.start || f.start >= a.end)
+                {
+                    sx.accepted.push(*f);
+                }
+            }
+        } else {
+            // Many findings (a long text): accepted spans in an ordered map, so each candidate
+            // checks only its neighbours.
+            let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
+            for f in &sx.findings {
+                let before_ok = taken
+                    .range(..=f.start)
+                    .next_back()
+                    .is_none_or(|(_, &e)| e <= f.start);
+                let after_ok = taken
+                    .range(f.start..)
+                    .next()
+                    .is_none_or(|(&s, _)| s >= f.end);
+                if before_ok && after_ok {
+                    taken.insert(f.start, f.end);
+                    sx.accepted.push(*f);
+                }
             }
         }
         sx.accepted.sort_unstable_by_key(|f| f.start);
@@ -379,17 +446,23 @@ impl Policy {
     fn placeholder_holes(&self, text: &str, holes: &mut Vec<(usize, usize)>) {
         holes.clear();
         let b = text.as_bytes();
-        for p in &self.placeholders {
-            for i in memchr::memmem::find_iter(b, p.as_bytes()) {
-                holes.push((i, i + p.len()));
-            }
-        }
+        // Placeholders that start with `[` (most) are checked at each `[`, in one pass.
         for i in memchr::memchr_iter(b'[', b) {
             let rest = b.get(i..).unwrap_or(&[]);
+            for p in self.placeholders.iter().filter(|p| p.starts_with('[')) {
+                if rest.starts_with(p.as_bytes()) {
+                    holes.push((i, i + p.len()));
+                }
+            }
             if let Some(close) = rest.iter().take(64).position(|&c| c == b']')
                 && text.get(i..=i + close).is_some_and(is_builtin_placeholder)
             {
                 holes.push((i, i + close + 1));
+            }
+        }
+        for p in self.placeholders.iter().filter(|p| !p.starts_with('[')) {
+            for i in memchr::memmem::find_iter(b, p.as_bytes()) {
+                holes.push((i, i + p.len()));
             }
         }
         if !self.keys.is_empty() {
@@ -399,6 +472,7 @@ impl Policy {
                 }
             }
         }
+        holes.sort_unstable();
     }
 
     /// Writes the masked form of `text` given the findings in `sx.accepted`.

@@ -102,19 +102,36 @@ impl Kind {
             .unwrap_or("detector")
     }
 
+    /// Whether this detector runs in the shared word-start pass ([`scan_words`]).
+    pub(crate) fn word_scanned(self) -> bool {
+        WORD_KINDS.contains(&self)
+    }
+
+    /// Appends the spans of the detector's own pass (for word-scanned kinds, only what is not
+    /// in [`scan_words`]: the IPv6 part of `ip`).
+    pub(crate) fn find_own(self, b: &[u8], out: &mut Vec<(usize, usize)>) {
+        match self {
+            Self::Ip => find_ipv6(b, out),
+            k if k.word_scanned() => {}
+            k => k.find(b, out),
+        }
+    }
+
     /// Appends the spans found in the normalised text `b`.
     pub(crate) fn find(self, b: &[u8], out: &mut Vec<(usize, usize)>) {
         match self {
             Self::Email => find_emails(b, out),
-            Self::Phone => find_phones(b, out),
-            Self::CreditCard => find_cards(b, out),
-            Self::UsSsn => find_ssns(b, out),
-            Self::Iban => find_ibans(b, out),
+            Self::Phone | Self::CreditCard | Self::UsSsn | Self::Iban | Self::Mac => {
+                let mut tagged = Vec::new();
+                scan_words(&[self], b, &mut WordScratch::default(), &mut tagged);
+                out.extend(tagged.into_iter().map(|(_, s, e)| (s, e)));
+            }
             Self::Ip => {
-                find_ipv4(b, out);
+                let mut tagged = Vec::new();
+                scan_words(&[self], b, &mut WordScratch::default(), &mut tagged);
+                out.extend(tagged.into_iter().map(|(_, s, e)| (s, e)));
                 find_ipv6(b, out);
             }
-            Self::Mac => find_macs(b, out),
             Self::Jwt => find_jwts(b, out),
             Self::AwsKey => find_aws(b, out),
             Self::GithubToken => find_github(b, out),
@@ -384,44 +401,6 @@ fn number_end(b: &[u8], i: usize) -> bool {
 
 // ---- phone ----
 
-fn find_phones(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    let mut groups = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = at(b, i);
-        let plus = c == b'+' && (at(b, i + 1).is_ascii_digit() || at(b, i + 1) == b'(');
-        let start_ok = (plus || c.is_ascii_digit() || (c == b'(' && at(b, i + 1).is_ascii_digit()))
-            && number_start(b, i);
-        if !start_ok {
-            i += 1;
-            continue;
-        }
-        let first = if plus { i + 1 } else { i };
-        let paren = digit_groups(b, first, &mut groups);
-        let Some(&(_, last_end)) = groups.last() else {
-            i += 1;
-            continue;
-        };
-        let end = if at(b, last_end) == b')' {
-            last_end + 1
-        } else {
-            last_end
-        };
-        let lens: Vec<usize> = groups.iter().map(|(s, e)| e - s).collect();
-        let digits: usize = lens.iter().sum();
-        let d0 = at(b, groups.first().map_or(0, |g| g.0));
-        if number_end(b, end) && phone_shape(plus, paren, &lens, digits, d0, b, &groups) {
-            out.push((i, end));
-            i = end.max(i + 1);
-        } else if c == b'(' {
-            // `(020 7946 0958)`: the parenthesis wraps the number; retry from its first digit.
-            i += 1;
-        } else {
-            i = end.max(i + 1);
-        }
-    }
-}
-
 fn phone_shape(
     plus: bool,
     paren: bool,
@@ -497,97 +476,7 @@ fn iin_known(d: &[u8]) -> bool {
     }
 }
 
-fn find_cards(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    let mut groups = Vec::new();
-    let mut digits: Vec<u8> = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if !at(b, i).is_ascii_digit() || !number_start(b, i) {
-            i += 1;
-            continue;
-        }
-        // Groups joined by single spaces or dashes only.
-        groups.clear();
-        let mut j = i;
-        loop {
-            let n = run(b, j, 20, |c| c.is_ascii_digit());
-            groups.push((j, j + n));
-            j += n;
-            match (at(b, j), at(b, j + 1)) {
-                (b' ' | b'-', d) if d.is_ascii_digit() && groups.len() < 8 => j += 1,
-                _ => break,
-            }
-        }
-        let run_end = j;
-        if is_word(at(b, run_end)) {
-            i = run_end + 1;
-            continue;
-        }
-        let mut g = 0;
-        while g < groups.len() {
-            let mut best = None;
-            let mut total = 0;
-            digits.clear();
-            for (k, &(s, e)) in groups.iter().enumerate().skip(g) {
-                total += e - s;
-                if total > 19 {
-                    break;
-                }
-                digits.extend_from_slice(b.get(s..e).unwrap_or(&[]));
-                if total >= 13 && iin_known(&digits) && luhn_valid(&digits) {
-                    best = Some(k);
-                }
-            }
-            match best {
-                Some(k) => {
-                    if let (Some(&(s, _)), Some(&(_, e))) = (groups.get(g), groups.get(k)) {
-                        // A card's digits are not also glued to a longer number by `.`/`:`/`/`.
-                        if number_end(b, e) || k + 1 < groups.len() {
-                            out.push((s, e));
-                        }
-                    }
-                    g = k + 1;
-                }
-                None => g += 1,
-            }
-        }
-        i = run_end.max(i + 1);
-    }
-}
-
 // ---- US SSN ----
-
-fn find_ssns(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    let mut i = 0;
-    while i + 11 <= b.len() {
-        if !at(b, i).is_ascii_digit() || !number_start(b, i) {
-            i += 1;
-            continue;
-        }
-        let sep = at(b, i + 3);
-        let ok = matches!(sep, b'-' | b' ')
-            && at(b, i + 6) == sep
-            && run(b, i, 3, |c| c.is_ascii_digit()) == 3
-            && run(b, i + 4, 2, |c| c.is_ascii_digit()) == 2
-            && run(b, i + 7, 4, |c| c.is_ascii_digit()) == 4
-            && number_end(b, i + 11)
-            && !(sep == b' ' && at(b, i + 11) == b' ' && at(b, i + 12).is_ascii_digit());
-        if ok {
-            let num = |s: usize, n: usize| {
-                b.get(s..s + n).map_or(0, |d| {
-                    d.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'))
-                })
-            };
-            let (area, group, serial) = (num(i, 3), num(i + 4, 2), num(i + 7, 4));
-            if area != 0 && area != 666 && area < 900 && group != 0 && serial != 0 {
-                out.push((i, i + 11));
-                i += 11;
-                continue;
-            }
-        }
-        i += run(b, i, usize::MAX, |c| c.is_ascii_digit()).max(1);
-    }
-}
 
 // ---- IBAN ----
 
@@ -700,49 +589,6 @@ fn iban_valid(chars: &[u8]) -> bool {
     rem == 1
 }
 
-fn find_ibans(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    let mut chars: Vec<u8> = Vec::with_capacity(34);
-    let mut i = 0;
-    while i + 4 <= b.len() {
-        let start_ok = at(b, i).is_ascii_uppercase()
-            && at(b, i + 1).is_ascii_uppercase()
-            && at(b, i + 2).is_ascii_digit()
-            && at(b, i + 3).is_ascii_digit()
-            && !is_word(before(b, i));
-        let len = start_ok
-            .then(|| {
-                IBAN_LENGTHS
-                    .iter()
-                    .find(|(cc, _)| b.get(i..i + 2) == Some(&cc[..]))
-                    .map(|(_, l)| *l)
-            })
-            .flatten();
-        let Some(len) = len else {
-            i += 1;
-            continue;
-        };
-        chars.clear();
-        let mut j = i;
-        while chars.len() < len {
-            let c = at(b, j);
-            if c.is_ascii_uppercase() || c.is_ascii_digit() {
-                chars.push(c);
-                j += 1;
-            } else if c == b' ' && chars.len().is_multiple_of(4) && is_alnum(at(b, j + 1)) {
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        if chars.len() == len && !is_word(at(b, j)) && iban_valid(&chars) {
-            out.push((i, j));
-            i = j;
-        } else {
-            i += 1;
-        }
-    }
-}
-
 // ---- IP addresses ----
 
 fn octet(b: &[u8], i: usize) -> Option<usize> {
@@ -768,28 +614,6 @@ fn ipv4_len(b: &[u8], i: usize) -> Option<usize> {
         j += octet(b, j)?;
     }
     Some(j - i)
-}
-
-fn find_ipv4(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    let mut i = 0;
-    while i < b.len() {
-        if at(b, i).is_ascii_digit()
-            && !is_word(before(b, i))
-            && !matches!(before(b, i), b'.' | b':')
-        {
-            if let Some(n) = ipv4_len(b, i) {
-                let end = i + n;
-                if !(is_word(at(b, end)) || at(b, end) == b'.' && at(b, end + 1).is_ascii_digit()) {
-                    out.push((i, end));
-                    i = end;
-                    continue;
-                }
-            }
-            i += run(b, i, usize::MAX, |c| c.is_ascii_digit() || c == b'.').max(1);
-            continue;
-        }
-        i += 1;
-    }
 }
 
 fn ipv6_valid(s: &[u8]) -> bool {
@@ -865,45 +689,247 @@ fn find_ipv6(b: &[u8], out: &mut Vec<(usize, usize)>) {
 
 // ---- MAC addresses ----
 
-fn find_macs(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    let hex2 = |i: usize| at(b, i).is_ascii_hexdigit() && at(b, i + 1).is_ascii_hexdigit();
+// ---- one pass over word starts: phone, card, SSN, IBAN, IPv4, MAC ----
+
+/// Working memory of [`scan_words`].
+#[derive(Debug, Default)]
+pub(crate) struct WordScratch {
+    groups: Vec<(usize, usize)>,
+    digits: Vec<u8>,
+}
+
+/// The scanners anchored at word starts, in the order of the `resume` slots of [`scan_words`].
+const WORD_KINDS: [Kind; 6] = [
+    Kind::Phone,
+    Kind::CreditCard,
+    Kind::UsSsn,
+    Kind::Iban,
+    Kind::Ip,
+    Kind::Mac,
+];
+
+/// Runs the word-anchored scanners in `kinds` in one pass over the text: each word start (and
+/// each `+` or `(` for phones) is offered to every scanner that can start there, so the text is
+/// read once however many of them are enabled. A scanner does not start again inside its own
+/// last finding.
+pub(crate) fn scan_words(
+    kinds: &[Kind],
+    b: &[u8],
+    ws: &mut WordScratch,
+    out: &mut Vec<(Kind, usize, usize)>,
+) {
+    let on = |k: Kind| kinds.contains(&k);
+    let (phone, card, ssn, iban, ip, mac) = (
+        on(Kind::Phone),
+        on(Kind::CreditCard),
+        on(Kind::UsSsn),
+        on(Kind::Iban),
+        on(Kind::Ip),
+        on(Kind::Mac),
+    );
+    // Where each scanner may start again (the end of its last finding).
+    let (mut r_phone, mut r_card, mut r_ssn, mut r_iban, mut r_ip, mut r_mac) = (0, 0, 0, 0, 0, 0);
     let mut i = 0;
-    while i + 14 <= b.len() {
-        if !at(b, i).is_ascii_hexdigit()
-            || is_word(before(b, i))
-            || matches!(before(b, i), b':' | b'-' | b'.')
-        {
+    while i < b.len() {
+        let c = at(b, i);
+        let word = is_word(c);
+        let phone_start = if word {
+            c.is_ascii_digit()
+        } else {
+            matches!(c, b'+' | b'(')
+        };
+        if phone && phone_start && i >= r_phone {
+            match phone_at(b, i, &mut ws.groups) {
+                Ok(e) => {
+                    out.push((Kind::Phone, i, e));
+                    r_phone = e;
+                }
+                Err(skip) => r_phone = r_phone.max(skip),
+            }
+        }
+        if !word {
             i += 1;
             continue;
         }
-        // 00:1a:2b:3c:4d:5e or 00-1A-2B-3C-4D-5E.
-        let sep = at(b, i + 2);
-        if matches!(sep, b':' | b'-')
-            && (0..6).all(|k| hex2(i + 3 * k) && (k == 5 || at(b, i + 3 * k + 2) == sep))
-        {
-            let end = i + 17;
-            if !is_word(at(b, end)) && at(b, end) != sep {
-                out.push((i, end));
-                i = end;
-                continue;
+        // A word starts at `i`: the byte before it is not a word byte.
+        if c.is_ascii_digit() && number_start(b, i) {
+            if card && i >= r_card {
+                if let Some(e) = card_at(b, i, ws) {
+                    out.push((Kind::CreditCard, i, e));
+                    r_card = e;
+                }
+            }
+            if ssn && i >= r_ssn {
+                if let Some(e) = ssn_at(b, i) {
+                    out.push((Kind::UsSsn, i, e));
+                    r_ssn = e;
+                }
             }
         }
-        // 001a.2b3c.4d5e.
-        let quad = |j: usize| hex2(j) && hex2(j + 2);
-        if quad(i)
-            && at(b, i + 4) == b'.'
-            && quad(i + 5)
-            && at(b, i + 9) == b'.'
-            && quad(i + 10)
-            && !is_word(at(b, i + 14))
-            && at(b, i + 14) != b'.'
-        {
-            out.push((i, i + 14));
-            i += 14;
-            continue;
+        if ip && c.is_ascii_digit() && i >= r_ip && !matches!(before(b, i), b'.' | b':') {
+            if let Some(e) = ipv4_at(b, i) {
+                out.push((Kind::Ip, i, e));
+                r_ip = e;
+            }
         }
-        i += 1;
+        if iban && c.is_ascii_uppercase() && i >= r_iban {
+            if let Some(e) = iban_at(b, i, &mut ws.digits) {
+                out.push((Kind::Iban, i, e));
+                r_iban = e;
+            }
+        }
+        if mac && c.is_ascii_hexdigit() && i >= r_mac && !matches!(before(b, i), b':' | b'-' | b'.')
+        {
+            if let Some(e) = mac_at(b, i) {
+                out.push((Kind::Mac, i, e));
+                r_mac = e;
+            }
+        }
+        i += run(b, i, usize::MAX, is_word).max(1);
     }
+}
+
+/// A phone number starting at `i` (a digit, `+` or `(`): its end, or where to try next.
+fn phone_at(b: &[u8], i: usize, groups: &mut Vec<(usize, usize)>) -> Result<usize, usize> {
+    let c = at(b, i);
+    let plus = c == b'+' && (at(b, i + 1).is_ascii_digit() || at(b, i + 1) == b'(');
+    let start_ok = (plus || c.is_ascii_digit() || (c == b'(' && at(b, i + 1).is_ascii_digit()))
+        && number_start(b, i);
+    if !start_ok {
+        return Err(i + 1);
+    }
+    let first = if plus { i + 1 } else { i };
+    let paren = digit_groups(b, first, groups);
+    let Some(&(_, last_end)) = groups.last() else {
+        return Err(i + 1);
+    };
+    let end = if at(b, last_end) == b')' {
+        last_end + 1
+    } else {
+        last_end
+    };
+    let mut lens = [0usize; 8];
+    for (slot, (s, e)) in lens.iter_mut().zip(groups.iter()) {
+        *slot = e - s;
+    }
+    let lens = lens.get(..groups.len()).unwrap_or(&[]);
+    let digits: usize = lens.iter().sum();
+    let d0 = at(b, groups.first().map_or(0, |g| g.0));
+    if number_end(b, end) && phone_shape(plus, paren, lens, digits, d0, b, groups) {
+        Ok(end)
+    } else if c == b'(' {
+        // `(020 7946 0958)`: the parenthesis wraps the number; try again from its first digit.
+        Err(i + 1)
+    } else {
+        Err(end)
+    }
+}
+
+/// The longest valid card number starting at the digit run at `i`.
+fn card_at(b: &[u8], i: usize, ws: &mut WordScratch) -> Option<usize> {
+    // Groups joined by single spaces or dashes only.
+    let groups = &mut ws.groups;
+    groups.clear();
+    let mut j = i;
+    loop {
+        let n = run(b, j, 20, |c| c.is_ascii_digit());
+        groups.push((j, j + n));
+        j += n;
+        match (at(b, j), at(b, j + 1)) {
+            (b' ' | b'-', d) if d.is_ascii_digit() && groups.len() < 8 => j += 1,
+            _ => break,
+        }
+    }
+    if is_word(at(b, j)) {
+        return None;
+    }
+    let mut best = None;
+    let mut total = 0;
+    ws.digits.clear();
+    for (k, &(s, e)) in groups.iter().enumerate() {
+        total += e - s;
+        if total > 19 {
+            break;
+        }
+        ws.digits.extend_from_slice(b.get(s..e).unwrap_or(&[]));
+        if total >= 13 && iin_known(&ws.digits) && luhn_valid(&ws.digits) {
+            best = Some(k);
+        }
+    }
+    let k = best?;
+    let &(_, e) = groups.get(k)?;
+    // A card's digits are not glued to a longer number by `.`, `:` or `/`.
+    (number_end(b, e) || k + 1 < groups.len()).then_some(e)
+}
+
+fn ssn_at(b: &[u8], i: usize) -> Option<usize> {
+    let sep = at(b, i + 3);
+    let ok = matches!(sep, b'-' | b' ')
+        && at(b, i + 6) == sep
+        && run(b, i, 4, |c| c.is_ascii_digit()) == 3
+        && run(b, i + 4, 3, |c| c.is_ascii_digit()) == 2
+        && run(b, i + 7, 5, |c| c.is_ascii_digit()) == 4
+        && number_end(b, i + 11)
+        && !(sep == b' ' && at(b, i + 11) == b' ' && at(b, i + 12).is_ascii_digit());
+    if !ok {
+        return None;
+    }
+    let num = |s: usize, n: usize| {
+        b.get(s..s + n).map_or(0, |d| {
+            d.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (area, group, serial) = (num(i, 3), num(i + 4, 2), num(i + 7, 4));
+    (area != 0 && area != 666 && area < 900 && group != 0 && serial != 0).then_some(i + 11)
+}
+
+fn iban_at(b: &[u8], i: usize, chars: &mut Vec<u8>) -> Option<usize> {
+    if !(at(b, i + 1).is_ascii_uppercase()
+        && at(b, i + 2).is_ascii_digit()
+        && at(b, i + 3).is_ascii_digit())
+    {
+        return None;
+    }
+    let len = IBAN_LENGTHS
+        .iter()
+        .find(|(cc, _)| b.get(i..i + 2) == Some(&cc[..]))
+        .map(|(_, l)| *l)?;
+    chars.clear();
+    let mut j = i;
+    while chars.len() < len {
+        let c = at(b, j);
+        if c.is_ascii_uppercase() || c.is_ascii_digit() {
+            chars.push(c);
+            j += 1;
+        } else if c == b' ' && chars.len().is_multiple_of(4) && is_alnum(at(b, j + 1)) {
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    (chars.len() == len && !is_word(at(b, j)) && iban_valid(chars)).then_some(j)
+}
+
+fn ipv4_at(b: &[u8], i: usize) -> Option<usize> {
+    let end = i + ipv4_len(b, i)?;
+    (!(is_word(at(b, end)) || at(b, end) == b'.' && at(b, end + 1).is_ascii_digit())).then_some(end)
+}
+
+fn mac_at(b: &[u8], i: usize) -> Option<usize> {
+    let hex2 = |i: usize| at(b, i).is_ascii_hexdigit() && at(b, i + 1).is_ascii_hexdigit();
+    // 00:1a:2b:3c:4d:5e or 00-1A-2B-3C-4D-5E.
+    let sep = at(b, i + 2);
+    if matches!(sep, b':' | b'-')
+        && (0..6).all(|k| hex2(i + 3 * k) && (k == 5 || at(b, i + 3 * k + 2) == sep))
+    {
+        let end = i + 17;
+        return (!is_word(at(b, end)) && at(b, end) != sep).then_some(end);
+    }
+    // 001a.2b3c.4d5e.
+    let quad = |j: usize| hex2(j) && hex2(j + 2);
+    let cisco =
+        quad(i) && at(b, i + 4) == b'.' && quad(i + 5) && at(b, i + 9) == b'.' && quad(i + 10);
+    (cisco && !is_word(at(b, i + 14)) && at(b, i + 14) != b'.').then_some(i + 14)
 }
 
 // ---- tokens with known prefixes ----
