@@ -301,11 +301,11 @@ impl Policy {
             sx.det_on.push(on);
             if let (true, Detector::Builtin(kind)) = (on, &entry.detector) {
                 any_builtin = true;
-                if kind.word_scanned() {
-                    if let Some(slot) = word_kinds.get_mut(n_word) {
-                        *slot = *kind;
-                        n_word += 1;
-                    }
+                if kind.word_scanned()
+                    && let Some(slot) = word_kinds.get_mut(n_word)
+                {
+                    *slot = *kind;
+                    n_word += 1;
                 }
             }
         }

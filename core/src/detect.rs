@@ -753,37 +753,46 @@ pub(crate) fn scan_words(
         }
         // A word starts at `i`: the byte before it is not a word byte.
         if c.is_ascii_digit() && number_start(b, i) {
-            if card && i >= r_card {
-                if let Some(e) = card_at(b, i, ws) {
-                    out.push((Kind::CreditCard, i, e));
-                    r_card = e;
-                }
+            if card
+                && i >= r_card
+                && let Some(e) = card_at(b, i, ws)
+            {
+                out.push((Kind::CreditCard, i, e));
+                r_card = e;
             }
-            if ssn && i >= r_ssn {
-                if let Some(e) = ssn_at(b, i) {
-                    out.push((Kind::UsSsn, i, e));
-                    r_ssn = e;
-                }
-            }
-        }
-        if ip && c.is_ascii_digit() && i >= r_ip && !matches!(before(b, i), b'.' | b':') {
-            if let Some(e) = ipv4_at(b, i) {
-                out.push((Kind::Ip, i, e));
-                r_ip = e;
+            if ssn
+                && i >= r_ssn
+                && let Some(e) = ssn_at(b, i)
+            {
+                out.push((Kind::UsSsn, i, e));
+                r_ssn = e;
             }
         }
-        if iban && c.is_ascii_uppercase() && i >= r_iban {
-            if let Some(e) = iban_at(b, i, &mut ws.digits) {
-                out.push((Kind::Iban, i, e));
-                r_iban = e;
-            }
-        }
-        if mac && c.is_ascii_hexdigit() && i >= r_mac && !matches!(before(b, i), b':' | b'-' | b'.')
+        if ip
+            && c.is_ascii_digit()
+            && i >= r_ip
+            && !matches!(before(b, i), b'.' | b':')
+            && let Some(e) = ipv4_at(b, i)
         {
-            if let Some(e) = mac_at(b, i) {
-                out.push((Kind::Mac, i, e));
-                r_mac = e;
-            }
+            out.push((Kind::Ip, i, e));
+            r_ip = e;
+        }
+        if iban
+            && c.is_ascii_uppercase()
+            && i >= r_iban
+            && let Some(e) = iban_at(b, i, &mut ws.digits)
+        {
+            out.push((Kind::Iban, i, e));
+            r_iban = e;
+        }
+        if mac
+            && c.is_ascii_hexdigit()
+            && i >= r_mac
+            && !matches!(before(b, i), b':' | b'-' | b'.')
+            && let Some(e) = mac_at(b, i)
+        {
+            out.push((Kind::Mac, i, e));
+            r_mac = e;
         }
         i += run(b, i, usize::MAX, is_word).max(1);
     }
