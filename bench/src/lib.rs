@@ -233,7 +233,7 @@ pub fn log_text(bytes: usize, pii_every: u64) -> String {
             out.push_str(rng.pick(WORDS));
             out.push(' ');
         }
-        if pii_every > 0 && n % pii_every == 0 {
+        if pii_every > 0 && n.is_multiple_of(pii_every) {
             let v = match rng.below(10) {
                 0 => format!("user={}.{}@example.com", rng.pick(FIRST), rng.pick(LAST)),
                 1 => format!("phone=+1 415 555 {:04}", rng.below(10_000)),
