@@ -9,6 +9,7 @@
     clippy::print_stdout,
     clippy::indexing_slicing,
     clippy::cast_precision_loss,
+    clippy::panic,
     reason = "benchmark"
 )]
 
