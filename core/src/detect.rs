@@ -256,8 +256,27 @@ fn is_alnum(c: u8) -> bool {
     c.is_ascii_alphanumeric()
 }
 
+/// Word bytes (`[A-Za-z0-9_]`), as a table for the scanners' hot loops.
+static WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        #[expect(clippy::cast_possible_truncation, reason = "c < 256")]
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_';
+        c += 1;
+    }
+    t
+};
+
 fn is_word(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
+    WORD.get(usize::from(c)).copied().unwrap_or(false)
+}
+
+/// The end of the run of word bytes starting at `i`.
+fn word_end(b: &[u8], i: usize) -> usize {
+    let rest = b.get(i..).unwrap_or(&[]);
+    i + rest.iter().position(|&c| !is_word(c)).unwrap_or(rest.len())
 }
 
 /// Length of the run of bytes from `i` satisfying `f`, at most `max`.
@@ -732,69 +751,78 @@ pub(crate) fn scan_words(
     let mut i = 0;
     while i < b.len() {
         let c = at(b, i);
-        let word = is_word(c);
-        let phone_start = if word {
-            c.is_ascii_digit()
-        } else {
-            matches!(c, b'+' | b'(')
-        };
-        if phone && phone_start && i >= r_phone {
-            match phone_at(b, i, &mut ws.groups) {
-                Ok(e) => {
-                    out.push((Kind::Phone, i, e));
-                    r_phone = e;
+        if !is_word(c) {
+            if phone && matches!(c, b'+' | b'(') && i >= r_phone {
+                match phone_at(b, i, &mut ws.groups) {
+                    Ok(e) => {
+                        out.push((Kind::Phone, i, e));
+                        r_phone = e;
+                    }
+                    Err(skip) => r_phone = r_phone.max(skip),
                 }
-                Err(skip) => r_phone = r_phone.max(skip),
             }
-        }
-        if !word {
             i += 1;
             continue;
         }
-        // A word starts at `i`: the byte before it is not a word byte.
-        if c.is_ascii_digit() && number_start(b, i) {
-            if card
-                && i >= r_card
-                && let Some(e) = card_at(b, i, ws)
-            {
-                out.push((Kind::CreditCard, i, e));
-                r_card = e;
+        // A word starts at `i` (the byte before it is not a word byte). What can start at a
+        // digit follows from the length of its digit run and the byte after it: `123ms` starts
+        // nothing, a national phone number or a grouped card continues with a separator.
+        let digits = if c.is_ascii_digit() {
+            run(b, i, 20, |d| d.is_ascii_digit())
+        } else {
+            0
+        };
+        let next = at(b, i + digits);
+        if digits > 0 && !is_word(next) && number_start(b, i) {
+            let sep = matches!(next, b' ' | b'-');
+            if phone && i >= r_phone && (sep || next == b'.') {
+                match phone_at(b, i, &mut ws.groups) {
+                    Ok(e) => {
+                        out.push((Kind::Phone, i, e));
+                        r_phone = e;
+                    }
+                    Err(skip) => r_phone = r_phone.max(skip),
+                }
             }
-            if ssn
-                && i >= r_ssn
-                && let Some(e) = ssn_at(b, i)
-            {
-                out.push((Kind::UsSsn, i, e));
-                r_ssn = e;
+            if card && i >= r_card && (digits >= 13 || sep) {
+                if let Some(e) = card_at(b, i, ws) {
+                    out.push((Kind::CreditCard, i, e));
+                    r_card = e;
+                }
+            }
+            if ssn && i >= r_ssn && digits == 3 && sep {
+                if let Some(e) = ssn_at(b, i) {
+                    out.push((Kind::UsSsn, i, e));
+                    r_ssn = e;
+                }
             }
         }
         if ip
-            && c.is_ascii_digit()
+            && digits > 0
+            && digits <= 3
+            && next == b'.'
             && i >= r_ip
             && !matches!(before(b, i), b'.' | b':')
-            && let Some(e) = ipv4_at(b, i)
         {
-            out.push((Kind::Ip, i, e));
-            r_ip = e;
+            if let Some(e) = ipv4_at(b, i) {
+                out.push((Kind::Ip, i, e));
+                r_ip = e;
+            }
         }
-        if iban
-            && c.is_ascii_uppercase()
-            && i >= r_iban
-            && let Some(e) = iban_at(b, i, &mut ws.digits)
+        if iban && c.is_ascii_uppercase() && i >= r_iban {
+            if let Some(e) = iban_at(b, i, &mut ws.digits) {
+                out.push((Kind::Iban, i, e));
+                r_iban = e;
+            }
+        }
+        if mac && c.is_ascii_hexdigit() && i >= r_mac && !matches!(before(b, i), b':' | b'-' | b'.')
         {
-            out.push((Kind::Iban, i, e));
-            r_iban = e;
+            if let Some(e) = mac_at(b, i) {
+                out.push((Kind::Mac, i, e));
+                r_mac = e;
+            }
         }
-        if mac
-            && c.is_ascii_hexdigit()
-            && i >= r_mac
-            && !matches!(before(b, i), b':' | b'-' | b'.')
-            && let Some(e) = mac_at(b, i)
-        {
-            out.push((Kind::Mac, i, e));
-            r_mac = e;
-        }
-        i += run(b, i, usize::MAX, is_word).max(1);
+        i = word_end(b, i).max(i + 1);
     }
 }
 
