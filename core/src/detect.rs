@@ -263,7 +263,13 @@ static WORD: [bool; 256] = {
     while c < 256 {
         #[expect(clippy::cast_possible_truncation, reason = "c < 256")]
         let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || b == b'_';
+        #[expect(
+            clippy::indexing_slicing,
+            reason = "c < 256, evaluated at compile time"
+        )]
+        {
+            t[c] = b.is_ascii_alphanumeric() || b == b'_';
+        }
         c += 1;
     }
     t
@@ -784,17 +790,22 @@ pub(crate) fn scan_words(
                     Err(skip) => r_phone = r_phone.max(skip),
                 }
             }
-            if card && i >= r_card && (digits >= 13 || sep) {
-                if let Some(e) = card_at(b, i, ws) {
-                    out.push((Kind::CreditCard, i, e));
-                    r_card = e;
-                }
+            if card
+                && i >= r_card
+                && (digits >= 13 || sep)
+                && let Some(e) = card_at(b, i, ws)
+            {
+                out.push((Kind::CreditCard, i, e));
+                r_card = e;
             }
-            if ssn && i >= r_ssn && digits == 3 && sep {
-                if let Some(e) = ssn_at(b, i) {
-                    out.push((Kind::UsSsn, i, e));
-                    r_ssn = e;
-                }
+            if ssn
+                && i >= r_ssn
+                && digits == 3
+                && sep
+                && let Some(e) = ssn_at(b, i)
+            {
+                out.push((Kind::UsSsn, i, e));
+                r_ssn = e;
             }
         }
         if ip
@@ -803,24 +814,27 @@ pub(crate) fn scan_words(
             && next == b'.'
             && i >= r_ip
             && !matches!(before(b, i), b'.' | b':')
+            && let Some(e) = ipv4_at(b, i)
         {
-            if let Some(e) = ipv4_at(b, i) {
-                out.push((Kind::Ip, i, e));
-                r_ip = e;
-            }
+            out.push((Kind::Ip, i, e));
+            r_ip = e;
         }
-        if iban && c.is_ascii_uppercase() && i >= r_iban {
-            if let Some(e) = iban_at(b, i, &mut ws.digits) {
-                out.push((Kind::Iban, i, e));
-                r_iban = e;
-            }
-        }
-        if mac && c.is_ascii_hexdigit() && i >= r_mac && !matches!(before(b, i), b':' | b'-' | b'.')
+        if iban
+            && c.is_ascii_uppercase()
+            && i >= r_iban
+            && let Some(e) = iban_at(b, i, &mut ws.digits)
         {
-            if let Some(e) = mac_at(b, i) {
-                out.push((Kind::Mac, i, e));
-                r_mac = e;
-            }
+            out.push((Kind::Iban, i, e));
+            r_iban = e;
+        }
+        if mac
+            && c.is_ascii_hexdigit()
+            && i >= r_mac
+            && !matches!(before(b, i), b':' | b'-' | b'.')
+            && let Some(e) = mac_at(b, i)
+        {
+            out.push((Kind::Mac, i, e));
+            r_mac = e;
         }
         i = word_end(b, i).max(i + 1);
     }
