@@ -82,8 +82,8 @@ struct Finding {
 }
 
 /// Reusable working memory for applying one policy. Keep one per thread to apply many records
-/// without allocating; [`Policy::apply`] makes a fresh one each call.
-#[derive(Debug)]
+/// without allocating; [`Policy::apply`] makes a fresh one each call. It holds pieces of the last
+/// record (keys, a normalised copy of text), so its `Debug` shows sizes only.
 pub struct Scratch {
     sets: Vec<u64>,
     active: Vec<bool>,
@@ -142,6 +142,19 @@ impl Scratch {
             record_bytes: 0,
             quarantine: None,
         }
+    }
+}
+
+impl core::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Scratch")
+            .field("state_words", &self.sets.len())
+            .field("rules", &self.active.len())
+            .field(
+                "pattern_caches",
+                &self.caches.iter().filter(|c| c.is_some()).count(),
+            )
+            .finish_non_exhaustive()
     }
 }
 

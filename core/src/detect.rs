@@ -716,11 +716,18 @@ fn find_ipv6(b: &[u8], out: &mut Vec<(usize, usize)>) {
 
 // ---- one pass over word starts: phone, card, SSN, IBAN, IPv4, MAC ----
 
-/// Working memory of [`scan_words`].
-#[derive(Debug, Default)]
+/// Working memory of [`scan_words`] (it holds the digits of the last candidate, so its `Debug`
+/// prints nothing of them).
+#[derive(Default)]
 pub(crate) struct WordScratch {
     groups: Vec<(usize, usize)>,
     digits: Vec<u8>,
+}
+
+impl core::fmt::Debug for WordScratch {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("WordScratch")
+    }
 }
 
 /// The scanners anchored at word starts, in the order of the `resume` slots of [`scan_words`].

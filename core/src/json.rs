@@ -14,8 +14,9 @@ use alloc::vec::Vec;
 
 use crate::tree::{Edit, Shape, Tree};
 
-/// A parsed JSON value borrowing from its text.
-#[derive(Debug, Clone, PartialEq)]
+/// A parsed JSON value borrowing from its text. Its `Debug` shows the shape (types and sizes),
+/// never a string, number or key: a `Doc` holds record data.
+#[derive(Clone, PartialEq)]
 pub enum Doc<'a> {
     /// `null`.
     Null,
@@ -30,6 +31,19 @@ pub enum Doc<'a> {
     Arr(Vec<Doc<'a>>),
     /// An object, entries in order, keys unique.
     Obj(Vec<(Cow<'a, str>, Doc<'a>)>),
+}
+
+impl core::fmt::Debug for Doc<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Doc::Null => f.write_str("Null"),
+            Doc::Bool(_) => f.write_str("Bool"),
+            Doc::Num(n) => write!(f, "Num({} chars)", n.len()),
+            Doc::Str(s) => write!(f, "Str({} bytes)", s.len()),
+            Doc::Arr(items) => f.debug_list().entries(items).finish(),
+            Doc::Obj(entries) => write!(f, "Obj({} entries)", entries.len()),
+        }
+    }
 }
 
 /// The text is not JSON (no detail is kept: it could quote the input).

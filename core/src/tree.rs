@@ -8,8 +8,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use serde_json::{Map, Value};
 
-/// What one node is.
-#[derive(Debug)]
+/// What one node is. Its `Debug` names the variant and never prints the text it borrows.
 pub enum Shape<'a> {
     /// `null`.
     Null,
@@ -28,6 +27,21 @@ pub enum Shape<'a> {
     /// Something with no JSON form (a front end's own object); its type name. It never passes
     /// through: the walker turns it into the text `<TypeName>` before any rule sees it.
     Other(Cow<'a, str>),
+}
+
+impl core::fmt::Debug for Shape<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Shape::Null => "Null",
+            Shape::Bool(_) => "Bool",
+            Shape::Int(_) => "Int",
+            Shape::Float(_) => "Float",
+            Shape::Str(_) => "Str",
+            Shape::Array => "Array",
+            Shape::Object => "Object",
+            Shape::Other(_) => "Other",
+        })
+    }
 }
 
 /// What the walker wants done with an entry of an object or an item of an array.

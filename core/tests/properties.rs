@@ -191,3 +191,26 @@ fn a_record_nested_far_beyond_the_limit_does_not_overflow_the_stack() {
         }
     }
 }
+
+#[test]
+fn debug_output_of_working_state_never_shows_record_data() {
+    let policy = compile(&[RULES[4], RULES[5]]);
+    let mut sx = tamis_core::Scratch::new(&policy);
+    let mut tally = tamis_core::Tally::new(&policy, true);
+    let secret = "canary.51ab@leak.example 4111 1111 1111 1111";
+    let _ = policy.mask_text_with(
+        &format!("ｘ {secret}"),
+        &Context::default(),
+        &mut sx,
+        &mut tally,
+    );
+    let doc =
+        tamis_core::json::Doc::parse(&format!("{{\"k\":\"{secret}\",\"n\":4111111111111111}}"))
+            .unwrap();
+    for shown in [format!("{sx:?}"), format!("{doc:?}"), format!("{tally:?}")] {
+        assert!(
+            !shown.contains("canary") && !shown.contains("4111"),
+            "{shown}"
+        );
+    }
+}
