@@ -204,9 +204,8 @@ fn debug_output_of_working_state_never_shows_record_data() {
         &mut sx,
         &mut tally,
     );
-    let doc =
-        tamis_core::json::Doc::parse(&format!("{{\"k\":\"{secret}\",\"n\":4111111111111111}}"))
-            .unwrap();
+    let json = format!("{{\"k\":\"{secret}\",\"n\":4111111111111111}}");
+    let doc = tamis_core::json::Doc::parse(&json).unwrap();
     for shown in [format!("{sx:?}"), format!("{doc:?}"), format!("{tally:?}")] {
         assert!(
             !shown.contains("canary") && !shown.contains("4111"),
