@@ -15,8 +15,8 @@ use regex_automata::meta::Cache;
 use serde_json::Value;
 
 use crate::action::{
-    Action, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE, expand_replacement, generalize, hash_token,
-    is_builtin_placeholder, is_token, partial, token_len_at,
+    Action, DEFAULT_REPLACEMENT, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE, expand_replacement,
+    generalize, hash_token, is_builtin_placeholder, is_token, partial, token_len_at,
 };
 use crate::detect::{Detector, Kind, WordScratch, find_pattern, normalize, scan_words};
 use crate::json::Doc;
@@ -268,7 +268,11 @@ impl Policy {
         };
         let mut out = String::new();
         match action {
-            Action::Redact | Action::Nullify => return None,
+            // The walker removes or nulls these before it gets here; should one ever reach this
+            // point, the value is replaced, never kept.
+            Action::Redact | Action::Nullify => {
+                expand_replacement(DEFAULT_REPLACEMENT, "value", &mut out)
+            }
             Action::Replace { text: template } => expand_replacement(template, "value", &mut out),
             Action::Hash { key } => match self.keys.get(*key) {
                 Some(k) => hash_token(k, text.as_bytes(), &mut out),

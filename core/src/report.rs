@@ -97,8 +97,8 @@ impl Tally {
         }
     }
 
-    /// Counts a record that was read but is not written, for reasons outside core's apply
-    /// (none today; retention, access and plugins count here when they land).
+    /// Counts a record that was read but could not be given to core's apply at all (a line
+    /// that is not UTF-8, or longer than the reader's bound): it is quarantined.
     pub fn count_quarantined_input(&mut self) {
         self.records_in += 1;
         self.quarantined += 1;
