@@ -12,7 +12,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::tree::{Edit, Shape, Tree};
+use crate::tree::{Edit, Shape, Tree, is_integer_text, unique_key};
 
 /// A parsed JSON value borrowing from its text. Its `Debug` shows the shape (types and sizes),
 /// never a string, number or key: a `Doc` holds record data.
@@ -450,10 +450,6 @@ fn normalize_exponent(text: &str) -> Cow<'_, str> {
     }
 }
 
-fn is_integer_text(s: &str) -> bool {
-    !s.bytes().any(|c| matches!(c, b'.' | b'e' | b'E'))
-}
-
 impl Tree for Doc<'_> {
     fn shape(&self) -> Shape<'_> {
         match self {
@@ -520,7 +516,7 @@ impl Tree for Doc<'_> {
                 Some(Edit::Remove) => continue,
                 Some(Edit::Rename(new)) => Cow::Owned(new),
             };
-            let key = unique_key(key, &seen);
+            let key = unique_key(key, |k| seen.contains(k));
             seen.insert(String::from(key.as_ref()));
             entries.push((key, v));
         }
@@ -544,20 +540,5 @@ impl Tree for Doc<'_> {
             let mut it = keep.into_iter();
             items.retain(|_| it.next().unwrap_or(true));
         }
-    }
-}
-
-/// The key itself, or with `#2`, `#3`, ... appended when an earlier entry already has it.
-fn unique_key<'a>(key: Cow<'a, str>, seen: &BTreeSet<String>) -> Cow<'a, str> {
-    if !seen.contains(key.as_ref()) {
-        return key;
-    }
-    let mut n = 2u64;
-    loop {
-        let k = format!("{key}#{n}");
-        if !seen.contains(&k) {
-            return Cow::Owned(k);
-        }
-        n += 1;
     }
 }

@@ -72,7 +72,8 @@ pub trait Tree {
     fn items(&mut self, f: &mut dyn FnMut(&mut Self) -> Edit);
 }
 
-fn is_integer_text(s: &str) -> bool {
+/// Whether a JSON number's text is an integer (no fraction, no exponent).
+pub(crate) fn is_integer_text(s: &str) -> bool {
     !s.bytes().any(|c| matches!(c, b'.' | b'e' | b'E'))
 }
 
@@ -173,16 +174,21 @@ fn drop_iteratively(v: Value) {
 }
 
 fn insert_unique(map: &mut Map<String, Value>, key: String, v: Value) {
-    if !map.contains_key(&key) {
-        map.insert(key, v);
-        return;
+    let key = unique_key(key, |k| map.contains_key(k));
+    map.insert(key, v);
+}
+
+/// The renamed-key rule of [`Tree::entries`], shared by every implementation: `key` itself, or
+/// the first of `key#2`, `key#3`, ... that is not `taken`, so no entry is ever overwritten.
+pub(crate) fn unique_key<K: AsRef<str> + From<String>>(key: K, taken: impl Fn(&str) -> bool) -> K {
+    if !taken(key.as_ref()) {
+        return key;
     }
     let mut n = 2u64;
     loop {
-        let k = format!("{key}#{n}");
-        if !map.contains_key(&k) {
-            map.insert(k, v);
-            return;
+        let k = format!("{}#{n}", key.as_ref());
+        if !taken(&k) {
+            return K::from(k);
         }
         n += 1;
     }
