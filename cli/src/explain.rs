@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 use tamis_core::{Context, Scratch, Tally};
 
-use crate::{Fail, for_each_input, load_policy, read_line_bounded};
+use crate::{Fail, apply_json_lines, for_each_input, load_policy};
 
 pub(crate) fn run(policy_path: &Path, files: &[PathBuf]) -> Result<u8, Fail> {
     // Key material is not needed: explain never shows values, hashed or not.
@@ -32,23 +32,8 @@ pub(crate) fn run(policy_path: &Path, files: &[PathBuf]) -> Result<u8, Fail> {
         let ctx = Context::default();
         let mut sx = Scratch::new(&policy);
         let mut tally = Tally::new(&policy, true);
-        let mut line = Vec::new();
-        let mut sink = Vec::new();
         for_each_input(files, |input| {
-            let mut n = 0;
-            let max = usize::try_from(policy.limits().max_record_bytes.saturating_mul(8))
-                .unwrap_or(usize::MAX);
-            while let Some(too_long) = read_line_bounded(input, &mut line, max)? {
-                n += 1;
-                sink.clear();
-                match (too_long, std::str::from_utf8(&line)) {
-                    (false, Ok(text)) => {
-                        policy.apply_json_line(text, n, &ctx, &mut sx, &mut tally, &mut sink);
-                    }
-                    _ => tally.count_quarantined_input(),
-                }
-            }
-            Ok(())
+            apply_json_lines(&policy, input, &ctx, &mut sx, &mut tally, |_| Ok(()))
         })?;
         let report = tally.report(&policy);
         let actions: std::collections::BTreeMap<&str, &str> = doc

@@ -243,32 +243,14 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
     // longer than 8 times `max_record_bytes` (core's own pre-parse bound) is quarantined unread,
     // and a text line longer than `max_string_bytes` becomes `[tamis:too_large]`.
     let limits = policy.limits();
-    let max_line = usize::try_from(limits.max_record_bytes.saturating_mul(8)).unwrap_or(usize::MAX);
+    let max_line = max_json_line(&policy);
     let max_text = usize::try_from(limits.max_string_bytes).unwrap_or(usize::MAX);
     for_each_input(&args.files, |input| {
         match args.format {
             Format::Jsonl => {
-                let mut n = 0u64;
-                while let Some(too_long) = read_line_bounded(input, &mut line, max_line)? {
-                    n += 1;
-                    buf.clear();
-                    match (too_long, std::str::from_utf8(&line)) {
-                        (false, Ok(text)) => {
-                            policy.apply_json_line(text, n, &ctx, &mut sx, &mut tally, &mut buf);
-                        }
-                        (too_long, _) => {
-                            tally.count_quarantined_input();
-                            let reason = if too_long {
-                                Quarantine::TooLarge
-                            } else {
-                                Quarantine::InvalidJson
-                            };
-                            write_marker(&mut buf, Some(n), reason);
-                        }
-                    }
-                    buf.push(b'\n');
-                    out.write_all(&buf).map_err(|e| Fail::out(&e))?;
-                }
+                apply_json_lines(&policy, input, &ctx, &mut sx, &mut tally, |bytes| {
+                    out.write_all(bytes).map_err(|e| Fail::out(&e))
+                })?
             }
             Format::Json => {
                 let mut bytes = Vec::new();
@@ -330,6 +312,50 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
         fs::write(path, json + "\n").map_err(|e| Fail::io("write the report", path, &e))?;
     }
     Ok(0)
+}
+
+/// The longest JSON line tamis reads: core quarantines a longer one without parsing it (8 times
+/// `max_record_bytes`), so there is no point in buffering more.
+pub(crate) fn max_json_line(policy: &Policy) -> usize {
+    usize::try_from(policy.limits().max_record_bytes.saturating_mul(8)).unwrap_or(usize::MAX)
+}
+
+/// Applies the policy to each line of a JSON Lines input and hands each output line (with its
+/// newline) to `emit`: the masked record, or a quarantine marker for a line that is not UTF-8,
+/// not JSON, or too long.
+pub(crate) fn apply_json_lines(
+    policy: &Policy,
+    input: &mut dyn BufRead,
+    ctx: &Context,
+    sx: &mut Scratch,
+    tally: &mut Tally,
+    mut emit: impl FnMut(&[u8]) -> Result<(), Fail>,
+) -> Result<(), Fail> {
+    let max = max_json_line(policy);
+    let mut line = Vec::with_capacity(4096);
+    let mut buf = Vec::with_capacity(4096);
+    let mut n = 0u64;
+    while let Some(too_long) = read_line_bounded(input, &mut line, max)? {
+        n += 1;
+        buf.clear();
+        match (too_long, std::str::from_utf8(&line)) {
+            (false, Ok(text)) => {
+                policy.apply_json_line(text, n, ctx, sx, tally, &mut buf);
+            }
+            (too_long, _) => {
+                tally.count_quarantined_input();
+                let reason = if too_long {
+                    Quarantine::TooLarge
+                } else {
+                    Quarantine::InvalidJson
+                };
+                write_marker(&mut buf, Some(n), reason);
+            }
+        }
+        buf.push(b'\n');
+        emit(&buf)?;
+    }
+    Ok(())
 }
 
 fn write_marker(buf: &mut Vec<u8>, line: Option<u64>, reason: Quarantine) {
