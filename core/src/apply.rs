@@ -570,6 +570,7 @@ impl Policy {
         depth: usize,
         inherited: Option<u32>,
         key_rule: Option<u32>,
+        known: Option<NodeInfo>,
         sx: &mut Scratch,
         t: &mut Tally,
     ) -> Edit {
@@ -579,7 +580,11 @@ impl Policy {
             t.too_deep += 1;
             return Edit::Keep;
         }
-        let info = self.node_info(depth, sx);
+        // The caller may have computed this node's info already (to scan its key).
+        let info = match known {
+            Some(info) => info,
+            None => self.node_info(depth, sx),
+        };
         let own = if depth == 0 {
             None
         } else {
@@ -619,9 +624,11 @@ impl Policy {
                         self.paths.step(from, key, to);
                     }
                     let kr = self.key_rule(key, sx);
+                    let mut child_info = None;
                     let rename = if sx.any_detector {
-                        let child_info = self.node_info(depth + 1, sx);
-                        self.mask_key(key, child_info, &mut renamed, sx)
+                        let info = self.node_info(depth + 1, sx);
+                        child_info = Some(info);
+                        self.mask_key(key, info, &mut renamed, sx)
                     } else {
                         None
                     };
@@ -655,7 +662,9 @@ impl Policy {
                         }
                         None => kr,
                     };
-                    let edit = self.walk(child, depth + 1, eff, kr, sx, t);
+                    // A renamed key changed the child's state set: its info must be computed anew.
+                    let known = if rename.is_none() { child_info } else { None };
+                    let edit = self.walk(child, depth + 1, eff, kr, known, sx, t);
                     sx.path.truncate(plen);
                     match (edit, rename) {
                         (Edit::Remove, _) => Edit::Remove,
@@ -678,7 +687,7 @@ impl Policy {
                     if t.record_paths {
                         sx.path.push_str("[]");
                     }
-                    let edit = self.walk(child, depth + 1, eff, None, sx, t);
+                    let edit = self.walk(child, depth + 1, eff, None, None, sx, t);
                     sx.path.truncate(plen);
                     edit
                 });
@@ -766,7 +775,7 @@ impl Policy {
     ) -> Disposition {
         tally.records_in += 1;
         self.begin(ctx, sx);
-        let _ = self.walk(value, 0, None, None, sx, tally);
+        let _ = self.walk(value, 0, None, None, None, sx, tally);
         let max_record = self.doc.limits.max_record_bytes;
         if sx.quarantine.is_none() && sx.record_bytes > max_record {
             sx.quarantine = Some(Quarantine::TooLarge);
