@@ -158,6 +158,16 @@ impl core::fmt::Debug for Scratch {
     }
 }
 
+/// Where the walker enters a node: its depth, the action inherited from an ancestor, the rule its
+/// key name selects, and its info when the caller computed it already.
+#[derive(Debug, Clone, Copy)]
+struct At {
+    depth: usize,
+    inherited: Option<u32>,
+    key_rule: Option<u32>,
+    known: Option<NodeInfo>,
+}
+
 /// What holds at one node: the best path-selected rule and whether `[[allow]] paths` cover it.
 #[derive(Debug, Clone, Copy)]
 struct NodeInfo {
@@ -564,16 +574,13 @@ impl Policy {
         Some(format!("[{ty}:{n}]"))
     }
 
-    fn walk<T: Tree>(
-        &self,
-        node: &mut T,
-        depth: usize,
-        inherited: Option<u32>,
-        key_rule: Option<u32>,
-        known: Option<NodeInfo>,
-        sx: &mut Scratch,
-        t: &mut Tally,
-    ) -> Edit {
+    fn walk<T: Tree>(&self, node: &mut T, at: At, sx: &mut Scratch, t: &mut Tally) -> Edit {
+        let At {
+            depth,
+            inherited,
+            key_rule,
+            known,
+        } = at;
         let limits = &self.doc.limits;
         if depth > limits.max_depth as usize {
             node.set_string(TOO_DEEP.to_owned());
@@ -664,7 +671,13 @@ impl Policy {
                     };
                     // A renamed key changed the child's state set: its info must be computed anew.
                     let known = if rename.is_none() { child_info } else { None };
-                    let edit = self.walk(child, depth + 1, eff, kr, known, sx, t);
+                    let at = At {
+                        depth: depth + 1,
+                        inherited: eff,
+                        key_rule: kr,
+                        known,
+                    };
+                    let edit = self.walk(child, at, sx, t);
                     sx.path.truncate(plen);
                     match (edit, rename) {
                         (Edit::Remove, _) => Edit::Remove,
@@ -687,7 +700,13 @@ impl Policy {
                     if t.record_paths {
                         sx.path.push_str("[]");
                     }
-                    let edit = self.walk(child, depth + 1, eff, None, None, sx, t);
+                    let at = At {
+                        depth: depth + 1,
+                        inherited: eff,
+                        key_rule: None,
+                        known: None,
+                    };
+                    let edit = self.walk(child, at, sx, t);
                     sx.path.truncate(plen);
                     edit
                 });
@@ -775,7 +794,13 @@ impl Policy {
     ) -> Disposition {
         tally.records_in += 1;
         self.begin(ctx, sx);
-        let _ = self.walk(value, 0, None, None, None, sx, tally);
+        let root = At {
+            depth: 0,
+            inherited: None,
+            key_rule: None,
+            known: None,
+        };
+        let _ = self.walk(value, root, sx, tally);
         let max_record = self.doc.limits.max_record_bytes;
         if sx.quarantine.is_none() && sx.record_bytes > max_record {
             sx.quarantine = Some(Quarantine::TooLarge);
