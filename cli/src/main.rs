@@ -271,6 +271,8 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
                 match parsed {
                     Some(mut v) => match policy.apply_tree(&mut v, &ctx, &mut sx, &mut tally) {
                         Disposition::Quarantined(reason) => write_marker(&mut buf, None, reason),
+                        // Dropped by access or retention: nothing is written.
+                        Disposition::Dropped(_) => return Ok(()),
                         _ => {
                             serde_json::to_writer(&mut buf, &v).map_err(|e| Fail::out(&e.into()))?
                         }
@@ -340,7 +342,12 @@ pub(crate) fn apply_json_lines(
         buf.clear();
         match (too_long, std::str::from_utf8(&line)) {
             (false, Ok(text)) => {
-                policy.apply_json_line(text, n, ctx, sx, tally, &mut buf);
+                if let Disposition::Dropped(_) =
+                    policy.apply_json_line(text, n, ctx, sx, tally, &mut buf)
+                {
+                    // Dropped by access or retention: nothing is written; the report counts it.
+                    continue;
+                }
             }
             (too_long, _) => {
                 tally.count_quarantined_input();

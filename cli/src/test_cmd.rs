@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use tamis_core::model::TestDoc;
-use tamis_core::{Context, Disposition, Policy, Scratch, Tally, quarantine_marker};
+use tamis_core::{Context, Disposition, Policy, Scratch, Tally, dropped_marker, quarantine_marker};
 
 use crate::{Fail, load_policy, parse_now};
 
@@ -23,9 +23,10 @@ pub(crate) fn run(path: &Path) -> Result<u8, Fail> {
         let mut value = test.input.clone();
         let mut sx = Scratch::new(&bound);
         let mut tally = Tally::new(&bound, false);
-        if let Disposition::Quarantined(q) = bound.apply_tree(&mut value, &ctx, &mut sx, &mut tally)
-        {
-            value = quarantine_marker(None, q);
+        match bound.apply_tree(&mut value, &ctx, &mut sx, &mut tally) {
+            Disposition::Quarantined(q) => value = quarantine_marker(None, q),
+            Disposition::Dropped(d) => value = dropped_marker(d),
+            _ => {}
         }
         for (slot, n) in exercised.iter_mut().zip(tally.rule_hits()) {
             *slot += n;

@@ -22,8 +22,10 @@ use crate::detect::{Detector, Kind, WordScratch, find_pattern, normalize, scan_w
 use crate::json::Doc;
 use crate::model::ContextDoc;
 use crate::policy::{Cond, Policy};
-use crate::report::{Disposition, Quarantine, Report, Tally};
+use crate::records::AccessCheck;
+use crate::report::{Disposition, DropReason, Quarantine, Report, Tally};
 use crate::select::{Target, glob_match, normalize_key};
+use crate::summary::{ContainerKind, Summary};
 use crate::time::EpochMillis;
 use crate::tree::{Edit, Shape, Tree};
 
@@ -53,7 +55,9 @@ impl From<ContextDoc> for Context {
 }
 
 impl Cond {
-    fn holds(&self, ctx: &Context) -> bool {
+    /// Whether the condition holds for `ctx`; `record_type` is the record's own type (from
+    /// `[access] type_path`) or else the context's.
+    pub(crate) fn holds(&self, ctx: &Context, record_type: Option<&str>) -> bool {
         let has_role = |list: &[String]| list.iter().any(|r| ctx.roles.contains(r));
         self.roles_any.as_deref().is_none_or(has_role)
             && self.roles_none.as_deref().is_none_or(|l| !has_role(l))
@@ -64,7 +68,7 @@ impl Cond {
             && self
                 .types
                 .as_deref()
-                .is_none_or(|l| ctx.record_type.as_ref().is_some_and(|t| l.contains(t)))
+                .is_none_or(|l| record_type.is_some_and(|t| l.iter().any(|x| x == t)))
     }
 }
 
@@ -105,6 +109,10 @@ pub struct Scratch {
     caches: Vec<Option<Cache>>,
     record_bytes: u64,
     quarantine: Option<Quarantine>,
+    /// Per `[[retention]]` rule: expired for the current record.
+    expired: Vec<bool>,
+    /// Per `[[summarize]]` rule: its `when` holds.
+    sum_active: Vec<bool>,
 }
 
 impl Scratch {
@@ -141,6 +149,8 @@ impl Scratch {
                 .collect(),
             record_bytes: 0,
             quarantine: None,
+            expired: Vec::new(),
+            sum_active: vec![true; policy.summaries.len()],
         }
     }
 }
@@ -161,7 +171,7 @@ impl core::fmt::Debug for Scratch {
 /// Where the walker enters a node: its depth, the action inherited from an ancestor, the rule its
 /// key name selects, and its info when the caller computed it already.
 #[derive(Debug, Clone, Copy)]
-struct At {
+pub(crate) struct At {
     depth: usize,
     inherited: Option<u32>,
     key_rule: Option<u32>,
@@ -170,10 +180,12 @@ struct At {
 
 /// What holds at one node: the best path-selected rule and whether `[[allow]] paths` cover it.
 #[derive(Debug, Clone, Copy)]
-struct NodeInfo {
+pub(crate) struct NodeInfo {
     rule: Option<u32>,
     allow: bool,
     stamp: u32,
+    /// The first `[[summarize]]` rule (in policy order) selecting this node, when active.
+    pub(crate) summarize: Option<u32>,
 }
 
 impl Policy {
@@ -189,11 +201,22 @@ impl Policy {
         }
     }
 
-    fn begin(&self, ctx: &Context, sx: &mut Scratch) {
+    /// Prepares the walk of one record: which rules hold for the context and the record's type,
+    /// and which retention rules have expired (`sx.expired`, filled by the caller; missing
+    /// entries count as expired).
+    fn begin(&self, ctx: &Context, record_type: Option<&str>, sx: &mut Scratch) {
         sx.any_detector = false;
         for (slot, rule) in sx.active.iter_mut().zip(&self.rules) {
-            *slot = rule.when.as_ref().is_none_or(|c| c.holds(ctx));
+            *slot = match rule.retention {
+                // `apply_tree` fills `expired` for every retention rule before it walks; text and
+                // columns have no record time, and retention rules select paths only.
+                Some(i) => sx.expired.get(i).copied().unwrap_or(false),
+                None => rule.when.as_ref().is_none_or(|c| c.holds(ctx, record_type)),
+            };
             sx.any_detector |= *slot && !rule.detectors.is_empty();
+        }
+        for (slot, rule) in sx.sum_active.iter_mut().zip(&self.summaries) {
+            *slot = rule.when.as_ref().is_none_or(|c| c.holds(ctx, record_type));
         }
         let words = self.paths.words();
         if let Some(first) = sx.sets.get_mut(..words) {
@@ -204,7 +227,7 @@ impl Policy {
         sx.path.clear();
     }
 
-    fn node_info(&self, depth: usize, sx: &mut Scratch) -> NodeInfo {
+    pub(crate) fn node_info(&self, depth: usize, sx: &mut Scratch) -> NodeInfo {
         sx.stamp = sx.stamp.wrapping_add(1);
         if sx.stamp == 0 {
             // Wrapped: old stamps could alias. Clear them.
@@ -218,11 +241,13 @@ impl Policy {
             rule: None,
             allow: false,
             stamp,
+            summarize: None,
         };
         let Some(set) = sx.sets.get(depth * words..(depth + 1) * words) else {
             return info;
         };
         let (active, scope, except) = (&sx.active, &mut sx.scope_stamp, &mut sx.except_stamp);
+        let sum_active = &sx.sum_active;
         self.paths.accepted(set, |t| match t {
             Target::Rule(r) => {
                 if active.get(r as usize) == Some(&true) {
@@ -240,6 +265,13 @@ impl Policy {
                 }
             }
             Target::Allow => info.allow = true,
+            Target::Summarize(s) => {
+                if sum_active.get(s as usize) == Some(&true)
+                    && info.summarize.is_none_or(|cur| s < cur)
+                {
+                    info.summarize = Some(s);
+                }
+            }
         });
         info
     }
@@ -304,7 +336,7 @@ impl Policy {
 
     /// Runs the eligible detectors over `text` and leaves the resolved findings in
     /// `sx.accepted`, ordered by start. Returns whether there are any.
-    fn find(&self, text: &str, info: NodeInfo, sx: &mut Scratch) -> bool {
+    pub(crate) fn find(&self, text: &str, info: NodeInfo, sx: &mut Scratch) -> bool {
         sx.accepted.clear();
         if !sx.any_detector || info.allow || text.is_empty() {
             return false;
@@ -612,6 +644,12 @@ impl Policy {
                 _ => {}
             }
         }
+        if depth > 0
+            && let Some(s) = info.summarize
+            && self.summarize_array(node, s, eff, info, depth, sx, t)
+        {
+            return Edit::Keep;
+        }
         let max_string = usize::try_from(limits.max_string_bytes).unwrap_or(usize::MAX);
         let words = self.paths.words();
         let new_text: Option<String> = match node.shape() {
@@ -783,8 +821,138 @@ impl Policy {
         self.find(s, info, sx).then(|| self.write_masked(s, sx, t))
     }
 
+    /// Replaces an array that `[[summarize]]` rule `s` selects by its summary, when it has at
+    /// least `min_items` items. The statistics come from the original items; they are covered
+    /// (count, nulls, distinct and length only) when a whole-value rule applies to the array,
+    /// a detector finds something in an item, an item is too large to scan, or an item is a
+    /// container (its fields may be masked: fail closed). Sample items are the first items seen
+    /// at least `k_anonymity` times, each masked by the ordinary walk.
+    #[allow(clippy::too_many_arguments)]
+    fn summarize_array<T: Tree>(
+        &self,
+        node: &mut T,
+        s: u32,
+        eff: Option<u32>,
+        info: NodeInfo,
+        depth: usize,
+        sx: &mut Scratch,
+        t: &mut Tally,
+    ) -> bool {
+        let Some(rule) = self.summaries.get(s as usize) else {
+            return false;
+        };
+        if !matches!(node.shape(), Shape::Array) || (node.item_count() as u64) < rule.min_items {
+            return false;
+        }
+        let limits = &self.doc.limits;
+        let inner = (limits.max_depth as usize).saturating_sub(depth + 1);
+        let max_string = usize::try_from(limits.max_string_bytes).unwrap_or(usize::MAX);
+        let mut sum = Summary::new();
+        if eff.is_some() {
+            sum.set_covered();
+        }
+        let mut hashes: Vec<u64> = Vec::with_capacity(node.item_count());
+        node.items(&mut |child| {
+            let h = match child.shape() {
+                Shape::Null => {
+                    sx.record_bytes += 4;
+                    sum.add_null()
+                }
+                Shape::Bool(b) => {
+                    sx.record_bytes += if b { 4 } else { 5 };
+                    sum.add_bool(b)
+                }
+                Shape::Int(text) => {
+                    sx.record_bytes += text.len() as u64;
+                    if !sum.covered() && self.find(&text, info, sx) {
+                        sum.set_covered();
+                    }
+                    sum.add_number_text(&text)
+                }
+                Shape::Float(text) => {
+                    sx.record_bytes += text.len() as u64;
+                    sum.add_number_text(&text)
+                }
+                Shape::Str(text) => {
+                    sx.record_bytes += text.len() as u64;
+                    if text.len() > max_string || (!sum.covered() && self.find(text, info, sx)) {
+                        sum.set_covered();
+                    }
+                    sum.add_str(text)
+                }
+                shape @ (Shape::Array | Shape::Object | Shape::Other(_)) => {
+                    let kind = match shape {
+                        Shape::Array => ContainerKind::Array,
+                        Shape::Object => ContainerKind::Object,
+                        _ => ContainerKind::Other,
+                    };
+                    let json = serde_json::to_string(&child.to_value(inner)).unwrap_or_default();
+                    sx.record_bytes += json.len() as u64;
+                    sum.set_covered();
+                    sum.add_container(kind, &json)
+                }
+            };
+            hashes.push(h);
+            Edit::Keep
+        });
+        let sample = (rule.sample > 0).then(|| {
+            let mut counts: BTreeMap<u64, u64> = BTreeMap::new();
+            for &h in &hashes {
+                *counts.entry(h).or_insert(0) += 1;
+            }
+            let k = rule.render.k_anonymity;
+            let mut left = rule.sample as usize;
+            let picked: Vec<bool> = hashes
+                .iter()
+                .map(|h| {
+                    let pick = left > 0 && counts.get(h).is_some_and(|&n| n >= k);
+                    left -= usize::from(pick);
+                    pick
+                })
+                .collect();
+            let words = self.paths.words();
+            let mut out = Vec::new();
+            let mut i = 0;
+            node.items(&mut |child| {
+                let pick = picked.get(i) == Some(&true);
+                i += 1;
+                if !pick {
+                    return Edit::Keep;
+                }
+                if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
+                    && let (Some(from), Some(to)) =
+                        (cur.get(depth * words..), next.get_mut(..words))
+                {
+                    to.copy_from_slice(from);
+                }
+                let plen = sx.path.len();
+                if t.record_paths {
+                    sx.path.push_str("[]");
+                }
+                let at = At {
+                    depth: depth + 1,
+                    inherited: eff,
+                    key_rule: None,
+                    known: None,
+                };
+                if self.walk(child, at, sx, t) != Edit::Remove {
+                    out.push(child.to_value(inner));
+                }
+                sx.path.truncate(plen);
+                Edit::Keep
+            });
+            out
+        });
+        node.set_value(sum.render(&rule.render, sample));
+        if let Some(n) = t.summaries.get_mut(s as usize) {
+            *n += 1;
+        }
+        true
+    }
+
     /// Applies the policy to any [`Tree`], counting into `tally`. Never fails: a record that
-    /// breaks a limit is reported as quarantined and must then not be written by the caller.
+    /// breaks a limit is reported as quarantined and must then not be written by the caller; a
+    /// record that `[access]` or `[[retention]]` drops must not be written at all.
     pub fn apply_tree<T: Tree>(
         &self,
         value: &mut T,
@@ -793,7 +961,92 @@ impl Policy {
         tally: &mut Tally,
     ) -> Disposition {
         tally.records_in += 1;
-        self.begin(ctx, sx);
+        let mut record_type = None;
+        if let Some(access) = &self.access {
+            match access.check(value, ctx) {
+                AccessCheck::Denied => {
+                    tally.dropped_access += 1;
+                    return Disposition::Dropped(DropReason::Access);
+                }
+                AccessCheck::Allowed(ty) => record_type = ty,
+            }
+        }
+        sx.expired.clear();
+        for (i, r) in self.retention.iter().enumerate() {
+            let expired = r.expired(value, ctx.now);
+            if expired && r.whole_record {
+                tally.dropped_retention += 1;
+                if let Some(n) = tally.retention_records.get_mut(i) {
+                    *n += 1;
+                }
+                return Disposition::Dropped(DropReason::Retention);
+            }
+            sx.expired.push(expired);
+        }
+        let ty = record_type.as_deref().or(ctx.record_type.as_deref());
+        self.begin(ctx, ty, sx);
+        self.walk_record(value, sx, tally)
+    }
+
+    /// Masks a record with the rules only (no access or retention), without counting it as a
+    /// record: for summary samples of columns.
+    pub(crate) fn mask_record<T: Tree>(
+        &self,
+        value: &mut T,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) {
+        sx.expired.clear();
+        self.begin(ctx, ctx.record_type.as_deref(), sx);
+        let root = At {
+            depth: 0,
+            inherited: None,
+            key_rule: None,
+            known: None,
+        };
+        let _ = self.walk(value, root, sx, tally);
+        if sx.quarantine.is_some() {
+            value.set_string(String::from(TOO_LARGE));
+        }
+    }
+
+    /// The rule, node info and summarize rule at a column's path (see `ColumnSummarizer`).
+    /// A path deeper than `max_depth` is covered by every rule that could apply: `None` info.
+    pub(crate) fn column_at(
+        &self,
+        keys: &[&str],
+        ctx: &Context,
+        sx: &mut Scratch,
+    ) -> Option<(Option<u32>, NodeInfo)> {
+        if keys.len() > self.doc.limits.max_depth as usize {
+            return None;
+        }
+        sx.expired.clear();
+        self.begin(ctx, ctx.record_type.as_deref(), sx);
+        let words = self.paths.words();
+        let mut eff = None;
+        let mut info = self.node_info(0, sx);
+        for (d, key) in keys.iter().enumerate() {
+            if let Some((cur, next)) = sx.sets.split_at_mut_checked((d + 1) * words)
+                && let (Some(from), Some(to)) = (cur.get(d * words..), next.get_mut(..words))
+            {
+                to.fill(0);
+                self.paths.step(from, key, to);
+            }
+            let kr = self.key_rule(key, sx);
+            info = self.node_info(d + 1, sx);
+            eff = self.best(eff, self.best(info.rule, kr));
+        }
+        Some((eff, info))
+    }
+
+    fn walk_record<T: Tree>(
+        &self,
+        value: &mut T,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) -> Disposition {
         let root = At {
             depth: 0,
             inherited: None,
@@ -888,7 +1141,8 @@ impl Policy {
         sx: &mut Scratch,
         tally: &mut Tally,
     ) -> String {
-        self.begin(ctx, sx);
+        sx.expired.clear();
+        self.begin(ctx, ctx.record_type.as_deref(), sx);
         let info = self.node_info(0, sx);
         let max_string = usize::try_from(self.doc.limits.max_string_bytes).unwrap_or(usize::MAX);
         if text.len() > max_string {
@@ -920,6 +1174,17 @@ fn canonical(span: &str, det: Option<&Detector>) -> String {
             .to_ascii_lowercase(),
         _ => span.to_owned(),
     }
+}
+
+/// `{"tamis_dropped":{"reason":"access"}}`: how `tamis test` cases and conformance vectors
+/// write a record that was dropped (`apply` itself writes nothing for it).
+#[must_use]
+pub fn dropped_marker(reason: DropReason) -> Value {
+    let mut inner = serde_json::Map::new();
+    inner.insert("reason".into(), Value::from(reason.as_str()));
+    let mut outer = serde_json::Map::new();
+    outer.insert("tamis_dropped".into(), Value::Object(inner));
+    Value::Object(outer)
 }
 
 /// `{"tamis_quarantined":{"line":N,"reason":"..."}}` (no `line` when not known).

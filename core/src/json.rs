@@ -450,7 +450,73 @@ fn normalize_exponent(text: &str) -> Cow<'_, str> {
     }
 }
 
+impl<'a> Doc<'a> {
+    /// An owned copy of a JSON value (recursion bounded by the value's depth: used for summary
+    /// objects, whose depth is bounded by `max_depth`).
+    #[must_use]
+    pub fn from_value(v: serde_json::Value) -> Doc<'a> {
+        use serde_json::Value;
+        match v {
+            Value::Null => Doc::Null,
+            Value::Bool(b) => Doc::Bool(b),
+            Value::Number(n) => Doc::Num(Cow::Owned(String::from(n.as_str()))),
+            Value::String(s) => Doc::Str(Cow::Owned(s)),
+            Value::Array(items) => Doc::Arr(items.into_iter().map(Doc::from_value).collect()),
+            Value::Object(m) => Doc::Obj(
+                m.into_iter()
+                    .map(|(k, v)| (Cow::Owned(k), Doc::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn copy_bounded(&self, max_depth: usize) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Doc::Arr(_) | Doc::Obj(_) if max_depth == 0 => Value::from(crate::action::TOO_DEEP),
+            Doc::Null => Value::Null,
+            Doc::Bool(b) => Value::Bool(*b),
+            Doc::Num(n) => n
+                .parse::<serde_json::Number>()
+                .map_or_else(|_| Value::from(n.as_ref()), Value::Number),
+            Doc::Str(s) => Value::from(s.as_ref()),
+            Doc::Arr(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|i| i.copy_bounded(max_depth - 1))
+                    .collect(),
+            ),
+            Doc::Obj(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (String::from(k.as_ref()), v.copy_bounded(max_depth - 1)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 impl Tree for Doc<'_> {
+    fn child(&self, key: &str) -> Option<&Self> {
+        let Doc::Obj(entries) = self else { return None };
+        entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    fn item_count(&self) -> usize {
+        match self {
+            Doc::Arr(items) => items.len(),
+            _ => 0,
+        }
+    }
+
+    fn to_value(&self, max_depth: usize) -> serde_json::Value {
+        self.copy_bounded(max_depth)
+    }
+
+    fn set_value(&mut self, v: serde_json::Value) {
+        *self = Doc::from_value(v);
+    }
+
     fn shape(&self) -> Shape<'_> {
         match self {
             Doc::Null => Shape::Null,

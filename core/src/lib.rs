@@ -13,20 +13,26 @@ pub mod json;
 pub mod model;
 mod parse;
 mod policy;
+mod records;
 mod report;
 mod select;
+mod summarize;
+pub mod summary;
 pub mod time;
 mod tree;
 
 pub use action::{
     Action, DEFAULT_REPLACEMENT, NO_KEY, Precision, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE,
 };
-pub use apply::{Context, Scratch, quarantine_marker};
+pub use apply::{Context, Scratch, dropped_marker, quarantine_marker};
 pub use detect::BUILTIN as BUILTIN_DETECTORS;
 pub use error::{ErrorKind, PolicyError};
 pub use parse::MAX_POLICY_BYTES;
 pub use policy::{Limits, Policy};
-pub use report::{Disposition, LimitHits, PolicyRef, Quarantine, Records, Report, Tally};
+pub use report::{
+    Disposition, DropReason, LimitHits, PolicyRef, Quarantine, Records, Report, Tally,
+};
+pub use summarize::{Column, ColumnSummarizer};
 pub use tree::{Edit, Shape, Tree};
 
 // A compiled policy is shared across threads without locks.

@@ -30,6 +30,15 @@ pub struct PolicyDoc {
     /// Exemptions from detector and pattern findings.
     #[serde(default, rename = "allow", skip_serializing_if = "Vec::is_empty")]
     pub allow: Vec<AllowDoc>,
+    /// Fields and records that expire.
+    #[serde(default, rename = "retention", skip_serializing_if = "Vec::is_empty")]
+    pub retention: Vec<RetentionDoc>,
+    /// Arrays that become privacy-safe summaries.
+    #[serde(default, rename = "summarize", skip_serializing_if = "Vec::is_empty")]
+    pub summarize: Vec<SummarizeDoc>,
+    /// Which roles may see records of which trace types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessDoc>,
     /// What reports contain.
     #[serde(default)]
     pub report: ReportDoc,
@@ -156,6 +165,81 @@ pub struct AllowDoc {
     /// Paths (and everything beneath) where detectors and patterns do not run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paths: Vec<String>,
+}
+
+/// `[[retention]]`: fields (or whole records) older than `max_age` are removed (dropped).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionDoc {
+    /// Unique id, used in reports and diagnostics.
+    pub id: String,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Path selectors of the fields that expire; `"$"` alone is the whole record.
+    pub paths: Vec<String>,
+    /// How long data is kept: a whole number and a unit, `s`, `m`, `h`, `d` or `w` (`"30d"`).
+    pub max_age: String,
+    /// Path of the record's time: an RFC 3339 string, or epoch seconds or milliseconds.
+    pub timestamp: String,
+    /// `expire` (default: fail closed) or `keep`, for records without a readable time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_missing_timestamp: Option<String>,
+}
+
+/// `[[summarize]]`: arrays of at least `min_items` items become summary objects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummarizeDoc {
+    /// Unique id, used in reports, diagnostics and each summary.
+    pub id: String,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Path selectors of the arrays (for `tamis summarize` and columns: of the values).
+    pub paths: Vec<String>,
+    /// Arrays with fewer items are left as they are (default 50).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u64>,
+    /// Which statistics to emit (default: all of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<Vec<String>>,
+    /// How many masked sample items to keep (default 5; 0 = none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<u32>,
+    /// `top_k` entries and sample items seen fewer than this many times are left out (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k_anonymity: Option<u64>,
+    /// How many `top_k` entries to emit at most (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_k: Option<u32>,
+    /// Context condition; the rule applies only when it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<WhenDoc>,
+}
+
+/// `[access]`: records of some trace types only for some roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessDoc {
+    /// Path where a record keeps its trace type (a string).
+    pub type_path: String,
+    /// `allow` (default) or `deny`, for types no grant names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Who may see which types.
+    #[serde(default, rename = "grant", skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<GrantDoc>,
+}
+
+/// `[[access.grant]]`: records of these types are kept only for these roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantDoc {
+    /// Trace types this grant covers.
+    pub types: Vec<String>,
+    /// The context needs at least one of these roles.
+    pub roles_any: Vec<String>,
 }
 
 /// `[report]`: what reports contain beyond the counts.

@@ -202,6 +202,12 @@ fn classify(message: &str) -> (ErrorKind, &'static str) {
         )
     } else if message.starts_with("missing field") {
         (ErrorKind::InvalidValue, "add the missing key")
+    } else if message.starts_with("invalid type: map, expected a sequence") {
+        (
+            ErrorKind::InvalidValue,
+            "this key holds a list of tables: in TOML write `[[name]]` with two brackets for each \
+             entry (`[[rule]]`, `[[retention]]`, `[[summarize]]`, `[[access.grant]]`)",
+        )
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
         (
             ErrorKind::InvalidValue,

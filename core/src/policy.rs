@@ -17,7 +17,9 @@ use crate::detect::{BUILTIN, Detector, Kind};
 use crate::error::{ErrorKind, PolicyError};
 use crate::model::{LimitsDoc, PolicyDoc, RuleDoc, WhenDoc};
 use crate::parse::{self, Seg, Source, error_at};
+use crate::records::{self, Access, Retention};
 use crate::select::{PathSet, Step, Target, normalize_glob, parse_path};
+use crate::summarize::{self, SummarizeRule};
 
 /// A context condition (`when`), compiled.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +41,8 @@ pub(crate) struct Rule {
     pub has_scope: bool,
     /// Position when rules are ordered strongest first, then by id: lower wins.
     pub rank: u32,
+    /// For the `redact` rule of a `[[retention]]`: its index (active only when expired).
+    pub retention: Option<usize>,
 }
 
 /// A built-in detector or a custom pattern, with its report name.
@@ -74,11 +78,14 @@ pub struct Policy {
     /// Sorted literal placeholders this policy writes (replacements, expanded).
     pub(crate) placeholders: Vec<String>,
     pub(crate) allow_values: Vec<String>,
+    pub(crate) retention: Vec<Retention>,
+    pub(crate) access: Option<Access>,
+    pub(crate) summaries: Vec<SummarizeRule>,
 }
 
 const ACTIONS: &str = "redact, nullify, replace, hash, generalize, partial";
 
-fn is_id(s: &str) -> bool {
+pub(crate) fn is_id(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
@@ -241,19 +248,19 @@ impl Policy {
             }
             for (j, p) in r.paths.iter().enumerate() {
                 paths.add(
-                    compile_path(p, src, "paths", i, j, &r.id)?,
+                    compile_path(p, src, ("rule", "paths"), i, j, &r.id)?,
                     Target::Rule(idx),
                 );
             }
             for (j, p) in r.scope.iter().enumerate() {
                 paths.add(
-                    compile_path(p, src, "scope", i, j, &r.id)?,
+                    compile_path(p, src, ("rule", "scope"), i, j, &r.id)?,
                     Target::Scope(idx),
                 );
             }
             for (j, p) in r.except.iter().enumerate() {
                 paths.add(
-                    compile_path(p, src, "except", i, j, &r.id)?,
+                    compile_path(p, src, ("rule", "except"), i, j, &r.id)?,
                     Target::Except(idx),
                 );
             }
@@ -342,7 +349,7 @@ impl Policy {
                 }
             }
             let when = match &r.when {
-                Some(w) => Some(compile_when(w, src, i, &r.id)?),
+                Some(w) => Some(compile_when(w, src, "rule", i, &r.id)?),
                 None => None,
             };
             rules.push(Rule {
@@ -352,8 +359,14 @@ impl Policy {
                 detectors: dets,
                 has_scope: !r.scope.is_empty(),
                 rank: 0,
+                retention: None,
             });
         }
+        let retention =
+            records::compile_retention(&doc, src, &mut rules, &mut paths, &mut seen_ids)?;
+        let access = records::compile_access(&doc, src)?;
+        let summaries = summarize::compile(&doc, src, &mut paths, &mut seen_ids)?;
+
         // Ranks: strongest action first, then rule id, so results never depend on rule order.
         let mut order: Vec<usize> = (0..rules.len()).collect();
         order.sort_by_key(|&i| {
@@ -435,6 +448,9 @@ impl Policy {
             key_names,
             placeholders,
             allow_values,
+            retention,
+            access,
+            summaries,
         })
     }
 
@@ -528,7 +544,7 @@ impl Policy {
 }
 
 /// The candidate within edit distance 2 of `word`, if there is one.
-fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let distance = |a: &str, b: &str| -> usize {
         let b: Vec<char> = b.chars().collect();
         let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -603,10 +619,10 @@ fn check_limits(l: &LimitsDoc, src: &Source<'_>) -> Result<(), PolicyError> {
     Ok(())
 }
 
-fn compile_path(
+pub(crate) fn compile_path(
     p: &str,
     src: &Source<'_>,
-    field: &'static str,
+    (section, field): (&'static str, &'static str),
     i: usize,
     j: usize,
     id: &str,
@@ -615,7 +631,7 @@ fn compile_path(
         error_at(
             src,
             &[
-                Seg::Key("rule"),
+                Seg::Key(section),
                 Seg::Index(i),
                 Seg::Key(field),
                 Seg::Index(j),
@@ -818,7 +834,13 @@ fn compile_action(
     })
 }
 
-fn compile_when(w: &WhenDoc, src: &Source<'_>, i: usize, id: &str) -> Result<Cond, PolicyError> {
+pub(crate) fn compile_when(
+    w: &WhenDoc,
+    src: &Source<'_>,
+    section: &'static str,
+    i: usize,
+    id: &str,
+) -> Result<Cond, PolicyError> {
     for (name, list) in [
         ("roles_any", &w.roles_any),
         ("roles_none", &w.roles_none),
@@ -828,7 +850,7 @@ fn compile_when(w: &WhenDoc, src: &Source<'_>, i: usize, id: &str) -> Result<Con
         if list.as_ref().is_some_and(Vec::is_empty) {
             return Err(error_at(
                 src,
-                &[Seg::Key("rule"), Seg::Index(i), Seg::Key("when")],
+                &[Seg::Key(section), Seg::Index(i), Seg::Key("when")],
                 ErrorKind::InvalidValue,
                 format!("`when.{name}` is an empty list"),
                 "list at least one value, or remove the condition",
@@ -840,7 +862,7 @@ fn compile_when(w: &WhenDoc, src: &Source<'_>, i: usize, id: &str) -> Result<Con
     {
         return Err(error_at(
             src,
-            &[Seg::Key("rule"), Seg::Index(i), Seg::Key("when")],
+            &[Seg::Key(section), Seg::Index(i), Seg::Key("when")],
             ErrorKind::InvalidValue,
             String::from("`when` has no condition"),
             "use `roles_any`, `roles_none`, `purposes` or `types`, or remove `when`",

@@ -32,6 +32,27 @@ impl Quarantine {
     }
 }
 
+/// Why a record was dropped (nothing is written for it; the report counts it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DropReason {
+    /// `[access]`: the context has no role that may see the record's trace type.
+    Access,
+    /// `[[retention]]` on `$`: the record is older than `max_age` (or has no readable time).
+    Retention,
+}
+
+impl DropReason {
+    /// The reason as written in reports and in test markers.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Access => "access",
+            Self::Retention => "retention",
+        }
+    }
+}
+
 /// What became of one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -40,6 +61,8 @@ pub enum Disposition {
     Kept,
     /// Replaced by a quarantine marker.
     Quarantined(Quarantine),
+    /// Not written at all.
+    Dropped(DropReason),
 }
 
 /// Running counts over one or many applications; turn into a [`Report`] with
@@ -49,6 +72,12 @@ pub struct Tally {
     pub(crate) records_in: u64,
     pub(crate) records_out: u64,
     pub(crate) quarantined: u64,
+    pub(crate) dropped_access: u64,
+    pub(crate) dropped_retention: u64,
+    /// Records dropped, per `[[retention]]` rule.
+    pub(crate) retention_records: Vec<u64>,
+    /// Arrays summarised, per `[[summarize]]` rule.
+    pub(crate) summaries: Vec<u64>,
     pub(crate) rule_hits: Vec<u64>,
     pub(crate) detector_hits: Vec<u64>,
     pub(crate) too_deep: u64,
@@ -68,6 +97,8 @@ impl Tally {
         Self {
             rule_hits: vec![0; policy.rules.len()],
             detector_hits: vec![0; policy.detectors.len()],
+            retention_records: vec![0; policy.retention.len()],
+            summaries: vec![0; policy.summaries.len()],
             record_paths: paths || policy.doc.report.paths,
             ..Self::default()
         }
@@ -113,11 +144,24 @@ impl Tally {
     /// Builds the report.
     #[must_use]
     pub fn report(&self, policy: &Policy) -> Report {
-        let rules = policy
-            .rules
+        let mut rules = BTreeMap::new();
+        let mut retention = BTreeMap::new();
+        for (r, &n) in policy.rules.iter().zip(&self.rule_hits) {
+            match r.retention {
+                None => rules.insert(r.id.clone(), n),
+                Some(_) => retention.insert(r.id.clone(), n),
+            };
+        }
+        for (r, &n) in policy.retention.iter().zip(&self.retention_records) {
+            if r.whole_record {
+                retention.insert(r.id.clone(), n);
+            }
+        }
+        let summaries = policy
+            .summaries
             .iter()
-            .zip(&self.rule_hits)
-            .map(|(r, &n)| (r.id.clone(), n))
+            .zip(&self.summaries)
+            .map(|(s, &n)| (s.render.rule.clone(), n))
             .collect();
         let mut detectors = BTreeMap::new();
         for (d, &n) in policy.detectors.iter().zip(&self.detector_hits) {
@@ -155,13 +199,15 @@ impl Tally {
             records: Records {
                 input: self.records_in,
                 output: self.records_out,
-                dropped_retention: 0,
-                dropped_access: 0,
+                dropped_retention: self.dropped_retention,
+                dropped_access: self.dropped_access,
                 dropped_plugin: 0,
                 quarantined: self.quarantined,
             },
             rules,
             detectors,
+            retention,
+            summaries,
             limits: LimitHits {
                 too_deep: self.too_deep,
                 too_large: self.too_large,
@@ -184,6 +230,12 @@ pub struct Report {
     pub rules: BTreeMap<String, u64>,
     /// Findings per detector.
     pub detectors: BTreeMap<String, u64>,
+    /// Per `[[retention]]` id: fields removed (or, for `$`, records dropped).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub retention: BTreeMap<String, u64>,
+    /// Per `[[summarize]]` id: arrays replaced by summaries.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub summaries: BTreeMap<String, u64>,
     /// Values cut by limits.
     pub limits: LimitHits,
     /// Values with no JSON form that were replaced by their type name.

@@ -22,6 +22,8 @@ pub(crate) enum Target {
     Except(u32),
     /// `[[allow]] paths` (sticky).
     Allow,
+    /// `paths` of `[[summarize]]` rule `n`.
+    Summarize(u32),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -70,6 +70,16 @@ pub trait Tree {
     fn entries(&mut self, f: &mut dyn FnMut(&str, &mut Self) -> Edit);
     /// Visits each item of an array, in order, and applies the returned edits.
     fn items(&mut self, f: &mut dyn FnMut(&mut Self) -> Edit);
+    /// The value under `key` when this node is an object that has it.
+    fn child(&self, key: &str) -> Option<&Self>;
+    /// How many items this node has when it is an array (0 otherwise).
+    fn item_count(&self) -> usize;
+    /// A JSON copy of this node; subtrees nested deeper than `max_depth` become
+    /// `"[tamis:too_deep]"` and values with no JSON form their `<TypeName>` text (used for
+    /// summaries: distinct counts of containers, and sample items after masking).
+    fn to_value(&self, max_depth: usize) -> Value;
+    /// Replaces this node by a JSON value (a summary object).
+    fn set_value(&mut self, v: Value);
 }
 
 /// Whether a JSON number's text is an integer (no fraction, no exponent).
@@ -78,6 +88,22 @@ pub(crate) fn is_integer_text(s: &str) -> bool {
 }
 
 impl Tree for Value {
+    fn child(&self, key: &str) -> Option<&Self> {
+        self.as_object()?.get(key)
+    }
+
+    fn item_count(&self) -> usize {
+        self.as_array().map_or(0, Vec::len)
+    }
+
+    fn to_value(&self, max_depth: usize) -> Value {
+        copy_bounded(self, max_depth)
+    }
+
+    fn set_value(&mut self, v: Value) {
+        drop_iteratively(core::mem::replace(self, v));
+    }
+
     fn shape(&self) -> Shape<'_> {
         match self {
             Value::Null => Shape::Null,
@@ -154,6 +180,27 @@ impl Tree for Value {
                 !drop
             });
         }
+    }
+}
+
+/// Copies `v` with subtrees deeper than `max_depth` cut (recursion bounded by `max_depth`).
+fn copy_bounded(v: &Value, max_depth: usize) -> Value {
+    match v {
+        Value::Array(_) | Value::Object(_) if max_depth == 0 => {
+            Value::from(crate::action::TOO_DEEP)
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| copy_bounded(i, max_depth - 1))
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), copy_bounded(v, max_depth - 1)))
+                .collect(),
+        ),
+        scalar => scalar.clone(),
     }
 }
 

@@ -44,7 +44,62 @@ snap!(version_unsupported, toml_err, "version = 2\nname = \"p\"\n");
 snap!(
     unknown_top_level_key,
     toml_err,
+    &format!("{H}[retentions]\nmax_age = \"30d\"\n")
+);
+snap!(
+    table_instead_of_list,
+    toml_err,
     &format!("{H}[retention]\nmax_age = \"30d\"\n")
+);
+snap!(
+    retention_bad_age,
+    toml_err,
+    &format!(
+        "{H}[[retention]]\nid = \"r\"\npaths = [\"user.email\"]\nmax_age = \"30 days\"\ntimestamp = \"ts\"\n"
+    )
+);
+snap!(
+    retention_dollar_with_paths,
+    toml_err,
+    &format!(
+        "{H}[[retention]]\nid = \"r\"\npaths = [\"$\", \"a\"]\nmax_age = \"30d\"\ntimestamp = \"ts\"\n"
+    )
+);
+snap!(
+    retention_wildcard_timestamp,
+    toml_err,
+    &format!(
+        "{H}[[retention]]\nid = \"r\"\npaths = [\"$\"]\nmax_age = \"30d\"\ntimestamp = \"**.ts\"\n"
+    )
+);
+snap!(
+    access_bad_default,
+    toml_err,
+    &format!("{H}[access]\ntype_path = \"type\"\ndefault = \"block\"\n")
+);
+snap!(
+    access_grant_without_roles,
+    toml_err,
+    &format!(
+        "{H}[access]\ntype_path = \"type\"\n[[access.grant]]\ntypes = [\"t\"]\nroles_any = []\n"
+    )
+);
+snap!(
+    summarize_unknown_stat,
+    toml_err,
+    &format!("{H}[[summarize]]\nid = \"s\"\npaths = [\"**\"]\nstats = [\"count\", \"median\"]\n")
+);
+snap!(
+    summarize_k_zero,
+    toml_err,
+    &format!("{H}[[summarize]]\nid = \"s\"\npaths = [\"**\"]\nk_anonymity = 0\n")
+);
+snap!(
+    id_shared_by_rule_and_retention,
+    toml_err,
+    &format!(
+        "{H}[[rule]]\nid = \"x\"\nkeys = [\"a\"]\naction = \"redact\"\n[[retention]]\nid = \"x\"\npaths = [\"$\"]\nmax_age = \"1d\"\ntimestamp = \"ts\"\n"
+    )
 );
 snap!(
     unknown_key_in_rule,

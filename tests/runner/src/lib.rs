@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 use tamis_core::model::ContextDoc;
-use tamis_core::{Context, Disposition, Policy, PolicyError, Scratch, Tally, quarantine_marker};
+use tamis_core::{
+    Context, Disposition, Policy, PolicyError, Scratch, Tally, dropped_marker, quarantine_marker,
+};
 
 /// One vector.
 #[derive(Debug, Clone, Deserialize)]
@@ -155,10 +157,10 @@ pub fn run_object(v: &Vector) -> Result<Outcome, String> {
         Some("line") => run_line(v),
         _ => {
             let mut value = v.input.clone();
-            if let Disposition::Quarantined(q) =
-                policy.apply_tree(&mut value, &ctx, &mut sx, &mut tally)
-            {
-                value = quarantine_marker(None, q);
+            match policy.apply_tree(&mut value, &ctx, &mut sx, &mut tally) {
+                Disposition::Quarantined(q) => value = quarantine_marker(None, q),
+                Disposition::Dropped(d) => value = dropped_marker(d),
+                _ => {}
             }
             Ok(Outcome(value.to_string()))
         }
@@ -183,7 +185,14 @@ pub fn run_line(v: &Vector) -> Result<Outcome, String> {
     let mut sx = Scratch::new(&policy);
     let mut tally = Tally::new(&policy, false);
     let mut out = Vec::new();
-    policy.apply_json_line(&line, 1, &ctx, &mut sx, &mut tally, &mut out);
+    if let Disposition::Dropped(d) =
+        policy.apply_json_line(&line, 1, &ctx, &mut sx, &mut tally, &mut out)
+    {
+        if !out.is_empty() {
+            return Err(String::from("a dropped record wrote output"));
+        }
+        return Ok(Outcome(dropped_marker(d).to_string()));
+    }
     let text = String::from_utf8(out).map_err(|_| "output is not UTF-8")?;
     // Line-path markers name the line; the object path has none. Compare without it.
     let value: Value =
