@@ -9,6 +9,7 @@
 )]
 
 mod explain;
+mod summarize_cmd;
 mod test_cmd;
 
 use std::fs;
@@ -39,6 +40,27 @@ enum Command {
     Explain(ExplainArgs),
     /// Run the policy's `[[test]]` cases and list rules no case exercised.
     Test(PolicyArg),
+    /// Summarise JSON Lines records: one summary object per path a `[[summarize]]` rule
+    /// selects (statistics with privacy rules, never raw values).
+    Summarize(SummarizeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SummarizeArgs {
+    /// The policy file (`.toml`, or `.json` for the JSON form).
+    #[arg(long, value_name = "FILE")]
+    policy: PathBuf,
+    /// The context as JSON: `{"roles":["viewer"],"purpose":"debugging","type":"trace"}`.
+    #[arg(long, value_name = "JSON")]
+    context: Option<String>,
+    /// The time to apply retention at, RFC 3339 (default: now).
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    /// Write the report (JSON, counts only) to this file.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// JSON Lines input files (default: stdin).
+    files: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -130,6 +152,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args.policy),
         Command::Explain(args) => explain::run(&args.policy, &args.files),
         Command::Test(args) => test_cmd::run(&args.policy),
+        Command::Summarize(args) => summarize_cmd::run(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -177,7 +200,7 @@ pub(crate) fn bind_keys_from_env(mut policy: Policy) -> Result<Policy, Fail> {
     Ok(policy)
 }
 
-fn parse_context(json: Option<&str>) -> Result<Context, Fail> {
+pub(crate) fn parse_context(json: Option<&str>) -> Result<Context, Fail> {
     let Some(json) = json else {
         return Ok(Context::default());
     };

@@ -960,13 +960,31 @@ impl Policy {
         sx: &mut Scratch,
         tally: &mut Tally,
     ) -> Disposition {
+        let record_type = match self.record_stages(value, ctx, sx, tally) {
+            Ok(ty) => ty,
+            Err(d) => return d,
+        };
+        let ty = record_type.as_deref().or(ctx.record_type.as_deref());
+        self.begin(ctx, ty, sx);
+        self.walk_record(value, sx, tally)
+    }
+
+    /// Counts the record in, then `[access]` and `[[retention]]`: `Err` when the record is
+    /// dropped (counted), else the record's own type and `sx.expired` filled.
+    pub(crate) fn record_stages<T: Tree>(
+        &self,
+        value: &T,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) -> Result<Option<String>, Disposition> {
         tally.records_in += 1;
         let mut record_type = None;
         if let Some(access) = &self.access {
             match access.check(value, ctx) {
                 AccessCheck::Denied => {
                     tally.dropped_access += 1;
-                    return Disposition::Dropped(DropReason::Access);
+                    return Err(Disposition::Dropped(DropReason::Access));
                 }
                 AccessCheck::Allowed(ty) => record_type = ty,
             }
@@ -979,13 +997,45 @@ impl Policy {
                 if let Some(n) = tally.retention_records.get_mut(i) {
                     *n += 1;
                 }
-                return Disposition::Dropped(DropReason::Retention);
+                return Err(Disposition::Dropped(DropReason::Retention));
             }
             sx.expired.push(expired);
         }
-        let ty = record_type.as_deref().or(ctx.record_type.as_deref());
-        self.begin(ctx, ty, sx);
-        self.walk_record(value, sx, tally)
+        Ok(record_type)
+    }
+
+    /// Removes the fields of expired `[[retention]]` rules (as filled by `record_stages`) and
+    /// nothing else: only those rules are active, no detector and no summary runs.
+    pub(crate) fn remove_expired_fields<T: Tree>(
+        &self,
+        value: &mut T,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) {
+        if !sx.expired.iter().any(|&e| e) {
+            return;
+        }
+        for (slot, rule) in sx.active.iter_mut().zip(&self.rules) {
+            *slot = rule
+                .retention
+                .is_some_and(|i| sx.expired.get(i) == Some(&true));
+        }
+        sx.any_detector = false;
+        sx.sum_active.fill(false);
+        let words = self.paths.words();
+        if let Some(first) = sx.sets.get_mut(..words) {
+            first.copy_from_slice(self.paths.start());
+        }
+        sx.record_bytes = 0;
+        sx.quarantine = None;
+        sx.path.clear();
+        let root = At {
+            depth: 0,
+            inherited: None,
+            key_rule: None,
+            known: None,
+        };
+        let _ = self.walk(value, root, sx, tally);
     }
 
     /// Masks a record with the rules only (no access or retention), without counting it as a
