@@ -10,8 +10,9 @@
 //! Sketches and their error bounds:
 //! - `distinct`: exact (64-bit hashes) up to [`EXACT_DISTINCT`] values, then HyperLogLog with
 //!   2^14 registers: standard error 1.04/√16384 = 0.81 %.
-//! - quantiles: a deterministic KLL sketch with k = [`KLL_K`]: exact while it holds every value
-//!   (n ≤ k), otherwise within a rank error of 1 % (measured bound, see the tests).
+//! - quantiles: a deterministic KLL sketch with k = [`KLL_K`] (1024): exact while it holds every
+//!   value (n ≤ 1024), otherwise within a rank error of 1 % (asserted in `core/tests/summaries.rs`
+//!   on 1,000,000 uniform, skewed and duplicate-heavy values, alone and merged: 0.3 to 0.5 %).
 //! - `top_k`: Misra-Gries counters with [`TOP_CAPACITY`] slots; a count is never above the true
 //!   count and at most `n / (TOP_CAPACITY + 1)` below it.
 //! - count, nulls, types, mean, std (Welford / Chan), min, max, lengths: exact (floating point).
@@ -29,7 +30,7 @@ pub const EXACT_DISTINCT: usize = 4096;
 const HLL_BITS: u32 = 14;
 const HLL_M: usize = 1 << HLL_BITS;
 /// Size parameter of the quantile sketch.
-pub const KLL_K: usize = 256;
+pub const KLL_K: usize = 1024;
 /// Counter slots of the top-k sketch.
 pub const TOP_CAPACITY: usize = 256;
 /// Quantiles emitted, in per mille.
@@ -776,7 +777,7 @@ impl Kll {
             let full = (0..height).find(|&h| {
                 self.levels
                     .get(h)
-                    .is_some_and(|l| l.len() >= Self::capacity(h, height))
+                    .is_some_and(|l| l.len() > Self::capacity(h, height))
             });
             let Some(h) = full else { return };
             if h + 1 == height {

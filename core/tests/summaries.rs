@@ -1,0 +1,399 @@
+//! Summary statistics against exact computations, sketch error bounds, merging, k-anonymity,
+//! the columnar entry point, and report counts of dropped records.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::cast_precision_loss,
+    reason = "test code"
+)]
+
+use serde_json::{Value, json};
+use tamis_core::summary::{RenderOptions, Stats, Summary};
+use tamis_core::{Column, Context, Policy, Scratch, Tally};
+
+/// A deterministic pseudo-random sequence (splitmix64).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn opts(k: u64) -> RenderOptions {
+    RenderOptions {
+        rule: "t".into(),
+        stats: Stats::ALL,
+        k_anonymity: k,
+        top_k: 10,
+    }
+}
+
+fn rendered(s: &Summary, k: u64) -> Value {
+    s.render(&opts(k), None)["tamis_summary"].clone()
+}
+
+/// Nearest rank: the smallest value whose rank is at least ceil(q n).
+fn exact_quantile(sorted: &[f64], per_mille: u64) -> f64 {
+    let n = sorted.len() as u64;
+    let target = (per_mille * n).div_ceil(1000).max(1);
+    sorted[(target - 1) as usize]
+}
+
+/// The largest distance, as a fraction of n, between the rank of `x` and the wanted rank.
+fn rank_error(sorted: &[f64], per_mille: u64, x: f64) -> f64 {
+    let n = sorted.len() as f64;
+    let want = per_mille as f64 / 1000.0 * n;
+    let lo = sorted.partition_point(|&v| v < x) as f64;
+    let hi = sorted.partition_point(|&v| v <= x) as f64;
+    if want < lo {
+        (lo - want) / n
+    } else if want > hi {
+        (want - hi) / n
+    } else {
+        0.0
+    }
+}
+
+const PER_MILLE: [u64; 7] = [10, 50, 250, 500, 750, 950, 990];
+
+#[test]
+fn mean_std_min_max_match_exact_values() {
+    let mut rng = Rng(7);
+    let xs: Vec<f64> = (0..100_000).map(|_| rng.unit() * 1000.0 - 200.0).collect();
+    let mut s = Summary::new();
+    for &x in &xs {
+        s.add_f64(x);
+    }
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+    let r = rendered(&s, 5);
+    assert!((r["mean"].as_f64().unwrap() - mean).abs() < 1e-9 * mean.abs().max(1.0));
+    assert!((r["std"].as_f64().unwrap() - var.sqrt()).abs() < 1e-9 * var.sqrt());
+    let min = xs.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(r["min"].as_f64().unwrap(), min);
+    assert_eq!(r["max"].as_f64().unwrap(), max);
+    assert_eq!(r["count"], 100_000);
+}
+
+#[test]
+fn quantiles_are_exact_below_the_sketch_size_and_within_one_percent_above() {
+    let mut rng = Rng(11);
+    // Exact while the sketch holds every value.
+    let small: Vec<f64> = (0..1024).map(|_| (rng.next() % 1000) as f64).collect();
+    let mut s = Summary::new();
+    small.iter().for_each(|&x| {
+        s.add_f64(x);
+    });
+    let mut sorted = small.clone();
+    sorted.sort_by(f64::total_cmp);
+    for pm in PER_MILLE {
+        assert_eq!(s.quantile(pm), Some(exact_quantile(&sorted, pm)), "{pm}");
+    }
+    // 1,000,000 values of three shapes: rank error at most 1 % (the documented bound).
+    for shape in 0..3 {
+        let xs: Vec<f64> = (0..1_000_000)
+            .map(|i| match shape {
+                0 => rng.unit(),
+                1 => -rng.unit().ln() * 50.0,        // skewed
+                _ => f64::from(i % 1000 * 7 % 1000), // sorted-ish with duplicates
+            })
+            .collect();
+        let mut s = Summary::new();
+        xs.iter().for_each(|&x| {
+            s.add_f64(x);
+        });
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        let worst = PER_MILLE
+            .iter()
+            .map(|&pm| rank_error(&sorted, pm, s.quantile(pm).unwrap()))
+            .fold(0.0, f64::max);
+        println!("shape {shape}: worst quantile rank error {worst:.5}");
+        assert!(worst <= 0.01, "shape {shape}: rank error {worst}");
+    }
+}
+
+#[test]
+fn distinct_is_exact_below_the_threshold_and_within_hll_error_at_one_million() {
+    let mut s = Summary::new();
+    for i in 0..4096 {
+        s.add_str(&format!("user-{i}"));
+        s.add_str(&format!("user-{i}")); // duplicates do not count
+    }
+    assert_eq!(s.distinct(), (4096, false));
+
+    let mut s = Summary::new();
+    for i in 0..1_000_000u32 {
+        s.add_str(&format!("id-{i:08x}"));
+    }
+    let (est, estimated) = s.distinct();
+    let err = (est as f64 - 1e6).abs() / 1e6;
+    println!(
+        "HLL estimate {est} for 1,000,000 distinct: error {:.4} %",
+        err * 100.0
+    );
+    assert!(estimated);
+    // Standard error 0.81 % (2^14 registers); three standard errors.
+    assert!(err < 0.0243, "{est}");
+
+    let mut s = Summary::new();
+    for i in 0..1_000_000u64 {
+        s.add_f64(i as f64);
+    }
+    let (est, _) = s.distinct();
+    assert!((est as f64 - 1e6).abs() / 1e6 < 0.0243, "{est}");
+}
+
+fn column_of(rng: &mut Rng, n: usize) -> Vec<Option<String>> {
+    (0..n)
+        .map(|_| {
+            let r = rng.next() % 100;
+            if r < 3 {
+                None
+            } else {
+                // Zipf-like: a few frequent values and a long tail.
+                let v = if r < 60 { r % 6 } else { rng.next() % 20_000 };
+                Some(format!("v{v}"))
+            }
+        })
+        .collect()
+}
+
+fn summarize_strings(items: &[Option<String>]) -> Summary {
+    let mut s = Summary::new();
+    for v in items {
+        match v {
+            Some(v) => {
+                s.add_str(v);
+            }
+            None => {
+                s.add_null();
+            }
+        }
+    }
+    s
+}
+
+#[test]
+fn two_halves_merge_into_the_whole() {
+    let mut rng = Rng(3);
+    // Numbers.
+    let xs: Vec<f64> = (0..400_000).map(|_| rng.unit() * 100.0).collect();
+    let (a, b) = xs.split_at(150_000);
+    let whole = {
+        let mut s = Summary::new();
+        xs.iter().for_each(|&x| {
+            s.add_f64(x);
+        });
+        s
+    };
+    let mut left = Summary::new();
+    a.iter().for_each(|&x| {
+        left.add_f64(x);
+    });
+    let mut right = Summary::new();
+    b.iter().for_each(|&x| {
+        right.add_f64(x);
+    });
+    // Through the JSON state, as between workers.
+    let right = Summary::from_state(&right.to_state()).unwrap();
+    left.merge(&right);
+    let (m, w) = (rendered(&left, 5), rendered(&whole, 5));
+    for exact in ["count", "nulls", "min", "max"] {
+        assert_eq!(m[exact], w[exact], "{exact}");
+    }
+    for close in ["mean", "std"] {
+        let (x, y) = (m[close].as_f64().unwrap(), w[close].as_f64().unwrap());
+        assert!((x - y).abs() < 1e-9 * y.abs(), "{close}: {x} vs {y}");
+    }
+    let mut sorted = xs.clone();
+    sorted.sort_by(f64::total_cmp);
+    for pm in PER_MILLE {
+        let e = rank_error(&sorted, pm, left.quantile(pm).unwrap());
+        assert!(e <= 0.01, "merged quantile {pm}: rank error {e}");
+    }
+    let (dm, dw) = (left.distinct().0 as f64, whole.distinct().0 as f64);
+    assert!((dm - dw).abs() / dw < 0.03, "{dm} vs {dw}");
+
+    // Strings with nulls and frequent values.
+    let items = column_of(&mut rng, 300_000);
+    let (a, b) = items.split_at(100_000);
+    let whole = summarize_strings(&items);
+    let mut merged = summarize_strings(a);
+    merged.merge(&Summary::from_state(&summarize_strings(b).to_state()).unwrap());
+    let (m, w) = (rendered(&merged, 5), rendered(&whole, 5));
+    for exact in ["count", "nulls", "null_rate", "length", "types"] {
+        assert_eq!(m[exact], w[exact], "{exact}");
+    }
+    // The frequent values are the same, in the same order, with counts within the
+    // Misra-Gries bound n / (256 + 1).
+    let bound = 300_000 / 257;
+    let (tm, tw) = (
+        m["top_k"].as_array().unwrap(),
+        w["top_k"].as_array().unwrap(),
+    );
+    assert_eq!(tm.len(), tw.len());
+    for (x, y) in tm.iter().zip(tw).take(6) {
+        assert_eq!(x["value"], y["value"]);
+        let (cx, cy) = (x["count"].as_u64().unwrap(), y["count"].as_u64().unwrap());
+        let truth = items
+            .iter()
+            .filter(|v| v.as_deref() == x["value"].as_str())
+            .count() as u64;
+        assert!(cx <= truth && truth - cx <= 2 * bound, "{cx} {cy} {truth}");
+    }
+    // Small columns merge exactly (exact distinct and exact counts).
+    let small = column_of(&mut rng, 2000);
+    let (a, b) = small.split_at(777);
+    let mut merged = summarize_strings(a);
+    merged.merge(&summarize_strings(b));
+    assert_eq!(merged.distinct(), summarize_strings(&small).distinct());
+}
+
+#[test]
+fn k_anonymity_suppresses_rare_values_even_after_merging() {
+    let mut s = Summary::new();
+    for (v, n) in [("often", 9), ("four", 4), ("once", 1)] {
+        for _ in 0..n {
+            s.add_str(v);
+        }
+    }
+    let top = rendered(&s, 5)["top_k"].clone();
+    assert_eq!(top, json!([{"value": "often", "count": 9}]));
+    let mut other = Summary::new();
+    other.add_str("four");
+    s.merge(&other);
+    let top = rendered(&s, 5)["top_k"].clone();
+    assert_eq!(
+        top,
+        json!([{"value": "often", "count": 9}, {"value": "four", "count": 5}])
+    );
+    // A covered summary never shows values at all.
+    s.set_covered();
+    let r = rendered(&s, 1);
+    for hidden in ["top_k", "min", "max", "mean", "quantiles", "types"] {
+        assert!(r.get(hidden).is_none(), "{hidden}");
+    }
+    assert!(!r.to_string().contains("often"));
+}
+
+const POLICY: &str = r#"
+version = 1
+name = "columns"
+[[rule]]
+id = "emails"
+keys = ["*email*"]
+action = "partial"
+[[rule]]
+id = "cards"
+detect = ["credit_card"]
+action = "replace"
+[[summarize]]
+id = "cols"
+paths = ["**"]
+min_items = 3
+sample = 2
+k_anonymity = 2
+"#;
+
+#[test]
+fn columns_of_a_dataframe() {
+    let policy = Policy::from_toml(POLICY).unwrap();
+    let ctx = Context::default();
+    // Floats with NaN as null.
+    let mut c = policy.column_summarizer(&["price"], &ctx);
+    assert!(c.selected());
+    c.push_column(Column::Float(&[1.5, f64::NAN, 2.5, 2.5]));
+    let v = c.finish().unwrap();
+    let s = &v["tamis_summary"];
+    assert_eq!(s["nulls"], 1);
+    assert_eq!(s["mean"], json!(2.1666666666666665));
+    // Column samples are distinct values seen at least k times, first seen first.
+    assert_eq!(s["sample"], json!([2.5]));
+    // A column whose name a key rule covers: no values, masked samples.
+    let mut c = policy.column_summarizer(&["user_email"], &ctx);
+    let mails = ["ann@example.com", "ann@example.com", "bob@example.com"];
+    let cells: Vec<Option<&str>> = mails.iter().map(|s| Some(*s)).collect();
+    c.push_column(Column::Str(&cells));
+    let v = c.finish().unwrap().to_string();
+    assert!(!v.contains("ann@") && !v.contains("bob@"), "{v}");
+    assert!(v.contains(r#""sample":["a***@***.com"]"#), "{v}");
+    // Integers in which a detector finds a card number.
+    let mut c = policy.column_summarizer(&["n"], &ctx);
+    c.push_column(Column::Int(&[
+        4_111_111_111_111_111,
+        4_111_111_111_111_111,
+        7,
+    ]));
+    let v = c.finish().unwrap().to_string();
+    assert!(!v.contains("4111111111111111"), "{v}");
+    assert!(v.contains(r#""masked":true"#), "{v}");
+    // Booleans; below min_items gives nothing.
+    let mut c = policy.column_summarizer(&["flag"], &ctx);
+    c.push_column(Column::Bool(&[true, false]));
+    assert!(c.finish().is_none());
+}
+
+#[test]
+fn reports_count_dropped_records() {
+    let policy = Policy::from_toml(
+        r#"
+version = 1
+name = "drops"
+[access]
+type_path = "type"
+[[access.grant]]
+types = ["secret"]
+roles_any = ["admin"]
+[[retention]]
+id = "records"
+paths = ["$"]
+max_age = "1d"
+timestamp = "ts"
+[[retention]]
+id = "inputs"
+paths = ["input"]
+max_age = "1h"
+timestamp = "ts"
+"#,
+    )
+    .unwrap();
+    let mut ctx = Context::default();
+    ctx.now = tamis_core::time::parse_rfc3339("2024-01-02T00:00:00Z");
+    let mut sx = Scratch::new(&policy);
+    let mut tally = Tally::new(&policy, false);
+    let lines = [
+        r#"{"type":"secret","ts":"2024-01-01T12:00:00Z"}"#,
+        r#"{"type":"open","ts":"2023-01-01T00:00:00Z"}"#,
+        r#"{"type":"open"}"#,
+        r#"{"type":"open","ts":"2024-01-01T12:00:00Z","input":"x"}"#,
+        r#"{"type":"open","ts":"2024-01-01T23:30:00Z","input":"x"}"#,
+    ];
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        policy.apply_json_line(l, i as u64 + 1, &ctx, &mut sx, &mut tally, &mut out);
+        out.push(b'\n');
+    }
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(
+        text,
+        "\n\n\n{\"type\":\"open\",\"ts\":\"2024-01-01T12:00:00Z\"}\n{\"type\":\"open\",\"ts\":\"2024-01-01T23:30:00Z\",\"input\":\"x\"}\n"
+    );
+    let r = serde_json::to_value(tally.report(&policy)).unwrap();
+    assert_eq!(r["records"]["in"], 5);
+    assert_eq!(r["records"]["out"], 2);
+    assert_eq!(r["records"]["dropped_access"], 1);
+    assert_eq!(r["records"]["dropped_retention"], 2);
+    assert_eq!(r["retention"], json!({"inputs": 1, "records": 2}));
+}
