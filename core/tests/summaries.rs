@@ -369,8 +369,10 @@ timestamp = "ts"
 "#,
     )
     .unwrap();
-    let mut ctx = Context::default();
-    ctx.now = tamis_core::time::parse_rfc3339("2024-01-02T00:00:00Z");
+    let ctx = Context {
+        now: tamis_core::time::parse_rfc3339("2024-01-02T00:00:00Z"),
+        ..Context::default()
+    };
     let mut sx = Scratch::new(&policy);
     let mut tally = Tally::new(&policy, false);
     let lines = [
