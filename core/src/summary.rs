@@ -764,11 +764,16 @@ impl Kll {
         if self.levels.is_empty() {
             self.levels.push(Vec::new());
         }
-        if let Some(l0) = self.levels.first_mut() {
+        let height = self.levels.len();
+        let full = self.levels.first_mut().is_some_and(|l0| {
             l0.push(x);
-        }
+            l0.len() > Self::capacity(0, height)
+        });
         self.n += 1;
-        self.compress();
+        // Only a full level 0 can start a cascade of compactions.
+        if full {
+            self.compress();
+        }
     }
 
     fn compress(&mut self) {
