@@ -6,6 +6,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::print_stdout,
+    clippy::indexing_slicing,
     reason = "benchmark"
 )]
 

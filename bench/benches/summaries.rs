@@ -5,6 +5,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::print_stdout,
+    clippy::indexing_slicing,
     clippy::cast_precision_loss,
     reason = "benchmark"
 )]
