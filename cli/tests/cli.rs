@@ -464,3 +464,135 @@ fn conformance_vectors_through_the_cli() {
     assert!(ran >= 60, "{ran}");
     println!("{ran} vectors byte-identical through the CLI");
 }
+
+/// `tamis apply` drops records by access and retention (writing nothing for them) and counts
+/// them; `tamis summarize` prints one summary per selected path and never a raw value.
+#[test]
+fn apply_and_summarize_with_retention_access_and_summaries() {
+    let report = temp("observability.report.json", "");
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            "policies/observability.toml",
+            "--now",
+            "2026-11-22T00:00:00Z",
+            "--report",
+            report.to_str().unwrap(),
+            "examples/spans.jsonl",
+        ],
+        "",
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), 9, "one record is an agent decision");
+    assert!(!stdout.contains("jane@example.com") && !stdout.contains("4111 1111"));
+    assert!(stdout.contains(r#""scores":{"tamis_summary":{"rule":"long-arrays","count":20"#));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["records"]["in"], 10);
+    assert_eq!(r["records"]["out"], 9);
+    assert_eq!(r["records"]["dropped_access"], 1);
+    assert_eq!(r["summaries"]["long-arrays"], 1);
+
+    // Ten days later the prompts are gone; a year later every trace is.
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            "policies/observability.toml",
+            "--context",
+            r#"{"roles":["auditor"]}"#,
+            "--now",
+            "2026-12-31T00:00:00Z",
+            "examples/spans.jsonl",
+        ],
+        "",
+        &[],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.lines().count(), 10);
+    assert!(!stdout.contains(r#""input""#) && !stdout.contains(r#""output""#));
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            "policies/observability.toml",
+            "--now",
+            "2027-11-22T00:00:00Z",
+            "examples/spans.jsonl",
+        ],
+        "",
+        &[],
+    );
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+
+    // Summaries of columns across records.
+    let summaries = temp(
+        "columns.toml",
+        &format!(
+            "{}\n[[summarize]]\nid = \"cols\"\npaths = [\"**\"]\nmin_items = 5\nk_anonymity = 3\n",
+            std::fs::read_to_string(root().join("policies/observability.toml"))
+                .unwrap()
+                .split("[[summarize]]")
+                .next()
+                .unwrap()
+        ),
+    );
+    let report = temp("columns.report.json", "");
+    let out = tamis(
+        &[
+            "summarize",
+            "--policy",
+            summaries.to_str().unwrap(),
+            "--now",
+            "2026-11-22T00:00:00Z",
+            "--report",
+            report.to_str().unwrap(),
+            "examples/spans.jsonl",
+        ],
+        "",
+        &[],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let paths: Vec<&str> = lines.iter().map(|l| l["path"].as_str().unwrap()).collect();
+    assert_eq!(
+        paths,
+        // `input` and `output` have 4 values each: below `min_items`, left out.
+        [
+            "latency_ms",
+            "name",
+            "scores",
+            "timestamp",
+            "type",
+            "user.email",
+            "user.plan"
+        ]
+    );
+    for secret in ["jane@", "omar@", "4111", "415 555"] {
+        assert!(!stdout.contains(secret), "{secret} leaked: {stdout}");
+    }
+    let email = &lines[5]["tamis_summary"];
+    assert_eq!(email["masked"], true);
+    assert_eq!(
+        email["count"], 9,
+        "the agent decision was dropped by access"
+    );
+    assert_eq!(email["sample"], serde_json::json!(["j***@***.com"]));
+    let plan = &lines[6]["tamis_summary"];
+    // `free` is seen twice (its third record was dropped by access): below k = 3, left out.
+    assert_eq!(
+        plan["top_k"],
+        serde_json::json!([{"value": "pro", "count": 6}])
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r["records"]["dropped_access"], 1);
+}
