@@ -726,28 +726,7 @@ impl Policy {
                 None
             }
             Shape::Array => {
-                node.items(&mut |child| {
-                    // Arrays are transparent: an item has its array's state set.
-                    if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
-                        && let (Some(from), Some(to)) =
-                            (cur.get(depth * words..), next.get_mut(..words))
-                    {
-                        to.copy_from_slice(from);
-                    }
-                    let plen = sx.path.len();
-                    if t.record_paths {
-                        sx.path.push_str("[]");
-                    }
-                    let at = At {
-                        depth: depth + 1,
-                        inherited: eff,
-                        key_rule: None,
-                        known: None,
-                    };
-                    let edit = self.walk(child, at, sx, t);
-                    sx.path.truncate(plen);
-                    edit
-                });
+                node.items(&mut |child| self.walk_item(child, depth, eff, sx, t));
                 None
             }
             Shape::Null => {
@@ -795,6 +774,37 @@ impl Policy {
             node.set_string(s);
         }
         Edit::Keep
+    }
+
+    /// Walks one item of an array at `depth`. Arrays are transparent: an item has its array's
+    /// state set and inherits its array's rule.
+    fn walk_item<T: Tree>(
+        &self,
+        child: &mut T,
+        depth: usize,
+        eff: Option<u32>,
+        sx: &mut Scratch,
+        t: &mut Tally,
+    ) -> Edit {
+        let words = self.paths.words();
+        if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
+            && let (Some(from), Some(to)) = (cur.get(depth * words..), next.get_mut(..words))
+        {
+            to.copy_from_slice(from);
+        }
+        let plen = sx.path.len();
+        if t.record_paths {
+            sx.path.push_str("[]");
+        }
+        let at = At {
+            depth: depth + 1,
+            inherited: eff,
+            key_rule: None,
+            known: None,
+        };
+        let edit = self.walk(child, at, sx, t);
+        sx.path.truncate(plen);
+        edit
     }
 
     fn leaf_text(
@@ -910,35 +920,14 @@ impl Policy {
                     pick
                 })
                 .collect();
-            let words = self.paths.words();
             let mut out = Vec::new();
             let mut i = 0;
             node.items(&mut |child| {
                 let pick = picked.get(i) == Some(&true);
                 i += 1;
-                if !pick {
-                    return Edit::Keep;
-                }
-                if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
-                    && let (Some(from), Some(to)) =
-                        (cur.get(depth * words..), next.get_mut(..words))
-                {
-                    to.copy_from_slice(from);
-                }
-                let plen = sx.path.len();
-                if t.record_paths {
-                    sx.path.push_str("[]");
-                }
-                let at = At {
-                    depth: depth + 1,
-                    inherited: eff,
-                    key_rule: None,
-                    known: None,
-                };
-                if self.walk(child, at, sx, t) != Edit::Remove {
+                if pick && self.walk_item(child, depth, eff, sx, t) != Edit::Remove {
                     out.push(child.to_value(inner));
                 }
-                sx.path.truncate(plen);
                 Edit::Keep
             });
             out
