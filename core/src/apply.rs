@@ -178,6 +178,16 @@ pub(crate) struct At {
     known: Option<NodeInfo>,
 }
 
+impl At {
+    /// The record root.
+    const ROOT: At = At {
+        depth: 0,
+        inherited: None,
+        key_rule: None,
+        known: None,
+    };
+}
+
 /// What holds at one node: the best path-selected rule and whether `[[allow]] paths` cover it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NodeInfo {
@@ -218,6 +228,12 @@ impl Policy {
         for (slot, rule) in sx.sum_active.iter_mut().zip(&self.summaries) {
             *slot = rule.when.as_ref().is_none_or(|c| c.holds(ctx, record_type));
         }
+        self.reset_walk(sx);
+    }
+
+    /// Puts the walker at the root of a new record: the start state set, no bytes counted, no
+    /// quarantine, an empty report path.
+    fn reset_walk(&self, sx: &mut Scratch) {
         let words = self.paths.words();
         if let Some(first) = sx.sets.get_mut(..words) {
             first.copy_from_slice(self.paths.start());
@@ -1011,20 +1027,8 @@ impl Policy {
         }
         sx.any_detector = false;
         sx.sum_active.fill(false);
-        let words = self.paths.words();
-        if let Some(first) = sx.sets.get_mut(..words) {
-            first.copy_from_slice(self.paths.start());
-        }
-        sx.record_bytes = 0;
-        sx.quarantine = None;
-        sx.path.clear();
-        let root = At {
-            depth: 0,
-            inherited: None,
-            key_rule: None,
-            known: None,
-        };
-        let _ = self.walk(value, root, sx, tally);
+        self.reset_walk(sx);
+        let _ = self.walk(value, At::ROOT, sx, tally);
     }
 
     /// Masks a record with the rules only (no access or retention), without counting it as a
@@ -1038,13 +1042,7 @@ impl Policy {
     ) {
         sx.expired.clear();
         self.begin(ctx, ctx.record_type.as_deref(), sx);
-        let root = At {
-            depth: 0,
-            inherited: None,
-            key_rule: None,
-            known: None,
-        };
-        let _ = self.walk(value, root, sx, tally);
+        let _ = self.walk(value, At::ROOT, sx, tally);
         if sx.quarantine.is_some() {
             value.set_string(String::from(TOO_LARGE));
         }
@@ -1086,13 +1084,7 @@ impl Policy {
         sx: &mut Scratch,
         tally: &mut Tally,
     ) -> Disposition {
-        let root = At {
-            depth: 0,
-            inherited: None,
-            key_rule: None,
-            known: None,
-        };
-        let _ = self.walk(value, root, sx, tally);
+        let _ = self.walk(value, At::ROOT, sx, tally);
         let max_record = self.doc.limits.max_record_bytes;
         if sx.quarantine.is_none() && sx.record_bytes > max_record {
             sx.quarantine = Some(Quarantine::TooLarge);
