@@ -85,6 +85,18 @@ struct Finding {
     view: Option<(usize, usize)>,
 }
 
+/// What masking a column of scalar cells needs (see [`Policy::column_plan`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnPlan {
+    /// No rule selects the column and no detector runs there: the cells stay as they are
+    /// (floats are never scanned, so a float column with detectors only is kept too).
+    Keep,
+    /// A `redact` rule removes the column.
+    Drop,
+    /// Each cell must be masked.
+    Cells,
+}
+
 /// Reusable working memory for applying one policy. Keep one per thread to apply many records
 /// without allocating; [`Policy::apply`] makes a fresh one each call. It holds pieces of the last
 /// record (keys, a normalised copy of text), so its `Debug` shows sizes only.
@@ -1031,9 +1043,25 @@ impl Policy {
         let _ = self.walk(value, At::ROOT, sx, tally);
     }
 
+    /// What masking a column of scalar cells at `keys` (a DataFrame column) needs under `ctx`.
+    #[must_use]
+    pub fn column_plan(&self, keys: &[&str], ctx: &Context) -> ColumnPlan {
+        let mut sx = Scratch::new(self);
+        match self.column_at(keys, ctx, &mut sx) {
+            Some((Some(r), _)) => match self.rules.get(r as usize).map(|r| &r.action) {
+                Some(Action::Redact) => ColumnPlan::Drop,
+                _ => ColumnPlan::Cells,
+            },
+            Some((None, _)) if !sx.any_detector => ColumnPlan::Keep,
+            // Detectors may find something in a cell; beyond `max_depth` cells become too deep.
+            _ => ColumnPlan::Cells,
+        }
+    }
+
     /// Masks a record with the rules only (no access or retention), without counting it as a
-    /// record: for summary samples of columns.
-    pub(crate) fn mask_record<T: Tree>(
+    /// record: for summary samples of columns, and for the cells of DataFrame columns (a cell
+    /// wrapped as `{"column": cell}`).
+    pub fn mask_record<T: Tree>(
         &self,
         value: &mut T,
         ctx: &Context,

@@ -24,7 +24,7 @@ mod tree;
 pub use action::{
     Action, DEFAULT_REPLACEMENT, NO_KEY, Precision, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE,
 };
-pub use apply::{Context, Scratch, dropped_marker, quarantine_marker};
+pub use apply::{ColumnPlan, Context, Scratch, dropped_marker, quarantine_marker};
 pub use detect::BUILTIN as BUILTIN_DETECTORS;
 pub use error::{ErrorKind, PolicyError};
 pub use parse::MAX_POLICY_BYTES;
@@ -33,7 +33,7 @@ pub use report::{
     Disposition, DropReason, LimitHits, PolicyRef, Quarantine, Records, Report, Tally,
 };
 pub use summarize::{Column, ColumnSummarizer};
-pub use tree::{Edit, Shape, Tree};
+pub use tree::{Edit, Shape, Tree, unique_key};
 
 // A compiled policy is shared across threads without locks.
 const _: () = {

@@ -531,6 +531,12 @@ impl Policy {
         &self.doc.limits
     }
 
+    /// Whether `[access]` or `[[retention]]` can drop a whole record or some of its fields.
+    #[must_use]
+    pub fn has_record_stages(&self) -> bool {
+        self.access.is_some() || !self.retention.is_empty()
+    }
+
     /// Rule ids in policy order.
     pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
         self.rules.iter().map(|r| r.id.as_str())

@@ -285,3 +285,73 @@ pub struct LimitHits {
     /// Strings longer than `max_string_bytes`.
     pub too_large: u64,
 }
+
+impl Policy {
+    /// The document `tamis explain` prints (and the bindings' `explain` return): the policy's
+    /// rules without descriptions and, given the report of a run with paths recorded
+    /// (`Tally::new(policy, true)`), the records, hits per path and rule, rule and detector
+    /// counts, and limit hits. It names paths, rules and counts, never values.
+    #[must_use]
+    pub fn explain(&self, report: Option<&Report>) -> serde_json::Value {
+        use serde_json::{Map, Value, json};
+        let doc = self.document();
+        let rules: Vec<Value> = doc
+            .rules
+            .iter()
+            .map(|r| {
+                let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+                if let Some(m) = v.as_object_mut() {
+                    m.remove("description");
+                }
+                v
+            })
+            .collect();
+        let mut out = Map::new();
+        out.insert("policy".into(), json!({ "name": self.name(), "id": self.id() }));
+        out.insert("rules".into(), Value::Array(rules));
+        let Some(report) = report else {
+            return Value::Object(out);
+        };
+        let actions: BTreeMap<&str, &str> = doc
+            .rules
+            .iter()
+            .map(|r| (r.id.as_str(), r.action.as_str()))
+            .collect();
+        let mut hits = Vec::new();
+        for (path, by_rule) in report.paths.iter().flatten() {
+            for (rule, count) in by_rule {
+                hits.push(json!({
+                    "path": path,
+                    "rule": rule,
+                    "action": actions.get(rule.as_str()).copied().unwrap_or(""),
+                    "count": count,
+                }));
+            }
+        }
+        out.insert(
+            "records".into(),
+            serde_json::to_value(&report.records).unwrap_or(Value::Null),
+        );
+        out.insert("hits".into(), Value::Array(hits));
+        out.insert(
+            "rule_hits".into(),
+            serde_json::to_value(&report.rules).unwrap_or(Value::Null),
+        );
+        let mut detectors = Map::new();
+        for (name, count) in &report.detectors {
+            let paths = report
+                .detector_paths
+                .as_ref()
+                .and_then(|d| d.get(name))
+                .cloned()
+                .unwrap_or_default();
+            detectors.insert(name.clone(), json!({ "count": count, "paths": paths }));
+        }
+        out.insert("detectors".into(), Value::Object(detectors));
+        out.insert(
+            "limits".into(),
+            serde_json::to_value(&report.limits).unwrap_or(Value::Null),
+        );
+        Value::Object(out)
+    }
+}

@@ -227,7 +227,7 @@ fn insert_unique(map: &mut Map<String, Value>, key: String, v: Value) {
 
 /// The renamed-key rule of [`Tree::entries`], shared by every implementation: `key` itself, or
 /// the first of `key#2`, `key#3`, ... that is not `taken`, so no entry is ever overwritten.
-pub(crate) fn unique_key<K: AsRef<str> + From<String>>(key: K, taken: impl Fn(&str) -> bool) -> K {
+pub fn unique_key<K: AsRef<str> + From<String>>(key: K, taken: impl Fn(&str) -> bool) -> K {
     if !taken(key.as_ref()) {
         return key;
     }

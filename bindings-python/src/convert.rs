@@ -1,0 +1,117 @@
+//! JSON values (reports, summaries, markers) to Python objects, and the `context=` / `now=`
+//! keywords to core's `Context`.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
+use serde_json::Value;
+use tamis_core::Context;
+
+use crate::TamisError;
+
+/// A JSON value as plain Python objects (dict keeps key order; integers of any size).
+pub(crate) fn value_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
+    Ok(match v {
+        Value::Null => py.None(),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
+        Value::Number(n) => {
+            let text = n.as_str();
+            if let Ok(i) = text.parse::<i64>() {
+                i.into_pyobject(py)?.into_any().unbind()
+            } else if text.bytes().all(|c| c.is_ascii_digit() || c == b'-') {
+                py.get_type::<PyInt>().call1((text,))?.unbind()
+            } else {
+                let x: f64 = text.parse().unwrap_or(f64::NAN);
+                PyFloat::new(py, x).into_any().unbind()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any().unbind(),
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for i in items {
+                out.push(value_to_py(py, i)?);
+            }
+            PyList::new(py, out)?.into_any().unbind()
+        }
+        Value::Object(map) => {
+            let d = PyDict::new(py);
+            for (k, v) in map {
+                d.set_item(k, value_to_py(py, v)?)?;
+            }
+            d.into_any().unbind()
+        }
+    })
+}
+
+/// `context={"roles": [...], "purpose": "...", "type": "..."}` (every key optional).
+pub(crate) fn context(ctx: Option<&Bound<'_, PyAny>>) -> PyResult<Context> {
+    let mut out = Context::default();
+    let Some(ctx) = ctx.filter(|c| !c.is_none()) else {
+        return Ok(out);
+    };
+    let d = ctx.cast::<PyDict>().map_err(|_| {
+        TamisError::new_err(
+            "context must be a dict such as {\"roles\": [\"viewer\"], \"purpose\": \"debugging\", \
+             \"type\": \"trace\"}",
+        )
+    })?;
+    for (k, v) in d.iter() {
+        let key: String = k
+            .extract()
+            .map_err(|_| TamisError::new_err("context keys must be strings"))?;
+        match key.as_str() {
+            "roles" => {
+                out.roles = v.extract().map_err(|_| {
+                    TamisError::new_err("context[\"roles\"] must be a list of strings")
+                })?;
+            }
+            "purpose" => {
+                out.purpose = v
+                    .extract()
+                    .map_err(|_| TamisError::new_err("context[\"purpose\"] must be a string"))?;
+            }
+            "type" => {
+                out.record_type = v
+                    .extract()
+                    .map_err(|_| TamisError::new_err("context[\"type\"] must be a string"))?;
+            }
+            other => {
+                return Err(TamisError::new_err(format!(
+                    "context has an unknown key `{other}`; the keys are `roles`, `purpose` and `type`"
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `now=`: a timezone-aware datetime or RFC 3339 text; `None` is the current time.
+pub(crate) fn now(now: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
+    let Some(now) = now.filter(|n| !n.is_none()) else {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| TamisError::new_err("the system clock is before 1970"))?;
+        return Ok(i64::try_from(since.as_millis()).unwrap_or(i64::MAX));
+    };
+    if let Ok(s) = now.cast::<PyString>() {
+        let text = s.to_str()?;
+        return tamis_core::time::parse_rfc3339(text).ok_or_else(|| {
+            TamisError::new_err(format!(
+                "now={text:?} is not an RFC 3339 time; write it as 2024-03-05T10:20:30Z"
+            ))
+        });
+    }
+    if now.hasattr("utcoffset")? && now.hasattr("timestamp")? {
+        if now.call_method0("utcoffset")?.is_none() {
+            return Err(TamisError::new_err(
+                "now= is a naive datetime; give a timezone-aware one, such as \
+                 datetime.now(timezone.utc)",
+            ));
+        }
+        let secs: f64 = now.call_method0("timestamp")?.extract()?;
+        #[allow(clippy::cast_possible_truncation)]
+        return Ok((secs * 1000.0).round() as i64);
+    }
+    Err(TamisError::new_err(
+        "now= must be a timezone-aware datetime or an RFC 3339 string",
+    ))
+}

@@ -1,0 +1,616 @@
+//! `tamis._tamis`: the compiled core of the `tamis` Python package. The public API is
+//! `python/tamis/__init__.py`, which re-exports what is here and adds the DataFrame dispatch
+//! of `summarize` and the integrations.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use tamis_core::json::Doc;
+use tamis_core::{
+    Disposition, Quarantine, Scratch, Tally, dropped_marker, quarantine_marker,
+};
+
+mod columns;
+mod convert;
+mod tree;
+
+use convert::value_to_py;
+use tree::{Node, Reader, TooLarge};
+
+create_exception!(
+    tamis,
+    TamisError,
+    PyValueError,
+    "Every error tamis raises: a bad argument, context or time. Never carries a record's values."
+);
+create_exception!(
+    tamis,
+    PolicyError,
+    TamisError,
+    "A policy that cannot be compiled: `code`, `line`, `column`, `rule_id`, `path`, `file` and \
+     `help` say what and where."
+);
+
+/// How many records `apply_many` reads before it releases the GIL to apply them.
+const BATCH: usize = 512;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Toml,
+    Json,
+}
+
+/// A compiled policy. Immutable and thread-safe; pickles (with its key material).
+#[pyclass(frozen, module = "tamis", name = "Policy")]
+struct Policy {
+    inner: Arc<tamis_core::Policy>,
+    source: String,
+    format: Format,
+    file: Option<String>,
+    /// Key material bound to the policy, by key name (pickled with it).
+    keys: Vec<(String, Vec<u8>)>,
+}
+
+fn policy_error(py: Python<'_>, e: &tamis_core::PolicyError) -> PyErr {
+    let err = PolicyError::new_err(e.to_string());
+    let v = err.value(py);
+    let attrs: [(&str, Option<String>); 7] = [
+        ("code", Some(e.kind().code().to_owned())),
+        ("line", None),
+        ("column", None),
+        ("rule_id", e.rule_id().map(str::to_owned)),
+        ("path", e.path().map(str::to_owned)),
+        ("file", e.file().map(str::to_owned)),
+        ("help", e.help_text().map(str::to_owned)),
+    ];
+    for (name, value) in attrs {
+        let _ = v.setattr(name, value);
+    }
+    let _ = v.setattr("line", e.line());
+    let _ = v.setattr("column", e.column());
+    err
+}
+
+/// Reads `keys={"name": "material" | b"material"}`.
+fn key_materials(keys: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    let Some(keys) = keys.filter(|k| !k.is_none()) else {
+        return Ok(out);
+    };
+    let d = keys
+        .cast::<PyDict>()
+        .map_err(|_| TamisError::new_err("keys must be a dict of key name to str or bytes"))?;
+    for (k, v) in d.iter() {
+        let name: String = k
+            .extract()
+            .map_err(|_| TamisError::new_err("keys must be a dict of key name to str or bytes"))?;
+        let material = if let Ok(s) = v.cast::<PyString>() {
+            s.to_str()?.as_bytes().to_vec()
+        } else if let Ok(b) = v.cast::<PyBytes>() {
+            b.as_bytes().to_vec()
+        } else {
+            return Err(TamisError::new_err(format!(
+                "keys[{name:?}] must be str or bytes"
+            )));
+        };
+        out.push((name, material));
+    }
+    Ok(out)
+}
+
+impl Policy {
+    fn build(
+        py: Python<'_>,
+        source: String,
+        format: Format,
+        file: Option<String>,
+        given: Vec<(String, Vec<u8>)>,
+        from_env: bool,
+    ) -> PyResult<Self> {
+        let compiled = match format {
+            Format::Toml => tamis_core::Policy::from_toml(&source),
+            Format::Json => tamis_core::Policy::from_json(&source),
+        };
+        let mut compiled = compiled.map_err(|e| {
+            let e = match &file {
+                Some(f) => e.with_file(f.clone()),
+                None => e,
+            };
+            policy_error(py, &e)
+        })?;
+        let mut keys = given;
+        if from_env {
+            let missing: Vec<(String, String)> = compiled
+                .required_keys()
+                .filter(|(name, _, _)| !keys.iter().any(|(n, _)| n == name))
+                .map(|(n, env, _)| (n.to_owned(), env.to_owned()))
+                .collect();
+            for (name, env) in missing {
+                // Without material, `hash` writes `[tamis:no_key]` (fails closed).
+                if let Some(m) = std::env::var_os(&env).filter(|v| !v.is_empty()) {
+                    keys.push((name, m.as_encoded_bytes().to_vec()));
+                }
+            }
+        }
+        for (name, material) in &keys {
+            compiled = compiled
+                .with_key(name, material)
+                .map_err(|e| policy_error(py, &e))?;
+        }
+        Ok(Policy {
+            inner: Arc::new(compiled),
+            source,
+            format,
+            file,
+            keys,
+        })
+    }
+
+    fn output(
+        &self,
+        py: Python<'_>,
+        node: Option<Node>,
+        d: Disposition,
+    ) -> PyResult<Option<Py<PyAny>>> {
+        match d {
+            Disposition::Kept => match node {
+                Some(n) => n.into_py(py).map(Some),
+                // Unreachable: a kept record has its node; never pass anything through.
+                None => value_to_py(py, &quarantine_marker(None, Quarantine::TooLarge)).map(Some),
+            },
+            Disposition::Quarantined(q) => value_to_py(py, &quarantine_marker(None, q)).map(Some),
+            // Dropped (or any outcome added later): nothing of the record is returned.
+            _ => Ok(None),
+        }
+    }
+
+    fn context(
+        ctx: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<tamis_core::Context> {
+        let mut c = convert::context(ctx)?;
+        c.now = Some(convert::now(now)?);
+        Ok(c)
+    }
+
+    /// Applies the policy to nodes already read (with the GIL released by the caller).
+    fn apply_nodes(
+        &self,
+        nodes: &mut [Result<Node, TooLarge>],
+        ctx: &tamis_core::Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) -> Vec<Disposition> {
+        nodes
+            .iter_mut()
+            .map(|n| match n {
+                Ok(node) => self.inner.apply_tree(node, ctx, sx, tally),
+                Err(TooLarge) => {
+                    tally.count_quarantined_input();
+                    Disposition::Quarantined(Quarantine::TooLarge)
+                }
+            })
+            .collect()
+    }
+
+    fn apply_impl(
+        &self,
+        py: Python<'_>,
+        obj: &Bound<'_, PyAny>,
+        ctx: &tamis_core::Context,
+        tally: &mut Tally,
+    ) -> PyResult<Option<Py<PyAny>>> {
+        let limits = self.inner.limits();
+        let mut nodes = [Reader::new(py, limits)?.read(obj, limits)];
+        let d = py.detach(|| {
+            let mut sx = Scratch::new(&self.inner);
+            self.apply_nodes(&mut nodes, ctx, &mut sx, tally)
+        });
+        let [node] = nodes;
+        self.output(py, node.ok(), d.first().copied().unwrap_or(Disposition::Kept))
+    }
+
+    fn apply_many_impl(
+        &self,
+        py: Python<'_>,
+        records: &Bound<'_, PyAny>,
+        ctx: &tamis_core::Context,
+        tally: &mut Tally,
+    ) -> PyResult<Py<PyList>> {
+        let limits = self.inner.limits();
+        let mut reader = Reader::new(py, limits)?;
+        let out = PyList::empty(py);
+        let mut sx = Scratch::new(&self.inner);
+        let mut it = records.try_iter()?;
+        loop {
+            let mut batch = Vec::with_capacity(BATCH);
+            for obj in it.by_ref().take(BATCH) {
+                batch.push(reader.read(&obj?, limits));
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let ds = py.detach(|| self.apply_nodes(&mut batch, ctx, &mut sx, tally));
+            for (node, d) in batch.into_iter().zip(ds) {
+                if let Some(v) = self.output(py, node.ok(), d)? {
+                    out.append(v)?;
+                }
+            }
+        }
+        Ok(out.unbind())
+    }
+
+    fn report(&self, py: Python<'_>, tally: &Tally) -> PyResult<Py<PyAny>> {
+        let report = serde_json::to_value(tally.report(&self.inner))
+            .map_err(|_| TamisError::new_err("the report could not be written"))?;
+        value_to_py(py, &report)
+    }
+}
+
+#[pymethods]
+impl Policy {
+    /// Compiles a policy from TOML text.
+    #[staticmethod]
+    #[pyo3(signature = (text, *, keys = None))]
+    fn from_toml(py: Python<'_>, text: String, keys: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        Self::build(py, text, Format::Toml, None, key_materials(keys)?, true)
+    }
+
+    /// Compiles a policy from its JSON form.
+    #[staticmethod]
+    #[pyo3(signature = (text, *, keys = None))]
+    fn from_json(py: Python<'_>, text: String, keys: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        Self::build(py, text, Format::Json, None, key_materials(keys)?, true)
+    }
+
+    /// Compiles a policy file: `.json` is the JSON form, anything else TOML.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, keys = None))]
+    fn from_file(py: Python<'_>, path: PathBuf, keys: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            TamisError::new_err(format!("cannot read the policy file {name}: {e}"))
+        })?;
+        let format = if path.extension().is_some_and(|e| e == "json") {
+            Format::Json
+        } else {
+            Format::Toml
+        };
+        Self::build(py, text, format, Some(name), key_materials(keys)?, true)
+    }
+
+    /// Compiles a policy from a dict of the JSON form.
+    #[staticmethod]
+    #[pyo3(signature = (doc, *, keys = None))]
+    fn from_dict(
+        py: Python<'_>,
+        doc: &Bound<'_, PyAny>,
+        keys: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let limits = tamis_core::Limits::default();
+        let node = Reader::new(py, &limits)?
+            .read(doc, &limits)
+            .map_err(|_| TamisError::new_err("the policy dict is too large"))?;
+        let text = serde_json::to_string(&tamis_core::Tree::to_value(&node, 128))
+            .map_err(|_| TamisError::new_err("the policy dict cannot be written as JSON"))?;
+        Self::build(py, text, Format::Json, None, key_materials(keys)?, true)
+    }
+
+    /// Rebuilds a pickled policy (see `__reduce__`).
+    #[staticmethod]
+    #[pyo3(signature = (source, is_json, file, keys))]
+    fn _from_state(
+        py: Python<'_>,
+        source: String,
+        is_json: bool,
+        file: Option<String>,
+        keys: Vec<(String, Vec<u8>)>,
+    ) -> PyResult<Self> {
+        let format = if is_json { Format::Json } else { Format::Toml };
+        Self::build(py, source, format, file, keys, false)
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let restore = py.import("tamis")?.getattr("_restore_policy")?;
+        let keys: Vec<(String, Bound<'py, PyBytes>)> = self
+            .keys
+            .iter()
+            .map(|(n, m)| (n.clone(), PyBytes::new(py, m)))
+            .collect();
+        let state = (
+            self.source.clone(),
+            self.format == Format::Json,
+            self.file.clone(),
+            keys,
+        );
+        (restore, (state,)).into_pyobject(py)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Policy(name={:?}, id={:?}, rules={})",
+            self.inner.name(),
+            self.inner.id(),
+            self.inner.rule_ids().count()
+        )
+    }
+
+    /// The policy's `name`.
+    #[getter]
+    fn name(&self) -> String {
+        self.inner.name().to_owned()
+    }
+
+    /// A stable id of the compiled policy (a hash of its canonical form).
+    #[getter]
+    fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// The rule ids, in policy order.
+    #[getter]
+    fn rule_ids(&self) -> Vec<String> {
+        self.inner.rule_ids().map(str::to_owned).collect()
+    }
+
+    /// Masks a copy of `obj`. Returns `None` when `[access]` or `[[retention]]` drops the
+    /// record, and `{"tamis_quarantined": {...}}` when it breaks a limit.
+    #[pyo3(signature = (obj, *, context = None, now = None))]
+    fn apply(
+        slf: &Bound<'_, Self>,
+        py: Python<'_>,
+        obj: &Bound<'_, PyAny>,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<Py<PyAny>>> {
+        if is_frame(obj) {
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("context", context)?;
+            kwargs.set_item("now", now)?;
+            let frames = py.import("tamis._frames")?;
+            return Ok(Some(
+                frames
+                    .call_method("apply_frame", (slf, obj), Some(&kwargs))?
+                    .unbind(),
+            ));
+        }
+        let ctx = Self::context(context, now)?;
+        let mut tally = Tally::new(&slf.get().inner, false);
+        slf.get().apply_impl(py, obj, &ctx, &mut tally)
+    }
+
+    /// Privacy-safe statistics of a pandas or polars DataFrame (a dict by column) or Series,
+    /// a pyarrow Table or Array, a numpy array or a list (one summary).
+    #[pyo3(signature = (data, *, context = None))]
+    fn summarize(
+        slf: &Bound<'_, Self>,
+        data: &Bound<'_, PyAny>,
+        context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("context", context)?;
+        Ok(py
+            .import("tamis._frames")?
+            .call_method("summarize", (slf, data), Some(&kwargs))?
+            .unbind())
+    }
+
+    /// `apply`, and the report of what was done (a dict; counts and paths, never values).
+    #[pyo3(signature = (obj, *, context = None, now = None))]
+    fn apply_with_report(
+        &self,
+        py: Python<'_>,
+        obj: &Bound<'_, PyAny>,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(Option<Py<PyAny>>, Py<PyAny>)> {
+        let ctx = Self::context(context, now)?;
+        let mut tally = Tally::new(&self.inner, true);
+        let out = self.apply_impl(py, obj, &ctx, &mut tally)?;
+        Ok((out, self.report(py, &tally)?))
+    }
+
+    /// Masks each record of an iterable; dropped records are left out (and counted in the
+    /// report of `apply_many_with_report`).
+    #[pyo3(signature = (records, *, context = None, now = None))]
+    fn apply_many(
+        &self,
+        py: Python<'_>,
+        records: &Bound<'_, PyAny>,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyList>> {
+        let ctx = Self::context(context, now)?;
+        let mut tally = Tally::new(&self.inner, false);
+        self.apply_many_impl(py, records, &ctx, &mut tally)
+    }
+
+    /// `apply_many`, and the report.
+    #[pyo3(signature = (records, *, context = None, now = None))]
+    fn apply_many_with_report(
+        &self,
+        py: Python<'_>,
+        records: &Bound<'_, PyAny>,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(Py<PyList>, Py<PyAny>)> {
+        let ctx = Self::context(context, now)?;
+        let mut tally = Tally::new(&self.inner, true);
+        let out = self.apply_many_impl(py, records, &ctx, &mut tally)?;
+        Ok((out, self.report(py, &tally)?))
+    }
+
+    /// Masks one JSON document given as text and returns the JSON text: exact for numbers of
+    /// any size and spelling (the same bytes as the CLI). `None` when the record is dropped.
+    #[pyo3(signature = (text, *, context = None, now = None))]
+    fn apply_json(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<String>> {
+        let ctx = Self::context(context, now)?;
+        let text = text.to_owned();
+        let out = py.detach(|| {
+            let policy = &self.inner;
+            let mut sx = Scratch::new(policy);
+            let mut tally = Tally::new(policy, false);
+            let mut out = Vec::with_capacity(text.len());
+            let too_large =
+                text.len() as u64 > policy.limits().max_record_bytes.saturating_mul(8);
+            let d = match Doc::parse(&text).ok().filter(|_| !too_large) {
+                Some(mut doc) => {
+                    let d = policy.apply_tree(&mut doc, &ctx, &mut sx, &mut tally);
+                    if d == Disposition::Kept {
+                        doc.write(&mut out);
+                    }
+                    d
+                }
+                None => Disposition::Quarantined(if too_large {
+                    Quarantine::TooLarge
+                } else {
+                    Quarantine::InvalidJson
+                }),
+            };
+            match d {
+                Disposition::Kept => Some(out),
+                Disposition::Quarantined(q) => {
+                    serde_json::to_vec(&quarantine_marker(None, q)).ok()
+                }
+                _ => None,
+            }
+        });
+        Ok(out.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    /// Masks what detectors and patterns find in free text.
+    #[pyo3(signature = (text, *, context = None))]
+    fn mask_text(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let ctx = convert::context(context)?;
+        let text = text.to_owned();
+        Ok(py.detach(|| self.inner.mask_text(&text, &ctx)))
+    }
+
+    /// The rules and, given records, which rule applied where and how often (never values).
+    #[pyo3(signature = (records = None, *, context = None, now = None))]
+    fn explain(
+        &self,
+        py: Python<'_>,
+        records: Option<&Bound<'_, PyAny>>,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let report = match records {
+            Some(records) => {
+                let ctx = Self::context(context, now)?;
+                let mut tally = Tally::new(&self.inner, true);
+                let _ = self.apply_many_impl(py, records, &ctx, &mut tally)?;
+                Some(tally.report(&self.inner))
+            }
+            None => None,
+        };
+        value_to_py(py, &self.inner.explain(report.as_ref()))
+    }
+
+    /// Summaries of columns given as buffers (see `tamis._frames`): one per column, `None`
+    /// where the rule's `min_items` is not reached; mergeable states with `states=True`.
+    #[pyo3(signature = (columns, *, context = None, states = false))]
+    fn _summarize_columns(
+        &self,
+        py: Python<'_>,
+        columns: &Bound<'_, PyList>,
+        context: Option<&Bound<'_, PyAny>>,
+        states: bool,
+    ) -> PyResult<Py<PyList>> {
+        let ctx = convert::context(context)?;
+        columns::summarize(py, &self.inner, columns, &ctx, states)
+    }
+
+    /// Merges the states of one column (from several workers) and renders its summary.
+    #[pyo3(signature = (keys, states, *, context = None))]
+    fn _finish_summary(
+        &self,
+        py: Python<'_>,
+        keys: Vec<String>,
+        states: Vec<String>,
+        context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<Py<PyAny>>> {
+        let ctx = convert::context(context)?;
+        columns::finish(py, &self.inner, &keys, &states, &ctx)
+    }
+
+    /// Masks each value of one column as the policy masks a value at `keys` (DataFrame
+    /// columns): returns the new values, in order.
+    #[pyo3(signature = (keys, values, *, context = None))]
+    fn _mask_column(
+        &self,
+        py: Python<'_>,
+        keys: Vec<String>,
+        values: &Bound<'_, PyAny>,
+        context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyList>> {
+        let ctx = convert::context(context)?;
+        columns::mask_column(py, &self.inner, &keys, values, &ctx)
+    }
+
+    /// What a DataFrame column needs: `"keep"` (no rule or detector can touch it), `"drop"`
+    /// (redacted as a whole) or `"cells"` (mask value by value).
+    #[pyo3(signature = (keys, *, context = None))]
+    fn _column_plan(
+        &self,
+        keys: Vec<String>,
+        context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<&'static str> {
+        let ctx = convert::context(context)?;
+        Ok(columns::plan(&self.inner, &keys, &ctx))
+    }
+
+    /// Whether the policy has `[access]` or `[[retention]]` (record-level stages).
+    #[getter]
+    fn _has_record_stages(&self) -> bool {
+        self.inner.has_record_stages()
+    }
+}
+
+/// A pandas or polars DataFrame or Series, masked column by column.
+fn is_frame(obj: &Bound<'_, PyAny>) -> bool {
+    let Ok(module) = obj.get_type().module() else {
+        return false;
+    };
+    let module = module.to_string_lossy();
+    (module.starts_with("pandas") || module.starts_with("polars"))
+        && (obj.hasattr("columns").unwrap_or(false) || obj.hasattr("dtype").unwrap_or(false))
+}
+
+/// `{"tamis_dropped": {"reason": ...}}`, as conformance vectors spell a dropped record.
+#[pyfunction]
+fn _dropped_marker(py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
+    let r = match reason {
+        "access" => tamis_core::DropReason::Access,
+        _ => tamis_core::DropReason::Retention,
+    };
+    value_to_py(py, &dropped_marker(r))
+}
+
+#[pymodule]
+mod _tamis {
+    #[pymodule_export]
+    use super::{Policy, PolicyError, TamisError, _dropped_marker};
+
+    #[pymodule_init]
+    fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+        use pyo3::types::PyModuleMethods;
+        m.add("__version__", env!("CARGO_PKG_VERSION"))
+    }
+}
