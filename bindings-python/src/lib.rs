@@ -489,6 +489,37 @@ impl Policy {
         Ok(out.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
     }
 
+    /// Masks JSON Lines text as `tamis apply` does: one output line per input line (a
+    /// quarantine marker naming the line for a bad one), nothing for a dropped record.
+    #[pyo3(signature = (text, *, context = None, now = None))]
+    fn apply_json_lines(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let ctx = Self::context(context, now)?;
+        let text = text.to_owned();
+        let out = py.detach(|| {
+            let policy = &self.inner;
+            let mut sx = Scratch::new(policy);
+            let mut tally = Tally::new(policy, false);
+            let mut out = Vec::with_capacity(text.len());
+            for (i, line) in text.lines().enumerate() {
+                let mark = out.len();
+                let d = policy.apply_json_line(line, i as u64 + 1, &ctx, &mut sx, &mut tally, &mut out);
+                if matches!(d, Disposition::Dropped(_)) {
+                    out.truncate(mark);
+                } else {
+                    out.push(b'\n');
+                }
+            }
+            out
+        });
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
     /// Masks what detectors and patterns find in free text.
     #[pyo3(signature = (text, *, context = None))]
     fn mask_text(
