@@ -34,7 +34,10 @@ fn bad(what: &str) -> PyErr {
 }
 
 fn bytes_of(b: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
-    Ok(b.cast::<PyBytes>().map_err(|_| bad("bytes"))?.as_bytes().to_vec())
+    Ok(b.cast::<PyBytes>()
+        .map_err(|_| bad("bytes"))?
+        .as_bytes()
+        .to_vec())
 }
 
 fn validity(v: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
@@ -250,8 +253,7 @@ pub(crate) fn finish(
     for st in states {
         let v: Value = serde_json::from_str(st)
             .map_err(|_| TamisError::new_err("not a tamis summary state"))?;
-        let summary =
-            Summary::from_state(&v).map_err(|e| TamisError::new_err(e.to_string()))?;
+        let summary = Summary::from_state(&v).map_err(|e| TamisError::new_err(e.to_string()))?;
         s.merge(&summary);
     }
     s.finish().map(|v| value_to_py(py, &v)).transpose()
@@ -262,6 +264,7 @@ pub(crate) fn plan(policy: &Policy, keys: &[String], ctx: &Context) -> &'static 
     match policy.column_plan(&keys, ctx) {
         ColumnPlan::Keep => "keep",
         ColumnPlan::Drop => "drop",
+        ColumnPlan::Detect => "detect",
         ColumnPlan::Cells => "cells",
     }
 }

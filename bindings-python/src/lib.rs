@@ -10,9 +10,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use tamis_core::json::Doc;
-use tamis_core::{
-    Disposition, Quarantine, Scratch, Tally, dropped_marker, quarantine_marker,
-};
+use tamis_core::{Disposition, Quarantine, Scratch, Tally, dropped_marker, quarantine_marker};
 
 mod columns;
 mod convert;
@@ -211,7 +209,11 @@ impl Policy {
             self.apply_nodes(&mut nodes, ctx, &mut sx, tally)
         });
         let [node] = nodes;
-        self.output(py, node.ok(), d.first().copied().unwrap_or(Disposition::Kept))
+        self.output(
+            py,
+            node.ok(),
+            d.first().copied().unwrap_or(Disposition::Kept),
+        )
     }
 
     fn apply_many_impl(
@@ -272,9 +274,8 @@ impl Policy {
     #[pyo3(signature = (path, *, keys = None))]
     fn from_file(py: Python<'_>, path: PathBuf, keys: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            TamisError::new_err(format!("cannot read the policy file {name}: {e}"))
-        })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| TamisError::new_err(format!("cannot read the policy file {name}: {e}")))?;
         let format = if path.extension().is_some_and(|e| e == "json") {
             Format::Json
         } else {
@@ -462,8 +463,7 @@ impl Policy {
             let mut sx = Scratch::new(policy);
             let mut tally = Tally::new(policy, false);
             let mut out = Vec::with_capacity(text.len());
-            let too_large =
-                text.len() as u64 > policy.limits().max_record_bytes.saturating_mul(8);
+            let too_large = text.len() as u64 > policy.limits().max_record_bytes.saturating_mul(8);
             let d = match Doc::parse(&text).ok().filter(|_| !too_large) {
                 Some(mut doc) => {
                     let d = policy.apply_tree(&mut doc, &ctx, &mut sx, &mut tally);
@@ -480,9 +480,7 @@ impl Policy {
             };
             match d {
                 Disposition::Kept => Some(out),
-                Disposition::Quarantined(q) => {
-                    serde_json::to_vec(&quarantine_marker(None, q)).ok()
-                }
+                Disposition::Quarantined(q) => serde_json::to_vec(&quarantine_marker(None, q)).ok(),
                 _ => None,
             }
         });
@@ -508,7 +506,8 @@ impl Policy {
             let mut out = Vec::with_capacity(text.len());
             for (i, line) in text.lines().enumerate() {
                 let mark = out.len();
-                let d = policy.apply_json_line(line, i as u64 + 1, &ctx, &mut sx, &mut tally, &mut out);
+                let d =
+                    policy.apply_json_line(line, i as u64 + 1, &ctx, &mut sx, &mut tally, &mut out);
                 if matches!(d, Disposition::Dropped(_)) {
                     out.truncate(mark);
                 } else {
@@ -637,7 +636,7 @@ fn _dropped_marker(py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
 #[pymodule]
 mod _tamis {
     #[pymodule_export]
-    use super::{Policy, PolicyError, TamisError, _dropped_marker};
+    use super::{_dropped_marker, Policy, PolicyError, TamisError};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

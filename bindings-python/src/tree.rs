@@ -138,7 +138,10 @@ impl<'py> Reader<'py> {
         obj: &Bound<'py, PyAny>,
         limits: &tamis_core::Limits,
     ) -> Result<Node, TooLarge> {
-        self.budget = limits.max_record_bytes.saturating_mul(2).saturating_add(1024);
+        self.budget = limits
+            .max_record_bytes
+            .saturating_mul(2)
+            .saturating_add(1024);
         self.node(obj, 0)
     }
 
@@ -216,9 +219,12 @@ impl<'py> Reader<'py> {
         }
         if let Ok(i) = obj.cast::<PyInt>() {
             // A subclass of int: its integer value.
-            let text = i.py().get_type::<PyInt>().call1((i,)).ok().and_then(|v| {
-                v.cast_into::<PyInt>().ok().and_then(|v| int_text(&v))
-            });
+            let text = i
+                .py()
+                .get_type::<PyInt>()
+                .call1((i,))
+                .ok()
+                .and_then(|v| v.cast_into::<PyInt>().ok().and_then(|v| int_text(&v)));
             return Ok(match text {
                 Some(t) => Node::leaf(Kind::Int(t), orig),
                 None => self.opaque(obj),
@@ -378,11 +384,7 @@ impl<'py> Reader<'py> {
     }
 
     /// Dataclass instances and pydantic models: their fields, as a dict.
-    fn fields(
-        &mut self,
-        obj: &Bound<'py, PyAny>,
-        depth: usize,
-    ) -> Result<Option<Node>, TooLarge> {
+    fn fields(&mut self, obj: &Bound<'py, PyAny>, depth: usize) -> Result<Option<Node>, TooLarge> {
         let py = self.py;
         let is_instance_dataclass = self
             .types
@@ -431,14 +433,21 @@ impl<'py> Reader<'py> {
         if module != "numpy" {
             return Ok(None);
         }
-        let is_array = obj.hasattr("ndim").unwrap_or(false) && obj.hasattr("tolist").unwrap_or(false);
+        let is_array =
+            obj.hasattr("ndim").unwrap_or(false) && obj.hasattr("tolist").unwrap_or(false);
         if is_array {
-            let size: u64 = obj.getattr("size").and_then(|s| s.extract()).unwrap_or(u64::MAX);
+            let size: u64 = obj
+                .getattr("size")
+                .and_then(|s| s.extract())
+                .unwrap_or(u64::MAX);
             if size > self.budget {
                 return Err(TooLarge);
             }
         }
-        match obj.call_method0("tolist").or_else(|_| obj.call_method0("item")) {
+        match obj
+            .call_method0("tolist")
+            .or_else(|_| obj.call_method0("item"))
+        {
             Ok(v) if !v.is(obj) => {
                 let mut node = self.node(&v, depth)?;
                 if !is_array && !matches!(node.kind, Kind::Seq(..) | Kind::Map(..)) {

@@ -88,9 +88,11 @@ struct Finding {
 /// What masking a column of scalar cells needs (see [`Policy::column_plan`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnPlan {
-    /// No rule selects the column and no detector runs there: the cells stay as they are
-    /// (floats are never scanned, so a float column with detectors only is kept too).
+    /// No rule selects the column and no detector runs there: the cells stay as they are.
     Keep,
+    /// No rule selects the column but detectors run there: text and integer cells must be
+    /// masked one by one; floats and booleans are never scanned, so such columns stay.
+    Detect,
     /// A `redact` rule removes the column.
     Drop,
     /// Each cell must be masked.
@@ -1053,8 +1055,9 @@ impl Policy {
                 _ => ColumnPlan::Cells,
             },
             Some((None, _)) if !sx.any_detector => ColumnPlan::Keep,
-            // Detectors may find something in a cell; beyond `max_depth` cells become too deep.
-            _ => ColumnPlan::Cells,
+            Some((None, _)) => ColumnPlan::Detect,
+            // Beyond `max_depth`, cells become too deep.
+            None => ColumnPlan::Cells,
         }
     }
 

@@ -307,7 +307,10 @@ impl Policy {
             })
             .collect();
         let mut out = Map::new();
-        out.insert("policy".into(), json!({ "name": self.name(), "id": self.id() }));
+        out.insert(
+            "policy".into(),
+            json!({ "name": self.name(), "id": self.id() }),
+        );
         out.insert("rules".into(), Value::Array(rules));
         let Some(report) = report else {
             return Value::Object(out);

@@ -14,8 +14,16 @@ logs or reports contains a value it was asked to protect.
 from __future__ import annotations
 
 from tamis._tamis import Policy, PolicyError, TamisError, __version__
+from tamis._frames import finish_summaries, summarize_states
 
-__all__ = ["Policy", "PolicyError", "TamisError", "__version__"]
+__all__ = [
+    "Policy",
+    "PolicyError",
+    "TamisError",
+    "__version__",
+    "finish_summaries",
+    "summarize_states",
+]
 
 
 def _restore_policy(state: tuple[str, bool, str | None, list[tuple[str, bytes]]]) -> Policy:

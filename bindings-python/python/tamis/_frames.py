@@ -280,13 +280,14 @@ def _mask_one(policy: Policy, keys: list[str], col: Any, mod: str, context: Any)
     if mod == "pandas":
         import pandas as pd
 
-        if plan == "keep" and col.dtype.kind != "O":
+        if (plan == "keep" and col.dtype.kind != "O") or (plan == "detect" and col.dtype.kind in "fb"):
             return col.copy()
         values = _mask_series_values(policy, keys, col.tolist(), context)
         return pd.Series(values, index=col.index, name=col.name, dtype=object)
     import polars as pl
 
-    if plan == "keep" and col.dtype != pl.Object and not col.dtype.is_nested():
+    scalar = col.dtype != pl.Object and not col.dtype.is_nested()
+    if (plan == "keep" and scalar) or (plan == "detect" and (col.dtype.is_float() or col.dtype == pl.Boolean)):
         return col.clone()
     values = _mask_series_values(policy, keys, col.to_list(), context)
     return pl.Series(col.name, values, strict=False)
