@@ -68,6 +68,27 @@ if [ "$lines_in" -ne "$lines_out" ] || printf '%s' "$out" | grep -q 'jane@exampl
 fi
 echo "main job: $lines_out records masked"
 
+stage "Python: test environment (target/venv, bindings-python/tests/requirements.txt)"
+need python3 "install CPython 3.10 or later with pip and venv"
+venv=target/venv
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -r bindings-python/tests/requirements.txt
+
+stage "Python: build the wheel (maturin, abi3) and install it"
+rm -rf target/wheels
+"$venv/bin/maturin" build --release --locked -m bindings-python/Cargo.toml -o target/wheels
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps \
+    target/wheels/tamis-*.whl
+"$venv/bin/python" -c 'import tamis, sys; print("tamis", tamis.__version__, "from", tamis.__file__)'
+
+stage "Python: stubs (mypy.stubtest) and pytest against the installed wheel"
+py="$PWD/$venv/bin/python"
+(cd /tmp && "$py" -m mypy.stubtest tamis._tamis)
+(cd bindings-python && "$py" -m pytest -q -p no:cacheprovider tests)
+
 stage "benchmarks compile"
 cargo bench -p tamis-bench --no-run --locked
 
