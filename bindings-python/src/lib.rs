@@ -212,7 +212,9 @@ impl Policy {
         self.output(
             py,
             node.ok(),
-            d.first().copied().unwrap_or(Disposition::Kept),
+            d.first()
+                .copied()
+                .unwrap_or(Disposition::Quarantined(Quarantine::TooLarge)),
         )
     }
 
