@@ -9,7 +9,7 @@ use tamis_core::{ColumnPlan, ColumnSummarizer, Context, Policy, Scratch, Tally};
 
 use crate::TamisError;
 use crate::convert::value_to_py;
-use crate::tree::{Node, Reader};
+use crate::tree::{IntoPy, Node, Reader};
 
 /// One piece of a column, owned so the GIL can be released while it is summarised.
 enum Chunk {

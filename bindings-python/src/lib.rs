@@ -9,7 +9,6 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
-use tamis_core::json::Doc;
 use tamis_core::{Disposition, Quarantine, Scratch, Tally, dropped_marker, quarantine_marker};
 
 mod columns;
@@ -17,7 +16,7 @@ mod convert;
 mod tree;
 
 use convert::value_to_py;
-use tree::{Node, Reader, TooLarge};
+use tree::{IntoPy, Node, Reader, TooLarge};
 
 create_exception!(
     tamis,
@@ -465,25 +464,9 @@ impl Policy {
             let mut sx = Scratch::new(policy);
             let mut tally = Tally::new(policy, false);
             let mut out = Vec::with_capacity(text.len());
-            let too_large = text.len() as u64 > policy.limits().max_record_bytes.saturating_mul(8);
-            let d = match Doc::parse(&text).ok().filter(|_| !too_large) {
-                Some(mut doc) => {
-                    let d = policy.apply_tree(&mut doc, &ctx, &mut sx, &mut tally);
-                    if d == Disposition::Kept {
-                        doc.write(&mut out);
-                    }
-                    d
-                }
-                None => Disposition::Quarantined(if too_large {
-                    Quarantine::TooLarge
-                } else {
-                    Quarantine::InvalidJson
-                }),
-            };
-            match d {
-                Disposition::Kept => Some(out),
-                Disposition::Quarantined(q) => serde_json::to_vec(&quarantine_marker(None, q)).ok(),
-                _ => None,
+            match policy.apply_json_doc(&text, &ctx, &mut sx, &mut tally, &mut out) {
+                Disposition::Dropped(_) => None,
+                _ => Some(out),
             }
         });
         Ok(out.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
@@ -506,16 +489,7 @@ impl Policy {
             let mut sx = Scratch::new(policy);
             let mut tally = Tally::new(policy, false);
             let mut out = Vec::with_capacity(text.len());
-            for (i, line) in text.lines().enumerate() {
-                let mark = out.len();
-                let d =
-                    policy.apply_json_line(line, i as u64 + 1, &ctx, &mut sx, &mut tally, &mut out);
-                if matches!(d, Disposition::Dropped(_)) {
-                    out.truncate(mark);
-                } else {
-                    out.push(b'\n');
-                }
-            }
+            policy.apply_json_lines(&text, &ctx, &mut sx, &mut tally, &mut out);
             out
         });
         Ok(String::from_utf8_lossy(&out).into_owned())

@@ -3,73 +3,25 @@
 //! GIL released, and a new object is built from the result. The input is never mutated;
 //! unchanged leaves are the input's own (immutable) objects; containers are always new.
 
-use std::borrow::Cow;
-
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString,
     PyTuple, PyType,
 };
-use serde_json::{Map, Value};
-use tamis_core::{Edit, Shape, TOO_DEEP, Tree, unique_key};
+use tamis_core::mirror::Kind;
 
-/// One value of the input, as the walker sees it.
-pub(crate) struct Node {
-    kind: Kind,
-    /// The object read, returned as is when the node is an unchanged leaf.
-    orig: Option<Py<PyAny>>,
-    /// The walker replaced this node.
-    changed: bool,
-    /// The walker removed this node from its container (kept until output so that no Python
-    /// reference is dropped while the GIL is released).
-    removed: bool,
-}
+/// One value of the input, as the walker sees it (core's mirror tree over Python objects).
+pub(crate) type Node = tamis_core::mirror::Node<Py<PyAny>>;
+type Entry = tamis_core::mirror::Entry<Py<PyAny>>;
 
-enum Kind {
-    Null,
-    Bool(bool),
-    Int(String),
-    Float(String),
-    Str(String),
-    /// An object with no data form: `<TypeName>`.
-    Other(String),
-    Seq(Vec<Node>, SeqKind),
-    Map(Vec<Entry>),
-    /// A value the walker put here (a summary object).
-    Json(Value),
-}
-
-#[derive(Clone, Copy)]
-enum SeqKind {
-    List,
-    Tuple,
-    Set,
-    FrozenSet,
-}
-
-struct Entry {
-    key: String,
-    /// The original key object, reused when the key was neither renamed nor made unique.
-    key_obj: Option<Py<PyAny>>,
-    node: Node,
-}
-
-impl Node {
-    fn leaf(kind: Kind, orig: Option<Py<PyAny>>) -> Self {
-        Node {
-            kind,
-            orig,
-            changed: false,
-            removed: false,
-        }
-    }
-
-    fn replace(&mut self, kind: Kind) {
-        self.kind = kind;
-        self.changed = true;
-    }
-}
+/// The Python sequence types a `Kind::Seq` came from (output keeps the type).
+const LIST: u8 = 0;
+const TUPLE: u8 = 1;
+const SET: u8 = 2;
+const FROZENSET: u8 = 3;
+/// The mapping tag of a dict (the only mapping read).
+const DICT: u8 = 0;
 
 /// Why reading stopped: the input is larger than the policy allows.
 #[derive(Debug)]
@@ -154,12 +106,7 @@ impl<'py> Reader<'py> {
         self.spend(0)?;
         if depth > self.max_depth {
             // The walker writes `[tamis:too_deep]` here; nothing below is read (cycles end).
-            return Ok(Node {
-                kind: Kind::Str(TOO_DEEP.to_owned()),
-                orig: None,
-                changed: true,
-                removed: false,
-            });
+            return Ok(Node::too_deep());
         }
         let orig = || Some(obj.clone().unbind());
         // Exact built-in types first: the common case.
@@ -172,7 +119,7 @@ impl<'py> Reader<'py> {
             return self.dict(d, depth);
         }
         if let Ok(l) = obj.cast_exact::<PyList>() {
-            return self.seq(l.iter(), l.len(), SeqKind::List, depth);
+            return self.seq(l.iter(), l.len(), LIST, depth);
         }
         if obj.is_none() {
             return Ok(Node::leaf(Kind::Null, orig()));
@@ -190,7 +137,7 @@ impl<'py> Reader<'py> {
             return Ok(Node::leaf(Kind::Float(float_text(f.value())), orig()));
         }
         if let Ok(t) = obj.cast_exact::<PyTuple>() {
-            return self.seq(t.iter(), t.len(), SeqKind::Tuple, depth);
+            return self.seq(t.iter(), t.len(), TUPLE, depth);
         }
         self.other(obj, depth)
     }
@@ -248,16 +195,16 @@ impl<'py> Reader<'py> {
             return self.dict(d, depth);
         }
         if let Ok(l) = obj.cast::<PyList>() {
-            return self.seq(l.iter(), l.len(), SeqKind::List, depth);
+            return self.seq(l.iter(), l.len(), LIST, depth);
         }
         if let Ok(tu) = obj.cast::<PyTuple>() {
-            return self.seq(tu.iter(), tu.len(), SeqKind::Tuple, depth);
+            return self.seq(tu.iter(), tu.len(), TUPLE, depth);
         }
         if let Ok(s) = obj.cast::<PySet>() {
-            return self.seq(s.iter(), s.len(), SeqKind::Set, depth);
+            return self.seq(s.iter(), s.len(), SET, depth);
         }
         if let Ok(s) = obj.cast::<PyFrozenSet>() {
-            return self.seq(s.iter(), s.len(), SeqKind::FrozenSet, depth);
+            return self.seq(s.iter(), s.len(), FROZENSET, depth);
         }
         let is = |ty: &Py<PyType>| obj.is_instance(ty.bind(py)).unwrap_or(false);
         if is(&t.datetime) || is(&t.date) || is(&t.time) {
@@ -317,7 +264,7 @@ impl<'py> Reader<'py> {
         for (k, v) in d.iter() {
             entries.push(self.entry(&k, &v, depth)?);
         }
-        Ok(Node::leaf(Kind::Map(entries), None))
+        Ok(Node::leaf(Kind::Map(entries, DICT), None))
     }
 
     fn entry(
@@ -326,10 +273,14 @@ impl<'py> Reader<'py> {
         v: &Bound<'py, PyAny>,
         depth: usize,
     ) -> Result<Entry, TooLarge> {
-        let (key, key_obj) = self.key(k);
+        let (key, key_orig) = self.key(k);
         self.spend(key.len())?;
         let node = self.node(v, depth + 1)?;
-        Ok(Entry { key, key_obj, node })
+        Ok(Entry {
+            key,
+            key_orig,
+            node,
+        })
     }
 
     /// A key's text, as `json.dumps` writes keys: str, int, float, bool and None keep their
@@ -373,7 +324,7 @@ impl<'py> Reader<'py> {
         &mut self,
         items: impl Iterator<Item = Bound<'py, PyAny>>,
         len: usize,
-        kind: SeqKind,
+        kind: u8,
         depth: usize,
     ) -> Result<Node, TooLarge> {
         let mut out = Vec::with_capacity(len.min(1 << 16));
@@ -419,7 +370,7 @@ impl<'py> Reader<'py> {
             };
             entries.push(self.entry(&name, &value, depth)?);
         }
-        Ok(Some(Node::leaf(Kind::Map(entries), None)))
+        Ok(Some(Node::leaf(Kind::Map(entries, DICT), None)))
     }
 
     /// numpy scalars (their Python value) and arrays (their items), by duck typing so numpy
@@ -499,142 +450,15 @@ pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "object".to_owned())
 }
 
-impl Tree for Node {
-    fn shape(&self) -> Shape<'_> {
-        match &self.kind {
-            Kind::Null => Shape::Null,
-            Kind::Bool(b) => Shape::Bool(*b),
-            Kind::Int(t) => Shape::Int(Cow::Borrowed(t)),
-            Kind::Float(t) => Shape::Float(Cow::Borrowed(t)),
-            Kind::Str(s) => Shape::Str(s),
-            Kind::Other(n) => Shape::Other(Cow::Borrowed(n)),
-            Kind::Seq(..) => Shape::Array,
-            Kind::Map(..) => Shape::Object,
-            Kind::Json(v) => v.shape(),
-        }
-    }
-
-    fn set_null(&mut self) {
-        self.replace(Kind::Null);
-    }
-
-    fn set_string(&mut self, s: String) {
-        self.replace(Kind::Str(s));
-    }
-
-    fn entries(&mut self, f: &mut dyn FnMut(&str, &mut Self) -> Edit) {
-        let Kind::Map(entries) = &mut self.kind else {
-            return;
-        };
-        let mut renamed: Vec<(usize, String)> = Vec::new();
-        for (i, e) in entries.iter_mut().enumerate() {
-            match f(&e.key, &mut e.node) {
-                Edit::Keep => {}
-                Edit::Remove => e.node.removed = true,
-                Edit::Rename(new) => renamed.push((i, new)),
-            }
-        }
-        // Output keys follow the rule every tree shares: in order, each key unique against the
-        // keys written before it (`key#2`, ...).
-        let any_removed = entries.iter().any(|e| e.node.removed);
-        if renamed.is_empty() && !any_removed {
-            return;
-        }
-        let mut pending = renamed.into_iter().peekable();
-        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for (i, e) in entries.iter_mut().enumerate() {
-            let new = match pending.peek() {
-                Some((j, _)) if *j == i => pending.next().map(|(_, n)| n),
-                _ => None,
-            };
-            if e.node.removed {
-                continue;
-            }
-            let candidate = match new {
-                Some(n) => {
-                    e.key_obj = None;
-                    n
-                }
-                None => e.key.clone(),
-            };
-            let unique = unique_key(candidate, |k| seen.contains(k));
-            if unique != e.key {
-                e.key_obj = None;
-            }
-            e.key.clone_from(&unique);
-            seen.insert(unique);
-        }
-    }
-
-    fn items(&mut self, f: &mut dyn FnMut(&mut Self) -> Edit) {
-        let Kind::Seq(items, _) = &mut self.kind else {
-            return;
-        };
-        for item in items.iter_mut() {
-            if f(item) == Edit::Remove {
-                item.removed = true;
-            }
-        }
-    }
-
-    fn child(&self, key: &str) -> Option<&Self> {
-        let Kind::Map(entries) = &self.kind else {
-            return None;
-        };
-        entries
-            .iter()
-            .find(|e| !e.node.removed && e.key == key)
-            .map(|e| &e.node)
-    }
-
-    fn item_count(&self) -> usize {
-        match &self.kind {
-            Kind::Seq(items, _) => items.iter().filter(|i| !i.removed).count(),
-            _ => 0,
-        }
-    }
-
-    fn to_value(&self, max_depth: usize) -> Value {
-        match &self.kind {
-            Kind::Null => Value::Null,
-            Kind::Bool(b) => Value::Bool(*b),
-            Kind::Int(t) | Kind::Float(t) => t
-                .parse::<serde_json::Number>()
-                .map_or_else(|_| Value::String(t.clone()), Value::Number),
-            Kind::Str(s) => Value::String(s.clone()),
-            Kind::Other(n) => Value::String(format!("<{n}>")),
-            Kind::Json(v) => v.to_value(max_depth),
-            Kind::Seq(..) | Kind::Map(..) if max_depth == 0 => Value::from(TOO_DEEP),
-            Kind::Seq(items, _) => Value::Array(
-                items
-                    .iter()
-                    .filter(|i| !i.removed)
-                    .map(|i| i.to_value(max_depth - 1))
-                    .collect(),
-            ),
-            Kind::Map(entries) => {
-                let mut m = Map::new();
-                for e in entries.iter().filter(|e| !e.node.removed) {
-                    let key = unique_key(e.key.clone(), |k| m.contains_key(k));
-                    m.insert(key, e.node.to_value(max_depth - 1));
-                }
-                Value::Object(m)
-            }
-        }
-    }
-
-    fn set_value(&mut self, v: Value) {
-        self.replace(Kind::Json(v));
-    }
+/// Builds the output object of a walked node.
+pub(crate) trait IntoPy {
+    /// The output object: new containers, the input's own leaves where nothing changed.
+    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
 }
 
-impl Node {
-    /// The output object: new containers, the input's own leaves where nothing changed.
-    pub(crate) fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        if !self.changed
-            && let Some(orig) = self.orig
-            && !matches!(self.kind, Kind::Seq(..) | Kind::Map(..))
-        {
+impl IntoPy for Node {
+    fn into_py(mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        if let Some(orig) = self.take_unchanged() {
             return Ok(orig);
         }
         Ok(match self.kind {
@@ -654,24 +478,24 @@ impl Node {
                     out.push(item.into_py(py)?);
                 }
                 match kind {
-                    SeqKind::List => PyList::new(py, out)?.into_any().unbind(),
-                    SeqKind::Tuple => PyTuple::new(py, out)?.into_any().unbind(),
+                    TUPLE => PyTuple::new(py, out)?.into_any().unbind(),
                     // Masked items may be unhashable (a summary): then a list.
-                    SeqKind::Set => match PySet::new(py, &out) {
+                    SET => match PySet::new(py, &out) {
                         Ok(s) => s.into_any().unbind(),
                         Err(_) => PyList::new(py, out)?.into_any().unbind(),
                     },
-                    SeqKind::FrozenSet => match PyFrozenSet::new(py, &out) {
+                    FROZENSET => match PyFrozenSet::new(py, &out) {
                         Ok(s) => s.into_any().unbind(),
                         Err(_) => PyList::new(py, out)?.into_any().unbind(),
                     },
+                    _ => PyList::new(py, out)?.into_any().unbind(),
                 }
             }
-            Kind::Map(entries) => {
+            Kind::Map(entries, _) => {
                 let d = PyDict::new(py);
                 for e in entries.into_iter().filter(|e| !e.node.removed) {
                     let value = e.node.into_py(py)?;
-                    match e.key_obj {
+                    match e.key_orig {
                         Some(k) => d.set_item(k, value)?,
                         None => d.set_item(e.key, value)?,
                     }
@@ -687,73 +511,4 @@ fn int_from_text(py: Python<'_>, t: &str) -> PyResult<Py<PyAny>> {
         return Ok(v.into_pyobject(py)?.into_any().unbind());
     }
     Ok(py.get_type::<PyInt>().call1((t,))?.unbind())
-}
-
-impl Node {
-    /// `{k1: {k2: ... node}}`: a cell placed at its column's path.
-    pub(crate) fn wrap(keys: &[String], node: Node) -> Node {
-        keys.iter().rev().fold(node, |inner, k| {
-            Node::leaf(
-                Kind::Map(vec![Entry {
-                    key: k.clone(),
-                    key_obj: None,
-                    node: inner,
-                }]),
-                None,
-            )
-        })
-    }
-
-    /// The cell back out of `wrap` (whatever its key became); `None` when it was removed.
-    pub(crate) fn unwrap(self, depth: usize) -> Option<Node> {
-        if depth == 0 {
-            return Some(self);
-        }
-        match self.kind {
-            Kind::Map(entries) => entries
-                .into_iter()
-                .find(|e| !e.node.removed)
-                .and_then(|e| e.node.unwrap(depth - 1)),
-            // Replaced as a whole (a record over the size limit).
-            kind => Some(Node {
-                kind,
-                orig: None,
-                changed: true,
-                removed: false,
-            }),
-        }
-    }
-
-    /// Adds this cell to a column summary, as its JSON kind.
-    pub(crate) fn push_to(&self, s: &mut tamis_core::ColumnSummarizer<'_>) {
-        match &self.kind {
-            Kind::Null => s.push_null(),
-            Kind::Bool(b) => s.push_bool(*b),
-            Kind::Int(t) => match t.parse::<i64>() {
-                Ok(x) => s.push_i64(x),
-                Err(_) => s.push_number_text(t),
-            },
-            Kind::Float(t) => match t.parse::<f64>() {
-                Ok(x) => s.push_f64(x),
-                Err(_) => s.push_null(),
-            },
-            Kind::Str(t) => s.push_str(t),
-            Kind::Other(n) => s.push_str(&format!("<{n}>")),
-            Kind::Seq(..) => s.push_str("<list>"),
-            Kind::Map(..) => s.push_str("<dict>"),
-            Kind::Json(_) => s.push_str("<object>"),
-        }
-    }
-}
-
-impl Node {
-    /// `[tamis:too_large]`: a value that could not be read within the limits.
-    pub(crate) fn too_large() -> Node {
-        Node {
-            kind: Kind::Str(tamis_core::TOO_LARGE.to_owned()),
-            orig: None,
-            changed: true,
-            removed: false,
-        }
-    }
 }

@@ -1154,6 +1154,54 @@ impl Policy {
         tally: &mut Tally,
         out: &mut Vec<u8>,
     ) -> Disposition {
+        self.apply_json_text(line, Some(line_no), ctx, sx, tally, out)
+    }
+
+    /// Applies the policy to one JSON document given as text and appends the output to `out`:
+    /// the masked document (exact for numbers of any size and spelling), a quarantine marker, or
+    /// nothing when the record is dropped.
+    pub fn apply_json_doc(
+        &self,
+        text: &str,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) -> Disposition {
+        self.apply_json_text(text, None, ctx, sx, tally, out)
+    }
+
+    /// Applies the policy to JSON Lines text as `tamis apply` does and appends the output to
+    /// `out`: one line per input line (a quarantine marker naming the line for a bad one),
+    /// nothing for a dropped record.
+    pub fn apply_json_lines(
+        &self,
+        text: &str,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) {
+        for (i, line) in text.lines().enumerate() {
+            let mark = out.len();
+            let d = self.apply_json_line(line, i as u64 + 1, ctx, sx, tally, out);
+            if matches!(d, Disposition::Dropped(_)) {
+                out.truncate(mark);
+            } else {
+                out.push(b'\n');
+            }
+        }
+    }
+
+    fn apply_json_text(
+        &self,
+        line: &str,
+        line_no: Option<u64>,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) -> Disposition {
         // Records are measured by content (see `max_record_bytes`); a line more than 8 times that
         // long cannot be within the limit for any ordinary spelling, so it is not even parsed.
         let too_large = line.len() as u64 > self.doc.limits.max_record_bytes.saturating_mul(8);
@@ -1181,7 +1229,7 @@ impl Policy {
             }
         };
         if let Disposition::Quarantined(q) = disposition {
-            write_json(&quarantine_marker(Some(line_no), q), out);
+            write_json(&quarantine_marker(line_no, q), out);
         }
         disposition
     }

@@ -10,6 +10,7 @@ mod apply;
 mod detect;
 mod error;
 pub mod json;
+pub mod mirror;
 pub mod model;
 mod parse;
 mod policy;
