@@ -1,0 +1,10 @@
+'use strict';
+// `require("tamis")` in Node.
+const fs = require('node:fs');
+const { makeApi } = require('./lib/api.cjs');
+const wasm = require('./wasm/node/tamis_js.js');
+
+module.exports = makeApi(wasm, {
+  env: () => process.env,
+  readFile: (path) => fs.readFileSync(path, 'utf8'),
+});

@@ -1,0 +1,238 @@
+'use strict';
+// The public API of the `tamis` npm package, over the wasm-bindgen module of `src/lib.rs`.
+// `makeApi(wasm, host)` is shared by the Node (CommonJS and ESM) and bundler entries.
+
+const INTERNAL = Symbol('tamis.internal');
+
+/**
+ * @param {any} wasm the wasm-bindgen module (`WasmPolicy`, `__wbg_reset_state`)
+ * @param {{env?: () => Record<string, string | undefined>, readFile?: (path: string) => string}} host
+ */
+function makeApi(wasm, host) {
+  // Bumped each time the module is reset after a trap; compiled policies of an older
+  // generation point into the old instance and are compiled again before use.
+  let generation = 0;
+
+  /** Every error tamis throws. Never carries a record's values. */
+  class TamisError extends Error {
+    constructor(message, fields) {
+      super(message);
+      this.name = 'TamisError';
+      this.code = (fields && fields.code) || 'error';
+    }
+  }
+
+  /** A policy that cannot be compiled: what and where. */
+  class PolicyError extends TamisError {
+    constructor(message, fields) {
+      super(message, fields);
+      this.name = 'PolicyError';
+      const f = fields || {};
+      this.line = f.line ?? null;
+      this.column = f.column ?? null;
+      this.ruleId = f.ruleId ?? null;
+      this.path = f.path ?? null;
+      this.file = f.file ?? null;
+      this.help = f.help ?? null;
+    }
+  }
+
+  // Errors from the module become TamisError / PolicyError. Anything else (a trap such as
+  // `RuntimeError: unreachable`, or an exception that crossed WebAssembly frames) may have left
+  // the instance inconsistent: the module is replaced by a fresh instance, and the error says
+  // nothing of the input.
+  function convert(e) {
+    if (e instanceof TamisError) return e;
+    if (e instanceof Error && e.name === 'PolicyError') return new PolicyError(e.message, e);
+    if (e instanceof Error && e.name === 'TamisError') return new TamisError(e.message, e);
+    wasm.__wbg_reset_state();
+    generation += 1;
+    return new TamisError(
+      'tamis stopped on an internal error; the call did not complete and the engine was reset',
+      { code: 'internal' },
+    );
+  }
+
+  function guard(f) {
+    try {
+      return f();
+    } catch (e) {
+      throw convert(e);
+    }
+  }
+
+  const encoder = new TextEncoder();
+
+  function keyPairs(keys) {
+    if (keys === undefined || keys === null) return [];
+    if (typeof keys !== 'object' || Array.isArray(keys)) {
+      throw new TamisError('keys must be an object of key name to string or Uint8Array', {
+        code: 'invalid-argument',
+      });
+    }
+    return Object.keys(keys).map((name) => {
+      const v = keys[name];
+      if (typeof v === 'string') return [name, encoder.encode(v)];
+      if (v instanceof Uint8Array) return [name, new Uint8Array(v)];
+      throw new TamisError(`keys.${name} must be a string or a Uint8Array`, {
+        code: 'invalid-argument',
+      });
+    });
+  }
+
+  function compile(spec) {
+    return wasm.WasmPolicy.compile(spec.text, spec.json, spec.file, spec.keys, spec.env);
+  }
+
+  class Policy {
+    #spec;
+    #inner;
+    #generation;
+
+    constructor(token, spec) {
+      if (token !== INTERNAL) {
+        throw new TypeError('use Policy.fromToml, Policy.fromJson, Policy.fromObject or Policy.fromFile');
+      }
+      const env = host.env ? host.env() : {};
+      const inner = guard(() => compile({ ...spec, env }));
+      // Keep only the variables this policy reads, so a reset compiles it the same way.
+      const used = {};
+      for (const name of inner.keyEnvNames()) {
+        if (typeof env[name] === 'string') used[name] = env[name];
+      }
+      this.#spec = { ...spec, env: used };
+      this.#inner = inner;
+      this.#generation = generation;
+    }
+
+    /** Compiles a policy from TOML text. */
+    static fromToml(text, options) {
+      return Policy.#from(text, false, options);
+    }
+
+    /** Compiles a policy from its JSON form (text). */
+    static fromJson(text, options) {
+      return Policy.#from(text, true, options);
+    }
+
+    /** Compiles a policy from its JSON form (an object). */
+    static fromObject(doc, options) {
+      if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+        throw new TamisError('fromObject takes the policy as an object', { code: 'invalid-argument' });
+      }
+      return Policy.#from(JSON.stringify(doc), true, options);
+    }
+
+    /** Compiles a policy file (Node): `.json` is the JSON form, anything else TOML. */
+    static fromFile(path, options) {
+      if (!host.readFile) {
+        throw new TamisError('fromFile needs Node; use fromToml here', { code: 'invalid-argument' });
+      }
+      let text;
+      try {
+        text = host.readFile(path);
+      } catch (e) {
+        throw new TamisError(`cannot read the policy file ${path}: ${e && e.code ? e.code : 'error'}`, {
+          code: 'io',
+        });
+      }
+      return Policy.#from(text, String(path).endsWith('.json'), { ...options, file: String(path) });
+    }
+
+    static #from(text, json, options) {
+      if (typeof text !== 'string') {
+        throw new TamisError('the policy must be given as text', { code: 'invalid-argument' });
+      }
+      const o = options || {};
+      const spec = { text, json, file: o.file === undefined ? undefined : String(o.file), keys: keyPairs(o.keys) };
+      return new Policy(INTERNAL, spec);
+    }
+
+    #policy() {
+      if (this.#generation !== generation) {
+        this.#inner = compile(this.#spec);
+        this.#generation = generation;
+      }
+      return this.#inner;
+    }
+
+    #call(f) {
+      return guard(() => f(this.#policy()));
+    }
+
+    /** The policy's `name`. */
+    get name() {
+      return this.#call((p) => p.name);
+    }
+
+    /** A stable id of the compiled policy. */
+    get id() {
+      return this.#call((p) => p.id);
+    }
+
+    /** The rule ids, in policy order. */
+    get ruleIds() {
+      return this.#call((p) => p.ruleIds);
+    }
+
+    /** Masks a copy of `value`; `undefined` when the record is dropped. */
+    apply(value, options) {
+      return this.#call((p) => p.apply(value, options, false));
+    }
+
+    /** `apply`, and the report of what was done (counts and paths, never values). */
+    applyWithReport(value, options) {
+      return this.#call((p) => p.apply(value, options, true));
+    }
+
+    /** Masks each record of an array; dropped records are left out. */
+    applyMany(values, options) {
+      if (!Array.isArray(values)) {
+        throw new TamisError('applyMany takes an array of records', { code: 'invalid-argument' });
+      }
+      return this.#call((p) => p.applyMany(values, options, false));
+    }
+
+    /** Masks one JSON document given as text (exact for integers of any size). */
+    applyJson(text, options) {
+      if (typeof text !== 'string') {
+        throw new TamisError('applyJson takes JSON text', { code: 'invalid-argument' });
+      }
+      return this.#call((p) => p.applyJson(text, options, false));
+    }
+
+    /** Masks JSON Lines text as `tamis apply` does. */
+    applyJsonLines(text, options) {
+      if (typeof text !== 'string') {
+        throw new TamisError('applyJsonLines takes JSON Lines text', { code: 'invalid-argument' });
+      }
+      return this.#call((p) => p.applyJsonLines(text, options));
+    }
+
+    /** Masks what detectors and patterns find in free text. */
+    maskText(text, options) {
+      if (typeof text !== 'string') {
+        throw new TamisError('maskText takes a string', { code: 'invalid-argument' });
+      }
+      return this.#call((p) => p.maskText(text, options));
+    }
+
+    /** Privacy-safe statistics of an array, a typed array, or an object of columns. */
+    summarize(data, options) {
+      return this.#call((p) => p.summarize(data, options));
+    }
+
+    /** The rules and, given records, which rule applied where and how often. */
+    explain(records, options) {
+      return this.#call((p) => p.explain(records, options));
+    }
+
+    toString() {
+      return `Policy(${JSON.stringify(this.name)})`;
+    }
+  }
+
+  return { Policy, TamisError, PolicyError };
+}
+
+module.exports = { makeApi };

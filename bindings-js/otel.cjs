@@ -1,0 +1,135 @@
+'use strict';
+// `tamis/otel`: an OpenTelemetry span processor that masks spans before an inner processor
+// (and its exporter) sees them, and the `mask` function of Langfuse's span processor.
+//
+//   const { MaskingSpanProcessor } = require('tamis/otel');
+//   provider = new BasicTracerProvider({
+//     spanProcessors: [new MaskingSpanProcessor(new BatchSpanProcessor(exporter), policy)],
+//   });
+//
+// A span's attributes are one record (`{"attribute.key": value}`), so key and path rules apply
+// to attribute names and detectors to every value. Attribute values holding JSON objects or
+// arrays (as Langfuse writes input, output and metadata) are parsed, masked as data and written
+// back as JSON. Langfuse's per-key metadata attributes (`langfuse.trace.metadata.<key>`,
+// `langfuse.observation.metadata.<key>`) are gathered under their prefix, so a rule on the key
+// (`keys = ["email"]`) applies to them as to any other key.
+
+const META = /^(langfuse\.(?:trace|observation)\.metadata)\.(.+)$/s;
+
+// `{json}` when `v` is JSON text of an object or array, else `v`.
+function decode(v) {
+  if (typeof v !== 'string') return v;
+  const t = v.trimStart();
+  if (t[0] !== '{' && t[0] !== '[') return v;
+  try {
+    return { json: JSON.parse(v) };
+  } catch {
+    return v;
+  }
+}
+
+function attribute(v, wasJson) {
+  if (v === null || v === undefined) return '';
+  if (wasJson) return JSON.stringify(v);
+  if (typeof v === 'bigint') return String(v);
+  if (Array.isArray(v)) return v.every((x) => ['string', 'number', 'boolean'].includes(typeof x)) ? v : JSON.stringify(v);
+  if (typeof v === 'object') return JSON.stringify(v);
+  return v;
+}
+
+function maskAttributes(policy, attrs, opts) {
+  if (!attrs || Object.keys(attrs).length === 0) return attrs;
+  const record = Object.create(null);
+  const json = new Set();
+  for (const k of Object.keys(attrs)) {
+    const d = decode(attrs[k]);
+    const isJson = d !== attrs[k];
+    const value = isJson ? d.json : d;
+    const m = META.exec(k);
+    if (m) {
+      if (!(m[1] in record)) record[m[1]] = Object.create(null);
+      record[m[1]][m[2]] = value;
+      if (isJson) json.add(`${m[1]}\u0000${m[2]}`);
+    } else {
+      record[k] = value;
+      if (isJson) json.add(k);
+    }
+  }
+  const masked = policy.apply(record, opts);
+  if (masked === null || typeof masked !== 'object' || 'tamis_quarantined' in masked) {
+    return { 'tamis.masked': masked === undefined ? 'dropped' : 'quarantined' };
+  }
+  const out = {};
+  for (const k of Object.keys(masked)) {
+    const v = masked[k];
+    if (/^langfuse\.(?:trace|observation)\.metadata$/.test(k) && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      for (const mk of Object.keys(v)) out[`${k}.${mk}`] = attribute(v[mk], json.has(`${k}\u0000${mk}`));
+    } else {
+      out[k] = attribute(v, json.has(k));
+    }
+  }
+  return out;
+}
+
+/** A view of `span` with its name, attributes, events and status masked. */
+function maskSpan(policy, span, opts) {
+  const masked = {
+    name: policy.maskText(span.name, opts),
+    attributes: maskAttributes(policy, span.attributes, opts),
+    events: (span.events || []).map((e) => ({
+      ...e,
+      name: policy.maskText(e.name, opts),
+      attributes: maskAttributes(policy, e.attributes, opts),
+    })),
+    status:
+      span.status && typeof span.status.message === 'string'
+        ? { ...span.status, message: policy.maskText(span.status.message, opts) }
+        : span.status,
+  };
+  return new Proxy(span, {
+    get(target, prop) {
+      if (Object.prototype.hasOwnProperty.call(masked, prop)) return masked[prop];
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+class MaskingSpanProcessor {
+  /**
+   * @param inner the processor that receives masked spans (and exports them)
+   * @param policy a tamis Policy
+   * @param options `{context}` for the policy
+   */
+  constructor(inner, policy, options) {
+    this.inner = inner;
+    this.policy = policy;
+    const context = options && options.context;
+    this.options = context === undefined ? undefined : { context };
+  }
+
+  onStart(span, parentContext) {
+    this.inner.onStart(span, parentContext);
+  }
+
+  onEnd(span) {
+    this.inner.onEnd(maskSpan(this.policy, span, this.options));
+  }
+
+  forceFlush() {
+    return this.inner.forceFlush();
+  }
+
+  shutdown() {
+    return this.inner.shutdown();
+  }
+}
+
+/** The `mask` option of Langfuse (`({ data }) => masked`): text as free text, else `apply`. */
+function langfuseMask(policy, options) {
+  const context = options && options.context;
+  const opts = context === undefined ? undefined : { context };
+  return ({ data }) => (typeof data === 'string' ? policy.maskText(data, opts) : policy.apply(data, opts));
+}
+
+module.exports = { MaskingSpanProcessor, maskSpan, maskAttributes, langfuseMask };

@@ -1,0 +1,4 @@
+import m from './pino.cjs';
+
+export const { tamisPino } = m;
+export default m;

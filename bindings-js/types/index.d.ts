@@ -1,0 +1,148 @@
+// Types of the `tamis` npm package (the same declarations serve `import` and `require`).
+
+/** A JSON value, as `apply` returns masked data (plus what the input held: see `apply`). */
+export type JsonValue = null | boolean | number | bigint | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** Who will see the output and why (`when` conditions, `[access]`). */
+export interface Context {
+  roles?: readonly string[];
+  purpose?: string;
+  /** The record's trace type. */
+  type?: string;
+}
+
+export interface TextOptions {
+  context?: Context;
+}
+
+export interface ApplyOptions extends TextOptions {
+  /** The current time for retention: a Date, epoch milliseconds, or RFC 3339 text. Default: now. */
+  now?: Date | number | string;
+}
+
+export interface PolicyOptions {
+  /** Key material by key name; keys not given are read from the environment variable the policy names. */
+  keys?: Record<string, string | Uint8Array>;
+  /** The file name errors point at. */
+  file?: string;
+}
+
+/** `{"tamis_quarantined": {"reason": ...}}`: a record that broke a limit, in place of the record. */
+export interface QuarantineMarker {
+  tamis_quarantined: { reason: 'too_deep' | 'too_large' | 'invalid_json' | string };
+}
+
+/** What an application did: counts and paths, never values. */
+export interface Report {
+  policy: { name: string; id: string };
+  records: {
+    in: number;
+    out: number;
+    dropped_retention: number;
+    dropped_access: number;
+    dropped_plugin: number;
+    quarantined: number;
+  };
+  /** Hits by rule id. */
+  rules: Record<string, number>;
+  /** Findings by detector. */
+  detectors: Record<string, number>;
+  /** Records or fields dropped, by retention id (present when any). */
+  retention?: Record<string, number>;
+  /** Summaries written, by summarize id (present when any). */
+  summaries?: Record<string, number>;
+  limits: { too_deep: number; too_large: number };
+  /** Values with no data form, written as `<TypeName>`. */
+  other_objects: number;
+  /** Hits by rule id, then path. */
+  paths?: Record<string, Record<string, number>>;
+  /** Findings by detector, then path. */
+  detector_paths?: Record<string, Record<string, number>>;
+}
+
+/** The output of `apply` with the report. `value` is `undefined` when the record was dropped. */
+export interface Applied<T = unknown> {
+  value: T | QuarantineMarker | undefined;
+  report: Report;
+}
+
+/** Privacy-safe statistics of one column. */
+export interface Summary {
+  tamis_summary: {
+    count: number;
+    nulls: number;
+    null_rate: number;
+    [statistic: string]: unknown;
+  };
+}
+
+/** The rules of a policy and, given records, where they applied. */
+export interface Explanation {
+  policy: { name: string; id: string };
+  rules: Array<Record<string, unknown>>;
+  [section: string]: unknown;
+}
+
+/** What `summarize` takes: one column, or an object of columns. */
+export type Column =
+  | readonly unknown[]
+  | Float64Array
+  | Float32Array
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
+
+/** A compiled policy: immutable; compile once, apply many times. */
+export declare class Policy {
+  private constructor();
+  static fromToml(text: string, options?: PolicyOptions): Policy;
+  static fromJson(text: string, options?: PolicyOptions): Policy;
+  static fromObject(doc: object, options?: PolicyOptions): Policy;
+  /** Node only: `.json` is the JSON form, anything else TOML. */
+  static fromFile(path: string, options?: Omit<PolicyOptions, 'file'>): Policy;
+
+  readonly name: string;
+  readonly id: string;
+  readonly ruleIds: string[];
+
+  /**
+   * Masks a copy of `value` (never changed). Plain objects, arrays, strings, numbers, booleans,
+   * null, BigInt, Date (its ISO text), Map and Error (`{type, message, stack}`) are read; any
+   * other object becomes `"<TypeName>"`. `undefined` when `[access]` or `[[retention]]` drops
+   * the record; a `QuarantineMarker` when it breaks a limit.
+   */
+  apply<T = unknown>(value: T, options?: ApplyOptions): T | QuarantineMarker | undefined;
+  applyWithReport<T = unknown>(value: T, options?: ApplyOptions): Applied<T>;
+  /** Masks each record; dropped records are left out. */
+  applyMany<T = unknown>(values: readonly T[], options?: ApplyOptions): Array<T | QuarantineMarker>;
+  /** One JSON document as text, exact for integers of any size. `undefined` when dropped. */
+  applyJson(text: string, options?: ApplyOptions): string | undefined;
+  /** JSON Lines text, as `tamis apply` writes it. */
+  applyJsonLines(text: string, options?: ApplyOptions): string;
+  maskText(text: string, options?: TextOptions): string;
+  summarize(data: Column, options?: TextOptions): Summary | null;
+  summarize(data: Record<string, Column>, options?: TextOptions): Record<string, Summary>;
+  explain(records?: readonly unknown[], options?: ApplyOptions): Explanation;
+}
+
+/** Every error tamis throws. Never carries a record's values. */
+export declare class TamisError extends Error {
+  /** `invalid-argument`, `io`, `internal`, or a policy error kind. */
+  readonly code: string;
+}
+
+/** A policy that cannot be compiled: what and where. */
+export declare class PolicyError extends TamisError {
+  readonly line: number | null;
+  readonly column: number | null;
+  readonly ruleId: string | null;
+  readonly path: string | null;
+  readonly file: string | null;
+  readonly help: string | null;
+}
