@@ -5,10 +5,12 @@
 //   const { tamisPino } = require('tamis/pino');
 //   const log = pino(tamisPino(policy));
 //
-// The merging object and child bindings go through `Policy.apply` (`formatters.log`,
+// The merging object and the root's bindings go through `Policy.apply` (`formatters.log`,
 // `formatters.bindings`); the message and its interpolation values through `maskText` / `apply`
-// before pino formats them (`hooks.logMethod`). Pass your own options as the second argument:
-// their `formatters` and `hooks` run after tamis.
+// before pino formats them (`hooks.logMethod`). pino writes a child's bindings once, as JSON
+// text, when the child is made and without formatters: `onChild` masks that text. Pass your
+// own options as the second argument: their `formatters`, `hooks` and `onChild` run after
+// tamis.
 
 function maskArg(policy, a, opts) {
   if (typeof a === 'string') return policy.maskText(a, opts);
@@ -24,15 +26,36 @@ function maskArg(policy, a, opts) {
   return a;
 }
 
+// A child's bindings as pino keeps them: JSON members after a comma (`,"k":v,...`). They are
+// masked in place; text that cannot be read is replaced, never kept.
+function maskChildBindings(child, object) {
+  const sym = Object.getOwnPropertySymbols(child).find((s) => s.description === 'pino.chindings');
+  if (sym === undefined) {
+    throw new Error('tamis/pino: this pino version keeps child bindings where tamis cannot mask them');
+  }
+  const text = child[sym];
+  if (typeof text !== 'string' || text === '') return;
+  let masked;
+  try {
+    masked = object(JSON.parse(`{${text.slice(1)}}`));
+  } catch {
+    masked = { tamis_masked: 'unreadable bindings' };
+  }
+  const json = JSON.stringify(masked);
+  child[sym] = json.length > 2 ? `,${json.slice(1, -1)}` : '';
+}
+
 function tamisPino(policy, options) {
   const { context, ...rest } = options || {};
   const opts = context === undefined ? undefined : { context };
   const own = rest.formatters || {};
   const ownHooks = rest.hooks || {};
   const object = (o) => {
+    if (o === null || typeof o !== 'object') return o;
     const masked = policy.apply(o, opts);
     return masked === undefined ? { tamis_dropped: true } : masked;
   };
+  const ownOnChild = rest.onChild;
   return {
     ...rest,
     formatters: {
@@ -45,6 +68,10 @@ function tamisPino(policy, options) {
         const masked = object(b);
         return own.bindings ? own.bindings(masked) : masked;
       },
+    },
+    onChild(child) {
+      maskChildBindings(child, object);
+      if (ownOnChild) ownOnChild(child);
     },
     hooks: {
       ...ownHooks,

@@ -232,7 +232,10 @@ function makeApi(wasm, host) {
     }
   }
 
-  return { Policy, TamisError, PolicyError };
+  // Traps the module on purpose (tests of the recovery; not part of the API).
+  const testPanic = (text) => guard(() => wasm.__panicForTests(text));
+
+  return { Policy, TamisError, PolicyError, [Symbol.for('tamis.testPanic')]: testPanic };
 }
 
 module.exports = { makeApi };

@@ -69,15 +69,40 @@ export function mapEntriesOf(v) {
   }
 }
 
-// An Error as the fields a logger serializes: type, message, stack.
+// An Error's message, stack and cause, then its own enumerable properties, flattened as
+// above; null when they cannot be read.
 export function errorEntriesOf(v) {
   try {
-    const out = ["type", typeName(v), "message", String(v.message)];
-    if (typeof v.stack === "string") out.push("stack", v.stack);
+    const out = [];
+    for (const k of ['message', 'stack', 'cause']) {
+      if (Object.prototype.hasOwnProperty.call(v, k)) out.push(k, v[k]);
+    }
+    for (const k of Object.keys(v)) {
+      if (k !== 'message' && k !== 'stack' && k !== 'cause') out.push(k, v[k]);
+    }
     return out;
   } catch {
     return null;
   }
+}
+
+// A masked Error: an object of the original's class (so `instanceof`, `name` and loggers'
+// error serializers see the same type) holding only the masked properties, `message`, `stack`
+// and `cause` not enumerable as on a real Error.
+export function errorFrom(orig, flat) {
+  let proto = Error.prototype;
+  try {
+    proto = Object.getPrototypeOf(orig);
+  } catch {
+    // keep Error.prototype
+  }
+  const e = Object.create(proto);
+  for (let i = 0; i < flat.length; i += 2) {
+    const k = flat[i];
+    const hidden = k === 'message' || k === 'stack' || k === 'cause';
+    Object.defineProperty(e, k, { value: flat[i + 1], writable: true, enumerable: !hidden, configurable: true });
+  }
+  return e;
 }
 
 // A valid Date's ISO text; null for an invalid one.

@@ -24,6 +24,8 @@ extern "C" {
     fn map_entries_of(v: &JsValue) -> Option<Array>;
     #[wasm_bindgen(js_name = errorEntriesOf)]
     fn error_entries_of(v: &JsValue) -> Option<Array>;
+    #[wasm_bindgen(js_name = errorFrom)]
+    fn error_from(orig: &JsValue, flat: &Array) -> JsValue;
     #[wasm_bindgen(js_name = dateText)]
     fn date_text(v: &JsValue) -> Option<String>;
     fn text(v: &JsValue) -> Option<String>;
@@ -44,10 +46,11 @@ const DATE: u32 = 7;
 const MAP: u32 = 8;
 const ERROR: u32 = 9;
 
-/// The mapping tags of `Kind::Map`: a plain object (also what an `Error` is written as) or a
-/// `Map`, which stays a `Map`.
+/// The mapping tags of `Kind::Map`: a plain object, a `Map` (which stays a `Map`), or an `Error`
+/// (which stays an object of its class, its original kept as the node's `orig`).
 const OBJECT_TAG: u8 = 0;
 const MAP_TAG: u8 = 1;
+const ERROR_TAG: u8 = 2;
 
 /// Why reading stopped: the input is larger than the policy allows.
 #[derive(Debug)]
@@ -110,7 +113,13 @@ impl Reader {
             ARRAY => self.array(v, depth)?,
             PLAIN => self.map(entries_of(v), OBJECT_TAG, v, depth)?,
             MAP => self.map(map_entries_of(v), MAP_TAG, v, depth)?,
-            ERROR => self.map(error_entries_of(v), OBJECT_TAG, v, depth)?,
+            ERROR => {
+                let mut node = self.map(error_entries_of(v), ERROR_TAG, v, depth)?;
+                if matches!(node.kind, Kind::Map(..)) {
+                    node.orig = orig();
+                }
+                node
+            }
             DATE => match date_text(v) {
                 Some(t) => Node::leaf(Kind::Str(t), orig()),
                 None => opaque(v),
@@ -222,6 +231,14 @@ pub(crate) fn to_js(mut node: Node) -> JsValue {
                 out.set(&key, &to_js(e.node));
             }
             out.into()
+        }
+        Kind::Map(entries, ERROR_TAG) => {
+            let flat = Array::new();
+            for e in entries.into_iter().filter(|e| !e.node.removed) {
+                flat.push(&JsValue::from_str(&e.key));
+                flat.push(&to_js(e.node));
+            }
+            error_from(&node.orig.unwrap_or(JsValue::UNDEFINED), &flat)
         }
         Kind::Map(entries, _) => {
             let out = Object::new();
