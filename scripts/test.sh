@@ -89,6 +89,20 @@ py="$PWD/$venv/bin/python"
 (cd /tmp && "$py" -m mypy.stubtest tamis._tamis)
 (cd bindings-python && "$py" -m pytest -q -p no:cacheprovider tests)
 
+stage "Node: build the npm package (wasm32 + wasm-bindgen) and pack it"
+need node "install Node.js 20 or later"
+need npm "install npm (it comes with Node.js)"
+bash scripts/build-js.sh
+
+stage "Node: node --test and tsc against the packed package"
+(
+    cd bindings-js/test
+    npm ci --silent --no-audit --no-fund
+    npm install --silent --no-save --no-audit --no-fund ../../target/npm/tamis-*.tgz
+    node --test ./*.test.mjs
+    npx --no-install tsc -p types
+)
+
 stage "benchmarks compile"
 cargo bench -p tamis-bench --no-run --locked
 

@@ -2,12 +2,18 @@
 // The public API of the `tamis` npm package, over the wasm-bindgen module of `src/lib.rs`.
 // `makeApi(wasm, host)` is shared by the Node (CommonJS and ESM) and bundler entries.
 
+const { encode, decode, DROPPED_RECORD } = require('./tape.cjs');
+
 const INTERNAL = Symbol('tamis.internal');
 
 /**
  * @param {any} wasm the wasm-bindgen module (`WasmPolicy`, `__wbg_reset_state`)
  * @param {{env?: () => Record<string, string | undefined>, readFile?: (path: string) => string}} host
  */
+function isColumn(v) {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
 function makeApi(wasm, host) {
   // Bumped each time the module is reset after a trap; compiled policies of an older
   // generation point into the old instance and are compiled again before use.
@@ -175,14 +181,25 @@ function makeApi(wasm, host) {
       return this.#call((p) => p.ruleIds);
     }
 
+    // Masks records through the tape: [values (DROPPED_RECORD for a dropped one), report].
+    #run(values, options, report) {
+      return this.#call((p) => {
+        const tape = encode(values, p.maxDepth, p.readBudget);
+        const [ops, text, rep] = p.applyTape(tape.ops, tape.text, values.length, options, report);
+        return [decode(ops, text, tape.origs, tape.keys, values.length), rep];
+      });
+    }
+
     /** Masks a copy of `value`; `undefined` when the record is dropped. */
     apply(value, options) {
-      return this.#call((p) => p.apply(value, options, false));
+      const [[out]] = this.#run([value], options, false);
+      return out === DROPPED_RECORD ? undefined : out;
     }
 
     /** `apply`, and the report of what was done (counts and paths, never values). */
     applyWithReport(value, options) {
-      return this.#call((p) => p.apply(value, options, true));
+      const [[out], report] = this.#run([value], options, true);
+      return { value: out === DROPPED_RECORD ? undefined : out, report };
     }
 
     /** Masks each record of an array; dropped records are left out. */
@@ -190,7 +207,7 @@ function makeApi(wasm, host) {
       if (!Array.isArray(values)) {
         throw new TamisError('applyMany takes an array of records', { code: 'invalid-argument' });
       }
-      return this.#call((p) => p.applyMany(values, options, false));
+      return this.#run(values, options, false)[0].filter((v) => v !== DROPPED_RECORD);
     }
 
     /** Masks one JSON document given as text (exact for integers of any size). */
@@ -217,14 +234,47 @@ function makeApi(wasm, host) {
       return this.#call((p) => p.maskText(text, options));
     }
 
-    /** Privacy-safe statistics of an array, a typed array, or an object of columns. */
+    /**
+     * Privacy-safe statistics: one summary (or null) for an array or typed array, an object of
+     * summaries (columns without one left out) for an object of columns.
+     */
     summarize(data, options) {
-      return this.#call((p) => p.summarize(data, options));
+      if (isColumn(data)) return this.#column([], data, options);
+      if (data === null || typeof data !== 'object' || Object.getPrototypeOf(Object.getPrototypeOf(data) || {}) !== null) {
+        throw new TamisError('summarize takes an array, a typed array, or an object of columns ({name: array})', {
+          code: 'invalid-argument',
+        });
+      }
+      const out = {};
+      for (const name of Object.keys(data)) {
+        const column = data[name];
+        if (!isColumn(column)) {
+          throw new TamisError(`column \`${name}\` is not an array or a typed array`, { code: 'invalid-argument' });
+        }
+        const summary = this.#column([name], column, options);
+        if (summary !== null) Object.defineProperty(out, name, { value: summary, writable: true, enumerable: true, configurable: true });
+      }
+      return out;
+    }
+
+    #column(keys, column, options) {
+      return this.#call((p) => {
+        const typed = ArrayBuffer.isView(column) && !(column instanceof DataView) && !(column instanceof BigUint64Array) && !(column instanceof Uint8ClampedArray);
+        const tape = typed ? { ops: new Int32Array(0), text: '' } : encode([Array.from(column)], p.maxDepth, Infinity);
+        return p.summarizeColumn(keys, typed ? column : undefined, tape.ops, tape.text, options);
+      });
     }
 
     /** The rules and, given records, which rule applied where and how often. */
     explain(records, options) {
-      return this.#call((p) => p.explain(records, options));
+      if (records !== undefined && records !== null && !Array.isArray(records)) {
+        throw new TamisError('explain(records) takes an array of records', { code: 'invalid-argument' });
+      }
+      const values = records || [];
+      return this.#call((p) => {
+        const tape = encode(values, p.maxDepth, p.readBudget);
+        return p.explain(tape.ops, tape.text, values.length, options);
+      });
     }
 
     toString() {

@@ -1,92 +1,56 @@
-//! `summarize`: an array or typed array is one column; an object of arrays is a table. Typed
-//! arrays are copied out in one call (no JS value per cell); other arrays are read cell by cell
-//! through the mirror tree.
+//! `summarize`, one column at a time (`lib/api.cjs` splits tables into columns): typed arrays
+//! are copied out in one call, no JS value per cell; other arrays arrive on a tape.
 
-use js_sys::{Array, Object, Reflect};
-use tamis_core::{Column, ColumnSummarizer, Context, Policy};
+use tamis_core::{Column, ColumnSummarizer, Context, Policy, Tree};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use crate::tamis_error;
-use crate::tree::{Reader, value_to_js};
+use crate::tape::{BadTape, Reader};
 
+/// One column's summary; `None` when no rule selects it or its `min_items` is not reached.
 pub(crate) fn summarize(
     policy: &Policy,
-    data: &JsValue,
+    keys: &[String],
+    typed: &JsValue,
+    ops: &[i32],
+    text: &str,
     ctx: &Context,
-) -> Result<JsValue, JsValue> {
-    if is_column(data) {
-        let summary = column(policy, &[], data, ctx);
-        return Ok(summary.map_or(JsValue::NULL, |v| value_to_js(&v)));
-    }
-    let is_table = crate::tree::is_plain(data);
-    if !is_table {
-        return Err(tamis_error(
-            "invalid-argument",
-            "summarize takes an array, a typed array, or an object of columns ({name: array})",
-        ));
-    }
-    let out = Object::new();
-    for name in Object::keys(&Object::from(data.clone())).iter() {
-        let key = name.as_string().unwrap_or_default();
-        let col = Reflect::get(data, &name).unwrap_or(JsValue::UNDEFINED);
-        if !is_column(&col) {
-            return Err(tamis_error(
-                "invalid-argument",
-                &format!("column `{key}` is not an array or a typed array"),
-            ));
-        }
-        if let Some(summary) = column(policy, &[key.as_str()], &col, ctx) {
-            let _ = Reflect::set(&out, &name, &value_to_js(&summary));
-        }
-    }
-    Ok(out.into())
-}
-
-fn is_column(v: &JsValue) -> bool {
-    Array::is_array(v) || js_sys::ArrayBuffer::is_view(v) && !v.is_instance_of::<js_sys::DataView>()
-}
-
-/// One column's summary, or `None` when its rule's `min_items` is not reached (or no rule
-/// selects it).
-fn column(
-    policy: &Policy,
-    keys: &[&str],
-    col: &JsValue,
-    ctx: &Context,
-) -> Option<serde_json::Value> {
-    let mut s = policy.column_summarizer(keys, ctx);
+) -> Result<Option<serde_json::Value>, JsValue> {
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let mut s = policy.column_summarizer(&keys, ctx);
     if !s.selected() {
-        return None;
+        return Ok(None);
     }
-    push(&mut s, policy, col);
-    s.finish()
+    if !push_typed(&mut s, typed) {
+        let bad = || tamis_error("internal", "the column could not be read");
+        let mut column = match Reader::new(ops, text).record() {
+            Ok(Ok(node)) => node,
+            Ok(Err(_)) | Err(BadTape) => return Err(bad()),
+        };
+        column.items(&mut |cell| {
+            cell.push_to(&mut s);
+            tamis_core::Edit::Keep
+        });
+    }
+    Ok(s.finish())
 }
 
-fn push(s: &mut ColumnSummarizer<'_>, policy: &Policy, col: &JsValue) {
-    if let Some(a) = col.dyn_ref::<js_sys::Float64Array>() {
-        return s.push_column(Column::Float(&a.to_vec()));
-    }
-    if let Some(a) = col.dyn_ref::<js_sys::Float32Array>() {
+/// Pushes a typed array's values; `false` when `typed` is not one this reads in bulk.
+fn push_typed(s: &mut ColumnSummarizer<'_>, typed: &JsValue) -> bool {
+    if let Some(a) = typed.dyn_ref::<js_sys::Float64Array>() {
+        s.push_column(Column::Float(&a.to_vec()));
+    } else if let Some(a) = typed.dyn_ref::<js_sys::Float32Array>() {
         let v: Vec<f64> = a.to_vec().into_iter().map(f64::from).collect();
-        return s.push_column(Column::Float(&v));
+        s.push_column(Column::Float(&v));
+    } else if let Some(a) = typed.dyn_ref::<js_sys::BigInt64Array>() {
+        s.push_column(Column::Int(&a.to_vec()));
+    } else if let Some(ints) = small_ints(typed) {
+        s.push_column(Column::Int(&ints));
+    } else {
+        return false;
     }
-    if let Some(a) = col.dyn_ref::<js_sys::BigInt64Array>() {
-        return s.push_column(Column::Int(&a.to_vec()));
-    }
-    if let Some(ints) = small_ints(col) {
-        return s.push_column(Column::Int(&ints));
-    }
-    // Arrays, and other views (BigUint64Array, Uint8ClampedArray): cell by cell.
-    let limits = policy.limits();
-    let mut reader = Reader::new(limits);
-    for v in Array::from(col).iter() {
-        match reader.read(&v, limits) {
-            Ok(node) => node.push_to(s),
-            // A cell too large to read is counted as what it is: an unreadable string.
-            Err(_) => s.push_str(tamis_core::TOO_LARGE),
-        }
-    }
+    true
 }
 
 /// Integer typed arrays of 32 bits or fewer, widened to i64.

@@ -7,9 +7,9 @@ use tamis_core::{Disposition, Quarantine, Scratch, Tally, quarantine_marker};
 use wasm_bindgen::prelude::*;
 
 mod columns;
-mod tree;
+mod tape;
 
-use tree::{Node, Reader, TooLarge, to_js, value_to_js};
+use tape::{BadTape, Node, Reader, TooLarge, Writer};
 
 /// A panic hook that prints nothing: a panic message may quote data, and on wasm32 a panic
 /// aborts the call with a trap (`RuntimeError: unreachable`), after which the JS wrapper resets
@@ -141,35 +141,55 @@ impl WasmPolicy {
         self.inner.rule_ids().map(str::to_owned).collect()
     }
 
-    /// Masks a copy of `value`: the masked value, `undefined` when the record is dropped, or a
-    /// quarantine marker. With `report`, `{value, report}`.
-    pub fn apply(&self, value: &JsValue, opts: &JsValue, report: bool) -> Result<JsValue, JsValue> {
-        let ctx = options(opts, true)?;
-        let mut tally = Tally::new(&self.inner, report);
-        let mut sx = Scratch::new(&self.inner);
-        let out = self.apply_one(value, &ctx, &mut sx, &mut tally);
-        self.with_report(out, report.then_some(&tally))
+    /// How deep `lib/tape.cjs` reads a value (the policy's `max_depth`).
+    #[wasm_bindgen(getter, js_name = maxDepth)]
+    pub fn max_depth(&self) -> u32 {
+        self.inner.limits().max_depth
     }
 
-    /// Masks each record of an array; dropped records are left out.
-    #[wasm_bindgen(js_name = applyMany)]
-    pub fn apply_many(
+    /// How much of one record `lib/tape.cjs` reads (values plus text units) before it stops:
+    /// about twice `max_record_bytes` (the walker quarantines such a record anyway; this bounds
+    /// memory and cyclic fan-out).
+    #[wasm_bindgen(getter, js_name = readBudget)]
+    pub fn read_budget(&self) -> f64 {
+        #[allow(clippy::cast_precision_loss)]
+        let budget = self
+            .inner
+            .limits()
+            .max_record_bytes
+            .saturating_mul(2)
+            .saturating_add(1024) as f64;
+        budget
+    }
+
+    /// Masks `count` records read from an input tape (see `tape.rs`). Returns `[ops, text,
+    /// report]`: the output tape (one value, or a dropped mark, per record) and, with `report`,
+    /// the report.
+    #[wasm_bindgen(js_name = applyTape)]
+    pub fn apply_tape(
         &self,
-        values: &Array,
+        ops: &[i32],
+        text: &str,
+        count: u32,
         opts: &JsValue,
         report: bool,
-    ) -> Result<JsValue, JsValue> {
+    ) -> Result<Array, JsValue> {
         let ctx = options(opts, true)?;
         let mut tally = Tally::new(&self.inner, report);
         let mut sx = Scratch::new(&self.inner);
-        let out = Array::new();
-        for v in values.iter() {
-            let masked = self.apply_one(&v, &ctx, &mut sx, &mut tally);
-            if !masked.is_undefined() {
-                out.push(&masked);
-            }
+        let mut reader = Reader::new(ops, text);
+        let mut out = Writer::default();
+        for _ in 0..count {
+            let record = reader.record().map_err(|BadTape| bad_tape())?;
+            self.apply_one(record, &ctx, &mut sx, &mut tally, &mut out);
         }
-        self.with_report(out.into(), report.then_some(&tally))
+        let result = Array::new();
+        result.push(&js_sys::Int32Array::from(out.ops.as_slice()).into());
+        result.push(&JsValue::from_str(&out.text));
+        if report {
+            result.push(&self.report(&tally)?);
+        }
+        Ok(result)
     }
 
     /// Masks one JSON document given as text (exact for numbers of any size and spelling):
@@ -186,7 +206,13 @@ impl WasmPolicy {
             Disposition::Dropped(_) => JsValue::UNDEFINED,
             _ => JsValue::from_str(&String::from_utf8_lossy(&out)),
         };
-        self.with_report(value, report.then_some(&tally))
+        if !report {
+            return Ok(value);
+        }
+        let result = Object::new();
+        let _ = Reflect::set(&result, &"value".into(), &value);
+        let _ = Reflect::set(&result, &"report".into(), &self.report(&tally)?);
+        Ok(result.into())
     }
 
     /// Masks JSON Lines text as `tamis apply` does.
@@ -208,46 +234,59 @@ impl WasmPolicy {
         Ok(self.inner.mask_text(text, &ctx))
     }
 
-    /// Privacy-safe statistics: one summary (or `null`) for an array or typed array; an
-    /// object of summaries for an object of columns.
-    pub fn summarize(&self, data: &JsValue, opts: &JsValue) -> Result<JsValue, JsValue> {
+    /// The summary of one column (`null` when no rule selects it or its `min_items` is not
+    /// reached): a typed array read in one copy, or else the array on the input tape.
+    #[wasm_bindgen(js_name = summarizeColumn)]
+    pub fn summarize_column(
+        &self,
+        keys: Vec<String>,
+        typed: &JsValue,
+        ops: &[i32],
+        text: &str,
+        opts: &JsValue,
+    ) -> Result<JsValue, JsValue> {
         let ctx = options(opts, false)?;
-        columns::summarize(&self.inner, data, &ctx)
+        let summary = columns::summarize(&self.inner, &keys, typed, ops, text, &ctx)?;
+        summary.map_or(Ok(JsValue::NULL), |v| json_to_js(&v))
     }
 
-    /// The rules and, given records, which rule applied where and how often (never values).
-    pub fn explain(&self, records: &JsValue, opts: &JsValue) -> Result<JsValue, JsValue> {
-        let report = if records.is_undefined() || records.is_null() {
+    /// The rules and, given `count` records on a tape, which rule applied where and how often
+    /// (never values).
+    pub fn explain(
+        &self,
+        ops: &[i32],
+        text: &str,
+        count: u32,
+        opts: &JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let report = if count == 0 {
             None
         } else {
-            let Ok(records) = records.clone().dyn_into::<Array>() else {
-                return Err(tamis_error(
-                    "invalid-argument",
-                    "explain(records) takes an array of records",
-                ));
-            };
             let ctx = options(opts, true)?;
             let mut tally = Tally::new(&self.inner, true);
             let mut sx = Scratch::new(&self.inner);
-            for v in records.iter() {
-                let _ = self.apply_one(&v, &ctx, &mut sx, &mut tally);
+            let mut reader = Reader::new(ops, text);
+            let mut sink = Writer::default();
+            for _ in 0..count {
+                let record = reader.record().map_err(|BadTape| bad_tape())?;
+                self.apply_one(record, &ctx, &mut sx, &mut tally, &mut sink);
             }
             Some(tally.report(&self.inner))
         };
-        Ok(value_to_js(&self.inner.explain(report.as_ref())))
+        json_to_js(&self.inner.explain(report.as_ref()))
     }
 }
 
 impl WasmPolicy {
     fn apply_one(
         &self,
-        value: &JsValue,
+        record: Result<Node, TooLarge>,
         ctx: &tamis_core::Context,
         sx: &mut Scratch,
         tally: &mut Tally,
-    ) -> JsValue {
-        let limits = self.inner.limits();
-        let (node, d): (Option<Node>, Disposition) = match Reader::new(limits).read(value, limits) {
+        out: &mut Writer,
+    ) {
+        let (node, d) = match record {
             Ok(mut node) => {
                 let d = self.inner.apply_tree(&mut node, ctx, sx, tally);
                 (Some(node), d)
@@ -258,28 +297,35 @@ impl WasmPolicy {
             }
         };
         match (d, node) {
-            (Disposition::Kept, Some(node)) => to_js(node),
-            (Disposition::Quarantined(q), _) => value_to_js(&quarantine_marker(None, q)),
+            (Disposition::Kept, Some(node)) => out.value(node),
+            (Disposition::Quarantined(q), _) => out.json(&quarantine_marker(None, q)),
             // A kept record always has its node; never pass anything through.
-            (Disposition::Kept, None) => {
-                value_to_js(&quarantine_marker(None, Quarantine::TooLarge))
-            }
+            (Disposition::Kept, None) => out.json(&quarantine_marker(None, Quarantine::TooLarge)),
             // Dropped (or any outcome added later): nothing of the record is returned.
-            _ => JsValue::UNDEFINED,
+            _ => out.dropped(),
         }
     }
 
-    fn with_report(&self, value: JsValue, tally: Option<&Tally>) -> Result<JsValue, JsValue> {
-        let Some(tally) = tally else {
-            return Ok(value);
-        };
+    fn report(&self, tally: &Tally) -> Result<JsValue, JsValue> {
         let report = serde_json::to_value(tally.report(&self.inner))
             .map_err(|_| tamis_error("internal", "the report could not be written"))?;
-        let out = Object::new();
-        let _ = Reflect::set(&out, &"value".into(), &value);
-        let _ = Reflect::set(&out, &"report".into(), &value_to_js(&report));
-        Ok(out.into())
+        json_to_js(&report)
     }
+}
+
+/// A JSON value (report, summary, explanation) as JS values, through `JSON.parse` (which
+/// defines every key as an own property: `__proto__` included).
+fn json_to_js(v: &serde_json::Value) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(v)
+        .map_err(|_| tamis_error("internal", "a result could not be written"))?;
+    js_sys::JSON::parse(&text).map_err(|_| tamis_error("internal", "a result could not be read"))
+}
+
+fn bad_tape() -> JsValue {
+    tamis_error(
+        "internal",
+        "the value could not be read (a bad tape from lib/tape.cjs)",
+    )
 }
 
 /// `{context: {roles, purpose, type}, now}`; `now` (with `with_now`) is a `Date`, epoch

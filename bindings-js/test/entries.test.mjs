@@ -1,0 +1,62 @@
+// Each entry of the package in a fresh Node process: CommonJS `require`, ESM `import`, the
+// bundler entry (ES module import of the .wasm, as bundlers do), all under
+// --disallow-code-generation-from-strings (no eval / Function: a strict CSP's rule).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const here = new URL('.', import.meta.url).pathname;
+const POLICY = 'version = 1\\nname = \\"e\\"\\n[[rule]]\\nid = \\"r\\"\\ndetect = [\\"email\\"]\\naction = \\"replace\\"\\n';
+
+function run(args, code) {
+  const r = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', ...args, '-e', code], {
+    cwd: here,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+test('require("tamis") in CommonJS', () => {
+  const out = run(
+    ['--input-type=commonjs'],
+    `const { Policy } = require('tamis'); console.log(require.resolve('tamis').endsWith('index.cjs'), Policy.fromToml("${POLICY}").maskText('to x@example.com'))`,
+  );
+  assert.equal(out, 'true to [REDACTED]');
+});
+
+test('import { Policy } from "tamis" in ESM', () => {
+  const out = run(
+    ['--input-type=module'],
+    `import { Policy } from 'tamis'; console.log(import.meta.resolve('tamis').endsWith('index.mjs'), Policy.fromToml("${POLICY}").maskText('to x@example.com'))`,
+  );
+  assert.equal(out, 'true to [REDACTED]');
+});
+
+test('the bundler entry (browser condition, .wasm imported as a module)', () => {
+  const out = run(
+    ['--conditions=browser', '--experimental-wasm-modules', '--no-warnings', '--input-type=module'],
+    `import { Policy } from 'tamis'; const p = Policy.fromToml("${POLICY}"); console.log(import.meta.resolve('tamis').endsWith('browser.mjs'), p.maskText('to x@example.com'), JSON.stringify(p.apply({ a: 'y@example.com' })))`,
+  );
+  assert.equal(out, 'true to [REDACTED] {"a":"[REDACTED]"}');
+});
+
+test('no eval or Function constructor in the shipped JavaScript', () => {
+  const root = join(here, 'node_modules', 'tamis');
+  const files = [];
+  const walk = (d) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(c|m)?js$/.test(f)) files.push(p);
+    }
+  };
+  walk(root);
+  assert.ok(files.length >= 10);
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    assert.ok(!/\beval\s*\(|new\s+Function\s*\(|\bFunction\s*\(/.test(text), `${f} generates code`);
+  }
+});

@@ -1,0 +1,50 @@
+// A typed usage example: `tsc -p test/types` must accept it against the packed package.
+import { Policy, PolicyError, TamisError, type Applied, type Report, type Summary } from 'tamis';
+import { tamisPino } from 'tamis/pino';
+import { MaskingSpanProcessor, langfuseMask } from 'tamis/otel';
+import pino from 'pino';
+
+const policy: Policy = Policy.fromToml('version = 1\nname = "t"\n', { keys: { default: new Uint8Array([1]) } });
+const record = { user: { email: 'x@example.com' }, n: 1 };
+const masked: typeof record | { tamis_quarantined: { reason: string } } | undefined = policy.apply(record, {
+  context: { roles: ['viewer'], purpose: 'debugging' },
+  now: new Date(),
+});
+const withReport: Applied<typeof record> = policy.applyWithReport(record, { now: '2024-01-01T00:00:00Z' });
+const report: Report = withReport.report;
+const dropped: number = report.records.dropped_access + report.records.dropped_retention;
+const json: string | undefined = policy.applyJson('{"a":1}', { now: 0 });
+const lines: string = policy.applyJsonLines('{"a":1}\n');
+const text: string = policy.maskText('x@example.com', { context: { type: 'trace' } });
+const one: Summary | null = policy.summarize(new Float64Array([1, 2]));
+const table: Record<string, Summary> = policy.summarize({ a: [1, 2], b: new Int32Array(2) });
+const ids: string[] = policy.ruleIds;
+const log = pino(tamisPino(policy, { level: 'info' }));
+const processor = new MaskingSpanProcessor(
+  {
+    onStart() {},
+    onEnd() {},
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  },
+  policy,
+);
+const mask = langfuseMask(policy);
+
+try {
+  Policy.fromJson('{}');
+} catch (e) {
+  if (e instanceof PolicyError) {
+    const where: [number | null, number | null, string | null] = [e.line, e.column, e.ruleId];
+    console.log(where, e.code);
+  } else if (e instanceof TamisError) {
+    console.log(e.code);
+  }
+}
+
+// @ts-expect-error: options are checked
+policy.apply(record, { contxt: {} });
+// @ts-expect-error: maskText takes a string
+policy.maskText(42);
+
+console.log(masked, dropped, json, lines, text, one, table, ids, log, processor, mask);
