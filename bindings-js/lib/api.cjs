@@ -215,7 +215,7 @@ function makeApi(wasm, host) {
       if (typeof text !== 'string') {
         throw new TamisError('applyJson takes JSON text', { code: 'invalid-argument' });
       }
-      return this.#call((p) => p.applyJson(text, options, false));
+      return this.#call((p) => p.applyJson(encoder.encode(text), options, false));
     }
 
     /** Masks JSON Lines text as `tamis apply` does. */

@@ -195,6 +195,11 @@ pub(crate) fn is_builtin_placeholder(s: &str) -> bool {
 
 /// Expands `{type}` in a replacement.
 pub(crate) fn expand_replacement(template: &str, ty: &str, out: &mut String) {
+    // Most templates have no `{type}`: one byte search instead of a substring searcher.
+    if memchr::memchr(b'{', template.as_bytes()).is_none() {
+        out.push_str(template);
+        return;
+    }
     let mut rest = template;
     while let Some(i) = rest.find("{type}") {
         out.push_str(rest.get(..i).unwrap_or(""));
