@@ -195,7 +195,12 @@ impl WasmPolicy {
     /// Masks one JSON document given as text (exact for numbers of any size and spelling):
     /// the JSON text, `undefined` when dropped, or a quarantine marker's text.
     #[wasm_bindgen(js_name = applyJson)]
-    pub fn apply_json(&self, bytes: &[u8], opts: &JsValue, report: bool) -> Result<JsValue, JsValue> {
+    pub fn apply_json(
+        &self,
+        bytes: &[u8],
+        opts: &JsValue,
+        report: bool,
+    ) -> Result<JsValue, JsValue> {
         // UTF-8 from `TextEncoder.encode` (native speed, where wasm-bindgen's own string
         // passing loops over the characters in JS); it is always valid.
         let text = std::str::from_utf8(bytes)
