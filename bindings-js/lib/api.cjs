@@ -2,7 +2,7 @@
 // The public API of the `tamis` npm package, over the wasm-bindgen module of `src/lib.rs`.
 // `makeApi(wasm, host)` is shared by the Node (CommonJS and ESM) and bundler entries.
 
-const { encode, decode, DROPPED_RECORD } = require('./tape.cjs');
+const { encode, decode, isPlain, DROPPED_RECORD } = require('./tape.cjs');
 
 const INTERNAL = Symbol('tamis.internal');
 
@@ -94,6 +94,9 @@ function makeApi(wasm, host) {
     #spec;
     #inner;
     #generation;
+    // The read limits of the compiled policy (they never change).
+    #maxDepth;
+    #readBudget;
 
     constructor(token, spec) {
       if (token !== INTERNAL) {
@@ -109,6 +112,8 @@ function makeApi(wasm, host) {
       this.#spec = { ...spec, env: used };
       this.#inner = inner;
       this.#generation = generation;
+      this.#maxDepth = inner.maxDepth;
+      this.#readBudget = inner.readBudget;
     }
 
     /** Compiles a policy from TOML text. */
@@ -184,7 +189,7 @@ function makeApi(wasm, host) {
     // Masks records through the tape: [values (DROPPED_RECORD for a dropped one), report].
     #run(values, options, report) {
       return this.#call((p) => {
-        const tape = encode(values, p.maxDepth, p.readBudget);
+        const tape = encode(values, this.#maxDepth, this.#readBudget);
         const [ops, text, rep] = p.applyTape(tape.ops, tape.text, values.length, options, report);
         return [decode(ops, text, tape.origs, tape.keys, values.length), rep];
       });
@@ -240,7 +245,7 @@ function makeApi(wasm, host) {
      */
     summarize(data, options) {
       if (isColumn(data)) return this.#column([], data, options);
-      if (data === null || typeof data !== 'object' || Object.getPrototypeOf(Object.getPrototypeOf(data) || {}) !== null) {
+      if (!isPlain(data)) {
         throw new TamisError('summarize takes an array, a typed array, or an object of columns ({name: array})', {
           code: 'invalid-argument',
         });
@@ -260,7 +265,7 @@ function makeApi(wasm, host) {
     #column(keys, column, options) {
       return this.#call((p) => {
         const typed = ArrayBuffer.isView(column) && !(column instanceof DataView) && !(column instanceof BigUint64Array) && !(column instanceof Uint8ClampedArray);
-        const tape = typed ? { ops: new Int32Array(0), text: '' } : encode([Array.from(column)], p.maxDepth, Infinity);
+        const tape = typed ? { ops: new Int32Array(0), text: '' } : encode([Array.from(column)], this.#maxDepth, Infinity);
         return p.summarizeColumn(keys, typed ? column : undefined, tape.ops, tape.text, options);
       });
     }
@@ -272,7 +277,7 @@ function makeApi(wasm, host) {
       }
       const values = records || [];
       return this.#call((p) => {
-        const tape = encode(values, p.maxDepth, p.readBudget);
+        const tape = encode(values, this.#maxDepth, this.#readBudget);
         return p.explain(tape.ops, tape.text, values.length, options);
       });
     }

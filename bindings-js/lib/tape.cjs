@@ -29,7 +29,6 @@ const TOO_LARGE = 13;
 const KEEP = 14;
 const KEY_KEEP = 15;
 const JSON_TEXT = 16;
-const BIGINT = 17;
 const DROPPED = 18;
 
 /** What `decode` gives for a record that `[access]` or `[[retention]]` dropped. */
@@ -75,12 +74,21 @@ function entriesOf(v, kind) {
   }
 }
 
+/** Whether `v` is a plain object: a null prototype, or one whose own prototype is null (any realm). */
+function isPlain(v) {
+  if (v === null || typeof v !== 'object') return false;
+  try {
+    const proto = Object.getPrototypeOf(v);
+    return proto === null || Object.getPrototypeOf(proto) === null;
+  } catch {
+    return false;
+  }
+}
+
 function objectKind(v) {
   try {
     if (Array.isArray(v)) return ARRAY;
-    const proto = Object.getPrototypeOf(v);
-    // Plain objects of any realm: a null prototype, or one whose own prototype is null.
-    if (proto === null || Object.getPrototypeOf(proto) === null) return OBJECT;
+    if (isPlain(v)) return OBJECT;
     if (v instanceof Date) return 'date';
     if (v instanceof Map) return MAP;
     if (v instanceof Error) return ERROR;
@@ -281,8 +289,6 @@ function decode(ops, text, origs, keys, count) {
         return take(arg);
       case INT:
         return integer(take(arg));
-      case BIGINT:
-        return BigInt(take(arg));
       case FLOAT:
         return Number(take(arg));
       case TRUE:
@@ -335,4 +341,4 @@ function decode(ops, text, origs, keys, count) {
   return out;
 }
 
-module.exports = { encode, decode, DROPPED_RECORD };
+module.exports = { encode, decode, isPlain, DROPPED_RECORD };

@@ -30,6 +30,8 @@ const TOO_LARGE: i32 = 13;
 const KEEP: i32 = 14;
 const KEY_KEEP: i32 = 15;
 const JSON_TEXT: i32 = 16;
+// 17 is unused (it was BigInt output; integers are `INT`, which the JS side reads as a number
+// or a BigInt by size).
 const DROPPED: i32 = 18;
 
 /// Mapping tags of `Kind::Map`: a plain object, a `Map` (stays a `Map`), an `Error` (stays an

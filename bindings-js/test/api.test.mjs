@@ -295,6 +295,9 @@ min_items = 3
   assert.deepEqual(Object.keys(table), ['age', 'email']);
   assert.ok(!JSON.stringify(table).includes('@example.com'));
   assert.throws(() => p.summarize('text'), TamisError);
+  const bare = Object.create(null);
+  bare.age = [1, 2, 3];
+  assert.deepEqual(Object.keys(p.summarize(bare)), ['age']);
 });
 
 test('explain lists rules and, given records, where they applied', () => {
