@@ -7,6 +7,7 @@
 //   JSON.stringify(redact(JSON.parse(s))) with @pinojs/redact and with fast-redact (target: tamis
 //   at least 1.5x faster);
 // - apply on objects vs @pinojs/redact with its serialization (target: at least 0.5x its speed);
+// - (for reference) applyJsonLines on the same records as one JSON Lines text;
 // - maskText vs redact-pii (SyncRedactor, the same five entity types) on the same log text,
 //   with match counts.
 import { createRequire } from 'node:module';
@@ -105,8 +106,10 @@ for (const t of texts.slice(0, 100)) {
 }
 
 console.log(`node ${process.version}; ${records.length} records, ${(bytes / records.length).toFixed(0)} B each, 20 path rules`);
+const jsonl = `${texts.join('\n')}\n`;
 const j = bench({
   'tamis applyJson': () => texts.map((t) => policy.applyJson(t)),
+  'tamis applyJsonLines (one call, all records)': () => policy.applyJsonLines(jsonl),
   '@pinojs/redact (parse + redact + stringify)': () => texts.map((t) => pino(JSON.parse(t))),
   'fast-redact (parse + redact + stringify)': () => texts.map((t) => fast(JSON.parse(t))),
 });
