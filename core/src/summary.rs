@@ -17,13 +17,38 @@
 //!   count and at most `n / (TOP_CAPACITY + 1)` below it.
 //! - count, nulls, types, mean, std (Welford / Chan), min, max, lengths: exact (floating point).
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use serde_json::{Map, Number, Value};
 
 use crate::error::{ErrorKind, PolicyError};
+
+/// The top-k counters, keyed by the values' 64-bit hashes (already uniform, so the map uses
+/// them as they are). Never iterated where order shows: rendering and states sort.
+type TopMap = hashbrown::HashMap<u64, Entry, core::hash::BuildHasherDefault<IdentityHasher>>;
+
+/// A `Hasher` for keys that are hashes already.
+#[derive(Default)]
+struct IdentityHasher(u64);
+
+impl core::hash::Hasher for IdentityHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used (u64 keys); fold anything else in.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 /// Below this many distinct values, `distinct` is exact.
 pub const EXACT_DISTINCT: usize = 4096;
@@ -130,7 +155,7 @@ pub struct Summary {
     len_max: u64,
     len_sum: u64,
     distinct: Distinct,
-    top: BTreeMap<u64, Entry>,
+    top: TopMap,
     /// Total subtracted from every top-k counter (the most any count is below the truth).
     top_err: u64,
     covered: bool,
@@ -205,7 +230,7 @@ impl Summary {
             len_max: 0,
             len_sum: 0,
             distinct: Distinct::Exact(BTreeSet::new()),
-            top: BTreeMap::new(),
+            top: TopMap::default(),
             top_err: 0,
             covered: false,
         }
@@ -340,8 +365,11 @@ impl Summary {
             return;
         }
         let mut counts: Vec<u64> = self.top.values().map(|e| e.count).collect();
-        counts.sort_unstable_by(|a, b| b.cmp(a));
-        let t = counts.get(TOP_CAPACITY).copied().unwrap_or(0);
+        // The (C+1)-th largest count, by selection (no full sort).
+        let t = counts
+            .select_nth_unstable_by(TOP_CAPACITY, |a, b| b.cmp(a))
+            .1;
+        let t = *t;
         self.top.retain(|_, e| {
             e.count = e.count.saturating_sub(t);
             e.count > 0
@@ -549,9 +577,10 @@ impl Summary {
             Value::Array(len.iter().map(|&n| Value::from(n)).collect()),
         );
         m.insert("distinct".into(), self.distinct.to_state());
-        let top: Vec<Value> = self
-            .top
-            .iter()
+        let mut entries: Vec<(&u64, &Entry)> = self.top.iter().collect();
+        entries.sort_unstable_by_key(|(h, _)| **h);
+        let top: Vec<Value> = entries
+            .into_iter()
             .map(|(h, e)| {
                 let kind = match e.item {
                     Item::Str(_) => "s",
@@ -742,6 +771,28 @@ fn hll_add(regs: &mut [u8], h: u64) {
     }
 }
 
+/// Sorts by `f64::total_cmp`, as integer keys with the same order: faster than comparing floats,
+/// and run-adaptive (higher levels are concatenations of sorted runs).
+fn sort_total(xs: &mut [f64]) {
+    // `total_cmp`'s order: flip all bits of negatives, the sign bit of the others.
+    let key = |x: f64| {
+        let b = x.to_bits();
+        if b >> 63 == 1 { !b } else { b | (1 << 63) }
+    };
+    let unkey = |k: u64| {
+        if k >> 63 == 1 {
+            f64::from_bits(k & !(1 << 63))
+        } else {
+            f64::from_bits(!k)
+        }
+    };
+    let mut keys: Vec<u64> = xs.iter().map(|&x| key(x)).collect();
+    keys.sort();
+    for (x, k) in xs.iter_mut().zip(keys) {
+        *x = unkey(k);
+    }
+}
+
 /// A deterministic KLL quantile sketch: level h holds items of weight 2^h; a full level is
 /// sorted and every other item (alternating between the even and the odd ones) moves up.
 #[derive(Clone, PartialEq, Default)]
@@ -791,7 +842,7 @@ impl Kll {
             let Some(level) = self.levels.get_mut(h) else {
                 return;
             };
-            level.sort_unstable_by(f64::total_cmp);
+            sort_total(level);
             let mut items = core::mem::take(level);
             if items.len() % 2 == 1 {
                 // An odd item out stays at its level (the largest, so the rest pair up).
@@ -858,7 +909,7 @@ mod state {
     //! Reading a summary state back; `None` on any deviation (fail closed, no detail that could
     //! quote a value).
     use super::{Distinct, Entry, HLL_M, Item, Kll, Summary};
-    use alloc::collections::{BTreeMap, BTreeSet};
+    use alloc::collections::BTreeSet;
     use alloc::string::String;
     use alloc::vec;
     use alloc::vec::Vec;
@@ -927,7 +978,7 @@ mod state {
             }
             Distinct::Hll(regs)
         };
-        let mut top = BTreeMap::new();
+        let mut top = super::TopMap::default();
         for e in o.get("top")?.as_array()? {
             let e = e.as_array()?;
             let item = match e.get(3)?.as_str()? {
