@@ -1,0 +1,567 @@
+//! The tamis plugin sandbox: customer filter plugins, WebAssembly components of the world
+//! `tamis:filter/filter` (`wit/tamis-filter.wit`), run under wasmtime without any capability.
+//!
+//! - One [`Host`] per process (an `Engine` with fuel, epoch interruption and deterministic float
+//!   settings, and an epoch ticker thread).
+//! - [`Host::register`] checks a plugin out of the hot path: a size cap, compilation on a thread
+//!   with a large stack, `instantiate_pre` against a linker that holds nothing but `host.log`
+//!   (any other import — WASI files, sockets, environment, clocks, anything — is refused with
+//!   its name), and a smoke call of `info()` under the call limits.
+//! - [`Plugin::filter`] runs one batch in a fresh `Store` (nothing survives from one batch to the
+//!   next) with a fuel budget, an epoch deadline and `StoreLimits` armed before instantiation, on
+//!   a thread with a large native stack, and validates what comes back. Any trap, timeout, fuel
+//!   exhaustion, memory cap or invalid output becomes a [`Failure`]; the caller applies the
+//!   plugin's [`OnError`] and counts it.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use wasmtime::component::{Component, HasSelf, Linker};
+use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder, Trap};
+
+mod bindings {
+    wasmtime::component::bindgen!({
+        world: "filter",
+        path: "../wit/tamis-filter.wit",
+    });
+}
+
+use bindings::tamis::filter::host::Level;
+use bindings::tamis::filter::types::Verdict;
+use bindings::{Filter, FilterPre};
+
+/// How often the epoch ticks: deadlines are whole ticks.
+const TICK: Duration = Duration::from_millis(1);
+/// Native stack of the threads that compile plugins and run guest calls.
+const NATIVE_STACK: usize = 32 << 20;
+/// The most WebAssembly stack a guest may use (well below [`NATIVE_STACK`]).
+const WASM_STACK: usize = 1 << 20;
+/// One log line, at most (bytes, after control characters are removed).
+pub const LOG_LINE_BYTES: usize = 1024;
+
+/// Limits of one plugin. Every limit is checked at registration and on every call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest plugin file accepted (bytes).
+    pub max_module_bytes: usize,
+    /// Fuel (roughly, WebAssembly instructions) for one call.
+    pub fuel: u64,
+    /// Linear memory of one call (bytes, all memories together).
+    pub memory_bytes: usize,
+    /// Wall-clock time of one call (milliseconds).
+    pub timeout_ms: u64,
+    /// Table elements of one call.
+    pub table_elements: usize,
+    /// Bytes of `replace` output for one batch, at most (in all).
+    pub max_output_bytes: usize,
+    /// Log lines kept per call; more are dropped and counted.
+    pub max_log_lines: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_module_bytes: 16 << 20,
+            fuel: 50_000_000,
+            memory_bytes: 64 << 20,
+            timeout_ms: 100,
+            table_elements: 100_000,
+            max_output_bytes: 64 << 20,
+            max_log_lines: 100,
+        }
+    }
+}
+
+/// What to do with a batch when its plugin fails (trap, timeout, fuel, memory, invalid output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnError {
+    /// Drop every record of the batch (the default).
+    #[default]
+    Drop,
+    /// Keep the records with every value masked (keys kept).
+    Mask,
+    /// Stop: the caller reports an error.
+    Fail,
+}
+
+/// Why a call failed. Never carries record data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The fuel budget ran out.
+    Fuel,
+    /// The deadline passed.
+    Timeout,
+    /// The memory or table cap was hit.
+    Memory,
+    /// The guest's stack overflowed.
+    StackOverflow,
+    /// Any other trap (its wasmtime code).
+    Trap(String),
+    /// The plugin returned its own `plugin-error` (its message, sanitized and truncated).
+    PluginError(String),
+    /// The output broke the contract (what was wrong).
+    InvalidOutput(String),
+}
+
+impl Failure {
+    /// A stable name for reports and diagnostics.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Failure::Fuel => "fuel",
+            Failure::Timeout => "timeout",
+            Failure::Memory => "memory",
+            Failure::StackOverflow => "stack_overflow",
+            Failure::Trap(_) => "trap",
+            Failure::PluginError(_) => "plugin_error",
+            Failure::InvalidOutput(_) => "invalid_output",
+        }
+    }
+}
+
+impl core::fmt::Display for Failure {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Failure::Fuel => f.write_str("the plugin ran out of fuel"),
+            Failure::Timeout => f.write_str("the plugin ran past its deadline"),
+            Failure::Memory => f.write_str("the plugin hit its memory or table cap"),
+            Failure::StackOverflow => f.write_str("the plugin overflowed its stack"),
+            Failure::Trap(code) => write!(f, "the plugin trapped ({code})"),
+            Failure::PluginError(m) => write!(f, "the plugin reported an error: {m}"),
+            Failure::InvalidOutput(m) => write!(f, "the plugin's output is invalid: {m}"),
+        }
+    }
+}
+
+/// A registration that did not succeed: what, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterError(pub String);
+
+impl core::fmt::Display for RegisterError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RegisterError {}
+
+/// One record's fate, as the plugin decided (already validated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Keep the record as it was.
+    Keep,
+    /// Drop the record.
+    Drop,
+    /// Replace the record by this JSON text (valid JSON, within the limits).
+    Replace(String),
+}
+
+/// The result of one batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// One decision per record on success; `Err` when the call failed as a whole.
+    pub decisions: Result<Vec<Decision>, Failure>,
+    /// The plugin's log lines (sanitized, truncated).
+    pub logs: Vec<String>,
+    /// Log lines dropped over the cap.
+    pub logs_dropped: u64,
+    /// Fuel the call used.
+    pub fuel_used: u64,
+}
+
+/// The store data of one call.
+struct State {
+    limits: StoreLimits,
+    logs: Vec<String>,
+    logs_dropped: u64,
+    max_log_lines: usize,
+}
+
+impl bindings::tamis::filter::host::Host for State {
+    fn log(&mut self, level: Level, message: String) {
+        if self.logs.len() >= self.max_log_lines {
+            self.logs_dropped += 1;
+            return;
+        }
+        let level = match level {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        };
+        self.logs
+            .push(format!("{level}: {}", sanitize(&message, LOG_LINE_BYTES)));
+    }
+}
+
+impl bindings::tamis::filter::types::Host for State {}
+
+/// Text from a plugin made safe to print: control characters removed, at most `max` bytes (on a
+/// character boundary).
+#[must_use]
+pub fn sanitize(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max));
+    for c in text.chars().filter(|c| !c.is_control()) {
+        if out.len() + c.len_utf8() > max {
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The sandbox: one per process.
+pub struct Host {
+    engine: Engine,
+    linker: Linker<State>,
+}
+
+impl core::fmt::Debug for Host {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Host").finish_non_exhaustive()
+    }
+}
+
+/// The interfaces a plugin may import (`host.log`, and the type-only `types`).
+const ALLOWED_IMPORTS: [&str; 2] = ["tamis:filter/host@0.1.0", "tamis:filter/types@0.1.0"];
+
+impl Host {
+    /// The process's sandbox, created on first use.
+    ///
+    /// # Errors
+    /// When wasmtime cannot be configured on this machine.
+    pub fn global() -> Result<&'static Host, RegisterError> {
+        static HOST: OnceLock<Result<Host, RegisterError>> = OnceLock::new();
+        HOST.get_or_init(Host::new).as_ref().map_err(Clone::clone)
+    }
+
+    fn new() -> Result<Host, RegisterError> {
+        let mut config = Config::new();
+        config
+            .wasm_component_model(true)
+            .consume_fuel(true)
+            .epoch_interruption(true)
+            .max_wasm_stack(WASM_STACK)
+            // Deterministic results: canonical NaNs and no relaxed SIMD (threads, GC and async
+            // are not compiled in at all).
+            .cranelift_nan_canonicalization(true)
+            .wasm_relaxed_simd(false);
+        let engine = Engine::new(&config)
+            .map_err(|e| RegisterError(format!("cannot start the plugin engine: {e}")))?;
+        let mut linker = Linker::new(&engine);
+        Filter::add_to_linker::<State, HasSelf<State>>(&mut linker, |s| s)
+            .map_err(|e| RegisterError(format!("cannot set up the plugin linker: {e}")))?;
+        // The epoch ticker: deadlines are counted in its ticks.
+        let ticking = engine.clone();
+        std::thread::Builder::new()
+            .name("tamis-epoch".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(TICK);
+                    ticking.increment_epoch();
+                }
+            })
+            .map_err(|e| RegisterError(format!("cannot start the epoch ticker: {e}")))?;
+        Ok(Host { engine, linker })
+    }
+
+    /// Registers a plugin: validates, compiles and pre-instantiates it, and calls `info()`.
+    ///
+    /// # Errors
+    /// A file over the size cap, not a component, an import other than tamis's, a missing
+    /// export, or an `info()` that fails under the limits.
+    pub fn register(
+        &self,
+        id: &str,
+        bytes: &[u8],
+        config: Vec<u8>,
+        limits: Limits,
+        on_error: OnError,
+    ) -> Result<Plugin, RegisterError> {
+        let fail = |what: String| RegisterError(format!("plugin `{id}`: {what}"));
+        if bytes.len() > limits.max_module_bytes {
+            return Err(fail(format!(
+                "the file is {} bytes, over the limit of {} (raise `max_module_bytes` if this is intended)",
+                bytes.len(),
+                limits.max_module_bytes
+            )));
+        }
+        if wasmparser_is_core_module(bytes) {
+            return Err(fail(
+                "this is a core WebAssembly module, not a component: build the plugin with \
+                 tamis-guest (see guest-sdk/README.md), which makes a component"
+                    .into(),
+            ));
+        }
+        let engine = self.engine.clone();
+        let owned = bytes.to_vec();
+        let component = on_big_stack(move || Component::new(&engine, &owned))
+            .ok_or_else(|| fail("compilation stopped unexpectedly".into()))?
+            .map_err(|e| fail(format!("not a valid WebAssembly component: {e}")))?;
+        let ty = component.component_type();
+        for (name, _) in ty.imports(&self.engine) {
+            if !ALLOWED_IMPORTS.contains(&name) {
+                return Err(fail(format!(
+                    "it imports `{name}`, which tamis does not provide: plugins get no \
+                     capability (no files, network, environment, clocks or randomness); the \
+                     only import is `tamis:filter/host@0.1.0` (`log`)"
+                )));
+            }
+        }
+        let exports: Vec<String> = ty
+            .exports(&self.engine)
+            .map(|(n, _)| n.to_owned())
+            .collect();
+        let pre = self
+            .linker
+            .instantiate_pre(&component)
+            .and_then(FilterPre::new)
+            .map_err(|e| {
+                fail(format!(
+                    "it does not match the world `tamis:filter/filter` (exports: {}): {e}",
+                    exports.join(", ")
+                ))
+            })?;
+        let mut plugin = Plugin {
+            id: id.to_owned(),
+            engine: self.engine.clone(),
+            pre,
+            config,
+            limits,
+            on_error,
+            name: String::new(),
+            version: String::new(),
+            has_detect: exports.iter().any(|e| e == "detect"),
+        };
+        let (name, version) = plugin
+            .call(|filter, store| filter.call_info(store).map(|i| (i.name, i.version)))
+            .map_err(|f| fail(format!("`info()` failed: {f}")))?
+            .0;
+        plugin.name = sanitize(&name, 256);
+        plugin.version = sanitize(&version, 64);
+        Ok(plugin)
+    }
+}
+
+/// A registered plugin. Cheap to call from several threads (each call has its own store).
+pub struct Plugin {
+    id: String,
+    engine: Engine,
+    pre: FilterPre<State>,
+    config: Vec<u8>,
+    limits: Limits,
+    on_error: OnError,
+    name: String,
+    version: String,
+    has_detect: bool,
+}
+
+impl core::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Plugin {
+    /// The id the policy gave it.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// `info().name` (sanitized).
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `info().version` (sanitized).
+    #[must_use]
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Whether the plugin exports `detect`.
+    #[must_use]
+    pub fn has_detect(&self) -> bool {
+        self.has_detect
+    }
+
+    /// What to do when a call fails.
+    #[must_use]
+    pub fn on_error(&self) -> OnError {
+        self.on_error
+    }
+
+    /// The limits of every call.
+    #[must_use]
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Runs the plugin on a batch of records (JSON texts, one per record) and validates its
+    /// answer: one verdict per record; `replace` output valid JSON of at most `max_record_bytes`
+    /// (8 times, as spelled) and `max_output_bytes` in all.
+    #[must_use]
+    pub fn filter(&self, records: &[&str], max_record_bytes: u64) -> Batch {
+        let mut batch = Vec::with_capacity(records.iter().map(|r| r.len() + 1).sum());
+        for r in records {
+            batch.extend_from_slice(r.as_bytes());
+            batch.push(b'\n');
+        }
+        let config = self.config.clone();
+        let result = self.call(move |filter, store| filter.call_filter(store, &config, &batch));
+        let (verdicts, logs, logs_dropped, fuel_used) = match result {
+            Ok((Ok(v), logs, dropped, fuel)) => (Ok(v), logs, dropped, fuel),
+            Ok((Err(e), logs, dropped, fuel)) => (
+                Err(Failure::PluginError(sanitize(&e.message, LOG_LINE_BYTES))),
+                logs,
+                dropped,
+                fuel,
+            ),
+            Err(f) => (Err(f), Vec::new(), 0, self.limits.fuel),
+        };
+        let decisions = verdicts.and_then(|v| self.validate(v, records.len(), max_record_bytes));
+        Batch {
+            decisions,
+            logs,
+            logs_dropped,
+            fuel_used,
+        }
+    }
+
+    fn validate(
+        &self,
+        verdicts: Vec<Verdict>,
+        records: usize,
+        max_record_bytes: u64,
+    ) -> Result<Vec<Decision>, Failure> {
+        if verdicts.len() != records {
+            return Err(Failure::InvalidOutput(format!(
+                "{} verdicts for {records} records",
+                verdicts.len()
+            )));
+        }
+        let mut total = 0usize;
+        let max_text = usize::try_from(max_record_bytes.saturating_mul(8)).unwrap_or(usize::MAX);
+        verdicts
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Verdict::Keep => Ok(Decision::Keep),
+                Verdict::Drop => Ok(Decision::Drop),
+                Verdict::Replace(bytes) => {
+                    total = total.saturating_add(bytes.len());
+                    if total > self.limits.max_output_bytes || bytes.len() > max_text {
+                        return Err(Failure::InvalidOutput(format!(
+                            "replacement of record {} is too large",
+                            i + 1
+                        )));
+                    }
+                    let text = String::from_utf8(bytes).map_err(|_| {
+                        Failure::InvalidOutput(format!(
+                            "replacement of record {} is not UTF-8",
+                            i + 1
+                        ))
+                    })?;
+                    if tamis_core::json::Doc::parse(&text).is_err() {
+                        return Err(Failure::InvalidOutput(format!(
+                            "replacement of record {} is not one JSON value",
+                            i + 1
+                        )));
+                    }
+                    Ok(Decision::Replace(text))
+                }
+            })
+            .collect()
+    }
+
+    /// One call in a fresh store, limits armed before instantiation, on a big-stack thread.
+    /// Returns the call's value, the logs, the dropped log count and the fuel used.
+    #[allow(clippy::type_complexity)]
+    fn call<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Filter, &mut Store<State>) -> wasmtime::Result<R> + Send + 'static,
+    ) -> Result<(R, Vec<String>, u64, u64), Failure> {
+        let engine = self.engine.clone();
+        let pre = self.pre.clone();
+        let limits = self.limits.clone();
+        on_big_stack(move || {
+            let state = State {
+                limits: StoreLimitsBuilder::new()
+                    .memory_size(limits.memory_bytes)
+                    .table_elements(limits.table_elements)
+                    .instances(64)
+                    .tables(64)
+                    .memories(16)
+                    .trap_on_grow_failure(true)
+                    .build(),
+                logs: Vec::new(),
+                logs_dropped: 0,
+                max_log_lines: limits.max_log_lines,
+            };
+            let mut store = Store::new(&engine, state);
+            store.limiter(|s| &mut s.limits);
+            store.set_fuel(limits.fuel).map_err(|e| classify(&e))?;
+            let ticks = limits
+                .timeout_ms
+                .div_ceil(TICK.as_millis().max(1) as u64)
+                .max(1);
+            store.set_epoch_deadline(ticks);
+            store.epoch_deadline_trap();
+            let filter = pre.instantiate(&mut store).map_err(|e| classify(&e))?;
+            let value = f(&filter, &mut store).map_err(|e| classify(&e))?;
+            let fuel_left = store.get_fuel().unwrap_or(0);
+            let state = store.into_data();
+            Ok((
+                value,
+                state.logs,
+                state.logs_dropped,
+                limits.fuel.saturating_sub(fuel_left),
+            ))
+        })
+        .unwrap_or_else(|| Err(Failure::Trap("host thread".into())))
+    }
+}
+
+/// Maps a wasmtime error to a [`Failure`] (codes only: a trap message never quotes data, but
+/// it is not printed anyway).
+fn classify(e: &wasmtime::Error) -> Failure {
+    match e.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => Failure::Fuel,
+        Some(Trap::Interrupt) => Failure::Timeout,
+        Some(Trap::StackOverflow) => Failure::StackOverflow,
+        Some(Trap::AllocationTooLarge | Trap::TableOutOfBounds) => Failure::Memory,
+        Some(t) => Failure::Trap(format!("{t:?}")),
+        None => {
+            // Instantiation refused by the limiter (a declared memory over the cap) or a grow
+            // failure reported as an error.
+            let text = format!("{e:#}");
+            if text.contains("memory") || text.contains("table") || text.contains("limit") {
+                Failure::Memory
+            } else {
+                Failure::Trap("error".into())
+            }
+        }
+    }
+}
+
+/// Runs `f` on a thread with [`NATIVE_STACK`] of stack; `None` if the thread could not run.
+fn on_big_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Option<R> {
+    std::thread::Builder::new()
+        .name("tamis-plugin".into())
+        .stack_size(NATIVE_STACK)
+        .spawn(f)
+        .ok()?
+        .join()
+        .ok()
+}
+
+/// A core module starts with the preamble `\0asm` and version 1; a component has layer 1.
+fn wasmparser_is_core_module(bytes: &[u8]) -> bool {
+    bytes.get(..8) == Some(&[0, b'a', b's', b'm', 1, 0, 0, 0])
+}

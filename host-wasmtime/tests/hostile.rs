@@ -1,0 +1,322 @@
+//! Hostile plugins: each must fail closed with the right outcome and leave the host healthy.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests"
+)]
+
+mod support;
+
+use support::{Guest, component};
+use tamis_host::{Decision, Failure, Host, Limits, OnError, Plugin};
+
+const RECORDS: [&str; 3] = [r#"{"a":1}"#, r#"{"b":"x"}"#, r#"{"c":[1,2]}"#];
+const MAX_RECORD: u64 = 1 << 20;
+
+fn register(g: &Guest<'_>, limits: Limits) -> Result<Plugin, String> {
+    Host::global()
+        .unwrap()
+        .register("t", &component(g), b"{}".to_vec(), limits, OnError::Drop)
+        .map_err(|e| e.to_string())
+}
+
+fn plugin(g: &Guest<'_>) -> Plugin {
+    register(g, Limits::default()).unwrap()
+}
+
+fn failure(p: &Plugin) -> Failure {
+    match p.filter(&RECORDS, MAX_RECORD).decisions {
+        Err(f) => f,
+        Ok(d) => panic!("expected a failure, got {} decisions", d.len()),
+    }
+}
+
+/// A well-behaved plugin, to show the host is healthy after each hostile one.
+fn healthy() {
+    let p = plugin(&Guest::default());
+    assert_eq!(
+        p.filter(&RECORDS, MAX_RECORD).decisions,
+        Ok(vec![Decision::Keep; 3])
+    );
+}
+
+#[test]
+fn a_well_behaved_plugin_keeps_records() {
+    let p = plugin(&Guest::default());
+    assert_eq!(p.name(), "hostile");
+    assert_eq!(p.version(), "0.1.0");
+    assert!(!p.has_detect());
+    let b = p.filter(&RECORDS, MAX_RECORD);
+    assert_eq!(b.decisions, Ok(vec![Decision::Keep; 3]));
+    assert!(b.fuel_used > 0);
+}
+
+#[test]
+fn infinite_loop_in_filter_runs_out_of_fuel_or_time() {
+    let p = plugin(&Guest {
+        filter_body: "(loop $l (br $l)) (unreachable)",
+        ..Guest::default()
+    });
+    assert!(matches!(failure(&p), Failure::Fuel | Failure::Timeout));
+    // With fuel to spare, the deadline stops it.
+    let p = register(
+        &Guest {
+            filter_body: "(loop $l (br $l)) (unreachable)",
+            ..Guest::default()
+        },
+        Limits {
+            fuel: u64::MAX / 2,
+            timeout_ms: 20,
+            ..Limits::default()
+        },
+    )
+    .unwrap();
+    let t = std::time::Instant::now();
+    assert_eq!(failure(&p), Failure::Timeout);
+    assert!(t.elapsed() < std::time::Duration::from_secs(2));
+    healthy();
+}
+
+#[test]
+fn infinite_loop_in_the_start_function_fails_registration() {
+    let e = register(
+        &Guest {
+            fields: "(func $spin (loop $l (br $l))) (start $spin)",
+            ..Guest::default()
+        },
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("info()") && (e.contains("fuel") || e.contains("deadline")),
+        "{e}"
+    );
+    healthy();
+}
+
+#[test]
+fn memory_bomb_hits_the_cap() {
+    let p = plugin(&Guest {
+        filter_body: "(loop $l (br_if $l (i32.ne (memory.grow (i32.const 16)) (i32.const -1)))) (unreachable)",
+        ..Guest::default()
+    });
+    assert_eq!(failure(&p), Failure::Memory);
+    healthy();
+}
+
+#[test]
+fn huge_declared_memory_fails_registration() {
+    // 2,000 pages = 125 MiB, over the 64 MiB cap.
+    let e = register(
+        &Guest {
+            pages: 2000,
+            ..Guest::default()
+        },
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert!(e.contains("memory"), "{e}");
+    healthy();
+}
+
+#[test]
+fn table_bomb_hits_the_cap() {
+    let p = plugin(&Guest {
+        fields: "(table $t 1 funcref)",
+        filter_body: "(drop (table.grow $t (ref.null func) (i32.const 10000000))) (unreachable)",
+        ..Guest::default()
+    });
+    assert_eq!(failure(&p), Failure::Memory);
+    healthy();
+}
+
+#[test]
+fn deep_recursion_overflows_the_guest_stack() {
+    let p = plugin(&Guest {
+        fields: "(func $down (param i32) (result i32) (call $down (i32.add (local.get 0) (i32.const 1))))",
+        filter_body: "(call $down (i32.const 0))",
+        ..Guest::default()
+    });
+    assert_eq!(failure(&p), Failure::StackOverflow);
+    healthy();
+}
+
+#[test]
+fn a_trap_after_partial_output_discards_the_batch() {
+    let p = plugin(&Guest {
+        filter_body: "(drop (call $verdicts (i32.const 3) (i32.const 0))) (unreachable)",
+        ..Guest::default()
+    });
+    assert!(matches!(failure(&p), Failure::Trap(_)));
+    healthy();
+}
+
+#[test]
+fn wrong_verdict_counts_are_invalid() {
+    for n in ["0", "2", "4"] {
+        let body = format!(
+            "(call $ok_list (call $verdicts (i32.const {n}) (i32.const 0)) (i32.const {n}))"
+        );
+        let p = plugin(&Guest {
+            filter_body: &body,
+            ..Guest::default()
+        });
+        assert!(
+            matches!(failure(&p), Failure::InvalidOutput(m) if m.contains("verdicts for 3 records"))
+        );
+    }
+    healthy();
+}
+
+fn replacing(bytes: &str) -> String {
+    // The replacement text sits at offset 256 (written by a data segment in `fields`).
+    let n = bytes.len();
+    format!(
+        "(call $ok_list (call $replace_all (call $records (local.get 2) (local.get 3)) (i32.const 256) (i32.const {n})) (call $records (local.get 2) (local.get 3)))"
+    )
+}
+
+#[test]
+fn replacements_must_be_utf8_json_within_limits() {
+    let cases: [(&str, &str); 3] = [
+        ("\\ff\\fe", "not UTF-8"),
+        ("{not json", "not one JSON value"),
+        ("{} {}", "not one JSON value"),
+    ];
+    for (data, why) in cases {
+        let fields = format!("(data (i32.const 256) \"{data}\")");
+        let len = if data.starts_with('\\') {
+            2
+        } else {
+            data.len()
+        };
+        let body = replacing(&"x".repeat(len));
+        let p = plugin(&Guest {
+            fields: &fields,
+            filter_body: &body,
+            ..Guest::default()
+        });
+        assert!(
+            matches!(failure(&p), Failure::InvalidOutput(m) if m.contains(why)),
+            "{why}"
+        );
+    }
+    // Over the output cap: 3 replacements of 30 bytes against a cap of 64.
+    let list = format!("[{}1]", "1,".repeat(14));
+    let fields = format!("(data (i32.const 256) \"{list}\")");
+    let body = replacing(&"x".repeat(31));
+    let p = register(
+        &Guest {
+            fields: &fields,
+            filter_body: &body,
+            ..Guest::default()
+        },
+        Limits {
+            max_output_bytes: 64,
+            ..Limits::default()
+        },
+    )
+    .unwrap();
+    assert!(matches!(failure(&p), Failure::InvalidOutput(m) if m.contains("too large")));
+    // Within the cap, the same plugin is fine.
+    let p = register(
+        &Guest {
+            fields: &fields,
+            filter_body: &body,
+            ..Guest::default()
+        },
+        Limits::default(),
+    )
+    .unwrap();
+    let d = p.filter(&RECORDS, MAX_RECORD).decisions.unwrap();
+    assert_eq!(d.len(), 3);
+    assert!(matches!(&d[0], Decision::Replace(t) if t.starts_with("[1,1,")));
+    healthy();
+}
+
+#[test]
+fn no_state_survives_from_one_batch_to_the_next() {
+    // The plugin keeps records on its first call and drops them on any later call of the same
+    // instance; every batch must see a first call.
+    let p = plugin(&Guest {
+        fields: "(global $calls (mut i32) (i32.const 0))",
+        filter_body: "(global.set $calls (i32.add (global.get $calls) (i32.const 1))) (call $ok_list (call $verdicts (call $records (local.get 2) (local.get 3)) (i32.sub (global.get $calls) (i32.const 1))) (call $records (local.get 2) (local.get 3)))",
+        ..Guest::default()
+    });
+    for _ in 0..5 {
+        assert_eq!(
+            p.filter(&RECORDS, MAX_RECORD).decisions,
+            Ok(vec![Decision::Keep; 3])
+        );
+    }
+}
+
+#[test]
+fn imports_beyond_tamis_are_refused_at_registration() {
+    let wasi = r#"(import "wasi:cli/environment@0.2.0" (instance (export "get-environment" (func (result (list (tuple string string)))))))"#;
+    let e = register(
+        &Guest {
+            component_imports: wasi,
+            ..Guest::default()
+        },
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("wasi:cli/environment@0.2.0") && e.contains("no capability"),
+        "{e}"
+    );
+    let unknown = r#"(import "acme:net/socket" (func))"#;
+    let e = register(
+        &Guest {
+            component_imports: unknown,
+            ..Guest::default()
+        },
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert!(e.contains("acme:net/socket"), "{e}");
+    healthy();
+}
+
+#[test]
+fn not_a_component_or_too_large_is_refused() {
+    let host = Host::global().unwrap();
+    let core = ::wat::parse_str("(module)").unwrap();
+    let e = host
+        .register("t", &core, Vec::new(), Limits::default(), OnError::Drop)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("core WebAssembly module"), "{e}");
+    let e = host
+        .register(
+            "t",
+            b"not wasm",
+            Vec::new(),
+            Limits::default(),
+            OnError::Drop,
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not a valid WebAssembly component"), "{e}");
+    let bytes = component(&Guest::default());
+    let limit = Limits {
+        max_module_bytes: bytes.len(),
+        ..Limits::default()
+    };
+    assert!(
+        host.register("t", &bytes, Vec::new(), limit.clone(), OnError::Drop)
+            .is_ok()
+    );
+    let over = Limits {
+        max_module_bytes: bytes.len() - 1,
+        ..limit
+    };
+    let e = host
+        .register("t", &bytes, Vec::new(), over, OnError::Drop)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("over the limit"), "{e}");
+}

@@ -1,0 +1,126 @@
+//! Hostile (and a few well-behaved) plugins written as component text: a core module that
+//! implements the canonical ABI of `info` and `filter` by hand, wrapped in a component that
+//! lifts them with the types of `wit/tamis-filter.wit`. `filter_body` is the body of the core
+//! function `(param $cfg i32 $cfg_len i32 $batch i32 $batch_len i32) (result i32)`; helpers in
+//! the module: `$records` (count the batch's lines), `$alloc`, `$ok_list` (write `ok(list)` at
+//! the return area), `$verdicts` (N verdicts of one case).
+
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers"
+)]
+
+#[derive(Debug)]
+pub struct Guest<'a> {
+    /// Extra module fields (globals, tables, memories, start functions, imports).
+    pub fields: &'a str,
+    /// Initial pages of the memory.
+    pub pages: u32,
+    /// The body of `filter`.
+    pub filter_body: &'a str,
+    /// Extra component-level imports (WASI etc.), as component text.
+    pub component_imports: &'a str,
+}
+
+impl Default for Guest<'_> {
+    fn default() -> Self {
+        Guest {
+            fields: "",
+            pages: 1,
+            filter_body: KEEP_ALL,
+            component_imports: "",
+        }
+    }
+}
+
+/// `ok([keep; records])`.
+pub const KEEP_ALL: &str = "(call $ok_list (call $verdicts (call $records (local.get 2) (local.get 3)) (i32.const 0)) (call $records (local.get 2) (local.get 3)))";
+
+pub fn component(g: &Guest<'_>) -> Vec<u8> {
+    let text = format!(
+        r#"(component
+  {imports}
+  (core module $m
+    (memory (export "memory") {pages})
+    (global $bump (mut i32) (i32.const 4096))
+    {fields}
+    (data (i32.const 16) "hostile")
+    (data (i32.const 32) "0.1.0")
+    (func $alloc (param $size i32) (result i32) (local $p i32)
+      (local.set $p (i32.and (i32.add (global.get $bump) (i32.const 7)) (i32.const -8)))
+      (global.set $bump (i32.add (local.get $p) (local.get $size)))
+      (if (i32.gt_u (global.get $bump) (i32.mul (memory.size) (i32.const 65536)))
+        (then (drop (memory.grow (i32.add (i32.div_u (i32.sub (global.get $bump) (i32.mul (memory.size) (i32.const 65536))) (i32.const 65536)) (i32.const 1))))))
+      (local.get $p))
+    (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+      (call $alloc (local.get 3)))
+    ;; How many records (lines) the batch holds.
+    (func $records (param $p i32) (param $n i32) (result i32) (local $i i32) (local $c i32)
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (if (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $i))) (i32.const 10))
+          (then (local.set $c (i32.add (local.get $c) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (local.get $c))
+    ;; `n` verdicts of case `case` (0 keep, 1 drop), 12 bytes each.
+    (func $verdicts (param $n i32) (param $case i32) (result i32) (local $p i32) (local $i i32)
+      (local.set $p (call $alloc (i32.mul (local.get $n) (i32.const 12))))
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (i32.store8 (i32.add (local.get $p) (i32.mul (local.get $i) (i32.const 12))) (local.get $case))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (local.get $p))
+    ;; One `replace(bytes)` verdict per record, all with the same bytes.
+    (func $replace_all (param $n i32) (param $bytes i32) (param $len i32) (result i32) (local $p i32) (local $i i32) (local $e i32)
+      (local.set $p (call $alloc (i32.mul (local.get $n) (i32.const 12))))
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $e (i32.add (local.get $p) (i32.mul (local.get $i) (i32.const 12))))
+        (i32.store8 (local.get $e) (i32.const 2))
+        (i32.store (i32.add (local.get $e) (i32.const 4)) (local.get $bytes))
+        (i32.store (i32.add (local.get $e) (i32.const 8)) (local.get $len))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (local.get $p))
+    ;; `ok(list)` at the return area.
+    (func $ok_list (param $list i32) (param $len i32) (result i32) (local $r i32)
+      (local.set $r (call $alloc (i32.const 12)))
+      (i32.store8 (local.get $r) (i32.const 0))
+      (i32.store (i32.add (local.get $r) (i32.const 4)) (local.get $list))
+      (i32.store (i32.add (local.get $r) (i32.const 8)) (local.get $len))
+      (local.get $r))
+    (func (export "info") (result i32)
+      (i32.store (i32.const 64) (i32.const 16))
+      (i32.store (i32.const 68) (i32.const 7))
+      (i32.store (i32.const 72) (i32.const 32))
+      (i32.store (i32.const 76) (i32.const 5))
+      (i32.const 64))
+    (func (export "filter") (param i32 i32 i32 i32) (result i32)
+      {body})
+  )
+  (core instance $i (instantiate $m))
+  (type $info' (record (field "name" string) (field "version" string)))
+  (export $info "plugin-info" (type $info'))
+  (type $verdict' (variant (case "keep") (case "drop") (case "replace" (list u8))))
+  (export $verdict "verdict" (type $verdict'))
+  (type $perr' (record (field "message" string)))
+  (export $perr "plugin-error" (type $perr'))
+  (func (export "info") (result $info)
+    (canon lift (core func $i "info") (memory (core memory $i "memory")) (realloc (core func $i "cabi_realloc"))))
+  (func (export "filter") (param "config" (list u8)) (param "batch" (list u8)) (result (result (list $verdict) (error $perr)))
+    (canon lift (core func $i "filter") (memory (core memory $i "memory")) (realloc (core func $i "cabi_realloc"))))
+)"#,
+        imports = g.component_imports,
+        pages = g.pages,
+        fields = g.fields,
+        body = g.filter_body,
+    );
+    match wat::parse_str(&text) {
+        Ok(b) => b,
+        Err(e) => panic!("bad test component: {e}\n{text}"),
+    }
+}
