@@ -979,7 +979,49 @@ impl Policy {
         sx: &mut Scratch,
         tally: &mut Tally,
     ) -> Disposition {
-        let record_type = match self.record_stages(value, ctx, sx, tally) {
+        if !self.plugins.is_empty() && !self.plugins_attached {
+            // Plugins run in the host; a front end without them must not skip them.
+            tally.count_quarantined_input();
+            return Disposition::Quarantined(Quarantine::PluginUnavailable);
+        }
+        let record_type = match self.record_stages(value, ctx, sx, tally, true) {
+            Ok(ty) => ty,
+            Err(d) => return d,
+        };
+        let ty = record_type.as_deref().or(ctx.record_type.as_deref());
+        self.begin(ctx, ty, sx);
+        self.walk_record(value, sx, tally)
+    }
+
+    /// The first half of applying a record when the host runs plugins: counts it in, then
+    /// `[access]` and `[[retention]]` (expired fields are removed, so a plugin never sees
+    /// them). `Some` when the record is dropped (counted); else hand it to the plugins, then
+    /// to [`Policy::mask_admitted`].
+    pub fn admit_tree<T: Tree>(
+        &self,
+        value: &mut T,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) -> Option<Disposition> {
+        if let Err(d) = self.record_stages(value, ctx, sx, tally, true) {
+            return Some(d);
+        }
+        self.remove_expired_fields(value, sx, tally);
+        None
+    }
+
+    /// The second half: the record as the plugins left it goes through `[access]` and
+    /// `[[retention]]` again (a plugin can make a record more restricted, never less; it is
+    /// not counted in twice), then the rules, detectors and summaries.
+    pub fn mask_admitted<T: Tree>(
+        &self,
+        value: &mut T,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) -> Disposition {
+        let record_type = match self.record_stages(value, ctx, sx, tally, false) {
             Ok(ty) => ty,
             Err(d) => return d,
         };
@@ -996,8 +1038,11 @@ impl Policy {
         ctx: &Context,
         sx: &mut Scratch,
         tally: &mut Tally,
+        count_in: bool,
     ) -> Result<Option<String>, Disposition> {
-        tally.records_in += 1;
+        if count_in {
+            tally.records_in += 1;
+        }
         let mut record_type = None;
         if let Some(access) = &self.access {
             match access.check(value, ctx) {

@@ -13,6 +13,7 @@ pub mod json;
 pub mod mirror;
 pub mod model;
 mod parse;
+mod plugins;
 mod policy;
 mod records;
 mod report;
@@ -29,6 +30,7 @@ pub use apply::{ColumnPlan, Context, Scratch, dropped_marker, quarantine_marker}
 pub use detect::BUILTIN as BUILTIN_DETECTORS;
 pub use error::{ErrorKind, PolicyError};
 pub use parse::MAX_POLICY_BYTES;
+pub use plugins::{PLUGIN_ERROR, PluginOnError, PluginSpec, mask_all};
 pub use policy::{Limits, Policy};
 pub use report::{
     Disposition, DropReason, LimitHits, PolicyRef, Quarantine, Records, Report, Tally,

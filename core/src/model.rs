@@ -39,6 +39,10 @@ pub struct PolicyDoc {
     /// Which roles may see records of which trace types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<AccessDoc>,
+    /// Customer filter plugins (run by the tamis host and CLI, after access and retention and
+    /// before the rules).
+    #[serde(default, rename = "plugin", skip_serializing_if = "Vec::is_empty")]
+    pub plugins: Vec<PluginDoc>,
     /// What reports contain.
     #[serde(default)]
     pub report: ReportDoc,
@@ -284,4 +288,35 @@ pub struct TestDoc {
     pub input: serde_json::Value,
     /// The record after the policy.
     pub expect: serde_json::Value,
+}
+
+/// `[[plugin]]`: a filter plugin, a WebAssembly component run in the tamis sandbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginDoc {
+    /// Unique id, used in reports and diagnostics.
+    pub id: String,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The component file (relative paths are relative to the policy file).
+    pub path: String,
+    /// Handed to the plugin as JSON on every call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<serde_json::Value>,
+    /// Fuel per call (default 50,000,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fuel: Option<u64>,
+    /// Linear memory per call, in MiB (default 64).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mb: Option<u64>,
+    /// Wall-clock time per call, in milliseconds (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    /// The largest component file accepted, in MiB (default 16).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_module_mb: Option<u64>,
+    /// `drop` (default), `mask` or `fail`: what happens to a batch when the plugin fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_error: Option<String>,
 }

@@ -81,6 +81,9 @@ pub struct Policy {
     pub(crate) retention: Vec<Retention>,
     pub(crate) access: Option<Access>,
     pub(crate) summaries: Vec<SummarizeRule>,
+    pub(crate) plugins: Vec<crate::plugins::PluginSpec>,
+    /// The host runs `plugins` (see [`Policy::with_plugins_attached`]).
+    pub(crate) plugins_attached: bool,
 }
 
 const ACTIONS: &str = "redact, nullify, replace, hash, generalize, partial";
@@ -366,6 +369,7 @@ impl Policy {
             records::compile_retention(&doc, src, &mut rules, &mut paths, &mut seen_ids)?;
         let access = records::compile_access(&doc, src)?;
         let summaries = summarize::compile(&doc, src, &mut paths, &mut seen_ids)?;
+        let plugins = crate::plugins::compile(&doc, src, &seen_ids)?;
 
         // Ranks: strongest action first, then rule id, so results never depend on rule order.
         let mut order: Vec<usize> = (0..rules.len()).collect();
@@ -451,6 +455,8 @@ impl Policy {
             retention,
             access,
             summaries,
+            plugins,
+            plugins_attached: false,
         })
     }
 

@@ -18,6 +18,8 @@ pub enum Quarantine {
     TooLarge,
     /// A key is longer than `max_string_bytes`.
     KeyTooLarge,
+    /// The policy has `[[plugin]]`s and this front end does not run them.
+    PluginUnavailable,
 }
 
 impl Quarantine {
@@ -28,6 +30,7 @@ impl Quarantine {
             Self::InvalidJson => "invalid_json",
             Self::TooLarge => "too_large",
             Self::KeyTooLarge => "key_too_large",
+            Self::PluginUnavailable => "plugin_unavailable",
         }
     }
 }
@@ -88,9 +91,28 @@ pub struct Tally {
     /// Findings per (detector index, path), when paths are counted.
     pub(crate) detector_path_hits: BTreeMap<(u32, String), u64>,
     pub(crate) record_paths: bool,
+    pub(crate) dropped_plugin: u64,
+    /// Outcomes per plugin id: `batches`, `dropped`, `replaced`, failure kinds, `logs_dropped`.
+    pub(crate) plugins: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl Tally {
+    /// Counts a record that a plugin dropped (by its verdict or by `on_error = "drop"`).
+    pub fn count_plugin_drop(&mut self) {
+        self.dropped_plugin += 1;
+    }
+
+    /// Adds `n` to the plugin `id`'s counter `what` (`batches`, `replaced`, `fuel`, `timeout`,
+    /// ...). Reports list them under `plugins`.
+    pub fn count_plugin(&mut self, id: &str, what: &str, n: u64) {
+        *self
+            .plugins
+            .entry(String::from(id))
+            .or_default()
+            .entry(String::from(what))
+            .or_insert(0) += n;
+    }
+
     /// An empty tally for `policy`; `paths` counts hits per path too.
     #[must_use]
     pub fn new(policy: &Policy, paths: bool) -> Self {
@@ -201,13 +223,14 @@ impl Tally {
                 output: self.records_out,
                 dropped_retention: self.dropped_retention,
                 dropped_access: self.dropped_access,
-                dropped_plugin: 0,
+                dropped_plugin: self.dropped_plugin,
                 quarantined: self.quarantined,
             },
             rules,
             detectors,
             retention,
             summaries,
+            plugins: self.plugins.clone(),
             limits: LimitHits {
                 too_deep: self.too_deep,
                 too_large: self.too_large,
@@ -236,6 +259,10 @@ pub struct Report {
     /// Per `[[summarize]]` id: arrays replaced by summaries.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub summaries: BTreeMap<String, u64>,
+    /// Per plugin id, its outcomes: `batches`, `dropped`, `replaced`, each failure kind
+    /// (`fuel`, `timeout`, `memory`, `trap`, ...), `logs_dropped` (present when plugins ran).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub plugins: BTreeMap<String, BTreeMap<String, u64>>,
     /// Values cut by limits.
     pub limits: LimitHits,
     /// Values with no JSON form that were replaced by their type name.

@@ -428,7 +428,14 @@ impl<'p> RecordSummarizer<'p> {
     /// Adds one record (it may be changed: expired fields are removed first).
     pub fn add<T: Tree>(&mut self, record: &mut T) -> Disposition {
         let policy = self.policy;
-        if let Err(d) = policy.record_stages(record, &self.ctx, &mut self.sx, &mut self.tally) {
+        if !policy.plugins.is_empty() {
+            // Summaries do not run plugins: a record they might drop is not summarised.
+            self.tally.count_quarantined_input();
+            return Disposition::Quarantined(crate::Quarantine::PluginUnavailable);
+        }
+        if let Err(d) =
+            policy.record_stages(record, &self.ctx, &mut self.sx, &mut self.tally, true)
+        {
             return d;
         }
         policy.remove_expired_fields(record, &mut self.sx, &mut self.tally);

@@ -1,0 +1,159 @@
+//! `[[plugin]]`: validated here; run by the host (`tamis-host`), never by core itself. A policy
+//! with plugins applies records only once the host has attached them
+//! ([`Policy::with_plugins_attached`]); until then every record is quarantined
+//! (`plugin_unavailable`), so a front end that cannot run plugins never skips one.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::error::{ErrorKind, PolicyError};
+use crate::model::PolicyDoc;
+use crate::parse::{Seg, Source, error_at};
+use crate::policy::{Policy, is_id};
+
+/// What the host does with a batch whose plugin failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PluginOnError {
+    /// Drop every record of the batch.
+    Drop,
+    /// Keep the records with every value replaced (keys kept).
+    Mask,
+    /// Stop with an error.
+    Fail,
+}
+
+/// A validated `[[plugin]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PluginSpec {
+    /// Its id.
+    pub id: String,
+    /// The component file, as written.
+    pub path: String,
+    /// `config` as JSON text (`{}` when absent).
+    pub config_json: String,
+    /// Fuel per call.
+    pub fuel: u64,
+    /// Linear memory per call, bytes.
+    pub memory_bytes: u64,
+    /// Wall-clock time per call, milliseconds.
+    pub timeout_ms: u64,
+    /// Largest component file, bytes.
+    pub max_module_bytes: u64,
+    /// What happens when the plugin fails.
+    pub on_error: PluginOnError,
+}
+
+/// The value a plugin's `on_error = "mask"` writes in place of every value of a record.
+pub const PLUGIN_ERROR: &str = "[tamis:plugin_error]";
+
+pub(crate) fn compile(
+    doc: &PolicyDoc,
+    src: &Source<'_>,
+    seen_ids: &[&str],
+) -> Result<Vec<PluginSpec>, PolicyError> {
+    let mut out: Vec<PluginSpec> = Vec::new();
+    for (i, p) in doc.plugins.iter().enumerate() {
+        let at = |field: &'static str| [Seg::Key("plugin"), Seg::Index(i), Seg::Key(field)];
+        let err = |field, kind, msg: String, help: &str| error_at(src, &at(field), kind, msg, help, &p.id);
+        if !is_id(&p.id) {
+            return Err(err(
+                "id",
+                ErrorKind::InvalidValue,
+                format!("plugin {} has the id `{}`, which is not a plain id", i + 1, p.id),
+                "use letters, digits, `_`, `-` or `.`, such as `acme-filter`",
+            ));
+        }
+        if seen_ids.contains(&p.id.as_str()) || out.iter().any(|o| o.id == p.id) {
+            return Err(err(
+                "id",
+                ErrorKind::DuplicateId,
+                format!("the id `{}` is used twice", p.id),
+                "give every rule, retention, summary and plugin its own id",
+            ));
+        }
+        if p.path.trim().is_empty() {
+            return Err(err(
+                "path",
+                ErrorKind::InvalidValue,
+                format!("plugin `{}` has an empty `path`", p.id),
+                "set `path` to the plugin's .wasm component file",
+            ));
+        }
+        let ranged = |field: &'static str, v: Option<u64>, default: u64, max: u64, unit: &str| {
+            let v = v.unwrap_or(default);
+            if v == 0 || v > max {
+                Err(err(
+                    field,
+                    ErrorKind::InvalidValue,
+                    format!("`{field} = {v}` is out of range"),
+                    &format!("use 1 to {max} {unit}"),
+                ))
+            } else {
+                Ok(v)
+            }
+        };
+        let fuel = ranged("fuel", p.fuel, 50_000_000, 1_000_000_000_000, "units of fuel")?;
+        let memory_mb = ranged("memory_mb", p.memory_mb, 64, 4096, "MiB")?;
+        let timeout_ms = ranged("timeout_ms", p.timeout_ms, 100, 60_000, "ms")?;
+        let module_mb = ranged("max_module_mb", p.max_module_mb, 16, 256, "MiB")?;
+        let on_error = match p.on_error.as_deref() {
+            None | Some("drop") => PluginOnError::Drop,
+            Some("mask") => PluginOnError::Mask,
+            Some("fail") => PluginOnError::Fail,
+            Some(other) => {
+                return Err(err(
+                    "on_error",
+                    ErrorKind::InvalidValue,
+                    format!("`on_error = \"{other}\"` is not known"),
+                    "write `drop` (the batch's records are dropped), `mask` (kept with every value replaced) or `fail`",
+                ));
+            }
+        };
+        let config_json = match &p.config {
+            Some(v) => serde_json::to_string(v).unwrap_or_else(|_| "{}".to_string()),
+            None => "{}".to_string(),
+        };
+        out.push(PluginSpec {
+            id: p.id.clone(),
+            path: p.path.clone(),
+            config_json,
+            fuel,
+            memory_bytes: memory_mb << 20,
+            timeout_ms,
+            max_module_bytes: module_mb << 20,
+            on_error,
+        });
+    }
+    Ok(out)
+}
+
+impl Policy {
+    /// The policy's `[[plugin]]` entries, in order.
+    #[must_use]
+    pub fn plugins(&self) -> &[PluginSpec] {
+        &self.plugins
+    }
+
+    /// Says that the host has registered this policy's plugins and runs them on every record
+    /// (between [`Policy::admit_tree`] and [`Policy::mask_admitted`]). Without it, a policy
+    /// with plugins quarantines every record (`plugin_unavailable`).
+    #[must_use]
+    pub fn with_plugins_attached(mut self) -> Self {
+        self.plugins_attached = true;
+        self
+    }
+}
+
+/// Replaces every scalar of `v` by [`PLUGIN_ERROR`] (keys and shape kept): `on_error = "mask"`.
+pub fn mask_all(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    let mut stack: Vec<&mut Value> = alloc::vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::Object(map) => stack.extend(map.iter_mut().map(|(_, v)| v)),
+            other => *other = Value::String(PLUGIN_ERROR.to_string()),
+        }
+    }
+}
