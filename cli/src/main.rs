@@ -9,6 +9,7 @@
 )]
 
 mod explain;
+mod plugin_cmd;
 mod summarize_cmd;
 mod test_cmd;
 
@@ -43,6 +44,18 @@ enum Command {
     /// Summarise JSON Lines records: one summary object per path a `[[summarize]]` rule
     /// selects (statistics with privacy rules, never raw values).
     Summarize(SummarizeArgs),
+    /// Filter plugins (WebAssembly components of `wit/tamis-filter.wit`).
+    #[command(subcommand)]
+    Plugin(PluginCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PluginCommand {
+    /// Validate a plugin as `[[plugin]]` would load it and print what it exports (JSON).
+    Check {
+        /// The component file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -113,8 +126,8 @@ struct ExplainArgs {
 /// A failure that ends the command: its exit code and what to print.
 #[derive(Debug)]
 pub(crate) struct Fail {
-    code: u8,
-    message: String,
+    pub(crate) code: u8,
+    pub(crate) message: String,
 }
 
 impl Fail {
@@ -124,20 +137,20 @@ impl Fail {
             message: message.into(),
         }
     }
-    fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self {
             code: 2,
             message: message.into(),
         }
     }
-    fn io(what: &str, path: &Path, e: &io::Error) -> Self {
+    pub(crate) fn io(what: &str, path: &Path, e: &io::Error) -> Self {
         // The OS error names the problem; it never holds record data.
         Self {
             code: 3,
             message: format!("error: cannot {what} `{}`: {e}", path.display()),
         }
     }
-    fn out(e: &io::Error) -> Self {
+    pub(crate) fn out(e: &io::Error) -> Self {
         Self {
             code: 3,
             message: format!("error: cannot write the output: {e}"),
@@ -153,6 +166,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args.policy, &args.files),
         Command::Test(args) => test_cmd::run(&args.policy),
         Command::Summarize(args) => summarize_cmd::run(&args),
+        Command::Plugin(PluginCommand::Check { file }) => plugin_cmd::check(&file),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -256,6 +270,21 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
     let policy = bind_keys_from_env(load_policy(&args.policy)?)?;
     let mut ctx = parse_context(args.context.as_deref())?;
     ctx.now = Some(parse_now(args.now.as_deref())?);
+    if !policy.plugins().is_empty() {
+        if !matches!(args.format, Format::Jsonl) {
+            return Err(Fail::usage(
+                "error: plugins filter records: a policy with [[plugin]] applies to JSON Lines \
+                 (--format jsonl)",
+            ));
+        }
+        return plugin_cmd::apply(
+            policy,
+            &args.policy,
+            &ctx,
+            &args.files,
+            args.report.as_deref(),
+        );
+    }
     let mut sx = Scratch::new(&policy);
     let mut tally = Tally::new(&policy, false);
     let stdout = io::stdout();

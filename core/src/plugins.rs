@@ -55,12 +55,18 @@ pub(crate) fn compile(
     let mut out: Vec<PluginSpec> = Vec::new();
     for (i, p) in doc.plugins.iter().enumerate() {
         let at = |field: &'static str| [Seg::Key("plugin"), Seg::Index(i), Seg::Key(field)];
-        let err = |field, kind, msg: String, help: &str| error_at(src, &at(field), kind, msg, help, &p.id);
+        let err = |field, kind, msg: String, help: &str| {
+            error_at(src, &at(field), kind, msg, help, &p.id)
+        };
         if !is_id(&p.id) {
             return Err(err(
                 "id",
                 ErrorKind::InvalidValue,
-                format!("plugin {} has the id `{}`, which is not a plain id", i + 1, p.id),
+                format!(
+                    "plugin {} has the id `{}`, which is not a plain id",
+                    i + 1,
+                    p.id
+                ),
                 "use letters, digits, `_`, `-` or `.`, such as `acme-filter`",
             ));
         }
@@ -93,7 +99,13 @@ pub(crate) fn compile(
                 Ok(v)
             }
         };
-        let fuel = ranged("fuel", p.fuel, 50_000_000, 1_000_000_000_000, "units of fuel")?;
+        let fuel = ranged(
+            "fuel",
+            p.fuel,
+            50_000_000,
+            1_000_000_000_000,
+            "units of fuel",
+        )?;
         let memory_mb = ranged("memory_mb", p.memory_mb, 64, 4096, "MiB")?;
         let timeout_ms = ranged("timeout_ms", p.timeout_ms, 100, 60_000, "ms")?;
         let module_mb = ranged("max_module_mb", p.max_module_mb, 16, 256, "MiB")?;

@@ -433,8 +433,7 @@ impl<'p> RecordSummarizer<'p> {
             self.tally.count_quarantined_input();
             return Disposition::Quarantined(crate::Quarantine::PluginUnavailable);
         }
-        if let Err(d) =
-            policy.record_stages(record, &self.ctx, &mut self.sx, &mut self.tally, true)
+        if let Err(d) = policy.record_stages(record, &self.ctx, &mut self.sx, &mut self.tally, true)
         {
             return d;
         }

@@ -19,6 +19,12 @@ use std::time::Duration;
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder, Trap};
 
+mod pipeline;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use pipeline::{Line, Pipeline, Stopped};
+
 mod bindings {
     wasmtime::component::bindgen!({
         world: "filter",
@@ -312,6 +318,10 @@ impl Host {
             .exports(&self.engine)
             .map(|(n, _)| n.to_owned())
             .collect();
+        let imports: Vec<String> = ty
+            .imports(&self.engine)
+            .map(|(n, _)| n.to_owned())
+            .collect();
         let pre = self
             .linker
             .instantiate_pre(&component)
@@ -332,6 +342,8 @@ impl Host {
             name: String::new(),
             version: String::new(),
             has_detect: exports.iter().any(|e| e == "detect"),
+            exports,
+            imports,
         };
         let (name, version) = plugin
             .call(|filter, store| filter.call_info(store).map(|i| (i.name, i.version)))
@@ -354,6 +366,8 @@ pub struct Plugin {
     name: String,
     version: String,
     has_detect: bool,
+    exports: Vec<String>,
+    imports: Vec<String>,
 }
 
 impl core::fmt::Debug for Plugin {
@@ -383,6 +397,18 @@ impl Plugin {
     #[must_use]
     pub fn version(&self) -> &str {
         &self.version
+    }
+
+    /// What the component exports (names).
+    #[must_use]
+    pub fn exports(&self) -> &[String] {
+        &self.exports
+    }
+
+    /// What the component imports (names; only tamis's own interfaces pass registration).
+    #[must_use]
+    pub fn imports(&self) -> &[String] {
+        &self.imports
     }
 
     /// Whether the plugin exports `detect`.

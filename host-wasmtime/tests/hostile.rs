@@ -7,9 +7,7 @@
     reason = "tests"
 )]
 
-mod support;
-
-use support::{Guest, component};
+use tamis_host::testing::{Guest, component};
 use tamis_host::{Decision, Failure, Host, Limits, OnError, Plugin};
 
 const RECORDS: [&str; 3] = [r#"{"a":1}"#, r#"{"b":"x"}"#, r#"{"c":[1,2]}"#];

@@ -1,4 +1,4 @@
-//! Hostile (and a few well-behaved) plugins written as component text: a core module that
+//! Test plugins (feature `testing`): hostile and well-behaved plugins written as component text: a core module that
 //! implements the canonical ABI of `info` and `filter` by hand, wrapped in a component that
 //! lifts them with the types of `wit/tamis-filter.wit`. `filter_body` is the body of the core
 //! function `(param $cfg i32 $cfg_len i32 $batch i32 $batch_len i32) (result i32)`; helpers in
@@ -12,6 +12,7 @@
     reason = "test helpers"
 )]
 
+/// A test plugin: module fields and the body of `filter`.
 #[derive(Debug)]
 pub struct Guest<'a> {
     /// Extra module fields (globals, tables, memories, start functions, imports).
@@ -38,6 +39,12 @@ impl Default for Guest<'_> {
 /// `ok([keep; records])`.
 pub const KEEP_ALL: &str = "(call $ok_list (call $verdicts (call $records (local.get 2) (local.get 3)) (i32.const 0)) (call $records (local.get 2) (local.get 3)))";
 
+/// The component's bytes.
+///
+/// # Panics
+/// On a mistake in the test's own text (a test helper).
+#[must_use]
+#[allow(clippy::panic, reason = "a test helper")]
 pub fn component(g: &Guest<'_>) -> Vec<u8> {
     let text = format!(
         r#"(component

@@ -1,0 +1,128 @@
+//! `tamis plugin check`, and `tamis apply` for policies with `[[plugin]]` (through
+//! `tamis_host::Pipeline`, in batches).
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use tamis_core::{Context, Policy, Scratch, Tally};
+
+use crate::{Fail, for_each_input, max_json_line, read_line_bounded};
+
+/// Records per plugin call.
+#[cfg(feature = "plugins")]
+const BATCH: usize = 256;
+
+#[cfg(feature = "plugins")]
+pub(crate) fn check(file: &Path) -> Result<u8, Fail> {
+    let bytes = std::fs::read(file).map_err(|e| Fail::io("read the plugin", file, &e))?;
+    let host = tamis_host::Host::global().map_err(|e| Fail::policy(format!("error: {e}")))?;
+    let plugin = host
+        .register(
+            "check",
+            &bytes,
+            b"{}".to_vec(),
+            tamis_host::Limits::default(),
+            tamis_host::OnError::Drop,
+        )
+        .map_err(|e| Fail::policy(format!("error: {}: {e}", file.display())))?;
+    let out = serde_json::json!({
+        "file": file.display().to_string(),
+        "name": plugin.name(),
+        "version": plugin.version(),
+        "bytes": bytes.len(),
+        "exports": plugin.exports(),
+        "imports": plugin.imports(),
+        "detect": plugin.has_detect(),
+    });
+    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    Ok(0)
+}
+
+#[cfg(feature = "plugins")]
+pub(crate) fn apply(
+    policy: Policy,
+    policy_path: &Path,
+    ctx: &Context,
+    files: &[PathBuf],
+    report: Option<&Path>,
+) -> Result<u8, Fail> {
+    use tamis_host::{Line, Pipeline};
+
+    let base = policy_path.parent().unwrap_or(Path::new("."));
+    let pipeline = Pipeline::new(policy, base).map_err(|e| Fail::policy(format!("error: {e}")))?;
+    let policy = pipeline.policy();
+    let mut sx = Scratch::new(policy);
+    let mut tally = Tally::new(policy, false);
+    let max = max_json_line(policy);
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut buf = Vec::with_capacity(1 << 16);
+    let mut log = |line: &str| eprintln!("{line}");
+    let mut n = 0u64;
+    for_each_input(files, |input| {
+        let mut line = Vec::with_capacity(4096);
+        loop {
+            // Read a batch: owned texts first, then the lines that borrow them.
+            let mut texts: Vec<(u64, Result<String, tamis_core::Quarantine>)> = Vec::new();
+            while texts.len() < BATCH {
+                let Some(too_long) = read_line_bounded(input, &mut line, max)? else {
+                    break;
+                };
+                n += 1;
+                let text = if too_long {
+                    Err(tamis_core::Quarantine::TooLarge)
+                } else {
+                    String::from_utf8(std::mem::take(&mut line))
+                        .map_err(|_| tamis_core::Quarantine::InvalidJson)
+                };
+                texts.push((n, text));
+            }
+            if texts.is_empty() {
+                return Ok(());
+            }
+            let lines: Vec<(u64, Line<'_>)> = texts
+                .iter()
+                .map(|(n, t)| match t {
+                    Ok(text) => (*n, Line::Text(text)),
+                    Err(q) => (*n, Line::Unreadable(*q)),
+                })
+                .collect();
+            buf.clear();
+            pipeline
+                .apply_lines(&lines, ctx, &mut sx, &mut tally, &mut buf, &mut log)
+                .map_err(|e| Fail {
+                    code: 1,
+                    message: format!("error: {e}"),
+                })?;
+            out.write_all(&buf).map_err(|e| Fail::out(&e))?;
+        }
+    })?;
+    out.flush().map_err(|e| Fail::out(&e))?;
+    if let Some(path) = report {
+        let report = tally.report(policy);
+        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+        std::fs::write(path, json + "\n").map_err(|e| Fail::io("write the report", path, &e))?;
+    }
+    Ok(0)
+}
+
+#[cfg(not(feature = "plugins"))]
+pub(crate) fn check(_file: &Path) -> Result<u8, Fail> {
+    Err(Fail::usage(
+        "error: this tamis was built without plugins (cargo feature `plugins`)",
+    ))
+}
+
+#[cfg(not(feature = "plugins"))]
+pub(crate) fn apply(
+    _policy: Policy,
+    _policy_path: &Path,
+    _ctx: &Context,
+    _files: &[PathBuf],
+    _report: Option<&Path>,
+) -> Result<u8, Fail> {
+    Err(Fail::policy(
+        "error: the policy has [[plugin]] and this tamis was built without plugins (cargo \
+         feature `plugins`); it will not apply the policy without them",
+    ))
+}

@@ -1,0 +1,247 @@
+//! `tamis plugin check` and `tamis apply` with `[[plugin]]`: the plugin runs after access and
+//! retention and before the policy's own rules, fails closed by `on_error`, and is counted.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "test code"
+)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use tamis_host::testing::{Guest, component};
+
+fn dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tamis-plugin-test-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write(name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn tamis(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tamis"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A policy file next to the plugin, with an email detector as its own rule.
+fn policy(name: &str, plugin: &Guest<'_>, extra: &str) -> PathBuf {
+    let wasm = format!("{name}.wasm");
+    write(&wasm, &component(plugin));
+    let toml = format!(
+        "version = 1\nname = \"p\"\n[[rule]]\nid = \"emails\"\ndetect = [\"email\"]\naction = \"replace\"\n\
+         [[plugin]]\nid = \"{name}\"\npath = \"{wasm}\"\n{extra}\n"
+    );
+    write(&format!("{name}.toml"), toml.as_bytes())
+}
+
+fn apply(policy: &PathBuf, input: &str) -> (Output, serde_json::Value) {
+    let report = dir().join(format!(
+        "{}.report.json",
+        policy.file_stem().unwrap().to_string_lossy()
+    ));
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            policy.to_str().unwrap(),
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        input,
+    );
+    let report = std::fs::read_to_string(&report)
+        .map(|t| serde_json::from_str(&t).unwrap())
+        .unwrap_or(serde_json::Value::Null);
+    (out, report)
+}
+
+const INPUT: &str = "{\"a\":\"x@example.com\"}\nnot json\n{\"b\":2}\n";
+
+#[test]
+fn plugin_check_prints_what_a_plugin_exports() {
+    let file = write("check.wasm", &component(&Guest::default()));
+    let out = tamis(&["plugin", "check", file.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["name"], "hostile");
+    assert_eq!(v["version"], "0.1.0");
+    let exports = v["exports"].to_string();
+    assert!(
+        exports.contains("\"filter\"") && exports.contains("\"info\""),
+        "{exports}"
+    );
+    assert_eq!(v["detect"], false);
+    let wasi = write(
+        "wasi.wasm",
+        &component(&Guest {
+            component_imports: r#"(import "wasi:filesystem/preopens@0.2.0" (instance))"#,
+            ..Guest::default()
+        }),
+    );
+    let out = tamis(&["plugin", "check", wasi.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("wasi:filesystem/preopens@0.2.0"));
+}
+
+#[test]
+fn a_keeping_plugin_leaves_records_to_the_rules() {
+    let p = policy("keep", &Guest::default(), "");
+    let (out, report) = apply(&p, INPUT);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"a\":\"[REDACTED]\"}\n{\"tamis_quarantined\":{\"line\":2,\"reason\":\"invalid_json\"}}\n{\"b\":2}\n"
+    );
+    assert_eq!(report["plugins"]["keep"]["batches"], 1);
+    assert_eq!(report["records"]["in"], 3);
+    assert_eq!(report["records"]["out"], 2);
+}
+
+#[test]
+fn a_dropping_plugin_drops_and_is_counted() {
+    let body = "(call $ok_list (call $verdicts (call $records (local.get 2) (local.get 3)) (i32.const 1)) (call $records (local.get 2) (local.get 3)))";
+    let p = policy(
+        "dropper",
+        &Guest {
+            filter_body: body,
+            ..Guest::default()
+        },
+        "",
+    );
+    let (out, report) = apply(&p, INPUT);
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        "{\"tamis_quarantined\":{\"line\":2,\"reason\":\"invalid_json\"}}\n"
+    );
+    assert_eq!(report["records"]["dropped_plugin"], 2);
+    assert_eq!(report["plugins"]["dropper"]["dropped"], 2);
+}
+
+#[test]
+fn a_plugin_cannot_unmask_the_policy_still_masks_its_output() {
+    // Replaces every record by one that carries an email: the policy's rule runs after it.
+    let fields = r#"(data (i32.const 256) "{\"leak\":\"y@example.com\"}")"#;
+    let n = r#"{"leak":"y@example.com"}"#.len();
+    let body = format!(
+        "(call $ok_list (call $replace_all (call $records (local.get 2) (local.get 3)) (i32.const 256) (i32.const {n})) (call $records (local.get 2) (local.get 3)))"
+    );
+    let p = policy(
+        "echo",
+        &Guest {
+            fields,
+            filter_body: &body,
+            ..Guest::default()
+        },
+        "",
+    );
+    let (out, report) = apply(&p, "{\"a\":1}\n{\"b\":2}\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"leak\":\"[REDACTED]\"}\n{\"leak\":\"[REDACTED]\"}\n"
+    );
+    assert_eq!(report["plugins"]["echo"]["replaced"], 2);
+}
+
+#[test]
+fn on_error_drop_mask_and_fail() {
+    let spin = Guest {
+        filter_body: "(loop $l (br $l)) (unreachable)",
+        ..Guest::default()
+    };
+    let p = policy("spin-drop", &spin, "timeout_ms = 20");
+    let (out, report) = apply(&p, INPUT);
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        "{\"tamis_quarantined\":{\"line\":2,\"reason\":\"invalid_json\"}}\n"
+    );
+    let outcome = &report["plugins"]["spin-drop"];
+    assert!(outcome["fuel"] == 1 || outcome["timeout"] == 1, "{outcome}");
+    assert_eq!(report["records"]["dropped_plugin"], 2);
+
+    let p = policy("spin-mask", &spin, "timeout_ms = 20\non_error = \"mask\"");
+    let (out, _) = apply(&p, INPUT);
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        "{\"a\":\"[tamis:plugin_error]\"}\n{\"tamis_quarantined\":{\"line\":2,\"reason\":\"invalid_json\"}}\n{\"b\":\"[tamis:plugin_error]\"}\n"
+    );
+
+    let p = policy("spin-fail", &spin, "timeout_ms = 20\non_error = \"fail\"");
+    let (out, _) = apply(&p, INPUT);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("spin-fail") && !err.contains("x@example.com"),
+        "{err}"
+    );
+}
+
+#[test]
+fn access_and_retention_run_before_the_plugin() {
+    // The plugin drops everything it sees; records that access drops first are counted as
+    // dropped by access, not by the plugin.
+    let body = "(call $ok_list (call $verdicts (call $records (local.get 2) (local.get 3)) (i32.const 1)) (call $records (local.get 2) (local.get 3)))";
+    let p = policy(
+        "after-access",
+        &Guest {
+            filter_body: body,
+            ..Guest::default()
+        },
+        "",
+    );
+    let toml = std::fs::read_to_string(&p).unwrap()
+        + "[access]\ntype_path = \"type\"\ndefault = \"deny\"\n[[access.grant]]\ntypes = [\"ok\"]\nroles_any = [\"r\"]\n";
+    std::fs::write(&p, toml).unwrap();
+    let report = dir().join("access.report.json");
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            p.to_str().unwrap(),
+            "--context",
+            "{\"roles\":[\"r\"]}",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+        "{\"type\":\"ok\"}\n{\"type\":\"secret\"}\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(report["records"]["dropped_access"], 1);
+    assert_eq!(report["records"]["dropped_plugin"], 1);
+}
+
+#[test]
+fn a_policy_with_plugins_refuses_formats_it_cannot_filter() {
+    let p = policy("fmt", &Guest::default(), "");
+    let out = tamis(
+        &["apply", "--policy", p.to_str().unwrap(), "--format", "text"],
+        "hello\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("JSON Lines"));
+}
