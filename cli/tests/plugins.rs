@@ -53,7 +53,7 @@ fn policy(name: &str, plugin: &Guest<'_>, extra: &str) -> PathBuf {
     write(&format!("{name}.toml"), toml.as_bytes())
 }
 
-fn apply(policy: &PathBuf, input: &str) -> (Output, serde_json::Value) {
+fn apply(policy: &std::path::Path, input: &str) -> (Output, serde_json::Value) {
     let report = dir().join(format!(
         "{}.report.json",
         policy.file_stem().unwrap().to_string_lossy()
