@@ -83,6 +83,7 @@ impl WasmPolicy {
             None => policy_error(&e),
         };
         let mut compiled = compiled.map_err(with_file)?;
+        compiled.require_no_plugins().map_err(with_file)?;
         let mut given: Vec<(String, Vec<u8>)> = Vec::new();
         for pair in keys.iter() {
             let pair = Array::from(&pair);

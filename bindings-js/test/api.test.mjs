@@ -200,6 +200,10 @@ test('errors are TamisError / PolicyError with where and what', () => {
   assert.throws(() => policy.apply({}, { context: { roles: 'admin' } }), /roles must be an array/);
   assert.throws(() => policy.maskText(42), TamisError);
   assert.throws(() => new Policy(), TypeError);
+  assert.throws(
+    () => Policy.fromToml('version = 1\nname = "p"\n[[plugin]]\nid = "acme"\npath = "acme.wasm"\n'),
+    (e) => e instanceof PolicyError && /acme/.test(e.message) && /tamis CLI/.test(e.message),
+  );
 });
 
 test('a trap resets the engine, says nothing of the data, and policies keep working', () => {

@@ -119,6 +119,9 @@ impl Policy {
             };
             policy_error(py, &e)
         })?;
+        compiled
+            .require_no_plugins()
+            .map_err(|e| policy_error(py, &e))?;
         let mut keys = given;
         if from_env {
             let missing: Vec<(String, String)> = compiled

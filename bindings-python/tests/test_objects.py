@@ -265,3 +265,10 @@ def test_threads_share_one_policy(policy: tamis.Policy) -> None:
     for t in threads:
         t.join()
     assert all(r == want for r in results)
+
+
+def test_policies_with_plugins_are_refused_not_applied_without_them() -> None:
+    with pytest.raises(tamis.PolicyError) as e:
+        tamis.Policy.from_toml('version = 1\nname = "p"\n[[plugin]]\nid = "acme"\npath = "acme.wasm"\n')
+    assert "acme" in str(e.value) and "tamis CLI" in str(e.value)
+    assert e.value.code == "invalid-value"

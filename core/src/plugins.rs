@@ -147,6 +147,26 @@ impl Policy {
         &self.plugins
     }
 
+    /// For front ends that cannot run plugins (the Python and Node libraries): an error when
+    /// the policy has `[[plugin]]`, so it is refused at load time rather than applied without
+    /// them.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the first plugin.
+    pub fn require_no_plugins(&self) -> Result<(), PolicyError> {
+        match self.plugins.first() {
+            None => Ok(()),
+            Some(p) => Err(PolicyError::new(
+                ErrorKind::InvalidValue,
+                format!(
+                    "the policy has a plugin (`{}`), and plugins run only in the tamis CLI and host",
+                    p.id
+                ),
+            )
+            .help("apply this policy with `tamis apply`, or remove its [[plugin]] entries to use it here")),
+        }
+    }
+
     /// Says that the host has registered this policy's plugins and runs them on every record
     /// (between [`Policy::admit_tree`] and [`Policy::mask_admitted`]). Without it, a policy
     /// with plugins quarantines every record (`plugin_unavailable`).
