@@ -23,6 +23,8 @@ pub struct Guest<'a> {
     pub filter_body: &'a str,
     /// Extra component-level imports (WASI etc.), as component text.
     pub component_imports: &'a str,
+    /// Import `host.log`; the module can then call `$log (level, ptr, len)`.
+    pub log: bool,
 }
 
 impl Default for Guest<'_> {
@@ -32,6 +34,7 @@ impl Default for Guest<'_> {
             pages: 1,
             filter_body: KEEP_ALL,
             component_imports: "",
+            log: false,
         }
     }
 }
@@ -46,11 +49,30 @@ pub const KEEP_ALL: &str = "(call $ok_list (call $verdicts (call $records (local
 #[must_use]
 #[allow(clippy::panic, reason = "a test helper")]
 pub fn component(g: &Guest<'_>) -> Vec<u8> {
+    let (log_import, log_core, log_with) = if g.log {
+        (
+            r#"(import "tamis:filter/host@0.1.0" (instance $host
+    (type $lvl (enum "debug" "info" "warn" "error"))
+    (export "level" (type $level (eq $lvl)))
+    (export "log" (func (param "level" $level) (param "message" string)))))
+  (alias export $host "log" (func $log))
+  (core func $log_lowered (canon lower (func $log) (memory (core memory $mi "memory"))))
+  (core instance $hi (export "log" (func $log_lowered)))"#,
+            r#"(import "host" "log" (func $log (param i32 i32 i32)))"#,
+            r#"(with "host" (instance $hi))"#,
+        )
+    } else {
+        ("", "", "")
+    };
     let text = format!(
         r#"(component
   {imports}
+  (core module $mem (memory (export "memory") {pages}))
+  (core instance $mi (instantiate $mem))
+  {log_import}
   (core module $m
-    (memory (export "memory") {pages})
+    (import "env" "memory" (memory 1))
+    {log_core}
     (global $bump (mut i32) (i32.const 4096))
     {fields}
     (data (i32.const 16) "hostile")
@@ -109,7 +131,7 @@ pub fn component(g: &Guest<'_>) -> Vec<u8> {
     (func (export "filter") (param i32 i32 i32 i32) (result i32)
       {body})
   )
-  (core instance $i (instantiate $m))
+  (core instance $i (instantiate $m (with "env" (instance $mi)) {log_with}))
   (type $info' (record (field "name" string) (field "version" string)))
   (export $info "plugin-info" (type $info'))
   (type $verdict' (variant (case "keep") (case "drop") (case "replace" (list u8))))
@@ -117,11 +139,14 @@ pub fn component(g: &Guest<'_>) -> Vec<u8> {
   (type $perr' (record (field "message" string)))
   (export $perr "plugin-error" (type $perr'))
   (func (export "info") (result $info)
-    (canon lift (core func $i "info") (memory (core memory $i "memory")) (realloc (core func $i "cabi_realloc"))))
+    (canon lift (core func $i "info") (memory (core memory $mi "memory")) (realloc (core func $i "cabi_realloc"))))
   (func (export "filter") (param "config" (list u8)) (param "batch" (list u8)) (result (result (list $verdict) (error $perr)))
-    (canon lift (core func $i "filter") (memory (core memory $i "memory")) (realloc (core func $i "cabi_realloc"))))
+    (canon lift (core func $i "filter") (memory (core memory $mi "memory")) (realloc (core func $i "cabi_realloc"))))
 )"#,
         imports = g.component_imports,
+        log_import = log_import,
+        log_core = log_core,
+        log_with = log_with,
         pages = g.pages,
         fields = g.fields,
         body = g.filter_body,

@@ -318,3 +318,219 @@ fn not_a_component_or_too_large_is_refused() {
         .to_string();
     assert!(e.contains("over the limit"), "{e}");
 }
+
+#[test]
+fn a_log_flood_is_capped_and_sanitized() {
+    let fields = r#"(data (i32.const 512) "line\0abreak\1b[31m")"#;
+    let body = "(local $i i32) (block $d (loop $l (br_if $d (i32.ge_u (local.get $i) (i32.const 1000))) (call $log (i32.const 1) (i32.const 512) (i32.const 15)) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))) (call $ok_list (call $verdicts (call $records (local.get 2) (local.get 3)) (i32.const 0)) (call $records (local.get 2) (local.get 3)))";
+    let p = plugin(&Guest {
+        fields,
+        filter_body: body,
+        log: true,
+        ..Guest::default()
+    });
+    let b = p.filter(&RECORDS, MAX_RECORD);
+    assert_eq!(b.decisions, Ok(vec![Decision::Keep; 3]));
+    assert_eq!(b.logs.len(), Limits::default().max_log_lines);
+    assert_eq!(b.logs_dropped, 1000 - 100);
+    assert_eq!(b.logs[0], "info: linebreak[31m");
+    assert!(b.logs.iter().all(|l| !l.chars().any(char::is_control)));
+}
+
+/// `n` log lines, then keep-all.
+fn logging(n: u32) -> String {
+    format!(
+        "(local $i i32) (block $d (loop $l (br_if $d (i32.ge_u (local.get $i) (i32.const {n}))) (call $log (i32.const 0) (i32.const 16) (i32.const 7)) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l))) {KEEP}"
+    )
+}
+
+const KEEP: &str = "(call $ok_list (call $verdicts (call $records (local.get 2) (local.get 3)) (i32.const 0)) (call $records (local.get 2) (local.get 3)))";
+
+#[test]
+fn every_limit_at_the_limit_and_one_past_it() {
+    // Log lines: 5 kept at a cap of 5; the 6th is dropped and counted.
+    for (n, dropped) in [(5, 0), (6, 1)] {
+        let body = logging(n);
+        let p = register(
+            &Guest {
+                filter_body: &body,
+                log: true,
+                ..Guest::default()
+            },
+            Limits {
+                max_log_lines: 5,
+                ..Limits::default()
+            },
+        )
+        .unwrap();
+        let b = p.filter(&RECORDS, MAX_RECORD);
+        assert_eq!((b.logs.len(), b.logs_dropped), (5.min(n as usize), dropped));
+    }
+
+    // Fuel: wasmtime checks fuel at loop heads and calls, so a call needs a little less than
+    // it reports using. Find the least fuel that works: it works, one unit less does not.
+    let generous = plugin(&Guest::default());
+    let used = generous.filter(&RECORDS, MAX_RECORD).fuel_used;
+    let works = |fuel: u64| {
+        register(
+            &Guest::default(),
+            Limits {
+                fuel,
+                ..Limits::default()
+            },
+        )
+        .is_ok_and(|p| p.filter(&RECORDS, MAX_RECORD).decisions.is_ok())
+    };
+    assert!(works(used));
+    let (mut lo, mut hi) = (0, used);
+    while lo + 1 < hi {
+        let mid = (lo + hi) / 2;
+        if works(mid) { hi = mid } else { lo = mid }
+    }
+    assert!(works(hi) && !works(hi - 1), "least fuel {hi}");
+    let p = register(
+        &Guest::default(),
+        Limits {
+            fuel: hi - 1,
+            ..Limits::default()
+        },
+    );
+    // At hi - 1 either registration's info() or filter runs out: both fail closed.
+    if let Ok(p) = p {
+        assert_eq!(p.filter(&RECORDS, MAX_RECORD).decisions, Err(Failure::Fuel));
+    }
+
+    // Memory: 1 page + 3 grown = 262,144 bytes.
+    for (cap, ok) in [(4 * 65536, true), (4 * 65536 - 1, false)] {
+        let body = format!("(drop (memory.grow (i32.const 3))) {KEEP}");
+        let p = register(
+            &Guest {
+                filter_body: &body,
+                ..Guest::default()
+            },
+            Limits {
+                memory_bytes: cap,
+                ..Limits::default()
+            },
+        )
+        .unwrap();
+        let d = p.filter(&RECORDS, MAX_RECORD).decisions;
+        assert_eq!(d.is_ok(), ok, "memory cap {cap}");
+        if !ok {
+            assert_eq!(d.unwrap_err(), Failure::Memory);
+        }
+    }
+
+    // Table elements: 1 + 9 grown = 10.
+    for (cap, ok) in [(10, true), (9, false)] {
+        let body = format!("(drop (table.grow $t (ref.null func) (i32.const 9))) {KEEP}");
+        let p = register(
+            &Guest {
+                fields: "(table $t 1 funcref)",
+                filter_body: &body,
+                ..Guest::default()
+            },
+            Limits {
+                table_elements: cap,
+                ..Limits::default()
+            },
+        )
+        .unwrap();
+        let d = p.filter(&RECORDS, MAX_RECORD).decisions;
+        assert_eq!(d.is_ok(), ok, "table cap {cap}");
+    }
+
+    // Output bytes: three replacements of 9 bytes fit in 27, not in 26.
+    let fields = r#"(data (i32.const 256) "[1,2,3,4]")"#;
+    let body = replacing("[1,2,3,4]");
+    for (cap, ok) in [(27, true), (26, false)] {
+        let p = register(
+            &Guest {
+                fields,
+                filter_body: &body,
+                ..Guest::default()
+            },
+            Limits {
+                max_output_bytes: cap,
+                ..Limits::default()
+            },
+        )
+        .unwrap();
+        let d = p.filter(&RECORDS, MAX_RECORD).decisions;
+        assert_eq!(d.is_ok(), ok, "output cap {cap}");
+    }
+
+    // A replacement's size is bounded by 8 x max_record_bytes too: 9 bytes fit in 8 x 2, not 8 x 1.
+    let p = plugin(&Guest {
+        fields,
+        filter_body: &body,
+        ..Guest::default()
+    });
+    assert!(p.filter(&RECORDS, 2).decisions.is_ok());
+    assert!(matches!(
+        p.filter(&RECORDS, 1).decisions,
+        Err(Failure::InvalidOutput(_))
+    ));
+}
+
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn ten_thousand_mixed_hostile_calls_keep_memory_flat() {
+    let small = Limits {
+        fuel: 200_000,
+        timeout_ms: 50,
+        ..Limits::default()
+    };
+    let guests = [
+        Guest {
+            filter_body: "(loop $l (br $l)) (unreachable)",
+            ..Guest::default()
+        },
+        Guest {
+            filter_body: "(loop $l (br_if $l (i32.ne (memory.grow (i32.const 64)) (i32.const -1)))) (unreachable)",
+            ..Guest::default()
+        },
+        Guest {
+            filter_body: "(drop (call $verdicts (i32.const 3) (i32.const 0))) (unreachable)",
+            ..Guest::default()
+        },
+        Guest {
+            fields: "(func $down (param i32) (result i32) (call $down (i32.add (local.get 0) (i32.const 1))))",
+            filter_body: "(call $down (i32.const 0))",
+            ..Guest::default()
+        },
+        Guest::default(),
+    ];
+    let plugins: Vec<Plugin> = guests
+        .iter()
+        .map(|g| register(g, small.clone()).unwrap())
+        .collect();
+    let calls = 10_000;
+    let mut before = 0;
+    let mut failures = 0;
+    for i in 0..calls {
+        if i == 1_000 {
+            before = rss_kib();
+        }
+        let p = &plugins[i % plugins.len()];
+        if p.filter(&RECORDS, MAX_RECORD).decisions.is_err() {
+            failures += 1;
+        }
+    }
+    let after = rss_kib();
+    assert_eq!(failures, calls / 5 * 4);
+    println!("RSS after 1,000 calls: {before} KiB; after {calls}: {after} KiB");
+    assert!(
+        after < before + 32 * 1024,
+        "memory grew from {before} KiB to {after} KiB"
+    );
+    healthy();
+}
