@@ -68,6 +68,21 @@ if [ "$lines_in" -ne "$lines_out" ] || printf '%s' "$out" | grep -q 'jane@exampl
 fi
 echo "main job: $lines_out records masked"
 
+stage "plugins: guest SDK examples (wasm32) through tamis plugin check and tamis apply"
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+    || rustup target add wasm32-unknown-unknown
+cargo build --release --locked --target wasm32-unknown-unknown -p tamis-guest --examples
+for plugin in drop_internal acme_ids; do
+    "$tamis" plugin check "target/wasm32-unknown-unknown/release/examples/$plugin.wasm" >/dev/null
+done
+out=$("$tamis" apply --policy examples/plugins/policy.toml examples/plugins/records.jsonl)
+if [ "$(printf '%s\n' "$out" | wc -l)" -ne 2 ] || printf '%s' "$out" | grep -Eq 'internal|ACME-[0-9]{6}"|jane@'; then
+    echo "error: the plugin example left a record or a value it should have removed:" >&2
+    printf '%s\n' "$out" >&2
+    exit 1
+fi
+echo "plugins example: 4 records in, 2 out, ids and emails masked"
+
 stage "Python: test environment (target/venv, bindings-python/tests/requirements.txt)"
 need python3 "install CPython 3.10 or later with pip and venv"
 venv=target/venv

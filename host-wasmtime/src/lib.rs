@@ -292,15 +292,22 @@ impl Host {
                 limits.max_module_bytes
             )));
         }
-        if wasmparser_is_core_module(bytes) {
-            return Err(fail(
-                "this is a core WebAssembly module, not a component: build the plugin with \
-                 tamis-guest (see guest-sdk/README.md), which makes a component"
-                    .into(),
-            ));
-        }
+        let owned = if is_core_module(bytes) {
+            // A module built by tamis-guest carries its WIT world; it becomes a component here.
+            wit_component::ComponentEncoder::default()
+                .module(bytes)
+                .and_then(|e| e.validate(true).encode())
+                .map_err(|_| {
+                    fail(
+                        "this is a core WebAssembly module without the tamis:filter world: build \
+                         the plugin with tamis-guest (see guest-sdk/README.md)"
+                            .into(),
+                    )
+                })?
+        } else {
+            bytes.to_vec()
+        };
         let engine = self.engine.clone();
-        let owned = bytes.to_vec();
         let component = on_big_stack(move || Component::new(&engine, &owned))
             .ok_or_else(|| fail("compilation stopped unexpectedly".into()))?
             .map_err(|e| fail(format!("not a valid WebAssembly component: {e}")))?;
@@ -327,9 +334,14 @@ impl Host {
             .instantiate_pre(&component)
             .and_then(FilterPre::new)
             .map_err(|e| {
-                fail(format!(
-                    "it does not match the world `tamis:filter/filter` (exports: {}): {e}",
+                let list = if exports.is_empty() {
+                    "nothing".to_owned()
+                } else {
                     exports.join(", ")
+                };
+                fail(format!(
+                    "it does not match the world `tamis:filter/filter` (it exports {list}): {e}; \
+                     build plugins with tamis-guest (guest-sdk/README.md)"
                 ))
             })?;
         let mut plugin = Plugin {
@@ -588,6 +600,6 @@ fn on_big_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Op
 }
 
 /// A core module starts with the preamble `\0asm` and version 1; a component has layer 1.
-fn wasmparser_is_core_module(bytes: &[u8]) -> bool {
+fn is_core_module(bytes: &[u8]) -> bool {
     bytes.get(..8) == Some(&[0, b'a', b's', b'm', 1, 0, 0, 0])
 }
