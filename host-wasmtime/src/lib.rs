@@ -103,8 +103,9 @@ pub enum Failure {
     StackOverflow,
     /// Any other trap (its wasmtime code).
     Trap(String),
-    /// The plugin returned its own `plugin-error` (its message, sanitized and truncated).
-    PluginError(String),
+    /// The plugin returned its own `plugin-error` (its message goes to the log, which the CLI
+    /// masks, never into an error: a plugin may quote record data).
+    PluginError,
     /// The output broke the contract (what was wrong).
     InvalidOutput(String),
 }
@@ -119,7 +120,7 @@ impl Failure {
             Failure::Memory => "memory",
             Failure::StackOverflow => "stack_overflow",
             Failure::Trap(_) => "trap",
-            Failure::PluginError(_) => "plugin_error",
+            Failure::PluginError => "plugin_error",
             Failure::InvalidOutput(_) => "invalid_output",
         }
     }
@@ -133,7 +134,7 @@ impl core::fmt::Display for Failure {
             Failure::Memory => f.write_str("the plugin hit its memory or table cap"),
             Failure::StackOverflow => f.write_str("the plugin overflowed its stack"),
             Failure::Trap(code) => write!(f, "the plugin trapped ({code})"),
-            Failure::PluginError(m) => write!(f, "the plugin reported an error: {m}"),
+            Failure::PluginError => f.write_str("the plugin reported an error (see its log)"),
             Failure::InvalidOutput(m) => write!(f, "the plugin's output is invalid: {m}"),
         }
     }
@@ -455,12 +456,10 @@ impl Plugin {
         let result = self.call(move |filter, store| filter.call_filter(store, &config, &batch));
         let (verdicts, logs, logs_dropped, fuel_used) = match result {
             Ok((Ok(v), logs, dropped, fuel)) => (Ok(v), logs, dropped, fuel),
-            Ok((Err(e), logs, dropped, fuel)) => (
-                Err(Failure::PluginError(sanitize(&e.message, LOG_LINE_BYTES))),
-                logs,
-                dropped,
-                fuel,
-            ),
+            Ok((Err(e), mut logs, dropped, fuel)) => {
+                logs.push(format!("error: {}", sanitize(&e.message, LOG_LINE_BYTES)));
+                (Err(Failure::PluginError), logs, dropped, fuel)
+            }
             Err(f) => (Err(f), Vec::new(), 0, self.limits.fuel),
         };
         let decisions = verdicts.and_then(|v| self.validate(v, records.len(), max_record_bytes));

@@ -537,3 +537,16 @@ fn ten_thousand_mixed_hostile_calls_keep_memory_flat() {
     );
     healthy();
 }
+
+#[test]
+fn a_plugin_error_fails_the_batch_and_its_message_goes_only_to_the_log() {
+    let body = "(local $r i32) (local.set $r (call $alloc (i32.const 12))) (i32.store8 (local.get $r) (i32.const 1)) (i32.store (i32.add (local.get $r) (i32.const 4)) (i32.const 16)) (i32.store (i32.add (local.get $r) (i32.const 8)) (i32.const 7)) (local.get $r)";
+    let p = plugin(&Guest {
+        filter_body: body,
+        ..Guest::default()
+    });
+    let b = p.filter(&RECORDS, MAX_RECORD);
+    assert_eq!(b.decisions, Err(Failure::PluginError));
+    assert_eq!(b.logs, vec!["error: hostile".to_owned()]);
+    assert!(!Failure::PluginError.to_string().contains("hostile"));
+}
