@@ -493,25 +493,17 @@ impl Plugin {
                 Verdict::Drop => Ok(Decision::Drop),
                 Verdict::Replace(bytes) => {
                     total = total.saturating_add(bytes.len());
-                    if total > self.limits.max_output_bytes || bytes.len() > max_text {
+                    if total > self.limits.max_output_bytes {
                         return Err(Failure::InvalidOutput(format!(
                             "replacement of record {} is too large",
                             i + 1
                         )));
                     }
-                    let text = String::from_utf8(bytes).map_err(|_| {
-                        Failure::InvalidOutput(format!(
-                            "replacement of record {} is not UTF-8",
-                            i + 1
-                        ))
-                    })?;
-                    if tamis_core::json::Doc::parse(&text).is_err() {
-                        return Err(Failure::InvalidOutput(format!(
-                            "replacement of record {} is not one JSON value",
-                            i + 1
-                        )));
-                    }
-                    Ok(Decision::Replace(text))
+                    check_replacement(bytes, max_text)
+                        .map(Decision::Replace)
+                        .map_err(|why| {
+                            Failure::InvalidOutput(format!("replacement of record {} {why}", i + 1))
+                        })
                 }
             })
             .collect()
@@ -563,6 +555,22 @@ impl Plugin {
         })
         .unwrap_or_else(|| Err(Failure::Trap("host thread".into())))
     }
+}
+
+/// Checks one `replace` output: at most `max_text` bytes, UTF-8, exactly one JSON value (as
+/// core parses it). The `Err` says what is wrong (never quoting the bytes).
+///
+/// # Errors
+/// `"is too large"`, `"is not UTF-8"` or `"is not one JSON value"`.
+pub fn check_replacement(bytes: Vec<u8>, max_text: usize) -> Result<String, &'static str> {
+    if bytes.len() > max_text {
+        return Err("is too large");
+    }
+    let text = String::from_utf8(bytes).map_err(|_| "is not UTF-8")?;
+    if tamis_core::json::Doc::parse(&text).is_err() {
+        return Err("is not one JSON value");
+    }
+    Ok(text)
 }
 
 /// Maps a wasmtime error to a [`Failure`] (codes only: a trap message never quotes data, but
