@@ -115,3 +115,29 @@ pub(crate) fn now(now: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
         "now= must be a timezone-aware datetime or an RFC 3339 string",
     ))
 }
+
+/// A str's text; each lone surrogate (a str that is not valid Unicode text) becomes one U+FFFD,
+/// as JavaScript's `TextEncoder` does, so no input makes an error that quotes it.
+pub(crate) fn text_of(s: &Bound<'_, PyString>) -> String {
+    if let Ok(t) = s.to_str() {
+        return t.to_owned();
+    }
+    let units: Vec<u16> = s
+        .call_method1("encode", ("utf-16-le", "surrogatepass"))
+        .ok()
+        .and_then(|b| b.extract::<Vec<u8>>().ok())
+        .map(|b| {
+            b.chunks_exact(2)
+                .map(|c| {
+                    u16::from_le_bytes([
+                        c.first().copied().unwrap_or(0),
+                        c.get(1).copied().unwrap_or(0),
+                    ])
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}

@@ -456,12 +456,13 @@ impl Policy {
     fn apply_json(
         &self,
         py: Python<'_>,
-        text: &str,
+        text: &Bound<'_, PyString>,
         context: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Option<String>> {
         let ctx = Self::context(context, now)?;
-        let text = text.to_owned();
+        // Lone surrogates (not UTF-8) become U+FFFD: never an error that quotes the input.
+        let text = convert::text_of(text);
         let out = py.detach(|| {
             let policy = &self.inner;
             let mut sx = Scratch::new(policy);
@@ -481,12 +482,13 @@ impl Policy {
     fn apply_json_lines(
         &self,
         py: Python<'_>,
-        text: &str,
+        text: &Bound<'_, PyString>,
         context: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let ctx = Self::context(context, now)?;
-        let text = text.to_owned();
+        // Lone surrogates (not UTF-8) become U+FFFD: never an error that quotes the input.
+        let text = convert::text_of(text);
         let out = py.detach(|| {
             let policy = &self.inner;
             let mut sx = Scratch::new(policy);
@@ -503,11 +505,12 @@ impl Policy {
     fn mask_text(
         &self,
         py: Python<'_>,
-        text: &str,
+        text: &Bound<'_, PyString>,
         context: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         let ctx = convert::context(context)?;
-        let text = text.to_owned();
+        // Lone surrogates (not UTF-8) become U+FFFD: never an error that quotes the input.
+        let text = convert::text_of(text);
         Ok(py.detach(|| self.inner.mask_text(&text, &ctx)))
     }
 

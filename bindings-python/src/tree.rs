@@ -413,10 +413,7 @@ impl<'py> Reader<'py> {
 
 /// A str's text; lone surrogates (which UTF-8 cannot carry) become U+FFFD.
 fn str_text(s: &Bound<'_, PyString>) -> String {
-    match s.to_str() {
-        Ok(t) => t.to_owned(),
-        Err(_) => s.to_string_lossy().into_owned(),
-    }
+    crate::convert::text_of(s)
 }
 
 /// An int's decimal text (any size); `None` when Python refuses (beyond its digit limit).

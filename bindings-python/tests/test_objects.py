@@ -272,3 +272,10 @@ def test_policies_with_plugins_are_refused_not_applied_without_them() -> None:
         tamis.Policy.from_toml('version = 1\nname = "p"\n[[plugin]]\nid = "acme"\npath = "acme.wasm"\n')
     assert "acme" in str(e.value) and "tamis CLI" in str(e.value)
     assert e.value.code == "invalid-value"
+
+
+def test_text_with_lone_surrogates_is_masked_not_an_error() -> None:
+    p = tamis.Policy.from_toml('version = 1\nname = "p"\n[[rule]]\nid = "e"\ndetect = ["email"]\naction = "replace"\n')
+    assert p.mask_text("\ud800 x@example.com") == "\ufffd [REDACTED]"
+    assert p.apply_json('{"a": "x@example.com"}\ud800') == '{"tamis_quarantined":{"reason":"invalid_json"}}'
+    assert p.apply_json_lines("\ud800\n") == '{"tamis_quarantined":{"line":1,"reason":"invalid_json"}}\n'
