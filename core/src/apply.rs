@@ -565,6 +565,24 @@ impl Policy {
     }
 
     /// Writes the masked form of `text` given the findings in `sx.accepted`.
+    /// Masked text scanned again until nothing new is found: a placeholder can make a new
+    /// word start next to what is left of the text (`0@a.io::8809` masks the email, and then
+    /// `::8809` starts a word), so one pass is not always a fixed point. Bounded; text that still
+    /// changes after that is replaced whole (fail closed).
+    fn settle(&self, mut text: String, info: NodeInfo, sx: &mut Scratch, t: &mut Tally) -> String {
+        const PASSES: usize = 4;
+        for _ in 0..PASSES {
+            if !self.find(&text, info, sx) {
+                return text;
+            }
+            text = self.write_masked(&text, sx, t);
+        }
+        if self.find(&text, info, sx) {
+            return String::from(crate::action::DEFAULT_REPLACEMENT);
+        }
+        text
+    }
+
     fn write_masked(&self, text: &str, sx: &Scratch, t: &mut Tally) -> String {
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
@@ -787,7 +805,8 @@ impl Policy {
                     }
                     None => self
                         .find(&text, info, sx)
-                        .then(|| self.write_masked(&text, sx, t)),
+                        .then(|| self.write_masked(&text, sx, t))
+                        .map(|once| self.settle(once, info, sx, t)),
                 }
             }
             Shape::Str(s) => self.leaf_text(s, eff, info, max_string, sx, t),
@@ -858,7 +877,9 @@ impl Policy {
             t.hit_rule(r, &sx.path);
             return self.whole_value(r, s, false);
         }
-        self.find(s, info, sx).then(|| self.write_masked(s, sx, t))
+        self.find(s, info, sx)
+            .then(|| self.write_masked(s, sx, t))
+            .map(|once| self.settle(once, info, sx, t))
     }
 
     /// Replaces an array that `[[summarize]]` rule `s` selects by its summary, when it has at
@@ -1305,7 +1326,8 @@ impl Policy {
             return TOO_LARGE.to_owned();
         }
         if self.find(text, info, sx) {
-            self.write_masked(text, sx, tally)
+            let once = self.write_masked(text, sx, tally);
+            self.settle(once, info, sx, tally)
         } else {
             text.to_owned()
         }

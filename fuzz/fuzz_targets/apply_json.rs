@@ -10,7 +10,7 @@ use tamis_core::{Context, Disposition, Policy, Scratch, Tally};
 
 const POLICIES: [&str; 4] = [
     "version = 1\nname = \"a\"\n[[rule]]\nid = \"s\"\nkeys = [\"*secret*\", \"password\"]\naction = \"redact\"\n[[rule]]\nid = \"d\"\ndetect = [\"email\", \"credit_card\", \"phone\", \"us_ssn\", \"iban\", \"ip\", \"jwt\", \"aws_key\", \"bearer_token\", \"url_credentials\"]\naction = \"replace\"\n",
-    "version = 1\nname = \"b\"\n[limits]\nmax_depth = 4\nmax_string_bytes = 64\nmax_record_bytes = 512\n[[rule]]\nid = \"p\"\npaths = [\"a.b\", \"**.c\", \"x[*]\"]\naction = \"partial\"\n[[rule]]\nid = \"n\"\nkeys = [\"n*\"]\naction = \"nullify\"\n",
+    "version = 1\nname = \"b\"\n[limits]\nmax_depth = 4\nmax_string_bytes = 64\nmax_record_bytes = 512\n[[rule]]\nid = \"p\"\npaths = [\"a.b\", \"**.c\", \"x.*.y\"]\naction = \"partial\"\n[[rule]]\nid = \"n\"\nkeys = [\"n*\"]\naction = \"nullify\"\n",
     "version = 1\nname = \"c\"\n[[rule]]\nid = \"g\"\npaths = [\"**\"]\naction = \"generalize\"\n[[summarize]]\nid = \"s\"\npaths = [\"**\"]\nmin_items = 3\nk_anonymity = 2\n",
     "version = 1\nname = \"d\"\n[access]\ntype_path = \"type\"\ndefault = \"deny\"\n[[access.grant]]\ntypes = [\"t\"]\nroles_any = [\"r\"]\n[[retention]]\nid = \"r\"\npaths = [\"$\"]\nmax_age = \"1d\"\ntimestamp = \"ts\"\n[[rule]]\nid = \"h\"\nkeys = [\"secret\"]\naction = \"replace\"\n",
 ];
