@@ -3,7 +3,8 @@
 # executions and findings per target. Crashes land in fuzz/artifacts/<target>/; commit each as a
 # regression input under fuzz/regressions/<target>/ with the fix.
 #
-#   bash scripts/fuzz.sh 600
+#   bash scripts/fuzz.sh 600                    # every target
+#   bash scripts/fuzz.sh 600 apply_json         # some
 #
 # cargo-fuzz needs nightly flags: RUSTC_BOOTSTRAP=1 lets the stable toolchain take them.
 set -euo pipefail
@@ -12,6 +13,9 @@ seconds="${1:-60}"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
 targets=(policy_parse policy_round_trip apply_json detectors plugin_output)
+if [ $# -gt 1 ]; then
+    targets=("${@:2}")
+fi
 (cd fuzz && cargo fuzz build -O)
 mkdir -p target/fuzz-logs
 run() {
