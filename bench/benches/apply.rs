@@ -8,21 +8,12 @@
     reason = "benchmark"
 )]
 
-use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput};
+use tamis_bench::work::{apply_lines, serde_round_trip};
 use tamis_bench::{POLICY_20_FIELD_RULES, records};
 use tamis_core::{Context, Policy, Scratch, Tally};
-
-fn serde_round_trip(lines: &[String], out: &mut Vec<u8>) {
-    for line in lines {
-        out.clear();
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        serde_json::to_writer(&mut *out, &v).unwrap();
-        black_box(&out);
-    }
-}
 
 fn tamis_apply(
     policy: &Policy,
@@ -31,12 +22,7 @@ fn tamis_apply(
     tally: &mut Tally,
     out: &mut Vec<u8>,
 ) {
-    let ctx = Context::default();
-    for (i, line) in lines.iter().enumerate() {
-        out.clear();
-        policy.apply_json_line(line, i as u64 + 1, &ctx, sx, tally, out);
-        black_box(&out);
-    }
+    apply_lines(policy, &Context::default(), lines, sx, tally, out);
 }
 
 fn main() {

@@ -17,72 +17,28 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use tamis_bench::records;
-use tamis_core::{Context, Policy, Scratch, Tally};
+use tamis_bench::work::{
+    POLICY_ONE_RULE, builtin_lines, median, percentile, plugin_built, plugin_lines,
+    policy_with_plugin,
+};
+use tamis_core::Policy;
 use tamis_host::testing::{Guest, component};
-use tamis_host::{Host, Limits, Line, OnError, Pipeline};
-
-const PLUGIN: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../target/wasm32-unknown-unknown/release/examples/mask_field.wasm"
-);
-
-fn builtin(policy: &Policy, lines: &[String], out: &mut Vec<u8>) {
-    let ctx = Context::default();
-    let mut sx = Scratch::new(policy);
-    let mut tally = Tally::new(policy, false);
-    for (i, line) in lines.iter().enumerate() {
-        policy.apply_json_line(line, i as u64 + 1, &ctx, &mut sx, &mut tally, out);
-        out.push(b'\n');
-    }
-}
-
-fn plugin(pipeline: &Pipeline, lines: &[String], out: &mut Vec<u8>) {
-    let ctx = Context::default();
-    let policy = pipeline.policy();
-    let mut sx = Scratch::new(policy);
-    let mut tally = Tally::new(policy, false);
-    for (c, chunk) in lines.chunks(256).enumerate() {
-        let batch: Vec<(u64, Line<'_>)> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, l)| ((c * 256 + i + 1) as u64, Line::Text(l)))
-            .collect();
-        pipeline
-            .apply_lines(&batch, &ctx, &mut sx, &mut tally, out, &mut |_| {})
-            .unwrap();
-    }
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
-
-fn percentile(mut xs: Vec<Duration>, p: f64) -> Duration {
-    xs.sort();
-    xs[((xs.len() - 1) as f64 * p).round() as usize]
-}
+use tamis_host::{Host, Limits, OnError, Pipeline};
 
 fn main() {
     assert!(
-        std::path::Path::new(PLUGIN).exists(),
+        plugin_built(),
         "build the example plugins first: cargo build --release --target wasm32-unknown-unknown -p tamis-guest --examples"
     );
     let lines = records(2000);
     let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
-    let rule = Policy::from_toml(
-        "version = 1\nname = \"b\"\n[[rule]]\nid = \"email\"\npaths = [\"user.email\"]\naction = \"replace\"\n",
-    )
-    .unwrap();
-    let with_plugin = Policy::from_toml(&format!(
-        "version = 1\nname = \"p\"\n[[plugin]]\nid = \"mask\"\npath = \"{PLUGIN}\"\nconfig = {{ field = \"user.email\" }}\ntimeout_ms = 1000\nfuel = 10000000000\n"
-    ))
-    .unwrap();
+    let rule = Policy::from_toml(POLICY_ONE_RULE).unwrap();
+    let with_plugin = Policy::from_toml(&policy_with_plugin()).unwrap();
     let pipeline = Pipeline::new(with_plugin, std::path::Path::new("/")).unwrap();
 
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    builtin(&rule, &lines, &mut a);
-    plugin(&pipeline, &lines, &mut b);
+    builtin_lines(&rule, &lines, &mut a);
+    plugin_lines(&pipeline, &lines, &mut b).unwrap();
     assert_eq!(a, b, "the plugin and the rule must write the same bytes");
 
     let mut rule_t = Vec::new();
@@ -90,12 +46,12 @@ fn main() {
     for _ in 0..7 {
         let mut out = Vec::with_capacity(bytes);
         let t = Instant::now();
-        builtin(&rule, &lines, &mut out);
+        builtin_lines(&rule, &lines, &mut out);
         rule_t.push(t.elapsed().as_secs_f64());
         black_box(&out);
         let mut out = Vec::with_capacity(bytes);
         let t = Instant::now();
-        plugin(&pipeline, &lines, &mut out);
+        plugin_lines(&pipeline, &lines, &mut out).unwrap();
         plugin_t.push(t.elapsed().as_secs_f64());
         black_box(&out);
     }

@@ -10,65 +10,25 @@
     reason = "benchmark"
 )]
 
-use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput};
 use tamis_bench::records;
-use tamis_core::{Context, Disposition, Policy, Scratch, Tally};
-
-const POLICY: &str = r#"
-version = 1
-name = "retention-bench"
-[[retention]]
-id = "records"
-paths = ["$"]
-max_age = "14d"
-timestamp = "timestamp"
-[[retention]]
-id = "notes"
-paths = ["metadata.notes", "message"]
-max_age = "7d"
-timestamp = "timestamp"
-"#;
-
-fn serde_parse(lines: &[String]) {
-    for line in lines {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        black_box(&v);
-    }
-}
-
-fn tamis_retention(
-    policy: &Policy,
-    ctx: &Context,
-    lines: &[String],
-    sx: &mut Scratch,
-    tally: &mut Tally,
-    out: &mut Vec<u8>,
-) -> [u64; 2] {
-    let mut counts = [0; 2];
-    for (i, line) in lines.iter().enumerate() {
-        out.clear();
-        let d = policy.apply_json_line(line, i as u64 + 1, ctx, sx, tally, out);
-        counts[usize::from(d == Disposition::Kept)] += 1;
-        black_box(&out);
-    }
-    counts
-}
+use tamis_bench::work::{POLICY_RETENTION, RETENTION_NOW, apply_lines, serde_parse};
+use tamis_core::{Context, Policy, Scratch, Tally};
 
 fn main() {
     let lines = records(4000);
     let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
-    let policy = Policy::from_toml(POLICY).unwrap();
+    let policy = Policy::from_toml(POLICY_RETENTION).unwrap();
     let ctx = Context {
-        now: tamis_core::time::parse_rfc3339("2026-11-29T00:00:00Z"),
+        now: tamis_core::time::parse_rfc3339(RETENTION_NOW),
         ..Context::default()
     };
     let mut sx = Scratch::new(&policy);
     let mut tally = Tally::new(&policy, false);
     let mut out = Vec::with_capacity(4096);
-    let [dropped, kept] = tamis_retention(&policy, &ctx, &lines, &mut sx, &mut tally, &mut out);
+    let [dropped, kept] = apply_lines(&policy, &ctx, &lines, &mut sx, &mut tally, &mut out);
     println!(
         "input: {} records, {dropped} dropped, {kept} written",
         lines.len()
@@ -79,7 +39,7 @@ fn main() {
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("serde_json_parse", |b| b.iter(|| serde_parse(&lines)));
     group.bench_function("tamis_retention", |b| {
-        b.iter(|| tamis_retention(&policy, &ctx, &lines, &mut sx, &mut tally, &mut out))
+        b.iter(|| apply_lines(&policy, &ctx, &lines, &mut sx, &mut tally, &mut out))
     });
     group.finish();
     c.final_summary();
@@ -91,7 +51,7 @@ fn main() {
         serde_parse(&lines);
         let s = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        tamis_retention(&policy, &ctx, &lines, &mut sx, &mut tally, &mut out);
+        apply_lines(&policy, &ctx, &lines, &mut sx, &mut tally, &mut out);
         let a = t.elapsed().as_secs_f64();
         best_serde = best_serde.min(s);
         best_tamis = best_tamis.min(a);

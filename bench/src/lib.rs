@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+pub mod work;
+
 /// A small deterministic generator (SplitMix64).
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -286,3 +288,45 @@ pub const PEER_ALTERNATION: &str = concat!(
     r"|AIza[A-Za-z0-9_-]{35}|-----BEGIN [A-Z ]*PRIVATE KEY-----",
     r"|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}|[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@",
 );
+
+/// The 20 paths of [`POLICY_20_FIELD_RULES`], for the peers that take a list of paths.
+pub const PATHS_20: [&str; 20] = [
+    "user.email",
+    "user.phone",
+    "user.ssn",
+    "user.name",
+    "user.dob",
+    "user.ip",
+    "user.address.street",
+    "payment.card_number",
+    "payment.cvv",
+    "payment.iban",
+    "auth.password",
+    "auth.api_key",
+    "auth.token",
+    "session.cookie",
+    "device.mac",
+    "location.lat",
+    "location.lon",
+    "location.address",
+    "business.profit_margin",
+    "metadata.notes",
+];
+
+/// The same 20 paths, each replaced by `[REDACTED]`: what path-based redactors (fast-redact,
+/// `@pinojs/redact`, a Python redactor) write, so outputs can be compared byte for byte.
+#[must_use]
+pub fn policy_20_replace() -> String {
+    let mut s = String::from("version = 1\nname = \"bench-20-paths-replace\"\n");
+    for (i, p) in PATHS_20.iter().enumerate() {
+        let _ = write!(
+            s,
+            "[[rule]]\nid = \"r{i}\"\npaths = [\"{p}\"]\naction = \"replace\"\n"
+        );
+    }
+    s
+}
+
+/// Five detectors that the Python and Node peers also have (email, card, phone, SSN, IP).
+pub const POLICY_FIVE_DETECTORS: &str = "version = 1\nname = \"bench-text\"\n[[rule]]\nid = \"pii\"\n\
+    detect = [\"email\", \"credit_card\", \"phone\", \"us_ssn\", \"ip\"]\naction = \"replace\"\n";

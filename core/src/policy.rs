@@ -513,6 +513,22 @@ impl Policy {
             .is_some_and(|k| k.mac.is_some())
     }
 
+    /// The token (`h:<key id>:<26 base32 characters>`) that a `hash` rule with the key named
+    /// `name` writes for the string `value`: to find a known value in masked data. `None` when
+    /// the policy declares no such key or was given no material for it.
+    #[must_use]
+    pub fn pseudonym(&self, name: &str, value: &str) -> Option<String> {
+        let key = self
+            .key_names
+            .iter()
+            .position(|(n, _)| n == name)
+            .and_then(|i| self.keys.get(i))
+            .filter(|k| k.mac.is_some())?;
+        let mut out = String::with_capacity(32 + key.id.len());
+        crate::action::hash_token(key, value.as_bytes(), &mut out);
+        Some(out)
+    }
+
     /// The policy's `name`.
     #[must_use]
     pub fn name(&self) -> &str {

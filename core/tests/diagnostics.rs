@@ -278,3 +278,21 @@ fn report_shape() {
     assert!(!json.contains("example.com") && !json.contains("hunter2"));
     insta::assert_snapshot!(json);
 }
+
+#[test]
+fn pseudonym_is_the_token_a_hash_rule_writes() {
+    let text = "version = 1\nname = \"p\"\n[key.default]\nenv = \"K\"\nid = \"k1\"\n\
+                [[rule]]\nid = \"ids\"\npaths = [\"user.id\"]\naction = \"hash\"\nkey = \"default\"\n";
+    let policy = Policy::from_toml(text).unwrap();
+    assert_eq!(policy.pseudonym("default", "u-42"), None, "no material yet");
+    let policy = policy.with_key("default", b"pseudonym-key").unwrap();
+    let mut record = serde_json::json!({"user": {"id": "u-42"}});
+    let _ = policy.apply(&mut record, &tamis_core::Context::default());
+    let token = policy.pseudonym("default", "u-42").unwrap();
+    assert_eq!(
+        record["user"]["id"],
+        serde_json::Value::String(token.clone())
+    );
+    assert!(token.starts_with("h:k1:") && token.len() == 31);
+    assert_eq!(policy.pseudonym("other", "u-42"), None);
+}

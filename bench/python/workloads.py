@@ -1,0 +1,219 @@
+"""The Python comparisons of bench/run: tamis and its peers on the inputs `tamis-bench gen` wrote.
+
+Each comparison is a `Row`: named sides (tamis first), each a callable that does the whole
+workload once and returns how many things it found (or None). `round.py` times one call of each
+side, interleaved, for bench/run; `test_bench.py` times them with pytest-benchmark.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+os.environ.setdefault("WHYLOGS_NO_ANALYTICS", "True")
+# Presidio's URL support asks tldextract for the public suffix list online; offline it logs a
+# traceback and uses its bundled snapshot. Keep the output readable.
+logging.getLogger("tldextract").setLevel(logging.CRITICAL)
+
+import numpy as np
+import orjson
+import polars as pl
+
+import tamis
+
+# Lines of log text given to the Python text scanners (Presidio and scrubadub are slow).
+TEXT_LINES = 5_000
+# The planted values of the five entity types every peer here has, by the generator's prefix.
+PLANTED = {"email": "user=", "phone": "phone=", "card": "card=", "ssn": "ssn=", "ip": "ip="}
+ROWS = 1_000_000
+
+
+@dataclass
+class Row:
+    """One comparison: sides in order (tamis first) and facts about its input."""
+
+    name: str
+    sides: dict[str, Callable[[], int | None]]
+    bytes: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def inputs(directory: str | os.PathLike[str]) -> Path:
+    d = Path(directory)
+    if not (d / "records.jsonl").exists():
+        raise SystemExit(f"{d}/records.jsonl is missing: run `target/release/tamis-bench gen {d}` first")
+    return d
+
+
+def py_redact(v: Any, path: tuple[str, ...], targets: set[tuple[str, ...]]) -> Any:
+    """A plain recursive redactor: what a team writes by hand."""
+    if path in targets:
+        return "[REDACTED]"
+    if isinstance(v, dict):
+        return {k: py_redact(x, (*path, k), targets) for k, x in v.items()}
+    if isinstance(v, list):
+        return [py_redact(x, path, targets) for x in v]
+    return v
+
+
+def apply_many(d: Path) -> Row:
+    texts = (d / "records.jsonl").read_text().splitlines()
+    records = [json.loads(t) for t in texts]
+    policy = tamis.Policy.from_file(str(d / "paths20-replace.toml"))
+    targets = {tuple(p.split(".")) for p in json.loads((d / "paths20.json").read_text())}
+    if policy.apply_many(records) != [py_redact(r, (), targets) for r in records]:
+        raise SystemExit("apply_many: tamis and the Python redactor wrote different records")
+    return Row(
+        "py.apply_many",
+        {
+            "tamis apply_many": lambda: len(policy.apply_many(records)),
+            "orjson round trip": lambda: len(orjson.loads(orjson.dumps(records))),
+            "pure-Python redactor": lambda: len([py_redact(r, (), targets) for r in records]),
+        },
+        sum(len(t) + 1 for t in texts),
+        {"records": len(records)},
+    )
+
+
+def log_lines(d: Path, n: int = TEXT_LINES) -> list[str]:
+    with open(d / "log.txt", encoding="utf-8") as f:
+        return [line.rstrip("\n") for _, line in zip(range(n), f)]
+
+
+def mask_text(d: Path) -> Row:
+    from datafog.processing.text_processing.regex_annotator.regex_annotator import RegexAnnotator
+    from presidio_analyzer.predefined_recognizers import (
+        CreditCardRecognizer,
+        EmailRecognizer,
+        IpRecognizer,
+        PhoneRecognizer,
+        UsSsnRecognizer,
+    )
+    import scrubadub
+
+    lines = log_lines(d)
+    policy = tamis.Policy.from_file(str(d / "text5.toml"))
+    recognizers = [
+        EmailRecognizer(), CreditCardRecognizer(), PhoneRecognizer(), UsSsnRecognizer(), IpRecognizer(),
+    ]
+    annotator = RegexAnnotator(enabled_labels=["EMAIL", "PHONE", "SSN", "CREDIT_CARD", "IP_ADDRESS"])
+    # scrubadub has no IP detector; its other defaults (URLs, Twitter handles, credentials) are off.
+    scrubber = scrubadub.Scrubber()
+    for name in ("url", "twitter", "credential"):
+        scrubber.remove_detector(name)
+
+    def tamis_side() -> int:
+        return sum(policy.mask_text(line).count("[REDACTED]") for line in lines)
+
+    def presidio() -> int:
+        return sum(
+            len(r.analyze(line, r.supported_entities, None)) for line in lines for r in recognizers
+        )
+
+    def datafog() -> int:
+        return sum(len(v) for line in lines for v in annotator.annotate(line).values())
+
+    def scrub() -> int:
+        return sum(len(list(scrubber.iter_filth(line))) for line in lines)
+
+    planted = {k: sum(p in line for line in lines) for k, p in PLANTED.items()}
+    return Row(
+        "py.mask_text",
+        {
+            "tamis mask_text": tamis_side,
+            "Presidio (pattern recognizers)": presidio,
+            "DataFog RegexAnnotator": datafog,
+            "scrubadub": scrub,
+        },
+        sum(len(line.encode()) + 1 for line in lines),
+        {"lines": len(lines), "planted": sum(planted.values()), "planted_by_type": planted},
+    )
+
+
+def numeric_frame() -> pl.DataFrame:
+    rng = np.random.default_rng(7)
+    return pl.DataFrame({f"c{i}": rng.normal(size=ROWS) for i in range(10)})
+
+
+def string_frame() -> pl.DataFrame:
+    rng = np.random.default_rng(8)
+    plans = np.array(["free", "pro", "team", "enterprise", "trial"])
+    return pl.DataFrame(
+        {
+            "plan": plans[rng.integers(0, 5, ROWS)],
+            "user": np.char.add("user-", rng.integers(0, 200_000, ROWS).astype(str)),
+            "order": np.char.add(np.char.add("order ", rng.integers(0, 10**6, ROWS).astype(str)), " shipped"),
+            "sku": np.char.add("sku-", np.char.zfill(rng.integers(0, 50_000, ROWS).astype(str), 5)),
+            "version": np.char.add("1.", rng.integers(0, 100, ROWS).astype(str)),
+        }
+    )
+
+
+def summarize(name: str, frame: pl.DataFrame) -> Row:
+    # whylogs 1.6.4 (the newest) still names `np.unicode_`, which NumPy 2 removed (it was an
+    # alias of `np.str_`); restore the alias so its string columns can be profiled.
+    if not hasattr(np, "unicode_"):
+        np.unicode_ = np.str_  # type: ignore[attr-defined]
+    import whylogs as why
+
+    policy = tamis.Policy.from_toml('version = 1\nname = "summaries"\n[[summarize]]\nid = "all"\npaths = ["**"]\n')
+    pandas_frame = frame.to_pandas()
+    columns = len(frame.columns)
+    return Row(
+        name,
+        {
+            "tamis summarize": lambda: len(policy.summarize(frame)),
+            "polars describe()": lambda: frame.describe().width - 1,
+            "whylogs profile (pandas)": lambda: len(why.log(pandas_frame).view().get_columns()),
+        },
+        frame.height * columns,
+        {"rows": frame.height, "columns": columns},
+    )
+
+
+def spacy_row(d: Path) -> Row | str:
+    """Presidio with its spaCy NLP engine, when an English spaCy 3 model is installed (none is
+    on PyPI: the models are GitHub release downloads); otherwise the reason it cannot run."""
+    try:
+        import spacy
+
+        spacy.load("en_core_web_sm")
+    except Exception as e:  # noqa: BLE001 - any failure means the row cannot run
+        return (
+            "not run: no English spaCy 3 model can be installed from PyPI (they are GitHub "
+            f"release downloads, which this network blocks; spacy.load raised {type(e).__name__})"
+        )
+    from presidio_analyzer import AnalyzerEngine
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    nlp = NlpEngineProvider(
+        nlp_configuration={"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": "en_core_web_sm"}]}
+    ).create_engine()
+    engine = AnalyzerEngine(nlp_engine=nlp)
+    lines = log_lines(d, 500)
+    policy = tamis.Policy.from_file(str(d / "text5.toml"))
+    entities = ["EMAIL_ADDRESS", "CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "IP_ADDRESS"]
+    return Row(
+        "py.mask_text_spacy",
+        {
+            "tamis mask_text": lambda: sum(policy.mask_text(line).count("[REDACTED]") for line in lines),
+            "Presidio (spaCy en_core_web_sm)": lambda: sum(
+                len(engine.analyze(line, language="en", entities=entities)) for line in lines
+            ),
+        },
+        sum(len(line.encode()) + 1 for line in lines),
+        {"lines": len(lines)},
+    )
+
+
+def all_rows(d: Path) -> list[Row]:
+    return [
+        apply_many(d),
+        mask_text(d),
+        summarize("py.summarize_numeric", numeric_frame()),
+        summarize("py.summarize_strings", string_frame()),
+    ]

@@ -1,0 +1,394 @@
+//! The Rust part of `bench/run`:
+//!
+//! - `tamis-bench gen DIR` writes the seeded inputs and policies every front end's driver reads;
+//! - `tamis-bench round DIR` runs one round of the Rust comparisons (tamis, then its peer, on the
+//!   same bytes) and prints one JSON object per measurement:
+//!   `{"row": …, "side": …, "secs": …, "bytes": …, "found": …}`.
+//!
+//! `bench/run` calls `round` several times, interleaved with the other front ends' rounds, and
+//! takes medians.
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::cast_precision_loss,
+    reason = "a command-line benchmark driver"
+)]
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tamis_bench::work::{
+    self, Columns, POLICY_ONE_RULE, POLICY_RETENTION, POLICY_SUMMARIES, RETENTION_NOW, median,
+    percentile, time, warm_time,
+};
+use tamis_bench::{
+    PATHS_20, PEER_ALTERNATION, POLICY_20_FIELD_RULES, POLICY_ALL_DETECTORS, POLICY_FIVE_DETECTORS,
+    Rng, log_text, policy_20_replace, record,
+};
+use tamis_core::{Context, Policy, Scratch, Tally};
+use tamis_host::testing::{Guest, component};
+use tamis_host::{Host, Limits, OnError, Pipeline};
+
+/// The key the hash rules use in every front end (`TAMIS_HASH_KEY`).
+const HASH_KEY: &[u8] = b"bench-key-0123456789";
+/// Records in `records.jsonl` (~1.45 KB each).
+const RECORDS: u64 = 10_000;
+/// Bytes of `big.jsonl`, the CLI's input.
+const BIG_BYTES: usize = 100_000_000;
+/// Bytes of each log text.
+const LOG_BYTES: usize = 8 << 20;
+/// Values hashed per HMAC round, and their length (the size `openssl speed -bytes` is given).
+const HMAC_VALUES: usize = 1_000_000;
+const HMAC_VALUE_BYTES: usize = 32;
+/// Rows of the summarised columns.
+const SUMMARY_ROWS: usize = 1_000_000;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.as_slice() {
+        [cmd, dir] if cmd == "gen" => generate(Path::new(dir)),
+        [cmd, dir] if cmd == "round" => round(Path::new(dir)),
+        _ => Err("usage: tamis-bench gen DIR | tamis-bench round DIR".to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tamis-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> Result<(), String> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn read(dir: &Path, name: &str) -> Result<String, String> {
+    let path = dir.join(name);
+    std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "cannot read {} ({e}); run `tamis-bench gen {}` first",
+            path.display(),
+            dir.display()
+        )
+    })
+}
+
+fn compile(text: &str) -> Result<Policy, String> {
+    Policy::from_toml(text).map_err(|e| e.to_string())
+}
+
+/// Writes the inputs: `records.jsonl` (10,000 records), `big.jsonl` (100 MB of records),
+/// `log.txt` (8 MiB, one planted value in five lines), `clean.txt` (8 MiB, none), the policies
+/// (`paths20-mixed.toml`, `paths20-replace.toml`, `text5.toml`), `paths20.json` (the paths, for
+/// peers) and `alternation.txt` (the peer regex).
+fn generate(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut rng = Rng::new(0x7A31_5EED);
+    let mut small = String::new();
+    let mut i = 0;
+    while i < RECORDS {
+        small.push_str(&record(&mut rng, i));
+        small.push('\n');
+        i += 1;
+    }
+    let mut big = String::with_capacity(BIG_BYTES + 2048);
+    big.push_str(&small);
+    while big.len() < BIG_BYTES {
+        big.push_str(&record(&mut rng, i));
+        big.push('\n');
+        i += 1;
+    }
+    write(dir, "records.jsonl", &small)?;
+    write(dir, "big.jsonl", &big)?;
+    write(dir, "log.txt", log_text(LOG_BYTES, 5))?;
+    write(dir, "clean.txt", log_text(LOG_BYTES, 0))?;
+    write(dir, "paths20-mixed.toml", POLICY_20_FIELD_RULES)?;
+    write(dir, "paths20-replace.toml", policy_20_replace())?;
+    write(dir, "text5.toml", POLICY_FIVE_DETECTORS)?;
+    write(dir, "paths20.json", json!(PATHS_20).to_string())?;
+    write(dir, "alternation.txt", PEER_ALTERNATION)?;
+    write(dir, "hash-key.txt", HASH_KEY)?;
+    println!(
+        "{}: records.jsonl {} records ({} B), big.jsonl {} records ({} B), log.txt and clean.txt {} B each",
+        dir.display(),
+        RECORDS,
+        small.len(),
+        i,
+        big.len(),
+        LOG_BYTES
+    );
+    Ok(())
+}
+
+/// One measurement, as a JSON line on stdout.
+fn emit(row: &str, side: &str, secs: f64, bytes: usize, found: Option<u64>) {
+    let mut v = json!({"row": row, "side": side, "secs": secs, "bytes": bytes});
+    if let (Some(found), Some(map)) = (found, v.as_object_mut()) {
+        map.insert("found".to_owned(), json!(found));
+    }
+    println!("{v}");
+}
+
+fn lines_of(text: &str) -> Vec<String> {
+    text.lines().map(str::to_owned).collect()
+}
+
+fn round(dir: &Path) -> Result<(), String> {
+    let records = lines_of(&read(dir, "records.jsonl")?);
+    let bytes: usize = records.iter().map(|l| l.len() + 1).sum();
+    apply_vs_serde(&records, bytes)?;
+    detectors(dir)?;
+    hmac()?;
+    retention(&records, bytes)?;
+    summaries()?;
+    plugins(&records, bytes)
+}
+
+fn apply_vs_serde(records: &[String], bytes: usize) -> Result<(), String> {
+    let policy = compile(POLICY_20_FIELD_RULES)?
+        .with_key("default", HASH_KEY)
+        .map_err(|e| e.to_string())?;
+    let ctx = Context::default();
+    let mut sx = Scratch::new(&policy);
+    let mut tally = Tally::new(&policy, false);
+    let mut out = Vec::with_capacity(4096);
+    let peer = warm_time(|| work::serde_round_trip(records, &mut out));
+    let tamis = warm_time(|| {
+        work::apply_lines(&policy, &ctx, records, &mut sx, &mut tally, &mut out);
+    });
+    emit("rust.apply", "serde_json round trip", peer, bytes, None);
+    emit("rust.apply", "tamis apply", tamis, bytes, None);
+    Ok(())
+}
+
+fn detectors(dir: &Path) -> Result<(), String> {
+    let text = read(dir, "log.txt")?;
+    let clean = read(dir, "clean.txt")?;
+    let policy = compile(POLICY_ALL_DETECTORS)?;
+    let ctx = Context::default();
+    let mut sx = Scratch::new(&policy);
+    let peer = regex::Regex::new(PEER_ALTERNATION).map_err(|e| e.to_string())?;
+
+    let mut tally = Tally::new(&policy, false);
+    let t = warm_time(|| {
+        tally = Tally::new(&policy, false);
+        black_box(policy.mask_text_with(&text, &ctx, &mut sx, &mut tally));
+    });
+    let found: u64 = tally.report(&policy).detectors.values().sum();
+    emit(
+        "rust.detectors",
+        "tamis mask_text",
+        t,
+        text.len(),
+        Some(found),
+    );
+    let mut matches = 0u64;
+    let t = warm_time(|| {
+        matches = 0;
+        black_box(peer.replace_all(&text, |_: &regex::Captures<'_>| {
+            matches += 1;
+            "[x]"
+        }));
+    });
+    emit(
+        "rust.detectors",
+        "regex alternation",
+        t,
+        text.len(),
+        Some(matches),
+    );
+
+    let mut tally = Tally::new(&policy, false);
+    let t = warm_time(|| {
+        black_box(policy.mask_text_with(&clean, &ctx, &mut sx, &mut tally));
+    });
+    emit("rust.clean", "tamis mask_text", t, clean.len(), None);
+    let t = warm_time(|| {
+        black_box(memchr::memmem::find(clean.as_bytes(), b"\x00tamis\x00"));
+    });
+    emit("rust.clean", "memchr::memmem", t, clean.len(), None);
+    Ok(())
+}
+
+fn hmac() -> Result<(), String> {
+    let policy = compile(POLICY_20_FIELD_RULES)?
+        .with_key("default", HASH_KEY)
+        .map_err(|e| e.to_string())?;
+    let mut rng = Rng::new(0x4D4C);
+    let values: Vec<String> = (0..HMAC_VALUES)
+        .map(|_| {
+            let mut s = String::with_capacity(HMAC_VALUE_BYTES);
+            while s.len() < HMAC_VALUE_BYTES {
+                let _ = write!(s, "{:016x}", rng.next_u64());
+            }
+            s.truncate(HMAC_VALUE_BYTES);
+            s
+        })
+        .collect();
+    let mut made = 0u64;
+    let t = warm_time(|| {
+        made = 0;
+        for v in &values {
+            if black_box(policy.pseudonym("default", v)).is_some() {
+                made += 1;
+            }
+        }
+    });
+    if made != HMAC_VALUES as u64 {
+        return Err("the bench key was not accepted".to_owned());
+    }
+    emit(
+        "rust.hmac",
+        "tamis hash tokens",
+        t,
+        HMAC_VALUES * HMAC_VALUE_BYTES,
+        Some(made),
+    );
+    Ok(())
+}
+
+fn retention(records: &[String], bytes: usize) -> Result<(), String> {
+    let policy = compile(POLICY_RETENTION)?;
+    let ctx = Context {
+        now: tamis_core::time::parse_rfc3339(RETENTION_NOW),
+        ..Context::default()
+    };
+    let mut sx = Scratch::new(&policy);
+    let mut tally = Tally::new(&policy, false);
+    let mut out = Vec::with_capacity(4096);
+    let peer = warm_time(|| work::serde_parse(records));
+    let mut kept = 0;
+    let t = warm_time(|| {
+        let [_, k] = work::apply_lines(&policy, &ctx, records, &mut sx, &mut tally, &mut out);
+        kept = k;
+    });
+    emit("rust.retention", "serde_json parse", peer, bytes, None);
+    emit("rust.retention", "tamis retention", t, bytes, Some(kept));
+    Ok(())
+}
+
+fn summaries() -> Result<(), String> {
+    let policy = compile(POLICY_SUMMARIES)?;
+    let columns = Columns::new(SUMMARY_ROWS);
+    let mut made = 0;
+    let t = warm_time(|| made = columns.summarize(&policy));
+    // "bytes" is the number of cells here.
+    emit(
+        "rust.summaries",
+        "tamis column summaries",
+        t,
+        columns.cells(),
+        Some(made as u64),
+    );
+    Ok(())
+}
+
+fn plugins(records: &[String], bytes: usize) -> Result<(), String> {
+    if !work::plugin_built() {
+        return Err(format!(
+            "{} is missing: cargo build --release --target wasm32-unknown-unknown -p tamis-guest --examples",
+            work::PLUGIN
+        ));
+    }
+    let rule = compile(POLICY_ONE_RULE)?;
+    let pipeline = Pipeline::new(compile(&work::policy_with_plugin())?, Path::new("/"))
+        .map_err(|e| e.to_string())?;
+    let (mut a, mut b) = (Vec::with_capacity(bytes), Vec::with_capacity(bytes));
+    let t_rule = warm_time(|| {
+        a.clear();
+        work::builtin_lines(&rule, records, &mut a);
+    });
+    let mut result = Ok(());
+    let t_plugin = warm_time(|| {
+        b.clear();
+        result = work::plugin_lines(&pipeline, records, &mut b);
+    });
+    result.map_err(|e| e.to_string())?;
+    if a != b {
+        return Err("the plugin and the built-in rule wrote different bytes".to_owned());
+    }
+    emit("rust.plugin", "built-in rule", t_rule, bytes, None);
+    emit("rust.plugin", "mask_field plugin", t_plugin, bytes, None);
+
+    let host = Host::global().map_err(|e| e.to_string())?;
+    let keep = host
+        .register(
+            "keep",
+            &component(&Guest::default()),
+            b"{}".to_vec(),
+            Limits::default(),
+            OnError::Drop,
+        )
+        .map_err(|e| e.to_string())?;
+    let one = [records.first().map_or("{}", String::as_str)];
+    let (mut empty, mut single) = (Vec::new(), Vec::new());
+    for _ in 0..200 {
+        empty.push(time(|| {
+            black_box(keep.filter(&[], 1 << 20));
+        }));
+        single.push(time(|| {
+            black_box(keep.filter(&one, 1 << 20));
+        }));
+    }
+    emit(
+        "rust.plugin_call",
+        "fresh instance + empty batch",
+        median(empty),
+        0,
+        None,
+    );
+    emit(
+        "rust.plugin_call",
+        "one-record call",
+        median(single),
+        one.iter().map(|r| r.len()).sum(),
+        None,
+    );
+
+    let spin = host
+        .register(
+            "spin",
+            &component(&Guest {
+                filter_body: "(loop $l (br $l)) (unreachable)",
+                ..Guest::default()
+            }),
+            b"{}".to_vec(),
+            Limits {
+                fuel: u64::MAX / 2,
+                timeout_ms: 10,
+                ..Limits::default()
+            },
+            OnError::Drop,
+        )
+        .map_err(|e| e.to_string())?;
+    let mut late = Vec::new();
+    for _ in 0..100 {
+        let t = Instant::now();
+        if spin.filter(&one, 1 << 20).decisions.is_ok() {
+            return Err("an infinite loop returned".to_owned());
+        }
+        late.push(t.elapsed().saturating_sub(Duration::from_millis(10)));
+    }
+    emit(
+        "rust.deadline",
+        "p50",
+        percentile(late.clone(), 0.5).as_secs_f64(),
+        0,
+        None,
+    );
+    emit(
+        "rust.deadline",
+        "p99",
+        percentile(late, 0.99).as_secs_f64(),
+        0,
+        None,
+    );
+    Ok(())
+}
