@@ -213,7 +213,8 @@ action = "nullify"
 
 /// Log text of about `bytes` bytes: one line in `pii_every` holds a planted value (email, phone,
 /// card, SSN, IBAN, IP, JWT, AWS key, bearer token or URL credentials); with `pii_every == 0`
-/// the text is clean.
+/// the text is clean (request ids start with a letter, so that no random id reads as a card
+/// number).
 #[must_use]
 pub fn log_text(bytes: usize, pii_every: u64) -> String {
     let mut rng = Rng::new(0x10C5_EED5);
@@ -223,11 +224,11 @@ pub fn log_text(bytes: usize, pii_every: u64) -> String {
         n += 1;
         let _ = write!(
             out,
-            "2026-11-{:02}T10:{:02}:{:02}Z INFO svc=checkout req={:016x} took {}ms status={} ",
+            "2026-11-{:02}T10:{:02}:{:02}Z INFO svc=checkout req=r{:015x} took {}ms status={} ",
             1 + rng.below(28),
             rng.below(60),
             rng.below(60),
-            rng.next_u64(),
+            rng.next_u64() >> 4,
             rng.below(900),
             200 + rng.below(300)
         );
