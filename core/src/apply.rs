@@ -112,6 +112,8 @@ pub struct Scratch {
     spans: Vec<(usize, usize)>,
     findings: Vec<Finding>,
     accepted: Vec<Finding>,
+    /// Where the replacements of the last masked text went in it.
+    written: Vec<(usize, usize)>,
     holes: Vec<(usize, usize)>,
     norm: String,
     view: String,
@@ -145,6 +147,7 @@ impl Scratch {
             spans: Vec::new(),
             findings: Vec::new(),
             accepted: Vec::new(),
+            written: Vec::new(),
             holes: Vec::new(),
             norm: String::new(),
             view: String::new(),
@@ -564,18 +567,87 @@ impl Policy {
         holes.sort_unstable();
     }
 
-    /// Writes the masked form of `text` given the findings in `sx.accepted`.
-    /// Masked text scanned again until nothing new is found: a placeholder can make a new
+    /// The masked form of `text` when a detector finds something in it, else `None`.
+    ///
+    /// Masked text is scanned again until nothing new is found: a placeholder can make a new
     /// word start next to what is left of the text (`0@a.io::8809` masks the email, and then
-    /// `::8809` starts a word), so one pass is not always a fixed point. Bounded; text that still
+    /// `::8809` starts a word), so one pass is not always a fixed point. Only the lines around
+    /// what was replaced can change, so only they are scanned again, unless a custom pattern
+    /// (which may match across lines) is among the detectors; then the whole text is.
+    fn mask_found(
+        &self,
+        text: &str,
+        info: NodeInfo,
+        sx: &mut Scratch,
+        t: &mut Tally,
+    ) -> Option<String> {
+        if !self.find(text, info, sx) {
+            return None;
+        }
+        let mut written = core::mem::take(&mut sx.written);
+        written.clear();
+        let once = self.write_masked(text, sx, t, &mut written);
+        let out = if self
+            .detectors
+            .iter()
+            .any(|d| matches!(d.detector, Detector::Pattern(_)))
+        {
+            self.settle(once, info, sx, t)
+        } else {
+            self.settle_lines(&once, &written, info, sx, t)
+        };
+        sx.written = written;
+        Some(out)
+    }
+
+    /// [`Self::settle`] on each run of lines of `text` that holds one of the `written` spans;
+    /// the other lines are kept as they are. Built-in detectors never match across a line
+    /// break, except `private_key`, which no placeholder can start.
+    fn settle_lines(
+        &self,
+        text: &str,
+        written: &[(usize, usize)],
+        info: NodeInfo,
+        sx: &mut Scratch,
+        t: &mut Tally,
+    ) -> String {
+        let b = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        let mut i = 0;
+        while let Some(&(s, e)) = written.get(i) {
+            let start = memchr::memrchr(b'\n', b.get(..s).unwrap_or(&[])).map_or(0, |k| k + 1);
+            let mut end =
+                memchr::memchr(b'\n', b.get(e..).unwrap_or(&[])).map_or(b.len(), |k| e + k);
+            i += 1;
+            // Spans on the lines taken so far join this run.
+            while let Some(&(_, e2)) = written.get(i).filter(|&&(s2, _)| s2 <= end) {
+                end = end.max(
+                    memchr::memchr(b'\n', b.get(e2..).unwrap_or(&[])).map_or(b.len(), |k| e2 + k),
+                );
+                i += 1;
+            }
+            let start = start.max(last);
+            out.push_str(text.get(last..start).unwrap_or(""));
+            let lines = text.get(start..end).unwrap_or("");
+            out.push_str(&self.settle(lines.to_owned(), info, sx, t));
+            last = end;
+        }
+        out.push_str(text.get(last..).unwrap_or(""));
+        out
+    }
+
+    /// Scans `text` again and masks what is found until nothing is; bounded, and text that still
     /// changes after that is replaced whole (fail closed).
     fn settle(&self, mut text: String, info: NodeInfo, sx: &mut Scratch, t: &mut Tally) -> String {
         const PASSES: usize = 4;
+        let mut written = Vec::new();
         for _ in 0..PASSES {
             if !self.find(&text, info, sx) {
                 return text;
             }
-            text = self.write_masked(&text, sx, t);
+            written.clear();
+            text = self.write_masked(&text, sx, t, &mut written);
         }
         if self.find(&text, info, sx) {
             return String::from(crate::action::DEFAULT_REPLACEMENT);
@@ -583,11 +655,20 @@ impl Policy {
         text
     }
 
-    fn write_masked(&self, text: &str, sx: &Scratch, t: &mut Tally) -> String {
+    /// Writes the masked form of `text` given the findings in `sx.accepted`, and where each
+    /// replacement went in it.
+    fn write_masked(
+        &self,
+        text: &str,
+        sx: &Scratch,
+        t: &mut Tally,
+        written: &mut Vec<(usize, usize)>,
+    ) -> String {
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
         for f in &sx.accepted {
             out.push_str(text.get(last..f.start).unwrap_or(""));
+            let from = out.len();
             // Hashing and `partial` see the normalised text, so a disguised value gives the
             // same pseudonym; what is replaced is always the original span.
             let span = match f.view {
@@ -620,6 +701,7 @@ impl Policy {
                     out.push_str(crate::action::DEFAULT_REPLACEMENT)
                 }
             }
+            written.push((from, out.len()));
             t.hit_rule(f.rule, &sx.path);
             t.hit_detector(f.det, &sx.path);
             last = f.end;
@@ -803,10 +885,7 @@ impl Policy {
                         t.hit_rule(r, &sx.path);
                         self.whole_value(r, &text, true)
                     }
-                    None => self
-                        .find(&text, info, sx)
-                        .then(|| self.write_masked(&text, sx, t))
-                        .map(|once| self.settle(once, info, sx, t)),
+                    None => self.mask_found(&text, info, sx, t),
                 }
             }
             Shape::Str(s) => self.leaf_text(s, eff, info, max_string, sx, t),
@@ -877,9 +956,7 @@ impl Policy {
             t.hit_rule(r, &sx.path);
             return self.whole_value(r, s, false);
         }
-        self.find(s, info, sx)
-            .then(|| self.write_masked(s, sx, t))
-            .map(|once| self.settle(once, info, sx, t))
+        self.mask_found(s, info, sx, t)
     }
 
     /// Replaces an array that `[[summarize]]` rule `s` selects by its summary, when it has at
@@ -1325,12 +1402,8 @@ impl Policy {
             tally.too_large += 1;
             return TOO_LARGE.to_owned();
         }
-        if self.find(text, info, sx) {
-            let once = self.write_masked(text, sx, tally);
-            self.settle(once, info, sx, tally)
-        } else {
-            text.to_owned()
-        }
+        self.mask_found(text, info, sx, tally)
+            .unwrap_or_else(|| text.to_owned())
     }
 }
 

@@ -992,13 +992,54 @@ fn mac_at(b: &[u8], i: usize) -> Option<usize> {
 
 // ---- tokens with known prefixes ----
 
+/// Texts shorter than this are searched for a needle with `memchr` on its first byte: building
+/// a `memmem` searcher costs more than a field or a log line takes to scan.
+const SHORT_TEXT: usize = 512;
+
+/// The start of every non-overlapping occurrence of `needle` in `b`, left to right (what
+/// `memmem::find_iter` gives, without its set-up cost on short texts).
+fn occurrences<'a>(b: &'a [u8], needle: &'a [u8]) -> Occurrences<'a> {
+    Occurrences {
+        b,
+        needle,
+        pos: 0,
+        long: (b.len() >= SHORT_TEXT).then(|| memmem::find_iter(b, needle)),
+    }
+}
+
+struct Occurrences<'a> {
+    b: &'a [u8],
+    needle: &'a [u8],
+    pos: usize,
+    long: Option<memmem::FindIter<'a, 'a>>,
+}
+
+impl Iterator for Occurrences<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if let Some(it) = &mut self.long {
+            return it.next();
+        }
+        let (&first, _) = self.needle.split_first()?;
+        loop {
+            let i = self.pos + memchr::memchr(first, self.b.get(self.pos..)?)?;
+            if self.b.get(i..).is_some_and(|t| t.starts_with(self.needle)) {
+                self.pos = i + self.needle.len();
+                return Some(i);
+            }
+            self.pos = i + 1;
+        }
+    }
+}
+
 fn is_b64url(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
 }
 
 fn find_jwts(b: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut last_end = 0;
-    for i in memmem::find_iter(b, b"eyJ") {
+    for i in occurrences(b, b"eyJ") {
         if i < last_end || is_b64url(before(b, i)) {
             continue;
         }
@@ -1059,9 +1100,7 @@ fn find_aws(b: &[u8], out: &mut Vec<(usize, usize)>) {
     }
     // Secret access keys: 40 base64 characters assigned to a key named like
     // `aws_secret_access_key` / `SecretAccessKey` (case and separators ignored).
-    let finder_lower = memmem::Finder::new(b"ecret");
-    let finder_upper = memmem::Finder::new(b"ECRET");
-    for k in finder_lower.find_iter(b).chain(finder_upper.find_iter(b)) {
+    for k in occurrences(b, b"ecret").chain(occurrences(b, b"ECRET")) {
         let Some(s) = k.checked_sub(1) else { continue };
         if !at(b, s).eq_ignore_ascii_case(&b's') {
             continue;
@@ -1098,7 +1137,7 @@ fn find_aws(b: &[u8], out: &mut Vec<(usize, usize)>) {
 }
 
 fn find_github(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    for i in memmem::find_iter(b, b"gh") {
+    for i in occurrences(b, b"gh") {
         if matches!(
             b.get(i..i + 4),
             Some(b"ghp_" | b"gho_" | b"ghu_" | b"ghs_" | b"ghr_")
@@ -1107,7 +1146,7 @@ fn find_github(b: &[u8], out: &mut Vec<(usize, usize)>) {
             out.push((i, end));
         }
     }
-    for i in memmem::find_iter(b, b"github_pat_") {
+    for i in occurrences(b, b"github_pat_") {
         if let Some(end) = prefixed(b, i, 11, 60, 255, is_word) {
             out.push((i, end));
         }
@@ -1115,7 +1154,7 @@ fn find_github(b: &[u8], out: &mut Vec<(usize, usize)>) {
 }
 
 fn find_slack(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    for i in memmem::find_iter(b, b"xox") {
+    for i in occurrences(b, b"xox") {
         if matches!(at(b, i + 3), b'a' | b'b' | b'p' | b'r' | b's' | b'e')
             && at(b, i + 4) == b'-'
             && let Some(end) =
@@ -1124,13 +1163,13 @@ fn find_slack(b: &[u8], out: &mut Vec<(usize, usize)>) {
             out.push((i, end));
         }
     }
-    for i in memmem::find_iter(b, b"xapp-") {
+    for i in occurrences(b, b"xapp-") {
         if let Some(end) = prefixed(b, i, 5, 10, 255, |c| c.is_ascii_alphanumeric() || c == b'-') {
             out.push((i, end));
         }
     }
     let hook = b"hooks.slack.com/services/";
-    for i in memmem::find_iter(b, hook) {
+    for i in occurrences(b, hook) {
         let s = i + hook.len();
         let n = run(b, s, 255, |c| {
             c.is_ascii_alphanumeric() || c == b'/' || c == b'_'
@@ -1143,7 +1182,7 @@ fn find_slack(b: &[u8], out: &mut Vec<(usize, usize)>) {
 
 fn find_stripe(b: &[u8], out: &mut Vec<(usize, usize)>) {
     for mode in [&b"_live_"[..], &b"_test_"[..]] {
-        for k in memmem::find_iter(b, mode) {
+        for k in occurrences(b, mode) {
             let Some(i) = k.checked_sub(2) else { continue };
             if matches!(b.get(i..k), Some(b"sk" | b"pk" | b"rk"))
                 && let Some(end) =
@@ -1153,7 +1192,7 @@ fn find_stripe(b: &[u8], out: &mut Vec<(usize, usize)>) {
             }
         }
     }
-    for i in memmem::find_iter(b, b"whsec_") {
+    for i in occurrences(b, b"whsec_") {
         if let Some(end) = prefixed(b, i, 6, 20, 255, |c| c.is_ascii_alphanumeric()) {
             out.push((i, end));
         }
@@ -1161,7 +1200,7 @@ fn find_stripe(b: &[u8], out: &mut Vec<(usize, usize)>) {
 }
 
 fn find_google(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    for i in memmem::find_iter(b, b"AIza") {
+    for i in occurrences(b, b"AIza") {
         if let Some(end) = prefixed(b, i, 4, 35, 35, is_b64url) {
             out.push((i, end));
         }
@@ -1203,9 +1242,7 @@ fn is_token_char(c: u8) -> bool {
 }
 
 fn find_bearer(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    let lower = memmem::Finder::new(b"earer");
-    let upper = memmem::Finder::new(b"EARER");
-    for k in lower.find_iter(b).chain(upper.find_iter(b)) {
+    for k in occurrences(b, b"earer").chain(occurrences(b, b"EARER")) {
         let Some(i) = k.checked_sub(1) else { continue };
         if !at(b, i).eq_ignore_ascii_case(&b'b') || is_word(before(b, i)) {
             continue;
@@ -1236,7 +1273,7 @@ fn find_bearer(b: &[u8], out: &mut Vec<(usize, usize)>) {
 }
 
 fn find_url_credentials(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    for k in memmem::find_iter(b, b"://") {
+    for k in occurrences(b, b"://") {
         let scheme = {
             let mut s = k;
             while s > 0
