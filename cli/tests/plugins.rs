@@ -163,6 +163,72 @@ fn a_plugin_cannot_unmask_the_policy_still_masks_its_output() {
     assert_eq!(report["plugins"]["echo"]["replaced"], 2);
 }
 
+/// A plugin that replaces every record by `json` (written into its data segment).
+fn replacing(json: &str) -> (String, String) {
+    let escaped = json.replace('\\', "\\\\").replace('"', "\\\"");
+    let fields = format!(r#"(data (i32.const 256) "{escaped}")"#);
+    let body = format!(
+        "(call $ok_list (call $replace_all (call $records (local.get 2) (local.get 3)) (i32.const 256) (i32.const {})) (call $records (local.get 2) (local.get 3)))",
+        json.len()
+    );
+    (fields, body)
+}
+
+#[test]
+fn a_replacement_that_is_not_json_fails_the_batch() {
+    let (fields, body) = replacing(r#"{"a":"#);
+    let guest = Guest {
+        fields: &fields,
+        filter_body: &body,
+        ..Guest::default()
+    };
+    let p = policy("broken-drop", &guest, "");
+    let (out, report) = apply(&p, INPUT);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"tamis_quarantined\":{\"line\":2,\"reason\":\"invalid_json\"}}\n"
+    );
+    assert_eq!(report["plugins"]["broken-drop"]["invalid_output"], 1);
+    assert_eq!(report["records"]["dropped_plugin"], 2);
+
+    let p = policy("broken-mask", &guest, "on_error = \"mask\"");
+    let (out, _) = apply(&p, INPUT);
+    assert_eq!(
+        text(&out.stdout),
+        "{\"a\":\"[tamis:plugin_error]\"}\n{\"tamis_quarantined\":{\"line\":2,\"reason\":\"invalid_json\"}}\n{\"b\":\"[tamis:plugin_error]\"}\n"
+    );
+}
+
+#[test]
+fn plugins_run_in_order_and_the_policy_masks_the_last_output() {
+    let (fields, body) = replacing(r#"{"leak":"y@example.com","n":1e5}"#);
+    write(
+        "chain-echo.wasm",
+        &component(&Guest {
+            fields: &fields,
+            filter_body: &body,
+            ..Guest::default()
+        }),
+    );
+    write("chain-keep.wasm", &component(&Guest::default()));
+    let toml = "version = 1\nname = \"p\"\n[[rule]]\nid = \"emails\"\ndetect = [\"email\"]\naction = \"replace\"\n\
+                [[plugin]]\nid = \"echo\"\npath = \"chain-echo.wasm\"\n\
+                [[plugin]]\nid = \"keep\"\npath = \"chain-keep.wasm\"\n";
+    let p = write("chain.toml", toml.as_bytes());
+    let (out, report) = apply(&p, INPUT);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"leak\":\"[REDACTED]\",\"n\":1e+5}\n{\"tamis_quarantined\":{\"line\":2,\"reason\":\"invalid_json\"}}\n{\"leak\":\"[REDACTED]\",\"n\":1e+5}\n"
+    );
+    assert_eq!(report["plugins"]["echo"]["replaced"], 2);
+    assert_eq!(report["plugins"]["keep"]["batches"], 1);
+    assert_eq!(report["records"]["in"], 3);
+    assert_eq!(report["records"]["out"], 2);
+    assert_eq!(report["records"]["quarantined"], 1);
+}
+
 #[test]
 fn on_error_drop_mask_and_fail() {
     let spin = Guest {

@@ -102,9 +102,26 @@ impl Tally {
         self.dropped_plugin += 1;
     }
 
+    /// Counts a record in that a host hands on (to plugins) before any stage of the policy
+    /// ran; [`crate::Policy::mask_admitted`] then applies it without counting it again.
+    pub fn count_in(&mut self) {
+        self.records_in += 1;
+    }
+
+    /// Counts a record already counted in as quarantined (a host that finds it cannot be
+    /// applied after all).
+    pub fn count_quarantined(&mut self) {
+        self.quarantined += 1;
+    }
+
     /// Adds `n` to the plugin `id`'s counter `what` (`batches`, `replaced`, `fuel`, `timeout`,
     /// ...). Reports list them under `plugins`.
     pub fn count_plugin(&mut self, id: &str, what: &str, n: u64) {
+        // Called per record: no allocation once the counter exists.
+        if let Some(c) = self.plugins.get_mut(id).and_then(|m| m.get_mut(what)) {
+            *c += n;
+            return;
+        }
         *self
             .plugins
             .entry(String::from(id))

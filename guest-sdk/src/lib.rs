@@ -24,6 +24,8 @@
 //! `path` at the `.wasm`: the module carries its WIT world, and tamis makes it a component when it
 //! registers it. The plugin gets no capability; `log` is its only import.
 
+pub mod json;
+
 /// The bindings of the `tamis:filter/detector` world (`wit/tamis-filter.wit`).
 #[doc(hidden)]
 pub mod bindings {

@@ -447,6 +447,18 @@ impl Plugin {
     /// (8 times, as spelled) and `max_output_bytes` in all.
     #[must_use]
     pub fn filter(&self, records: &[&str], max_record_bytes: u64) -> Batch {
+        self.filter_checked(records, max_record_bytes, true)
+    }
+
+    /// [`Plugin::filter`]; with `parse_json` false, `replace` outputs are checked for size and
+    /// UTF-8 only, and the caller must parse each one and treat a failure as
+    /// [`Failure::InvalidOutput`] of the whole batch (the pipeline parses them once, for use).
+    pub(crate) fn filter_checked(
+        &self,
+        records: &[&str],
+        max_record_bytes: u64,
+        parse_json: bool,
+    ) -> Batch {
         let mut batch = Vec::with_capacity(records.iter().map(|r| r.len() + 1).sum());
         for r in records {
             batch.extend_from_slice(r.as_bytes());
@@ -462,7 +474,8 @@ impl Plugin {
             }
             Err(f) => (Err(f), Vec::new(), 0, self.limits.fuel),
         };
-        let decisions = verdicts.and_then(|v| self.validate(v, records.len(), max_record_bytes));
+        let decisions =
+            verdicts.and_then(|v| self.validate(v, records.len(), max_record_bytes, parse_json));
         Batch {
             decisions,
             logs,
@@ -476,6 +489,7 @@ impl Plugin {
         verdicts: Vec<Verdict>,
         records: usize,
         max_record_bytes: u64,
+        parse_json: bool,
     ) -> Result<Vec<Decision>, Failure> {
         if verdicts.len() != records {
             return Err(Failure::InvalidOutput(format!(
@@ -499,11 +513,14 @@ impl Plugin {
                             i + 1
                         )));
                     }
-                    check_replacement(bytes, max_text)
-                        .map(Decision::Replace)
-                        .map_err(|why| {
-                            Failure::InvalidOutput(format!("replacement of record {} {why}", i + 1))
-                        })
+                    let checked = if parse_json {
+                        check_replacement(bytes, max_text)
+                    } else {
+                        check_replacement_text(bytes, max_text)
+                    };
+                    checked.map(Decision::Replace).map_err(|why| {
+                        Failure::InvalidOutput(format!("replacement of record {} {why}", i + 1))
+                    })
                 }
             })
             .collect()
@@ -563,14 +580,19 @@ impl Plugin {
 /// # Errors
 /// `"is too large"`, `"is not UTF-8"` or `"is not one JSON value"`.
 pub fn check_replacement(bytes: Vec<u8>, max_text: usize) -> Result<String, &'static str> {
-    if bytes.len() > max_text {
-        return Err("is too large");
-    }
-    let text = String::from_utf8(bytes).map_err(|_| "is not UTF-8")?;
+    let text = check_replacement_text(bytes, max_text)?;
     if tamis_core::json::Doc::parse(&text).is_err() {
         return Err("is not one JSON value");
     }
     Ok(text)
+}
+
+/// The size and UTF-8 part of [`check_replacement`].
+fn check_replacement_text(bytes: Vec<u8>, max_text: usize) -> Result<String, &'static str> {
+    if bytes.len() > max_text {
+        return Err("is too large");
+    }
+    String::from_utf8(bytes).map_err(|_| "is not UTF-8")
 }
 
 /// Maps a wasmtime error to a [`Failure`] (codes only: a trap message never quotes data, but
@@ -595,15 +617,49 @@ fn classify(e: &wasmtime::Error) -> Failure {
     }
 }
 
-/// Runs `f` on a thread with [`NATIVE_STACK`] of stack; `None` if the thread could not run.
+/// Work for a thread's plugin worker.
+type Job = Box<dyn FnOnce() + Send>;
+
+std::thread_local! {
+    /// Each thread that calls plugins has a worker thread with [`NATIVE_STACK`] of stack,
+    /// started on its first call and reused (starting a thread per call costs more than a
+    /// small batch).
+    static WORKER: core::cell::RefCell<Option<std::sync::mpsc::Sender<Job>>> =
+        const { core::cell::RefCell::new(None) };
+}
+
+/// Runs `f` on this thread's worker (a thread with [`NATIVE_STACK`] of stack); `None` if it
+/// could not run or panicked (the worker is then replaced on the next call).
 fn on_big_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Option<R> {
-    std::thread::Builder::new()
-        .name("tamis-plugin".into())
-        .stack_size(NATIVE_STACK)
-        .spawn(f)
-        .ok()?
-        .join()
-        .ok()
+    let (done, result) = std::sync::mpsc::sync_channel(1);
+    let job: Job = Box::new(move || {
+        let _ = done.send(f());
+    });
+    WORKER.with(|worker| {
+        let mut worker = worker.borrow_mut();
+        let job = match worker.as_ref() {
+            Some(w) => match w.send(job) {
+                Ok(()) => return Some(()),
+                // The worker is gone (a job panicked): start another.
+                Err(std::sync::mpsc::SendError(job)) => job,
+            },
+            None => job,
+        };
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("tamis-plugin".into())
+            .stack_size(NATIVE_STACK)
+            .spawn(move || {
+                for job in queue {
+                    job();
+                }
+            })
+            .ok()?;
+        jobs.send(job).ok()?;
+        *worker = Some(jobs);
+        Some(())
+    })?;
+    result.recv().ok()
 }
 
 /// A core module starts with the preamble `\0asm` and version 1; a component has layer 1.

@@ -107,6 +107,11 @@ impl Pipeline {
     /// newline) to `out`, in order; a dropped record writes nothing. Plugin log
     /// lines go to `log`, prefixed with the plugin id and masked by the policy's detectors.
     ///
+    /// Without `[access]` and `[[retention]]` (which may remove fields first), plugins see the
+    /// input line itself, checked to be one JSON value without being parsed into a tree; each
+    /// record is then parsed once, as the last plugin left it: the last plugin's replacements
+    /// are checked as JSON by parsing them for use.
+    ///
     /// # Errors
     /// [`Stopped`] when a plugin with `on_error = "fail"` fails; nothing of the batch is written.
     pub fn apply_lines(
@@ -119,16 +124,15 @@ impl Pipeline {
         log: &mut dyn FnMut(&str),
     ) -> Result<(), Stopped> {
         let policy = &self.policy;
-        let max_record = policy.limits().max_record_bytes;
-        let max_text = usize::try_from(max_record.saturating_mul(8)).unwrap_or(usize::MAX);
-        // Each line's state: its output so far, or the record still in flight (as JSON text).
-        enum Slot {
-            Done(Vec<u8>),
-            Dropped,
-            Record(String),
-        }
-        let mut slots: Vec<Slot> = Vec::with_capacity(lines.len());
+        let max_text = usize::try_from(policy.limits().max_record_bytes.saturating_mul(8))
+            .unwrap_or(usize::MAX);
+        // What the last plugin decided; its replacements are parsed from here (declared before
+        // `slots`, which borrow them).
+        let last_decisions: Vec<Decision>;
+        let fallback: Vec<Decision>;
+        let mut slots: Vec<Slot<'_>> = Vec::with_capacity(lines.len());
         let mut numbers: Vec<u64> = Vec::with_capacity(lines.len());
+        let untouched = !policy.has_record_stages();
         for (n, line) in lines {
             let n = *n;
             numbers.push(n);
@@ -140,6 +144,15 @@ impl Pipeline {
                 Line::Text(text) if text.len() > max_text => {
                     tally.count_quarantined_input();
                     Slot::Done(marker(n, Quarantine::TooLarge))
+                }
+                Line::Text(text) if untouched => {
+                    if is_json(text) {
+                        tally.count_in();
+                        Slot::Original(text)
+                    } else {
+                        tally.count_quarantined_input();
+                        Slot::Done(marker(n, Quarantine::InvalidJson))
+                    }
                 }
                 Line::Text(text) => match Doc::parse(text) {
                     Err(_) => {
@@ -158,68 +171,53 @@ impl Pipeline {
             };
             slots.push(slot);
         }
-        for plugin in &self.plugins {
-            let alive: Vec<usize> = slots
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| matches!(s, Slot::Record(_)).then_some(i))
-                .collect();
-            if alive.is_empty() {
-                continue;
-            }
-            let texts: Vec<&str> = alive
-                .iter()
-                .filter_map(|&i| match slots.get(i) {
-                    Some(Slot::Record(t)) => Some(t.as_str()),
-                    _ => None,
-                })
-                .collect();
-            let batch = plugin.filter(&texts, max_record);
-            let id = plugin.id();
-            tally.count_plugin(id, "batches", 1);
-            for line in &batch.logs {
-                log(&format!("plugin {id}: {}", policy.mask_text(line, ctx)));
-            }
-            if batch.logs_dropped > 0 {
-                tally.count_plugin(id, "logs_dropped", batch.logs_dropped);
-            }
-            let decisions = match batch.decisions {
-                Ok(d) => d,
-                Err(failure) => {
-                    tally.count_plugin(id, failure.kind(), 1);
-                    match plugin.on_error() {
-                        OnError::Fail => {
-                            return Err(Stopped {
-                                plugin: id.to_owned(),
-                                failure,
-                            });
-                        }
-                        OnError::Drop => vec![Decision::Drop; alive.len()],
-                        OnError::Mask => alive
-                            .iter()
-                            .map(|&i| match slots.get(i) {
-                                Some(Slot::Record(t)) => Decision::Replace(masked(t)),
-                                _ => Decision::Drop,
-                            })
-                            .collect(),
+        if let Some((last, firsts)) = self.plugins.split_last() {
+            for plugin in firsts {
+                if let Some((alive, decisions)) =
+                    self.run_plugin(plugin, &slots, true, ctx, tally, log)?
+                {
+                    for (&i, d) in alive.iter().zip(decisions) {
+                        let next = match d {
+                            Decision::Keep => None,
+                            Decision::Drop => Some(Slot::Dropped),
+                            Decision::Replace(text) => Some(Slot::Record(text)),
+                        };
+                        settle(&mut slots, i, next, plugin.id(), tally);
                     }
                 }
-            };
-            for (&i, d) in alive.iter().zip(decisions) {
-                let Some(slot) = slots.get_mut(i) else {
-                    continue;
+            }
+            if let Some((alive, decisions)) =
+                self.run_plugin(last, &slots, false, ctx, tally, log)?
+            {
+                last_decisions = decisions;
+                let (decisions, docs) = match parse_replacements(&last_decisions) {
+                    Ok(docs) => (&last_decisions, docs),
+                    Err(i) => {
+                        let failure = Failure::InvalidOutput(format!(
+                            "replacement of record {} is not one JSON value",
+                            i + 1
+                        ));
+                        fallback = self.on_error(last, failure, &alive, &slots, tally)?;
+                        let docs = fallback
+                            .iter()
+                            .map(|d| match d {
+                                Decision::Replace(t) => Doc::parse(t).ok(),
+                                _ => None,
+                            })
+                            .collect();
+                        (&fallback, docs)
+                    }
                 };
-                match d {
-                    Decision::Keep => {}
-                    Decision::Drop => {
-                        tally.count_plugin_drop();
-                        tally.count_plugin(id, "dropped", 1);
-                        *slot = Slot::Dropped;
-                    }
-                    Decision::Replace(text) => {
-                        tally.count_plugin(id, "replaced", 1);
-                        *slot = Slot::Record(text);
-                    }
+                for ((&i, d), doc) in alive.iter().zip(decisions).zip(docs) {
+                    let next = match (d, doc) {
+                        (Decision::Keep, _) => None,
+                        (Decision::Drop, _) => Some(Slot::Dropped),
+                        (Decision::Replace(_), Some(doc)) => Some(Slot::Parsed(doc)),
+                        // Cannot happen (`masked` writes JSON); dropped and counted, never
+                        // passed unparsed.
+                        (Decision::Replace(_), None) => Some(Slot::Dropped),
+                    };
+                    settle(&mut slots, i, next, last.id(), tally);
                 }
             }
         }
@@ -230,33 +228,193 @@ impl Pipeline {
                     out.extend_from_slice(&bytes);
                     out.push(b'\n');
                 }
-                Slot::Record(text) => {
-                    let mark = out.len();
-                    let d = match Doc::parse(&text) {
-                        Ok(mut doc) => {
-                            let d = policy.mask_admitted(&mut doc, ctx, sx, tally);
-                            if d == Disposition::Kept {
-                                doc.write(out);
-                            }
-                            d
-                        }
-                        // Validated by the host; never pass anything unparsed.
-                        Err(_) => Disposition::Quarantined(Quarantine::InvalidJson),
-                    };
-                    match d {
-                        Disposition::Kept => out.push(b'\n'),
-                        Disposition::Quarantined(q) => {
-                            out.truncate(mark);
-                            out.extend_from_slice(&marker(n, q));
-                            out.push(b'\n');
-                        }
-                        _ => out.truncate(mark),
-                    }
-                }
+                Slot::Parsed(mut doc) => self.finish(&mut doc, n, ctx, sx, tally, out),
+                Slot::Original(text) => self.finish_text(text, n, ctx, sx, tally, out),
+                Slot::Record(text) => self.finish_text(&text, n, ctx, sx, tally, out),
             }
         }
         Ok(())
     }
+
+    /// [`Self::finish`] on a record's text, checked as JSON before the plugins saw it.
+    fn finish_text(
+        &self,
+        text: &str,
+        n: u64,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) {
+        match Doc::parse(text) {
+            Ok(mut doc) => self.finish(&mut doc, n, ctx, sx, tally, out),
+            // Cannot happen (it was checked); never pass anything unparsed.
+            Err(_) => {
+                tally.count_quarantined();
+                out.extend_from_slice(&marker(n, Quarantine::InvalidJson));
+                out.push(b'\n');
+            }
+        }
+    }
+
+    /// The policy's own stages and rules on a record the plugins left, written as a line.
+    fn finish(
+        &self,
+        doc: &mut Doc<'_>,
+        n: u64,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) {
+        let mark = out.len();
+        match self.policy.mask_admitted(doc, ctx, sx, tally) {
+            Disposition::Kept => {
+                doc.write(out);
+                out.push(b'\n');
+            }
+            Disposition::Quarantined(q) => {
+                out.truncate(mark);
+                out.extend_from_slice(&marker(n, q));
+                out.push(b'\n');
+            }
+            _ => out.truncate(mark),
+        }
+    }
+
+    /// Runs one plugin on the records still in flight: their indices in `slots` and one
+    /// decision each (after `on_error`), or `None` when no record is left.
+    fn run_plugin(
+        &self,
+        plugin: &Plugin,
+        slots: &[Slot<'_>],
+        parse_json: bool,
+        ctx: &Context,
+        tally: &mut Tally,
+        log: &mut dyn FnMut(&str),
+    ) -> Result<Option<Decided>, Stopped> {
+        let (alive, texts): (Vec<usize>, Vec<&str>) = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.text().map(|t| (i, t)))
+            .unzip();
+        if alive.is_empty() {
+            return Ok(None);
+        }
+        let batch =
+            plugin.filter_checked(&texts, self.policy.limits().max_record_bytes, parse_json);
+        let id = plugin.id();
+        tally.count_plugin(id, "batches", 1);
+        for line in &batch.logs {
+            log(&format!(
+                "plugin {id}: {}",
+                self.policy.mask_text(line, ctx)
+            ));
+        }
+        if batch.logs_dropped > 0 {
+            tally.count_plugin(id, "logs_dropped", batch.logs_dropped);
+        }
+        let decisions = match batch.decisions {
+            Ok(d) => d,
+            Err(failure) => self.on_error(plugin, failure, &alive, slots, tally)?,
+        };
+        Ok(Some((alive, decisions)))
+    }
+
+    /// Counts a plugin's failure and applies its `on_error` to the records it was given.
+    fn on_error(
+        &self,
+        plugin: &Plugin,
+        failure: Failure,
+        alive: &[usize],
+        slots: &[Slot<'_>],
+        tally: &mut Tally,
+    ) -> Result<Vec<Decision>, Stopped> {
+        tally.count_plugin(plugin.id(), failure.kind(), 1);
+        Ok(match plugin.on_error() {
+            OnError::Fail => {
+                return Err(Stopped {
+                    plugin: plugin.id().to_owned(),
+                    failure,
+                });
+            }
+            OnError::Drop => vec![Decision::Drop; alive.len()],
+            OnError::Mask => alive
+                .iter()
+                .map(|&i| match slots.get(i).and_then(Slot::text) {
+                    Some(t) => Decision::Replace(masked(t)),
+                    None => Decision::Drop,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// A plugin's decisions: the indices in `slots` of the records it was given, one decision each.
+type Decided = (Vec<usize>, Vec<Decision>);
+
+/// Where each line of a batch stands.
+enum Slot<'a> {
+    /// Its output line is written (a quarantine marker).
+    Done(Vec<u8>),
+    /// Dropped (counted).
+    Dropped,
+    /// The input line, checked to be JSON, unchanged so far.
+    Original(&'a str),
+    /// A text a record stage or a plugin (not the last) wrote.
+    Record(String),
+    /// What the last plugin wrote, parsed.
+    Parsed(Doc<'a>),
+}
+
+impl Slot<'_> {
+    /// The record's JSON text, while it is in flight.
+    fn text(&self) -> Option<&str> {
+        match self {
+            Slot::Original(t) => Some(t),
+            Slot::Record(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// Applies one plugin's decision to slot `i` (`None`: keep) and counts it.
+fn settle<'a>(
+    slots: &mut [Slot<'a>],
+    i: usize,
+    next: Option<Slot<'a>>,
+    id: &str,
+    tally: &mut Tally,
+) {
+    let (Some(slot), Some(next)) = (slots.get_mut(i), next) else {
+        return;
+    };
+    match next {
+        Slot::Dropped => {
+            tally.count_plugin_drop();
+            tally.count_plugin(id, "dropped", 1);
+        }
+        _ => tally.count_plugin(id, "replaced", 1),
+    }
+    *slot = next;
+}
+
+/// Whether `text` is exactly one JSON value, checked without building a tree (serde_json's
+/// grammar and nesting limit, which core's parser follows).
+fn is_json(text: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
+/// Parses every replacement; `Err` with the index of the first that is not one JSON value.
+fn parse_replacements(decisions: &[Decision]) -> Result<Vec<Option<Doc<'_>>>, usize> {
+    decisions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| match d {
+            Decision::Replace(t) => Doc::parse(t).map(Some).map_err(|_| i),
+            _ => Ok(None),
+        })
+        .collect()
 }
 
 fn marker(line: u64, q: Quarantine) -> Vec<u8> {
