@@ -95,6 +95,30 @@ function maskSpan(policy, span, opts) {
   });
 }
 
+/** `span` with no name, attributes, events, links or status message of its own. */
+function blankSpan(span) {
+  let code = 0;
+  try {
+    code = span.status && typeof span.status.code === 'number' ? span.status.code : 0;
+  } catch {
+    code = 0;
+  }
+  const blank = {
+    name: '[tamis:masking_failed]',
+    attributes: { 'tamis.masked': 'failed' },
+    events: [],
+    links: [],
+    status: { code },
+  };
+  return new Proxy(span, {
+    get(target, prop) {
+      if (Object.prototype.hasOwnProperty.call(blank, prop)) return blank[prop];
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
 class MaskingSpanProcessor {
   /**
    * @param inner the processor that receives masked spans (and exports them)
@@ -106,6 +130,8 @@ class MaskingSpanProcessor {
     this.policy = policy;
     const context = options && options.context;
     this.options = context === undefined ? undefined : { context };
+    /** Spans that could not be masked and were exported blank. */
+    this.failed = 0;
   }
 
   onStart(span, parentContext) {
@@ -113,7 +139,16 @@ class MaskingSpanProcessor {
   }
 
   onEnd(span) {
-    this.inner.onEnd(maskSpan(this.policy, span, this.options));
+    let masked;
+    try {
+      masked = maskSpan(this.policy, span, this.options);
+    } catch {
+      // Fail closed and visibly: the span still reaches the exporter (its timing, ids and
+      // status code), with nothing of its own text, and is counted.
+      this.failed += 1;
+      masked = blankSpan(span);
+    }
+    this.inner.onEnd(masked);
   }
 
   forceFlush() {

@@ -56,6 +56,7 @@ function tamisPino(policy, options) {
     return masked === undefined ? { tamis_dropped: true } : masked;
   };
   const ownOnChild = rest.onChild;
+  const errorKey = typeof rest.errorKey === 'string' ? rest.errorKey : 'err';
   return {
     ...rest,
     formatters: {
@@ -80,6 +81,15 @@ function tamisPino(policy, options) {
         const masked = args.map((a, i) =>
           i === 0 && a !== null && typeof a === 'object' ? a : maskArg(policy, a, opts),
         );
+        // Given an error and no message, pino writes the error's own message as `msg`, past
+        // `formatters.log`: give it the masked message instead.
+        const first = args[0];
+        if (args.length === 1 && first !== null && typeof first === 'object') {
+          const err = first instanceof Error ? first : first[errorKey];
+          if (err instanceof Error && typeof err.message === 'string') {
+            masked.push(policy.maskText(err.message, opts));
+          }
+        }
         if (ownHooks.logMethod) return ownHooks.logMethod.call(this, masked, method, level);
         return method.apply(this, masked);
       },

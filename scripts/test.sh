@@ -118,6 +118,9 @@ stage "Node: node --test and tsc against the packed package"
     npx --no-install tsc -p types
 )
 
+stage "canary leak scan (CLI, Python, Node, plugin logs, temporary files)"
+"$venv/bin/python" tests/canary/scan.py
+
 stage "benchmarks compile"
 cargo bench -p tamis-bench --no-run --locked
 

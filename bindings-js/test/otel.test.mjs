@@ -53,6 +53,34 @@ test('spans reach the exporter masked', async () => {
   await provider.shutdown();
 });
 
+test('a span that cannot be masked is exported blank and counted, never raw', async () => {
+  // Fault injection: the policy throws while the attributes are masked.
+  const failing = {
+    maskText: (text, opts) => policy.maskText(text, opts),
+    apply() {
+      throw new Error('injected failure for gil@example.com');
+    },
+  };
+  const exporter = new InMemorySpanExporter();
+  const processor = new MaskingSpanProcessor(new SimpleSpanProcessor(exporter), failing);
+  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  const span = provider.getTracer('test').startSpan('lookup gil@example.com');
+  span.setAttribute('user.email', 'gil@example.com');
+  span.addEvent('sent to gil@example.com');
+  span.setStatus({ code: SpanStatusCode.ERROR, message: 'failed for gil@example.com' });
+  span.end();
+  await provider.forceFlush();
+  const [out] = exporter.getFinishedSpans();
+  assert.equal(processor.failed, 1);
+  const text = JSON.stringify({ name: out.name, attributes: out.attributes, events: out.events, status: out.status, links: out.links });
+  assert.ok(!text.includes('gil@'), 'nothing of the span leaked');
+  assert.equal(out.name, '[tamis:masking_failed]');
+  assert.deepEqual(out.attributes, { 'tamis.masked': 'failed' });
+  assert.deepEqual(out.status, { code: SpanStatusCode.ERROR });
+  assert.equal(out.spanContext().traceId.length, 32, 'ids and timing stay');
+  await provider.shutdown();
+});
+
 test('langfuseMask masks text and data', () => {
   const mask = langfuseMask(policy);
   assert.equal(mask({ data: 'to x@example.com' }), 'to [REDACTED]');

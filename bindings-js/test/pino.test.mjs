@@ -44,6 +44,20 @@ test('pino(tamisPino(policy)) masks objects, messages, arguments, bindings and e
   assert.match(err.err.message, /^failed for h:k1:/);
 });
 
+test('an error logged without a message gives pino its masked message', () => {
+  const policy = Policy.fromToml('version = 1\nname = "p"\n[[rule]]\nid = "e"\ndetect = ["email"]\naction = "replace"\n');
+  const { lines, stream } = capture();
+  const log = pino(tamisPino(policy, { base: undefined, timestamp: false }), stream);
+  log.error(new Error('failed for fay@example.com'));
+  log.error({ err: new Error('failed for gus@example.com') });
+  const custom = pino(tamisPino(policy, { base: undefined, timestamp: false, errorKey: 'e' }), stream);
+  custom.error({ e: new Error('failed for hal@example.com') });
+  assert.equal(lines.length, 3);
+  for (const raw of ['fay@', 'gus@', 'hal@']) assert.ok(!lines.join('\n').includes(raw), `${raw} leaked`);
+  assert.equal(JSON.parse(lines[0]).msg, 'failed for [REDACTED]');
+  assert.equal(JSON.parse(lines[1]).msg, 'failed for [REDACTED]');
+});
+
 test('your own formatters and hooks run after tamis', () => {
   const policy = Policy.fromToml('version = 1\nname = "p"\n[[rule]]\nid = "e"\ndetect = ["email"]\naction = "replace"\n');
   const { lines, stream } = capture();

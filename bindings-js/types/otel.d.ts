@@ -25,6 +25,8 @@ export declare class MaskingSpanProcessor<S extends SpanLike = SpanLike> impleme
   constructor(inner: SpanProcessorLike<S>, policy: Policy, options?: MaskOptions);
   readonly inner: SpanProcessorLike<S>;
   readonly policy: Policy;
+  /** Spans that could not be masked: exported with a placeholder name and no attributes. */
+  readonly failed: number;
   onStart(span: unknown, parentContext: unknown): void;
   onEnd(span: S): void;
   forceFlush(): Promise<void>;

@@ -1,0 +1,291 @@
+"""The canary leak scan: plant unique canaries (emails, cards, keys, free text) in what tamis is
+given, drive every front end through its outputs and failure paths, capture every sink, and
+search it all for the canaries, raw and encoded. Zero hits is the bar.
+
+    target/venv/bin/python tests/canary/scan.py      # after scripts/test.sh built the front ends
+
+Sinks captured: the CLI's stdout, stderr and report files for `apply` (JSON Lines, text, invalid
+lines, too-deep records, a plugin that logs records), `explain`, `summarize`, a failing `test`;
+the Python library's return values, reports, exceptions (messages, tracebacks, chained causes),
+log records through `tamis.logging.TamisFilter` (message, arguments, exception text, extras);
+the npm package's return values, thrown errors with their stacks, pino log lines; and every file
+written under the temporary directory the run uses. Forms searched: raw, URL-encoded, base64
+(standard and URL-safe, at every alignment), JSON-escaped, hex (both cases).
+
+Each canary is planted only where a rule of the policy covers it: the password and the free text
+under sensitive keys, the email, card and AWS key also in free text (where detectors find them).
+A password inside an exception's message is not something any rule here covers.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import traceback
+import urllib.parse
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[2]
+TAMIS = ROOT / "target" / "release" / "tamis"
+PLUGIN = ROOT / "target" / "wasm32-unknown-unknown" / "release" / "examples" / "acme_ids.wasm"
+NODE_DIR = ROOT / "bindings-js" / "test"
+
+
+def luhn_card() -> str:
+    digits = [4] + [secrets.randbelow(10) for _ in range(14)]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        d = d * 2 if i % 2 == 0 else d
+        total += d - 9 if d > 9 else d
+    return "".join(map(str, digits + [(10 - total % 10) % 10]))
+
+
+TAG = secrets.token_hex(4)
+CANARIES = {
+    "email": f"canary.{TAG}@leak-test.example",
+    "card": luhn_card(),
+    "aws_key": "AKIA" + "".join(secrets.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16)),
+    "password": f"pw-canary-{TAG}-s3cr3t",
+    "text": f"Canary\u00fcText{TAG}",  # non-ASCII: JSON-escaped it differs from raw
+}
+CARD_SPACED = " ".join(CANARIES["card"][i : i + 4] for i in range(0, 16, 4))
+
+POLICY = f"""version = 1
+name = "canary"
+[[rule]]
+id = "secrets"
+keys = ["*password*", "*secret*", "*note*"]
+action = "replace"
+[[rule]]
+id = "pii"
+detect = ["email", "credit_card", "aws_key"]
+action = "replace"
+replacement = "[{{type}}]"
+[[summarize]]
+id = "events"
+paths = ["events"]
+min_items = 3
+[[test]]
+name = "fails on purpose: its output must still be masked"
+input = {{ user = {{ email = "{CANARIES['email']}", password = "{CANARIES['password']}" }} }}
+expect = {{ user = {{ email = "not what tamis writes" }} }}
+"""
+
+
+def record(i: int) -> dict[str, Any]:
+    return {
+        "id": i,
+        "user": {"email": CANARIES["email"], "password": CANARIES["password"], "note": CANARIES["text"]},
+        "payment": {"card": CARD_SPACED, "raw": int(CANARIES["card"])},
+        "log": f"key {CANARIES['aws_key']} used by {CANARIES['email']}",
+        "events": [{"who": CANARIES["email"], "n": k} for k in range(5)],
+    }
+
+
+def forms(canary: str) -> set[str]:
+    b = canary.encode()
+    out = {canary, urllib.parse.quote(canary, safe=""), urllib.parse.quote_plus(canary),
+           json.dumps(canary)[1:-1], json.dumps(canary, ensure_ascii=False)[1:-1], b.hex(), b.hex().upper()}
+    for pad in range(3):
+        for enc in (base64.b64encode, base64.urlsafe_b64encode):
+            text = enc(b"\0" * pad + b + b"\0" * 3).decode()
+            # The part that depends only on the canary (not on what surrounds it).
+            start = (pad * 4 + 2) // 3 + 1
+            stable = text[start : start + (len(b) * 4) // 3 - 2]
+            if len(stable) >= 8:
+                out.add(stable)
+    return out
+
+
+def hide(text: str) -> str:
+    """`text` with every canary named instead of shown (for this script's own messages)."""
+    for name, c in CANARIES.items():
+        text = text.replace(c, f"<{name} canary>")
+    return text.replace(CARD_SPACED, "<card canary>")
+
+
+SINKS: dict[str, str] = {}
+
+
+def sink(name: str, text: Any) -> None:
+    SINKS[name] = SINKS.get(name, "") + (text if isinstance(text, str) else repr(text)) + "\n"
+
+
+def run(name: str, args: list[str], stdin: str = "", env: dict[str, str] | None = None, ok: tuple[int, ...] = (0,)) -> None:
+    p = subprocess.run(args, input=stdin, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    sink(f"{name}: stdout", p.stdout)
+    sink(f"{name}: stderr", p.stderr)
+    if p.returncode not in ok:
+        raise SystemExit(f"{name}: exit {p.returncode} (expected {ok}):\n{hide(p.stderr[-2000:])}")
+
+
+def cli(tmp: Path) -> None:
+    policy = tmp / "policy.toml"
+    policy.write_text(POLICY)
+    lines = [json.dumps(record(i)) for i in range(3)]
+    lines.append(f'{{"broken": "{CANARIES["email"]}", ')  # invalid JSON holding a canary
+    lines.append('{"d":' * 80 + json.dumps(CANARIES["email"]) + "}" * 80)  # too deep
+    data = tmp / "records.jsonl"
+    data.write_text("\n".join(lines) + "\n")
+    report = tmp / "report.json"
+    run("tamis apply", [str(TAMIS), "apply", "--policy", str(policy), "--report", str(report), str(data)])
+    sink("tamis apply: report", report.read_text())
+    text = tmp / "log.txt"
+    text.write_text(f"user {CANARIES['email']} paid with {CARD_SPACED}\nkey={CANARIES['aws_key']}\n")
+    run("tamis apply --format text", [str(TAMIS), "apply", "--format", "text", "--policy", str(policy), str(text)])
+    run("tamis explain", [str(TAMIS), "explain", "--policy", str(policy), str(data)])
+    run("tamis summarize", [str(TAMIS), "summarize", "--policy", str(policy), str(data)])
+    run("tamis test (a failing case)", [str(TAMIS), "test", "--policy", str(policy)], ok=(1,))
+    run("tamis check", [str(TAMIS), "check", "--policy", str(policy)])
+    # A plugin that logs what it finds; its log goes to stderr, masked by the policy's detectors.
+    if not PLUGIN.exists():
+        raise SystemExit(f"{PLUGIN} is missing: build the example plugins first")
+    plugin_policy = tmp / "plugin.toml"
+    plugin_policy.write_text(POLICY.split("[[summarize]]")[0] + f'[[plugin]]\nid = "acme"\npath = "{PLUGIN}"\n')
+    acme = tmp / "acme.jsonl"
+    acme.write_text(json.dumps({"msg": f"ACME-123456 for {CANARIES['email']}", "password": CANARIES["password"]}) + "\n")
+    run("tamis apply (plugin)", [str(TAMIS), "apply", "--policy", str(plugin_policy), str(acme)])
+
+
+def python(tmp: Path) -> None:
+    import tamis
+    import tamis.logging
+
+    policy = tamis.Policy.from_toml(POLICY)
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        sink("python apply", policy.apply(record(1)))
+        sink("python apply_with_report", policy.apply_with_report(record(1)))
+        sink("python apply_many", policy.apply_many([record(i) for i in range(3)]))
+        sink("python apply_json", policy.apply_json(json.dumps(record(1))))
+        sink("python mask_text", policy.mask_text(f"mail {CANARIES['email']} card {CARD_SPACED} {CANARIES['aws_key']}"))
+        sink("python explain", policy.explain([record(1)]))
+        sink("python summarize", policy.summarize({"who": [CANARIES["email"]] * 5, "card": [CANARIES["card"]] * 5}))
+
+        class Evil:
+            def __repr__(self) -> str:
+                raise ValueError(CANARIES["text"])
+
+            @property
+            def __dict__(self) -> Any:  # type: ignore[override]
+                raise RuntimeError(CANARIES["email"])
+
+        sink("python apply (hostile object)", policy.apply({"x": Evil(), "password": CANARIES["password"]}))
+        for bad, call in [
+            ("invalid JSON", lambda: policy.apply_json(f'{{"a": "{CANARIES["email"]}"')),
+            ("bad context", lambda: policy.apply({"a": 1}, context={"roles": CANARIES["email"]})),
+            ("bad now", lambda: policy.apply({"a": 1}, now=CANARIES["email"])),
+        ]:
+            try:
+                call()
+            except Exception as e:  # noqa: BLE001 - every message and traceback is a sink
+                sink(f"python error ({bad})", "".join(traceback.format_exception(e)))
+
+        # Logging: message, arguments, exception text with a chained cause, and extras.
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(message)s %(user)s"))
+        handler.addFilter(tamis.logging.TamisFilter(policy))
+        log = logging.getLogger(f"canary-{TAG}")
+        log.addHandler(handler)
+        log.propagate = False
+        try:
+            try:
+                raise KeyError(CANARIES["email"])
+            except KeyError as inner:
+                raise RuntimeError(f"charging {CARD_SPACED} for {CANARIES['email']}") from inner
+        except RuntimeError:
+            log.exception("user %s failed", CANARIES["email"], extra={"user": {"password": CANARIES["password"]}})
+        log.warning(f"key {CANARIES['aws_key']}", extra={"user": CANARIES["email"]})
+        sink("python logging (TamisFilter)", stream.getvalue())
+    sink("python stdout", out.getvalue())
+    sink("python stderr", err.getvalue())
+
+
+NODE_SCRIPT = r"""
+const { Policy } = require('tamis');
+const pino = require('pino');
+const { tamisPino } = require('tamis/pino');
+const c = JSON.parse(process.argv[2]);
+const policy = Policy.fromToml(c.policy);
+const out = [];
+const rec = JSON.parse(c.record);
+out.push(JSON.stringify(policy.apply(rec)));
+out.push(JSON.stringify(policy.applyWithReport(rec)));
+out.push(policy.applyJson(c.record));
+out.push(policy.maskText(`mail ${c.email} key ${c.aws}`));
+out.push(JSON.stringify(policy.explain([rec])));
+for (const bad of [
+  () => policy.applyJson(`{"a": "${c.email}"`),
+  () => policy.apply({ a: 1 }, { context: { roles: c.email } }),
+  () => policy.apply({ a: 1 }, { now: c.email }),
+  () => Policy.fromToml(c.policy + '\n[[rule]]\nid = "x"\n'),
+]) {
+  try { bad(); } catch (e) { out.push(String(e.message)); out.push(String(e.stack)); out.push(JSON.stringify(e)); }
+}
+const lines = [];
+const logger = pino(tamisPino(policy), { write: (s) => lines.push(s) });
+logger.info({ user: { password: c.password, email: c.email } }, `charged ${c.card}`);
+logger.child({ password: c.password }).error(new Error(`failed for ${c.email}`));
+out.push(...lines);
+process.stdout.write(out.join('\n'));
+"""
+
+
+def node(tmp: Path) -> None:
+    arg = json.dumps({"policy": POLICY, "record": json.dumps(record(1)), "email": CANARIES["email"],
+                      "aws": CANARIES["aws_key"], "password": CANARIES["password"], "card": CARD_SPACED})
+    script = tmp / "canary.cjs"
+    script.write_text(NODE_SCRIPT)
+    env = {"NODE_PATH": str(NODE_DIR / "node_modules")}
+    run("node", ["node", str(script), arg], env=env)
+
+
+def check_forms() -> None:
+    """The search itself is tested first: a canary embedded in each encoding is found."""
+    for c in CANARIES.values():
+        fs = forms(c)
+        samples = [urllib.parse.quote("a" + c, safe=""), json.dumps("a" + c + "b"), "zz" + c.encode().hex()]
+        for pre in (b"", b"x", b"xy", b"xyz"):
+            samples += [enc(pre + c.encode() + b"tail").decode() for enc in (base64.b64encode, base64.urlsafe_b64encode)]
+        for sample in samples:
+            if not any(f in sample for f in fs):
+                raise SystemExit("the canary search misses an encoding: fix forms()")
+
+
+def main() -> int:
+    check_forms()
+    with tempfile.TemporaryDirectory(prefix="tamis-canary-") as t:
+        tmp = Path(t)
+        os.environ["TMPDIR"] = str(tmp / "tmp")
+        (tmp / "tmp").mkdir()
+        cli(tmp)
+        python(tmp)
+        node(tmp)
+        for f in (tmp / "tmp").rglob("*"):
+            if f.is_file():
+                sink(f"temporary file {f.name}", f.read_bytes().decode("utf-8", "replace"))
+        searched = {name: forms(c) for name, c in CANARIES.items()}
+        searched["card (spaced)"] = {CARD_SPACED}
+        hits = [(sink_name, canary) for sink_name, text in SINKS.items()
+                for canary, fs in searched.items() if any(f in text for f in fs)]
+    print(f"canaries: {len(CANARIES)} ({', '.join(CANARIES)}), forms searched: "
+          f"{sum(len(f) for f in searched.values())}, sinks: {len(SINKS)}, bytes: {sum(len(s) for s in SINKS.values())}")
+    for s, c in hits:
+        # Name the sink and the kind of canary, never the value.
+        print(f"HIT: the {c} canary in {s}")
+    print(f"hits: {len(hits)}")
+    return 1 if hits else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
