@@ -47,6 +47,8 @@ cargo check -p tamis-core --no-default-features --locked
 
 stage "tests (cargo test --workspace, PROPTEST_CASES=$PROPTEST_CASES)"
 cargo test --workspace --locked
+# Fault injection (a feature no shipped build has): every point fails at each pass, over every vector.
+cargo test -p tamis-core --features faults --test faults --locked -- --nocapture
 
 stage "release build of the tamis CLI"
 cargo build --release -p tamis-cli --locked

@@ -337,6 +337,9 @@ impl Policy {
 
     /// The text a whole-value action writes, or `None` to keep the value.
     fn whole_value(&self, rule: u32, text: &str, number: bool) -> Option<String> {
+        if crate::faults::hit(crate::faults::Point::Action) {
+            return Some(String::from(crate::action::DEFAULT_REPLACEMENT));
+        }
         let Some(action) = self.rules.get(rule as usize).map(|r| &r.action) else {
             // Cannot happen (rule indices come from the compiled policy); fail closed anyway.
             return Some(String::from(crate::action::DEFAULT_REPLACEMENT));
@@ -581,6 +584,10 @@ impl Policy {
         sx: &mut Scratch,
         t: &mut Tally,
     ) -> Option<String> {
+        if crate::faults::hit(crate::faults::Point::Detect) {
+            // The scan failed: what it would have found is unknown, so nothing of it is kept.
+            return Some(String::from(crate::action::DEFAULT_REPLACEMENT));
+        }
         if !self.find(text, info, sx) {
             return None;
         }
@@ -1259,6 +1266,9 @@ impl Policy {
         tally: &mut Tally,
     ) -> Disposition {
         let _ = self.walk(value, At::ROOT, sx, tally);
+        if crate::faults::hit(crate::faults::Point::Record) {
+            sx.quarantine = Some(Quarantine::InternalError);
+        }
         let max_record = self.doc.limits.max_record_bytes;
         if sx.quarantine.is_none() && sx.record_bytes > max_record {
             sx.quarantine = Some(Quarantine::TooLarge);
@@ -1351,7 +1361,9 @@ impl Policy {
         let parsed = if too_large {
             None
         } else {
-            Doc::parse(line).ok()
+            Doc::parse(line)
+                .ok()
+                .filter(|_| !crate::faults::hit(crate::faults::Point::Parse))
         };
         let disposition = match parsed {
             Some(mut doc) => {

@@ -9,6 +9,7 @@ mod action;
 mod apply;
 mod detect;
 mod error;
+pub mod faults;
 pub mod json;
 pub mod mirror;
 pub mod model;

@@ -20,6 +20,8 @@ pub enum Quarantine {
     KeyTooLarge,
     /// The policy has `[[plugin]]`s and this front end does not run them.
     PluginUnavailable,
+    /// Something inside tamis failed while applying the record (never expected; fail closed).
+    InternalError,
 }
 
 impl Quarantine {
@@ -31,6 +33,7 @@ impl Quarantine {
             Self::TooLarge => "too_large",
             Self::KeyTooLarge => "key_too_large",
             Self::PluginUnavailable => "plugin_unavailable",
+            Self::InternalError => "internal_error",
         }
     }
 }
