@@ -96,9 +96,7 @@ pub(crate) fn now(now: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
         let text = s.to_str()?;
         // The message never quotes the text: it is caller input, which could be anything.
         return tamis_core::time::parse_rfc3339(text).ok_or_else(|| {
-            TamisError::new_err(
-                "now= is not an RFC 3339 time; write it as 2024-03-05T10:20:30Z",
-            )
+            TamisError::new_err("now= is not an RFC 3339 time; write it as 2024-03-05T10:20:30Z")
         });
     }
     if now.hasattr("utcoffset")? && now.hasattr("timestamp")? {
