@@ -14,16 +14,15 @@
 )]
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tamis_bench::records;
 use tamis_bench::work::{
-    POLICY_ONE_RULE, builtin_lines, median, percentile, plugin_built, plugin_lines,
-    policy_with_plugin,
+    POLICY_ONE_RULE, builtin_lines, call_costs, deadline_latencies, median, percentile,
+    plugin_built, plugin_lines, policy_with_plugin,
 };
 use tamis_core::Policy;
-use tamis_host::testing::{Guest, component};
-use tamis_host::{Host, Limits, OnError, Pipeline};
+use tamis_host::Pipeline;
 
 fn main() {
     assert!(
@@ -65,58 +64,16 @@ fn main() {
     );
     println!("  ratio           {:8.2} (target >= 0.5)", r / p);
 
-    let host = Host::global().unwrap();
-    let keep = host
-        .register(
-            "keep",
-            &component(&Guest::default()),
-            b"{}".to_vec(),
-            Limits::default(),
-            OnError::Drop,
-        )
-        .unwrap();
-    let one = [lines[0].as_str()];
-    let mut empty = Vec::new();
-    let mut single = Vec::new();
-    for _ in 0..200 {
-        let t = Instant::now();
-        black_box(keep.filter(&[], 1 << 20));
-        empty.push(t.elapsed().as_secs_f64());
-        let t = Instant::now();
-        black_box(keep.filter(&one, 1 << 20));
-        single.push(t.elapsed().as_secs_f64());
-    }
+    let (empty, single) = call_costs(&lines[0]).unwrap();
     println!(
         "  fresh instance + call (empty batch): {:.1} us (median of 200)",
-        median(empty) * 1e6
+        empty * 1e6
     );
     println!(
         "  one-record call:                     {:.1} us (median of 200)",
-        median(single) * 1e6
+        single * 1e6
     );
-
-    let spin = host
-        .register(
-            "spin",
-            &component(&Guest {
-                filter_body: "(loop $l (br $l)) (unreachable)",
-                ..Guest::default()
-            }),
-            b"{}".to_vec(),
-            Limits {
-                fuel: u64::MAX / 2,
-                timeout_ms: 10,
-                ..Limits::default()
-            },
-            OnError::Drop,
-        )
-        .unwrap();
-    let mut late = Vec::new();
-    for _ in 0..100 {
-        let t = Instant::now();
-        assert!(spin.filter(&one, 1 << 20).decisions.is_err());
-        late.push(t.elapsed().saturating_sub(Duration::from_millis(10)));
-    }
+    let late = deadline_latencies(&lines[0]).unwrap();
     println!(
         "  deadline to trap (timeout 10 ms): p50 {:?}, p99 {:?} after the deadline",
         percentile(late.clone(), 0.5),

@@ -19,20 +19,18 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
 use serde_json::json;
 use tamis_bench::work::{
-    self, Columns, POLICY_ONE_RULE, POLICY_RETENTION, POLICY_SUMMARIES, RETENTION_NOW, median,
-    percentile, time, warm_time,
+    self, Columns, POLICY_ONE_RULE, POLICY_RETENTION, POLICY_SUMMARIES, RETENTION_NOW, percentile,
+    warm_time,
 };
 use tamis_bench::{
     PATHS_20, PEER_ALTERNATION, POLICY_20_FIELD_RULES, POLICY_ALL_DETECTORS, POLICY_FIVE_DETECTORS,
     Rng, log_text, policy_20_replace, record,
 };
 use tamis_core::{Context, Policy, Scratch, Tally};
-use tamis_host::testing::{Guest, component};
-use tamis_host::{Host, Limits, OnError, Pipeline};
+use tamis_host::Pipeline;
 
 /// The key the hash rules use in every front end (`TAMIS_HASH_KEY`).
 const HASH_KEY: &[u8] = b"bench-key-0123456789";
@@ -317,65 +315,23 @@ fn plugins(records: &[String], bytes: usize) -> Result<(), String> {
     emit("rust.plugin", "built-in rule", t_rule, bytes, None);
     emit("rust.plugin", "mask_field plugin", t_plugin, bytes, None);
 
-    let host = Host::global().map_err(|e| e.to_string())?;
-    let keep = host
-        .register(
-            "keep",
-            &component(&Guest::default()),
-            b"{}".to_vec(),
-            Limits::default(),
-            OnError::Drop,
-        )
-        .map_err(|e| e.to_string())?;
-    let one = [records.first().map_or("{}", String::as_str)];
-    let (mut empty, mut single) = (Vec::new(), Vec::new());
-    for _ in 0..200 {
-        empty.push(time(|| {
-            black_box(keep.filter(&[], 1 << 20));
-        }));
-        single.push(time(|| {
-            black_box(keep.filter(&one, 1 << 20));
-        }));
-    }
+    let one = records.first().map_or("{}", String::as_str);
+    let (empty, single) = work::call_costs(one)?;
     emit(
         "rust.plugin_call",
         "fresh instance + empty batch",
-        median(empty),
+        empty,
         0,
         None,
     );
     emit(
         "rust.plugin_call",
         "one-record call",
-        median(single),
-        one.iter().map(|r| r.len()).sum(),
+        single,
+        one.len(),
         None,
     );
-
-    let spin = host
-        .register(
-            "spin",
-            &component(&Guest {
-                filter_body: "(loop $l (br $l)) (unreachable)",
-                ..Guest::default()
-            }),
-            b"{}".to_vec(),
-            Limits {
-                fuel: u64::MAX / 2,
-                timeout_ms: 10,
-                ..Limits::default()
-            },
-            OnError::Drop,
-        )
-        .map_err(|e| e.to_string())?;
-    let mut late = Vec::new();
-    for _ in 0..100 {
-        let t = Instant::now();
-        if spin.filter(&one, 1 << 20).decisions.is_ok() {
-            return Err("an infinite loop returned".to_owned());
-        }
-        late.push(t.elapsed().saturating_sub(Duration::from_millis(10)));
-    }
+    let late = work::deadline_latencies(one)?;
     emit(
         "rust.deadline",
         "p50",

@@ -265,3 +265,65 @@ pub fn percentile(mut xs: Vec<Duration>, p: f64) -> Duration {
     let i = ((xs.len().saturating_sub(1)) as f64 * p).round() as usize;
     xs.get(i).copied().unwrap_or_default()
 }
+
+/// A plugin call's fixed cost: medians of 200 calls of a plugin that keeps everything, with an
+/// empty batch (a fresh instance and the call) and with `record` alone.
+///
+/// # Errors
+/// When the test plugin cannot be registered.
+pub fn call_costs(record: &str) -> Result<(f64, f64), String> {
+    let host = tamis_host::Host::global().map_err(|e| e.to_string())?;
+    let keep = host
+        .register(
+            "keep",
+            &tamis_host::testing::component(&tamis_host::testing::Guest::default()),
+            b"{}".to_vec(),
+            tamis_host::Limits::default(),
+            tamis_host::OnError::Drop,
+        )
+        .map_err(|e| e.to_string())?;
+    let one = [record];
+    let (mut empty, mut single) = (Vec::new(), Vec::new());
+    for _ in 0..200 {
+        empty.push(time(|| {
+            black_box(keep.filter(&[], 1 << 20));
+        }));
+        single.push(time(|| {
+            black_box(keep.filter(&one, 1 << 20));
+        }));
+    }
+    Ok((median(empty), median(single)))
+}
+
+/// How long after a 10 ms deadline an infinite loop is trapped, over 100 calls.
+///
+/// # Errors
+/// When the test plugin cannot be registered, or a loop returned.
+pub fn deadline_latencies(record: &str) -> Result<Vec<Duration>, String> {
+    let host = tamis_host::Host::global().map_err(|e| e.to_string())?;
+    let spin = host
+        .register(
+            "spin",
+            &tamis_host::testing::component(&tamis_host::testing::Guest {
+                filter_body: "(loop $l (br $l)) (unreachable)",
+                ..tamis_host::testing::Guest::default()
+            }),
+            b"{}".to_vec(),
+            tamis_host::Limits {
+                fuel: u64::MAX / 2,
+                timeout_ms: 10,
+                ..tamis_host::Limits::default()
+            },
+            tamis_host::OnError::Drop,
+        )
+        .map_err(|e| e.to_string())?;
+    let mut late = Vec::with_capacity(100);
+    for _ in 0..100 {
+        let t = Instant::now();
+        if spin.filter(&[record], 1 << 20).decisions.is_ok() {
+            return Err("an infinite loop returned".to_owned());
+        }
+        late.push(t.elapsed().saturating_sub(Duration::from_millis(10)));
+    }
+    Ok(late)
+}
