@@ -6,6 +6,7 @@
 //! a tamis placeholder or token, so applying a policy twice gives what applying it once gives.
 
 use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
@@ -18,7 +19,9 @@ use crate::action::{
     Action, DEFAULT_REPLACEMENT, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE, expand_replacement,
     generalize, hash_token, is_builtin_placeholder, is_token, partial, token_len_at,
 };
-use crate::detect::{Detector, Kind, WordScratch, find_pattern, normalize, scan_words};
+use crate::detect::{
+    Detector, Kind, PluginDetect, WordScratch, find_pattern, find_plugin, normalize, scan_words,
+};
 use crate::json::Doc;
 use crate::model::ContextDoc;
 use crate::policy::{Cond, Policy};
@@ -129,6 +132,8 @@ pub struct Scratch {
     expired: Vec<bool>,
     /// Per `[[summarize]]` rule: its `when` holds.
     sum_active: Vec<bool>,
+    /// Runs `plugin:<id>` detectors (installed by a host that runs plugins).
+    plugin_detect: Option<Box<dyn PluginDetect>>,
 }
 
 impl Scratch {
@@ -168,7 +173,23 @@ impl Scratch {
             quarantine: None,
             expired: Vec::new(),
             sum_active: vec![true; policy.summaries.len()],
+            plugin_detect: None,
         }
+    }
+
+    /// Installs what runs the policy's `plugin:<id>` detectors (or removes it with `None`), and
+    /// returns what was installed before. Without one, every text such a detector would scan
+    /// is one whole finding (masked, never kept unscanned).
+    pub fn set_plugin_detect(
+        &mut self,
+        detect: Option<Box<dyn PluginDetect>>,
+    ) -> Option<Box<dyn PluginDetect>> {
+        core::mem::replace(&mut self.plugin_detect, detect)
+    }
+
+    /// What [`Scratch::set_plugin_detect`] installed.
+    pub fn plugin_detect_mut(&mut self) -> Option<&mut Box<dyn PluginDetect>> {
+        self.plugin_detect.as_mut()
     }
 }
 
@@ -445,6 +466,9 @@ impl Policy {
                         find_pattern(re, cache, text, &mut sx.spans);
                     }
                 }
+                Detector::Plugin(p) => {
+                    find_plugin(sx.plugin_detect.as_mut(), *p, text, &mut sx.spans);
+                }
             }
             let mapped = entry_mapped;
             for &(s, e) in &sx.spans {
@@ -575,8 +599,8 @@ impl Policy {
     /// Masked text is scanned again until nothing new is found: a placeholder can make a new
     /// word start next to what is left of the text (`0@a.io::8809` masks the email, and then
     /// `::8809` starts a word), so one pass is not always a fixed point. Only the lines around
-    /// what was replaced can change, so only they are scanned again, unless a custom pattern
-    /// (which may match across lines) is among the detectors; then the whole text is.
+    /// what was replaced can change, so only they are scanned again, unless a custom pattern or
+    /// a plugin (which may match across lines) is among the detectors; then the whole text is.
     fn mask_found(
         &self,
         text: &str,
@@ -597,7 +621,7 @@ impl Policy {
         let out = if self
             .detectors
             .iter()
-            .any(|d| matches!(d.detector, Detector::Pattern(_)))
+            .any(|d| matches!(d.detector, Detector::Pattern(_) | Detector::Plugin(_)))
         {
             self.settle(once, info, sx, t)
         } else {

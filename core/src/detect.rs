@@ -152,6 +152,52 @@ pub(crate) enum Detector {
     Builtin(Kind),
     /// A custom `pattern`.
     Pattern(Box<Regex>),
+    /// `plugin:<id>`: the `detect` export of the plugin at this index of `Policy::plugins`,
+    /// called by the host through [`PluginDetect`].
+    Plugin(usize),
+}
+
+/// Runs the `detect = ["plugin:<id>"]` detectors: a host that runs plugins installs one in the
+/// [`crate::Scratch`] it masks records with ([`crate::Scratch::set_plugin_detect`]).
+///
+/// Where none is installed, or it cannot answer, every text such a detector would scan is one
+/// whole finding: it is masked by the rule's action, never kept unscanned.
+pub trait PluginDetect: core::any::Any + Send {
+    /// Appends to `out` the byte spans `(start, end)` that the plugin at index `plugin` of
+    /// [`crate::Policy::plugins`] finds in `text`. Returns `false` when it could not scan
+    /// `text` (the plugin failed); core then checks every span anyway: one that is out of
+    /// bounds or not on character boundaries also makes the whole text a finding.
+    fn detect(&mut self, plugin: usize, text: &str, out: &mut Vec<(usize, usize)>) -> bool;
+}
+
+/// The spans of a plugin detector in `text`, checked: the whole text when the plugin could
+/// not answer or answered with a span that is not a range of `text` on character boundaries.
+pub(crate) fn find_plugin(
+    ext: Option<&mut Box<dyn PluginDetect>>,
+    plugin: usize,
+    text: &str,
+    out: &mut Vec<(usize, usize)>,
+) {
+    let from = out.len();
+    let answered = ext.is_some_and(|d| d.detect(plugin, text, out));
+    let valid = answered
+        && out.get(from..).unwrap_or(&[]).iter().all(|&(s, e)| {
+            s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e)
+        });
+    if !valid {
+        out.truncate(from);
+        out.push((0, text.len()));
+    } else {
+        // Empty spans find nothing.
+        let mut i = from;
+        while i < out.len() {
+            if out.get(i).is_some_and(|&(s, e)| s == e) {
+                out.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
 }
 
 pub(crate) fn find_pattern(

@@ -28,7 +28,7 @@ pub use action::{
     Action, DEFAULT_REPLACEMENT, NO_KEY, Precision, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE,
 };
 pub use apply::{ColumnPlan, Context, Scratch, dropped_marker, quarantine_marker};
-pub use detect::BUILTIN as BUILTIN_DETECTORS;
+pub use detect::{BUILTIN as BUILTIN_DETECTORS, PluginDetect};
 pub use error::{ErrorKind, PolicyError};
 pub use parse::MAX_POLICY_BYTES;
 pub use plugins::{PLUGIN_ERROR, PluginOnError, PluginSpec, mask_all};

@@ -42,6 +42,9 @@ pub struct PluginSpec {
     pub max_module_bytes: u64,
     /// What happens when the plugin fails.
     pub on_error: PluginOnError,
+    /// Whether a rule uses it as a detector (`detect = ["plugin:<id>"]`): the host must then
+    /// call its `detect` export on the texts those rules scan.
+    pub detects: bool,
 }
 
 /// The value a plugin's `on_error = "mask"` writes in place of every value of a record.
@@ -135,6 +138,7 @@ pub(crate) fn compile(
             timeout_ms,
             max_module_bytes: module_mb << 20,
             on_error,
+            detects: false,
         });
     }
     Ok(out)

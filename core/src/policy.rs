@@ -287,6 +287,45 @@ impl Policy {
             }
             let mut dets = Vec::new();
             for (j, name) in r.detect.iter().enumerate() {
+                if let Some(id) = name.strip_prefix("plugin:") {
+                    let Some(p) = doc.plugins.iter().position(|p| p.id == id) else {
+                        return Err(err(
+                            &[
+                                Seg::Key("rule"),
+                                Seg::Index(i),
+                                Seg::Key("detect"),
+                                Seg::Index(j),
+                            ],
+                            ErrorKind::Detector,
+                            format!("`{name}` names no `[[plugin]]` of this policy"),
+                            &match doc.plugins.first() {
+                                Some(p) => format!(
+                                    "write `plugin:` and the id of a `[[plugin]]` that exports                                      `detect`, such as `plugin:{}`",
+                                    p.id
+                                ),
+                                None => String::from(
+                                    "add a `[[plugin]]` whose component exports `detect`, and                                      write `plugin:` and its id",
+                                ),
+                            },
+                            &r.id,
+                        ));
+                    };
+                    let d = match detectors.iter().position(|e| e.name == *name) {
+                        Some(d) => d,
+                        None => {
+                            detectors.push(DetectorEntry {
+                                name: name.clone(),
+                                type_name: "plugin",
+                                detector: Detector::Plugin(p),
+                                rules: Vec::new(),
+                                rank: 0,
+                            });
+                            detectors.len() - 1
+                        }
+                    };
+                    push_unique(&mut dets, u32::try_from(d).unwrap_or(u32::MAX));
+                    continue;
+                }
                 let Some(kind) = Kind::from_name(name) else {
                     return Err(err(
                         &[
@@ -369,7 +408,14 @@ impl Policy {
             records::compile_retention(&doc, src, &mut rules, &mut paths, &mut seen_ids)?;
         let access = records::compile_access(&doc, src)?;
         let summaries = summarize::compile(&doc, src, &mut paths, &mut seen_ids)?;
-        let plugins = crate::plugins::compile(&doc, src, &seen_ids)?;
+        let mut plugins = crate::plugins::compile(&doc, src, &seen_ids)?;
+        for e in &detectors {
+            if let Detector::Plugin(p) = e.detector
+                && let Some(spec) = plugins.get_mut(p)
+            {
+                spec.detects = true;
+            }
+        }
 
         // Ranks: strongest action first, then rule id, so results never depend on rule order.
         let mut order: Vec<usize> = (0..rules.len()).collect();

@@ -105,6 +105,20 @@ impl Tally {
         self.dropped_plugin += 1;
     }
 
+    /// Counts as dropped by a plugin a record that [`crate::Policy::mask_admitted`] counted as
+    /// `was` (a host that drops it after all: a plugin's `detect` failed with
+    /// `on_error = "drop"` while the record was masked). `false` when `was` is a drop already
+    /// (counted as such).
+    pub fn recount_as_plugin_drop(&mut self, was: Disposition) -> bool {
+        match was {
+            Disposition::Kept => self.records_out = self.records_out.saturating_sub(1),
+            Disposition::Quarantined(_) => self.quarantined = self.quarantined.saturating_sub(1),
+            Disposition::Dropped(_) => return false,
+        }
+        self.dropped_plugin += 1;
+        true
+    }
+
     /// Counts a record in that a host hands on (to plugins) before any stage of the policy
     /// ran; [`crate::Policy::mask_admitted`] then applies it without counting it again.
     pub fn count_in(&mut self) {

@@ -19,6 +19,7 @@ use std::time::Duration;
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder, Trap};
 
+mod detect;
 mod pipeline;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -369,6 +370,7 @@ impl Host {
 }
 
 /// A registered plugin. Cheap to call from several threads (each call has its own store).
+#[derive(Clone)]
 pub struct Plugin {
     id: String,
     engine: Engine,
@@ -537,28 +539,7 @@ impl Plugin {
         let pre = self.pre.clone();
         let limits = self.limits.clone();
         on_big_stack(move || {
-            let state = State {
-                limits: StoreLimitsBuilder::new()
-                    .memory_size(limits.memory_bytes)
-                    .table_elements(limits.table_elements)
-                    .instances(64)
-                    .tables(64)
-                    .memories(16)
-                    .trap_on_grow_failure(true)
-                    .build(),
-                logs: Vec::new(),
-                logs_dropped: 0,
-                max_log_lines: limits.max_log_lines,
-            };
-            let mut store = Store::new(&engine, state);
-            store.limiter(|s| &mut s.limits);
-            store.set_fuel(limits.fuel).map_err(|e| classify(&e))?;
-            let ticks = limits
-                .timeout_ms
-                .div_ceil(TICK.as_millis().max(1) as u64)
-                .max(1);
-            store.set_epoch_deadline(ticks);
-            store.epoch_deadline_trap();
+            let mut store = new_store(&engine, &limits)?;
             let filter = pre.instantiate(&mut store).map_err(|e| classify(&e))?;
             let value = f(&filter, &mut store).map_err(|e| classify(&e))?;
             let fuel_left = store.get_fuel().unwrap_or(0);
@@ -572,6 +553,39 @@ impl Plugin {
         })
         .unwrap_or_else(|| Err(Failure::Trap("host thread".into())))
     }
+}
+
+/// A store for one batch: memory, table and instance limits, the fuel budget and the deadline
+/// armed before anything is instantiated in it.
+fn new_store(engine: &Engine, limits: &Limits) -> Result<Store<State>, Failure> {
+    let state = State {
+        limits: StoreLimitsBuilder::new()
+            .memory_size(limits.memory_bytes)
+            .table_elements(limits.table_elements)
+            .instances(64)
+            .tables(64)
+            .memories(16)
+            .trap_on_grow_failure(true)
+            .build(),
+        logs: Vec::new(),
+        logs_dropped: 0,
+        max_log_lines: limits.max_log_lines,
+    };
+    let mut store = Store::new(engine, state);
+    store.limiter(|s| &mut s.limits);
+    store.set_fuel(limits.fuel).map_err(|e| classify(&e))?;
+    arm_deadline(&mut store, limits);
+    Ok(store)
+}
+
+/// Sets the store's deadline `timeout_ms` from now (whole epoch ticks, at least one).
+fn arm_deadline(store: &mut Store<State>, limits: &Limits) {
+    let ticks = limits
+        .timeout_ms
+        .div_ceil(TICK.as_millis().max(1) as u64)
+        .max(1);
+    store.set_epoch_deadline(ticks);
+    store.epoch_deadline_trap();
 }
 
 /// Checks one `replace` output: at most `max_text` bytes, UTF-8, exactly one JSON value (as

@@ -10,7 +10,8 @@ use tamis_core::{
     Context, Disposition, PluginOnError, Policy, Quarantine, Scratch, Tally, quarantine_marker,
 };
 
-use crate::{Decision, Failure, Host, Limits, OnError, Plugin, RegisterError};
+use crate::detect::Session;
+use crate::{Decision, Failure, Host, Limits, NATIVE_STACK, OnError, Plugin, RegisterError};
 
 /// A policy whose plugins are registered, ready to apply.
 #[derive(Debug)]
@@ -77,13 +78,22 @@ impl Pipeline {
                 PluginOnError::Mask => OnError::Mask,
                 PluginOnError::Fail => OnError::Fail,
             };
-            plugins.push(host.register(
+            let plugin = host.register(
                 &spec.id,
                 &bytes,
                 spec.config_json.clone().into_bytes(),
                 limits,
                 on_error,
-            )?);
+            )?;
+            if spec.detects && !plugin.has_detect() {
+                return Err(RegisterError(format!(
+                    "plugin `{}`: a rule detects with `plugin:{}`, but the component does not \
+                     export `detect` (the world `tamis:filter/detector`; plugins built with \
+                     tamis-guest export it)",
+                    spec.id, spec.id
+                )));
+            }
+            plugins.push(plugin);
         }
         Ok(Pipeline {
             policy: policy.with_plugins_attached(),
@@ -221,16 +231,161 @@ impl Pipeline {
                 }
             }
         }
+        if !policy.plugins().iter().any(|p| p.detects) {
+            for (slot, n) in slots.into_iter().zip(numbers) {
+                self.finish_slot(slot, n, ctx, sx, tally, out);
+            }
+            return Ok(());
+        }
+        self.finish_detecting(slots, numbers, ctx, sx, tally, out, log)
+    }
+
+    /// Writes one line's output: the record through the policy's own stages and rules, or its
+    /// marker, or nothing when dropped. Returns what became of the record (`None`: no record
+    /// was masked).
+    fn finish_slot(
+        &self,
+        slot: Slot<'_>,
+        n: u64,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) -> Option<Disposition> {
+        match slot {
+            Slot::Dropped => None,
+            Slot::Done(bytes) => {
+                out.extend_from_slice(&bytes);
+                out.push(b'\n');
+                None
+            }
+            Slot::Parsed(mut doc) => Some(self.finish(&mut doc, n, ctx, sx, tally, out)),
+            Slot::Original(text) => Some(self.finish_text(text, n, ctx, sx, tally, out)),
+            Slot::Record(text) => Some(self.finish_text(&text, n, ctx, sx, tally, out)),
+        }
+    }
+
+    /// The last step when rules detect with plugins: the records are masked on a thread with a
+    /// large stack (guest code runs on it), with a [`Session`] that calls the plugins' `detect`.
+    /// A plugin's first failure in the batch is counted and its `on_error` applied: `mask` —
+    /// the texts it would scan are masked whole for the rest of the batch (core's answer when a
+    /// detector cannot); `drop` — the record being masked and every later record of the batch
+    /// are dropped; `fail` — the run stops and nothing of the batch is written.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_detecting(
+        &self,
+        slots: Vec<Slot<'_>>,
+        numbers: Vec<u64>,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+        log: &mut dyn FnMut(&str),
+    ) -> Result<(), Stopped> {
+        let policy = &self.policy;
+        let session = Session::new(&self.plugins, policy.plugins().iter().map(|p| p.detects));
+        let before = sx.set_plugin_detect(Some(Box::new(session)));
+        let batch_start = out.len();
+        let ran = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("tamis-detect".into())
+                .stack_size(NATIVE_STACK)
+                .spawn_scoped(scope, || {
+                    self.finish_with_session(slots, numbers, ctx, sx, tally, out)
+                })
+                .ok()
+                .and_then(|h| h.join().ok())
+        });
+        let session = sx.set_plugin_detect(before);
+        let mut session = session.and_then(|b| {
+            let any: Box<dyn core::any::Any> = b;
+            any.downcast::<Session>().ok()
+        });
+        let result = match ran {
+            Some(r) => r,
+            // The thread could not start or panicked: nothing of the batch is written.
+            None => Err(Stopped {
+                plugin: self
+                    .plugins
+                    .iter()
+                    .zip(policy.plugins())
+                    .find(|(_, s)| s.detects)
+                    .map(|(p, _)| p.id().to_owned())
+                    .unwrap_or_default(),
+                failure: Failure::Trap("host thread".into()),
+            }),
+        };
+        if result.is_err() {
+            out.truncate(batch_start);
+        }
+        for (i, calls, lines, dropped) in session.take().map(|s| s.finish()).unwrap_or_default() {
+            let Some(plugin) = self.plugins.get(i) else {
+                continue;
+            };
+            let id = plugin.id();
+            tally.count_plugin(id, "detect_calls", calls);
+            for line in &lines {
+                log(&format!("plugin {id}: {}", policy.mask_text(line, ctx)));
+            }
+            if dropped > 0 {
+                tally.count_plugin(id, "logs_dropped", dropped);
+            }
+        }
+        result
+    }
+
+    /// [`Self::finish_slot`] for each record, with the plugins' `on_error` applied to the first
+    /// failure of each.
+    fn finish_with_session(
+        &self,
+        slots: Vec<Slot<'_>>,
+        numbers: Vec<u64>,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Stopped> {
+        // A plugin with `on_error = "drop"` failed: the rest of the batch is dropped.
+        let mut dropping: Option<&str> = None;
         for (slot, n) in slots.into_iter().zip(numbers) {
-            match slot {
-                Slot::Dropped => {}
-                Slot::Done(bytes) => {
-                    out.extend_from_slice(&bytes);
-                    out.push(b'\n');
+            if let Some(id) = dropping {
+                if slot.text().is_some() || matches!(slot, Slot::Parsed(_)) {
+                    tally.count_plugin_drop();
+                    tally.count_plugin(id, "dropped", 1);
+                } else {
+                    self.finish_slot(slot, n, ctx, sx, tally, out);
                 }
-                Slot::Parsed(mut doc) => self.finish(&mut doc, n, ctx, sx, tally, out),
-                Slot::Original(text) => self.finish_text(text, n, ctx, sx, tally, out),
-                Slot::Record(text) => self.finish_text(&text, n, ctx, sx, tally, out),
+                continue;
+            }
+            let mark = out.len();
+            let done = self.finish_slot(slot, n, ctx, sx, tally, out);
+            let failed = sx
+                .plugin_detect_mut()
+                .and_then(|b| (&mut **b as &mut dyn core::any::Any).downcast_mut::<Session>())
+                .and_then(Session::take_new_failure);
+            let Some((i, failure)) = failed else {
+                continue;
+            };
+            let Some(plugin) = self.plugins.get(i) else {
+                continue;
+            };
+            tally.count_plugin(plugin.id(), failure.kind(), 1);
+            match plugin.on_error() {
+                OnError::Fail => {
+                    return Err(Stopped {
+                        plugin: plugin.id().to_owned(),
+                        failure,
+                    });
+                }
+                // Core masked what the plugin could not scan.
+                OnError::Mask => {}
+                OnError::Drop => {
+                    out.truncate(mark);
+                    if done.is_some_and(|d| tally.recount_as_plugin_drop(d)) {
+                        tally.count_plugin(plugin.id(), "dropped", 1);
+                    }
+                    dropping = Some(plugin.id());
+                }
             }
         }
         Ok(())
@@ -245,7 +400,7 @@ impl Pipeline {
         sx: &mut Scratch,
         tally: &mut Tally,
         out: &mut Vec<u8>,
-    ) {
+    ) -> Disposition {
         match Doc::parse(text) {
             Ok(mut doc) => self.finish(&mut doc, n, ctx, sx, tally, out),
             // Cannot happen (it was checked); never pass anything unparsed.
@@ -253,6 +408,7 @@ impl Pipeline {
                 tally.count_quarantined();
                 out.extend_from_slice(&marker(n, Quarantine::InvalidJson));
                 out.push(b'\n');
+                Disposition::Quarantined(Quarantine::InvalidJson)
             }
         }
     }
@@ -266,9 +422,10 @@ impl Pipeline {
         sx: &mut Scratch,
         tally: &mut Tally,
         out: &mut Vec<u8>,
-    ) {
+    ) -> Disposition {
         let mark = out.len();
-        match self.policy.mask_admitted(doc, ctx, sx, tally) {
+        let d = self.policy.mask_admitted(doc, ctx, sx, tally);
+        match d {
             Disposition::Kept => {
                 doc.write(out);
                 out.push(b'\n');
@@ -280,6 +437,7 @@ impl Pipeline {
             }
             _ => out.truncate(mark),
         }
+        d
     }
 
     /// Runs one plugin on the records still in flight: their indices in `slots` and one

@@ -25,6 +25,10 @@ pub struct Guest<'a> {
     pub component_imports: &'a str,
     /// Import `host.log`; the module can then call `$log (level, ptr, len)`.
     pub log: bool,
+    /// Export `detect` with this body of the core function
+    /// `(param $text i32 $len i32) (result i32)` (the world `detector`); `$span_list` writes
+    /// the result.
+    pub detect_body: Option<&'a str>,
 }
 
 impl Default for Guest<'_> {
@@ -35,12 +39,16 @@ impl Default for Guest<'_> {
             filter_body: KEEP_ALL,
             component_imports: "",
             log: false,
+            detect_body: None,
         }
     }
 }
 
 /// `ok([keep; records])`.
 pub const KEEP_ALL: &str = "(call $ok_list (call $verdicts (call $records (local.get 2) (local.get 3)) (i32.const 0)) (call $records (local.get 2) (local.get 3)))";
+
+/// `detect`: one span over the first 4 bytes of the text (all of it when shorter).
+pub const DETECT_FIRST4: &str = "(call $span_list (i32.const 1) (i32.const 0) (select (i32.const 4) (local.get 1) (i32.gt_u (local.get 1) (i32.const 4))))";
 
 /// The component's bytes.
 ///
@@ -63,6 +71,20 @@ pub fn component(g: &Guest<'_>) -> Vec<u8> {
         )
     } else {
         ("", "", "")
+    };
+    let (detect_core, detect_lift) = match g.detect_body {
+        Some(body) => (
+            format!(
+                r#"(func (export "detect") (param i32 i32) (result i32)
+      {body})"#
+            ),
+            r#"(type $span' (record (field "start" u32) (field "end" u32) (field "kind" string)))
+  (export $span "span" (type $span'))
+  (func (export "detect") (param "text" string) (result (list $span))
+    (canon lift (core func $i "detect") (memory (core memory $mi "memory")) (realloc (core func $i "cabi_realloc"))))"#
+                .to_owned(),
+        ),
+        None => (String::new(), String::new()),
     };
     let text = format!(
         r#"(component
@@ -122,6 +144,23 @@ pub fn component(g: &Guest<'_>) -> Vec<u8> {
       (i32.store (i32.add (local.get $r) (i32.const 4)) (local.get $list))
       (i32.store (i32.add (local.get $r) (i32.const 8)) (local.get $len))
       (local.get $r))
+;; `n` spans, each `start..end` of kind "x", as the result of `detect` (16 bytes each).
+    (func $span_list (param $n i32) (param $start i32) (param $end i32) (result i32) (local $p i32) (local $i i32) (local $e i32) (local $r i32)
+      (local.set $p (call $alloc (i32.mul (local.get $n) (i32.const 16))))
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $e (i32.add (local.get $p) (i32.mul (local.get $i) (i32.const 16))))
+        (i32.store (local.get $e) (local.get $start))
+        (i32.store (i32.add (local.get $e) (i32.const 4)) (local.get $end))
+        (i32.store (i32.add (local.get $e) (i32.const 8)) (i32.const 16))
+        (i32.store (i32.add (local.get $e) (i32.const 12)) (i32.const 1))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (local.set $r (call $alloc (i32.const 8)))
+      (i32.store (local.get $r) (local.get $p))
+      (i32.store (i32.add (local.get $r) (i32.const 4)) (local.get $n))
+      (local.get $r))
+    {detect_core}
     (func (export "info") (result i32)
       (i32.store (i32.const 64) (i32.const 16))
       (i32.store (i32.const 68) (i32.const 7))
@@ -142,6 +181,7 @@ pub fn component(g: &Guest<'_>) -> Vec<u8> {
     (canon lift (core func $i "info") (memory (core memory $mi "memory")) (realloc (core func $i "cabi_realloc"))))
   (func (export "filter") (param "config" (list u8)) (param "batch" (list u8)) (result (result (list $verdict) (error $perr)))
     (canon lift (core func $i "filter") (memory (core memory $mi "memory")) (realloc (core func $i "cabi_realloc"))))
+  {detect_lift}
 )"#,
         imports = g.component_imports,
         log_import = log_import,
@@ -150,6 +190,8 @@ pub fn component(g: &Guest<'_>) -> Vec<u8> {
         pages = g.pages,
         fields = g.fields,
         body = g.filter_body,
+        detect_core = detect_core,
+        detect_lift = detect_lift,
     );
     match wat::parse_str(&text) {
         Ok(b) => b,
