@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use tamis_host::testing::{Guest, component};
+use tamis_host::testing::{DETECT_FIRST4, Guest, component};
 
 fn dir() -> PathBuf {
     let d = std::env::temp_dir().join(format!("tamis-plugin-test-{}", std::process::id()));
@@ -261,6 +261,46 @@ fn on_error_drop_mask_and_fail() {
     let err = text(&out.stderr);
     assert!(
         err.contains("spin-fail") && !err.contains("x@example.com"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_plugin_detector_masks_what_it_finds_and_fails_closed() {
+    let rule = "[[rule]]\nid = \"ids\"\ndetect = [\"plugin:first4\"]\nscope = [\"a\"]\naction = \"replace\"\nreplacement = \"<{type}>\"";
+    let first4 = Guest {
+        detect_body: Some(DETECT_FIRST4),
+        ..Guest::default()
+    };
+    let p = policy("first4", &first4, rule);
+    let (out, report) = apply(&p, "{\"a\":\"ABCDEF x@example.com\",\"b\":\"ABCDEF\"}\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Within its scope the rule scans the key too, as built-in detectors do.
+    assert_eq!(
+        text(&out.stdout),
+        "{\"[plugin:1]\":\"<plugin>EF [REDACTED]\",\"b\":\"ABCDEF\"}\n"
+    );
+    assert_eq!(report["detectors"]["plugin:first4"], 2);
+    assert_eq!(report["rules"]["ids"], 2);
+
+    let trap = Guest {
+        detect_body: Some("(unreachable)"),
+        ..Guest::default()
+    };
+    let p = policy(
+        "trap-fail",
+        &trap,
+        &format!(
+            "on_error = \"fail\"\n{}",
+            rule.replace("first4", "trap-fail")
+        ),
+    );
+    let (out, _) = apply(&p, "{\"a\":\"x@example.com\"}\n");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).is_empty());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("trap-fail") && !err.contains("x@example.com"),
         "{err}"
     );
 }
