@@ -162,6 +162,19 @@ fn failures_with_on_error_mask_mask_every_text_the_plugin_would_scan() {
 }
 
 #[test]
+fn spans_at_the_limit_are_accepted() {
+    // 4,096 spans (empty ones, which find nothing) are the most a call may return; 4,097 fail
+    // (above).
+    let at_limit = "(call $span_list (i32.const 4096) (i32.const 0) (i32.const 0))";
+    let p = pipeline("at-limit", at_limit, "mask").unwrap();
+    let (out, report) = run(&p, &[r#"{"k":"secret"}"#]);
+    assert_eq!(out.unwrap(), [r#"{"k":"secret"}"#]);
+    let counts = &report["plugins"]["det"];
+    assert!(counts.get("invalid_output").is_none(), "{counts}");
+    assert_eq!(counts["detect_calls"], 2);
+}
+
+#[test]
 fn failures_with_on_error_drop_drop_the_rest_of_the_batch() {
     let p = pipeline("drop-trap", TRAP, "drop").unwrap();
     let (out, report) = run(&p, &["{}", r#"{"k":"v"}"#, r#"{"k":"w"}"#, "not json"]);
