@@ -625,7 +625,7 @@ impl Policy {
         {
             self.settle(once, info, sx, t)
         } else {
-            self.settle_lines(&once, &written, info, sx, t)
+            self.settle_lines(once, &written, info, sx, t)
         };
         sx.written = written;
         Some(out)
@@ -634,17 +634,20 @@ impl Policy {
     /// [`Self::settle`] on each run of lines of `text` that holds one of the `written` spans;
     /// the other lines are kept as they are. Built-in detectors never match across a line
     /// break, except `private_key`, which no placeholder can start.
+    ///
+    /// Usually nothing new is found, so the runs are first scanned together, joined by line
+    /// breaks (one scan instead of one per run); only if that finds something is each run
+    /// settled on its own.
     fn settle_lines(
         &self,
-        text: &str,
+        text: String,
         written: &[(usize, usize)],
         info: NodeInfo,
         sx: &mut Scratch,
         t: &mut Tally,
     ) -> String {
         let b = text.as_bytes();
-        let mut out = String::with_capacity(text.len());
-        let mut last = 0;
+        let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut i = 0;
         while let Some(&(s, e)) = written.get(i) {
             let start = memchr::memrchr(b'\n', b.get(..s).unwrap_or(&[])).map_or(0, |k| k + 1);
@@ -658,7 +661,28 @@ impl Policy {
                 );
                 i += 1;
             }
-            let start = start.max(last);
+            let start = start.max(runs.last().map_or(0, |&(_, e)| e));
+            runs.push((start, end));
+        }
+        let found = match runs.as_slice() {
+            [] => false,
+            [(s, e)] => self.find(text.get(*s..*e).unwrap_or(""), info, sx),
+            _ => {
+                let mut joined =
+                    String::with_capacity(runs.iter().map(|&(s, e)| e - s + 1).sum());
+                for &(s, e) in &runs {
+                    joined.push_str(text.get(s..e).unwrap_or(""));
+                    joined.push('\n');
+                }
+                self.find(&joined, info, sx)
+            }
+        };
+        if !found {
+            return text;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for (start, end) in runs {
             out.push_str(text.get(last..start).unwrap_or(""));
             let lines = text.get(start..end).unwrap_or("");
             out.push_str(&self.settle(lines.to_owned(), info, sx, t));
