@@ -325,12 +325,6 @@ fn is_word(c: u8) -> bool {
     WORD.get(usize::from(c)).copied().unwrap_or(false)
 }
 
-/// The end of the run of word bytes starting at `i`.
-fn word_end(b: &[u8], i: usize) -> usize {
-    let rest = b.get(i..).unwrap_or(&[]);
-    i + rest.iter().position(|&c| !is_word(c)).unwrap_or(rest.len())
-}
-
 /// Length of the run of bytes from `i` satisfying `f`, at most `max`.
 fn run(b: &[u8], i: usize, max: usize, f: impl Fn(u8) -> bool) -> usize {
     b.get(i..)
@@ -807,11 +801,16 @@ pub(crate) fn scan_words(
     );
     // Where each scanner may start again (the end of its last finding).
     let (mut r_phone, mut r_card, mut r_ssn, mut r_iban, mut r_ip, mut r_mac) = (0, 0, 0, 0, 0, 0);
-    let mut i = 0;
-    while i < b.len() {
+    let wanted = Wanted {
+        upper: iban || mac,
+        hex_lower: mac,
+        plus_paren: phone,
+    };
+    for_each_start(b, wanted, |i| {
         let c = at(b, i);
         if !is_word(c) {
-            if phone && matches!(c, b'+' | b'(') && i >= r_phone {
+            // `+` or `(`: only phones start there.
+            if i >= r_phone {
                 match phone_at(b, i, &mut ws.groups) {
                     Ok(e) => {
                         out.push((Kind::Phone, i, e));
@@ -820,8 +819,7 @@ pub(crate) fn scan_words(
                     Err(skip) => r_phone = r_phone.max(skip),
                 }
             }
-            i += 1;
-            continue;
+            return;
         }
         // A word starts at `i` (the byte before it is not a word byte). What can start at a
         // digit follows from the length of its digit run and the byte after it: `123ms` starts
@@ -889,7 +887,112 @@ pub(crate) fn scan_words(
             out.push((Kind::Mac, i, e));
             r_mac = e;
         }
-        i = word_end(b, i).max(i + 1);
+    });
+}
+
+/// Which positions [`for_each_start`] offers besides word starts at a digit.
+#[derive(Clone, Copy)]
+struct Wanted {
+    /// Word starts at `A`-`Z`.
+    upper: bool,
+    /// Word starts at `a`-`f`.
+    hex_lower: bool,
+    /// Every `+` and `(`.
+    plus_paren: bool,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `x` (bytes below 0x80) that lies in `lo..=hi`.
+fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    let ge_lo = x.wrapping_add(ONES.wrapping_mul(u64::from(0x80 - lo)));
+    let gt_hi = x.wrapping_add(ONES.wrapping_mul(u64::from(0x7F - hi)));
+    ge_lo & !gt_hi & HIGH
+}
+
+/// The high bit of each byte of `x` (bytes below 0x80) that equals `c`.
+fn equal(x: u64, c: u8) -> u64 {
+    !(x ^ ONES.wrapping_mul(u64::from(c))).wrapping_add(ONES.wrapping_mul(0x7F)) & HIGH
+}
+
+/// The high bits of the 8 bytes of `m` as the low 8 bits (byte k to bit k).
+fn pack(m: u64) -> u64 {
+    (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// Word bytes and wanted start bytes of 8 bytes, as two 8-bit masks (byte k to bit k).
+fn classify8(chunk: u64, want: Wanted) -> (u64, u64) {
+    let ascii = !chunk & HIGH;
+    let x = chunk & !HIGH;
+    let digit = in_range(x, b'0', b'9');
+    let upper = in_range(x, b'A', b'Z');
+    let lower = in_range(x, b'a', b'z');
+    let word = (digit | upper | lower | equal(x, b'_')) & ascii;
+    let mut start = digit;
+    if want.upper {
+        start |= upper;
+    }
+    if want.hex_lower {
+        start |= in_range(x, b'a', b'f');
+    }
+    (pack(word), pack(start & ascii))
+}
+
+/// Calls `f` with each position of `b`, in order, where a word starts (an ASCII letter, digit
+/// or `_` after a byte that is none of them) with a digit or a wanted letter, and, if wanted,
+/// each `+` and `(`. Bytes are classified 8 at a time (SWAR) into 64-bit masks, so text
+/// without candidates costs a few operations per byte.
+fn for_each_start(b: &[u8], want: Wanted, mut f: impl FnMut(usize)) {
+    let mut carry = 0u64;
+    let mut base = 0;
+    let mut blocks = b.chunks_exact(64);
+    for chunk in &mut blocks {
+        let mut bytes = [0u8; 64];
+        bytes.copy_from_slice(chunk);
+        starts_in_block(&bytes, base, want, &mut carry, &mut f);
+        base += 64;
+    }
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        // Zero bytes are neither word bytes nor wanted.
+        let mut bytes = [0u8; 64];
+        if let Some(head) = bytes.get_mut(..rest.len()) {
+            head.copy_from_slice(rest);
+        }
+        starts_in_block(&bytes, base, want, &mut carry, &mut f);
+    }
+}
+
+/// [`for_each_start`] on one block of 64 bytes at `base`; `carry` says whether the byte
+/// before the block is a word byte.
+fn starts_in_block(
+    bytes: &[u8; 64],
+    base: usize,
+    want: Wanted,
+    carry: &mut u64,
+    f: &mut impl FnMut(usize),
+) {
+    let (mut word, mut start, mut extra) = (0u64, 0u64, 0u64);
+    for (k, eight) in bytes.chunks_exact(8).enumerate() {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(eight);
+        let chunk = u64::from_le_bytes(le);
+        let (w, s) = classify8(chunk, want);
+        word |= w << (8 * k);
+        start |= s << (8 * k);
+        if want.plus_paren {
+            let x = chunk & !HIGH;
+            let ascii = !chunk & HIGH;
+            extra |= pack((equal(x, b'+') | equal(x, b'(')) & ascii) << (8 * k);
+        }
+    }
+    let starts = word & !((word << 1) | *carry);
+    *carry = word >> 63;
+    let mut hits = (starts & start) | extra;
+    while hits != 0 {
+        f(base + hits.trailing_zeros() as usize);
+        hits &= hits - 1;
     }
 }
 
