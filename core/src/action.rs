@@ -195,16 +195,21 @@ pub(crate) fn is_builtin_placeholder(s: &str) -> bool {
 
 /// Expands `{type}` in a replacement.
 pub(crate) fn expand_replacement(template: &str, ty: &str, out: &mut String) {
-    // Most templates have no `{type}`: one byte search instead of a substring searcher.
-    if memchr::memchr(b'{', template.as_bytes()).is_none() {
-        out.push_str(template);
-        return;
-    }
+    // Called once per finding: a byte search for `{` (no substring searcher to build).
     let mut rest = template;
-    while let Some(i) = rest.find("{type}") {
-        out.push_str(rest.get(..i).unwrap_or(""));
-        out.push_str(ty);
-        rest = rest.get(i + 6..).unwrap_or("");
+    while let Some(i) = memchr::memchr(b'{', rest.as_bytes()) {
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        match tail.strip_prefix("{type}") {
+            Some(after) => {
+                out.push_str(ty);
+                rest = after;
+            }
+            None => {
+                out.push('{');
+                rest = tail.get(1..).unwrap_or("");
+            }
+        }
     }
     out.push_str(rest);
 }

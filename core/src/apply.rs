@@ -668,8 +668,7 @@ impl Policy {
             [] => false,
             [(s, e)] => self.find(text.get(*s..*e).unwrap_or(""), info, sx),
             _ => {
-                let mut joined =
-                    String::with_capacity(runs.iter().map(|&(s, e)| e - s + 1).sum());
+                let mut joined = String::with_capacity(runs.iter().map(|&(s, e)| e - s + 1).sum());
                 for &(s, e) in &runs {
                     joined.push_str(text.get(s..e).unwrap_or(""));
                     joined.push('\n');
