@@ -51,6 +51,9 @@ fn policy_error(e: &tamis_core::PolicyError) -> JsValue {
 #[wasm_bindgen]
 pub struct WasmPolicy {
     inner: tamis_core::Policy,
+    /// Working memory kept between calls (taken out for a call, so a call that never returns
+    /// only loses it).
+    scratch: core::cell::Cell<Option<Box<Scratch>>>,
 }
 
 impl core::fmt::Debug for WasmPolicy {
@@ -112,7 +115,10 @@ impl WasmPolicy {
         for (name, material) in given.iter().chain(&from_env) {
             compiled = compiled.with_key(name, material).map_err(with_file)?;
         }
-        Ok(WasmPolicy { inner: compiled })
+        Ok(WasmPolicy {
+            inner: compiled,
+            scratch: core::cell::Cell::new(None),
+        })
     }
 
     /// The environment variables this policy reads key material from.
@@ -177,13 +183,14 @@ impl WasmPolicy {
     ) -> Result<Array, JsValue> {
         let ctx = options(opts, true)?;
         let mut tally = Tally::new(&self.inner, report);
-        let mut sx = Scratch::new(&self.inner);
+        let mut sx = self.take_scratch();
         let mut reader = Reader::new(ops, text);
         let mut out = Writer::default();
         for _ in 0..count {
             let record = reader.record().map_err(|BadTape| bad_tape())?;
             self.apply_one(record, &ctx, &mut sx, &mut tally, &mut out);
         }
+        self.keep_scratch(sx);
         let result = Array::new();
         result.push(&js_sys::Int32Array::from(out.ops.as_slice()).into());
         result.push(&JsValue::from_str(&out.text));
@@ -208,10 +215,11 @@ impl WasmPolicy {
             .map_err(|_| tamis_error("invalid-argument", "applyJson takes text"))?;
         let ctx = options(opts, true)?;
         let policy = &self.inner;
-        let mut sx = Scratch::new(policy);
+        let mut sx = self.take_scratch();
         let mut tally = Tally::new(policy, report);
         let mut out = Vec::with_capacity(text.len());
         let d = policy.apply_json_doc(text, &ctx, &mut sx, &mut tally, &mut out);
+        self.keep_scratch(sx);
         let value = match d {
             Disposition::Dropped(_) => JsValue::UNDEFINED,
             _ => JsValue::from_str(&utf8(out)),
@@ -230,10 +238,11 @@ impl WasmPolicy {
     pub fn apply_json_lines(&self, text: &str, opts: &JsValue) -> Result<String, JsValue> {
         let ctx = options(opts, true)?;
         let policy = &self.inner;
-        let mut sx = Scratch::new(policy);
+        let mut sx = self.take_scratch();
         let mut tally = Tally::new(policy, false);
         let mut out = Vec::with_capacity(text.len());
         policy.apply_json_lines(text, &ctx, &mut sx, &mut tally, &mut out);
+        self.keep_scratch(sx);
         Ok(utf8(out))
     }
 
@@ -288,6 +297,18 @@ impl WasmPolicy {
 }
 
 impl WasmPolicy {
+    /// The kept working memory, or a new one.
+    fn take_scratch(&self) -> Box<Scratch> {
+        self.scratch
+            .take()
+            .unwrap_or_else(|| Box::new(Scratch::new(&self.inner)))
+    }
+
+    /// Keeps working memory for the next call.
+    fn keep_scratch(&self, sx: Box<Scratch>) {
+        self.scratch.set(Some(sx));
+    }
+
     fn apply_one(
         &self,
         record: Result<Node, TooLarge>,

@@ -78,6 +78,37 @@ fn infinite_loop_in_filter_runs_out_of_fuel_or_time() {
 }
 
 #[test]
+fn a_huge_straight_line_body_compiles_off_the_hot_path_and_fuel_still_bounds_it() {
+    // 60,000 instructions without a loop: fuel is charged per instruction, not per loop.
+    let step = "(global.set $n (i32.add (global.get $n) (i32.const 1)))\n";
+    let body = format!("{} {}", step.repeat(15_000), tamis_host::testing::KEEP_ALL);
+    let g = Guest {
+        fields: "(global $n (mut i32) (i32.const 0))",
+        filter_body: &body,
+        ..Guest::default()
+    };
+    let t = std::time::Instant::now();
+    let p = register(
+        &g,
+        Limits {
+            fuel: 20_000,
+            ..Limits::default()
+        },
+    )
+    .unwrap();
+    let compile = t.elapsed();
+    assert_eq!(failure(&p), Failure::Fuel);
+    // With the fuel it needs, the same body runs to the end.
+    let p = register(&g, Limits::default()).unwrap();
+    assert_eq!(
+        p.filter(&RECORDS, MAX_RECORD).decisions,
+        Ok(vec![Decision::Keep; 3])
+    );
+    assert!(compile < std::time::Duration::from_secs(60), "{compile:?}");
+    healthy();
+}
+
+#[test]
 fn infinite_loop_in_the_start_function_fails_registration() {
     let e = register(
         &Guest {
