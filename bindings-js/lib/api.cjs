@@ -285,6 +285,11 @@ function makeApi(wasm, host) {
     toString() {
       return `Policy(${JSON.stringify(this.name)})`;
     }
+
+    // `applyJson` with the module's memory used up (tests of the recovery; not part of the API).
+    [Symbol.for('tamis.testApplyJsonOutOfMemory')](text) {
+      return this.#call((p) => wasm.__applyJsonOutOfMemoryForTests(p, encoder.encode(text)));
+    }
   }
 
   // Traps the module on purpose (tests of the recovery; not part of the API).

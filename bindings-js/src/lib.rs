@@ -475,6 +475,36 @@ fn now(v: &JsValue) -> Result<i64, JsValue> {
     Ok(ms.round() as i64)
 }
 
+/// `applyJson` with no memory left: the module's memory is grown to its maximum and every free
+/// block the allocator still has is taken first, so the first allocation inside apply fails
+/// (Rust then aborts: a trap). Tests check that the package recovers and that no data reaches
+/// the error. Not part of the API.
+#[wasm_bindgen(js_name = __applyJsonOutOfMemoryForTests)]
+pub fn apply_json_out_of_memory_for_tests(
+    policy: &WasmPolicy,
+    bytes: &[u8],
+) -> Result<JsValue, JsValue> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        for pages in [1024, 1] {
+            while core::arch::wasm32::memory_grow::<0>(pages) != usize::MAX {}
+        }
+    }
+    let mut hog: Vec<Vec<u8>> = Vec::with_capacity(4096);
+    let mut size = 64 << 20;
+    while size >= 8 && hog.len() < hog.capacity() {
+        let mut block = Vec::new();
+        if block.try_reserve_exact(size).is_ok() {
+            hog.push(block);
+        } else {
+            size /= 2;
+        }
+    }
+    let result = policy.apply_json(bytes, &JsValue::UNDEFINED, false);
+    drop(hog);
+    result
+}
+
 /// Traps on purpose (a panic aborts the wasm call), so tests can check that the package
 /// recovers and that no data reaches the error. Not part of the API.
 #[wasm_bindgen(js_name = __panicForTests)]

@@ -231,6 +231,30 @@ test('a trap resets the engine, says nothing of the data, and policies keep work
   assert.equal(policy.maskText('x@example.com'), '[REDACTED]');
 });
 
+test('running out of memory inside apply ends in an internal error, never the data, and the engine recovers', () => {
+  const p = Policy.fromToml(
+    'version = 1\nname = "m"\n[[rule]]\nid = "e"\ndetect = ["email"]\naction = "replace"\n',
+  );
+  const secret = 'canary-oom-ann@example.com';
+  const text = JSON.stringify({ note: `${secret} `.repeat(20000) });
+  for (let i = 0; i < 2; i++) {
+    let caught;
+    let out;
+    try {
+      out = p[Symbol.for('tamis.testApplyJsonOutOfMemory')](text);
+    } catch (e) {
+      caught = e;
+    }
+    assert.equal(out, undefined, 'nothing is returned');
+    assert.ok(caught instanceof TamisError, String(caught));
+    assert.equal(caught.code, 'internal');
+    assert.ok(!String(caught.message).includes('canary') && !String(caught.stack).includes('canary'));
+    // The engine was reset: the same policy works again, with normal memory.
+    assert.equal(p.applyJson('{"a":"x@example.com"}'), '{"a":"[REDACTED]"}');
+    assert.ok(!p.applyJson(text).includes('ann@example.com'));
+  }
+});
+
 test('key material from the environment and from files', () => {
   process.env.TAMIS_HASH_KEY = 'test-only-key';
   const p = Policy.fromFile(`${root}policies/default.toml`);
