@@ -14,7 +14,7 @@ mod summarize_cmd;
 mod test_cmd;
 
 use std::fs;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -308,12 +308,7 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
             Format::Json => {
                 let mut bytes = Vec::new();
                 buf.clear();
-                let limit = u64::try_from(max_line).unwrap_or(u64::MAX);
-                input
-                    .take(limit + 1)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| read_err(&e))?;
-                let too_large = bytes.len() > max_line;
+                let too_large = read_all_bounded(input, &mut bytes, max_line)?;
                 let parsed = if too_large {
                     None
                 } else {
@@ -423,46 +418,89 @@ fn write_marker(buf: &mut Vec<u8>, line: Option<u64>, reason: Quarantine) {
 }
 
 /// Reads one line into `line` without its `\n` (or `\r\n`), keeping at most `max` bytes.
-/// Returns `None` at the end of input, `Some(true)` when the line was longer than `max` (its rest
-/// is read and discarded).
+/// Returns `None` at the end of input, `Some(true)` when the line could not be taken whole: it is
+/// longer than `max`, or the memory to hold it could not be had (the buffer grows with
+/// `try_reserve`, so a line that does not fit in memory is quarantined instead of aborting the
+/// process). The rest of such a line is read and discarded.
 pub(crate) fn read_line_bounded(
     input: &mut dyn BufRead,
     line: &mut Vec<u8>,
     max: usize,
 ) -> Result<Option<bool>, Fail> {
     line.clear();
-    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
-    let n = (&mut *input)
-        .take(limit)
-        .read_until(b'\n', line)
-        .map_err(|e| read_err(&e))?;
-    if n == 0 {
-        return Ok(None);
-    }
-    if line.last() == Some(&b'\n') {
-        line.pop();
-        if line.last() == Some(&b'\r') {
-            line.pop();
-        }
-        return Ok(Some(false));
-    }
-    if line.len() <= max {
-        return Ok(Some(false)); // the last line, without a newline
-    }
-    line.clear();
+    let mut any = false;
     loop {
         let chunk = input.fill_buf().map_err(|e| read_err(&e))?;
         if chunk.is_empty() {
-            break;
+            // The end of input: the last line may lack its newline.
+            return Ok(any.then_some(false));
         }
-        if let Some(i) = chunk.iter().position(|&c| c == b'\n') {
+        any = true;
+        let (part, ends) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (chunk.get(..i).unwrap_or(chunk), true),
+            None => (chunk, false),
+        };
+        let fits = line.len() + part.len() <= max && line.try_reserve(part.len()).is_ok();
+        if !fits {
+            line.clear();
+            line.shrink_to_fit();
+            discard_line(input)?;
+            return Ok(Some(true));
+        }
+        line.extend_from_slice(part);
+        let used = part.len() + usize::from(ends);
+        input.consume(used);
+        if ends {
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            return Ok(Some(false));
+        }
+    }
+}
+
+/// Reads the whole input into `bytes`, at most `max` bytes; `true` when it could not be taken
+/// whole (longer than `max`, or no memory to hold it: the buffer grows with `try_reserve`). The
+/// rest is read and dropped.
+fn read_all_bounded(
+    input: &mut dyn BufRead,
+    bytes: &mut Vec<u8>,
+    max: usize,
+) -> Result<bool, Fail> {
+    let mut whole = true;
+    loop {
+        let chunk = input.fill_buf().map_err(|e| read_err(&e))?;
+        if chunk.is_empty() {
+            return Ok(!whole);
+        }
+        let len = chunk.len();
+        if whole {
+            if bytes.len() + len <= max && bytes.try_reserve(len).is_ok() {
+                bytes.extend_from_slice(chunk);
+            } else {
+                whole = false;
+                bytes.clear();
+                bytes.shrink_to_fit();
+            }
+        }
+        input.consume(len);
+    }
+}
+
+/// Reads and drops input up to and including the next `\n`.
+fn discard_line(input: &mut dyn BufRead) -> Result<(), Fail> {
+    loop {
+        let chunk = input.fill_buf().map_err(|e| read_err(&e))?;
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        if let Some(i) = memchr::memchr(b'\n', chunk) {
             input.consume(i + 1);
-            break;
+            return Ok(());
         }
         let len = chunk.len();
         input.consume(len);
     }
-    Ok(Some(true))
 }
 
 fn check(path: &Path) -> Result<u8, Fail> {

@@ -223,6 +223,65 @@ fn over_long_lines_are_quarantined_without_being_buffered() {
     assert!(text(&out.stdout).contains("invalid_json"));
 }
 
+/// `tamis apply --policy POLICY EXTRA...` under a 200 MB address-space cap (`ulimit -v`), fed
+/// `head`, 300 MB of `a`, then `tail`.
+fn apply_capped(policy: &Path, extra: &str, head: &'static [u8], tail: &'static [u8]) -> Output {
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 200000 && exec {} apply --policy {} {extra}",
+            env!("CARGO_BIN_EXE_tamis"),
+            policy.display()
+        ))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let block = vec![b'a'; 1 << 20];
+        let _ = stdin.write_all(head);
+        for _ in 0..300 {
+            let _ = stdin.write_all(&block);
+        }
+        let _ = stdin.write_all(tail);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+#[test]
+fn input_that_does_not_fit_in_memory_is_quarantined_not_an_abort() {
+    // With limits that allow records of 256 MiB (lines of up to 2 GiB), a 300 MB line cannot
+    // be held under the cap: the reader's buffer grows with `try_reserve`, so the line is
+    // quarantined and the records around it are masked (before, Rust aborted the process on
+    // the failed allocation).
+    let policy = temp(
+        "roomy.toml",
+        "version = 1\nname = \"r\"\n[limits]\nmax_record_bytes = 268435456\nmax_string_bytes = 268435456\n[[rule]]\nid = \"e\"\ndetect = [\"email\"]\naction = \"replace\"\n",
+    );
+    let out = apply_capped(
+        &policy,
+        "",
+        b"{\"a\":\"x@example.com\"}\n{\"big\":\"",
+        b"\"}\n{\"b\":\"y@example.com\"}\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"a\":\"[REDACTED]\"}\n{\"tamis_quarantined\":{\"line\":2,\"reason\":\"too_large\"}}\n{\"b\":\"[REDACTED]\"}\n"
+    );
+    // One JSON document (`--format json`) is read the same way.
+    let out = apply_capped(&policy, "--format json", b"{\"big\":\"", b"\"}");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"tamis_quarantined\":{\"reason\":\"too_large\"}}\n"
+    );
+}
+
 #[test]
 fn every_subcommand_has_help() {
     for sub in ["apply", "check", "explain", "test"] {
