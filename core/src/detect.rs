@@ -857,7 +857,14 @@ pub(crate) fn scan_words(
         let next = at(b, i + digits);
         if digits > 0 && !is_word(next) && number_start(b, i) {
             let sep = matches!(next, b' ' | b'-');
-            if phone && i >= r_phone && (sep || next == b'.') {
+            // A national phone number has at least two digit groups: the separator must be
+            // followed by a digit or `(`.
+            let after = at(b, i + digits + 1);
+            if phone
+                && i >= r_phone
+                && (sep || next == b'.')
+                && (after.is_ascii_digit() || after == b'(')
+            {
                 match phone_at(b, i, &mut ws.groups) {
                     Ok(e) => {
                         out.push((Kind::Phone, i, e));
@@ -906,6 +913,7 @@ pub(crate) fn scan_words(
         if mac
             && c.is_ascii_hexdigit()
             && i >= r_mac
+            && (matches!(at(b, i + 2), b':' | b'-') || at(b, i + 4) == b'.')
             && !matches!(before(b, i), b':' | b'-' | b'.')
             && let Some(e) = mac_at(b, i)
         {
