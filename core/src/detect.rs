@@ -809,8 +809,8 @@ pub(crate) fn scan_words(
     for_each_start(b, wanted, |i| {
         let c = at(b, i);
         if c.is_ascii_alphabetic() {
-            // A word starting with a letter: only an IBAN (`DE89...`) or a MAC address
-            // (`ab:cd:...`, `abcd.ef01...`) can start here; both are checked by shape first.
+            // A word starting with a letter: only an IBAN (`DE89...`, checked by shape first)
+            // or a MAC address (below) can start here.
             if iban
                 && c.is_ascii_uppercase()
                 && i >= r_iban
@@ -821,19 +821,7 @@ pub(crate) fn scan_words(
                 out.push((Kind::Iban, i, e));
                 r_iban = e;
             }
-            if mac
-                && c.is_ascii_hexdigit()
-                && i >= r_mac
-                && (matches!(at(b, i + 2), b':' | b'-') || at(b, i + 4) == b'.')
-                && !matches!(before(b, i), b':' | b'-' | b'.')
-                && let Some(e) = mac_at(b, i)
-            {
-                out.push((Kind::Mac, i, e));
-                r_mac = e;
-            }
-            return;
-        }
-        if !is_word(c) {
+        } else if !is_word(c) {
             // `+` or `(`: only phones start there.
             if i >= r_phone {
                 match phone_at(b, i, &mut ws.groups) {
@@ -901,14 +889,6 @@ pub(crate) fn scan_words(
         {
             out.push((Kind::Ip, i, e));
             r_ip = e;
-        }
-        if iban
-            && c.is_ascii_uppercase()
-            && i >= r_iban
-            && let Some(e) = iban_at(b, i, &mut ws.digits)
-        {
-            out.push((Kind::Iban, i, e));
-            r_iban = e;
         }
         if mac
             && c.is_ascii_hexdigit()

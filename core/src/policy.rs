@@ -192,6 +192,14 @@ impl Policy {
                 PolicyError::new(ErrorKind::Limit, "too many rules").help("split the policy")
             })?;
             let here = |field: &'static str| [Seg::Key("rule"), Seg::Index(i), Seg::Key(field)];
+            let item = |field: &'static str, j: usize| {
+                [
+                    Seg::Key("rule"),
+                    Seg::Index(i),
+                    Seg::Key(field),
+                    Seg::Index(j),
+                ]
+            };
             if !is_id(&r.id) {
                 return Err(err(
                     &here("id"),
@@ -271,12 +279,7 @@ impl Policy {
                 let norm = normalize_glob(g);
                 if norm.is_empty() || norm.chars().all(|c| c == '_') {
                     return Err(err(
-                        &[
-                            Seg::Key("rule"),
-                            Seg::Index(i),
-                            Seg::Key("keys"),
-                            Seg::Index(j),
-                        ],
+                        &item("keys", j),
                         ErrorKind::Selector,
                         format!("the key glob `{g}` has no letters, digits or `*`"),
                         "write a key name such as `password`, or a glob such as `*token*`",
@@ -290,12 +293,7 @@ impl Policy {
                 if let Some(id) = name.strip_prefix("plugin:") {
                     let Some(p) = doc.plugins.iter().position(|p| p.id == id) else {
                         return Err(err(
-                            &[
-                                Seg::Key("rule"),
-                                Seg::Index(i),
-                                Seg::Key("detect"),
-                                Seg::Index(j),
-                            ],
+                            &item("detect", j),
                             ErrorKind::Detector,
                             format!("`{name}` names no `[[plugin]]` of this policy"),
                             &match doc.plugins.first() {
@@ -328,12 +326,7 @@ impl Policy {
                 }
                 let Some(kind) = Kind::from_name(name) else {
                     return Err(err(
-                        &[
-                            Seg::Key("rule"),
-                            Seg::Index(i),
-                            Seg::Key("detect"),
-                            Seg::Index(j),
-                        ],
+                        &item("detect", j),
                         ErrorKind::Detector,
                         format!("unknown detector `{name}`"),
                         &match closest(name, BUILTIN) {
