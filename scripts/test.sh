@@ -49,6 +49,10 @@ stage "tests (cargo test --workspace, PROPTEST_CASES=$PROPTEST_CASES)"
 cargo test --workspace --locked
 # Fault injection (a feature no shipped build has): every point fails at each pass, over every vector.
 cargo test -p tamis-core --features faults --test faults --locked -- --nocapture
+# Allocation failure (the reserve allocator with failures injected): every allocation of every
+# vector fails in turn, once and for good; the reserve itself.
+cargo test -p tamis-core --features faults --test out_of_memory --locked -- --nocapture
+cargo test -p tamis-reserve --features faults --locked
 
 stage "release build of the tamis CLI"
 cargo build --release -p tamis-cli --locked

@@ -15,6 +15,14 @@ mod columns;
 mod convert;
 mod tree;
 
+/// An allocation of the module's Rust code that the system cannot serve is served from a
+/// reserve and quarantines the record it happened in (`out_of_memory`) instead of aborting the
+/// Python process (see `tamis-reserve`). Python's own objects use Python's allocator, whose
+/// failures raise `MemoryError`.
+#[global_allocator]
+static ALLOC: tamis_reserve::Reserve<std::alloc::System> =
+    tamis_reserve::Reserve::new(std::alloc::System);
+
 use convert::value_to_py;
 use tree::{IntoPy, Node, Reader, TooLarge};
 

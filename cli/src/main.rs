@@ -22,6 +22,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use tamis_core::model::ContextDoc;
 use tamis_core::{Context, Disposition, Policy, Quarantine, Scratch, Tally, quarantine_marker};
 
+/// An allocation the system cannot serve is served from a reserve and quarantines the record
+/// it happened in (`out_of_memory`) instead of aborting the process (see `tamis-reserve`).
+#[global_allocator]
+static ALLOC: tamis_reserve::Reserve<std::alloc::System> =
+    tamis_reserve::Reserve::new(std::alloc::System);
+
 /// tamis: one policy file says what may leave a pipeline, in what form.
 #[derive(Debug, Parser)]
 #[command(name = "tamis", version, about, long_about = None, propagate_version = true)]
@@ -309,22 +315,21 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
                 let mut bytes = Vec::new();
                 buf.clear();
                 let too_large = read_all_bounded(input, &mut bytes, max_line)?;
-                let parsed = if too_large {
+                let text = if too_large {
                     None
                 } else {
-                    std::str::from_utf8(&bytes)
-                        .ok()
-                        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+                    std::str::from_utf8(&bytes).ok()
                 };
-                match parsed {
-                    Some(mut v) => match policy.apply_tree(&mut v, &ctx, &mut sx, &mut tally) {
-                        Disposition::Quarantined(reason) => write_marker(&mut buf, None, reason),
-                        // Dropped by access or retention: nothing is written.
-                        Disposition::Dropped(_) => return Ok(()),
-                        _ => {
-                            serde_json::to_writer(&mut buf, &v).map_err(|e| Fail::out(&e.into()))?
+                match text {
+                    // The masked document, or its quarantine marker (invalid JSON, out of memory).
+                    Some(t) => {
+                        if let Disposition::Dropped(_) =
+                            policy.apply_json_doc(t, &ctx, &mut sx, &mut tally, &mut buf)
+                        {
+                            // Dropped by access or retention: nothing is written.
+                            return Ok(());
                         }
-                    },
+                    }
                     None => {
                         tally.count_quarantined_input();
                         let reason = if too_large {

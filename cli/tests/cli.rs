@@ -225,7 +225,15 @@ fn over_long_lines_are_quarantined_without_being_buffered() {
 
 /// `tamis apply --policy POLICY EXTRA...` under a 200 MB address-space cap (`ulimit -v`), fed
 /// `head`, 300 MB of `a`, then `tail`.
-fn apply_capped(policy: &Path, extra: &str, head: &'static [u8], tail: &'static [u8]) -> Output {
+/// `tamis apply` under a 200 MB address-space cap, on `head`, then `mib` MiB of `fill` repeated,
+/// then `tail`.
+fn apply_capped(
+    policy: &Path,
+    extra: &str,
+    head: &'static [u8],
+    (fill, mib): (&'static [u8], usize),
+    tail: &'static [u8],
+) -> Output {
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(format!(
@@ -240,9 +248,9 @@ fn apply_capped(policy: &Path, extra: &str, head: &'static [u8], tail: &'static 
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
-        let block = vec![b'a'; 1 << 20];
+        let block: Vec<u8> = fill.iter().copied().cycle().take(1 << 20).collect();
         let _ = stdin.write_all(head);
-        for _ in 0..300 {
+        for _ in 0..mib {
             let _ = stdin.write_all(&block);
         }
         let _ = stdin.write_all(tail);
@@ -266,6 +274,7 @@ fn input_that_does_not_fit_in_memory_is_quarantined_not_an_abort() {
         &policy,
         "",
         b"{\"a\":\"x@example.com\"}\n{\"big\":\"",
+        (b"a", 300),
         b"\"}\n{\"b\":\"y@example.com\"}\n",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -274,11 +283,47 @@ fn input_that_does_not_fit_in_memory_is_quarantined_not_an_abort() {
         "{\"a\":\"[REDACTED]\"}\n{\"tamis_quarantined\":{\"line\":2,\"reason\":\"too_large\"}}\n{\"b\":\"[REDACTED]\"}\n"
     );
     // One JSON document (`--format json`) is read the same way.
-    let out = apply_capped(&policy, "--format json", b"{\"big\":\"", b"\"}");
+    let out = apply_capped(
+        &policy,
+        "--format json",
+        b"{\"big\":\"",
+        (b"a", 300),
+        b"\"}",
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
         "{\"tamis_quarantined\":{\"reason\":\"too_large\"}}\n"
+    );
+}
+
+#[test]
+fn a_record_whose_tree_does_not_fit_in_memory_is_quarantined_not_an_abort() {
+    // A 40 MB line is read, but its parse tree (20 million items, some 640 MB) cannot be built
+    // under the cap: the tree grows with `try_reserve`, and what fails meanwhile is served from
+    // the allocator's reserve, so the record is quarantined (`out_of_memory`), its memory given
+    // back, and the next record is masked. Before, Rust aborted the process.
+    let policy = temp(
+        "roomy-tree.toml",
+        "version = 1\nname = \"r\"\n[limits]\nmax_record_bytes = 268435456\n[[rule]]\nid = \"e\"\ndetect = [\"email\"]\naction = \"replace\"\n",
+    );
+    let out = apply_capped(
+        &policy,
+        "",
+        b"{\"a\":\"x@example.com\"}\n[",
+        (b"0,", 40),
+        b"0]\n{\"b\":\"y@example.com\"}\n",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"a\":\"[REDACTED]\"}\n{\"tamis_quarantined\":{\"line\":2,\"reason\":\"out_of_memory\"}}\n{\"b\":\"[REDACTED]\"}\n"
+    );
+    let out = apply_capped(&policy, "--format json", b"[", (b"0,", 40), b"0]");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "{\"tamis_quarantined\":{\"reason\":\"out_of_memory\"}}\n"
     );
 }
 

@@ -22,7 +22,7 @@ use crate::action::{
 use crate::detect::{
     Detector, Kind, PluginDetect, WordScratch, find_pattern, find_plugin, normalize, scan_words,
 };
-use crate::json::Doc;
+use crate::json::{Doc, Unparsed};
 use crate::model::ContextDoc;
 use crate::policy::{Cond, Policy};
 use crate::records::AccessCheck;
@@ -1136,13 +1136,14 @@ impl Policy {
             tally.count_quarantined_input();
             return Disposition::Quarantined(Quarantine::PluginUnavailable);
         }
+        let failures = tamis_reserve::failures();
         let record_type = match self.record_stages(value, ctx, sx, tally, true) {
             Ok(ty) => ty,
             Err(d) => return d,
         };
         let ty = record_type.as_deref().or(ctx.record_type.as_deref());
         self.begin(ctx, ty, sx);
-        self.walk_record(value, sx, tally)
+        self.walk_record(value, sx, tally, failures)
     }
 
     /// The first half of applying a record when the host runs plugins: counts it in, then
@@ -1173,13 +1174,14 @@ impl Policy {
         sx: &mut Scratch,
         tally: &mut Tally,
     ) -> Disposition {
+        let failures = tamis_reserve::failures();
         let record_type = match self.record_stages(value, ctx, sx, tally, false) {
             Ok(ty) => ty,
             Err(d) => return d,
         };
         let ty = record_type.as_deref().or(ctx.record_type.as_deref());
         self.begin(ctx, ty, sx);
-        self.walk_record(value, sx, tally)
+        self.walk_record(value, sx, tally, failures)
     }
 
     /// Counts the record in, then `[access]` and `[[retention]]`: `Err` when the record is
@@ -1306,15 +1308,22 @@ impl Policy {
         Some((eff, info))
     }
 
+    /// Walks an admitted record. `failures` is [`tamis_reserve::failures`] when the record
+    /// started: an allocation that failed since (served from the reserve, or a buffer that
+    /// could not grow) quarantines the record, whatever its walk made of it.
     fn walk_record<T: Tree>(
         &self,
         value: &mut T,
         sx: &mut Scratch,
         tally: &mut Tally,
+        failures: u64,
     ) -> Disposition {
         let _ = self.walk(value, At::ROOT, sx, tally);
         if crate::faults::hit(crate::faults::Point::Record) {
             sx.quarantine = Some(Quarantine::InternalError);
+        }
+        if tamis_reserve::failures() != failures {
+            sx.quarantine = Some(Quarantine::OutOfMemory);
         }
         let max_record = self.doc.limits.max_record_bytes;
         if sx.quarantine.is_none() && sx.record_bytes > max_record {
@@ -1402,34 +1411,55 @@ impl Policy {
         tally: &mut Tally,
         out: &mut Vec<u8>,
     ) -> Disposition {
+        // Out of memory anywhere in the record (parse tree, walk, output) quarantines it: what
+        // was written for it is thrown away.
+        let failures = tamis_reserve::failures();
+        let mark = out.len();
         // Records are measured by content (see `max_record_bytes`); a line more than 8 times that
         // long cannot be within the limit for any ordinary spelling, so it is not even parsed.
         let too_large = line.len() as u64 > self.doc.limits.max_record_bytes.saturating_mul(8);
         let parsed = if too_large {
-            None
+            Err(Quarantine::TooLarge)
+        } else if crate::faults::hit(crate::faults::Point::Parse) {
+            Err(Quarantine::InvalidJson)
         } else {
-            Doc::parse(line)
-                .ok()
-                .filter(|_| !crate::faults::hit(crate::faults::Point::Parse))
+            Doc::parse_text(line).map_err(|e| match e {
+                Unparsed::NotJson => Quarantine::InvalidJson,
+                Unparsed::NoMemory => Quarantine::OutOfMemory,
+            })
         };
-        let disposition = match parsed {
-            Some(mut doc) => {
+        let mut disposition = match parsed {
+            Ok(mut doc) => {
                 let d = self.apply_tree(&mut doc, ctx, sx, tally);
-                if d == Disposition::Kept {
-                    doc.write(out);
+                if d == Disposition::Kept && doc.write(out).is_err() {
+                    tally.recount_kept_as_quarantined();
+                    Disposition::Quarantined(Quarantine::OutOfMemory)
+                } else {
+                    d
                 }
-                d
             }
-            None => {
+            Err(reason) => {
                 tally.records_in += 1;
                 tally.quarantined += 1;
-                Disposition::Quarantined(if too_large {
-                    Quarantine::TooLarge
-                } else {
-                    Quarantine::InvalidJson
-                })
+                Disposition::Quarantined(reason)
             }
         };
+        if tamis_reserve::failures() != failures {
+            match disposition {
+                Disposition::Kept => {
+                    tally.recount_kept_as_quarantined();
+                    disposition = Disposition::Quarantined(Quarantine::OutOfMemory);
+                }
+                Disposition::Quarantined(_) => {
+                    disposition = Disposition::Quarantined(Quarantine::OutOfMemory);
+                }
+                // Nothing is written for a dropped record.
+                Disposition::Dropped(_) => {}
+            }
+        }
+        if disposition != Disposition::Kept {
+            out.truncate(mark);
+        }
         if let Disposition::Quarantined(q) = disposition {
             write_json(&quarantine_marker(line_no, q), out);
         }

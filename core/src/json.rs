@@ -50,6 +50,17 @@ impl core::fmt::Debug for Doc<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotJson;
 
+/// There was no memory for a buffer that grows with the document (see [`Doc::write`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoMemory;
+
+/// Why a text did not become a [`Doc`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unparsed {
+    NotJson,
+    NoMemory,
+}
+
 const MAX_NESTING: usize = 127;
 
 impl<'a> Doc<'a> {
@@ -58,22 +69,34 @@ impl<'a> Doc<'a> {
     /// # Errors
     /// [`NotJson`] when `text` is not exactly one JSON value.
     pub fn parse(text: &'a str) -> Result<Self, NotJson> {
+        Self::parse_text(text).map_err(|_| NotJson)
+    }
+
+    /// [`Doc::parse`], telling a text that is not JSON from one whose tree did not fit in
+    /// memory: the arrays, objects and unescaped strings that grow with the text grow with
+    /// `try_reserve`.
+    pub(crate) fn parse_text(text: &'a str) -> Result<Self, Unparsed> {
         let mut p = Parser {
             s: text,
             b: text.as_bytes(),
             i: 0,
+            no_memory: false,
         };
-        let v = p.value(0)?;
+        let v = p.value(0);
         p.ws();
-        if p.i == p.b.len() {
-            Ok(v)
-        } else {
-            Err(NotJson)
+        match v {
+            Ok(v) if p.i == p.b.len() => Ok(v),
+            _ if p.no_memory => Err(Unparsed::NoMemory),
+            _ => Err(Unparsed::NotJson),
         }
     }
 
     /// Appends the compact JSON text, byte for byte what `serde_json::to_writer` writes.
-    pub fn write(&self, out: &mut Vec<u8>) {
+    ///
+    /// # Errors
+    /// [`NoMemory`] when `out` could not grow (it grows with `try_reserve`); what was appended
+    /// is then incomplete and must be thrown away.
+    pub fn write(&self, out: &mut Vec<u8>) -> Result<(), NoMemory> {
         // Iterative, so a deep document cannot overflow the stack.
         enum Step<'d, 'a> {
             Value(&'d Doc<'a>),
@@ -82,10 +105,19 @@ impl<'a> Doc<'a> {
         }
         let mut stack = alloc::vec![Step::Value(self)];
         while let Some(step) = stack.pop() {
+            // Room for what this step writes but a string's escapes (`write_str` makes that).
+            let room = match step {
+                Step::Raw(b) => b.len(),
+                Step::Key(k) => k.len() + 3,
+                Step::Value(Doc::Num(n)) => n.len(),
+                Step::Value(Doc::Str(s)) => s.len() + 2,
+                Step::Value(_) => 5,
+            };
+            out.try_reserve(room).map_err(|_| NoMemory)?;
             match step {
                 Step::Raw(b) => out.extend_from_slice(b),
                 Step::Key(k) => {
-                    write_str(k, out);
+                    write_str(k, out)?;
                     out.push(b':');
                 }
                 Step::Value(v) => match v {
@@ -93,8 +125,9 @@ impl<'a> Doc<'a> {
                     Doc::Bool(true) => out.extend_from_slice(b"true"),
                     Doc::Bool(false) => out.extend_from_slice(b"false"),
                     Doc::Num(n) => out.extend_from_slice(n.as_bytes()),
-                    Doc::Str(s) => write_str(s, out),
+                    Doc::Str(s) => write_str(s, out)?,
                     Doc::Arr(items) => {
+                        stack.try_reserve(items.len() * 2).map_err(|_| NoMemory)?;
                         out.push(b'[');
                         stack.push(Step::Raw(b"]"));
                         for (i, item) in items.iter().enumerate().rev() {
@@ -105,6 +138,7 @@ impl<'a> Doc<'a> {
                         }
                     }
                     Doc::Obj(entries) => {
+                        stack.try_reserve(entries.len() * 3).map_err(|_| NoMemory)?;
                         out.push(b'{');
                         stack.push(Step::Raw(b"}"));
                         for (i, (k, item)) in entries.iter().enumerate().rev() {
@@ -118,6 +152,7 @@ impl<'a> Doc<'a> {
                 },
             }
         }
+        Ok(())
     }
 }
 
@@ -150,8 +185,9 @@ fn next_special(b: &[u8], mut i: usize) -> usize {
 }
 
 /// Writes a JSON string as serde_json does: `"` and `\` escaped, control characters as `\n`,
-/// `\t`, `\r`, `\b`, `\f` or `\u00XX` (lower-case hex); everything else verbatim.
-pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) {
+/// `\t`, `\r`, `\b`, `\f` or `\u00XX` (lower-case hex); everything else verbatim. `out` grows
+/// with `try_reserve`.
+pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) -> Result<(), NoMemory> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let b = s.as_bytes();
@@ -160,6 +196,8 @@ pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) {
         let i = next_special(b, start);
         out.extend_from_slice(b.get(start..i).unwrap_or(&[]));
         let Some(&c) = b.get(i) else { break };
+        // An escape is at most 6 bytes; the rest of the string and the quote follow.
+        out.try_reserve(6 + b.len() - i).map_err(|_| NoMemory)?;
         match c {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -176,13 +214,17 @@ pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) {
         }
         start = i + 1;
     }
+    out.try_reserve(1).map_err(|_| NoMemory)?;
     out.push(b'"');
+    Ok(())
 }
 
 struct Parser<'a> {
     s: &'a str,
     b: &'a [u8],
     i: usize,
+    /// A buffer could not grow (the error is then `NotJson` until `parse_text` sorts it out).
+    no_memory: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -224,7 +266,9 @@ impl<'a> Parser<'a> {
                     return Ok(Doc::Arr(items));
                 }
                 loop {
-                    items.push(self.value(nesting + 1)?);
+                    let v = self.value(nesting + 1)?;
+                    self.room(&mut items)?;
+                    items.push(v);
                     self.ws();
                     match self.peek() {
                         Some(b',') => self.i += 1,
@@ -260,6 +304,7 @@ impl<'a> Parser<'a> {
                     }
                     self.i += 1;
                     let v = self.value(nesting + 1)?;
+                    self.room(&mut entries)?;
                     insert(&mut entries, &mut index, key, v);
                     self.ws();
                     match self.peek() {
@@ -330,8 +375,13 @@ impl<'a> Parser<'a> {
             Some(b'\\') => {}
             _ => return Err(NotJson),
         }
-        let mut out = String::from(self.s.get(start..self.i).ok_or(NotJson)?);
+        let mut out = String::new();
+        let first = self.s.get(start..self.i).ok_or(NotJson)?;
+        self.room_str(&mut out, first.len())?;
+        out.push_str(first);
         loop {
+            // An escape writes at most 4 bytes.
+            self.room_str(&mut out, 4)?;
             match self.peek().ok_or(NotJson)? {
                 b'"' => {
                     self.i += 1;
@@ -377,11 +427,29 @@ impl<'a> Parser<'a> {
                     if !matches!(self.b.get(end), Some(b'"' | b'\\')) {
                         return Err(NotJson);
                     }
-                    out.push_str(self.s.get(self.i..end).ok_or(NotJson)?);
+                    let chunk = self.s.get(self.i..end).ok_or(NotJson)?;
+                    self.room_str(&mut out, chunk.len())?;
+                    out.push_str(chunk);
                     self.i = end;
                 }
             }
         }
+    }
+
+    /// Room in `v` for one more item, or `NotJson` with `no_memory` set.
+    fn room<T>(&mut self, v: &mut Vec<T>) -> Result<(), NotJson> {
+        v.try_reserve(1).map_err(|_| {
+            self.no_memory = true;
+            NotJson
+        })
+    }
+
+    /// Room in `s` for `n` more bytes, or `NotJson` with `no_memory` set.
+    fn room_str(&mut self, s: &mut String, n: usize) -> Result<(), NotJson> {
+        s.try_reserve(n).map_err(|_| {
+            self.no_memory = true;
+            NotJson
+        })
     }
 
     fn hex4(&mut self) -> Result<u32, NotJson> {

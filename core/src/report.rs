@@ -22,6 +22,8 @@ pub enum Quarantine {
     PluginUnavailable,
     /// Something inside tamis failed while applying the record (never expected; fail closed).
     InternalError,
+    /// The process ran out of memory while applying the record (see `tamis-reserve`).
+    OutOfMemory,
 }
 
 impl Quarantine {
@@ -34,6 +36,7 @@ impl Quarantine {
             Self::KeyTooLarge => "key_too_large",
             Self::PluginUnavailable => "plugin_unavailable",
             Self::InternalError => "internal_error",
+            Self::OutOfMemory => "out_of_memory",
         }
     }
 }
@@ -128,6 +131,13 @@ impl Tally {
     /// Counts a record already counted in as quarantined (a host that finds it cannot be
     /// applied after all).
     pub fn count_quarantined(&mut self) {
+        self.quarantined += 1;
+    }
+
+    /// Counts as quarantined a record that was counted as kept (a host that could not write
+    /// it out: no memory for its output).
+    pub fn recount_kept_as_quarantined(&mut self) {
+        self.records_out = self.records_out.saturating_sub(1);
         self.quarantined += 1;
     }
 

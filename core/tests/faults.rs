@@ -13,68 +13,16 @@
     reason = "test code"
 )]
 
+mod common;
+
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use common::{Case, cases, sensitive_leaves};
 use tamis_core::faults::{Point, arm, disarm, fired, passes};
-use tamis_core::model::ContextDoc;
-use tamis_core::{Context, Disposition, Policy, Scratch, Tally};
+use tamis_core::{Disposition, Scratch, Tally};
 
 /// At most this many passes of one point are failed per vector (the first ones).
 const MAX_NTH: u64 = 25;
-
-struct Case {
-    name: String,
-    policy: Policy,
-    ctx: Context,
-    line: String,
-}
-
-fn cases() -> Vec<Case> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut out = Vec::new();
-    for f in files {
-        let file: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
-        for v in file["vectors"].as_array().unwrap() {
-            if v.get("expect_error").is_some() || v["format"] == "text" {
-                continue;
-            }
-            let mut policy = match &v["policy"] {
-                Value::String(t) => Policy::from_toml(t).unwrap(),
-                other => Policy::from_json(&other.to_string()).unwrap(),
-            };
-            if let Some(keys) = v.get("keys").and_then(Value::as_object) {
-                for (k, m) in keys {
-                    policy = policy.with_key(k, m.as_str().unwrap().as_bytes()).unwrap();
-                }
-            }
-            let mut ctx = v
-                .get("context")
-                .map(|c| Context::from(serde_json::from_value::<ContextDoc>(c.clone()).unwrap()))
-                .unwrap_or_default();
-            if let Some(now) = v.get("now").and_then(Value::as_str) {
-                ctx.now = tamis_core::time::parse_rfc3339(now);
-            }
-            let line = match (&v["format"], &v["input"]) {
-                (Value::String(f), Value::String(s)) if f == "line" => s.clone(),
-                (_, input) => input.to_string(),
-            };
-            out.push(Case {
-                name: v["name"].as_str().unwrap().to_owned(),
-                policy,
-                ctx,
-                line,
-            });
-        }
-    }
-    out
-}
 
 /// The output line, the disposition, and whether the tally adds up.
 fn apply(case: &Case) -> (String, Disposition, bool) {
@@ -90,25 +38,6 @@ fn apply(case: &Case) -> (String, Disposition, bool) {
     (String::from_utf8(out).unwrap(), d, conserved)
 }
 
-/// Every scalar leaf as (path, compact JSON text).
-fn leaves(v: &Value, path: String, out: &mut BTreeMap<String, String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                leaves(x, format!("{path}/{k}"), out);
-            }
-        }
-        Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                leaves(x, format!("{path}/{i}"), out);
-            }
-        }
-        other => {
-            out.insert(path, other.to_string());
-        }
-    }
-}
-
 #[test]
 fn every_injected_fault_ends_masked_or_quarantined() {
     let cases = cases();
@@ -120,19 +49,7 @@ fn every_injected_fault_ends_masked_or_quarantined() {
         disarm();
         let (normal, _, _) = apply(case);
         // What the fault-free run changed: those input leaves must never come out.
-        let input: Option<Value> = serde_json::from_str(&case.line).ok();
-        let output: Option<Value> = serde_json::from_str(&normal).ok();
-        let mut sensitive = Vec::new();
-        if let (Some(i), Some(o)) = (&input, &output) {
-            let (mut li, mut lo) = (BTreeMap::new(), BTreeMap::new());
-            leaves(i, String::new(), &mut li);
-            leaves(o, String::new(), &mut lo);
-            for (p, v) in li {
-                if v.len() >= 5 && lo.get(&p) != Some(&v) && !normal.contains(&v) {
-                    sensitive.push(v);
-                }
-            }
-        }
+        let sensitive = sensitive_leaves(&case.line, &normal);
         for point in [Point::Parse, Point::Detect, Point::Action, Point::Record] {
             arm(point, 0);
             let _ = apply(case);

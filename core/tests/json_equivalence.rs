@@ -21,7 +21,7 @@ fn serde_round_trip(text: &str) -> Option<String> {
 fn doc_round_trip(text: &str) -> Option<String> {
     Doc::parse(text).ok().map(|d| {
         let mut out = Vec::new();
-        d.write(&mut out);
+        d.write(&mut out).unwrap();
         String::from_utf8(out).unwrap()
     })
 }

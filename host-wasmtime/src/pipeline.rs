@@ -172,9 +172,13 @@ impl Pipeline {
                     Ok(mut doc) => match policy.admit_tree(&mut doc, ctx, sx, tally) {
                         Some(_) => Slot::Dropped,
                         None => {
-                            let mut buf = Vec::with_capacity(text.len());
-                            doc.write(&mut buf);
-                            Slot::Record(String::from_utf8_lossy(&buf).into_owned())
+                            let mut buf = Vec::new();
+                            if buf.try_reserve(text.len()).is_ok() && doc.write(&mut buf).is_ok() {
+                                Slot::Record(String::from_utf8_lossy(&buf).into_owned())
+                            } else {
+                                tally.count_quarantined();
+                                Slot::Done(marker(n, Quarantine::OutOfMemory))
+                            }
                         }
                     },
                 },
@@ -426,9 +430,13 @@ impl Pipeline {
         let mark = out.len();
         let d = self.policy.mask_admitted(doc, ctx, sx, tally);
         match d {
+            Disposition::Kept if doc.write(out).is_ok() => out.push(b'\n'),
             Disposition::Kept => {
-                doc.write(out);
+                out.truncate(mark);
+                tally.recount_kept_as_quarantined();
+                out.extend_from_slice(&marker(n, Quarantine::OutOfMemory));
                 out.push(b'\n');
+                return Disposition::Quarantined(Quarantine::OutOfMemory);
             }
             Disposition::Quarantined(q) => {
                 out.truncate(mark);
