@@ -340,20 +340,19 @@ impl Summary {
     }
 
     fn count_item(&mut self, h: u64, item: impl FnOnce() -> Item) {
-        if let Some(e) = self.top.get_mut(&h) {
-            e.count += 1;
-            return;
-        }
-        self.top.insert(
-            h,
-            Entry {
-                count: 1,
-                first: self.count,
-                item: item(),
-            },
-        );
-        if self.top.len() > 2 * TOP_CAPACITY {
-            self.prune_top();
+        let first = self.count;
+        match self.top.entry(h) {
+            hashbrown::hash_map::Entry::Occupied(mut e) => e.get_mut().count += 1,
+            hashbrown::hash_map::Entry::Vacant(v) => {
+                v.insert(Entry {
+                    count: 1,
+                    first,
+                    item: item(),
+                });
+                if self.top.len() > 2 * TOP_CAPACITY {
+                    self.prune_top();
+                }
+            }
         }
     }
 
@@ -771,33 +770,27 @@ fn hll_add(regs: &mut [u8], h: u64) {
     }
 }
 
-/// Sorts by `f64::total_cmp`, as integer keys with the same order: faster than comparing floats,
-/// and run-adaptive (higher levels are concatenations of sorted runs).
-fn sort_total(xs: &mut [f64]) {
-    // `total_cmp`'s order: flip all bits of negatives, the sign bit of the others.
-    let key = |x: f64| {
-        let b = x.to_bits();
-        if b >> 63 == 1 { !b } else { b | (1 << 63) }
-    };
-    let unkey = |k: u64| {
-        if k >> 63 == 1 {
-            f64::from_bits(k & !(1 << 63))
-        } else {
-            f64::from_bits(!k)
-        }
-    };
-    let mut keys: Vec<u64> = xs.iter().map(|&x| key(x)).collect();
-    keys.sort();
-    for (x, k) in xs.iter_mut().zip(keys) {
-        *x = unkey(k);
+/// `f64::total_cmp`'s order as an unsigned integer: flip all bits of negatives, the sign bit of
+/// the others. The sketch keeps keys, so a compaction sorts integers in place.
+fn total_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    if b >> 63 == 1 { !b } else { b | (1 << 63) }
+}
+
+fn from_total_key(k: u64) -> f64 {
+    if k >> 63 == 1 {
+        f64::from_bits(k & !(1 << 63))
+    } else {
+        f64::from_bits(!k)
     }
 }
 
 /// A deterministic KLL quantile sketch: level h holds items of weight 2^h; a full level is
-/// sorted and every other item (alternating between the even and the odd ones) moves up.
+/// sorted and every other item (alternating between the even and the odd ones) moves up. Items
+/// are kept as [`total_key`]s.
 #[derive(Clone, PartialEq, Default)]
 struct Kll {
-    levels: Vec<Vec<f64>>,
+    levels: Vec<Vec<u64>>,
     n: u64,
     flip: bool,
 }
@@ -817,7 +810,7 @@ impl Kll {
         }
         let height = self.levels.len();
         let full = self.levels.first_mut().is_some_and(|l0| {
-            l0.push(x);
+            l0.push(total_key(x));
             l0.len() > Self::capacity(0, height)
         });
         self.n += 1;
@@ -839,22 +832,29 @@ impl Kll {
             if h + 1 == height {
                 self.levels.push(Vec::new());
             }
-            let Some(level) = self.levels.get_mut(h) else {
+            let (lower, upper) = self.levels.split_at_mut(h + 1);
+            let (Some(level), Some(up)) = (lower.last_mut(), upper.first_mut()) else {
                 return;
             };
-            sort_total(level);
-            let mut items = core::mem::take(level);
-            if items.len() % 2 == 1 {
-                // An odd item out stays at its level (the largest, so the rest pair up).
-                if let (Some(x), Some(level)) = (items.pop(), self.levels.get_mut(h)) {
-                    level.push(x);
-                }
+            // Level 0 holds items as they came; a higher level is a concatenation of sorted
+            // runs, which the stable sort merges.
+            if h == 0 {
+                level.sort_unstable();
+            } else {
+                level.sort();
             }
+            // An odd item out stays at its level (the largest, so the rest pair up).
+            let odd = if level.len() % 2 == 1 {
+                level.pop()
+            } else {
+                None
+            };
             let offset = usize::from(self.flip);
             self.flip = !self.flip;
-            if let Some(up) = self.levels.get_mut(h + 1) {
-                up.extend(items.iter().skip(offset).step_by(2));
-            }
+            up.extend(level.iter().skip(offset).step_by(2));
+            // The level keeps its buffer for the next items.
+            level.clear();
+            level.extend(odd);
         }
     }
 
@@ -873,22 +873,22 @@ impl Kll {
         if self.n == 0 {
             return None;
         }
-        let mut items: Vec<(f64, u64)> = Vec::new();
+        let mut items: Vec<(u64, u64)> = Vec::new();
         for (h, level) in self.levels.iter().enumerate() {
             let w = 1u64 << h.min(63);
-            items.extend(level.iter().map(|&x| (x, w)));
+            items.extend(level.iter().map(|&k| (k, w)));
         }
-        items.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        items.sort_unstable_by_key(|i| i.0);
         let total: u64 = items.iter().map(|i| i.1).sum();
         let target = (per_mille * total).div_ceil(1000).max(1);
         let mut cum = 0;
-        for (x, w) in &items {
+        for &(k, w) in &items {
             cum += w;
             if cum >= target {
-                return Some(*x);
+                return Some(from_total_key(k));
             }
         }
-        items.last().map(|i| i.0)
+        items.last().map(|i| from_total_key(i.0))
     }
 
     fn to_state(&self) -> Value {
@@ -898,7 +898,7 @@ impl Kll {
         let levels = self
             .levels
             .iter()
-            .map(|l| Value::Array(l.iter().map(|&x| num_or_null(x)).collect()))
+            .map(|l| Value::Array(l.iter().map(|&k| num_or_null(from_total_key(k))).collect()))
             .collect();
         m.insert("levels".into(), Value::Array(levels));
         Value::Object(m)
@@ -954,8 +954,8 @@ mod state {
             kll.levels.push(
                 items
                     .iter()
-                    .map(Value::as_f64)
-                    .collect::<Option<Vec<f64>>>()?,
+                    .map(|x| x.as_f64().map(super::total_key))
+                    .collect::<Option<Vec<u64>>>()?,
             );
         }
         s.kll = kll;
