@@ -293,12 +293,21 @@ pub(crate) fn partial(s: &str, keep_first: u32, keep_last: u32, out: &mut String
     }
     let first = (keep_first as usize).min(budget);
     let last = (keep_last as usize).min(budget - first);
+    let start = out.len();
     for (i, c) in s.chars().enumerate() {
         if i < first || i >= n - last {
             out.push(c);
         } else {
             out.push('*');
         }
+    }
+    // What is kept must not make an email or a card of the stars (`a@@b c.0` would become
+    // `a@************.0`, which a second pass masks as an email): then nothing is kept, so
+    // masking again changes nothing.
+    let masked = out.get(start..).unwrap_or_default();
+    if split_email(masked).is_some() || card_digits(masked).is_some() {
+        out.truncate(start);
+        out.extend(core::iter::repeat_n('*', n));
     }
 }
 
@@ -535,7 +544,10 @@ mod tests {
         assert_eq!(p("************1111"), "************1111");
         assert_eq!(p("short"), "*****");
         assert_eq!(p("sk-abcdef1234567890"), "sk***************90");
+        // Found by the idempotence property: kept ends that make an email of the stars.
+        assert_eq!(p("a@@a  a*-*0 --.0"), "****************");
         for s in [
+            "a@@a  a*-*0 --.0",
             "sk-abcdef1234567890",
             "+1 415 555 0100",
             "abcdefgh",
