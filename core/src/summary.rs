@@ -349,7 +349,7 @@ impl Summary {
                     first,
                     item: item(),
                 });
-                if self.top.len() > 2 * TOP_CAPACITY {
+                if self.top.len() > 4 * TOP_CAPACITY {
                     self.prune_top();
                 }
             }
@@ -796,12 +796,26 @@ struct Kll {
 }
 
 impl Kll {
+    /// Items a level holds before it is compacted: `KLL_K` at the top, two thirds of the level
+    /// above below it, at least 8.
     fn capacity(level: usize, height: usize) -> usize {
-        let mut cap = KLL_K;
-        for _ in level + 1..height {
-            cap = (cap * 2).div_ceil(3);
-        }
-        cap.max(8)
+        #[expect(
+            clippy::indexing_slicing,
+            reason = "evaluated at compile time: an index out of range fails the build"
+        )]
+        const CAPS: [usize; 64] = {
+            let mut caps = [8; 64];
+            let mut cap = KLL_K;
+            let mut d = 0;
+            while d < 64 {
+                caps[d] = if cap > 8 { cap } else { 8 };
+                cap = (cap * 2).div_ceil(3);
+                d += 1;
+            }
+            caps
+        };
+        let below_top = height.saturating_sub(level + 1);
+        CAPS.get(below_top).copied().unwrap_or(8)
     }
 
     fn update(&mut self, x: f64) {
