@@ -34,10 +34,12 @@ fn bad(what: &str) -> PyErr {
 }
 
 fn bytes_of(b: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
-    Ok(b.cast::<PyBytes>()
-        .map_err(|_| bad("bytes"))?
-        .as_bytes()
-        .to_vec())
+    borrowed(b).map(<[u8]>::to_vec)
+}
+
+/// The bytes of a `bytes` object, lent (numbers are read from them without a copy first).
+fn borrowed<'a>(b: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
+    Ok(b.cast::<PyBytes>().map_err(|_| bad("bytes"))?.as_bytes())
 }
 
 fn validity(v: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
@@ -62,23 +64,24 @@ fn words<const N: usize, T>(bytes: &[u8], f: fn([u8; N]) -> T) -> Vec<T> {
 fn read_chunk(py: Python<'_>, policy: &Policy, t: &Bound<'_, PyTuple>) -> PyResult<Chunk> {
     let kind: String = t.get_item(0)?.extract()?;
     Ok(match kind.as_str() {
-        "f64" => Chunk::F64(words(&bytes_of(&t.get_item(1)?)?, f64::from_le_bytes)),
+        "f64" => Chunk::F64(words(borrowed(&t.get_item(1)?)?, f64::from_le_bytes)),
         "i64" => Chunk::I64(
-            words(&bytes_of(&t.get_item(1)?)?, i64::from_le_bytes),
+            words(borrowed(&t.get_item(1)?)?, i64::from_le_bytes),
             validity(&t.get_item(2)?)?,
         ),
         "bool" => Chunk::Bool(bytes_of(&t.get_item(1)?)?, validity(&t.get_item(2)?)?),
         "utf8" => {
-            let raw = bytes_of(&t.get_item(1)?)?;
+            let raw_item = t.get_item(1)?;
+            let raw = borrowed(&raw_item)?;
             let width: usize = t.get_item(2)?.extract()?;
             let start: usize = t.get_item(5)?.extract()?;
             let length: usize = t.get_item(6)?.extract()?;
             let all: Vec<i64> = match width {
-                4 => words(&raw, i32::from_le_bytes)
+                4 => words(raw, i32::from_le_bytes)
                     .into_iter()
                     .map(i64::from)
                     .collect(),
-                8 => words(&raw, i64::from_le_bytes),
+                8 => words(raw, i64::from_le_bytes),
                 _ => return Err(bad("offset width")),
             };
             let offsets = all
