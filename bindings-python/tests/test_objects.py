@@ -181,6 +181,32 @@ def test_apply_many_and_drops() -> None:
     assert p.apply_many(iter([])) == []
 
 
+def test_apply_many_leaves_the_garbage_collector_as_it_found_it(policy: tamis.Policy) -> None:
+    # apply_many pauses the cyclic collector while it builds each batch's output (the new
+    # containers hold no cycles) and turns it back on only if it was on.
+    import gc
+
+    records = [{"a": EMAIL, "nested": {"list": [1, 2, {"b": "x"}]}} for _ in range(2000)]
+    assert gc.isenabled()
+    out = policy.apply_many(records)
+    assert gc.isenabled()
+    assert out == [{"a": "[PII]", "nested": {"list": [1, 2, {"b": "x"}]}}] * 2000
+    gc.disable()
+    try:
+        policy.apply_many(records)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def failing() -> Any:
+        yield {"a": EMAIL}
+        raise RuntimeError("the caller's iterator failed")
+
+    with pytest.raises(RuntimeError):
+        policy.apply_many(failing())
+    assert gc.isenabled()
+
+
 def test_context_and_now_errors(policy: tamis.Policy) -> None:
     with pytest.raises(tamis.TamisError, match="unknown key"):
         policy.apply({}, context={"role": ["x"]})
