@@ -113,7 +113,7 @@ impl<'a> Doc<'a> {
                 Step::Value(Doc::Str(s)) => s.len() + 2,
                 Step::Value(_) => 5,
             };
-            out.try_reserve(room).map_err(|_| NoMemory)?;
+            room_for(out, room)?;
             match step {
                 Step::Raw(b) => out.extend_from_slice(b),
                 Step::Key(k) => {
@@ -127,7 +127,7 @@ impl<'a> Doc<'a> {
                     Doc::Num(n) => out.extend_from_slice(n.as_bytes()),
                     Doc::Str(s) => write_str(s, out)?,
                     Doc::Arr(items) => {
-                        stack.try_reserve(items.len() * 2).map_err(|_| NoMemory)?;
+                        room_for(&mut stack, items.len() * 2)?;
                         out.push(b'[');
                         stack.push(Step::Raw(b"]"));
                         for (i, item) in items.iter().enumerate().rev() {
@@ -138,7 +138,7 @@ impl<'a> Doc<'a> {
                         }
                     }
                     Doc::Obj(entries) => {
-                        stack.try_reserve(entries.len() * 3).map_err(|_| NoMemory)?;
+                        room_for(&mut stack, entries.len() * 3)?;
                         out.push(b'{');
                         stack.push(Step::Raw(b"}"));
                         for (i, (k, item)) in entries.iter().enumerate().rev() {
@@ -197,7 +197,7 @@ pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) -> Result<(), NoMemory> {
         out.extend_from_slice(b.get(start..i).unwrap_or(&[]));
         let Some(&c) = b.get(i) else { break };
         // An escape is at most 6 bytes; the rest of the string and the quote follow.
-        out.try_reserve(6 + b.len() - i).map_err(|_| NoMemory)?;
+        room_for(out, 6 + b.len() - i)?;
         match c {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -214,9 +214,20 @@ pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) -> Result<(), NoMemory> {
         }
         start = i + 1;
     }
-    out.try_reserve(1).map_err(|_| NoMemory)?;
+    room_for(out, 1)?;
     out.push(b'"');
     Ok(())
+}
+
+/// Room in `v` for `n` more items, grown with `try_reserve` (the capacity check inline: this
+/// runs for every value written and parsed).
+#[inline]
+fn room_for<T>(v: &mut Vec<T>, n: usize) -> Result<(), NoMemory> {
+    if v.capacity() - v.len() >= n {
+        Ok(())
+    } else {
+        v.try_reserve(n).map_err(|_| NoMemory)
+    }
 }
 
 struct Parser<'a> {
@@ -437,15 +448,20 @@ impl<'a> Parser<'a> {
     }
 
     /// Room in `v` for one more item, or `NotJson` with `no_memory` set.
+    #[inline]
     fn room<T>(&mut self, v: &mut Vec<T>) -> Result<(), NotJson> {
-        v.try_reserve(1).map_err(|_| {
+        room_for(v, 1).map_err(|_| {
             self.no_memory = true;
             NotJson
         })
     }
 
     /// Room in `s` for `n` more bytes, or `NotJson` with `no_memory` set.
+    #[inline]
     fn room_str(&mut self, s: &mut String, n: usize) -> Result<(), NotJson> {
+        if s.capacity() - s.len() >= n {
+            return Ok(());
+        }
         s.try_reserve(n).map_err(|_| {
             self.no_memory = true;
             NotJson

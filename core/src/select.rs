@@ -169,6 +169,32 @@ pub(crate) fn parse_path(pattern: &str) -> Result<Vec<Step>, PathSyntax> {
     Ok(steps)
 }
 
+/// A fast hash of short keys (Fx-style, 8 bytes at a time); not for untrusted-collision use
+/// beyond a policy's own key texts, which are the only entries.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl core::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+}
+
+type KeyMap = hashbrown::HashMap<Box<str>, Vec<u64>, core::hash::BuildHasherDefault<KeyHasher>>;
+
 /// All path patterns of a policy, as one NFA.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PathSet {
@@ -176,6 +202,10 @@ pub(crate) struct PathSet {
     words: usize,
     start: Vec<u64>,
     accepting: Vec<u64>,
+    /// Per key text, the states that step on exactly that key.
+    by_key: KeyMap,
+    /// The `*` and `**` states.
+    wild: Vec<u64>,
 }
 
 impl PathSet {
@@ -194,6 +224,22 @@ impl PathSet {
         self.words = self.states.len().div_ceil(64).max(1);
         self.start = vec![0; self.words];
         self.accepting = vec![0; self.words];
+        self.wild = vec![0; self.words];
+        self.by_key = KeyMap::default();
+        for (i, s) in self.states.iter().enumerate() {
+            match s {
+                State::Step(Step::Key(k)) => {
+                    let words = self.words;
+                    let set = self
+                        .by_key
+                        .entry(k.clone())
+                        .or_insert_with(|| vec![0; words]);
+                    set_bit(set, i);
+                }
+                State::Step(Step::One | Step::Any) => set_bit(&mut self.wild, i),
+                State::Accept(_) => {}
+            }
+        }
         let mut start = core::mem::take(&mut self.start);
         let mut at_start = true;
         for (i, s) in self.states.iter().enumerate() {
@@ -229,11 +275,14 @@ impl PathSet {
 
     /// Computes the set after one key. `to` must be zeroed by the caller.
     pub(crate) fn step(&self, from: &[u64], key: &str, to: &mut [u64]) {
-        for s in bits(from) {
+        // States stepping on this very key: one lookup instead of a comparison per state.
+        if let Some(keyed) = self.by_key.get(key) {
+            for s in bits_of_both(from, keyed) {
+                self.add_closure(to, s + 1);
+            }
+        }
+        for s in bits_of_both(from, &self.wild) {
             match self.states.get(s) {
-                Some(State::Step(Step::Key(k))) if k.as_bytes() == key.as_bytes() => {
-                    self.add_closure(to, s + 1);
-                }
                 Some(State::Step(Step::One)) => self.add_closure(to, s + 1),
                 Some(State::Step(Step::Any)) => self.add_closure(to, s),
                 _ => {}
@@ -262,10 +311,10 @@ fn set_bit(set: &mut [u64], i: usize) {
     }
 }
 
-/// Iterates the set bits of a bit set.
-fn bits(set: &[u64]) -> impl Iterator<Item = usize> + '_ {
-    set.iter().enumerate().flat_map(|(w, &word)| {
-        let mut m = word;
+/// Iterates the bits set in both `a` and `b`.
+fn bits_of_both<'s>(a: &'s [u64], b: &'s [u64]) -> impl Iterator<Item = usize> + 's {
+    a.iter().zip(b).enumerate().flat_map(|(w, (&x, &y))| {
+        let mut m = x & y;
         core::iter::from_fn(move || {
             if m == 0 {
                 return None;
