@@ -692,3 +692,39 @@ impl Tree for Doc<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::next_special;
+
+    #[test]
+    fn next_special_finds_the_first_special_byte_at_every_offset() {
+        let naive = |b: &[u8], i: usize| {
+            b.iter()
+                .skip(i)
+                .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                .map_or(b.len(), |p| i + p)
+        };
+        // Every special and some bytes around the SWAR edge cases (0x1f/0x20, 0x80+, '!' and
+        // '#' beside '"', '[' and ']' beside '\'), at every position of strings up to 20 bytes.
+        let fill = [b'a', 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xff];
+        let special = [b'"', b'\\', 0x00, 0x01, 0x1f, b'\n'];
+        for len in 0..20 {
+            for &f in &fill {
+                for &s in &special {
+                    for at in 0..len {
+                        let mut b = alloc::vec![f; len];
+                        if let Some(x) = b.get_mut(at) {
+                            *x = s;
+                        }
+                        for start in 0..=len {
+                            assert_eq!(next_special(&b, start), naive(&b, start), "{b:?} {start}");
+                        }
+                    }
+                    let b = alloc::vec![f; len];
+                    assert_eq!(next_special(&b, 0), naive(&b, 0));
+                }
+            }
+        }
+    }
+}
