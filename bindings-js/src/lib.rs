@@ -233,6 +233,27 @@ impl WasmPolicy {
         Ok(result.into())
     }
 
+    /// `applyJson` on the first `len` bytes of the input buffer, which JS filled with
+    /// `TextEncoder.encodeInto` (see `__inputBuffer`): the text crosses into the module in one
+    /// native pass, with no intermediate array.
+    #[wasm_bindgen(js_name = applyJsonInput)]
+    pub fn apply_json_input(
+        &self,
+        len: usize,
+        opts: &JsValue,
+        report: bool,
+    ) -> Result<JsValue, JsValue> {
+        INPUT.with(|buffer| {
+            let buffer = buffer
+                .try_borrow()
+                .map_err(|_| tamis_error("internal", "the input buffer is in use"))?;
+            let bytes = buffer
+                .get(..len)
+                .ok_or_else(|| tamis_error("internal", "the input is longer than its buffer"))?;
+            self.apply_json(bytes, opts, report)
+        })
+    }
+
     /// Masks JSON Lines text as `tamis apply` does.
     #[wasm_bindgen(js_name = applyJsonLines)]
     pub fn apply_json_lines(&self, text: &str, opts: &JsValue) -> Result<String, JsValue> {
@@ -503,6 +524,37 @@ pub fn apply_json_out_of_memory_for_tests(
     let result = policy.apply_json(bytes, &JsValue::UNDEFINED, false);
     drop(hog);
     result
+}
+
+std::thread_local! {
+    /// Where JS writes a text's UTF-8 for `applyJsonInput` (kept between calls, so a call
+    /// allocates nothing for its input).
+    static INPUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The address of the input buffer, at least `len` bytes long, in the module's memory (which
+/// `__memory` returns). Not part of the API.
+#[wasm_bindgen(js_name = __inputBuffer)]
+pub fn input_buffer(len: usize) -> Result<*const u8, JsValue> {
+    INPUT.with(|buffer| {
+        let mut buffer = buffer
+            .try_borrow_mut()
+            .map_err(|_| tamis_error("internal", "the input buffer is in use"))?;
+        if buffer.len() < len {
+            let more = len - buffer.len();
+            buffer
+                .try_reserve_exact(more)
+                .map_err(|_| tamis_error("too-large", "no memory for the input"))?;
+            buffer.resize(len, 0);
+        }
+        Ok(buffer.as_ptr())
+    })
+}
+
+/// The module's memory (a `WebAssembly.Memory`). Not part of the API.
+#[wasm_bindgen(js_name = __memory)]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 /// Traps on purpose (a panic aborts the wasm call), so tests can check that the package

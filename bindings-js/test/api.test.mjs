@@ -116,6 +116,20 @@ test('the input is never changed and unchanged leaves are reused', () => {
   assert.deepEqual(out.inner, inner);
 });
 
+test('applyJson: any text through the module input buffer, and past its size limit', () => {
+  // Non-ASCII, astral characters and a lone surrogate (written as U+FFFD, as TextEncoder does).
+  const text = '{"é":"ünïcode x@example.com","😀":"\ud800 y@example.com"}';
+  assert.equal(policy.applyJson(text), '{"é":"ünïcode [REDACTED]","😀":"\ufffd [REDACTED]"}');
+  // Texts of more than 2^20 UTF-16 units take the other way in; short ones after them still work.
+  const roomy = Policy.fromToml(
+    'version = 1\nname = "roomy"\n[limits]\nmax_record_bytes = 16777216\nmax_string_bytes = 16777216\n' +
+      '[[rule]]\nid = "pii"\ndetect = ["email"]\naction = "replace"\n',
+  );
+  const long = `{"pad":"${'é'.repeat(1 << 20)}","m":"z@example.com"}`;
+  assert.equal(roomy.applyJson(long), long.replace('z@example.com', '[REDACTED]'));
+  assert.equal(roomy.applyJson('{"a":"x@example.com"}'), '{"a":"[REDACTED]"}');
+});
+
 test('prototype pollution: data keys never change a prototype', () => {
   const evil = JSON.parse(
     '{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, "prototype": {"x": 1}}',

@@ -298,6 +298,7 @@ impl<'a> Parser<'a> {
                 self.i += 1;
                 let mut entries: Vec<(Cow<'a, str>, Doc<'a>)> = Vec::new();
                 let mut index: Option<BTreeMap<Cow<'a, str>, usize>> = None;
+                let mut seen = 0u64;
                 self.ws();
                 if self.peek() == Some(b'}') {
                     self.i += 1;
@@ -316,7 +317,7 @@ impl<'a> Parser<'a> {
                     self.i += 1;
                     let v = self.value(nesting + 1)?;
                     self.room(&mut entries)?;
-                    insert(&mut entries, &mut index, key, v);
+                    insert(&mut entries, &mut index, &mut seen, key, v);
                     self.ws();
                     match self.peek() {
                         Some(b',') => self.i += 1,
@@ -359,7 +360,8 @@ impl<'a> Parser<'a> {
                 return Err(NotJson);
             }
         }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
+        let exponent = matches!(self.peek(), Some(b'e' | b'E'));
+        if exponent {
             self.i += 1;
             if matches!(self.peek(), Some(b'+' | b'-')) {
                 self.i += 1;
@@ -369,7 +371,11 @@ impl<'a> Parser<'a> {
             }
         }
         let text = self.s.get(start..self.i).ok_or(NotJson)?;
-        Ok(Doc::Num(normalize_exponent(text)))
+        Ok(Doc::Num(if exponent {
+            normalize_exponent(text)
+        } else {
+            Cow::Borrowed(text)
+        }))
     }
 
     fn string(&mut self) -> Result<Cow<'a, str>, NotJson> {
@@ -480,14 +486,29 @@ impl<'a> Parser<'a> {
 }
 
 /// Inserts an entry; a repeated key replaces the earlier value in its place. Small objects are
-/// searched linearly, larger ones through an index built on demand.
+/// searched linearly — only when `seen`, a one-word filter of the keys so far (by length, first
+/// and last byte), says the key may be among them — larger ones through an index built on
+/// demand.
 fn insert<'a>(
     entries: &mut Vec<(Cow<'a, str>, Doc<'a>)>,
     index: &mut Option<BTreeMap<Cow<'a, str>, usize>>,
+    seen: &mut u64,
     key: Cow<'a, str>,
     v: Doc<'a>,
 ) {
     const LINEAR: usize = 16;
+    if index.is_none() && entries.len() < LINEAR {
+        let b = key.as_bytes();
+        let first = usize::from(b.first().copied().unwrap_or(0));
+        let last = usize::from(b.last().copied().unwrap_or(0));
+        let bit = 1u64 << ((b.len() + first * 7 + last * 13) % 64);
+        let new = *seen & bit == 0;
+        *seen |= bit;
+        if new {
+            entries.push((key, v));
+            return;
+        }
+    }
     if index.is_none() && entries.len() >= LINEAR {
         *index = Some(
             entries

@@ -275,6 +275,10 @@ impl PathSet {
 
     /// Computes the set after one key. `to` must be zeroed by the caller.
     pub(crate) fn step(&self, from: &[u64], key: &str, to: &mut [u64]) {
+        if from.iter().all(|&w| w == 0) {
+            // No pattern is under way here (most of a record, for paths of a few keys).
+            return;
+        }
         // States stepping on this very key: one lookup instead of a comparison per state.
         if let Some(keyed) = self.by_key.get(key) {
             for s in bits_of_both(from, keyed) {
