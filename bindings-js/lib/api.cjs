@@ -205,7 +205,10 @@ function makeApi(wasm, host) {
     #run(values, options, report) {
       return this.#call((p) => {
         const tape = encode(values, this.#maxDepth, this.#readBudget);
-        const [ops, text, rep] = p.applyTape(tape.ops, tape.text, values.length, options, report);
+        const [ops, text, rep] =
+          tape.text.length <= INPUT_MAX_UNITS
+            ? p.applyTapeInput(tape.ops, writeInput(tape.text), values.length, options, report)
+            : p.applyTape(tape.ops, tape.text, values.length, options, report);
         return [decode(ops, text, tape.origs, tape.keys, values.length), rep];
       });
     }
@@ -248,7 +251,11 @@ function makeApi(wasm, host) {
       if (typeof text !== 'string') {
         throw new TamisError('applyJsonLines takes JSON Lines text', { code: 'invalid-argument' });
       }
-      return this.#call((p) => p.applyJsonLines(text, options));
+      return this.#call((p) =>
+        text.length <= INPUT_MAX_UNITS
+          ? p.applyJsonLinesInput(writeInput(text), options)
+          : p.applyJsonLines(text, options),
+      );
     }
 
     /** Masks what detectors and patterns find in free text. */
@@ -256,7 +263,9 @@ function makeApi(wasm, host) {
       if (typeof text !== 'string') {
         throw new TamisError('maskText takes a string', { code: 'invalid-argument' });
       }
-      return this.#call((p) => p.maskText(text, options));
+      return this.#call((p) =>
+        text.length <= INPUT_MAX_UNITS ? p.maskTextInput(writeInput(text), options) : p.maskText(text, options),
+      );
     }
 
     /**

@@ -233,6 +233,20 @@ impl WasmPolicy {
         Ok(result.into())
     }
 
+    /// `applyTape` with the tape's text in the first `len` bytes of the input buffer (see
+    /// `applyJsonInput`).
+    #[wasm_bindgen(js_name = applyTapeInput)]
+    pub fn apply_tape_input(
+        &self,
+        ops: &[i32],
+        len: usize,
+        count: u32,
+        opts: &JsValue,
+        report: bool,
+    ) -> Result<Array, JsValue> {
+        with_input(len, |text| self.apply_tape(ops, text, count, opts, report))
+    }
+
     /// `applyJson` on the first `len` bytes of the input buffer, which JS filled with
     /// `TextEncoder.encodeInto` (see `__inputBuffer`): the text crosses into the module in one
     /// native pass, with no intermediate array.
@@ -243,15 +257,19 @@ impl WasmPolicy {
         opts: &JsValue,
         report: bool,
     ) -> Result<JsValue, JsValue> {
-        INPUT.with(|buffer| {
-            let buffer = buffer
-                .try_borrow()
-                .map_err(|_| tamis_error("internal", "the input buffer is in use"))?;
-            let bytes = buffer
-                .get(..len)
-                .ok_or_else(|| tamis_error("internal", "the input is longer than its buffer"))?;
-            self.apply_json(bytes, opts, report)
-        })
+        with_input(len, |text| self.apply_json(text.as_bytes(), opts, report))
+    }
+
+    /// `applyJsonLines` on the input buffer (see `applyJsonInput`).
+    #[wasm_bindgen(js_name = applyJsonLinesInput)]
+    pub fn apply_json_lines_input(&self, len: usize, opts: &JsValue) -> Result<String, JsValue> {
+        with_input(len, |text| self.apply_json_lines(text, opts))
+    }
+
+    /// `maskText` on the input buffer (see `applyJsonInput`).
+    #[wasm_bindgen(js_name = maskTextInput)]
+    pub fn mask_text_input(&self, len: usize, opts: &JsValue) -> Result<String, JsValue> {
+        with_input(len, |text| self.mask_text(text, opts))
     }
 
     /// Masks JSON Lines text as `tamis apply` does.
@@ -530,6 +548,21 @@ std::thread_local! {
     /// Where JS writes a text's UTF-8 for `applyJsonInput` (kept between calls, so a call
     /// allocates nothing for its input).
     static INPUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` on the first `len` bytes of the input buffer, which JS filled with
+/// `TextEncoder.encodeInto` (so they are UTF-8).
+fn with_input<R>(len: usize, f: impl FnOnce(&str) -> Result<R, JsValue>) -> Result<R, JsValue> {
+    INPUT.with(|buffer| {
+        let buffer = buffer
+            .try_borrow()
+            .map_err(|_| tamis_error("internal", "the input buffer is in use"))?;
+        let text = buffer
+            .get(..len)
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .ok_or_else(|| tamis_error("internal", "the input buffer does not hold the text"))?;
+        f(text)
+    })
 }
 
 /// The address of the input buffer, at least `len` bytes long, in the module's memory (which
