@@ -90,7 +90,7 @@ fi
 echo "plugins example: 4 records in, 2 out, ids and emails masked"
 
 stage "Python: test environment (target/venv, bindings-python/tests/requirements.txt)"
-need python3 "install CPython 3.10 or later with pip and venv"
+need python3 "install CPython 3.11 or later with pip and venv"
 venv=target/venv
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"

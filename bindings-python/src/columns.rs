@@ -1,6 +1,7 @@
 //! Columns: summaries from buffers (numpy / Arrow memory copied once, never an object per
 //! cell) and column-wise masking of DataFrames.
 
+use pyo3::buffer::{Element, PyBuffer};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use serde_json::Value;
@@ -61,12 +62,27 @@ fn words<const N: usize, T>(bytes: &[u8], f: fn([u8; N]) -> T) -> Vec<T> {
         .collect()
 }
 
+/// Numbers from a `bytes` object (little-endian) or from anything with the buffer protocol and
+/// items of type `T` (a numpy array): copied once, straight from the object's memory.
+fn numbers<T: Element + Copy, const N: usize>(
+    py: Python<'_>,
+    b: &Bound<'_, PyAny>,
+    from_le: fn([u8; N]) -> T,
+) -> PyResult<Vec<T>> {
+    if let Ok(bytes) = b.cast::<PyBytes>() {
+        return Ok(words(bytes.as_bytes(), from_le));
+    }
+    PyBuffer::<T>::get(b)
+        .and_then(|buffer| buffer.to_vec(py))
+        .map_err(|_| bad("number buffer"))
+}
+
 fn read_chunk(py: Python<'_>, policy: &Policy, t: &Bound<'_, PyTuple>) -> PyResult<Chunk> {
     let kind: String = t.get_item(0)?.extract()?;
     Ok(match kind.as_str() {
-        "f64" => Chunk::F64(words(borrowed(&t.get_item(1)?)?, f64::from_le_bytes)),
+        "f64" => Chunk::F64(numbers(py, &t.get_item(1)?, f64::from_le_bytes)?),
         "i64" => Chunk::I64(
-            words(borrowed(&t.get_item(1)?)?, i64::from_le_bytes),
+            numbers(py, &t.get_item(1)?, i64::from_le_bytes)?,
             validity(&t.get_item(2)?)?,
         ),
         "bool" => Chunk::Bool(bytes_of(&t.get_item(1)?)?, validity(&t.get_item(2)?)?),

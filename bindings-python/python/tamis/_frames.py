@@ -34,9 +34,10 @@ def _numpy_chunks(a: Any, valid: Any = None) -> list[Chunk]:
         x = a.astype("<f8", copy=False)
         if valid is not None:
             x = np.where(np.asarray(valid, dtype=bool), x, np.nan)
-        return [("f64", np.ascontiguousarray(x).tobytes())]
+        # The array itself: the engine reads it through the buffer protocol (one copy).
+        return [("f64", np.ascontiguousarray(x, dtype=np.float64))]
     if kind in "iu" and not (a.dtype == np.uint64 and a.size and a.max() > np.iinfo(np.int64).max):
-        return [("i64", a.astype("<i8", copy=False).tobytes(), validity)]
+        return [("i64", np.ascontiguousarray(a, dtype=np.int64), validity)]
     if kind == "b":
         return [("bool", a.astype(np.uint8).tobytes(), validity)]
     if kind == "M":
