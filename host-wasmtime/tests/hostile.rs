@@ -7,37 +7,17 @@
     reason = "tests"
 )]
 
+mod common;
+
+use common::{MAX_RECORD, RECORDS, healthy, plugin, register};
 use tamis_host::testing::{Guest, component};
 use tamis_host::{Decision, Failure, Host, Limits, OnError, Plugin};
-
-const RECORDS: [&str; 3] = [r#"{"a":1}"#, r#"{"b":"x"}"#, r#"{"c":[1,2]}"#];
-const MAX_RECORD: u64 = 1 << 20;
-
-fn register(g: &Guest<'_>, limits: Limits) -> Result<Plugin, String> {
-    Host::global()
-        .unwrap()
-        .register("t", &component(g), b"{}".to_vec(), limits, OnError::Drop)
-        .map_err(|e| e.to_string())
-}
-
-fn plugin(g: &Guest<'_>) -> Plugin {
-    register(g, Limits::default()).unwrap()
-}
 
 fn failure(p: &Plugin) -> Failure {
     match p.filter(&RECORDS, MAX_RECORD).decisions {
         Err(f) => f,
         Ok(d) => panic!("expected a failure, got {} decisions", d.len()),
     }
-}
-
-/// A well-behaved plugin, to show the host is healthy after each hostile one.
-fn healthy() {
-    let p = plugin(&Guest::default());
-    assert_eq!(
-        p.filter(&RECORDS, MAX_RECORD).decisions,
-        Ok(vec![Decision::Keep; 3])
-    );
 }
 
 #[test]

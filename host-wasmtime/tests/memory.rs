@@ -8,26 +8,11 @@
     reason = "tests"
 )]
 
-use tamis_host::testing::{Guest, component};
-use tamis_host::{Decision, Host, Limits, OnError, Plugin};
+mod common;
 
-const RECORDS: [&str; 3] = [r#"{"a":1}"#, r#"{"b":"x"}"#, r#"{"c":[1,2]}"#];
-const MAX_RECORD: u64 = 1 << 20;
-
-fn register(g: &Guest<'_>, limits: Limits) -> Result<Plugin, String> {
-    Host::global()
-        .unwrap()
-        .register("t", &component(g), b"{}".to_vec(), limits, OnError::Drop)
-        .map_err(|e| e.to_string())
-}
-
-fn healthy() {
-    let p = register(&Guest::default(), Limits::default()).unwrap();
-    assert_eq!(
-        p.filter(&RECORDS, MAX_RECORD).decisions,
-        Ok(vec![Decision::Keep; 3])
-    );
-}
+use common::{MAX_RECORD, RECORDS, healthy, register};
+use tamis_host::testing::Guest;
+use tamis_host::{Limits, Plugin};
 
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
