@@ -4,16 +4,46 @@
 //! unchanged leaves are the input's own (immutable) objects; containers are always new.
 
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString,
     PyTuple, PyType,
 };
-use tamis_core::mirror::Kind;
 
 /// One value of the input, as the walker sees it (core's mirror tree over Python objects).
-pub(crate) type Node = tamis_core::mirror::Node<Py<PyAny>>;
-type Entry = tamis_core::mirror::Entry<Py<PyAny>>;
+pub(crate) type Node = tamis_core::mirror::Node<Py<PyAny>, Text>;
+type Entry = tamis_core::mirror::Entry<Py<PyAny>, Text>;
+type Kind = tamis_core::mirror::Kind<Py<PyAny>, Text>;
+
+/// The text of a str or key: the `str`'s own UTF-8, borrowed for as long as the node holds the
+/// str (no copy for ASCII text), or owned text (a str with lone surrogates, numbers, the
+/// walker's replacements).
+pub(crate) enum Text {
+    Held(PyBackedStr),
+    Own(String),
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        match self {
+            Text::Held(s) => s,
+            Text::Own(s) => s,
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text::Own(s)
+    }
+}
+
+impl Text {
+    fn len(&self) -> usize {
+        self.as_ref().len()
+    }
+}
 
 /// The Python sequence types a `Kind::Seq` came from (output keeps the type).
 const LIST: u8 = 0;
@@ -111,7 +141,7 @@ impl<'py> Reader<'py> {
         let orig = || Some(obj.clone().unbind());
         // Exact built-in types first: the common case.
         if let Ok(s) = obj.cast_exact::<PyString>() {
-            let text = str_text(s);
+            let text = str_held(s);
             self.spend(text.len())?;
             return Ok(Node::leaf(Kind::Str(text), orig()));
         }
@@ -181,7 +211,7 @@ impl<'py> Reader<'py> {
             return Ok(Node::leaf(Kind::Float(float_text(f.value())), orig));
         }
         if let Ok(s) = obj.cast::<PyString>() {
-            let text = str_text(s);
+            let text = str_held(s);
             self.spend(text.len())?;
             return Ok(Node::leaf(Kind::Str(text), orig));
         }
@@ -221,7 +251,7 @@ impl<'py> Reader<'py> {
             let text = obj.str().ok().map(|s| str_text(&s));
             return Ok(match text {
                 Some(text) if finite => Node::leaf(Kind::Float(text), orig),
-                Some(text) => Node::leaf(Kind::Str(text), orig),
+                Some(text) => Node::leaf(Kind::Str(Text::Own(text)), orig),
                 None => self.opaque(obj),
             });
         }
@@ -246,7 +276,7 @@ impl<'py> Reader<'py> {
             .ok()
             .and_then(|v| v.cast_into::<PyString>().ok())
         {
-            Some(s) => Node::leaf(Kind::Str(str_text(&s)), Some(obj.clone().unbind())),
+            Some(s) => Node::leaf(Kind::Str(str_held(&s)), Some(obj.clone().unbind())),
             None => self.opaque(obj),
         }
     }
@@ -254,7 +284,10 @@ impl<'py> Reader<'py> {
     fn bytes(&mut self, b: &[u8], obj: &Bound<'py, PyAny>) -> Result<Node, TooLarge> {
         self.spend(b.len())?;
         Ok(match std::str::from_utf8(b) {
-            Ok(text) => Node::leaf(Kind::Str(text.to_owned()), Some(obj.clone().unbind())),
+            Ok(text) => Node::leaf(
+                Kind::Str(Text::Own(text.to_owned())),
+                Some(obj.clone().unbind()),
+            ),
             Err(_) => Node::leaf(Kind::Other(type_name(obj)), None),
         })
     }
@@ -286,11 +319,18 @@ impl<'py> Reader<'py> {
     /// A key's text, as `json.dumps` writes keys: str, int, float, bool and None keep their
     /// object in the output; any other key is written as its text (`<TypeName>` for objects
     /// with no text form), never as the object.
-    fn key(&mut self, k: &Bound<'py, PyAny>) -> (String, Option<Py<PyAny>>) {
+    fn key(&mut self, k: &Bound<'py, PyAny>) -> (Text, Option<Py<PyAny>>) {
         let keep = || Some(k.clone().unbind());
         if let Ok(s) = k.cast_exact::<PyString>() {
-            return (str_text(s), keep());
+            return (str_held(s), keep());
         }
+        let (text, orig) = self.key_text(k);
+        (Text::Own(text), orig)
+    }
+
+    /// The text of a key that is not a str.
+    fn key_text(&mut self, k: &Bound<'py, PyAny>) -> (String, Option<Py<PyAny>>) {
+        let keep = || Some(k.clone().unbind());
         if k.is_none() {
             return ("null".to_owned(), keep());
         }
@@ -312,7 +352,8 @@ impl<'py> Reader<'py> {
             Err(TooLarge) => return ("<key>".to_owned(), None),
         };
         let text = match node.kind {
-            Kind::Str(s) | Kind::Int(s) | Kind::Float(s) => s,
+            Kind::Str(s) => s.as_ref().to_owned(),
+            Kind::Int(s) | Kind::Float(s) => s,
             Kind::Bool(b) => if b { "true" } else { "false" }.to_owned(),
             Kind::Null => "null".to_owned(),
             _ => format!("<{}>", type_name(k)),
@@ -416,6 +457,15 @@ fn str_text(s: &Bound<'_, PyString>) -> String {
     crate::convert::text_of(s)
 }
 
+/// A str's text, borrowed from the str itself when it is valid Unicode (kept alive by the
+/// returned value); lone surrogates (which UTF-8 cannot carry) become U+FFFD in owned text.
+fn str_held(s: &Bound<'_, PyString>) -> Text {
+    match PyBackedStr::try_from(s.clone()) {
+        Ok(held) => Text::Held(held),
+        Err(_) => Text::Own(crate::convert::text_of(s)),
+    }
+}
+
 /// An int's decimal text (any size); `None` when Python refuses (beyond its digit limit).
 fn int_text(i: &Bound<'_, PyInt>) -> Option<String> {
     if let Ok(v) = i.extract::<i64>() {
@@ -466,7 +516,8 @@ impl IntoPy for Node {
                 Ok(x) => PyFloat::new(py, x).into_any().unbind(),
                 Err(_) => PyString::new(py, &t).into_any().unbind(),
             },
-            Kind::Str(s) => PyString::new(py, &s).into_any().unbind(),
+            Kind::Str(Text::Held(s)) => s.as_py_str().clone_ref(py).into_any(),
+            Kind::Str(Text::Own(s)) => PyString::new(py, &s).into_any().unbind(),
             Kind::Other(n) => PyString::new(py, &format!("<{n}>")).into_any().unbind(),
             Kind::Json(v) => crate::convert::value_to_py(py, &v)?,
             Kind::Seq(items, kind) => {
@@ -494,7 +545,7 @@ impl IntoPy for Node {
                     let value = e.node.into_py(py)?;
                     match e.key_orig {
                         Some(k) => d.set_item(k, value)?,
-                        None => d.set_item(e.key, value)?,
+                        None => d.set_item(e.key.as_ref(), value)?,
                     }
                 }
                 d.into_any().unbind()

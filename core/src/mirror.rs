@@ -5,6 +5,7 @@
 //! immutable leaves (and keys) and the input itself is never changed.
 
 use alloc::borrow::Cow;
+use alloc::boxed::Box;
 use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -14,10 +15,16 @@ use serde_json::{Map, Value};
 use crate::tree::{Edit, Shape, Tree, unique_key};
 use crate::{ColumnSummarizer, TOO_DEEP, TOO_LARGE};
 
+/// Text read from the input: an owned `String`, or a front end's own text kept alive by a
+/// handle (a Python `str` read without copying). The walker's own texts come in through `From`.
+pub trait Text: AsRef<str> + From<String> {}
+
+impl<T: AsRef<str> + From<String>> Text for T {}
+
 /// One value of the input, as the walker sees it.
-pub struct Node<H> {
+pub struct Node<H, T = String> {
     /// What the value is.
-    pub kind: Kind<H>,
+    pub kind: Kind<H, T>,
     /// The value read, returned as is when the node is an unchanged leaf.
     pub orig: Option<H>,
     /// The walker replaced this node.
@@ -28,7 +35,7 @@ pub struct Node<H> {
 }
 
 /// What a [`Node`] holds.
-pub enum Kind<H> {
+pub enum Kind<H, T = String> {
     /// `null` (and the front end's other nothing values).
     Null,
     /// A boolean.
@@ -38,31 +45,31 @@ pub enum Kind<H> {
     /// Any other number, as its JSON text (or a string such as `NaN` when it has none).
     Float(String),
     /// Text.
-    Str(String),
+    Str(T),
     /// A value with no data form: its type name (written `<TypeName>`).
     Other(String),
     /// An ordered sequence; the tag is the front end's own kind of sequence (list, tuple, ...).
-    Seq(Vec<Node<H>>, u8),
+    Seq(Vec<Node<H, T>>, u8),
     /// Keyed values, in order; the tag is the front end's own kind of mapping.
-    Map(Vec<Entry<H>>, u8),
-    /// A value the walker put here (a summary object).
-    Json(Value),
+    Map(Vec<Entry<H, T>>, u8),
+    /// A value the walker put here (a summary object); boxed, as it is rare and large.
+    Json(Box<Value>),
 }
 
 /// One key and value of a [`Kind::Map`].
-pub struct Entry<H> {
+pub struct Entry<H, T = String> {
     /// The key's text (after the walk: the output key, unique within its map).
-    pub key: String,
+    pub key: T,
     /// The original key, reused when the key was neither renamed nor made unique.
     pub key_orig: Option<H>,
     /// The value.
-    pub node: Node<H>,
+    pub node: Node<H, T>,
 }
 
-impl<H> Node<H> {
+impl<H, T: Text> Node<H, T> {
     /// An unchanged node.
     #[must_use]
-    pub fn leaf(kind: Kind<H>, orig: Option<H>) -> Self {
+    pub fn leaf(kind: Kind<H, T>, orig: Option<H>) -> Self {
         Node {
             kind,
             orig,
@@ -73,7 +80,7 @@ impl<H> Node<H> {
 
     /// A node that is already a replacement (nothing of the input is reused).
     #[must_use]
-    pub fn replaced(kind: Kind<H>) -> Self {
+    pub fn replaced(kind: Kind<H, T>) -> Self {
         Node {
             kind,
             orig: None,
@@ -85,13 +92,13 @@ impl<H> Node<H> {
     /// `[tamis:too_deep]`, read in place of a value nested deeper than the policy's limit.
     #[must_use]
     pub fn too_deep() -> Self {
-        Node::replaced(Kind::Str(TOO_DEEP.into()))
+        Node::replaced(Kind::Str(T::from(TOO_DEEP.into())))
     }
 
     /// `[tamis:too_large]`: a value that could not be read within the limits.
     #[must_use]
     pub fn too_large() -> Self {
-        Node::replaced(Kind::Str(TOO_LARGE.into()))
+        Node::replaced(Kind::Str(T::from(TOO_LARGE.into())))
     }
 
     /// The original handle, when this node is a leaf the walker did not change: the output is
@@ -103,19 +110,19 @@ impl<H> Node<H> {
         self.orig.take()
     }
 
-    fn replace(&mut self, kind: Kind<H>) {
+    fn replace(&mut self, kind: Kind<H, T>) {
         self.kind = kind;
         self.changed = true;
     }
 
     /// `{k1: {k2: ... node}}`: a cell placed at its column's path.
     #[must_use]
-    pub fn wrap(keys: &[String], node: Node<H>) -> Node<H> {
+    pub fn wrap(keys: &[String], node: Node<H, T>) -> Node<H, T> {
         keys.iter().rev().fold(node, |inner, k| {
             Node::leaf(
                 Kind::Map(
                     alloc::vec![Entry {
-                        key: k.clone(),
+                        key: T::from(k.clone()),
                         key_orig: None,
                         node: inner,
                     }],
@@ -129,7 +136,7 @@ impl<H> Node<H> {
     /// The cell back out of [`Node::wrap`] (whatever its key became); `None` when it was
     /// removed.
     #[must_use]
-    pub fn unwrap(self, depth: usize) -> Option<Node<H>> {
+    pub fn unwrap(self, depth: usize) -> Option<Node<H, T>> {
         if depth == 0 {
             return Some(self);
         }
@@ -156,7 +163,7 @@ impl<H> Node<H> {
                 Ok(x) => s.push_f64(x),
                 Err(_) => s.push_null(),
             },
-            Kind::Str(t) => s.push_str(t),
+            Kind::Str(t) => s.push_str(t.as_ref()),
             Kind::Other(n) => s.push_str(&format!("<{n}>")),
             Kind::Seq(..) => s.push_str("<list>"),
             Kind::Map(..) => s.push_str("<dict>"),
@@ -165,14 +172,14 @@ impl<H> Node<H> {
     }
 }
 
-impl<H> Tree for Node<H> {
+impl<H, T: Text> Tree for Node<H, T> {
     fn shape(&self) -> Shape<'_> {
         match &self.kind {
             Kind::Null => Shape::Null,
             Kind::Bool(b) => Shape::Bool(*b),
             Kind::Int(t) => Shape::Int(Cow::Borrowed(t)),
             Kind::Float(t) => Shape::Float(Cow::Borrowed(t)),
-            Kind::Str(s) => Shape::Str(s),
+            Kind::Str(s) => Shape::Str(s.as_ref()),
             Kind::Other(n) => Shape::Other(Cow::Borrowed(n)),
             Kind::Seq(..) => Shape::Array,
             Kind::Map(..) => Shape::Object,
@@ -185,7 +192,7 @@ impl<H> Tree for Node<H> {
     }
 
     fn set_string(&mut self, s: String) {
-        self.replace(Kind::Str(s));
+        self.replace(Kind::Str(T::from(s)));
     }
 
     fn entries(&mut self, f: &mut dyn FnMut(&str, &mut Self) -> Edit) {
@@ -194,7 +201,7 @@ impl<H> Tree for Node<H> {
         };
         let mut renamed: Vec<(usize, String)> = Vec::new();
         for (i, e) in entries.iter_mut().enumerate() {
-            match f(&e.key, &mut e.node) {
+            match f(e.key.as_ref(), &mut e.node) {
                 Edit::Keep => {}
                 Edit::Remove => e.node.removed = true,
                 Edit::Rename(new) => renamed.push((i, new)),
@@ -221,13 +228,13 @@ impl<H> Tree for Node<H> {
                     e.key_orig = None;
                     n
                 }
-                None => e.key.clone(),
+                None => e.key.as_ref().to_string(),
             };
             let unique = unique_key(candidate, |k| seen.contains(k));
-            if unique != e.key {
+            if unique != e.key.as_ref() {
                 e.key_orig = None;
+                e.key = T::from(unique.clone());
             }
-            e.key.clone_from(&unique);
             seen.insert(unique);
         }
     }
@@ -249,7 +256,7 @@ impl<H> Tree for Node<H> {
         };
         entries
             .iter()
-            .find(|e| !e.node.removed && e.key == key)
+            .find(|e| !e.node.removed && e.key.as_ref() == key)
             .map(|e| &e.node)
     }
 
@@ -267,7 +274,7 @@ impl<H> Tree for Node<H> {
             Kind::Int(t) | Kind::Float(t) => t
                 .parse::<serde_json::Number>()
                 .map_or_else(|_| Value::String(t.clone()), Value::Number),
-            Kind::Str(s) => Value::String(s.clone()),
+            Kind::Str(s) => Value::String(s.as_ref().to_string()),
             Kind::Other(n) => Value::String(format!("<{n}>")),
             Kind::Json(v) => v.to_value(max_depth),
             Kind::Seq(..) | Kind::Map(..) if max_depth == 0 => Value::from(TOO_DEEP),
@@ -281,7 +288,7 @@ impl<H> Tree for Node<H> {
             Kind::Map(entries, _) => {
                 let mut m = Map::new();
                 for e in entries.iter().filter(|e| !e.node.removed) {
-                    let key = unique_key(e.key.to_string(), |k| m.contains_key(k));
+                    let key = unique_key(e.key.as_ref().to_string(), |k| m.contains_key(k));
                     m.insert(key, e.node.to_value(max_depth - 1));
                 }
                 Value::Object(m)
@@ -290,12 +297,12 @@ impl<H> Tree for Node<H> {
     }
 
     fn set_value(&mut self, v: Value) {
-        self.replace(Kind::Json(v));
+        self.replace(Kind::Json(Box::new(v)));
     }
 }
 
 // `Debug` names shapes only: nodes hold record values, which are never printed.
-impl<H> core::fmt::Debug for Node<H> {
+impl<H, T> core::fmt::Debug for Node<H, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Node")
             .field("kind", &self.kind)
@@ -305,7 +312,7 @@ impl<H> core::fmt::Debug for Node<H> {
     }
 }
 
-impl<H> core::fmt::Debug for Kind<H> {
+impl<H, T> core::fmt::Debug for Kind<H, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Kind::Seq(items, _) => write!(f, "Seq({} items)", items.len()),
@@ -316,7 +323,7 @@ impl<H> core::fmt::Debug for Kind<H> {
     }
 }
 
-impl<H> Kind<H> {
+impl<H, T> Kind<H, T> {
     fn shape_name(&self) -> &'static str {
         match self {
             Kind::Null => "Null",
@@ -332,7 +339,7 @@ impl<H> Kind<H> {
     }
 }
 
-impl<H> core::fmt::Debug for Entry<H> {
+impl<H, T> core::fmt::Debug for Entry<H, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Entry")
             .field("node", &self.node)
