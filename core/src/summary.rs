@@ -158,6 +158,9 @@ pub struct Summary {
     top: TopMap,
     /// Total subtracted from every top-k counter (the most any count is below the truth).
     top_err: u64,
+    /// Every top-k counter is 1: no value repeated since the counters were last emptied (the
+    /// next prune empties them without a look).
+    top_ones: bool,
     covered: bool,
 }
 
@@ -232,6 +235,7 @@ impl Summary {
             distinct: Distinct::Exact(BTreeSet::new()),
             top: TopMap::default(),
             top_err: 0,
+            top_ones: true,
             covered: false,
         }
     }
@@ -342,7 +346,10 @@ impl Summary {
     fn count_item(&mut self, h: u64, item: impl FnOnce() -> Item) {
         let first = self.count;
         match self.top.entry(h) {
-            hashbrown::hash_map::Entry::Occupied(mut e) => e.get_mut().count += 1,
+            hashbrown::hash_map::Entry::Occupied(mut e) => {
+                e.get_mut().count += 1;
+                self.top_ones = false;
+            }
             hashbrown::hash_map::Entry::Vacant(v) => {
                 v.insert(Entry {
                     count: 1,
@@ -363,17 +370,52 @@ impl Summary {
         if self.top.len() <= TOP_CAPACITY {
             return;
         }
+        let (t, max) = if self.top_ones {
+            (1, 1)
+        } else {
+            self.prune_threshold()
+        };
+        if max <= t {
+            // Every counter drops to zero (the common case for a column of distinct values).
+            self.top.clear();
+            self.top_ones = true;
+        } else {
+            self.top.retain(|_, e| {
+                e.count = e.count.saturating_sub(t);
+                e.count > 0
+            });
+        }
+        self.top_err += t;
+    }
+
+    /// The (C+1)-th largest count, and the largest. Counts are mostly small: a histogram of
+    /// the small ones finds the threshold in one pass; many large counts fall back to selection.
+    fn prune_threshold(&self) -> (u64, u64) {
+        const SMALL: usize = 64;
+        let mut hist = [0usize; SMALL];
+        let (mut large, mut max) = (0usize, 0u64);
+        for e in self.top.values() {
+            max = max.max(e.count);
+            match hist.get_mut(usize::try_from(e.count).unwrap_or(usize::MAX)) {
+                Some(n) => *n += 1,
+                None => large += 1,
+            }
+        }
+        if large <= TOP_CAPACITY {
+            // Walk down from the largest small count until C + 1 counters are at or above it.
+            let mut above = large;
+            for (c, n) in hist.iter().enumerate().rev() {
+                above += n;
+                if above > TOP_CAPACITY {
+                    return (c as u64, max);
+                }
+            }
+        }
         let mut counts: Vec<u64> = self.top.values().map(|e| e.count).collect();
-        // The (C+1)-th largest count, by selection (no full sort).
-        let t = counts
+        let t = *counts
             .select_nth_unstable_by(TOP_CAPACITY, |a, b| b.cmp(a))
             .1;
-        let t = *t;
-        self.top.retain(|_, e| {
-            e.count = e.count.saturating_sub(t);
-            e.count > 0
-        });
-        self.top_err += t;
+        (t, max)
     }
 
     /// Merges `other` (a summary of other values of the same column) into this one.
@@ -411,6 +453,7 @@ impl Summary {
             }
         }
         self.top_err += other.top_err;
+        self.top_ones = false;
         self.prune_top();
         self.covered |= other.covered;
     }
@@ -1011,6 +1054,7 @@ mod state {
             );
         }
         s.top = top;
+        s.top_ones = false;
         s.top_err = u(o.get("top_err"))?;
         s.covered = o.get("covered")?.as_bool()?;
         Some(s)
@@ -1020,6 +1064,35 @@ mod state {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The histogram threshold is the selection's, for small counts, large ones and a mix.
+    #[test]
+    fn prune_threshold_is_the_selected_count() {
+        let mut seed = 7u64;
+        for round in 0..400u64 {
+            let mut s = Summary::new();
+            let n = 4 * TOP_CAPACITY + 1 + (round as usize % 300);
+            for i in 0..n as u64 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let spread = [2, 10, 70, 5000][(round % 4) as usize];
+                let count = 1 + (seed >> 33) % spread;
+                s.top.insert(
+                    i,
+                    Entry {
+                        count,
+                        first: i,
+                        item: Item::Num(0.0),
+                    },
+                );
+            }
+            let mut counts: Vec<u64> = s.top.values().map(|e| e.count).collect();
+            counts.sort_unstable_by(|a, b| b.cmp(a));
+            let want = (counts[TOP_CAPACITY], counts[0]);
+            assert_eq!(s.prune_threshold(), want, "round {round}");
+        }
+    }
 
     #[test]
     fn debug_shows_no_value() {
