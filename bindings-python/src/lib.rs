@@ -40,8 +40,10 @@ create_exception!(
      `help` say what and where."
 );
 
-/// How many records `apply_many` reads before it releases the GIL to apply them.
-const BATCH: usize = 512;
+/// How many records `apply_many` reads before it releases the GIL to apply them. Small, so the
+/// garbage collection each batch's output starts scans a few hundred containers still in cache:
+/// with 512 the collections cost three times as much (28 ms against 10 per 10,000 records).
+const BATCH: usize = 64;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
