@@ -10,7 +10,7 @@ use tamis_core::{ColumnPlan, ColumnSummarizer, Context, Policy, Scratch, Tally};
 
 use crate::TamisError;
 use crate::convert::value_to_py;
-use crate::tree::{IntoPy, Node, Reader};
+use crate::tree::{Node, Output, Reader};
 
 /// One piece of a column, owned so the GIL can be released while it is summarised.
 enum Chunk {
@@ -313,9 +313,10 @@ pub(crate) fn mask_column(
         }
     });
     let out = PyList::empty(py);
+    let mut built = Output::default();
     for c in cells {
         match c.unwrap(keys.len()) {
-            Some(n) => out.append(n.into_py(py)?)?,
+            Some(n) => out.append(built.build(py, n)?)?,
             None => out.append(py.None())?,
         }
     }

@@ -24,7 +24,7 @@ static ALLOC: tamis_reserve::Reserve<std::alloc::System> =
     tamis_reserve::Reserve::new(std::alloc::System);
 
 use convert::value_to_py;
-use tree::{IntoPy, Node, Reader, TooLarge};
+use tree::{Node, Output, Reader, TooLarge};
 
 create_exception!(
     tamis,
@@ -163,12 +163,13 @@ impl Policy {
     fn output(
         &self,
         py: Python<'_>,
+        out: &mut Output,
         node: Option<Node>,
         d: Disposition,
     ) -> PyResult<Option<Py<PyAny>>> {
         match d {
             Disposition::Kept => match node {
-                Some(n) => n.into_py(py).map(Some),
+                Some(n) => out.build(py, n).map(Some),
                 // Unreachable: a kept record has its node; never pass anything through.
                 None => value_to_py(py, &quarantine_marker(None, Quarantine::TooLarge)).map(Some),
             },
@@ -223,6 +224,7 @@ impl Policy {
         let [node] = nodes;
         self.output(
             py,
+            &mut Output::default(),
             node.ok(),
             d.first()
                 .copied()
@@ -240,6 +242,7 @@ impl Policy {
         let limits = self.inner.limits();
         let mut reader = Reader::new(py, limits)?;
         let out = PyList::empty(py);
+        let mut built = Output::default();
         let mut sx = Scratch::new(&self.inner);
         let mut it = records.try_iter()?;
         loop {
@@ -253,7 +256,7 @@ impl Policy {
             let ds = py.detach(|| self.apply_nodes(&mut batch, ctx, &mut sx, tally));
             let _paused = GcPause::new(py);
             for (node, d) in batch.into_iter().zip(ds) {
-                if let Some(v) = self.output(py, node.ok(), d)? {
+                if let Some(v) = self.output(py, &mut built, node.ok(), d)? {
                     out.append(v)?;
                 }
             }

@@ -497,14 +497,52 @@ pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "object".to_owned())
 }
 
+/// Builds output objects from walked nodes. Replacement texts repeat (every masked value of a
+/// rule gets the same `[REDACTED]`), so the last few short ones are kept as `str` objects and
+/// reused (strings are immutable) rather than decoded again.
+#[derive(Default)]
+pub(crate) struct Output {
+    recent: Vec<(String, Py<PyString>)>,
+    next: usize,
+}
+
+/// How many replacement texts [`Output`] keeps, and the longest it keeps.
+const RECENT: usize = 4;
+const RECENT_MAX_LEN: usize = 64;
+
+impl Output {
+    /// The output object of `node`: new containers, the input's own leaves where nothing
+    /// changed.
+    pub(crate) fn build(&mut self, py: Python<'_>, node: Node) -> PyResult<Py<PyAny>> {
+        node.into_py(py, self)
+    }
+
+    fn text(&mut self, py: Python<'_>, s: String) -> Py<PyAny> {
+        if s.len() > RECENT_MAX_LEN {
+            return PyString::new(py, &s).into_any().unbind();
+        }
+        if let Some((_, obj)) = self.recent.iter().find(|(t, _)| *t == s) {
+            return obj.clone_ref(py).into_any();
+        }
+        let obj = PyString::new(py, &s).unbind();
+        let entry = (s, obj.clone_ref(py));
+        if self.recent.len() < RECENT {
+            self.recent.push(entry);
+        } else if let Some(slot) = self.recent.get_mut(self.next) {
+            *slot = entry;
+        }
+        self.next = (self.next + 1) % RECENT;
+        obj.into_any()
+    }
+}
+
 /// Builds the output object of a walked node.
-pub(crate) trait IntoPy {
-    /// The output object: new containers, the input's own leaves where nothing changed.
-    fn into_py(self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+trait IntoPy {
+    fn into_py(self, py: Python<'_>, out: &mut Output) -> PyResult<Py<PyAny>>;
 }
 
 impl IntoPy for Node {
-    fn into_py(mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+    fn into_py(mut self, py: Python<'_>, out: &mut Output) -> PyResult<Py<PyAny>> {
         if let Some(orig) = self.take_unchanged() {
             return Ok(orig);
         }
@@ -517,14 +555,15 @@ impl IntoPy for Node {
                 Err(_) => PyString::new(py, &t).into_any().unbind(),
             },
             Kind::Str(Text::Held(s)) => s.as_py_str().clone_ref(py).into_any(),
-            Kind::Str(Text::Own(s)) => PyString::new(py, &s).into_any().unbind(),
+            Kind::Str(Text::Own(s)) => out.text(py, s),
             Kind::Other(n) => PyString::new(py, &format!("<{n}>")).into_any().unbind(),
             Kind::Json(v) => crate::convert::value_to_py(py, &v)?,
             Kind::Seq(items, kind) => {
-                let mut out = Vec::with_capacity(items.len());
+                let mut built = Vec::with_capacity(items.len());
                 for item in items.into_iter().filter(|i| !i.removed) {
-                    out.push(item.into_py(py)?);
+                    built.push(item.into_py(py, out)?);
                 }
+                let out = built;
                 match kind {
                     TUPLE => PyTuple::new(py, out)?.into_any().unbind(),
                     // Masked items may be unhashable (a summary): then a list.
@@ -542,7 +581,7 @@ impl IntoPy for Node {
             Kind::Map(entries, _) => {
                 let d = PyDict::new(py);
                 for e in entries.into_iter().filter(|e| !e.node.removed) {
-                    let value = e.node.into_py(py)?;
+                    let value = e.node.into_py(py, out)?;
                     match e.key_orig {
                         Some(k) => d.set_item(k, value)?,
                         None => d.set_item(e.key.as_ref(), value)?,
