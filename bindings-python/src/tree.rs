@@ -1,6 +1,6 @@
 //! Python objects as a tree the core walker can mask: each object is read once into a `Node`
-//! (owned text, no Python references but the originals kept for reuse), the walker runs with the
-//! GIL released, and a new object is built from the result. The input is never mutated;
+//! (a `str`'s text borrowed from the str, which the node keeps alive; the originals kept for
+//! reuse), the walker runs with the GIL released, and a new object is built from the result. The input is never mutated;
 //! unchanged leaves are the input's own (immutable) objects; containers are always new.
 
 use pyo3::prelude::*;
