@@ -79,16 +79,13 @@ fn every_injected_fault_ends_masked_or_quarantined() {
         }
     }
     disarm();
-    println!(
-        "{} vectors, {runs} fault-injection runs ({per_point:?}), {} not failing closed",
-        cases.len(),
-        failures.len()
-    );
-    assert!(runs > 1000, "only {runs} runs");
-    assert!(
-        failures.is_empty(),
-        "{} failing:\n{}",
-        failures.len(),
-        failures.join("\n")
+    common::assert_failed_closed(
+        &format!(
+            "{} vectors, {runs} fault-injection runs ({per_point:?})",
+            cases.len()
+        ),
+        runs,
+        1000,
+        &failures,
     );
 }

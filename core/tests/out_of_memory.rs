@@ -133,18 +133,15 @@ fn every_failed_allocation_inside_apply_quarantines_the_record() {
             case.name
         );
     }
-    println!(
-        "{} vectors, {allocations} allocations in fault-free runs, {runs} runs with a failed \
-         allocation, {} not failing closed",
-        cases.len(),
-        problems.len()
-    );
-    assert!(runs > 5_000, "only {runs} runs");
-    assert!(
-        problems.is_empty(),
-        "{} failing:\n{}",
-        problems.len(),
-        problems.join("\n")
+    common::assert_failed_closed(
+        &format!(
+            "{} vectors, {allocations} allocations in fault-free runs, {runs} runs with a \
+             failed allocation",
+            cases.len()
+        ),
+        runs,
+        5_000,
+        &problems,
     );
 }
 

@@ -105,3 +105,16 @@ pub fn sensitive_leaves(line: &str, normal: &str) -> Vec<String> {
     }
     sensitive
 }
+
+/// Prints what a fault sweep ran (`summary` ends with how many did not fail closed) and
+/// asserts it ran more than `min_runs` times with no such case.
+pub fn assert_failed_closed(summary: &str, runs: u64, min_runs: u64, problems: &[String]) {
+    println!("{summary}, {} not failing closed", problems.len());
+    assert!(runs > min_runs, "only {runs} runs");
+    assert!(
+        problems.is_empty(),
+        "{} failing:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
