@@ -2,7 +2,8 @@
 //! `cargo build --release --target wasm32-unknown-unknown -p tamis-guest --examples`):
 //! - masking one field with the `mask_field` plugin vs the same built-in rule, on 2,000 records
 //!   of ~1.4 KB in batches of 256 (target: at least 0.5x the built-in throughput, deadline on);
-//! - the cost of one batch's fresh instance (an empty batch) and of a one-record call;
+//! - the cost of one batch's fresh instance (an empty batch; a minimal plugin and the Rust
+//!   example) and of a one-record call;
 //! - the time from a deadline to the trap of an infinite loop (p50 / p99 over 100 runs).
 
 #![allow(
@@ -19,7 +20,7 @@ use std::time::Instant;
 use tamis_bench::records;
 use tamis_bench::work::{
     POLICY_ONE_RULE, builtin_lines, call_costs, deadline_latencies, median, percentile,
-    plugin_built, plugin_lines, policy_with_plugin,
+    plugin_built, plugin_lines, policy_with_plugin, time,
 };
 use tamis_core::Policy;
 use tamis_host::Pipeline;
@@ -72,6 +73,21 @@ fn main() {
     println!(
         "  one-record call:                     {:.1} us (median of 200)",
         single * 1e6
+    );
+    // The same for the Rust example plugin (a larger memory and data to set up), on a thread
+    // where guest calls run in place, as `tamis apply` makes them.
+    let rust_empty = tamis_host::on_plugin_thread(|| {
+        let plugin = &pipeline.plugins()[0];
+        median(
+            (0..200)
+                .map(|_| time(|| drop(black_box(plugin.filter(&[], 1 << 20)))))
+                .collect(),
+        )
+    })
+    .unwrap();
+    println!(
+        "  mask_field fresh instance + call (empty batch): {:.1} us (median of 200)",
+        rust_empty * 1e6
     );
     let late = deadline_latencies(&lines[0]).unwrap();
     println!(

@@ -106,7 +106,8 @@ pub fn builtin_lines(policy: &Policy, lines: &[String], out: &mut Vec<u8>) {
     }
 }
 
-/// The plugin side: batches of 256 lines through the pipeline, as `tamis apply` runs them.
+/// The plugin side: batches of 256 lines through the pipeline on a thread where guest code
+/// runs directly, as `tamis apply` runs them.
 ///
 /// # Errors
 /// When a plugin with `on_error = "fail"` fails (the benchmark's does not).
@@ -115,19 +116,27 @@ pub fn plugin_lines(
     lines: &[String],
     out: &mut Vec<u8>,
 ) -> Result<(), tamis_host::Stopped> {
-    let ctx = Context::default();
-    let policy = pipeline.policy();
-    let mut sx = Scratch::new(policy);
-    let mut tally = Tally::new(policy, false);
-    for (c, chunk) in lines.chunks(256).enumerate() {
-        let batch: Vec<(u64, Line<'_>)> = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, l)| ((c * 256 + i + 1) as u64, Line::Text(l)))
-            .collect();
-        pipeline.apply_lines(&batch, &ctx, &mut sx, &mut tally, out, &mut |_| {})?;
-    }
-    Ok(())
+    tamis_host::on_plugin_thread(|| {
+        let ctx = Context::default();
+        let policy = pipeline.policy();
+        let mut sx = Scratch::new(policy);
+        let mut tally = Tally::new(policy, false);
+        for (c, chunk) in lines.chunks(256).enumerate() {
+            let batch: Vec<(u64, Line<'_>)> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, l)| ((c * 256 + i + 1) as u64, Line::Text(l)))
+                .collect();
+            pipeline.apply_lines(&batch, &ctx, &mut sx, &mut tally, out, &mut |_| {})?;
+        }
+        Ok(())
+    })
+    .unwrap_or_else(|| {
+        Err(tamis_host::Stopped {
+            plugin: String::new(),
+            failure: tamis_host::Failure::Trap("the thread applying the policy stopped".into()),
+        })
+    })
 }
 
 /// Whether the example plugin has been built.

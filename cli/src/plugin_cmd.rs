@@ -51,53 +51,64 @@ pub(crate) fn apply(
     let base = policy_path.parent().unwrap_or(Path::new("."));
     let pipeline = Pipeline::new(policy, base).map_err(|e| Fail::policy(format!("error: {e}")))?;
     let policy = pipeline.policy();
-    let mut sx = Scratch::new(policy);
-    let mut tally = Tally::new(policy, false);
-    let max = max_json_line(policy);
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut buf = Vec::with_capacity(1 << 16);
-    let mut log = |line: &str| eprintln!("{line}");
-    let mut n = 0u64;
-    for_each_input(files, |input| {
-        let mut line = Vec::with_capacity(4096);
-        loop {
-            // Read a batch: owned texts first, then the lines that borrow them.
-            let mut texts: Vec<(u64, Result<String, tamis_core::Quarantine>)> = Vec::new();
-            while texts.len() < BATCH {
-                let Some(too_long) = read_line_bounded(input, &mut line, max)? else {
-                    break;
-                };
-                n += 1;
-                let text = if too_long {
-                    Err(tamis_core::Quarantine::TooLarge)
-                } else {
-                    String::from_utf8(std::mem::take(&mut line))
-                        .map_err(|_| tamis_core::Quarantine::InvalidJson)
-                };
-                texts.push((n, text));
+    // Guest code runs on the thread that applies (a thread with a large stack), not on a worker
+    // woken for each batch.
+    let run = || -> Result<Tally, Fail> {
+        let mut sx = Scratch::new(policy);
+        let mut tally = Tally::new(policy, false);
+        let max = max_json_line(policy);
+        let stdout = io::stdout();
+        let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+        let mut buf = Vec::with_capacity(1 << 16);
+        let mut log = |line: &str| eprintln!("{line}");
+        let mut n = 0u64;
+        for_each_input(files, |input| {
+            let mut line = Vec::with_capacity(4096);
+            loop {
+                // Read a batch: owned texts first, then the lines that borrow them.
+                let mut texts: Vec<(u64, Result<String, tamis_core::Quarantine>)> = Vec::new();
+                while texts.len() < BATCH {
+                    let Some(too_long) = read_line_bounded(input, &mut line, max)? else {
+                        break;
+                    };
+                    n += 1;
+                    let text = if too_long {
+                        Err(tamis_core::Quarantine::TooLarge)
+                    } else {
+                        String::from_utf8(std::mem::take(&mut line))
+                            .map_err(|_| tamis_core::Quarantine::InvalidJson)
+                    };
+                    texts.push((n, text));
+                }
+                if texts.is_empty() {
+                    return Ok(());
+                }
+                let lines: Vec<(u64, Line<'_>)> = texts
+                    .iter()
+                    .map(|(n, t)| match t {
+                        Ok(text) => (*n, Line::Text(text)),
+                        Err(q) => (*n, Line::Unreadable(*q)),
+                    })
+                    .collect();
+                buf.clear();
+                pipeline
+                    .apply_lines(&lines, ctx, &mut sx, &mut tally, &mut buf, &mut log)
+                    .map_err(|e| Fail {
+                        code: 1,
+                        message: format!("error: {e}"),
+                    })?;
+                out.write_all(&buf).map_err(|e| Fail::out(&e))?;
             }
-            if texts.is_empty() {
-                return Ok(());
-            }
-            let lines: Vec<(u64, Line<'_>)> = texts
-                .iter()
-                .map(|(n, t)| match t {
-                    Ok(text) => (*n, Line::Text(text)),
-                    Err(q) => (*n, Line::Unreadable(*q)),
-                })
-                .collect();
-            buf.clear();
-            pipeline
-                .apply_lines(&lines, ctx, &mut sx, &mut tally, &mut buf, &mut log)
-                .map_err(|e| Fail {
-                    code: 1,
-                    message: format!("error: {e}"),
-                })?;
-            out.write_all(&buf).map_err(|e| Fail::out(&e))?;
-        }
+        })?;
+        out.flush().map_err(|e| Fail::out(&e))?;
+        Ok(tally)
+    };
+    let tally = tamis_host::on_plugin_thread(run).unwrap_or_else(|| {
+        Err(Fail {
+            code: 1,
+            message: "error: internal error: the thread applying the policy stopped".into(),
+        })
     })?;
-    out.flush().map_err(|e| Fail::out(&e))?;
     if let Some(path) = report {
         let report = tally.report(policy);
         let json = serde_json::to_string_pretty(&report).unwrap_or_default();

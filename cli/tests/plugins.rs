@@ -117,6 +117,32 @@ fn a_keeping_plugin_leaves_records_to_the_rules() {
 }
 
 #[test]
+fn plugins_run_where_the_instance_pool_cannot_be_reserved() {
+    // Under a 16 GB address-space cap the pool (64 memory slots of 4 GiB) cannot be reserved:
+    // instances are then allocated one by one, with the same results.
+    let p = policy("unpooled", &Guest::default(), "");
+    let mut child = Command::new("sh")
+        .args([
+            "-c",
+            &format!(
+                "ulimit -v 16000000 && exec {} apply --policy {}",
+                env!("CARGO_BIN_EXE_tamis"),
+                p.to_str().unwrap()
+            ),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(INPUT.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), text(&apply(&p, INPUT).0.stdout));
+    assert!(text(&out.stdout).starts_with("{\"a\":\"[REDACTED]\"}\n"));
+}
+
+#[test]
 fn a_dropping_plugin_drops_and_is_counted() {
     let body = "(call $ok_list (call $verdicts (call $records (local.get 2) (local.get 3)) (i32.const 1)) (call $records (local.get 2) (local.get 3)))";
     let p = policy(

@@ -17,7 +17,10 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use wasmtime::component::{Component, HasSelf, Linker};
-use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder, Trap};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, PoolConcurrencyLimitError, PoolingAllocationConfig,
+    Store, StoreLimits, StoreLimitsBuilder, Trap,
+};
 
 mod detect;
 mod pipeline;
@@ -57,7 +60,8 @@ pub struct Limits {
     pub memory_bytes: usize,
     /// Wall-clock time of one call (milliseconds).
     pub timeout_ms: u64,
-    /// Table elements of one call.
+    /// Table elements of one call (one table holds at most the default, 100,000, in the
+    /// instance pool).
     pub table_elements: usize,
     /// Bytes of `replace` output for one batch, at most (in all).
     pub max_output_bytes: usize,
@@ -109,6 +113,8 @@ pub enum Failure {
     PluginError,
     /// The output broke the contract (what was wrong).
     InvalidOutput(String),
+    /// More plugin calls at once than the instance pool holds (64): the batch is not run.
+    Busy,
 }
 
 impl Failure {
@@ -123,6 +129,7 @@ impl Failure {
             Failure::Trap(_) => "trap",
             Failure::PluginError => "plugin_error",
             Failure::InvalidOutput(_) => "invalid_output",
+            Failure::Busy => "busy",
         }
     }
 }
@@ -137,6 +144,9 @@ impl core::fmt::Display for Failure {
             Failure::Trap(code) => write!(f, "the plugin trapped ({code})"),
             Failure::PluginError => f.write_str("the plugin reported an error (see its log)"),
             Failure::InvalidOutput(m) => write!(f, "the plugin's output is invalid: {m}"),
+            Failure::Busy => f.write_str(
+                "more plugin calls at once than the instance pool holds; the batch did not run",
+            ),
         }
     }
 }
@@ -254,7 +264,16 @@ impl Host {
             // are not compiled in at all).
             .cranelift_nan_canonicalization(true)
             .wasm_relaxed_simd(false);
-        let engine = Engine::new(&config)
+        // Instances come from a pool of memory and table slots reserved once: a batch's fresh
+        // instance reuses a slot its plugin had (the module's image already mapped), and up to
+        // 4 MiB of its memory is zeroed in place when the batch ends instead of being unmapped,
+        // so the next batch does not fault it in again. Nothing survives: the slot is reset to
+        // the module's initial image. Where the pool's address space cannot be reserved (a
+        // `ulimit -v`), instances are allocated one by one as before.
+        let mut pooled = config.clone();
+        pooled.allocation_strategy(InstanceAllocationStrategy::Pooling(pool()));
+        let engine = Engine::new(&pooled)
+            .or_else(|_| Engine::new(&config))
             .map_err(|e| RegisterError(format!("cannot start the plugin engine: {e}")))?;
         let mut linker = Linker::new(&engine);
         Filter::add_to_linker::<State, HasSelf<State>>(&mut linker, |s| s)
@@ -555,6 +574,33 @@ impl Plugin {
     }
 }
 
+/// Instances alive at once (batches in flight, each on its own thread); one more fails as a
+/// plugin failure of its batch, counted and handled by `on_error`.
+const POOL_INSTANCES: u32 = 64;
+
+/// The instance pool: per component, the same caps as each store's [`StoreLimits`] (64 core
+/// instances and tables, 16 memories, [`Limits::table_elements`] at most), so a component the
+/// limits admit fits a slot; memories may grow to 4 GiB in a slot and the store's limit stops
+/// them first.
+fn pool() -> PoolingAllocationConfig {
+    let mut pool = PoolingAllocationConfig::new();
+    pool.total_component_instances(POOL_INSTANCES)
+        .total_core_instances(POOL_INSTANCES * 4)
+        .total_memories(POOL_INSTANCES)
+        .total_tables(POOL_INSTANCES * 4)
+        .max_core_instances_per_component(64)
+        .max_memories_per_component(16)
+        .max_tables_per_component(64)
+        .max_memories_per_module(16)
+        .max_tables_per_module(64)
+        .table_elements(Limits::default().table_elements)
+        .linear_memory_keep_resident(4 << 20)
+        .table_keep_resident(64 << 10)
+        // Slots left warm for plugins not running (each may hold 4 MiB resident).
+        .max_unused_warm_slots(8);
+    pool
+}
+
 /// A store for one batch: memory, table and instance limits, the fuel budget and the deadline
 /// armed before anything is instantiated in it.
 fn new_store(engine: &Engine, limits: &Limits) -> Result<Store<State>, Failure> {
@@ -618,6 +664,7 @@ fn classify(e: &wasmtime::Error) -> Failure {
         Some(Trap::StackOverflow) => Failure::StackOverflow,
         Some(Trap::AllocationTooLarge | Trap::TableOutOfBounds) => Failure::Memory,
         Some(t) => Failure::Trap(format!("{t:?}")),
+        None if e.downcast_ref::<PoolConcurrencyLimitError>().is_some() => Failure::Busy,
         None => {
             // Instantiation refused by the limiter (a declared memory over the cap) or a grow
             // failure reported as an error.
@@ -640,11 +687,41 @@ std::thread_local! {
     /// small batch).
     static WORKER: core::cell::RefCell<Option<std::sync::mpsc::Sender<Job>>> =
         const { core::cell::RefCell::new(None) };
+    /// This thread was started with [`NATIVE_STACK`] of stack ([`on_plugin_thread`] and the
+    /// workers): guest calls run on it directly.
+    static BIG_STACK: core::cell::Cell<bool> = const { core::cell::Cell::new(false) };
 }
 
-/// Runs `f` on this thread's worker (a thread with [`NATIVE_STACK`] of stack); `None` if it
-/// could not run or panicked (the worker is then replaced on the next call).
+/// Runs `f` where guest code may run directly: on this thread when it has a stack large enough
+/// for guest code, else on a new thread with one. Plugin calls made inside `f` then run where
+/// they are made instead of being handed to a worker thread each (two thread wake-ups per
+/// batch, and the batch's memory read on another core); `tamis apply` runs its pipeline this
+/// way. `None` when the thread could not start or `f` panicked.
+pub fn on_plugin_thread<R: Send>(f: impl FnOnce() -> R + Send) -> Option<R> {
+    if BIG_STACK.get() {
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    }
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("tamis-apply".into())
+            .stack_size(NATIVE_STACK)
+            .spawn_scoped(scope, || {
+                BIG_STACK.set(true);
+                f()
+            })
+            .ok()?
+            .join()
+            .ok()
+    })
+}
+
+/// Runs `f` where guest code may run: here when this thread has [`NATIVE_STACK`] of stack,
+/// else on this thread's worker (a thread with that stack). `None` if it could not run or
+/// panicked (a worker is then replaced on the next call).
 fn on_big_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Option<R> {
+    if BIG_STACK.get() {
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok();
+    }
     let (done, result) = std::sync::mpsc::sync_channel(1);
     let job: Job = Box::new(move || {
         let _ = done.send(f());
@@ -664,6 +741,7 @@ fn on_big_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Op
             .name("tamis-plugin".into())
             .stack_size(NATIVE_STACK)
             .spawn(move || {
+                BIG_STACK.set(true);
                 for job in queue {
                     job();
                 }

@@ -11,7 +11,7 @@ use tamis_core::{
 };
 
 use crate::detect::Session;
-use crate::{Decision, Failure, Host, Limits, NATIVE_STACK, OnError, Plugin, RegisterError};
+use crate::{Decision, Failure, Host, Limits, OnError, Plugin, RegisterError};
 
 /// A policy whose plugins are registered, ready to apply.
 #[derive(Debug)]
@@ -290,15 +290,8 @@ impl Pipeline {
         let session = Session::new(&self.plugins, policy.plugins().iter().map(|p| p.detects));
         let before = sx.set_plugin_detect(Some(Box::new(session)));
         let batch_start = out.len();
-        let ran = std::thread::scope(|scope| {
-            std::thread::Builder::new()
-                .name("tamis-detect".into())
-                .stack_size(NATIVE_STACK)
-                .spawn_scoped(scope, || {
-                    self.finish_with_session(slots, numbers, ctx, sx, tally, out)
-                })
-                .ok()
-                .and_then(|h| h.join().ok())
+        let ran = crate::on_plugin_thread(|| {
+            self.finish_with_session(slots, numbers, ctx, sx, tally, out)
         });
         let session = sx.set_plugin_detect(before);
         let mut session = session.and_then(|b| {

@@ -263,6 +263,64 @@ fn no_state_survives_from_one_batch_to_the_next() {
 }
 
 #[test]
+fn no_memory_survives_from_one_batch_to_the_next() {
+    // Instances reuse pooled memory. Each call reads a word in the first page and one 5.7 MiB
+    // in (past the 4 MiB a pooled memory zeroes in place; the rest is unmapped), then writes 1
+    // to both: a call that saw either written would drop its records.
+    let p = plugin(&Guest {
+        fields: "(global $seen (mut i32) (i32.const 0))",
+        filter_body: "(if (i32.lt_u (memory.size) (i32.const 100)) (then (drop (memory.grow (i32.sub (i32.const 100) (memory.size)))))) (global.set $seen (i32.or (i32.load (i32.const 1024)) (i32.load (i32.const 6000000)))) (i32.store (i32.const 1024) (i32.const 1)) (i32.store (i32.const 6000000) (i32.const 1)) (call $ok_list (call $verdicts (call $records (local.get 2) (local.get 3)) (global.get $seen)) (call $records (local.get 2) (local.get 3)))",
+        ..Guest::default()
+    });
+    for _ in 0..5 {
+        assert_eq!(
+            p.filter(&RECORDS, MAX_RECORD).decisions,
+            Ok(vec![Decision::Keep; 3])
+        );
+    }
+}
+
+#[test]
+fn on_a_plugin_thread_guest_calls_run_in_place_with_the_same_outcomes() {
+    let outcomes = tamis_host::on_plugin_thread(|| {
+        let spin = register(
+            &Guest {
+                filter_body: "(loop $l (br $l)) (unreachable)",
+                ..Guest::default()
+            },
+            Limits {
+                fuel: u64::MAX / 2,
+                timeout_ms: 20,
+                ..Limits::default()
+            },
+        )
+        .unwrap();
+        let deep = plugin(&Guest {
+            fields: "(func $down (param i32) (result i32) (call $down (i32.add (local.get 0) (i32.const 1))))",
+            filter_body: "(call $down (i32.const 0))",
+            ..Guest::default()
+        });
+        let bomb = plugin(&Guest {
+            filter_body: "(loop $l (br_if $l (i32.ne (memory.grow (i32.const 16)) (i32.const -1)))) (unreachable)",
+            ..Guest::default()
+        });
+        let keep = plugin(&Guest::default());
+        [&spin, &deep, &bomb, &keep].map(|p| p.filter(&RECORDS, MAX_RECORD).decisions)
+    })
+    .unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            Err(Failure::Timeout),
+            Err(Failure::StackOverflow),
+            Err(Failure::Memory),
+            Ok(vec![Decision::Keep; 3]),
+        ]
+    );
+    healthy();
+}
+
+#[test]
 fn imports_beyond_tamis_are_refused_at_registration() {
     let wasi = r#"(import "wasi:cli/environment@0.2.0" (instance (export "get-environment" (func (result (list (tuple string string)))))))"#;
     let e = register(
