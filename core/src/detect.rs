@@ -15,6 +15,7 @@ use alloc::vec::Vec;
 use memchr::memmem;
 use regex_automata::Input;
 use regex_automata::meta::{Cache, Regex};
+use wide::u8x16;
 
 use crate::action::luhn_valid;
 
@@ -802,8 +803,8 @@ pub(crate) fn scan_words(
     // Where each scanner may start again (the end of its last finding).
     let (mut r_phone, mut r_card, mut r_ssn, mut r_iban, mut r_ip, mut r_mac) = (0, 0, 0, 0, 0, 0);
     let wanted = Wanted {
-        upper: iban || mac,
-        hex_lower: mac,
+        iban,
+        mac,
         plus_paren: phone,
     };
     for_each_start(b, wanted, |i| {
@@ -906,56 +907,21 @@ pub(crate) fn scan_words(
 /// Which positions [`for_each_start`] offers besides word starts at a digit.
 #[derive(Clone, Copy)]
 struct Wanted {
-    /// Word starts at `A`-`Z`.
-    upper: bool,
-    /// Word starts at `a`-`f`.
-    hex_lower: bool,
+    /// Word starts where an IBAN can start: two capitals and a digit.
+    iban: bool,
+    /// Word starts where a MAC address can start: a hex digit with `:` or `-` two bytes on or
+    /// `.` four bytes on.
+    mac: bool,
     /// Every `+` and `(`.
     plus_paren: bool,
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `x` (bytes below 0x80) that lies in `lo..=hi`.
-fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
-    let ge_lo = x.wrapping_add(ONES.wrapping_mul(u64::from(0x80 - lo)));
-    let gt_hi = x.wrapping_add(ONES.wrapping_mul(u64::from(0x7F - hi)));
-    ge_lo & !gt_hi & HIGH
-}
-
-/// The high bit of each byte of `x` (bytes below 0x80) that equals `c`.
-fn equal(x: u64, c: u8) -> u64 {
-    !(x ^ ONES.wrapping_mul(u64::from(c))).wrapping_add(ONES.wrapping_mul(0x7F)) & HIGH
-}
-
-/// The high bits of the 8 bytes of `m` as the low 8 bits (byte k to bit k).
-fn pack(m: u64) -> u64 {
-    (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
-}
-
-/// Word bytes and wanted start bytes of 8 bytes, as two 8-bit masks (byte k to bit k).
-fn classify8(chunk: u64, want: Wanted) -> (u64, u64) {
-    let ascii = !chunk & HIGH;
-    let x = chunk & !HIGH;
-    let digit = in_range(x, b'0', b'9');
-    let upper = in_range(x, b'A', b'Z');
-    let lower = in_range(x, b'a', b'z');
-    let word = (digit | upper | lower | equal(x, b'_')) & ascii;
-    let mut start = digit;
-    if want.upper {
-        start |= upper;
-    }
-    if want.hex_lower {
-        start |= in_range(x, b'a', b'f');
-    }
-    (pack(word), pack(start & ascii))
-}
-
 /// Calls `f` with each position of `b`, in order, where a word starts (an ASCII letter, digit
-/// or `_` after a byte that is none of them) with a digit or a wanted letter, and, if wanted,
-/// each `+` and `(`. Bytes are classified 8 at a time (SWAR) into 64-bit masks, so text
-/// without candidates costs a few operations per byte.
+/// or `_` after a byte that is none of them) with a digit or with a letter that a wanted
+/// scanner can start at, and, if wanted, each `+` and `(`; and some more letter word starts in
+/// the last four bytes of each 64-byte block (the scanners check them). Bytes are classified 16 at a time (SIMD: SSE2, wasm `simd128`, NEON, or
+/// plain arrays elsewhere) into 64-bit masks, so text without candidates costs a few
+/// operations per 16 bytes.
 fn for_each_start(b: &[u8], want: Wanted, mut f: impl FnMut(usize)) {
     let mut carry = 0u64;
     let mut base = 0;
@@ -986,27 +952,104 @@ fn starts_in_block(
     carry: &mut u64,
     f: &mut impl FnMut(usize),
 ) {
-    let (mut word, mut start, mut extra) = (0u64, 0u64, 0u64);
-    for (k, eight) in bytes.chunks_exact(8).enumerate() {
-        let mut le = [0u8; 8];
-        le.copy_from_slice(eight);
-        let chunk = u64::from_le_bytes(le);
-        let (w, s) = classify8(chunk, want);
-        word |= w << (8 * k);
-        start |= s << (8 * k);
-        if want.plus_paren {
-            let x = chunk & !HIGH;
-            let ascii = !chunk & HIGH;
-            extra |= pack((equal(x, b'+') | equal(x, b'(')) & ascii) << (8 * k);
-        }
+    let mut m = Classes::default();
+    for (k, sixteen) in bytes.chunks_exact(16).enumerate() {
+        let mut lanes = [0u8; 16];
+        lanes.copy_from_slice(sixteen);
+        m.add(classify16(u8x16::new(lanes), want), 16 * k);
     }
-    let starts = word & !((word << 1) | *carry);
-    *carry = word >> 63;
-    let mut hits = (starts & start) | extra;
+    let starts = m.word & !((m.word << 1) | *carry);
+    *carry = m.word >> 63;
+    // Letters that can start an IBAN (two capitals and a digit) or a MAC address (a hex digit
+    // with `:` or `-` two bytes on, or `.` four bytes on). What follows the block is not known
+    // here: the last bytes are offered whatever follows (the scanners check).
+    let mut letters = 0;
+    if want.iban {
+        letters |= m.upper & ((m.upper >> 1) | 1 << 63) & ((m.digit >> 2) | 3 << 62);
+    }
+    if want.mac {
+        letters |= (m.digit | m.hex_letter) & ((m.sep >> 2) | (m.dot >> 4) | 0xF << 60);
+    }
+    let mut hits = (starts & (m.digit | letters)) | m.plus_paren;
     while hits != 0 {
         f(base + hits.trailing_zeros() as usize);
         hits &= hits - 1;
     }
+}
+
+/// Classes of bytes as bit masks (byte k to bit k). Bytes from 0x80 are in no class.
+#[derive(Default)]
+struct Classes {
+    /// ASCII letters, digits and `_`.
+    word: u64,
+    digit: u64,
+    /// `A`-`Z` (when IBANs are wanted).
+    upper: u64,
+    /// `a`-`f` and `A`-`F` (when MAC addresses are wanted).
+    hex_letter: u64,
+    /// `:` and `-` (when MAC addresses are wanted).
+    sep: u64,
+    /// `.` (when MAC addresses are wanted).
+    dot: u64,
+    /// `+` and `(` (when phone numbers are wanted).
+    plus_paren: u64,
+}
+
+impl Classes {
+    /// Adds the 16-bit masks of `c` at bit `at`.
+    fn add(&mut self, c: Classes, at: usize) {
+        self.word |= c.word << at;
+        self.digit |= c.digit << at;
+        self.upper |= c.upper << at;
+        self.hex_letter |= c.hex_letter << at;
+        self.sep |= c.sep << at;
+        self.dot |= c.dot << at;
+        self.plus_paren |= c.plus_paren << at;
+    }
+}
+
+/// Lanes of `v` at most `max` (unsigned).
+fn at_most(v: u8x16, max: u8) -> u8x16 {
+    v.min(u8x16::splat(max)).cmp_eq(v)
+}
+
+/// The lanes of `v` in `lo..=hi` (all ones where in, zero elsewhere).
+fn lanes_in(v: u8x16, lo: u8, hi: u8) -> u8x16 {
+    at_most(v - u8x16::splat(lo), hi - lo)
+}
+
+/// The lanes of `v` equal to `c`.
+fn lanes_eq(v: u8x16, c: u8) -> u8x16 {
+    v.cmp_eq(u8x16::splat(c))
+}
+
+/// A mask's lanes as 16 bits (lane k to bit k).
+fn bits(m: u8x16) -> u64 {
+    u64::from(m.move_mask() as u16)
+}
+
+/// The classes `want` needs of 16 bytes, as 16-bit masks.
+fn classify16(v: u8x16, want: Wanted) -> Classes {
+    let digit = lanes_in(v, b'0', b'9');
+    let upper = lanes_in(v, b'A', b'Z');
+    let lower = lanes_in(v, b'a', b'z');
+    let mut c = Classes {
+        word: bits(digit | upper | lower | lanes_eq(v, b'_')),
+        digit: bits(digit),
+        ..Classes::default()
+    };
+    if want.iban {
+        c.upper = bits(upper);
+    }
+    if want.mac {
+        c.hex_letter = bits(lanes_in(v | u8x16::splat(0x20), b'a', b'f'));
+        c.sep = bits(lanes_eq(v, b':') | lanes_eq(v, b'-'));
+        c.dot = bits(lanes_eq(v, b'.'));
+    }
+    if want.plus_paren {
+        c.plus_paren = bits(lanes_eq(v, b'+') | lanes_eq(v, b'('));
+    }
+    c
 }
 
 /// A phone number starting at `i` (a digit, `+` or `(`): its end, or where to try next.
@@ -1557,6 +1600,97 @@ mod tests {
     }
     fn found(k: Kind, s: &str) -> Vec<&str> {
         spans(k, s).into_iter().map(|(a, b)| &s[a..b]).collect()
+    }
+
+    /// [`for_each_start`] one byte at a time, as its doc states it: what it must offer, and
+    /// what it may offer besides (letter word starts in the last four bytes of a block).
+    fn starts_one_by_one(b: &[u8], want: Wanted) -> (Vec<usize>, Vec<usize>) {
+        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        let at = |i: usize| b.get(i).copied().unwrap_or(0);
+        let (mut must, mut may) = (vec![], vec![]);
+        for (i, &c) in b.iter().enumerate() {
+            let word_start = word(c) && (i == 0 || !word(b[i - 1]));
+            let iban = want.iban
+                && c.is_ascii_uppercase()
+                && at(i + 1).is_ascii_uppercase()
+                && at(i + 2).is_ascii_digit();
+            let mac = want.mac
+                && c.is_ascii_hexdigit()
+                && (matches!(at(i + 2), b':' | b'-') || at(i + 4) == b'.');
+            if (word_start && (c.is_ascii_digit() || iban || mac))
+                || (want.plus_paren && (c == b'+' || c == b'('))
+            {
+                must.push(i);
+            } else if word_start && i % 64 >= 60 && (want.iban || want.mac) {
+                may.push(i);
+            }
+        }
+        (must, may)
+    }
+
+    #[test]
+    fn starts_are_found_as_one_byte_at_a_time_would() {
+        // Every byte value, at every offset of the 16-byte lanes and 64-byte blocks, next to
+        // word bytes and separators, and texts of random bytes of every length up to 200.
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for c in 0..=255u8 {
+            for at in [0, 1, 15, 16, 17, 31, 63, 64, 65, 100] {
+                let mut t = vec![b' '; at];
+                t.push(c);
+                t.extend_from_slice(b"a9_Z");
+                texts.push(t.clone());
+                t.insert(at, b'x');
+                texts.push(t);
+            }
+        }
+        // IBAN and MAC shapes (and near misses) across lane and block boundaries.
+        for token in [
+            "DE89370400440532013000",
+            "De89",
+            "DEX9",
+            "00:1a:2b:3c:4d:5e",
+            "AA-BB-CC-DD-EE-FF",
+            "0a1b.2c3d.4e5f",
+            "Fa:",
+            "Ga:1",
+            "ab.cd",
+        ] {
+            for at in (0..20).chain(44..70).chain(120..130) {
+                let mut t = vec![b' '; at];
+                t.extend_from_slice(token.as_bytes());
+                texts.push(t);
+            }
+        }
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for len in 0..200 {
+            let t = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    let pool = b"09afAFgzGZ_+( .-:\x80\xff";
+                    pool[(state % pool.len() as u64) as usize]
+                })
+                .collect();
+            texts.push(t);
+        }
+        for t in &texts {
+            for bits in 0..8u8 {
+                let want = Wanted {
+                    iban: bits & 1 != 0,
+                    mac: bits & 2 != 0,
+                    plus_paren: bits & 4 != 0,
+                };
+                let mut got = vec![];
+                for_each_start(t, want, |i| got.push(i));
+                let (must, may) = starts_one_by_one(t, want);
+                let extra: Vec<usize> = got.iter().filter(|i| !must.contains(i)).copied().collect();
+                assert!(
+                    must.iter().all(|i| got.contains(i)) && extra.iter().all(|i| may.contains(i)),
+                    "{t:?} {bits}: {got:?} {must:?} {may:?}"
+                );
+            }
+        }
     }
 
     #[test]
