@@ -25,11 +25,13 @@ pub enum Doc<'a> {
     /// A number, as serde_json spells it: as written, except that an exponent is written `e`
     /// with an explicit sign (`1E5` becomes `1e+5`).
     Num(Cow<'a, str>),
-    /// A string, unescaped.
+    /// A string, unescaped. Borrowed only from the parsed text where it needed no escaping (no
+    /// `"`, `\\` or control character), so [`Doc::write`] writes it without looking for any;
+    /// any other string is owned.
     Str(Cow<'a, str>),
     /// An array.
     Arr(Vec<Doc<'a>>),
-    /// An object, entries in order, keys unique.
+    /// An object, entries in order, keys unique (borrowed keys as borrowed strings).
     Obj(Vec<(Cow<'a, str>, Doc<'a>)>),
 }
 
@@ -101,7 +103,7 @@ impl<'a> Doc<'a> {
         enum Step<'d, 'a> {
             Value(&'d Doc<'a>),
             Raw(&'static [u8]),
-            Key(&'d str),
+            Key(&'d Cow<'a, str>),
         }
         let mut stack = alloc::vec![Step::Value(self)];
         while let Some(step) = stack.pop() {
@@ -117,7 +119,10 @@ impl<'a> Doc<'a> {
             match step {
                 Step::Raw(b) => out.extend_from_slice(b),
                 Step::Key(k) => {
-                    write_str(k, out)?;
+                    match k {
+                        Cow::Borrowed(k) => write_plain(k, out),
+                        Cow::Owned(k) => write_str(k, out)?,
+                    }
                     out.push(b':');
                 }
                 Step::Value(v) => match v {
@@ -125,7 +130,8 @@ impl<'a> Doc<'a> {
                     Doc::Bool(true) => out.extend_from_slice(b"true"),
                     Doc::Bool(false) => out.extend_from_slice(b"false"),
                     Doc::Num(n) => out.extend_from_slice(n.as_bytes()),
-                    Doc::Str(s) => write_str(s, out)?,
+                    Doc::Str(Cow::Borrowed(s)) => write_plain(s, out),
+                    Doc::Str(Cow::Owned(s)) => write_str(s, out)?,
                     Doc::Arr(items) => {
                         room_for(&mut stack, items.len() * 2)?;
                         out.push(b'[');
@@ -182,6 +188,15 @@ fn next_special(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     b.len()
+}
+
+/// Writes a string that needs no escaping between quotes (room for it was made): a string
+/// borrowed from the parsed text, where the parser found no byte to escape in it.
+fn write_plain(s: &str, out: &mut Vec<u8>) {
+    debug_assert_eq!(next_special(s.as_bytes(), 0), s.len());
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
 }
 
 /// Writes a JSON string as serde_json does: `"` and `\` escaped, control characters as `\n`,
