@@ -99,7 +99,47 @@ impl<'a> Doc<'a> {
     /// [`NoMemory`] when `out` could not grow (it grows with `try_reserve`); what was appended
     /// is then incomplete and must be thrown away.
     pub fn write(&self, out: &mut Vec<u8>) -> Result<(), NoMemory> {
-        // Iterative, so a deep document cannot overflow the stack.
+        self.write_nested(out, 0)
+    }
+
+    /// [`Doc::write`] by recursion (no work list to keep), `depth` containers deep; deeper than
+    /// [`MAX_NESTING`] (which the parser allows) iteratively, so no document can overflow the
+    /// stack.
+    fn write_nested(&self, out: &mut Vec<u8>, depth: usize) -> Result<(), NoMemory> {
+        match self {
+            Doc::Null => write_raw(out, b"null"),
+            Doc::Bool(true) => write_raw(out, b"true"),
+            Doc::Bool(false) => write_raw(out, b"false"),
+            Doc::Num(n) => write_raw(out, n.as_bytes()),
+            Doc::Str(s) => write_string(s, out),
+            Doc::Arr(_) | Doc::Obj(_) if depth > MAX_NESTING => self.write_iteratively(out),
+            Doc::Arr(items) => {
+                write_raw(out, b"[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        write_raw(out, b",")?;
+                    }
+                    item.write_nested(out, depth + 1)?;
+                }
+                write_raw(out, b"]")
+            }
+            Doc::Obj(entries) => {
+                write_raw(out, b"{")?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        write_raw(out, b",")?;
+                    }
+                    write_string(k, out)?;
+                    write_raw(out, b":")?;
+                    v.write_nested(out, depth + 1)?;
+                }
+                write_raw(out, b"}")
+            }
+        }
+    }
+
+    /// [`Doc::write`] with a work list instead of recursion.
+    fn write_iteratively(&self, out: &mut Vec<u8>) -> Result<(), NoMemory> {
         enum Step<'d, 'a> {
             Value(&'d Doc<'a>),
             Raw(&'static [u8]),
@@ -188,6 +228,28 @@ fn next_special(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     b.len()
+}
+
+/// `bytes`, with room made for them.
+#[inline]
+fn write_raw(out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), NoMemory> {
+    room_for(out, bytes.len())?;
+    out.extend_from_slice(bytes);
+    Ok(())
+}
+
+/// A string of a [`Doc`]: borrowed ones as they are (see [`Doc::Str`]), owned ones escaped.
+#[inline]
+#[allow(clippy::ptr_arg, reason = "whether it is borrowed is what counts")]
+fn write_string(s: &Cow<'_, str>, out: &mut Vec<u8>) -> Result<(), NoMemory> {
+    match s {
+        Cow::Borrowed(s) => {
+            room_for(out, s.len() + 2)?;
+            write_plain(s, out);
+            Ok(())
+        }
+        Cow::Owned(s) => write_str(s, out),
+    }
 }
 
 /// Writes a string that needs no escaping between quotes (room for it was made): a string
@@ -731,7 +793,31 @@ impl Tree for Doc<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::next_special;
+    use super::{Doc, next_special};
+    use alloc::borrow::Cow;
+    use alloc::string::String;
+    use alloc::vec;
+
+    #[test]
+    fn a_document_deeper_than_the_parser_allows_is_written_without_recursing_into_it() {
+        // 100,000 arrays, each holding an object with a string that needs escaping.
+        let n = 100_000;
+        let mut doc = Doc::Obj(vec![(
+            Cow::Borrowed("k"),
+            Doc::Str(Cow::Owned("a\"b".into())),
+        )]);
+        for _ in 0..n {
+            doc = Doc::Arr(vec![doc, Doc::Null]);
+        }
+        let mut out = vec![];
+        doc.write(&mut out).unwrap();
+        let mut want = "[".repeat(n);
+        want.push_str(r#"{"k":"a\"b"}"#);
+        want.push_str(&",null]".repeat(n));
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+        // Dropping it recursively would overflow the stack; it is leaked instead.
+        core::mem::forget(doc);
+    }
 
     #[test]
     fn next_special_finds_the_first_special_byte_at_every_offset() {
