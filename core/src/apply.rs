@@ -183,6 +183,12 @@ pub struct Scratch {
     sets: Vec<u64>,
     active: Vec<bool>,
     any_detector: bool,
+    /// A rule with `keys` is in force for the record.
+    any_key_rule: bool,
+    /// The record is known to be within the limits however it is walked (its text is within
+    /// `max_record_bytes` and `max_string_bytes`, its nesting within `max_depth`), so an object
+    /// member that no rule, key rule or detector can reach is not walked at all.
+    skip_untouched: bool,
     stamp: u32,
     scope_stamp: Vec<u32>,
     except_stamp: Vec<u32>,
@@ -220,6 +226,8 @@ impl Scratch {
             sets: vec![0; words * depth],
             active: vec![false; policy.rules.len()],
             any_detector: false,
+            any_key_rule: false,
+            skip_untouched: false,
             stamp: 0,
             scope_stamp: vec![0; policy.rules.len()],
             except_stamp: vec![0; policy.rules.len()],
@@ -337,6 +345,11 @@ impl Policy {
             };
             sx.any_detector |= *slot && !rule.detectors.is_empty();
         }
+        sx.any_key_rule = self
+            .key_globs
+            .iter()
+            .any(|(_, r)| sx.active.get(*r as usize) == Some(&true));
+        sx.skip_untouched = false;
         for (slot, rule) in sx.sum_active.iter_mut().zip(&self.summaries) {
             *slot = rule.when.as_ref().is_none_or(|c| c.holds(ctx, record_type));
         }
@@ -895,6 +908,20 @@ impl Policy {
                         self.paths.step(from, key, to);
                     }
                     let kr = self.key_rule(key, sx);
+                    if sx.skip_untouched
+                        && eff.is_none()
+                        && kr.is_none()
+                        && !sx.any_detector
+                        && !sx.any_key_rule
+                        && sx
+                            .sets
+                            .get((depth + 1) * words..(depth + 2) * words)
+                            .is_some_and(|set| set.iter().all(|w| *w == 0))
+                    {
+                        // No path pattern is alive below this key and nothing else applies:
+                        // the member stays as it is, within the limits (`skip_untouched`).
+                        return Edit::Keep;
+                    }
                     let mut child_info = None;
                     let rename = if sx.any_detector {
                         let info = self.node_info(depth + 1, sx);
@@ -1173,6 +1200,20 @@ impl Policy {
         sx: &mut Scratch,
         tally: &mut Tally,
     ) -> Disposition {
+        self.apply_measured(value, None, ctx, sx, tally)
+    }
+
+    /// [`Policy::apply_tree`]; `measured` is, for a tree parsed from a text, the text's length
+    /// and the depth of its deepest value: when both are within the limits, members that no
+    /// rule can reach are not walked.
+    fn apply_measured<T: Tree>(
+        &self,
+        value: &mut T,
+        measured: Option<(usize, usize)>,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) -> Disposition {
         if !self.plugins.is_empty() && !self.plugins_attached {
             // Plugins run in the host; a front end without them must not skip them.
             tally.count_quarantined_input();
@@ -1185,7 +1226,18 @@ impl Policy {
         };
         let ty = record_type.as_deref().or(ctx.record_type.as_deref());
         self.begin(ctx, ty, sx);
-        self.walk_record(value, sx, tally, failures)
+        // The bytes a walk counts (keys, strings unescaped, numbers, literals) are fewer than
+        // the text's: every string has two quotes, every number a separator or bracket after it
+        // (a normalised exponent adds one `+`); no string is longer than the text.
+        let limits = &self.doc.limits;
+        sx.skip_untouched = measured.is_some_and(|(len, deepest)| {
+            deepest <= limits.max_depth as usize
+                && len as u64 <= limits.max_record_bytes
+                && len as u64 <= limits.max_string_bytes
+        });
+        let d = self.walk_record(value, sx, tally, failures);
+        sx.skip_untouched = false;
+        d
     }
 
     /// The first half of applying a record when the host runs plugins: counts it in, then
@@ -1465,14 +1517,14 @@ impl Policy {
         } else if crate::faults::hit(crate::faults::Point::Parse) {
             Err(Quarantine::InvalidJson)
         } else {
-            Doc::parse_text(line).map_err(|e| match e {
+            Doc::parse_measured(line).map_err(|e| match e {
                 Unparsed::NotJson => Quarantine::InvalidJson,
                 Unparsed::NoMemory => Quarantine::OutOfMemory,
             })
         };
         let mut disposition = match parsed {
-            Ok(mut doc) => {
-                let d = self.apply_tree(&mut doc, ctx, sx, tally);
+            Ok((mut doc, deepest)) => {
+                let d = self.apply_measured(&mut doc, Some((line.len(), deepest)), ctx, sx, tally);
                 if d == Disposition::Kept && doc.write(out).is_err() {
                     tally.recount_kept_as_quarantined();
                     Disposition::Quarantined(Quarantine::OutOfMemory)

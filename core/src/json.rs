@@ -78,16 +78,23 @@ impl<'a> Doc<'a> {
     /// memory: the arrays, objects and unescaped strings that grow with the text grow with
     /// `try_reserve`.
     pub(crate) fn parse_text(text: &'a str) -> Result<Self, Unparsed> {
+        Self::parse_measured(text).map(|(doc, _)| doc)
+    }
+
+    /// [`Doc::parse_text`], and how deep the deepest value is (how many arrays and objects
+    /// enclose it).
+    pub(crate) fn parse_measured(text: &'a str) -> Result<(Self, usize), Unparsed> {
         let mut p = Parser {
             s: text,
             b: text.as_bytes(),
             i: 0,
             no_memory: false,
+            deepest: 0,
         };
         let v = p.value(0);
         p.ws();
         match v {
-            Ok(v) if p.i == p.b.len() => Ok(v),
+            Ok(v) if p.i == p.b.len() => Ok((v, p.deepest)),
             _ if p.no_memory => Err(Unparsed::NoMemory),
             _ => Err(Unparsed::NotJson),
         }
@@ -313,6 +320,8 @@ struct Parser<'a> {
     i: usize,
     /// A buffer could not grow (the error is then `NotJson` until `parse_text` sorts it out).
     no_memory: bool,
+    /// The deepest nesting of a value so far.
+    deepest: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -336,6 +345,7 @@ impl<'a> Parser<'a> {
     }
 
     fn value(&mut self, nesting: usize) -> Result<Doc<'a>, NotJson> {
+        self.deepest = self.deepest.max(nesting);
         self.ws();
         match self.peek().ok_or(NotJson)? {
             b'n' => self.lit(b"null", Doc::Null),

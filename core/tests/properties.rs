@@ -253,3 +253,65 @@ proptest! {
         prop_assert_eq!(policy.mask_text(&whole, &ctx), whole);
     }
 }
+
+/// Limits small enough for the generated records to break them now and then.
+const LIMITS: &[&str] = &[
+    "",
+    "[limits]\nmax_depth = 3\n",
+    "[limits]\nmax_string_bytes = 12\n",
+    "[limits]\nmax_record_bytes = 60\n",
+];
+
+proptest! {
+    /// The JSON text path skips members no rule can reach when the record is within the limits;
+    /// it must write what the object path (which walks everything) gives, and count the same.
+    #[test]
+    fn the_text_path_writes_and_counts_what_the_object_path_does(
+        (rules, _) in policies(),
+        limits in prop::sample::select(LIMITS),
+        ctx in contexts(),
+        input in json_value(),
+    ) {
+        let text: String = std::iter::once(HEADER)
+            .chain(std::iter::once(limits))
+            .chain(rules.iter().copied())
+            .collect();
+        let policy = Policy::from_toml(&text)
+            .unwrap()
+            .with_key("default", b"property-key")
+            .unwrap();
+        let mut value = input.clone();
+        let mut sx = tamis_core::Scratch::new(&policy);
+        let mut by_object = tamis_core::Tally::new(&policy, true);
+        if let tamis_core::Disposition::Quarantined(q) =
+            policy.apply_tree(&mut value, &ctx, &mut sx, &mut by_object)
+        {
+            value = tamis_core::quarantine_marker(None, q);
+        }
+        let mut by_text = tamis_core::Tally::new(&policy, true);
+        let mut out = Vec::new();
+        policy.apply_json_doc(&input.to_string(), &ctx, &mut sx, &mut by_text, &mut out);
+        let written: Value = serde_json::from_slice(&out).unwrap();
+        prop_assert_eq!(written, value);
+        prop_assert_eq!(
+            serde_json::to_value(by_text.report(&policy)).unwrap(),
+            serde_json::to_value(by_object.report(&policy)).unwrap()
+        );
+    }
+}
+
+#[test]
+fn a_member_no_rule_reaches_still_counts_for_the_depth_limit() {
+    let policy =
+        Policy::from_toml(&format!("{HEADER}[limits]\nmax_depth = 2\n{}", RULES[0])).unwrap();
+    let input = json!({"x": {"y": {"z": {"w": 1}}}, "user": {"email": "jane@example.com"}});
+    let mut value = input.clone();
+    policy.apply(&mut value, &Context::default());
+    let mut sx = tamis_core::Scratch::new(&policy);
+    let mut tally = tamis_core::Tally::new(&policy, false);
+    let mut out = Vec::new();
+    let ctx = Context::default();
+    policy.apply_json_doc(&input.to_string(), &ctx, &mut sx, &mut tally, &mut out);
+    assert_eq!(serde_json::from_slice::<Value>(&out).unwrap(), value);
+    assert_ne!(value["x"]["y"], input["x"]["y"], "the depth limit applied");
+}
