@@ -22,7 +22,7 @@ use crate::action::{
 use crate::detect::{
     Detector, Kind, PluginDetect, WordScratch, find_pattern, find_plugin, normalize, scan_words,
 };
-use crate::json::{Doc, Unparsed};
+use crate::json::{Doc, Measure, Unparsed};
 use crate::model::ContextDoc;
 use crate::policy::{Cond, Policy};
 use crate::records::AccessCheck;
@@ -1203,13 +1203,11 @@ impl Policy {
         self.apply_measured(value, None, ctx, sx, tally)
     }
 
-    /// [`Policy::apply_tree`]; `measured` is, for a tree parsed from a text, the text's length
-    /// and the depth of its deepest value: when both are within the limits, members that no
-    /// rule can reach are not walked.
+    /// [`Policy::apply_tree`] on a tree parsed from a text with this [`Measure`] (or not).
     fn apply_measured<T: Tree>(
         &self,
         value: &mut T,
-        measured: Option<(usize, usize)>,
+        measured: Option<Measure>,
         ctx: &Context,
         sx: &mut Scratch,
         tally: &mut Tally,
@@ -1226,14 +1224,27 @@ impl Policy {
         };
         let ty = record_type.as_deref().or(ctx.record_type.as_deref());
         self.begin(ctx, ty, sx);
-        // The bytes a walk counts (keys, strings unescaped, numbers, literals) are fewer than
-        // the text's: every string has two quotes, every number a separator or bracket after it
-        // (a normalised exponent adds one `+`); no string is longer than the text.
+        self.walk_measured(value, measured, sx, tally, failures)
+    }
+
+    /// [`Policy::walk_record`]; for a tree parsed from a text whose length and nesting are within
+    /// the limits, members that no rule can reach are not walked (nothing there can change or
+    /// break a limit). The bytes a walk counts (keys, strings unescaped, numbers, literals) are
+    /// fewer than the text's: every string has two quotes, every number a separator or bracket
+    /// after it (a normalised exponent adds one `+`); no string is longer than the text.
+    fn walk_measured<T: Tree>(
+        &self,
+        value: &mut T,
+        measured: Option<Measure>,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        failures: u64,
+    ) -> Disposition {
         let limits = &self.doc.limits;
-        sx.skip_untouched = measured.is_some_and(|(len, deepest)| {
-            deepest <= limits.max_depth as usize
-                && len as u64 <= limits.max_record_bytes
-                && len as u64 <= limits.max_string_bytes
+        sx.skip_untouched = measured.is_some_and(|m| {
+            m.deepest <= limits.max_depth as usize
+                && m.len as u64 <= limits.max_record_bytes
+                && m.len as u64 <= limits.max_string_bytes
         });
         let d = self.walk_record(value, sx, tally, failures);
         sx.skip_untouched = false;
@@ -1268,6 +1279,19 @@ impl Policy {
         sx: &mut Scratch,
         tally: &mut Tally,
     ) -> Disposition {
+        self.mask_admitted_measured(value, None, ctx, sx, tally)
+    }
+
+    /// [`Policy::mask_admitted`] on a document parsed with [`Doc::parse_measured`]: with its
+    /// [`Measure`], members that no rule can reach are not walked when that cannot matter.
+    pub fn mask_admitted_measured<T: Tree>(
+        &self,
+        value: &mut T,
+        measured: Option<Measure>,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) -> Disposition {
         let failures = tamis_reserve::failures();
         let record_type = match self.record_stages(value, ctx, sx, tally, false) {
             Ok(ty) => ty,
@@ -1275,7 +1299,7 @@ impl Policy {
         };
         let ty = record_type.as_deref().or(ctx.record_type.as_deref());
         self.begin(ctx, ty, sx);
-        self.walk_record(value, sx, tally, failures)
+        self.walk_measured(value, measured, sx, tally, failures)
     }
 
     /// Counts the record in, then `[access]` and `[[retention]]`: `Err` when the record is
@@ -1517,14 +1541,14 @@ impl Policy {
         } else if crate::faults::hit(crate::faults::Point::Parse) {
             Err(Quarantine::InvalidJson)
         } else {
-            Doc::parse_measured(line).map_err(|e| match e {
+            Doc::parse_text_measured(line).map_err(|e| match e {
                 Unparsed::NotJson => Quarantine::InvalidJson,
                 Unparsed::NoMemory => Quarantine::OutOfMemory,
             })
         };
         let mut disposition = match parsed {
-            Ok((mut doc, deepest)) => {
-                let d = self.apply_measured(&mut doc, Some((line.len(), deepest)), ctx, sx, tally);
+            Ok((mut doc, measure)) => {
+                let d = self.apply_measured(&mut doc, Some(measure), ctx, sx, tally);
                 if d == Disposition::Kept && doc.write(out).is_err() {
                     tally.recount_kept_as_quarantined();
                     Disposition::Quarantined(Quarantine::OutOfMemory)

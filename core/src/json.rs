@@ -65,6 +65,15 @@ pub(crate) enum Unparsed {
 
 const MAX_NESTING: usize = 127;
 
+/// What a walk needs to know of a document parsed from a text to skip the members no rule can
+/// reach: the text's length and how deep its deepest value is (how many arrays and objects
+/// enclose it). See [`crate::Policy::mask_admitted_measured`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measure {
+    pub(crate) len: usize,
+    pub(crate) deepest: usize,
+}
+
 impl<'a> Doc<'a> {
     /// Parses one JSON value surrounded by optional whitespace.
     ///
@@ -78,12 +87,19 @@ impl<'a> Doc<'a> {
     /// memory: the arrays, objects and unescaped strings that grow with the text grow with
     /// `try_reserve`.
     pub(crate) fn parse_text(text: &'a str) -> Result<Self, Unparsed> {
-        Self::parse_measured(text).map(|(doc, _)| doc)
+        Self::parse_text_measured(text).map(|(doc, _)| doc)
     }
 
-    /// [`Doc::parse_text`], and how deep the deepest value is (how many arrays and objects
-    /// enclose it).
-    pub(crate) fn parse_measured(text: &'a str) -> Result<(Self, usize), Unparsed> {
+    /// [`Doc::parse`], and the text's [`Measure`].
+    ///
+    /// # Errors
+    /// [`NotJson`] when `text` is not exactly one JSON value.
+    pub fn parse_measured(text: &'a str) -> Result<(Self, Measure), NotJson> {
+        Self::parse_text_measured(text).map_err(|_| NotJson)
+    }
+
+    /// [`Doc::parse_text`], and the text's [`Measure`].
+    pub(crate) fn parse_text_measured(text: &'a str) -> Result<(Self, Measure), Unparsed> {
         let mut p = Parser {
             s: text,
             b: text.as_bytes(),
@@ -94,7 +110,13 @@ impl<'a> Doc<'a> {
         let v = p.value(0);
         p.ws();
         match v {
-            Ok(v) if p.i == p.b.len() => Ok((v, p.deepest)),
+            Ok(v) if p.i == p.b.len() => Ok((
+                v,
+                Measure {
+                    len: text.len(),
+                    deepest: p.deepest,
+                },
+            )),
             _ if p.no_memory => Err(Unparsed::NoMemory),
             _ => Err(Unparsed::NotJson),
         }

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use tamis_core::json::Doc;
+use tamis_core::json::{Doc, Measure};
 use tamis_core::{
     Context, Disposition, PluginOnError, Policy, Quarantine, Scratch, Tally, quarantine_marker,
 };
@@ -215,7 +215,7 @@ impl Pipeline {
                         let docs = fallback
                             .iter()
                             .map(|d| match d {
-                                Decision::Replace(t) => Doc::parse(t).ok(),
+                                Decision::Replace(t) => Doc::parse_measured(t).ok(),
                                 _ => None,
                             })
                             .collect();
@@ -226,7 +226,7 @@ impl Pipeline {
                     let next = match (d, doc) {
                         (Decision::Keep, _) => None,
                         (Decision::Drop, _) => Some(Slot::Dropped),
-                        (Decision::Replace(_), Some(doc)) => Some(Slot::Parsed(doc)),
+                        (Decision::Replace(_), Some((doc, m))) => Some(Slot::Parsed(doc, m)),
                         // Cannot happen (`masked` writes JSON); dropped and counted, never
                         // passed unparsed.
                         (Decision::Replace(_), None) => Some(Slot::Dropped),
@@ -263,7 +263,9 @@ impl Pipeline {
                 out.push(b'\n');
                 None
             }
-            Slot::Parsed(mut doc) => Some(self.finish(&mut doc, n, ctx, sx, tally, out)),
+            Slot::Parsed(mut doc, m) => {
+                Some(self.finish(&mut doc, Some(m), n, ctx, sx, tally, out))
+            }
             Slot::Original(text) => Some(self.finish_text(text, n, ctx, sx, tally, out)),
             Slot::Record(text) => Some(self.finish_text(&text, n, ctx, sx, tally, out)),
         }
@@ -346,7 +348,7 @@ impl Pipeline {
         let mut dropping: Option<&str> = None;
         for (slot, n) in slots.into_iter().zip(numbers) {
             if let Some(id) = dropping {
-                if slot.text().is_some() || matches!(slot, Slot::Parsed(_)) {
+                if slot.text().is_some() || matches!(slot, Slot::Parsed(..)) {
                     tally.count_plugin_drop();
                     tally.count_plugin(id, "dropped", 1);
                 } else {
@@ -398,8 +400,8 @@ impl Pipeline {
         tally: &mut Tally,
         out: &mut Vec<u8>,
     ) -> Disposition {
-        match Doc::parse(text) {
-            Ok(mut doc) => self.finish(&mut doc, n, ctx, sx, tally, out),
+        match Doc::parse_measured(text) {
+            Ok((mut doc, m)) => self.finish(&mut doc, Some(m), n, ctx, sx, tally, out),
             // Cannot happen (it was checked); never pass anything unparsed.
             Err(_) => {
                 tally.count_quarantined();
@@ -411,9 +413,11 @@ impl Pipeline {
     }
 
     /// The policy's own stages and rules on a record the plugins left, written as a line.
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         &self,
         doc: &mut Doc<'_>,
+        measure: Option<Measure>,
         n: u64,
         ctx: &Context,
         sx: &mut Scratch,
@@ -421,7 +425,9 @@ impl Pipeline {
         out: &mut Vec<u8>,
     ) -> Disposition {
         let mark = out.len();
-        let d = self.policy.mask_admitted(doc, ctx, sx, tally);
+        let d = self
+            .policy
+            .mask_admitted_measured(doc, measure, ctx, sx, tally);
         match d {
             Disposition::Kept if doc.write(out).is_ok() => out.push(b'\n'),
             Disposition::Kept => {
@@ -522,8 +528,8 @@ enum Slot<'a> {
     Original(&'a str),
     /// A text a record stage or a plugin (not the last) wrote.
     Record(String),
-    /// What the last plugin wrote, parsed.
-    Parsed(Doc<'a>),
+    /// What the last plugin wrote, parsed (with its text's measure).
+    Parsed(Doc<'a>, Measure),
 }
 
 impl Slot<'_> {
@@ -565,12 +571,12 @@ fn is_json(text: &str) -> bool {
 }
 
 /// Parses every replacement; `Err` with the index of the first that is not one JSON value.
-fn parse_replacements(decisions: &[Decision]) -> Result<Vec<Option<Doc<'_>>>, usize> {
+fn parse_replacements(decisions: &[Decision]) -> Result<Vec<Option<(Doc<'_>, Measure)>>, usize> {
     decisions
         .iter()
         .enumerate()
         .map(|(i, d)| match d {
-            Decision::Replace(t) => Doc::parse(t).map(Some).map_err(|_| i),
+            Decision::Replace(t) => Doc::parse_measured(t).map(Some).map_err(|_| i),
             _ => Ok(None),
         })
         .collect()
