@@ -111,6 +111,16 @@ fn resolve_overlaps(findings: &mut [Finding], accepted: &mut Vec<Finding>) {
     }
 }
 
+/// Which of two overlapping findings wins: the longer, then the earlier, then the stronger
+/// rule's, then the detector first by name.
+fn precedence(a: &Finding, b: &Finding) -> core::cmp::Ordering {
+    (b.end - b.start)
+        .cmp(&(a.end - a.start))
+        .then(a.start.cmp(&b.start))
+        .then(a.rank.cmp(&b.rank))
+        .then(a.det_rank.cmp(&b.det_rank))
+}
+
 /// Accepts from `group` (findings linked by overlaps, in order of start) the longest first,
 /// then the earliest, then the strongest rule's, each unless it overlaps one accepted before;
 /// appends them to `accepted` in order of start.
@@ -119,13 +129,7 @@ fn settle(group: &mut [Finding], accepted: &mut Vec<Finding>) {
         accepted.push(*only);
         return;
     }
-    group.sort_unstable_by(|a, b| {
-        (b.end - b.start)
-            .cmp(&(a.end - a.start))
-            .then(a.start.cmp(&b.start))
-            .then(a.rank.cmp(&b.rank))
-            .then(a.det_rank.cmp(&b.det_rank))
-    });
+    group.sort_unstable_by(precedence);
     let from = accepted.len();
     if group.len() <= 16 {
         for f in group.iter() {
@@ -1679,13 +1683,7 @@ mod tests {
     /// each accepted unless it overlaps one accepted before; in order of start.
     fn greedy(findings: &[Finding]) -> Vec<Finding> {
         let mut order = findings.to_vec();
-        order.sort_by(|a, b| {
-            (b.end - b.start)
-                .cmp(&(a.end - a.start))
-                .then(a.start.cmp(&b.start))
-                .then(a.rank.cmp(&b.rank))
-                .then(a.det_rank.cmp(&b.det_rank))
-        });
+        order.sort_by(precedence);
         let mut accepted: Vec<Finding> = vec![];
         for f in order {
             if accepted
