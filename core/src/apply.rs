@@ -32,6 +32,8 @@ use crate::summary::{ContainerKind, Summary};
 use crate::time::EpochMillis;
 use crate::tree::{Edit, Shape, Tree};
 
+mod stream;
+
 /// Who the output is for and when: roles, purpose, record type and the current time. Core never
 /// reads a clock; callers pass `now`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -218,6 +220,9 @@ pub struct Scratch {
     sum_active: Vec<bool>,
     /// Runs `plugin:<id>` detectors (installed by a host that runs plugins).
     plugin_detect: Option<Box<dyn PluginDetect>>,
+    /// The streaming path's key spans and rule hits (see `stream`).
+    stream_keys: Vec<(usize, usize)>,
+    stream_hits: Vec<u32>,
 }
 
 impl Scratch {
@@ -260,6 +265,8 @@ impl Scratch {
             expired: Vec::new(),
             sum_active: vec![true; policy.summaries.len()],
             plugin_detect: None,
+            stream_keys: Vec::new(),
+            stream_hits: Vec::new(),
         }
     }
 
@@ -1544,14 +1551,19 @@ impl Policy {
             Err(Quarantine::TooLarge)
         } else if crate::faults::hit(crate::faults::Point::Parse) {
             Err(Quarantine::InvalidJson)
+        } else if let Some(d) = self.apply_json_streamed(line, ctx, sx, tally, out) {
+            Ok(Parsed::Streamed(d))
         } else {
-            Doc::parse_text_measured(line).map_err(|e| match e {
-                Unparsed::NotJson => Quarantine::InvalidJson,
-                Unparsed::NoMemory => Quarantine::OutOfMemory,
-            })
+            Doc::parse_text_measured(line)
+                .map(Parsed::Tree)
+                .map_err(|e| match e {
+                    Unparsed::NotJson => Quarantine::InvalidJson,
+                    Unparsed::NoMemory => Quarantine::OutOfMemory,
+                })
         };
         let mut disposition = match parsed {
-            Ok((mut doc, measure)) => {
+            Ok(Parsed::Streamed(d)) => d,
+            Ok(Parsed::Tree((mut doc, measure))) => {
                 let d = self.apply_measured(&mut doc, Some(measure), ctx, sx, tally);
                 if d == Disposition::Kept && doc.write(out).is_err() {
                     tally.recount_kept_as_quarantined();
@@ -1616,6 +1628,12 @@ impl Policy {
         self.mask_found(text, info, sx, tally)
             .unwrap_or_else(|| text.to_owned())
     }
+}
+
+/// A JSON text applied in one pass (what it became), or parsed for the walk.
+enum Parsed<'a> {
+    Streamed(Disposition),
+    Tree((Doc<'a>, Measure)),
 }
 
 /// The text a span is hashed as: emails in lower case, card numbers as digits only, so the same

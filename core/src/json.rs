@@ -63,7 +63,7 @@ pub(crate) enum Unparsed {
     NoMemory,
 }
 
-const MAX_NESTING: usize = 127;
+pub(crate) const MAX_NESTING: usize = 127;
 
 /// What a walk needs to know of a document parsed from a text to skip the members no rule can
 /// reach: the text's length and how deep its deepest value is (how many arrays and objects
@@ -119,6 +119,22 @@ impl<'a> Doc<'a> {
             )),
             _ if p.no_memory => Err(Unparsed::NoMemory),
             _ => Err(Unparsed::NotJson),
+        }
+    }
+
+    /// The scalar (a string, number, `true`, `false` or `null`) at byte `i` of `text`, and the
+    /// index after it.
+    pub(crate) fn scalar_at(text: &'a str, i: usize) -> Option<(Self, usize)> {
+        let mut p = Parser {
+            s: text,
+            b: text.as_bytes(),
+            i,
+            no_memory: false,
+            deepest: 0,
+        };
+        match p.peek()? {
+            b'{' | b'[' => None,
+            _ => p.value(0).ok().map(|v| (v, p.i)),
         }
     }
 
@@ -233,7 +249,7 @@ impl<'a> Doc<'a> {
 
 /// The first index at or after `i` holding `"`, `\\` or a control character (below 0x20), or
 /// `b.len()`. Eight bytes at a time.
-fn next_special(b: &[u8], mut i: usize) -> usize {
+pub(crate) fn next_special(b: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;

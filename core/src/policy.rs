@@ -43,6 +43,20 @@ pub(crate) struct Rule {
     pub rank: u32,
     /// For the `redact` rule of a `[[retention]]`: its index (active only when expired).
     pub retention: Option<usize>,
+    /// For a `replace` rule: the JSON string it writes for a whole value (see `apply::stream`).
+    pub replacement_json: Option<Box<[u8]>>,
+}
+
+/// The JSON string a `replace` action writes for a whole value; `None` for other actions.
+fn replacement_json(action: &Action) -> Option<Box<[u8]>> {
+    let Action::Replace { text } = action else {
+        return None;
+    };
+    let mut s = String::new();
+    expand_replacement(text, "value", &mut s);
+    let mut json = Vec::with_capacity(s.len() + 2);
+    crate::json::write_str(&s, &mut json).ok()?;
+    Some(json.into_boxed_slice())
 }
 
 /// A built-in detector or a custom pattern, with its report name.
@@ -389,6 +403,7 @@ impl Policy {
             };
             rules.push(Rule {
                 id: r.id.clone(),
+                replacement_json: replacement_json(&action),
                 action,
                 when,
                 detectors: dets,

@@ -178,6 +178,7 @@ pub(crate) fn compile_retention<'d>(
                 has_scope: false,
                 rank: 0,
                 retention: Some(out.len()),
+                replacement_json: None,
             });
         }
         out.push(Retention {

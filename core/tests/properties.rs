@@ -32,6 +32,8 @@ const RULES: &[&str] = &[
     "[[rule]]\nid = \"r14\"\ndetect = [\"credit_card\", \"email\"]\nscope = [\"b\"]\naction = \"redact\"\n",
     "[[rule]]\nid = \"r15\"\npattern = \"[a-z]+@[a-z]+\"\naction = \"replace\"\nreplacement = \"[{type}]\"\n",
     "[[rule]]\nid = \"r16\"\npaths = [\"**\"]\naction = \"partial\"\nwhen = { roles_any = [\"viewer\"] }\n",
+    "[[rule]]\nid = \"r17\"\npaths = [\"b\", \"**.a.*\"]\naction = \"redact\"\n",
+    "[[rule]]\nid = \"r18\"\npaths = [\"*.age\", \"user.*\"]\naction = \"replace\"\nreplacement = \"<{type} \\\"q\\\">\"\n",
 ];
 
 fn compile(rules: &[&str]) -> Policy {
@@ -314,4 +316,138 @@ fn a_member_no_rule_reaches_still_counts_for_the_depth_limit() {
     policy.apply_json_doc(&input.to_string(), &ctx, &mut sx, &mut tally, &mut out);
     assert_eq!(serde_json::from_slice::<Value>(&out).unwrap(), value);
     assert_ne!(value["x"]["y"], input["x"]["y"], "the depth limit applied");
+}
+
+/// Policies of path rules only, the ones the streaming path takes.
+fn path_policies() -> impl Strategy<Value = Vec<&'static str>> {
+    let paths: Vec<&'static str> = RULES
+        .iter()
+        .copied()
+        .filter(|r| r.contains("\npaths = "))
+        .collect();
+    subsequence(paths.clone(), 0..=paths.len()).prop_shuffle()
+}
+
+/// `text` through the tree path (parse, walk every member, write), as the streaming path must
+/// give it: the disposition and what is written when the record is kept.
+fn by_tree(
+    policy: &Policy,
+    text: &str,
+    ctx: &Context,
+    tally: &mut tamis_core::Tally,
+) -> (tamis_core::Disposition, Vec<u8>) {
+    let mut sx = tamis_core::Scratch::new(policy);
+    let mut out = Vec::new();
+    match tamis_core::json::Doc::parse(text) {
+        Ok(mut doc) => {
+            let d = policy.apply_tree(&mut doc, ctx, &mut sx, tally);
+            if d == tamis_core::Disposition::Kept {
+                doc.write(&mut out).unwrap();
+            }
+            (d, out)
+        }
+        Err(_) => {
+            tally.count_quarantined_input();
+            (
+                tamis_core::Disposition::Quarantined(tamis_core::Quarantine::InvalidJson),
+                out,
+            )
+        }
+    }
+}
+
+proptest! {
+    /// A policy of path rules on a text spelled as the writer spells it is applied in one pass
+    /// over the text; it must write the tree path's bytes and count what it counts. Other
+    /// spellings (pretty, `E` exponents, a repeated key, `\u` escapes from `any::<String>()`)
+    /// make the pass give up, and the tree path applies them.
+    #[test]
+    fn the_streaming_path_writes_and_counts_what_the_tree_path_does(
+        rules in path_policies(),
+        limits in prop::sample::select(LIMITS),
+        ctx in contexts(),
+        input in json_value(),
+        spelling in 0..4usize,
+    ) {
+        let text: String = std::iter::once(HEADER)
+            .chain(std::iter::once(limits))
+            .chain(rules.iter().copied())
+            .collect();
+        let policy = Policy::from_toml(&text)
+            .unwrap()
+            .with_key("default", b"property-key")
+            .unwrap();
+        let compact = input.to_string();
+        let text = match spelling {
+            0 => compact,
+            1 => serde_json::to_string_pretty(&input).unwrap(),
+            2 => compact.replace("e+", "E"),
+            _ => match compact.strip_prefix('{') {
+                Some(rest) if rest != "}" => format!("{{\"a\":[1],{rest}"),
+                _ => compact,
+            },
+        };
+        let mut tree_tally = tamis_core::Tally::new(&policy, false);
+        let (disposition, expected) = by_tree(&policy, &text, &ctx, &mut tree_tally);
+        let mut sx = tamis_core::Scratch::new(&policy);
+        let mut tally = tamis_core::Tally::new(&policy, false);
+        let mut out = Vec::new();
+        let d = policy.apply_json_doc(&text, &ctx, &mut sx, &mut tally, &mut out);
+        prop_assert_eq!(d, disposition);
+        if d == tamis_core::Disposition::Kept {
+            prop_assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap());
+        }
+        prop_assert_eq!(
+            serde_json::to_value(tally.report(&policy)).unwrap(),
+            serde_json::to_value(tree_tally.report(&policy)).unwrap()
+        );
+    }
+}
+
+#[test]
+fn the_streaming_path_gives_up_where_the_writer_would_write_differently() {
+    let nested = |n: usize| format!("{{\"a\":{}{}}}", "[".repeat(n), "]".repeat(n));
+    let deep = [nested(126), nested(127), nested(5000)];
+    let texts = [
+        r#"{"user":{"email":"jane@example.com"},"n":1}"#,
+        r#"{"user":{"email":"jane@example.com"},"n":1,"n":2}"#,
+        r#"{"n":{"x":1,"x":2},"user":{"email":"jane@example.com"}}"#,
+        r#"{"n":1E5,"user":{"email":"jane@example.com"},"m":1e5}"#,
+        r#"{"n":"a\/b\u0041","user":{"email":"j\u0061ne@example.com"}}"#,
+        r#"{"tags":{"deep":[1,2,{"x":"y"}]},"a":{"b":[1,{"c":2}],"d":"x\n\"y\""}}"#,
+        r#"{"tags":"t","a":{"b":"x","b":"y"}}"#,
+        r#"{ "user" : { "email" : "jane@example.com" } }"#,
+        r#"{"user":{"email":"jane@example.com"}} "#,
+        r#"{"user":{"email":"jane@example.com"}"#,
+        r#"{"user":{"email":"jane@example.com",}}"#,
+        "[{\"user\":{\"email\":\"jane@example.com\"}},{\"tags\":[]}]",
+    ];
+    let ctx = Context::default();
+    let policies = [
+        compile(&[RULES[0], RULES[7], RULES[9]]),
+        compile(&["[limits]\nmax_depth = 128\n", RULES[0], RULES[7], RULES[9]]),
+    ];
+    for policy in &policies {
+        for text in deep.iter().map(String::as_str).chain(texts) {
+            let mut tree_tally = tamis_core::Tally::new(policy, false);
+            let (disposition, expected) = by_tree(policy, text, &ctx, &mut tree_tally);
+            let mut sx = tamis_core::Scratch::new(policy);
+            let mut tally = tamis_core::Tally::new(policy, false);
+            let mut out = Vec::new();
+            let d = policy.apply_json_doc(text, &ctx, &mut sx, &mut tally, &mut out);
+            assert_eq!(d, disposition, "{text}");
+            if d == tamis_core::Disposition::Kept {
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    String::from_utf8(expected).unwrap(),
+                    "{text}"
+                );
+            }
+            assert_eq!(
+                serde_json::to_value(tally.report(policy)).unwrap(),
+                serde_json::to_value(tree_tally.report(policy)).unwrap(),
+                "{text}"
+            );
+        }
+    }
 }
