@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
-targets=(policy_parse policy_round_trip apply_json detectors plugin_output)
+targets=(policy_parse policy_round_trip apply_json stream_equivalence detectors plugin_output)
 if [ $# -gt 1 ]; then
     targets=("${@:2}")
 fi
