@@ -341,6 +341,46 @@ pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) -> Result<(), NoMemory> {
     Ok(())
 }
 
+/// Where the JSON number starting at `i` ends, and the index of its exponent's `e` or `E` if it
+/// has one; `None` when no number starts there.
+pub(crate) fn number_end(b: &[u8], mut i: usize) -> Option<(usize, Option<usize>)> {
+    let digits = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        i
+    };
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match b.get(i)? {
+        b'0' => i += 1,
+        b'1'..=b'9' => i = digits(i),
+        _ => return None,
+    }
+    if b.get(i) == Some(&b'.') {
+        let end = digits(i + 1);
+        if end == i + 1 {
+            return None;
+        }
+        i = end;
+    }
+    let mut exponent = None;
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        exponent = Some(i);
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let end = digits(i);
+        if end == i {
+            return None;
+        }
+        i = end;
+    }
+    Some((i, exponent))
+}
+
 /// Room in `v` for `n` more items, grown with `try_reserve` (the capacity check inline: this
 /// runs for every value written and parsed).
 #[inline]
@@ -459,44 +499,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn digits(&mut self) -> usize {
-        let start = self.i;
-        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-            self.i += 1;
-        }
-        self.i - start
-    }
-
     fn number(&mut self) -> Result<Doc<'a>, NotJson> {
         let start = self.i;
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        match self.peek() {
-            Some(b'0') => self.i += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            _ => return Err(NotJson),
-        }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            if self.digits() == 0 {
-                return Err(NotJson);
-            }
-        }
-        let exponent = matches!(self.peek(), Some(b'e' | b'E'));
-        if exponent {
-            self.i += 1;
-            if matches!(self.peek(), Some(b'+' | b'-')) {
-                self.i += 1;
-            }
-            if self.digits() == 0 {
-                return Err(NotJson);
-            }
-        }
+        let (end, exponent) = number_end(self.b, start).ok_or(NotJson)?;
+        self.i = end;
         let text = self.s.get(start..self.i).ok_or(NotJson)?;
-        Ok(Doc::Num(if exponent {
+        Ok(Doc::Num(if exponent.is_some() {
             normalize_exponent(text)
         } else {
             Cow::Borrowed(text)

@@ -90,42 +90,15 @@ impl Text<'_, '_> {
         }
     }
 
-    fn digits(&mut self) -> usize {
-        let start = self.i;
-        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-            self.i += 1;
-        }
-        self.i - start
-    }
-
     /// Reads a number as the writer writes it (an exponent as `e+` or `e-`).
     fn number(&mut self) -> Step {
-        if self.peek() == Some(b'-') {
-            self.i += 1;
+        let (end, exponent) = json::number_end(self.b, self.i).ok_or(Bail)?;
+        if let Some(e) = exponent
+            && (self.b.get(e) != Some(&b'e') || !matches!(self.b.get(e + 1), Some(b'+' | b'-')))
+        {
+            return Err(Bail);
         }
-        match self.peek() {
-            Some(b'0') => self.i += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            _ => return Err(Bail),
-        }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            if self.digits() == 0 {
-                return Err(Bail);
-            }
-        }
-        if self.peek() == Some(b'e') {
-            self.i += 1;
-            if !matches!(self.peek(), Some(b'+' | b'-')) {
-                return Err(Bail);
-            }
-            self.i += 1;
-            if self.digits() == 0 {
-                return Err(Bail);
-            }
-        }
+        self.i = end;
         Ok(())
     }
 
@@ -360,6 +333,16 @@ impl Pass<'_, '_, '_> {
         }
     }
 
+    /// Reads the value of a member or item `depth` deep that no rule reaches and writes it as it
+    /// is, after `head` (see [`Self::member`]). Always writes.
+    fn untouched(&mut self, depth: usize, head: &[u8]) -> Result<bool, Bail> {
+        self.text.put(head)?;
+        let from = self.text.i;
+        self.text.skip(depth, self.max_depth)?;
+        self.text.copy_from(from)?;
+        Ok(true)
+    }
+
     /// Reads a value `depth` deep whose whole-value rule (if any) is `rule`, neither `redact` nor
     /// `nullify`, and writes it masked.
     fn node(&mut self, depth: usize, rule: Option<u32>) -> Step {
@@ -371,11 +354,7 @@ impl Pass<'_, '_, '_> {
             b'{' => self.object(depth),
             b'[' => self.array(depth),
             _ => match rule {
-                None => {
-                    let from = self.text.i;
-                    self.text.skip(depth, self.max_depth)?;
-                    self.text.copy_from(from)
-                }
+                None => self.untouched(depth, b"").map(|_| ()),
                 Some(r) => self.leaf(r),
             },
         }
@@ -480,12 +459,7 @@ impl Pass<'_, '_, '_> {
             let written = if self.step(depth, Some(key))? {
                 self.member(depth + 1, head)?
             } else {
-                // No rule reaches the member: as it is.
-                self.text.put(head)?;
-                let from = self.text.i;
-                self.text.skip(depth + 1, self.max_depth)?;
-                self.text.copy_from(from)?;
-                true
+                self.untouched(depth + 1, head)?
             };
             first &= !written;
             match self.text.peek() {
@@ -514,11 +488,7 @@ impl Pass<'_, '_, '_> {
             let written = if alive {
                 self.member(depth + 1, head)?
             } else {
-                self.text.put(head)?;
-                let from = self.text.i;
-                self.text.skip(depth + 1, self.max_depth)?;
-                self.text.copy_from(from)?;
-                true
+                self.untouched(depth + 1, head)?
             };
             first &= !written;
             match self.text.peek() {
