@@ -274,14 +274,7 @@ proptest! {
         ctx in contexts(),
         input in json_value(),
     ) {
-        let text: String = std::iter::once(HEADER)
-            .chain(std::iter::once(limits))
-            .chain(rules.iter().copied())
-            .collect();
-        let policy = Policy::from_toml(&text)
-            .unwrap()
-            .with_key("default", b"property-key")
-            .unwrap();
+        let policy = compile(&[&[limits], &rules[..]].concat());
         let mut value = input.clone();
         let mut sx = tamis_core::Scratch::new(&policy);
         let mut by_object = tamis_core::Tally::new(&policy, true);
@@ -369,14 +362,7 @@ proptest! {
         input in json_value(),
         spelling in 0..4usize,
     ) {
-        let text: String = std::iter::once(HEADER)
-            .chain(std::iter::once(limits))
-            .chain(rules.iter().copied())
-            .collect();
-        let policy = Policy::from_toml(&text)
-            .unwrap()
-            .with_key("default", b"property-key")
-            .unwrap();
+        let policy = compile(&[&[limits], &rules[..]].concat());
         let compact = input.to_string();
         let text = match spelling {
             0 => compact,
