@@ -1009,7 +1009,7 @@ impl Classes {
 }
 
 /// Lanes of `v` at most `max` (unsigned).
-fn at_most(v: u8x16, max: u8) -> u8x16 {
+pub(crate) fn at_most(v: u8x16, max: u8) -> u8x16 {
     v.min(u8x16::splat(max)).cmp_eq(v)
 }
 
@@ -1019,12 +1019,12 @@ fn lanes_in(v: u8x16, lo: u8, hi: u8) -> u8x16 {
 }
 
 /// The lanes of `v` equal to `c`.
-fn lanes_eq(v: u8x16, c: u8) -> u8x16 {
+pub(crate) fn lanes_eq(v: u8x16, c: u8) -> u8x16 {
     v.cmp_eq(u8x16::splat(c))
 }
 
 /// A mask's lanes as 16 bits (lane k to bit k).
-fn bits(m: u8x16) -> u64 {
+pub(crate) fn bits(m: u8x16) -> u64 {
     u64::from(m.move_mask() as u16)
 }
 

@@ -12,6 +12,9 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use wide::u8x16;
+
+use crate::detect::{at_most, bits, lanes_eq};
 use crate::tree::{Edit, Shape, Tree, is_integer_text, unique_key};
 
 /// A parsed JSON value borrowing from its text. Its `Debug` shows the shape (types and sizes),
@@ -248,23 +251,17 @@ impl<'a> Doc<'a> {
 }
 
 /// The first index at or after `i` holding `"`, `\\` or a control character (below 0x20), or
-/// `b.len()`. Eight bytes at a time.
+/// `b.len()`. Sixteen bytes at a time (SIMD where the target has it).
 pub(crate) fn next_special(b: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    while let Some(chunk) = b.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-        let special = control
-            | has_zero(x ^ (ONES * u64::from(b'"')))
-            | has_zero(x ^ (ONES * u64::from(b'\\')));
+    while let Some(chunk) = b.get(i..i + 16) {
+        let mut lanes = [0u8; 16];
+        lanes.copy_from_slice(chunk);
+        let v = u8x16::new(lanes);
+        let special = bits(lanes_eq(v, b'"') | lanes_eq(v, b'\\') | at_most(v, 0x1f));
         if special != 0 {
-            break;
+            return i + special.trailing_zeros() as usize;
         }
-        i += 8;
+        i += 16;
     }
     while let Some(&c) = b.get(i) {
         if c == b'"' || c == b'\\' || c < 0x20 {
@@ -381,6 +378,151 @@ pub(crate) fn number_end(b: &[u8], mut i: usize) -> Option<(usize, Option<usize>
     Some((i, exponent))
 }
 
+/// The escape at `b[i]` (a backslash): the character it stands for and the index after it.
+/// `\uXXXX` must not be a lone surrogate (a high one takes the low one after it).
+fn escape(b: &[u8], i: usize) -> Option<(char, usize)> {
+    let c = match b.get(i + 1)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let hi = hex4(b, i + 2)?;
+            if (0xD800..0xDC00).contains(&hi) {
+                if b.get(i + 6..i + 8) != Some(b"\\u") {
+                    return None;
+                }
+                let lo = hex4(b, i + 8)?;
+                if !(0xDC00..0xE000).contains(&lo) {
+                    return None;
+                }
+                let code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                return Some((char::from_u32(code)?, i + 12));
+            }
+            return Some((char::from_u32(hi)?, i + 6));
+        }
+        _ => return None,
+    };
+    Some((c, i + 2))
+}
+
+/// The four hex digits at `b[i..]`.
+fn hex4(b: &[u8], i: usize) -> Option<u32> {
+    let mut v = 0u32;
+    for &c in b.get(i..i + 4)? {
+        v = v * 16 + char::from(c).to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// The index of the first byte at or after `i` that is not JSON whitespace.
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether `text` is exactly one JSON value that [`Doc::parse`] accepts (memory permitting),
+/// and then its [`Measure`]; checked without building the tree, so a text can be validated
+/// before it is handed on and parsed (or applied in one pass) later.
+#[must_use]
+pub fn check(text: &str) -> Option<Measure> {
+    let mut c = Checker {
+        b: text.as_bytes(),
+        i: 0,
+        deepest: 0,
+    };
+    c.value(0)?;
+    (skip_ws(c.b, c.i) == c.b.len()).then_some(Measure {
+        len: text.len(),
+        deepest: c.deepest,
+    })
+}
+
+/// [`Parser`]'s grammar without the tree.
+struct Checker<'a> {
+    b: &'a [u8],
+    i: usize,
+    deepest: usize,
+}
+
+impl Checker<'_> {
+    fn value(&mut self, nesting: usize) -> Option<()> {
+        self.deepest = self.deepest.max(nesting);
+        self.i = skip_ws(self.b, self.i);
+        let close = match *self.b.get(self.i)? {
+            b'"' => return self.string(),
+            b'n' => return self.word(b"null"),
+            b't' => return self.word(b"true"),
+            b'f' => return self.word(b"false"),
+            b'-' | b'0'..=b'9' => {
+                self.i = number_end(self.b, self.i)?.0;
+                return Some(());
+            }
+            b'[' => b']',
+            b'{' => b'}',
+            _ => return None,
+        };
+        if nesting >= MAX_NESTING {
+            return None;
+        }
+        self.i = skip_ws(self.b, self.i + 1);
+        if self.b.get(self.i) == Some(&close) {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            if close == b'}' {
+                self.i = skip_ws(self.b, self.i);
+                if self.b.get(self.i) != Some(&b'"') {
+                    return None;
+                }
+                self.string()?;
+                self.i = skip_ws(self.b, self.i);
+                if self.b.get(self.i) != Some(&b':') {
+                    return None;
+                }
+                self.i += 1;
+            }
+            self.value(nesting + 1)?;
+            self.i = skip_ws(self.b, self.i);
+            match *self.b.get(self.i)? {
+                b',' => self.i += 1,
+                c if c == close => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn word(&mut self, word: &[u8]) -> Option<()> {
+        (self.b.get(self.i..self.i + word.len()) == Some(word)).then(|| self.i += word.len())
+    }
+
+    /// The string at `self.i` (its opening quote).
+    fn string(&mut self) -> Option<()> {
+        self.i += 1;
+        loop {
+            self.i = next_special(self.b, self.i);
+            match *self.b.get(self.i)? {
+                b'"' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                b'\\' => self.i = escape(self.b, self.i)?.1,
+                _ => return None,
+            }
+        }
+    }
+}
+
 /// Room in `v` for `n` more items, grown with `try_reserve` (the capacity check inline: this
 /// runs for every value written and parsed).
 #[inline]
@@ -404,9 +546,7 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn ws(&mut self) {
-        while matches!(self.b.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.i += 1;
-        }
+        self.i = skip_ws(self.b, self.i);
     }
 
     fn peek(&self) -> Option<u8> {
@@ -538,39 +678,9 @@ impl<'a> Parser<'a> {
                     return Ok(Cow::Owned(out));
                 }
                 b'\\' => {
-                    self.i += 1;
-                    let c = self.peek().ok_or(NotJson)?;
-                    self.i += 1;
-                    match c {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&hi) {
-                                if self.b.get(self.i..self.i + 2) != Some(b"\\u") {
-                                    return Err(NotJson);
-                                }
-                                self.i += 2;
-                                let lo = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&lo) {
-                                    return Err(NotJson);
-                                }
-                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                            } else if (0xDC00..0xE000).contains(&hi) {
-                                return Err(NotJson);
-                            } else {
-                                hi
-                            };
-                            out.push(char::from_u32(code).ok_or(NotJson)?);
-                        }
-                        _ => return Err(NotJson),
-                    }
+                    let (c, next) = escape(self.b, self.i).ok_or(NotJson)?;
+                    out.push(c);
+                    self.i = next;
                 }
                 _ => {
                     let end = next_special(self.b, self.i);
@@ -605,16 +715,6 @@ impl<'a> Parser<'a> {
             self.no_memory = true;
             NotJson
         })
-    }
-
-    fn hex4(&mut self) -> Result<u32, NotJson> {
-        let h = self.b.get(self.i..self.i + 4).ok_or(NotJson)?;
-        let mut v = 0u32;
-        for &c in h {
-            v = v * 16 + char::from(c).to_digit(16).ok_or(NotJson)?;
-        }
-        self.i += 4;
-        Ok(v)
     }
 }
 
@@ -849,8 +949,9 @@ impl Tree for Doc<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Doc, next_special};
+    use super::{Doc, MAX_NESTING, Measure, check, next_special};
     use alloc::borrow::Cow;
+    use alloc::format;
     use alloc::string::String;
     use alloc::vec;
 
@@ -904,5 +1005,69 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn check_accepts_what_the_parser_accepts_with_its_measure() {
+        let texts = [
+            "",
+            " ",
+            "null",
+            " true ",
+            "fals",
+            "nul",
+            "-",
+            "-0",
+            "01",
+            "1.",
+            "1.5e",
+            "1E+9",
+            "-0.5e-3",
+            "\"a\"",
+            "\"a",
+            "\"\\\"",
+            "\"\\u00e9\\n\\/\"",
+            "\"\\x\"",
+            "\"\u{1}\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\ud83d\"",
+            "\"\\ude00\"",
+            "\"\\ud83d\\u0041\"",
+            "\"\\u12\"",
+            "\"\\u12g4\"",
+            "[]",
+            "[ ]",
+            "[1,]",
+            "[,1]",
+            "[1 2]",
+            "[[[]]]",
+            "[1,[2,[3]]] ",
+            "{}",
+            "{ }",
+            "{\"a\":1}",
+            "{\"a\" : [true, {\"b\":null}] }",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{a:1}",
+            "{\"a\":1,}",
+            "{\"a\":1 \"b\":2}",
+            "{\"a\":1}x",
+            "1 2",
+            "[\"\u{7f}\", \"\u{e9}\"]",
+            "\t\r\n[]\n",
+        ];
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let deep = [nested(MAX_NESTING), nested(MAX_NESTING + 1)];
+        for text in texts.iter().copied().chain(deep.iter().map(String::as_str)) {
+            let parsed = Doc::parse_measured(text).ok().map(|(_, m)| m);
+            assert_eq!(check(text), parsed, "{text:?}");
+        }
+        assert_eq!(
+            check("{\"a\":[1,{\"b\":2}]}"),
+            Some(Measure {
+                len: 17,
+                deepest: 3
+            })
+        );
     }
 }

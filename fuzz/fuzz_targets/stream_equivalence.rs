@@ -1,6 +1,7 @@
 //! Arbitrary text under policies of path rules only (selected by the first byte): the JSON text
 //! path, which applies such policies in one pass where it can, writes exactly what the tree path
-//! (parse, walk every member, write) writes, and counts exactly what it counts.
+//! (parse, walk every member, write) writes, and counts exactly what it counts; and
+//! `json::check` accepts exactly the texts the parser accepts, with the same measure.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -45,6 +46,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let ctx = Context::default();
+    assert_eq!(
+        tamis_core::json::check(text),
+        Doc::parse_measured(text).ok().map(|(_, m)| m),
+        "check and the parser disagree"
+    );
 
     let mut tree_tally = Tally::new(policy, false);
     let mut expected = Vec::new();

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use tamis_core::json::{Doc, Measure};
+use tamis_core::json::{self, Doc, Measure};
 use tamis_core::{
     Context, Disposition, PluginOnError, Policy, Quarantine, Scratch, Tally, quarantine_marker,
 };
@@ -118,9 +118,11 @@ impl Pipeline {
     /// lines go to `log`, prefixed with the plugin id and masked by the policy's detectors.
     ///
     /// Without `[access]` and `[[retention]]` (which may remove fields first), plugins see the
-    /// input line itself, checked to be one JSON value without being parsed into a tree; each
-    /// record is then parsed once, as the last plugin left it: the last plugin's replacements
-    /// are checked as JSON by parsing them for use.
+    /// input line itself, checked to be one JSON value without being parsed into a tree. The
+    /// last plugin's replacements are checked the same way, all of them before any is used (an
+    /// invalid one fails the batch). Each record as the last plugin left it then goes through
+    /// the policy's own stages and rules: in one pass over its text where core can (path rules
+    /// only), else parsed once into a tree.
     ///
     /// # Errors
     /// [`Stopped`] when a plugin with `on_error = "fail"` fails; nothing of the batch is written.
@@ -204,29 +206,29 @@ impl Pipeline {
                 self.run_plugin(last, &slots, false, ctx, tally, log)?
             {
                 last_decisions = decisions;
-                let (decisions, docs) = match parse_replacements(&last_decisions) {
-                    Ok(docs) => (&last_decisions, docs),
+                let (decisions, measures) = match check_replacements(&last_decisions) {
+                    Ok(measures) => (&last_decisions, measures),
                     Err(i) => {
                         let failure = Failure::InvalidOutput(format!(
                             "replacement of record {} is not one JSON value",
                             i + 1
                         ));
                         fallback = self.on_error(last, failure, &alive, &slots, tally)?;
-                        let docs = fallback
+                        let measures = fallback
                             .iter()
                             .map(|d| match d {
-                                Decision::Replace(t) => Doc::parse_measured(t).ok(),
+                                Decision::Replace(t) => json::check(t),
                                 _ => None,
                             })
                             .collect();
-                        (&fallback, docs)
+                        (&fallback, measures)
                     }
                 };
-                for ((&i, d), doc) in alive.iter().zip(decisions).zip(docs) {
-                    let next = match (d, doc) {
+                for ((&i, d), measure) in alive.iter().zip(decisions).zip(measures) {
+                    let next = match (d, measure) {
                         (Decision::Keep, _) => None,
                         (Decision::Drop, _) => Some(Slot::Dropped),
-                        (Decision::Replace(_), Some((doc, m))) => Some(Slot::Parsed(doc, m)),
+                        (Decision::Replace(t), Some(m)) => Some(Slot::Checked(t, m)),
                         // Cannot happen (`masked` writes JSON); dropped and counted, never
                         // passed unparsed.
                         (Decision::Replace(_), None) => Some(Slot::Dropped),
@@ -263,11 +265,9 @@ impl Pipeline {
                 out.push(b'\n');
                 None
             }
-            Slot::Parsed(mut doc, m) => {
-                Some(self.finish(&mut doc, Some(m), n, ctx, sx, tally, out))
-            }
-            Slot::Original(text) => Some(self.finish_text(text, n, ctx, sx, tally, out)),
-            Slot::Record(text) => Some(self.finish_text(&text, n, ctx, sx, tally, out)),
+            Slot::Checked(text, m) => Some(self.finish_text(text, Some(m), n, ctx, sx, tally, out)),
+            Slot::Original(text) => Some(self.finish_text(text, None, n, ctx, sx, tally, out)),
+            Slot::Record(text) => Some(self.finish_text(&text, None, n, ctx, sx, tally, out)),
         }
     }
 
@@ -348,7 +348,7 @@ impl Pipeline {
         let mut dropping: Option<&str> = None;
         for (slot, n) in slots.into_iter().zip(numbers) {
             if let Some(id) = dropping {
-                if slot.text().is_some() || matches!(slot, Slot::Parsed(..)) {
+                if slot.text().is_some() || matches!(slot, Slot::Checked(..)) {
                     tally.count_plugin_drop();
                     tally.count_plugin(id, "dropped", 1);
                 } else {
@@ -390,17 +390,28 @@ impl Pipeline {
         Ok(())
     }
 
-    /// [`Self::finish`] on a record's text, checked as JSON before the plugins saw it.
+    /// [`Self::finish`] on a record's text, checked as JSON (with its `measure` when known):
+    /// in one pass where core can (a policy of path rules only), else parsed into a tree.
+    #[allow(clippy::too_many_arguments)]
     fn finish_text(
         &self,
         text: &str,
+        measure: Option<Measure>,
         n: u64,
         ctx: &Context,
         sx: &mut Scratch,
         tally: &mut Tally,
         out: &mut Vec<u8>,
     ) -> Disposition {
-        match Doc::parse_measured(text) {
+        if let Some(d) = self.policy.mask_admitted_json(text, ctx, sx, tally, out) {
+            out.push(b'\n');
+            return d;
+        }
+        let parsed = match measure {
+            Some(m) => Doc::parse(text).map(|doc| (doc, m)),
+            None => Doc::parse_measured(text),
+        };
+        match parsed {
             Ok((mut doc, m)) => self.finish(&mut doc, Some(m), n, ctx, sx, tally, out),
             // Cannot happen (it was checked); never pass anything unparsed.
             Err(_) => {
@@ -528,8 +539,8 @@ enum Slot<'a> {
     Original(&'a str),
     /// A text a record stage or a plugin (not the last) wrote.
     Record(String),
-    /// What the last plugin wrote, parsed (with its text's measure).
-    Parsed(Doc<'a>, Measure),
+    /// What the last plugin wrote, checked to be one JSON value (with its measure).
+    Checked(&'a str, Measure),
 }
 
 impl Slot<'_> {
@@ -564,19 +575,19 @@ fn settle<'a>(
     *slot = next;
 }
 
-/// Whether `text` is exactly one JSON value, checked without building a tree (serde_json's
-/// grammar and nesting limit, which core's parser follows).
+/// Whether `text` is exactly one JSON value, checked without building a tree (core's grammar
+/// and nesting limit).
 fn is_json(text: &str) -> bool {
-    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+    json::check(text).is_some()
 }
 
-/// Parses every replacement; `Err` with the index of the first that is not one JSON value.
-fn parse_replacements(decisions: &[Decision]) -> Result<Vec<Option<(Doc<'_>, Measure)>>, usize> {
+/// Checks every replacement; `Err` with the index of the first that is not one JSON value.
+fn check_replacements(decisions: &[Decision]) -> Result<Vec<Option<Measure>>, usize> {
     decisions
         .iter()
         .enumerate()
         .map(|(i, d)| match d {
-            Decision::Replace(t) => Doc::parse_measured(t).map(Some).map_err(|_| i),
+            Decision::Replace(t) => json::check(t).map(Some).ok_or(i),
             _ => Ok(None),
         })
         .collect()

@@ -226,13 +226,43 @@ impl Policy {
         tally: &mut Tally,
         out: &mut Vec<u8>,
     ) -> Option<Disposition> {
+        if !self.plugins.is_empty() {
+            return None;
+        }
+        self.stream(text, true, ctx, sx, tally, out)
+    }
+
+    /// [`Policy::mask_admitted`] on a record's JSON text, in a single pass when the policy's
+    /// own stages and rules are path rules only (its plugins have run): the record was counted
+    /// in already. `None` when the pass does not apply or gave up; then nothing was counted and
+    /// `out` is as it was, and the caller parses the text and masks the tree instead.
+    pub fn mask_admitted_json(
+        &self,
+        text: &str,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) -> Option<Disposition> {
+        self.stream(text, false, ctx, sx, tally, out)
+    }
+
+    /// The pass itself; `count_in`: the record is counted in when it finishes.
+    fn stream(
+        &self,
+        text: &str,
+        count_in: bool,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) -> Option<Disposition> {
         let limits = &self.doc.limits;
         // Fault injection exercises the tree path, where every point is.
         if cfg!(feature = "faults")
             || self.access.is_some()
             || !self.retention.is_empty()
             || !self.summaries.is_empty()
-            || !self.plugins.is_empty()
             || tally.record_paths
             // Within these, no string and no record can break a limit, however it is counted.
             || text.len() as u64 > limits.max_record_bytes
@@ -267,7 +297,7 @@ impl Policy {
         let Pass { sx, text, hits, .. } = pass;
         let Text { keys, out, .. } = text;
         if done {
-            tally.records_in += 1;
+            tally.records_in += u64::from(count_in);
             for &r in &hits {
                 tally.hit_rule(r, "");
             }
