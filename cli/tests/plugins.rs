@@ -256,6 +256,49 @@ fn plugins_run_in_order_and_the_policy_masks_the_last_output() {
 }
 
 #[test]
+fn with_path_rules_only_a_replacement_is_masked_alike_in_one_pass_or_as_a_tree() {
+    // Compact text takes the one-pass finish; spaced text makes it give up, and the record is
+    // parsed into a tree. Both must come out the same, and count the same.
+    let toml = |wasm: &str| {
+        format!(
+            "version = 1\nname = \"p\"\n[[rule]]\nid = \"mail\"\npaths = [\"user.email\"]\naction = \"replace\"\n\
+             [[plugin]]\nid = \"swap\"\npath = \"{wasm}\"\n"
+        )
+    };
+    for (name, json) in [
+        ("one-pass", r#"{"user":{"email":"y@example.com","n":1e5}}"#),
+        (
+            "tree",
+            r#"{ "user" : { "email" : "y@example.com", "n" : 1E5 } }"#,
+        ),
+    ] {
+        let (fields, body) = replacing(json);
+        let wasm = format!("swap-{name}.wasm");
+        write(
+            &wasm,
+            &component(&Guest {
+                fields: &fields,
+                filter_body: &body,
+                ..Guest::default()
+            }),
+        );
+        let p = write(&format!("swap-{name}.toml"), toml(&wasm).as_bytes());
+        let (out, report) = apply(&p, INPUT);
+        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stdout),
+            "{\"user\":{\"email\":\"[REDACTED]\",\"n\":1e+5}}\n{\"tamis_quarantined\":{\"line\":2,\"reason\":\"invalid_json\"}}\n{\"user\":{\"email\":\"[REDACTED]\",\"n\":1e+5}}\n",
+            "{name}"
+        );
+        assert_eq!(report["plugins"]["swap"]["replaced"], 2, "{name}");
+        assert_eq!(report["rules"]["mail"], 2, "{name}");
+        assert_eq!(report["records"]["in"], 3, "{name}");
+        assert_eq!(report["records"]["out"], 2, "{name}");
+        assert_eq!(report["records"]["quarantined"], 1, "{name}");
+    }
+}
+
+#[test]
 fn on_error_drop_mask_and_fail() {
     let spin = Guest {
         filter_body: "(loop $l (br $l)) (unreachable)",

@@ -472,8 +472,8 @@ impl Plugin {
     }
 
     /// [`Plugin::filter`]; with `parse_json` false, `replace` outputs are checked for size and
-    /// UTF-8 only, and the caller must parse each one and treat a failure as
-    /// [`Failure::InvalidOutput`] of the whole batch (the pipeline parses them once, for use).
+    /// UTF-8 only, and the caller must check each one as JSON and treat a failure as
+    /// [`Failure::InvalidOutput`] of the whole batch (the pipeline checks them all before use).
     pub(crate) fn filter_checked(
         &self,
         records: &[&str],
