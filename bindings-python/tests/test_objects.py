@@ -182,15 +182,23 @@ def test_apply_many_and_drops() -> None:
 
 
 def test_apply_many_leaves_the_garbage_collector_as_it_found_it(policy: tamis.Policy) -> None:
-    # apply_many pauses the cyclic collector while it builds each batch's output (the new
+    # apply_many pauses the cyclic collector for the call while it holds the GIL (the new
     # containers hold no cycles) and turns it back on only if it was on.
     import gc
 
     records = [{"a": EMAIL, "nested": {"list": [1, 2, {"b": "x"}]}} for _ in range(2000)]
+    seen: list[bool] = []
+
+    def watched() -> Any:
+        for r in records:
+            seen.append(gc.isenabled())
+            yield r
+
     assert gc.isenabled()
-    out = policy.apply_many(records)
+    out = policy.apply_many(watched())
     assert gc.isenabled()
     assert out == [{"a": "[PII]", "nested": {"list": [1, 2, {"b": "x"}]}}] * 2000
+    assert seen == [False] * 2000
     gc.disable()
     try:
         policy.apply_many(records)
