@@ -227,6 +227,62 @@ fn a_replacement_that_is_not_json_fails_the_batch() {
 }
 
 #[test]
+fn a_later_invalid_replacement_fails_the_batch_after_an_earlier_one_was_finished() {
+    // The first record's replacement is JSON and is finished (written and counted) before the
+    // second's is found not to be: the whole batch fails, and nothing of the first may remain.
+    let body = "(local.set 0 (call $replace_all (call $records (local.get 2) (local.get 3)) (i32.const 256) (i32.const 7))) \
+                (i32.store (i32.add (local.get 0) (i32.const 16)) (i32.const 512)) \
+                (i32.store (i32.add (local.get 0) (i32.const 20)) (i32.const 5)) \
+                (call $ok_list (local.get 0) (call $records (local.get 2) (local.get 3)))";
+    let guest = Guest {
+        fields: r#"(data (i32.const 256) "{\"a\":1}") (data (i32.const 512) "{\"a\":")"#,
+        filter_body: body,
+        ..Guest::default()
+    };
+    let wasm = "late-broken.wasm";
+    write(wasm, &component(&guest));
+    // A path rule (the one-pass finish) and a detector (the tree), each with both `on_error`s.
+    for rule in ["paths = [\"a\"]", "detect = [\"email\"]"] {
+        for on_error in ["drop", "mask"] {
+            let toml = format!(
+                "version = 1\nname = \"p\"\n[[rule]]\nid = \"r\"\n{rule}\naction = \"replace\"\n\
+                 [[plugin]]\nid = \"late\"\npath = \"{wasm}\"\non_error = \"{on_error}\"\n"
+            );
+            let p = write("late-broken.toml", toml.as_bytes());
+            let (out, report) = apply(&p, INPUT);
+            assert!(
+                out.status.success(),
+                "{rule} {on_error}: {}",
+                text(&out.stderr)
+            );
+            let marker = "{\"tamis_quarantined\":{\"line\":2,\"reason\":\"invalid_json\"}}\n";
+            let late = &report["plugins"]["late"];
+            assert_eq!(late["invalid_output"], 1, "{rule} {on_error}: {late}");
+            assert_eq!(report["records"]["in"], 3, "{rule} {on_error}");
+            assert_eq!(report["records"]["quarantined"], 1, "{rule} {on_error}");
+            if on_error == "drop" {
+                assert_eq!(text(&out.stdout), marker, "{rule}");
+                assert_eq!(report["records"]["dropped_plugin"], 2, "{rule}");
+                assert_eq!(report["records"]["out"], 0, "{rule}");
+                assert_eq!(late["replaced"], serde_json::Value::Null, "{rule}");
+                assert_eq!(report["rules"]["r"], 0, "{rule}");
+            } else {
+                assert_eq!(
+                    text(&out.stdout),
+                    format!(
+                        "{{\"a\":\"[tamis:plugin_error]\"}}\n{marker}{{\"b\":\"[tamis:plugin_error]\"}}\n"
+                    ),
+                    "{rule}"
+                );
+                assert_eq!(report["records"]["out"], 2, "{rule}");
+                // The masked records, counted once (not with the replacement rolled back).
+                assert_eq!(late["replaced"], 2, "{rule}");
+            }
+        }
+    }
+}
+
+#[test]
 fn plugins_run_in_order_and_the_policy_masks_the_last_output() {
     let (fields, body) = replacing(r#"{"leak":"y@example.com","n":1e5}"#);
     write(

@@ -118,11 +118,11 @@ impl Pipeline {
     /// lines go to `log`, prefixed with the plugin id and masked by the policy's detectors.
     ///
     /// Without `[access]` and `[[retention]]` (which may remove fields first), plugins see the
-    /// input line itself, checked to be one JSON value without being parsed into a tree. The
-    /// last plugin's replacements are checked the same way, all of them before any is used (an
-    /// invalid one fails the batch). Each record as the last plugin left it then goes through
-    /// the policy's own stages and rules: in one pass over its text where core can (path rules
-    /// only), else parsed once into a tree.
+    /// input line itself, checked to be one JSON value without being parsed into a tree. Each
+    /// record as the last plugin left it then goes through the policy's own stages and rules:
+    /// in one pass over its text where core can (path rules only), else checked and parsed once
+    /// into a tree. The last plugin's replacements are checked on the way; an invalid one fails
+    /// the whole batch, and what was written and counted for it is rolled back.
     ///
     /// # Errors
     /// [`Stopped`] when a plugin with `on_error = "fail"` fails; nothing of the batch is written.
@@ -138,9 +138,9 @@ impl Pipeline {
         let policy = &self.policy;
         let max_text = usize::try_from(policy.limits().max_record_bytes.saturating_mul(8))
             .unwrap_or(usize::MAX);
-        // What the last plugin decided; its replacements are parsed from here (declared before
-        // `slots`, which borrow them).
-        let last_decisions: Vec<Decision>;
+        // What the last plugin decided, and what its `on_error` decided instead; the records are
+        // finished from here (declared before `slots`, which borrow the replacements).
+        let mut last_run: Option<(&Plugin, Decided)> = None;
         let fallback: Vec<Decision>;
         let mut slots: Vec<Slot<'_>> = Vec::with_capacity(lines.len());
         let mut numbers: Vec<u64> = Vec::with_capacity(lines.len());
@@ -158,7 +158,7 @@ impl Pipeline {
                     Slot::Done(marker(n, Quarantine::TooLarge))
                 }
                 Line::Text(text) if untouched => {
-                    if is_json(text) {
+                    if json::check(text).is_some() {
                         tally.count_in();
                         Slot::Original(text)
                     } else {
@@ -202,43 +202,60 @@ impl Pipeline {
                     }
                 }
             }
-            if let Some((alive, decisions)) =
-                self.run_plugin(last, &slots, false, ctx, tally, log)?
-            {
-                last_decisions = decisions;
-                let (decisions, measures) = match check_replacements(&last_decisions) {
-                    Ok(measures) => (&last_decisions, measures),
-                    Err(i) => {
-                        let failure = Failure::InvalidOutput(format!(
-                            "replacement of record {} is not one JSON value",
-                            i + 1
-                        ));
-                        fallback = self.on_error(last, failure, &alive, &slots, tally)?;
-                        let measures = fallback
-                            .iter()
-                            .map(|d| match d {
-                                Decision::Replace(t) => json::check(t),
-                                _ => None,
-                            })
-                            .collect();
-                        (&fallback, measures)
-                    }
-                };
-                for ((&i, d), measure) in alive.iter().zip(decisions).zip(measures) {
-                    let next = match (d, measure) {
-                        (Decision::Keep, _) => None,
-                        (Decision::Drop, _) => Some(Slot::Dropped),
-                        (Decision::Replace(t), Some(m)) => Some(Slot::Checked(t, m)),
-                        // Cannot happen (`masked` writes JSON); dropped and counted, never
-                        // passed unparsed.
-                        (Decision::Replace(_), None) => Some(Slot::Dropped),
-                    };
-                    settle(&mut slots, i, next, last.id(), tally);
+            last_run = self
+                .run_plugin(last, &slots, false, ctx, tally, log)?
+                .map(|decided| (last, decided));
+        }
+        let detecting = policy.plugins().iter().any(|p| p.detects);
+        if let Some((last, (alive, decisions))) = &last_run {
+            let replaces = decisions.iter().any(|d| matches!(d, Decision::Replace(_)));
+            if replaces && !detecting {
+                // Each replacement is checked as it is finished. One that is not JSON fails the
+                // whole batch: what was written and counted is rolled back, and the batch goes
+                // the way below, which checks every replacement first.
+                let (mark, before) = (out.len(), tally.clone());
+                let decided = (last.id(), alive.as_slice(), decisions.as_slice());
+                if self
+                    .finish_decided(&slots, &numbers, decided, ctx, sx, tally, out)
+                    .is_ok()
+                {
+                    return Ok(());
                 }
+                out.truncate(mark);
+                *tally = before;
+            }
+            let (decisions, measures) = match check_replacements(decisions) {
+                Ok(measures) => (decisions, measures),
+                Err(i) => {
+                    let failure = Failure::InvalidOutput(format!(
+                        "replacement of record {} is not one JSON value",
+                        i + 1
+                    ));
+                    fallback = self.on_error(last, failure, alive, &slots, tally)?;
+                    let measures = fallback
+                        .iter()
+                        .map(|d| match d {
+                            Decision::Replace(t) => json::check(t),
+                            _ => None,
+                        })
+                        .collect();
+                    (&fallback, measures)
+                }
+            };
+            for ((&i, d), measure) in alive.iter().zip(decisions).zip(measures) {
+                let next = match (d, measure) {
+                    (Decision::Keep, _) => None,
+                    (Decision::Drop, _) => Some(Slot::Dropped),
+                    (Decision::Replace(t), Some(m)) => Some(Slot::Checked(t, m)),
+                    // Cannot happen (`masked` writes JSON); dropped and counted, never
+                    // passed unparsed.
+                    (Decision::Replace(_), None) => Some(Slot::Dropped),
+                };
+                settle(&mut slots, i, next, last.id(), tally);
             }
         }
-        if !policy.plugins().iter().any(|p| p.detects) {
-            for (slot, n) in slots.into_iter().zip(numbers) {
+        if !detecting {
+            for (slot, &n) in slots.iter().zip(&numbers) {
                 self.finish_slot(slot, n, ctx, sx, tally, out);
             }
             return Ok(());
@@ -251,7 +268,7 @@ impl Pipeline {
     /// was masked).
     fn finish_slot(
         &self,
-        slot: Slot<'_>,
+        slot: &Slot<'_>,
         n: u64,
         ctx: &Context,
         sx: &mut Scratch,
@@ -261,14 +278,63 @@ impl Pipeline {
         match slot {
             Slot::Dropped => None,
             Slot::Done(bytes) => {
-                out.extend_from_slice(&bytes);
+                out.extend_from_slice(bytes);
                 out.push(b'\n');
                 None
             }
-            Slot::Checked(text, m) => Some(self.finish_text(text, Some(m), n, ctx, sx, tally, out)),
+            Slot::Checked(text, m) => {
+                Some(self.finish_text(text, Some(*m), n, ctx, sx, tally, out))
+            }
             Slot::Original(text) => Some(self.finish_text(text, None, n, ctx, sx, tally, out)),
-            Slot::Record(text) => Some(self.finish_text(&text, None, n, ctx, sx, tally, out)),
+            Slot::Record(text) => Some(self.finish_text(text, None, n, ctx, sx, tally, out)),
         }
+    }
+
+    /// Writes every line of the batch with the last plugin's decisions (`decided`: its id, the
+    /// indices in `slots` of the records it was given, and one decision each) applied and
+    /// counted, each replacement checked as it is finished: a text the one-pass path finishes
+    /// is one JSON value (core's fuzz target `stream_equivalence` holds the pass to the
+    /// parser), and any other is checked before it is parsed. `Err` at the first replacement
+    /// that is not one JSON value; what was written and counted until then is the caller's to
+    /// roll back.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_decided(
+        &self,
+        slots: &[Slot<'_>],
+        numbers: &[u64],
+        (id, alive, decisions): (&str, &[usize], &[Decision]),
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) -> Result<(), usize> {
+        let mut decided = alive.iter().copied().zip(decisions).enumerate().peekable();
+        for (i, (slot, &n)) in slots.iter().zip(numbers).enumerate() {
+            let Some((k, (_, decision))) = decided.next_if(|&(_, (a, _))| a == i) else {
+                self.finish_slot(slot, n, ctx, sx, tally, out);
+                continue;
+            };
+            match decision {
+                Decision::Keep => {
+                    self.finish_slot(slot, n, ctx, sx, tally, out);
+                }
+                Decision::Drop => count_settled(tally, id, true),
+                Decision::Replace(text) => {
+                    count_settled(tally, id, false);
+                    if self
+                        .policy
+                        .mask_admitted_json(text, ctx, sx, tally, out)
+                        .is_some()
+                    {
+                        out.push(b'\n');
+                    } else {
+                        let measure = json::check(text).ok_or(k)?;
+                        self.finish_tree(text, Some(measure), n, ctx, sx, tally, out);
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The last step when rules detect with plugins: the records are masked on a thread with a
@@ -352,12 +418,12 @@ impl Pipeline {
                     tally.count_plugin_drop();
                     tally.count_plugin(id, "dropped", 1);
                 } else {
-                    self.finish_slot(slot, n, ctx, sx, tally, out);
+                    self.finish_slot(&slot, n, ctx, sx, tally, out);
                 }
                 continue;
             }
             let mark = out.len();
-            let done = self.finish_slot(slot, n, ctx, sx, tally, out);
+            let done = self.finish_slot(&slot, n, ctx, sx, tally, out);
             let failed = sx
                 .plugin_detect_mut()
                 .and_then(|b| (&mut **b as &mut dyn core::any::Any).downcast_mut::<Session>())
@@ -407,6 +473,22 @@ impl Pipeline {
             out.push(b'\n');
             return d;
         }
+        self.finish_tree(text, measure, n, ctx, sx, tally, out)
+    }
+
+    /// [`Self::finish`] on a record's text, checked as JSON (with its `measure` when known),
+    /// parsed into a tree.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_tree(
+        &self,
+        text: &str,
+        measure: Option<Measure>,
+        n: u64,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        out: &mut Vec<u8>,
+    ) -> Disposition {
         let parsed = match measure {
             Some(m) => Doc::parse(text).map(|doc| (doc, m)),
             None => Doc::parse_measured(text),
@@ -565,20 +647,18 @@ fn settle<'a>(
     let (Some(slot), Some(next)) = (slots.get_mut(i), next) else {
         return;
     };
-    match next {
-        Slot::Dropped => {
-            tally.count_plugin_drop();
-            tally.count_plugin(id, "dropped", 1);
-        }
-        _ => tally.count_plugin(id, "replaced", 1),
-    }
+    count_settled(tally, id, matches!(next, Slot::Dropped));
     *slot = next;
 }
 
-/// Whether `text` is exactly one JSON value, checked without building a tree (core's grammar
-/// and nesting limit).
-fn is_json(text: &str) -> bool {
-    json::check(text).is_some()
+/// Counts a record that plugin `id` dropped, or else replaced.
+fn count_settled(tally: &mut Tally, id: &str, dropped: bool) {
+    if dropped {
+        tally.count_plugin_drop();
+        tally.count_plugin(id, "dropped", 1);
+    } else {
+        tally.count_plugin(id, "replaced", 1);
+    }
 }
 
 /// Checks every replacement; `Err` with the index of the first that is not one JSON value.

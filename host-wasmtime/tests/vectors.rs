@@ -1,6 +1,8 @@
 //! The conformance vectors through the plugin host: each vector's policy with a plugin that
-//! keeps every record, applied by `Pipeline` as `tamis apply` does. Output must be byte-identical
-//! to what the vector expects (text vectors are not JSON Lines and do not apply here).
+//! keeps every record, and again with one that replaces every record with its own text (so each
+//! record is finished as a replacement), applied by `Pipeline` as `tamis apply` does. Output
+//! must be byte-identical to what the vector expects (text vectors are not JSON Lines and do
+//! not apply here).
 
 #![allow(
     clippy::unwrap_used,
@@ -87,12 +89,41 @@ fn run(v: &Vector, plugin: &std::path::Path) -> Outcome {
     Outcome(text.to_owned())
 }
 
+/// A plugin that replaces each record with its own text: one `replace` verdict per line of
+/// the batch, pointing at the line in the batch.
+fn echoing() -> Guest<'static> {
+    Guest {
+        fields: ECHO,
+        filter_body: "(call $ok_list (call $echo (local.get 2) (local.get 3)) (call $records (local.get 2) (local.get 3)))",
+        ..Guest::default()
+    }
+}
+
+const ECHO: &str = "(func $echo (param $p i32) (param $n i32) (result i32)
+      (local $v i32) (local $i i32) (local $start i32) (local $e i32)
+      (local.set $v (call $alloc (i32.mul (call $records (local.get $p) (local.get $n)) (i32.const 12))))
+      (local.set $e (local.get $v))
+      (block $done (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (if (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $i))) (i32.const 10))
+          (then
+            (i32.store8 (local.get $e) (i32.const 2))
+            (i32.store (i32.add (local.get $e) (i32.const 4)) (i32.add (local.get $p) (local.get $start)))
+            (i32.store (i32.add (local.get $e) (i32.const 8)) (i32.sub (local.get $i) (local.get $start)))
+            (local.set $e (i32.add (local.get $e) (i32.const 12)))
+            (local.set $start (i32.add (local.get $i) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+      (local.get $v))";
+
 #[test]
 fn conformance_vectors_through_the_plugin_host() {
     let dir = std::env::temp_dir().join(format!("tamis-host-vectors-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let plugin = dir.join("keep.wasm");
-    std::fs::write(&plugin, component(&Guest::default())).unwrap();
+    let keep = dir.join("keep.wasm");
+    std::fs::write(&keep, component(&Guest::default())).unwrap();
+    let echo = dir.join("echo.wasm");
+    std::fs::write(&echo, component(&echoing())).unwrap();
     let vectors = load_all(&vectors_dir()).unwrap();
     let (mut ran, mut failures) = (0, Vec::new());
     for (file, v) in &vectors {
@@ -101,17 +132,19 @@ fn conformance_vectors_through_the_plugin_host() {
         }
         ran += 1;
         let want = expected(v).unwrap();
-        let got = run(v, &plugin);
-        if got != want {
-            failures.push(format!(
-                "{file}/{}\n   want {}\n    got {}",
-                v.name, want.0, got.0
-            ));
+        for (name, plugin) in [("keep", &keep), ("echo", &echo)] {
+            let got = run(v, plugin);
+            if got != want {
+                failures.push(format!(
+                    "{file}/{} ({name})\n   want {}\n    got {}",
+                    v.name, want.0, got.0
+                ));
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
     println!(
-        "{ran} vectors through the plugin host, {} failures",
+        "{ran} vectors through the plugin host, each with both plugins, {} failures",
         failures.len()
     );
     assert!(ran >= 250, "only {ran} vectors ran");
