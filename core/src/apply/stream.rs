@@ -50,6 +50,22 @@ impl Text<'_, '_> {
         }
     }
 
+    /// After a member or an item: reads the `,` before another (`true`) or the `close` that ends
+    /// its container (`false`).
+    fn more(&mut self, close: u8) -> Result<bool, Bail> {
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                Ok(true)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                Ok(false)
+            }
+            _ => Err(Bail),
+        }
+    }
+
     /// Appends `bytes` (the output grows with `try_reserve`).
     fn put(&mut self, bytes: &[u8]) -> Step {
         if self.out.capacity() - self.out.len() < bytes.len() {
@@ -163,14 +179,9 @@ impl Text<'_, '_> {
                     self.key(base, &mut seen)?;
                     self.eat(b':')?;
                     self.skip(depth + 1, max_depth)?;
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {
-                            self.i += 1;
-                            self.keys.truncate(base);
-                            return Ok(());
-                        }
-                        _ => return Err(Bail),
+                    if !self.more(b'}')? {
+                        self.keys.truncate(base);
+                        return Ok(());
                     }
                 }
             }
@@ -185,13 +196,8 @@ impl Text<'_, '_> {
                 }
                 loop {
                     self.skip(depth + 1, max_depth)?;
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b']') => {
-                            self.i += 1;
-                            return Ok(());
-                        }
-                        _ => return Err(Bail),
+                    if !self.more(b']')? {
+                        return Ok(());
                     }
                 }
             }
@@ -492,14 +498,9 @@ impl Pass<'_, '_, '_> {
                 self.untouched(depth + 1, head)?
             };
             first &= !written;
-            match self.text.peek() {
-                Some(b',') => self.text.i += 1,
-                Some(b'}') => {
-                    self.text.i += 1;
-                    self.text.keys.truncate(base);
-                    return self.text.put(b"}");
-                }
-                _ => return Err(Bail),
+            if !self.text.more(b'}')? {
+                self.text.keys.truncate(base);
+                return self.text.put(b"}");
             }
         }
     }
@@ -521,13 +522,8 @@ impl Pass<'_, '_, '_> {
                 self.untouched(depth + 1, head)?
             };
             first &= !written;
-            match self.text.peek() {
-                Some(b',') => self.text.i += 1,
-                Some(b']') => {
-                    self.text.i += 1;
-                    return self.text.put(b"]");
-                }
-                _ => return Err(Bail),
+            if !self.text.more(b']')? {
+                return self.text.put(b"]");
             }
         }
     }
