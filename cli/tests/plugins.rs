@@ -241,42 +241,54 @@ fn a_later_invalid_replacement_fails_the_batch_after_an_earlier_one_was_finished
     };
     let wasm = "late-broken.wasm";
     write(wasm, &component(&guest));
-    // A path rule (the one-pass finish) and a detector (the tree), each with both `on_error`s.
-    for rule in ["paths = [\"a\"]", "detect = [\"email\"]"] {
+    // A path rule (the one-pass finish) and a detector (the tree), each with both `on_error`s;
+    // and a path rule with hits counted per path (which checks every replacement first).
+    let rules = [
+        ("paths = [\"a\"]", ""),
+        ("detect = [\"email\"]", ""),
+        ("paths = [\"a\"]", "[report]\npaths = true\n"),
+    ];
+    for (rule, report) in rules {
         for on_error in ["drop", "mask"] {
             let toml = format!(
                 "version = 1\nname = \"p\"\n[[rule]]\nid = \"r\"\n{rule}\naction = \"replace\"\n\
-                 [[plugin]]\nid = \"late\"\npath = \"{wasm}\"\non_error = \"{on_error}\"\n"
+                 [[plugin]]\nid = \"late\"\npath = \"{wasm}\"\non_error = \"{on_error}\"\n{report}"
             );
             let p = write("late-broken.toml", toml.as_bytes());
             let (out, report) = apply(&p, INPUT);
             assert!(
                 out.status.success(),
-                "{rule} {on_error}: {}",
+                "{rule} {report}{on_error}: {}",
                 text(&out.stderr)
             );
             let marker = "{\"tamis_quarantined\":{\"line\":2,\"reason\":\"invalid_json\"}}\n";
             let late = &report["plugins"]["late"];
-            assert_eq!(late["invalid_output"], 1, "{rule} {on_error}: {late}");
-            assert_eq!(report["records"]["in"], 3, "{rule} {on_error}");
-            assert_eq!(report["records"]["quarantined"], 1, "{rule} {on_error}");
+            assert_eq!(
+                late["invalid_output"], 1,
+                "{rule} {report}{on_error}: {late}"
+            );
+            assert_eq!(report["records"]["in"], 3, "{rule} {report}{on_error}");
+            assert_eq!(
+                report["records"]["quarantined"], 1,
+                "{rule} {report}{on_error}"
+            );
             if on_error == "drop" {
-                assert_eq!(text(&out.stdout), marker, "{rule}");
-                assert_eq!(report["records"]["dropped_plugin"], 2, "{rule}");
-                assert_eq!(report["records"]["out"], 0, "{rule}");
-                assert_eq!(late["replaced"], serde_json::Value::Null, "{rule}");
-                assert_eq!(report["rules"]["r"], 0, "{rule}");
+                assert_eq!(text(&out.stdout), marker, "{rule} {report}");
+                assert_eq!(report["records"]["dropped_plugin"], 2, "{rule} {report}");
+                assert_eq!(report["records"]["out"], 0, "{rule} {report}");
+                assert_eq!(late["replaced"], serde_json::Value::Null, "{rule} {report}");
+                assert_eq!(report["rules"]["r"], 0, "{rule} {report}");
             } else {
                 assert_eq!(
                     text(&out.stdout),
                     format!(
                         "{{\"a\":\"[tamis:plugin_error]\"}}\n{marker}{{\"b\":\"[tamis:plugin_error]\"}}\n"
                     ),
-                    "{rule}"
+                    "{rule} {report}"
                 );
-                assert_eq!(report["records"]["out"], 2, "{rule}");
+                assert_eq!(report["records"]["out"], 2, "{rule} {report}");
                 // The masked records, counted once (not with the replacement rolled back).
-                assert_eq!(late["replaced"], 2, "{rule}");
+                assert_eq!(late["replaced"], 2, "{rule} {report}");
             }
         }
     }

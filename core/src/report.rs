@@ -207,6 +207,13 @@ impl Tally {
         &self.rule_hits
     }
 
+    /// Whether hits are also counted per path (`[report] paths`, `--report-paths`): then the
+    /// tally grows with the distinct paths seen over the whole run.
+    #[must_use]
+    pub fn counts_paths(&self) -> bool {
+        self.record_paths
+    }
+
     /// Builds the report.
     #[must_use]
     pub fn report(&self, policy: &Policy) -> Report {

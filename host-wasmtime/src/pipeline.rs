@@ -209,7 +209,9 @@ impl Pipeline {
         let detecting = policy.plugins().iter().any(|p| p.detects);
         if let Some((last, (alive, decisions))) = &last_run {
             let replaces = decisions.iter().any(|d| matches!(d, Decision::Replace(_)));
-            if replaces && !detecting {
+            // A tally that counts paths grows with the run, too large to copy per batch (and
+            // the one-pass path, which saves the second read, does not take such runs).
+            if replaces && !detecting && !tally.counts_paths() {
                 // Each replacement is checked as it is finished. One that is not JSON fails the
                 // whole batch: what was written and counted is rolled back, and the batch goes
                 // the way below, which checks every replacement first.
