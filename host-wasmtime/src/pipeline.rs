@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use tamis_core::json::{self, Doc, Measure};
+use tamis_core::json::{self, Doc, Measure, NotJson};
 use tamis_core::{
     Context, Disposition, PluginOnError, Policy, Quarantine, Scratch, Tally, quarantine_marker,
 };
@@ -296,9 +296,9 @@ impl Pipeline {
     /// indices in `slots` of the records it was given, and one decision each) applied and
     /// counted, each replacement checked as it is finished: a text the one-pass path finishes
     /// is one JSON value (core's fuzz target `stream_equivalence` holds the pass to the
-    /// parser), and any other is checked before it is parsed. `Err` at the first replacement
-    /// that is not one JSON value; what was written and counted until then is the caller's to
-    /// roll back.
+    /// parser), and any other is checked before it is parsed. [`NotJson`] at the first
+    /// replacement that is not one JSON value; what was written and counted until then is the
+    /// caller's to roll back.
     #[allow(clippy::too_many_arguments)]
     fn finish_decided(
         &self,
@@ -309,19 +309,15 @@ impl Pipeline {
         sx: &mut Scratch,
         tally: &mut Tally,
         out: &mut Vec<u8>,
-    ) -> Result<(), usize> {
-        let mut decided = alive.iter().copied().zip(decisions).enumerate().peekable();
+    ) -> Result<(), NotJson> {
+        let mut decided = alive.iter().copied().zip(decisions).peekable();
         for (i, (slot, &n)) in slots.iter().zip(numbers).enumerate() {
-            let Some((k, (_, decision))) = decided.next_if(|&(_, (a, _))| a == i) else {
-                self.finish_slot(slot, n, ctx, sx, tally, out);
-                continue;
-            };
-            match decision {
-                Decision::Keep => {
+            match decided.next_if(|&(a, _)| a == i).map(|(_, d)| d) {
+                None | Some(Decision::Keep) => {
                     self.finish_slot(slot, n, ctx, sx, tally, out);
                 }
-                Decision::Drop => count_settled(tally, id, true),
-                Decision::Replace(text) => {
+                Some(Decision::Drop) => count_settled(tally, id, true),
+                Some(Decision::Replace(text)) => {
                     count_settled(tally, id, false);
                     if self
                         .policy
@@ -330,7 +326,7 @@ impl Pipeline {
                     {
                         out.push(b'\n');
                     } else {
-                        let measure = json::check(text).ok_or(k)?;
+                        let measure = json::check(text).ok_or(NotJson)?;
                         self.finish_tree(text, Some(measure), n, ctx, sx, tally, out);
                     }
                 }
@@ -417,8 +413,7 @@ impl Pipeline {
         for (slot, n) in slots.into_iter().zip(numbers) {
             if let Some(id) = dropping {
                 if slot.text().is_some() || matches!(slot, Slot::Checked(..)) {
-                    tally.count_plugin_drop();
-                    tally.count_plugin(id, "dropped", 1);
+                    count_settled(tally, id, true);
                 } else {
                     self.finish_slot(&slot, n, ctx, sx, tally, out);
                 }
