@@ -322,7 +322,9 @@ fn path_policies() -> impl Strategy<Value = Vec<&'static str>> {
 }
 
 /// `text` through the tree path (parse, walk every member, write), as the streaming path must
-/// give it: the disposition and what is written when the record is kept.
+/// give it: the disposition and what is written when the record is kept. A text more than 8
+/// times `max_record_bytes` long is quarantined before either path sees it, so nothing in it is
+/// counted but the record (ARCHITECTURE.md, "Record size").
 fn by_tree(
     policy: &Policy,
     text: &str,
@@ -331,6 +333,11 @@ fn by_tree(
 ) -> (tamis_core::Disposition, Vec<u8>) {
     let mut sx = tamis_core::Scratch::new(policy);
     let mut out = Vec::new();
+    if text.len() as u64 > policy.limits().max_record_bytes * 8 {
+        tally.count_quarantined_input();
+        let too_large = tamis_core::Quarantine::TooLarge;
+        return (tamis_core::Disposition::Quarantined(too_large), out);
+    }
     match tamis_core::json::Doc::parse(text) {
         Ok(mut doc) => {
             let d = policy.apply_tree(&mut doc, ctx, &mut sx, tally);
