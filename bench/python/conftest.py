@@ -8,6 +8,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from workloads import FLOOR  # noqa: E402
+
 MEDIANS: dict[tuple[str, str], float] = {}
 
 # (row, peer side, target): the ratio is median(peer) / median(tamis side of the row).
@@ -30,3 +32,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         if tamis and (row, peer) in MEDIANS:
             r = MEDIANS[(row, peer)] / tamis
             tr.write_line(f"  {row}: {peer} / tamis = {r:.2f} (target >= {target:.2f}: {'met' if r >= target else 'NOT met'})")
+    redactor = MEDIANS.get(("py.apply_many", "pure-Python redactor"))
+    floor = MEDIANS.get(("py.apply_many", FLOOR))
+    if redactor and floor:
+        tr.write_line(f"  py.apply_many: pure-Python redactor / {FLOOR} = {redactor / floor:.2f} (no apply_many that returns new containers does better)")

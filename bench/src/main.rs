@@ -298,7 +298,13 @@ fn plugins(records: &[String], bytes: usize) -> Result<(), String> {
     let rule = compile(POLICY_ONE_RULE)?;
     let pipeline = Pipeline::new(compile(&work::policy_with_plugin())?, Path::new("/"))
         .map_err(|e| e.to_string())?;
-    let (mut a, mut b) = (Vec::with_capacity(bytes), Vec::with_capacity(bytes));
+    let echo = Pipeline::new(
+        compile(&work::policy_running(work::ECHO_PLUGIN))?,
+        Path::new("/"),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut a = Vec::with_capacity(bytes);
+    let (mut b, mut c) = (a.clone(), a.clone());
     let mut rule_side = || {
         a.clear();
         work::builtin_lines(&rule, records, &mut a);
@@ -310,22 +316,48 @@ fn plugins(records: &[String], bytes: usize) -> Result<(), String> {
             result = work::plugin_lines(&pipeline, records, &mut b);
         }
     };
-    // Each side takes about 15 and 45 ms here, short enough for one run to catch a hiccup of
+    let mut echo_result = Ok(());
+    let mut echo_side = || {
+        c.clear();
+        if echo_result.is_ok() {
+            echo_result = work::plugin_lines(&echo, records, &mut c);
+        }
+    };
+    // The sides take about 15, 45 and 40 ms here, short enough for one run to catch a hiccup of
     // the machine: after a warm-up, the median of 7 alternated runs of each.
     rule_side();
     plugin_side();
-    let (mut t_rule, mut t_plugin) = (Vec::new(), Vec::new());
+    echo_side();
+    let (mut t_rule, mut t_plugin, mut t_echo) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..7 {
         t_rule.push(work::time(&mut rule_side));
         t_plugin.push(work::time(&mut plugin_side));
+        t_echo.push(work::time(&mut echo_side));
     }
     result.map_err(|e| e.to_string())?;
-    let (t_rule, t_plugin) = (work::median(t_rule), work::median(t_plugin));
+    echo_result.map_err(|e| e.to_string())?;
+    let (t_rule, t_plugin, t_echo) = (
+        work::median(t_rule),
+        work::median(t_plugin),
+        work::median(t_echo),
+    );
     if a != b {
         return Err("the plugin and the built-in rule wrote different bytes".to_owned());
     }
+    // With no rule of its own, the echo's policy writes the records as they came.
+    let lines = records.iter().flat_map(|r| r.bytes().chain([b'\n']));
+    if !lines.eq(c.iter().copied()) {
+        return Err("the echo plugin did not write the records as they came".to_owned());
+    }
     emit("rust.plugin", "built-in rule", t_rule, bytes, None);
     emit("rust.plugin", "mask_field plugin", t_plugin, bytes, None);
+    emit(
+        "rust.plugin",
+        "floor: echo plugin (each record replaced with itself)",
+        t_echo,
+        bytes,
+        None,
+    );
 
     let one = records.first().map_or("{}", String::as_str);
     let (empty, single) = work::call_costs(one)?;

@@ -87,11 +87,24 @@ pub const PLUGIN: &str = concat!(
     "/../target/wasm32-unknown-unknown/release/examples/mask_field.wasm"
 );
 
+/// The `echo` example plugin (every record replaced with itself), built with [`PLUGIN`].
+pub const ECHO_PLUGIN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../target/wasm32-unknown-unknown/release/examples/echo.wasm"
+);
+
 /// A policy that runs the `mask_field` plugin on `user.email` (the deadline on).
 #[must_use]
 pub fn policy_with_plugin() -> String {
+    policy_running(PLUGIN)
+}
+
+/// A policy that runs the plugin at `path` as [`policy_with_plugin`] runs `mask_field`: the
+/// same config, deadline and fuel.
+#[must_use]
+pub fn policy_running(path: &str) -> String {
     format!(
-        "version = 1\nname = \"p\"\n[[plugin]]\nid = \"mask\"\npath = \"{PLUGIN}\"\nconfig = {{ field = \"user.email\" }}\ntimeout_ms = 1000\nfuel = 10000000000\n"
+        "version = 1\nname = \"p\"\n[[plugin]]\nid = \"mask\"\npath = \"{path}\"\nconfig = {{ field = \"user.email\" }}\ntimeout_ms = 1000\nfuel = 10000000000\n"
     )
 }
 
@@ -139,10 +152,10 @@ pub fn plugin_lines(
     })
 }
 
-/// Whether the example plugin has been built.
+/// Whether the example plugins have been built.
 #[must_use]
 pub fn plugin_built() -> bool {
-    Path::new(PLUGIN).exists()
+    Path::new(PLUGIN).exists() && Path::new(ECHO_PLUGIN).exists()
 }
 
 /// Summaries over detector-checked columns: the policy of [`Columns::summarize`].
