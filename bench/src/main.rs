@@ -303,8 +303,11 @@ fn plugins(records: &[String], bytes: usize) -> Result<(), String> {
         Path::new("/"),
     )
     .map_err(|e| e.to_string())?;
-    let mut a = Vec::with_capacity(bytes);
-    let (mut b, mut c) = (a.clone(), a.clone());
+    let (mut a, mut b, mut c) = (
+        Vec::with_capacity(bytes),
+        Vec::with_capacity(bytes),
+        Vec::with_capacity(bytes),
+    );
     let mut rule_side = || {
         a.clear();
         work::builtin_lines(&rule, records, &mut a);
