@@ -171,6 +171,12 @@ pub(crate) fn token_len_at(b: &[u8], ids: &[HashKey]) -> Option<usize> {
     None
 }
 
+/// Whether `s` is one of the fixed markers tamis writes in place of a value (a limit, a missing
+/// key, an ungeneralizable value): constants, which reveal nothing.
+pub(crate) fn is_marker(s: &str) -> bool {
+    [TOO_DEEP, TOO_LARGE, UNGENERALIZABLE, NO_KEY].contains(&s)
+}
+
 /// Whether `s` is a tamis placeholder of the fixed grammar `[tamis:word]` or `[word:n]`.
 pub(crate) fn is_builtin_placeholder(s: &str) -> bool {
     let Some(inner) = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {

@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::action::{
     Action, DEFAULT_REPLACEMENT, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE, expand_replacement,
-    generalize, hash_token, is_builtin_placeholder, is_token, partial, token_len_at,
+    generalize, hash_token, is_builtin_placeholder, is_marker, is_token, partial, token_len_at,
 };
 use crate::detect::{
     Detector, Kind, PluginDetect, WordScratch, find_pattern, find_plugin, normalize, scan_words,
@@ -445,13 +445,33 @@ impl Policy {
         best
     }
 
-    /// Whether `text` is a tamis placeholder or a token of one of this policy's keys.
-    pub(crate) fn is_placeholder(&self, text: &str) -> bool {
-        self.placeholders
-            .binary_search_by(|p| p.as_str().cmp(text))
-            .is_ok()
-            || is_builtin_placeholder(text)
-            || is_token(text, &self.keys)
+    /// Whether whole-value rule `r` leaves `text` as it is because it is exactly what the rule
+    /// writes: a `replace` rule's text, a token of a `hash` rule's own key (or the marker of its
+    /// missing key), or one of tamis's fixed markers (`[tamis:too_large]`, ...), which a limit
+    /// may have written in the rule's place. `partial` and `generalize` need no exception: their
+    /// output is their own fixed point. Anything else that merely looks like a placeholder (a
+    /// password `[admin:1234]`, a token of another key) is masked like any value.
+    pub(crate) fn keeps(&self, r: u32, text: &str) -> bool {
+        if is_marker(text) {
+            return true;
+        }
+        let Some(rule) = self.rules.get(r as usize) else {
+            return false;
+        };
+        match &rule.action {
+            Action::Replace { .. } => rule
+                .replacement
+                .as_ref()
+                .is_some_and(|(whole, _)| **whole == *text),
+            Action::Hash { key } => self.keys.get(*key).is_some_and(|k| {
+                if k.mac.is_some() {
+                    is_token(text, core::slice::from_ref(k))
+                } else {
+                    text == crate::action::NO_KEY
+                }
+            }),
+            _ => false,
+        }
     }
 
     /// The text a whole-value action writes, or `None` to keep the value.
@@ -605,17 +625,19 @@ impl Policy {
                 allow.binary_search_by(|v| v.as_str().cmp(s)).is_err()
             });
         }
+        // A finding inside text that tamis writes (a placeholder or token, whole) is not one;
+        // a finding that merely overlaps such text (a `-` replacement inside an SSN) is.
         self.placeholder_holes(text, &mut sx.holes);
         if !sx.holes.is_empty() {
             let holes = &sx.holes;
             sx.findings.retain(|f| {
-                // Holes are sorted by start; only those starting before `f.end` can overlap.
-                let upto = holes.partition_point(|&(s, _)| s < f.end);
-                holes
-                    .get(..upto)
-                    .unwrap_or(&[])
-                    .iter()
-                    .all(|&(_, e)| e <= f.start)
+                // Holes are sorted by start, each with the furthest end of it and those before
+                // it: `f` lies inside one iff the last hole starting at or before `f.start`
+                // reaches `f.end` (logarithmic per finding).
+                let upto = holes.partition_point(|&(s, _)| s <= f.start);
+                upto.checked_sub(1)
+                    .and_then(|i| holes.get(i))
+                    .is_none_or(|&(_, reach)| reach < f.end)
             });
         }
         // Overlapping findings are settled longest first, then earliest, then by the strongest
@@ -658,6 +680,12 @@ impl Policy {
             }
         }
         holes.sort_unstable();
+        // Each hole's end becomes the furthest end of it and every hole before it.
+        let mut reach = 0;
+        for h in holes.iter_mut() {
+            reach = reach.max(h.1);
+            h.1 = reach;
+        }
     }
 
     /// The masked form of `text` when a detector finds something in it, else `None`.
@@ -1084,7 +1112,7 @@ impl Policy {
             return Some(TOO_LARGE.to_owned());
         }
         if let Some(r) = eff {
-            if self.is_placeholder(s) {
+            if self.keeps(r, s) {
                 return None;
             }
             t.hit_rule(r, &sx.path);

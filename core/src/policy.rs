@@ -43,12 +43,14 @@ pub(crate) struct Rule {
     pub rank: u32,
     /// For the `redact` rule of a `[[retention]]`: its index (active only when expired).
     pub retention: Option<usize>,
-    /// For a `replace` rule: the JSON string it writes for a whole value (see `apply::stream`).
-    pub replacement_json: Option<Box<[u8]>>,
+    /// For a `replace` rule: the text it writes for a whole value, and that text as a JSON
+    /// string (see `apply::stream`).
+    pub replacement: Option<(Box<str>, Box<[u8]>)>,
 }
 
-/// The JSON string a `replace` action writes for a whole value; `None` for other actions.
-fn replacement_json(action: &Action) -> Option<Box<[u8]>> {
+/// The text a `replace` action writes for a whole value, and its JSON string; `None` for other
+/// actions.
+fn whole_replacement(action: &Action) -> Option<(Box<str>, Box<[u8]>)> {
     let Action::Replace { text } = action else {
         return None;
     };
@@ -56,7 +58,7 @@ fn replacement_json(action: &Action) -> Option<Box<[u8]>> {
     expand_replacement(text, "value", &mut s);
     let mut json = Vec::with_capacity(s.len() + 2);
     crate::json::write_str(&s, &mut json).ok()?;
-    Some(json.into_boxed_slice())
+    Some((s.into_boxed_str(), json.into_boxed_slice()))
 }
 
 /// A built-in detector or a custom pattern, with its report name.
@@ -403,7 +405,7 @@ impl Policy {
             };
             rules.push(Rule {
                 id: r.id.clone(),
-                replacement_json: replacement_json(&action),
+                replacement: whole_replacement(&action),
                 action,
                 when,
                 detectors: dets,

@@ -178,7 +178,7 @@ pub(crate) fn compile_retention<'d>(
                 has_scope: false,
                 rank: 0,
                 retention: Some(out.len()),
-                replacement_json: None,
+                replacement: None,
             });
         }
         out.push(Retention {

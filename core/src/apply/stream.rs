@@ -408,7 +408,7 @@ impl Pass<'_, '_, '_> {
                     return self.escaped_leaf(from, r);
                 }
                 let value = s.get(from + 1..self.text.i - 1).ok_or(Bail)?;
-                if self.policy.is_placeholder(value) {
+                if self.policy.keeps(r, value) {
                     return self.text.copy_from(from);
                 }
                 (Some(value), false)
@@ -443,7 +443,7 @@ impl Pass<'_, '_, '_> {
         if let Some(json) = policy
             .rules
             .get(r as usize)
-            .and_then(|r| r.replacement_json.as_deref())
+            .and_then(|r| r.replacement.as_ref().map(|(_, json)| &**json))
         {
             // The same text for every value, made when the policy was compiled.
             return self.text.put(json);
@@ -464,7 +464,7 @@ impl Pass<'_, '_, '_> {
         let Doc::Str(value) = &doc else {
             return Err(Bail);
         };
-        if self.policy.is_placeholder(value) {
+        if self.policy.keeps(r, value) {
             // Written as it was read: the escapes allowed here are the writer's own.
             return self.text.copy_from(from);
         }

@@ -1,0 +1,104 @@
+"""Writes tests/vectors/fail_open.json: the reproducers of the adversarial review (issue 30) and
+variants of each, which every front end must agree on.
+
+    python3 tests/vectors/gen/fail_open.py
+
+Expectations follow from the documented semantics, never from running tamis:
+
+- a finding is skipped only when it lies inside text that tamis writes (a placeholder or token,
+  whole); a replacement string that merely occurs inside a value (`-` in an SSN) hides nothing;
+- a whole-value rule keeps a value only when it is exactly what that rule writes (its
+  replacement, a token of its own key) or a fixed tamis marker (`[tamis:too_large]`, ...);
+- key globs match camelCase and disguised keys (`accessToken` is `access_token`), and a glob
+  without `_` also matches a key whose words spell it (`Pass-Word` for `*password*`);
+- integral floats are numbers like any other to the detectors;
+- detectors see through the evasions listed in the issue (percent-encoded `@`, IDN, `。`,
+  homoglyphs, card separators, lower-case IBANs, zero-padded IPv4, extensions, scheme-less
+  URL credentials).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent.parent / "fail_open.json"
+HEAD = 'version = 1\nname = "vector"\n'
+R = "[REDACTED]"
+KEY = "vector-key"
+KEYED = '[key.default]\nenv = "TAMIS_HASH_KEY"\nid = "k1"\n'
+
+vectors: list[dict[str, Any]] = []
+
+
+def add(name: str, policy: str, input: Any, expect: Any, **extra: Any) -> None:
+    vectors.append({"name": f"open-{name}", "policy": HEAD + policy, **extra, "input": input, "expect": expect})
+
+
+def rule(rid: str, selector: str, action: str, extra: str = "") -> str:
+    return f'[[rule]]\nid = "{rid}"\n{selector}\naction = "{action}"\n{extra}'
+
+
+def token(text: str) -> str:
+    digest = hmac.new(KEY.encode(), text.encode(), hashlib.sha256).digest()[:16]
+    return "h:k1:" + base64.b32encode(digest).decode().lower().rstrip("=")
+
+
+DETECT_ALL = 'detect = ["email", "credit_card", "us_ssn", "phone", "iban", "ip"]'
+
+# --- 1. a replacement text switches no detection off -----------------------------------------
+LEAKY = "ssn 123-45-6789, card 4111-1111-1111-1111, call 415-555-0100, mail mary-jane@example.com"
+MASKED = f"ssn {R}, card {R}, call {R}, mail {R}"
+for label, replacement in {"dash": "-", "zero": "0", "x": "x", "dot": "."}.items():
+    add(f"replacement-{label}-hides-nothing",
+        rule("k", 'keys = ["secret"]', "replace", f'replacement = "{replacement}"\n')
+        + rule("d", DETECT_ALL, "replace"),
+        {"secret": "s", "m": LEAKY}, {"secret": replacement, "m": MASKED})
+add("replacement-inside-iban-and-ip",
+    rule("k", 'keys = ["secret"]', "replace", 'replacement = "8"\n') + rule("d", DETECT_ALL, "replace"),
+    {"m": "iban DE89 3704 0044 0532 0130 00 from 10.8.8.1"}, {"m": f"iban {R} from {R}"})
+glued = "h:k1:" + "abcdefghijklmnopqrstuvwxyz"
+add("token-glued-before-email",
+    KEYED + rule("e", 'detect = ["email"]', "hash", 'key = "default"\n'),
+    {"m": glued + "mary@example.com"},
+    {"m": "h:k1:" + token("abcdefghijklmnopqrstuvwxyzmary@example.com")},
+    keys={"default": KEY})
+add("placeholder-glued-before-email",
+    rule("e", 'detect = ["email"]', "replace"),
+    {"m": f"{R}jane@example.com and [email:1]x@example.org"},
+    {"m": f"{R}{R} and [email:1]{R}"})
+# A whole token of the policy's own key, and a replacement written whole, are still skipped.
+tok = token("jane@example.com")
+add("own-token-in-text-is-kept",
+    KEYED + rule("e", 'detect = ["email", "phone"]', "hash", 'key = "default"\n'),
+    {"m": f"from {tok} to {tok}"}, {"m": f"from {tok} to {tok}"}, keys={"default": KEY})
+
+# --- 2. a value that looks like a placeholder skips no whole-value rule ---------------------
+add("bracketed-password-is-masked",
+    rule("s", 'keys = ["*password*", "token"]', "replace", 'replacement = "********"\n'),
+    {"password": "[admin:1234]", "token": glued},
+    {"password": "********", "token": "********"})
+add("other-rules-placeholders-are-masked",
+    rule("s", 'keys = ["secret"]', "replace", 'replacement = "***"\n'),
+    {"a": {"secret": R}, "b": {"secret": "[email:2]"}, "c": {"secret": "[tamis:anything]"}},
+    {"a": {"secret": "***"}, "b": {"secret": "***"}, "c": {"secret": "***"}})
+add("foreign-key-token-is-rehashed",
+    KEYED + rule("h", 'paths = ["t"]', "hash", 'key = "default"\n'),
+    {"t": "h:k0:abcdefghijklmnopqrstuvwxyz", "u": "x"},
+    {"t": token("h:k0:abcdefghijklmnopqrstuvwxyz"), "u": "x"}, keys={"default": KEY})
+add("own-output-is-kept",
+    KEYED + rule("h", 'paths = ["t"]', "hash", 'key = "default"\n')
+    + rule("s", 'paths = ["s"]', "replace", 'replacement = "***"\n'),
+    {"t": tok, "s": "***", "m": "[tamis:too_large]"},
+    {"t": tok, "s": "***", "m": "[tamis:too_large]"}, keys={"default": KEY})
+
+for v in vectors:
+    assert v["expect"] is not None, v["name"]
+text = json.dumps({"description": "Fail-open holes of the adversarial review, closed (written by gen/fail_open.py)",
+                   "vectors": vectors}, indent=1, ensure_ascii=False) + "\n"
+OUT.write_text(text)
+print(f"{len(vectors)} vectors -> {OUT}")
