@@ -27,7 +27,7 @@ use crate::model::ContextDoc;
 use crate::policy::{Cond, Policy};
 use crate::records::AccessCheck;
 use crate::report::{Disposition, DropReason, Quarantine, Report, Tally};
-use crate::select::{Target, glob_match, normalize_key};
+use crate::select::{Target, glob_match, join_words, normalize_key};
 use crate::summary::{ContainerKind, Summary};
 use crate::time::EpochMillis;
 use crate::tree::{Edit, Shape, Tree};
@@ -205,6 +205,8 @@ pub struct Scratch {
     written: Vec<(usize, usize)>,
     holes: Vec<(usize, usize)>,
     norm: String,
+    /// `norm` without its `_` (see `KeyGlob::joined`).
+    joined: String,
     view: String,
     view_map: Vec<usize>,
     det_on: Vec<bool>,
@@ -246,6 +248,7 @@ impl Scratch {
             written: Vec::new(),
             holes: Vec::new(),
             norm: String::new(),
+            joined: String::new(),
             view: String::new(),
             view_map: Vec::new(),
             det_on: Vec::new(),
@@ -359,7 +362,7 @@ impl Policy {
         sx.any_key_rule = self
             .key_globs
             .iter()
-            .any(|(_, r)| sx.active.get(*r as usize) == Some(&true));
+            .any(|g| sx.active.get(g.rule as usize) == Some(&true));
         sx.skip_untouched = false;
         for (slot, rule) in sx.sum_active.iter_mut().zip(&self.summaries) {
             *slot = rule.when.as_ref().is_none_or(|c| c.holds(ctx, record_type));
@@ -433,13 +436,19 @@ impl Policy {
             return None;
         }
         normalize_key(key, &mut sx.norm);
+        let split = sx.norm.contains('_');
+        if split {
+            join_words(&sx.norm, &mut sx.joined);
+        }
         let mut best = None;
-        for (glob, r) in &self.key_globs {
-            if sx.active.get(*r as usize) == Some(&true)
-                && (best.is_none() || self.rank(*r) < self.rank(best.unwrap_or(*r)))
-                && glob_match(glob, &sx.norm)
+        for g in &self.key_globs {
+            let r = g.rule;
+            if sx.active.get(r as usize) == Some(&true)
+                && (best.is_none() || self.rank(r) < self.rank(best.unwrap_or(r)))
+                && (glob_match(&g.glob, &sx.norm)
+                    || split && g.joined && glob_match(&g.glob, &sx.joined))
             {
-                best = Some(*r);
+                best = Some(r);
             }
         }
         best

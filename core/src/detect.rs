@@ -239,8 +239,69 @@ const ND_ZEROS: [u32; 65] = [
     0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
 ];
 
+/// Cyrillic and Greek letters drawn like a Latin letter (from Unicode's confusables, by hand:
+/// only letters that look the same in common fonts), sorted by code point.
+const HOMOGLYPHS: [(u32, u8); 56] = [
+    (0x391, b'A'),
+    (0x392, b'B'),
+    (0x395, b'E'),
+    (0x396, b'Z'),
+    (0x397, b'H'),
+    (0x399, b'I'),
+    (0x39A, b'K'),
+    (0x39C, b'M'),
+    (0x39D, b'N'),
+    (0x39F, b'O'),
+    (0x3A1, b'P'),
+    (0x3A4, b'T'),
+    (0x3A5, b'Y'),
+    (0x3A7, b'X'),
+    (0x3B1, b'a'),
+    (0x3B9, b'i'),
+    (0x3BA, b'k'),
+    (0x3BD, b'v'),
+    (0x3BF, b'o'),
+    (0x3C1, b'p'),
+    (0x3C5, b'u'),
+    (0x3C7, b'x'),
+    (0x405, b'S'),
+    (0x406, b'I'),
+    (0x408, b'J'),
+    (0x410, b'A'),
+    (0x412, b'B'),
+    (0x415, b'E'),
+    (0x41A, b'K'),
+    (0x41C, b'M'),
+    (0x41D, b'H'),
+    (0x41E, b'O'),
+    (0x420, b'P'),
+    (0x421, b'C'),
+    (0x422, b'T'),
+    (0x425, b'X'),
+    (0x430, b'a'),
+    (0x435, b'e'),
+    (0x43E, b'o'),
+    (0x440, b'p'),
+    (0x441, b'c'),
+    (0x443, b'y'),
+    (0x445, b'x'),
+    (0x455, b's'),
+    (0x456, b'i'),
+    (0x457, b'i'),
+    (0x458, b'j'),
+    (0x4AE, b'Y'),
+    (0x4BB, b'h'),
+    (0x4C0, b'I'),
+    (0x4CF, b'l'),
+    (0x501, b'd'),
+    (0x51A, b'Q'),
+    (0x51B, b'q'),
+    (0x51C, b'W'),
+    (0x51D, b'w'),
+];
+
 /// Default-ignorable code points: invisible, so dropped from the view.
-fn is_ignorable(cp: u32) -> bool {
+pub(crate) fn is_ignorable(cp: u32) -> bool {
     matches!(cp,
         0xAD | 0x34F | 0x61C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
@@ -248,7 +309,7 @@ fn is_ignorable(cp: u32) -> bool {
 }
 
 /// The ASCII character a non-ASCII character stands for in the view, if any.
-fn fold(c: char) -> Option<u8> {
+pub(crate) fn fold(c: char) -> Option<u8> {
     let cp = u32::from(c);
     if (0xFF01..=0xFF5E).contains(&cp) {
         return u8::try_from(cp - 0xFEE0).ok(); // full-width ASCII, `＠` included
@@ -259,8 +320,16 @@ fn fold(c: char) -> Option<u8> {
         }
         0xA0 | 0x2000..=0x200A | 0x202F | 0x205F | 0x3000 => return Some(b' '),
         0xFE6B => return Some(b'@'),
-        0x2024 | 0xFE52 => return Some(b'.'),
+        0x2024 | 0xFE52 | 0x3002 | 0xFF61 => return Some(b'.'),
+        // Mathematical alphanumeric letters (bold, italic, script, ...: 13 alphabets of 52).
+        0x1D400..=0x1D6A3 => {
+            let k = u8::try_from((cp - 0x1D400) % 52).unwrap_or(0);
+            return Some(if k < 26 { b'A' + k } else { b'a' + k - 26 });
+        }
         _ => {}
+    }
+    if let Ok(i) = HOMOGLYPHS.binary_search_by_key(&cp, |&(c, _)| c) {
+        return HOMOGLYPHS.get(i).map(|&(_, a)| a);
     }
     let i = ND_ZEROS.partition_point(|&z| z <= cp);
     let zero = *ND_ZEROS.get(i.checked_sub(1)?)?;

@@ -61,6 +61,17 @@ fn whole_replacement(action: &Action) -> Option<(Box<str>, Box<[u8]>)> {
     Some((s.into_boxed_str(), json.into_boxed_slice()))
 }
 
+/// A `keys` glob, normalised as keys are ([`crate::select::normalize_key`]).
+#[derive(Debug)]
+pub(crate) struct KeyGlob {
+    pub glob: String,
+    /// The glob has no `_`: it also matches a key whose words, joined, it matches (`*password*`
+    /// matches `Pass-Word`).
+    pub joined: bool,
+    /// The rule it belongs to.
+    pub rule: u32,
+}
+
 /// A built-in detector or a custom pattern, with its report name.
 #[derive(Debug)]
 pub(crate) struct DetectorEntry {
@@ -86,7 +97,7 @@ pub struct Policy {
     pub(crate) rules: Vec<Rule>,
     pub(crate) paths: PathSet,
     /// Normalised key globs and the rule each belongs to.
-    pub(crate) key_globs: Vec<(String, u32)>,
+    pub(crate) key_globs: Vec<KeyGlob>,
     pub(crate) detectors: Vec<DetectorEntry>,
     pub(crate) keys: Vec<HashKey>,
     /// `(name, env)` of each key, same order as `keys`.
@@ -302,7 +313,11 @@ impl Policy {
                         &r.id,
                     ));
                 }
-                key_globs.push((norm, idx));
+                key_globs.push(KeyGlob {
+                    joined: !norm.contains('_'),
+                    glob: norm,
+                    rule: idx,
+                });
             }
             let mut dets = Vec::new();
             for (j, name) in r.detect.iter().enumerate() {

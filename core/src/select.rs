@@ -11,6 +11,8 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
+use crate::detect::{fold, is_ignorable};
+
 /// What a path pattern, once matched, stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
@@ -330,7 +332,11 @@ fn bits_of_both<'s>(a: &'s [u64], b: &'s [u64]) -> impl Iterator<Item = usize> +
     })
 }
 
-/// Normalises a key name for `keys` globs: lower case, each run of non-alphanumerics one `_`.
+/// Normalises a key name for `keys` globs: what a key looks like is what it means, so invisible
+/// characters are dropped and full-width, homoglyph and mathematical letters read as the ASCII
+/// letters they show (as the detectors' view reads them); words are split where camelCase
+/// joins them (`accessToken`, `APIKey`: `access_token`, `api_key`); then lower case, each run
+/// of other characters one `_`.
 pub(crate) fn normalize_key(key: &str, out: &mut String) {
     out.clear();
     normalize_into(key, |c| c.is_alphanumeric(), out);
@@ -347,18 +353,53 @@ pub(crate) fn normalize_glob(glob: &str) -> String {
     out
 }
 
+/// `normalized` without its `_`: how a glob without `_` (`*password*`) also matches a key
+/// whose words spell it (`Pass-Word`, `pass_word`).
+pub(crate) fn join_words(normalized: &str, out: &mut String) {
+    out.clear();
+    out.extend(normalized.chars().filter(|&c| c != '_'));
+}
+
+/// A character as a key shows it: `None` for an invisible one.
+fn shown(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return Some(c);
+    }
+    if is_ignorable(u32::from(c)) {
+        return None;
+    }
+    Some(fold(c).map_or(c, char::from))
+}
+
 fn normalize_into(text: &str, keep: impl Fn(char) -> bool, out: &mut String) {
     let mut gap = false;
-    for c in text.chars() {
-        if keep(c) {
-            if gap {
-                out.push('_');
-                gap = false;
-            }
-            out.extend(c.to_lowercase());
-        } else {
+    // The last kept character, and the next two characters shown.
+    let mut prev: Option<char> = None;
+    let mut chars = text.chars().filter_map(shown).peekable();
+    while let Some(c) = chars.next() {
+        if !keep(c) {
             gap = true;
+            continue;
         }
+        // A word starts at an upper-case letter after a lower-case letter or a digit
+        // (`accessToken`, `sha256Sum`), and at the last capital of a run followed by two
+        // lower-case letters (`APIKey`; not `IDs`).
+        let camel = c.is_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_numeric()
+                    || p.is_uppercase() && {
+                        let mut ahead = chars.clone();
+                        ahead.next().is_some_and(char::is_lowercase)
+                            && ahead.next().is_some_and(char::is_lowercase)
+                    }
+            });
+        if gap || camel {
+            out.push('_');
+            gap = false;
+        }
+        out.extend(c.to_lowercase());
+        prev = Some(c);
     }
     if gap {
         out.push('_');
@@ -465,7 +506,25 @@ mod tests {
         normalize_key("password_hash", &mut n);
         assert!(glob_match("*password*", &n));
         normalize_key("apiKey", &mut n);
-        assert!(glob_match("apikey", &n));
+        assert_eq!(n, "api_key");
+        for (key, want) in [
+            ("accessToken", "access_token"),
+            ("APIKey", "api_key"),
+            ("userIDs", "user_ids"),
+            ("sha256Sum", "sha256_sum"),
+            ("HTTPServer", "http_server"),
+            ("pass\u{200B}word", "password"),
+            ("ｐａｓｓｗｏｒｄ", "password"),
+            ("p\u{0430}ssword", "password"),
+            ("__x", "_x"),
+        ] {
+            normalize_key(key, &mut n);
+            assert_eq!(n, want, "{key}");
+        }
+        let mut joined = String::new();
+        normalize_key("Pass-Word", &mut n);
+        join_words(&n, &mut joined);
+        assert_eq!(joined, "password");
         assert!(glob_match("a?c", "abc"));
         assert!(!glob_match("a?c", "abbc"));
         assert!(glob_match("*a*b*", "xxaxxbxx"));

@@ -96,6 +96,22 @@ add("own-output-is-kept",
     {"t": tok, "s": "***", "m": "[tamis:too_large]"},
     {"t": tok, "s": "***", "m": "[tamis:too_large]"}, keys={"default": KEY})
 
+# --- 6. camelCase and disguised keys ----------------------------------------------------------
+SECRETS = 'keys = ["*password*", "pwd", "*secret*", "token", "*_token", "*private_key*", "api_key"]'
+camel = {"accessToken": "a", "refreshToken": "b", "idToken": "c", "authToken": "d", "sessionToken": "e",
+         "privateKey": "f", "Pass-Word": "g", "pwd": "h", "APIKey": "i", "sshPrivateKeyPem": "j"}
+add("camel-case-keys", rule("s", SECRETS, "replace"), camel, {k: R for k in camel})
+disguised = {"pass\u200bword": "a", "\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44": "b",
+             "p\u0430ssword": "c", "\u0455ecret": "d", "\U0001d429assword": "e", "to\u00adken": "f",
+             "PASS_WORD": "g", "pass.word": "h"}
+disguised = {json.loads(f'"{k}"'): v for k, v in disguised.items()}
+add("disguised-keys", rule("s", SECRETS, "replace"), disguised, {k: R for k in disguised})
+# Look-alikes that are not secrets stay: counters, words that only contain the letters.
+benign = {"total_tokens": 1, "totalTokens": 2, "tokenizer": "t", "passport_photo": "p", "IDs": [1],
+          "URLs": "u", "secretary_name": "n", "wordpass": "w"}
+add("key-look-alikes-stay", rule("s", 'keys = ["*_token", "token", "*password*", "pwd"]', "replace"),
+    benign, benign)
+
 for v in vectors:
     assert v["expect"] is not None, v["name"]
 text = json.dumps({"description": "Fail-open holes of the adversarial review, closed (written by gen/fail_open.py)",
