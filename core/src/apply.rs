@@ -20,7 +20,8 @@ use crate::action::{
     generalize, hash_token, is_builtin_placeholder, is_marker, is_token, partial, token_len_at,
 };
 use crate::detect::{
-    Detector, Kind, PluginDetect, WordScratch, find_pattern, find_plugin, normalize, scan_words,
+    Detector, Kind, PluginDetect, WordScratch, find_pattern, find_plugin, needs_view, normalize,
+    scan_words,
 };
 use crate::json::{Doc, Measure, Unparsed};
 use crate::model::ContextDoc;
@@ -552,7 +553,7 @@ impl Policy {
                 }
             }
         }
-        let mapped = any_builtin && !text.is_ascii();
+        let mapped = any_builtin && needs_view(text);
         if mapped {
             normalize(text, &mut sx.view, &mut sx.view_map);
         }

@@ -337,13 +337,27 @@ pub(crate) fn fold(c: char) -> Option<u8> {
     (d < 10).then(|| b'0' + u8::try_from(d).unwrap_or(0))
 }
 
-/// Builds the view of a non-ASCII `text` into `out`; `map[i]` is the offset in `text` of the
-/// character that produced byte `i` of the view, and `map[out.len()] == text.len()`.
+/// Whether built-in detectors need the view of `text` ([`normalize`]): it has a non-ASCII
+/// character or a percent-encoded `@`.
+pub(crate) fn needs_view(text: &str) -> bool {
+    !text.is_ascii() || memmem::find(text.as_bytes(), b"%40").is_some()
+}
+
+/// Builds the view of `text` into `out`; `map[i]` is the offset in `text` of the character
+/// that produced byte `i` of the view, and `map[out.len()] == text.len()`. A percent-encoded
+/// `@` (`%40`) is `@` in the view (`jane%40example.com` is an email).
 pub(crate) fn normalize(text: &str, out: &mut String, map: &mut Vec<usize>) {
     out.clear();
     map.clear();
+    let mut skip = 0;
     for (o, c) in text.char_indices() {
-        if c.is_ascii() {
+        if skip > 0 {
+            skip -= 1;
+        } else if c == '%' && text.get(o + 1..o + 3) == Some("40") {
+            out.push('@');
+            map.push(o);
+            skip = 2;
+        } else if c.is_ascii() {
             out.push(c);
             map.push(o);
         } else if is_ignorable(u32::from(c)) {
@@ -416,21 +430,58 @@ fn is_domain_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'-' || c == b'.'
 }
 
-/// Whether the text before `start` is `scheme://user:` of a URL, so what follows up to `@` is a
-/// password (found by `url_credentials`), not the local part of an email.
+/// Whether a non-ASCII character can be part of an internationalised address (RFC 6531): a
+/// letter, a digit or a combining mark (`jäne`, `j̈ane`, `bücher.de`, `почта.рф`).
+fn is_intl_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(u32::from(c), 0x300..=0x36F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// The non-ASCII character that ends just before `i`, with its length in bytes.
+fn intl_before(b: &[u8], i: usize) -> Option<usize> {
+    // The lead byte of the last character: the first byte back that is not a continuation.
+    let lead = (i.saturating_sub(4)..i)
+        .rev()
+        .find(|&s| at(b, s) & 0xC0 != 0x80)?;
+    let c = core::str::from_utf8(b.get(lead..i)?).ok()?.chars().next()?;
+    (!c.is_ascii() && is_intl_char(c)).then_some(i - lead)
+}
+
+/// The non-ASCII character that starts at `i`, with its length in bytes.
+fn intl_at(b: &[u8], i: usize) -> Option<usize> {
+    let n = match at(b, i) {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let c = core::str::from_utf8(b.get(i..i + n)?)
+        .ok()?
+        .chars()
+        .next()?;
+    is_intl_char(c).then_some(n)
+}
+
+/// Whether the text before `start` is `scheme://user:` (or `//user:`) of a URL, so what follows
+/// up to `@` is a password (found by `url_credentials`), not the local part of an email.
 fn in_url_userinfo(b: &[u8], start: usize) -> bool {
     if before(b, start) != b':' {
         return false;
     }
     let mut i = start - 1;
-    while i >= 3
+    while i >= 2
         && !matches!(before(b, i), b' ' | b'\t' | b'\n' | b'/' | b'"' | b'\'')
         && start - i < 512
     {
         i -= 1;
     }
-    i >= 3 && b.get(i - 3..i) == Some(b"://")
+    i >= 2 && b.get(i - 2..i) == Some(b"//")
 }
+
+/// The longest local part or domain an email may have here, in bytes: a longer run is still
+/// found whole up to this length (scanned back at most this far from each `@`, so the scan
+/// stays linear).
+const EMAIL_PART_MAX: usize = 256;
 
 fn find_emails(b: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut from = 0;
@@ -438,16 +489,32 @@ fn find_emails(b: &[u8], out: &mut Vec<(usize, usize)>) {
         let at_sign = from + rel;
         from = at_sign + 1;
         let mut start = at_sign;
-        while start > 0 && is_local_char(before(b, start)) && at_sign - start < 64 {
-            start -= 1;
+        while at_sign - start < EMAIL_PART_MAX {
+            if start > 0 && is_local_char(before(b, start)) {
+                start -= 1;
+            } else if let Some(n) = intl_before(b, start) {
+                start -= n;
+            } else {
+                break;
+            }
         }
-        while start < at_sign && at(b, start) == b'.' {
+        // Quotes and dots around an address are not part of it (`'jane@example.com'`).
+        while start < at_sign && matches!(at(b, start), b'.' | b'\'' | b'`') {
             start += 1;
         }
         if start == at_sign || before(b, at_sign) == b'.' || in_url_userinfo(b, start) {
             continue;
         }
-        let end = at_sign + 1 + run(b, at_sign + 1, 253, is_domain_char);
+        let mut end = at_sign + 1;
+        while end - at_sign <= EMAIL_PART_MAX {
+            if is_domain_char(at(b, end)) {
+                end += 1;
+            } else if let Some(n) = intl_at(b, end) {
+                end += n;
+            } else {
+                break;
+            }
+        }
         let Some(mut domain) = b.get(at_sign + 1..end) else {
             continue;
         };
@@ -460,14 +527,23 @@ fn find_emails(b: &[u8], out: &mut Vec<(usize, usize)>) {
         for label in domain.split(|&c| c == b'.') {
             labels += 1;
             if label.is_empty()
-                || label.len() > 63
+                || label.len() > 63 && label.is_ascii()
                 || label.first() == Some(&b'-')
                 || label.last() == Some(&b'-')
             {
                 ok = false;
                 break;
             }
-            tld_ok = label.len() >= 2 && label.iter().all(u8::is_ascii_alphabetic);
+            // A top-level domain: letters (`com`, `рф`) or punycode (`xn--p1ai`).
+            tld_ok = label.len() >= 2
+                && (label.iter().all(u8::is_ascii_alphabetic)
+                    || !label.is_ascii()
+                        && core::str::from_utf8(label)
+                            .is_ok_and(|l| l.chars().all(char::is_alphabetic))
+                    || label.len() > 4
+                        && label
+                            .get(..4)
+                            .is_some_and(|p| p.eq_ignore_ascii_case(b"xn--")));
         }
         if ok && labels >= 2 && tld_ok {
             let end = at_sign + 1 + domain.len();
@@ -726,10 +802,12 @@ fn iban_valid(chars: &[u8]) -> bool {
 
 // ---- IP addresses ----
 
+/// An octet of 1 to 3 digits, at most 255; leading zeros allowed (`010.001.002.003` is how
+/// some tools print an address).
 fn octet(b: &[u8], i: usize) -> Option<usize> {
     let n = run(b, i, 3, |c| c.is_ascii_digit());
     let s = b.get(i..i + n)?;
-    if n == 0 || (n > 1 && s.first() == Some(&b'0')) {
+    if n == 0 {
         return None;
     }
     let v = s.iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
@@ -882,9 +960,8 @@ pub(crate) fn scan_words(
             // A word starting with a letter: only an IBAN (`DE89...`, checked by shape first)
             // or a MAC address (below) can start here.
             if iban
-                && c.is_ascii_uppercase()
                 && i >= r_iban
-                && at(b, i + 1).is_ascii_uppercase()
+                && at(b, i + 1).is_ascii_alphabetic()
                 && at(b, i + 2).is_ascii_digit()
                 && let Some(e) = iban_at(b, i, &mut ws.digits)
             {
@@ -913,6 +990,19 @@ pub(crate) fn scan_words(
             0
         };
         let next = at(b, i + digits);
+        let card_next = card_sep(next) && at(b, i + digits + 1).is_ascii_digit();
+        if card
+            && digits > 0
+            && next == b'_'
+            && card_next
+            && i >= r_card
+            && number_start(b, i)
+            && let Some(e) = card_at(b, i, ws)
+        {
+            // `4111_1111_...`: `_` is a word byte, so only a card can start here.
+            out.push((Kind::CreditCard, i, e));
+            r_card = e;
+        }
         if digits > 0 && !is_word(next) && number_start(b, i) {
             let sep = matches!(next, b' ' | b'-');
             // A national phone number has at least two digit groups: the separator must be
@@ -933,7 +1023,7 @@ pub(crate) fn scan_words(
             }
             if card
                 && i >= r_card
-                && (digits >= 13 || sep)
+                && (digits >= 13 || card_next)
                 && let Some(e) = card_at(b, i, ws)
             {
                 out.push((Kind::CreditCard, i, e));
@@ -976,7 +1066,7 @@ pub(crate) fn scan_words(
 /// Which positions [`for_each_start`] offers besides word starts at a digit.
 #[derive(Clone, Copy)]
 struct Wanted {
-    /// Word starts where an IBAN can start: two capitals and a digit.
+    /// Word starts where an IBAN can start: two letters and a digit.
     iban: bool,
     /// Word starts where a MAC address can start: a hex digit with `:` or `-` two bytes on or
     /// `.` four bytes on.
@@ -1029,7 +1119,7 @@ fn starts_in_block(
     }
     let starts = m.word & !((m.word << 1) | *carry);
     *carry = m.word >> 63;
-    // Letters that can start an IBAN (two capitals and a digit) or a MAC address (a hex digit
+    // Letters that can start an IBAN (two letters and a digit) or a MAC address (a hex digit
     // with `:` or `-` two bytes on, or `.` four bytes on). What follows the block is not known
     // here: the last bytes are offered whatever follows (the scanners check).
     let mut letters = 0;
@@ -1052,7 +1142,7 @@ struct Classes {
     /// ASCII letters, digits and `_`.
     word: u64,
     digit: u64,
-    /// `A`-`Z` (when IBANs are wanted).
+    /// `A`-`Z` and `a`-`z` (when IBANs are wanted).
     upper: u64,
     /// `a`-`f` and `A`-`F` (when MAC addresses are wanted).
     hex_letter: u64,
@@ -1108,7 +1198,7 @@ fn classify16(v: u8x16, want: Wanted) -> Classes {
         ..Classes::default()
     };
     if want.iban {
-        c.upper = bits(upper);
+        c.upper = bits(upper | lower);
     }
     if want.mac {
         c.hex_letter = bits(lanes_in(v | u8x16::splat(0x20), b'a', b'f'));
@@ -1147,6 +1237,7 @@ fn phone_at(b: &[u8], i: usize, groups: &mut Vec<(usize, usize)>) -> Result<usiz
     let lens = lens.get(..groups.len()).unwrap_or(&[]);
     let digits: usize = lens.iter().sum();
     let d0 = at(b, groups.first().map_or(0, |g| g.0));
+    let end = extension(b, end).unwrap_or(end);
     if number_end(b, end) && phone_shape(plus, paren, lens, digits, d0, b, groups) {
         Ok(end)
     } else if c == b'(' {
@@ -1157,9 +1248,30 @@ fn phone_at(b: &[u8], i: usize, groups: &mut Vec<(usize, usize)>) -> Result<usiz
     }
 }
 
+/// The end of a phone extension at `i` (`x23`, ` ext. 23`, `ext23`), if one is there.
+fn extension(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + usize::from(at(b, i) == b' ');
+    if eq_ignore_case(b, j, b"ext") {
+        j += 3 + usize::from(at(b, j + 3) == b'.');
+    } else if at(b, j) | 0x20 == b'x' {
+        j += 1;
+    } else {
+        return None;
+    }
+    j += usize::from(at(b, j) == b' ');
+    let n = run(b, j, 7, |c| c.is_ascii_digit());
+    ((1..=6).contains(&n) && !is_word(at(b, j + n))).then_some(j + n)
+}
+
+/// Separators between the digit groups of a card number: ` ` and `-` as printed; `.`, `/`,
+/// `_` and tab as typed to get past a scanner.
+fn card_sep(c: u8) -> bool {
+    matches!(c, b' ' | b'-' | b'.' | b'/' | b'_' | b'\t')
+}
+
 /// The longest valid card number starting at the digit run at `i`.
 fn card_at(b: &[u8], i: usize, ws: &mut WordScratch) -> Option<usize> {
-    // Groups joined by single spaces or dashes only.
+    // Groups joined by single separators, mixed or not.
     let groups = &mut ws.groups;
     groups.clear();
     let mut j = i;
@@ -1168,23 +1280,33 @@ fn card_at(b: &[u8], i: usize, ws: &mut WordScratch) -> Option<usize> {
         groups.push((j, j + n));
         j += n;
         match (at(b, j), at(b, j + 1)) {
-            (b' ' | b'-', d) if d.is_ascii_digit() && groups.len() < 8 => j += 1,
+            (c, d) if card_sep(c) && d.is_ascii_digit() && groups.len() < 8 => j += 1,
             _ => break,
         }
     }
-    if is_word(at(b, j)) {
+    if is_word(at(b, j)) && at(b, j) != b'_' {
         return None;
     }
     let mut best = None;
     let mut total = 0;
+    // Separators other than ` ` and `-` need the shape of a printed card (groups of 3 to 6
+    // digits, at least three): `4111.111111111111` is a decimal number, not a card.
+    let mut typed = false;
+    let mut printed_shape = true;
     ws.digits.clear();
     for (k, &(s, e)) in groups.iter().enumerate() {
         total += e - s;
         if total > 19 {
             break;
         }
+        typed |= k > 0 && !matches!(at(b, s - 1), b' ' | b'-');
+        printed_shape &= (3..=6).contains(&(e - s));
         ws.digits.extend_from_slice(b.get(s..e).unwrap_or(&[]));
-        if total >= 13 && iin_known(&ws.digits) && luhn_valid(&ws.digits) {
+        if total >= 13
+            && (!typed || printed_shape && k >= 2)
+            && iin_known(&ws.digits)
+            && luhn_valid(&ws.digits)
+        {
             best = Some(k);
         }
     }
@@ -1215,25 +1337,36 @@ fn ssn_at(b: &[u8], i: usize) -> Option<usize> {
     (area != 0 && area != 666 && area < 900 && group != 0 && serial != 0).then_some(i + 11)
 }
 
+/// An IBAN at `i`, in either case, grouped by four with spaces or dashes (or not at all).
 fn iban_at(b: &[u8], i: usize, chars: &mut Vec<u8>) -> Option<usize> {
-    if !(at(b, i + 1).is_ascii_uppercase()
+    if !(at(b, i + 1).is_ascii_alphabetic()
         && at(b, i + 2).is_ascii_digit()
         && at(b, i + 3).is_ascii_digit())
     {
         return None;
     }
+    let cc = [
+        at(b, i).to_ascii_uppercase(),
+        at(b, i + 1).to_ascii_uppercase(),
+    ];
     let len = IBAN_LENGTHS
         .iter()
-        .find(|(cc, _)| b.get(i..i + 2) == Some(&cc[..]))
+        .find(|(code, _)| **code == cc)
         .map(|(_, l)| *l)?;
     chars.clear();
+    let mut sep = None;
     let mut j = i;
     while chars.len() < len {
         let c = at(b, j);
-        if c.is_ascii_uppercase() || c.is_ascii_digit() {
-            chars.push(c);
+        if c.is_ascii_alphanumeric() {
+            chars.push(c.to_ascii_uppercase());
             j += 1;
-        } else if c == b' ' && chars.len().is_multiple_of(4) && is_alnum(at(b, j + 1)) {
+        } else if matches!(c, b' ' | b'-')
+            && sep.is_none_or(|s| s == c)
+            && chars.len().is_multiple_of(4)
+            && is_alnum(at(b, j + 1))
+        {
+            sep = Some(c);
             j += 1;
         } else {
             break;
@@ -1547,21 +1680,26 @@ fn find_bearer(b: &[u8], out: &mut Vec<(usize, usize)>) {
 }
 
 fn find_url_credentials(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    for k in occurrences(b, b"://") {
-        let scheme = {
-            let mut s = k;
+    for k in occurrences(b, b"//") {
+        // `scheme://` or a scheme-relative `//` (not `///` or a word's `a//b`).
+        let scheme_relative = before(b, k) != b':';
+        if scheme_relative {
+            if is_word(before(b, k)) || matches!(before(b, k), b'/' | b'.' | b'-' | b'+') {
+                continue;
+            }
+        } else {
+            let mut s = k - 1;
             while s > 0
                 && (before(b, s).is_ascii_alphanumeric()
                     || matches!(before(b, s), b'+' | b'.' | b'-'))
             {
                 s -= 1;
             }
-            k - s
-        };
-        if scheme == 0 {
-            continue;
+            if s + 1 == k {
+                continue;
+            }
         }
-        let u = k + 3;
+        let u = k + 2;
         let userinfo = run(b, u, 512, |c| {
             !matches!(
                 c,
@@ -1582,8 +1720,8 @@ fn find_url_credentials(b: &[u8], out: &mut Vec<(usize, usize)>) {
             continue;
         }
         let info = b.get(u..u + userinfo).unwrap_or(&[]);
+        // `user:password`, or `:password` with an empty user (`redis://:pw@host`).
         if let Some(colon) = info.iter().position(|&c| c == b':')
-            && colon > 0
             && colon + 1 < info.len()
         {
             out.push((u, u + userinfo));
@@ -1680,8 +1818,8 @@ mod tests {
         for (i, &c) in b.iter().enumerate() {
             let word_start = word(c) && (i == 0 || !word(b[i - 1]));
             let iban = want.iban
-                && c.is_ascii_uppercase()
-                && at(i + 1).is_ascii_uppercase()
+                && c.is_ascii_alphabetic()
+                && at(i + 1).is_ascii_alphabetic()
                 && at(i + 2).is_ascii_digit();
             let mac = want.mac
                 && c.is_ascii_hexdigit()

@@ -211,9 +211,9 @@ for label, enc in {
 for label, enc in {
     "url-encoded": urllib.parse.quote("jane@example.com", safe=""),
 }.items():
-    # An encoded email is not an email any more, and text is not decoded: what a detector
-    # cannot see is for path and key rules (above).
-    add(f"detector-does-not-decode-{label}", rule(EMAIL, "replace"), {"t": enc}, {"t": enc})
+    # A percent-encoded `@` is an `@` to the email detector (`jane%40example.com`); other
+    # encodings are not decoded: what a detector cannot see is for path and key rules (above).
+    add(f"detector-sees-percent-encoded-at-{label}", rule(EMAIL, "replace"), {"t": enc}, {"t": R})
 
 # --- Unicode forms ----------------------------------------------------------------------------
 

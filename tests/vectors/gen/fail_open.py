@@ -104,13 +104,48 @@ add("camel-case-keys", rule("s", SECRETS, "replace"), camel, {k: R for k in came
 disguised = {"pass\u200bword": "a", "\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44": "b",
              "p\u0430ssword": "c", "\u0455ecret": "d", "\U0001d429assword": "e", "to\u00adken": "f",
              "PASS_WORD": "g", "pass.word": "h"}
-disguised = {json.loads(f'"{k}"'): v for k, v in disguised.items()}
 add("disguised-keys", rule("s", SECRETS, "replace"), disguised, {k: R for k in disguised})
 # Look-alikes that are not secrets stay: counters, words that only contain the letters.
 benign = {"total_tokens": 1, "totalTokens": 2, "tokenizer": "t", "passport_photo": "p", "IDs": [1],
           "URLs": "u", "secretary_name": "n", "wordpass": "w"}
 add("key-look-alikes-stay", rule("s", 'keys = ["*_token", "token", "*password*", "pwd"]', "replace"),
     benign, benign)
+
+# --- 10. evasions of the detectors --------------------------------------------------------------
+TYPED = 'replacement = "[{type}]"\n'
+ALL = ('detect = ["email", "phone", "credit_card", "us_ssn", "iban", "ip", "mac", "url_credentials", '
+       '"bearer_token"]')
+evasions = {
+    "email": ["jane%40example.com", "JANE%40EXAMPLE.COM", "jane@b\u00fccher.de", "jane@xn--bcher-kva.de",
+              "j\u00e4ne@example.com", "j\u0308ane@example.com", "\u0438\u0432\u0430\u043d@\u043f\u043e\u0447\u0442\u0430.\u0440\u0444",
+              "jane@example\u3002com", "jane@example\uff61com", "j\u0430ne@ex\u0430mple.com",
+              "\u5c71\u7530@\u4f8b\u3048.\u30c6\u30b9\u30c8"],
+    "credit_card": ["4111.1111.1111.1111", "4111/1111/1111/1111", "4111_1111_1111_1111", "4111\t1111\t1111\t1111",
+                    "4111 1111-1111.1111", "5500_0000.0000/0004", "3782.822463.10005"],
+    "iban": ["de89 3704 0044 0532 0130 00", "de89370400440532013000", "DE89-3704-0044-0532-0130-00",
+             "gb82 west 1234 5698 7654 32"],
+    "ip": ["192.168.001.001", "010.000.000.001", "::ffff:192.0.2.1"],
+    "phone": ["415-555-0100x23", "415-555-0100 ext. 23", "(415) 555-0100 x 7", "+44 20 7946 0958ext12"],
+}
+for ty, values in evasions.items():
+    for i, v in enumerate(values):
+        add(f"evasion-{ty}-{i}", rule("d", ALL, "replace", TYPED), {"t": f"see {v} now"}, {"t": f"see [{ty}] now"})
+# URL credentials: what is replaced is the user and password, the host stays.
+add("evasion-url-credentials-keeps-host", rule("d", ALL, "replace", TYPED),
+    {"t": "//app:s3cret@db/x and redis://:pw@cache:6379"},
+    {"t": "//[url_credentials]@db/x and redis://[url_credentials]@cache:6379"})
+# Near misses stay: decimals, versions, dates, scheme-less paths, a percent that is not `%40`.
+near = ["4.111111111111111", "4111.111111111111", "1.2.3.4.5", "2024/01/15", "a//b:c@d",
+        "https://host//path", "50%40 items", "fe80", "x2a", "ext23", "call 415-555-0100xy"]
+add("evasion-near-misses-stay", rule("d", ALL, "replace", TYPED), {"t": near},
+    {"t": near[:-1] + ["call 415-555-0100xy"]})
+
+# --- 11. the email match takes no quote before it -----------------------------------------------
+tok_plain = token("jane@example.com")
+add("email-in-quotes-same-token", KEYED + rule("e", 'detect = ["email"]', "hash", 'key = "default"\n'),
+    {"a": "'jane@example.com'", "b": "`jane@example.com`", "c": "jane@example.com", "d": "o'neil@example.com"},
+    {"a": f"'{tok_plain}'", "b": f"`{tok_plain}`", "c": tok_plain, "d": token("o'neil@example.com")},
+    keys={"default": KEY})
 
 for v in vectors:
     assert v["expect"] is not None, v["name"]
