@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
-targets=(policy_parse policy_round_trip apply_json stream_equivalence detectors plugin_output)
+targets=(policy_parse policy_round_trip apply_json stream_equivalence detectors plugin_output amplified)
 if [ $# -gt 1 ]; then
     targets=("${@:2}")
 fi
@@ -23,7 +23,14 @@ run() {
     mkdir -p "fuzz/corpus/$t"
     # Regression inputs first, as seeds.
     [ -d "fuzz/regressions/$t" ] && cp -n fuzz/regressions/"$t"/* "fuzz/corpus/$t/" 2>/dev/null || true
-    (cd fuzz && cargo fuzz run -O "$t" -- -max_total_time="$seconds" -print_final_stats=1 \
+    # Detector targets get the dictionary of what detectors look for; `amplified` (inputs
+    # repeated to up to 512 KiB) reports any input that takes 5 s (a scan that is not linear).
+    local extra=()
+    case "$t" in
+        detectors) extra=(-dict=dictionaries/detectors.dict) ;;
+        amplified) extra=(-dict=dictionaries/detectors.dict -timeout=5 -max_len=256) ;;
+    esac
+    (cd fuzz && cargo fuzz run -O "$t" -- -max_total_time="$seconds" -print_final_stats=1 "${extra[@]}" \
         >"../target/fuzz-logs/$t.log" 2>&1) && echo "$t: ok" || echo "$t: FOUND A CRASH (fuzz/artifacts/$t)"
 }
 status=0

@@ -49,6 +49,9 @@ cargo check -p tamis-core --no-default-features --locked
 
 stage "tests (cargo test --workspace, PROPTEST_CASES=$PROPTEST_CASES)"
 cargo test --workspace --locked
+# Linear time for every detector and action (time per byte at 1 KB, 64 KB and 1 MB): timed, so
+# in a release build, where it takes seconds (the debug build above lists it as ignored).
+cargo test --release -p tamis-core --test linearity --locked -- --include-ignored --nocapture --test-threads 1
 # Fault injection (a feature no shipped build has): every point fails at each pass, over every vector.
 cargo test -p tamis-core --features faults --test faults --locked -- --nocapture
 # Allocation failure (the reserve allocator with failures injected): every allocation of every

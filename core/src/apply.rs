@@ -758,11 +758,13 @@ impl Policy {
             let mut end =
                 memchr::memchr(b'\n', b.get(e..).unwrap_or(&[])).map_or(b.len(), |k| e + k);
             i += 1;
-            // Spans on the lines taken so far join this run.
+            // Spans on the lines taken so far join this run; only a span that ends beyond the
+            // run's last line break moves it (so each byte is searched once: linear).
             while let Some(&(_, e2)) = written.get(i).filter(|&&(s2, _)| s2 <= end) {
-                end = end.max(
-                    memchr::memchr(b'\n', b.get(e2..).unwrap_or(&[])).map_or(b.len(), |k| e2 + k),
-                );
+                if e2 > end {
+                    end = memchr::memchr(b'\n', b.get(e2..).unwrap_or(&[]))
+                        .map_or(b.len(), |k| e2 + k);
+                }
                 i += 1;
             }
             let start = start.max(runs.last().map_or(0, |&(_, e)| e));
@@ -1162,8 +1164,16 @@ impl Policy {
             sum.set_covered();
         }
         let mut hashes: Vec<u64> = Vec::with_capacity(node.item_count());
+        // Items deeper than `max_depth` are `[tamis:too_deep]` to the summary, as to every
+        // front end that reads values only so deep.
+        let items_too_deep = depth + 1 > limits.max_depth as usize;
         node.items(&mut |child| {
-            let h = match child.shape() {
+            let shape = if items_too_deep {
+                Shape::Str(TOO_DEEP)
+            } else {
+                child.shape()
+            };
+            let h = match shape {
                 Shape::Null => {
                     sx.record_bytes += 4;
                     sum.add_null()

@@ -572,6 +572,9 @@ fn digit_groups(b: &[u8], mut i: usize, groups: &mut Vec<(usize, usize)>) -> boo
         }
         i += n;
         groups.push((start, i));
+        if groups.len() >= 8 {
+            break;
+        }
         if open {
             if at(b, i) != b')' {
                 break;
@@ -587,9 +590,6 @@ fn digit_groups(b: &[u8], mut i: usize, groups: &mut Vec<(usize, usize)>) -> boo
             (b' ' | b'-' | b'.', d) if d.is_ascii_digit() => i += 1,
             (b' ' | b'-', b'(') if at(b, i + 2).is_ascii_digit() => i += 1,
             _ => break,
-        }
-        if groups.len() >= 8 {
-            break;
         }
     }
     paren
@@ -872,17 +872,25 @@ fn ipv6_valid(s: &[u8]) -> bool {
     hex_digits >= 4 && if compressed { groups <= 7 } else { groups == 8 }
 }
 
+/// The longest run of IPv6 characters (hex digits, `:` and `.`) that can hold one address
+/// (`ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255` is 45), with room for dots around it.
+const IPV6_RUN_MAX: usize = 64;
+
 fn find_ipv6(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    let is_v6 = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
     let mut from = 0;
     while let Some(rel) = memchr::memchr(b':', b.get(from..).unwrap_or(&[])) {
         let colon = from + rel;
-        let is_v6 = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
+        // The whole run around the colon, read once: the next search starts after it.
         let mut start = colon;
-        while start > 0 && is_v6(before(b, start)) {
+        while start > from && is_v6(before(b, start)) {
             start -= 1;
         }
-        let end = colon + run(b, colon, 64, is_v6);
+        let end = colon + run(b, colon, usize::MAX, is_v6);
         from = end.max(colon + 1);
+        if end - start > IPV6_RUN_MAX {
+            continue;
+        }
         let mut s = start;
         let mut e = end;
         while e > s && at(b, e - 1) == b'.' {
@@ -1649,8 +1657,20 @@ fn is_token_char(c: u8) -> bool {
 }
 
 fn find_bearer(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    for k in occurrences(b, b"earer").chain(occurrences(b, b"EARER")) {
+    // Where the last token found ends: a `bearer` inside a token is part of it (a run of
+    // `bearer=bearer=...` is one token, not one per occurrence: linear).
+    for needle in [&b"earer"[..], &b"EARER"[..]] {
+        find_bearer_with(b, needle, out);
+    }
+}
+
+fn find_bearer_with(b: &[u8], needle: &[u8], out: &mut Vec<(usize, usize)>) {
+    let mut last_end = 0;
+    for k in occurrences(b, needle) {
         let Some(i) = k.checked_sub(1) else { continue };
+        if i < last_end {
+            continue;
+        }
         if !at(b, i).eq_ignore_ascii_case(&b'b') || is_word(before(b, i)) {
             continue;
         }
@@ -1675,6 +1695,7 @@ fn find_bearer(b: &[u8], out: &mut Vec<(usize, usize)>) {
                 .is_some_and(|t| t.iter().any(u8::is_ascii_digit) || t.len() >= 16)
         {
             out.push((j, e));
+            last_end = e;
         }
     }
 }
