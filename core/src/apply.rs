@@ -175,7 +175,8 @@ pub enum ColumnPlan {
     /// No rule selects the column and no detector runs there: the cells stay as they are.
     Keep,
     /// No rule selects the column but detectors run there: text and integer cells must be
-    /// masked one by one; floats and booleans are never scanned, so such columns stay.
+    /// masked one by one, and floats that are integral (detectors scan their integer text);
+    /// booleans and fractions are never scanned.
     Detect,
     /// A `redact` rule removes the column.
     Drop,
@@ -189,7 +190,7 @@ pub enum ColumnPlan {
 pub struct Scratch {
     sets: Vec<u64>,
     active: Vec<bool>,
-    any_detector: bool,
+    pub(crate) any_detector: bool,
     /// A rule with `keys` is in force for the record.
     any_key_rule: bool,
     /// The record is known to be within the limits however it is walked (its text is within
@@ -1047,10 +1048,15 @@ impl Policy {
             }
             Shape::Float(text) => {
                 sx.record_bytes += text.len() as u64;
-                eff.and_then(|r| {
-                    t.hit_rule(r, &sx.path);
-                    self.whole_value(r, &text, true)
-                })
+                match eff {
+                    Some(r) => {
+                        t.hit_rule(r, &sx.path);
+                        self.whole_value(r, &text, true)
+                    }
+                    // An integral float (`4111111111111111.0`, `4.1e15`) is a number like any
+                    // other to the detectors: its integer text is scanned.
+                    None => integral_text(&text).and_then(|i| self.mask_found(&i, info, sx, t)),
+                }
             }
             Shape::Int(text) => {
                 sx.record_bytes += text.len() as u64;
@@ -1191,6 +1197,12 @@ impl Policy {
                 }
                 Shape::Float(text) => {
                     sx.record_bytes += text.len() as u64;
+                    if !sum.covered()
+                        && let Some(i) = integral_text(&text)
+                        && self.find(&i, info, sx)
+                    {
+                        sum.set_covered();
+                    }
                     sum.add_number_text(&text)
                 }
                 Shape::Str(text) => {
@@ -1684,6 +1696,52 @@ enum Parsed<'a> {
     Tree((Doc<'a>, Measure)),
 }
 
+/// The most digits an integral number's text may have for detectors to scan it (beyond every
+/// `f64`: only JSON text such as `1e5000` has more, and no detector matches a run of zeros).
+const INTEGRAL_DIGITS_MAX: usize = 1024;
+
+/// The integer text of a JSON number that is integral (`4111111111111111.0`, `4.1e15`,
+/// `-2E3`): what detectors scan, as they scan integers. `None` for a fraction, for zero, and
+/// for more than [`INTEGRAL_DIGITS_MAX`] digits.
+pub(crate) fn integral_text(text: &str) -> Option<String> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (mantissa, exp) = match rest.find(['e', 'E']) {
+        Some(i) => (rest.get(..i)?, rest.get(i + 1..)?.parse::<i64>().ok()?),
+        None => (rest, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) || int.is_empty() {
+        return None;
+    }
+    // The digits without leading or trailing zeros, and the power of ten they are scaled by.
+    let digits = int.bytes().chain(frac.bytes());
+    let lead = digits.clone().take_while(|&c| c == b'0').count();
+    let all: Vec<u8> = digits.skip(lead).collect();
+    let trail = all.iter().rev().take_while(|&&c| c == b'0').count();
+    let significant = all.get(..all.len() - trail)?;
+    if significant.is_empty() {
+        return None;
+    }
+    let frac_len = i64::try_from(frac.len()).ok()?;
+    let scale = exp
+        .checked_sub(frac_len)?
+        .checked_add(i64::try_from(trail).ok()?)?;
+    let zeros = usize::try_from(scale).ok()?;
+    if significant.len() + zeros > INTEGRAL_DIGITS_MAX {
+        return None;
+    }
+    let mut out = String::with_capacity(usize::from(negative) + significant.len() + zeros);
+    if negative {
+        out.push('-');
+    }
+    out.extend(significant.iter().map(|&c| char::from(c)));
+    out.extend(core::iter::repeat_n('0', zeros));
+    Some(out)
+}
+
 /// The text a span is hashed as: emails in lower case, card numbers as digits only, so the same
 /// value gives the same pseudonym however it is written.
 fn canonical(span: &str, det: Option<&Detector>) -> String {
@@ -1761,6 +1819,25 @@ mod tests {
         }
         accepted.sort_by_key(|f| f.start);
         accepted
+    }
+
+    #[test]
+    fn integral_floats_have_their_integer_text() {
+        for (text, want) in [
+            ("4111111111111111.0", Some("4111111111111111")),
+            ("4.111111111111111e15", Some("4111111111111111")),
+            ("4.111111111111111E+15", Some("4111111111111111")),
+            ("-2E3", Some("-2000")),
+            ("1.50e1", Some("15")),
+            ("0.5", None),
+            ("1.25e1", None),
+            ("0.0", None),
+            ("-0.0", None),
+            ("1e2000", None),
+            ("007.0", Some("7")),
+        ] {
+            assert_eq!(integral_text(text).as_deref(), want, "{text}");
+        }
     }
 
     #[test]

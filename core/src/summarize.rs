@@ -266,6 +266,12 @@ impl ColumnSummarizer<'_> {
             .map(|r| r.render.rule.as_str())
     }
 
+    /// Whether scanning a value could still change the summary: it is not covered yet and a
+    /// detector runs at the column (or its path is beyond `max_depth`: covered at once).
+    fn may_find(&self) -> bool {
+        !self.summary.covered() && (self.info.is_none() || self.sx.any_detector)
+    }
+
     fn scan(&mut self, text: &str) {
         if self.summary.covered() {
             return;
@@ -284,13 +290,23 @@ impl ColumnSummarizer<'_> {
     pub fn push_bool(&mut self, b: bool) {
         let _ = self.summary.add_bool(b);
     }
-    /// Adds a float (`NaN` is a null). Detectors do not run over floats.
+    /// Adds a float (`NaN` is a null); detectors run over the integer text of an integral one
+    /// (`4111111111111111.0`), as over integral floats in records.
     pub fn push_f64(&mut self, x: f64) {
+        if self.may_find() && x.is_finite() && x == libm::trunc(x) && x != 0.0 {
+            self.digits.clear();
+            // `Display` writes the shortest digits that round-trip, then zeros: the integer
+            // text of the number as JSON writes it.
+            let _ = write!(self.digits, "{x}");
+            let digits = core::mem::take(&mut self.digits);
+            self.scan(&digits);
+            self.digits = digits;
+        }
         let _ = self.summary.add_f64(x);
     }
     /// Adds an integer; detectors run over its decimal text, as over integers in records.
     pub fn push_i64(&mut self, x: i64) {
-        if !self.summary.covered() {
+        if self.may_find() {
             self.digits.clear();
             let _ = write!(self.digits, "{x}");
             let digits = core::mem::take(&mut self.digits);

@@ -149,6 +149,10 @@ pub struct Summary {
     m2: f64,
     min: f64,
     max: f64,
+    /// The [`EXTREMES`] smallest and largest finite numbers, in order (smallest first; largest
+    /// first): the windows of k values around min and max, exact and mergeable.
+    low: Vec<f64>,
+    high: Vec<f64>,
     kll: Kll,
     len_n: u64,
     len_min: u64,
@@ -226,6 +230,8 @@ impl Summary {
             mean: 0.0,
             m2: 0.0,
             min: f64::INFINITY,
+            low: Vec::new(),
+            high: Vec::new(),
             max: f64::NEG_INFINITY,
             kll: Kll::default(),
             len_n: 0,
@@ -294,6 +300,8 @@ impl Summary {
             self.m2 += d * (x - self.mean);
             self.min = self.min.min(x);
             self.max = self.max.max(x);
+            keep_extreme(&mut self.low, x, |a, b| a < b);
+            keep_extreme(&mut self.high, x, |a, b| a > b);
             self.kll.update(x);
         }
         h
@@ -435,6 +443,12 @@ impl Summary {
             self.num_n = n;
             self.min = self.min.min(other.min);
             self.max = self.max.max(other.max);
+            for &x in &other.low {
+                keep_extreme(&mut self.low, x, |a, b| a < b);
+            }
+            for &x in &other.high {
+                keep_extreme(&mut self.high, x, |a, b| a > b);
+            }
         }
         self.kll.merge(&other.kll);
         self.len_n += other.len_n;
@@ -528,12 +542,40 @@ impl Summary {
             }
             m.insert("types".into(), Value::Object(t));
         }
-        if open && self.num_n > 0 {
+        // Numbers are described only when at least k of them were seen, and min, max and the
+        // quantiles never show one value: each is the shortest rounding of itself that stays
+        // within the k values around it in order (`coarsen`).
+        let k = opts.k_anonymity.max(1);
+        if open && self.num_n >= k {
+            let n = self.kll.n;
+            // The value at a rank: exact among the extremes kept, else from the sketch.
+            let at = |rank: u64| -> Option<f64> {
+                let i = usize::try_from(rank.checked_sub(1)?).ok()?;
+                let from_top = usize::try_from(n.checked_sub(rank)?).ok()?;
+                self.low
+                    .get(i)
+                    .or_else(|| self.high.get(from_top))
+                    .copied()
+                    .or_else(|| self.kll.at_rank(rank))
+            };
+            let around = |rank: u64, x: f64| -> f64 {
+                if k == 1 {
+                    return x;
+                }
+                let lo = rank
+                    .saturating_sub((k - 1) / 2)
+                    .clamp(1, n.saturating_sub(k - 1).max(1));
+                let hi = (lo + k - 1).min(n);
+                match (at(lo), at(hi)) {
+                    (Some(a), Some(b)) => coarsen(x, a.min(x), b.max(x)),
+                    _ => x,
+                }
+            };
             if s.has("min") {
-                m.insert("min".into(), num(self.min));
+                m.insert("min".into(), num(around(1, self.min)));
             }
             if s.has("max") {
-                m.insert("max".into(), num(self.max));
+                m.insert("max".into(), num(around(n, self.max)));
             }
             if s.has("mean") {
                 m.insert("mean".into(), num(self.mean));
@@ -545,8 +587,9 @@ impl Summary {
             if s.has("quantiles") {
                 let mut q = Map::new();
                 for (pm, name) in QUANTILES {
-                    if let Some(x) = self.quantile(pm) {
-                        q.insert(name.into(), num(x));
+                    let rank = (pm * n).div_ceil(1000).max(1);
+                    if let Some(x) = at(rank) {
+                        q.insert(name.into(), num(around(rank, x)));
                     }
                 }
                 m.insert("quantiles".into(), Value::Object(q));
@@ -612,6 +655,12 @@ impl Summary {
             num_or_null(self.max),
         ];
         m.insert("moments".into(), Value::Array(moments.into()));
+        for (name, list) in [("low", &self.low), ("high", &self.high)] {
+            m.insert(
+                name.into(),
+                Value::Array(list.iter().map(|&x| num(x)).collect()),
+            );
+        }
         m.insert("kll".into(), self.kll.to_state());
         let len = [self.len_n, self.len_min, self.len_max, self.len_sum];
         m.insert(
@@ -665,6 +714,40 @@ pub enum ContainerKind {
     Object,
     /// A value with no JSON form.
     Other,
+}
+
+/// How many of the smallest and of the largest numbers a summary keeps exactly.
+pub const EXTREMES: usize = 64;
+
+/// Keeps `x` among the [`EXTREMES`] first values of `list` in the order `before` (ties keep the
+/// earlier value first).
+fn keep_extreme(list: &mut Vec<f64>, x: f64, before: impl Fn(f64, f64) -> bool) {
+    if list.len() == EXTREMES && list.last().is_none_or(|&last| !before(x, last)) {
+        return;
+    }
+    let at = list.partition_point(|&y| !before(x, y));
+    list.insert(at, x);
+    list.truncate(EXTREMES);
+}
+
+/// A number with few significant digits within `[lo, hi]` that stands for `x` (which lies
+/// there): for 1 to 16 digits, the first of `x`, `lo` and `hi` rounded to that many digits that
+/// stays within the range; else `x`. A statistic that stands for the k values in that range
+/// without being any one of them (a range of k equal values gives the value itself). Rounding
+/// is decimal, half to even, as `format!("{:.*e}")` and Python's `"%.*e"` both round.
+pub(crate) fn coarsen(x: f64, lo: f64, hi: f64) -> f64 {
+    for digits in 1..17 {
+        for v in [x, lo, hi] {
+            let text = alloc::format!("{:.*e}", digits - 1, v);
+            if let Ok(y) = text.parse::<f64>()
+                && lo <= y
+                && y <= hi
+            {
+                return y;
+            }
+        }
+    }
+    x
 }
 
 fn item_cmp(a: &Item, b: &Item) -> core::cmp::Ordering {
@@ -927,6 +1010,12 @@ impl Kll {
     }
 
     fn quantile(&self, per_mille: u64) -> Option<f64> {
+        self.at_rank((per_mille * self.n).div_ceil(1000).max(1))
+    }
+
+    /// The smallest value whose rank (1-based, by weight) is at least `target`: exact while the
+    /// sketch holds every value.
+    fn at_rank(&self, target: u64) -> Option<f64> {
         if self.n == 0 {
             return None;
         }
@@ -936,8 +1025,6 @@ impl Kll {
             items.extend(level.iter().map(|&k| (k, w)));
         }
         items.sort_unstable_by_key(|i| i.0);
-        let total: u64 = items.iter().map(|i| i.1).sum();
-        let target = (per_mille * total).div_ceil(1000).max(1);
         let mut cum = 0;
         for &(k, w) in &items {
             cum += w;
@@ -1000,6 +1087,19 @@ mod state {
         s.m2 = f(mo.get(2))?;
         s.min = f(mo.get(3)).unwrap_or(f64::INFINITY);
         s.max = f(mo.get(4)).unwrap_or(f64::NEG_INFINITY);
+        for (name, list) in [("low", &mut s.low), ("high", &mut s.high)] {
+            // States written before these lists had none: windows then come from the sketch.
+            if let Some(items) = o.get(name) {
+                *list = items
+                    .as_array()?
+                    .iter()
+                    .map(Value::as_f64)
+                    .collect::<Option<Vec<f64>>>()?;
+                if list.len() > super::EXTREMES {
+                    return None;
+                }
+            }
+        }
         let k = o.get("kll")?.as_object()?;
         let mut kll = Kll {
             levels: Vec::new(),

@@ -79,11 +79,22 @@ fn mean_std_min_max_match_exact_values() {
     let r = rendered(&s, 5);
     assert!((r["mean"].as_f64().unwrap() - mean).abs() < 1e-9 * mean.abs().max(1.0));
     assert!((r["std"].as_f64().unwrap() - var.sqrt()).abs() < 1e-9 * var.sqrt());
-    let min = xs.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    assert_eq!(r["min"].as_f64().unwrap(), min);
-    assert_eq!(r["max"].as_f64().unwrap(), max);
     assert_eq!(r["count"], 100_000);
+    // With k = 1, min and max are the values themselves.
+    let exact = rendered(&s, 1);
+    let mut sorted = xs.clone();
+    sorted.sort_by(f64::total_cmp);
+    assert_eq!(exact["min"].as_f64().unwrap(), sorted[0]);
+    assert_eq!(exact["max"].as_f64().unwrap(), sorted[sorted.len() - 1]);
+    // With k = 5, each lies within the 5 extreme values and is none of them (they are distinct
+    // random reals, so a rounding with fewer digits fits between them).
+    let (min, max) = (r["min"].as_f64().unwrap(), r["max"].as_f64().unwrap());
+    assert!(sorted[0] <= min && min <= sorted[4], "{min}");
+    assert!(
+        sorted[sorted.len() - 5] <= max && max <= sorted[sorted.len() - 1],
+        "{max}"
+    );
+    assert!(!sorted[..5].contains(&min) && !sorted[sorted.len() - 5..].contains(&max));
 }
 
 #[test]

@@ -267,6 +267,15 @@ def apply_frame(policy: Policy, data: Any, *, context: Any = None, now: Any = No
     return pl.DataFrame([_rename(s, n) for n, s in out.items()])
 
 
+def _has_integral(values: Any) -> bool:
+    """Whether a float column holds an integral value other than 0 (`4111111111111111.0`):
+    detectors scan those as integers, so the column is masked cell by cell."""
+    import numpy as np
+
+    x = np.asarray(values, dtype=np.float64)
+    return bool(np.any(np.isfinite(x) & (x == np.trunc(x)) & (x != 0)))
+
+
 def _rename(series: Any, name: Any) -> Any:
     if _module(series) == "pandas":
         return series.rename(name)
@@ -281,14 +290,19 @@ def _mask_one(policy: Policy, keys: list[str], col: Any, mod: str, context: Any)
     if mod == "pandas":
         import pandas as pd
 
-        if (plan == "keep" and col.dtype.kind != "O") or (plan == "detect" and col.dtype.kind in "fb"):
+        if (plan == "keep" and col.dtype.kind != "O") or (
+            plan == "detect" and (col.dtype.kind == "b" or (col.dtype.kind == "f" and not _has_integral(col.to_numpy())))
+        ):
             return col.copy()
         values = _mask_series_values(policy, keys, col.tolist(), context)
         return pd.Series(values, index=col.index, name=col.name, dtype=object)
     import polars as pl
 
     scalar = col.dtype != pl.Object and not col.dtype.is_nested()
-    if (plan == "keep" and scalar) or (plan == "detect" and (col.dtype.is_float() or col.dtype == pl.Boolean)):
+    if (plan == "keep" and scalar) or (
+        plan == "detect"
+        and (col.dtype == pl.Boolean or (col.dtype.is_float() and not _has_integral(col.to_numpy())))
+    ):
         return col.clone()
     values = _mask_series_values(policy, keys, col.to_list(), context)
     return pl.Series(col.name, values, strict=False)

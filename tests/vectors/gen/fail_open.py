@@ -23,6 +23,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,12 @@ vectors: list[dict[str, Any]] = []
 
 def add(name: str, policy: str, input: Any, expect: Any, **extra: Any) -> None:
     vectors.append({"name": f"open-{name}", "policy": HEAD + policy, **extra, "input": input, "expect": expect})
+
+
+def raw(number_text: str) -> str:
+    """A number written into the vector exactly as spelled (JSON has no other way to keep
+    `4.1e15` from becoming `4100000000000000.0`)."""
+    return f"@@RAW@@{number_text}@@"
 
 
 def rule(rid: str, selector: str, action: str, extra: str = "") -> str:
@@ -147,9 +154,23 @@ add("email-in-quotes-same-token", KEYED + rule("e", 'detect = ["email"]', "hash"
     {"a": f"'{tok_plain}'", "b": f"`{tok_plain}`", "c": tok_plain, "d": token("o'neil@example.com")},
     keys={"default": KEY})
 
+# --- 7. integral floats are numbers like any other to the detectors ---------------------------
+CARDS = rule("c", 'detect = ["credit_card"]', "partial")
+add("float-card-is-masked", CARDS,
+    {"a": raw("4111111111111111.0"), "b": raw("4.111111111111111e15"), "c": raw("4.111111111111111E+15"),
+     "d": raw("-4111111111111111.0"), "e": raw("41111111111111110e-1"), "keep": raw("4111111111111111.5"),
+     "small": raw("2.0")},
+    {"a": "************1111", "b": "************1111", "c": "************1111", "d": "-************1111",
+     "e": "************1111", "keep": raw("4111111111111111.5"), "small": raw("2.0")})
+add("float-card-in-array-covers-summary",
+    CARDS + '[[summarize]]\nid = "s"\npaths = ["n"]\nmin_items = 3\nsample = 0\n',
+    {"n": [raw("4111111111111111.0"), raw("4111111111111111.0"), raw("1.5")]},
+    {"n": {"tamis_summary": {"rule": "s", "count": 3, "nulls": 0, "null_rate": 0, "distinct": 2,
+                             "distinct_estimated": False, "masked": True}}})
+
 for v in vectors:
     assert v["expect"] is not None, v["name"]
 text = json.dumps({"description": "Fail-open holes of the adversarial review, closed (written by gen/fail_open.py)",
                    "vectors": vectors}, indent=1, ensure_ascii=False) + "\n"
-OUT.write_text(text)
+OUT.write_text(re.sub(r'"@@RAW@@([^@]*)@@"', r"\1", text))
 print(f"{len(vectors)} vectors -> {OUT}")

@@ -211,6 +211,17 @@ def ident(v):
     return ("j", json.dumps(v, separators=(",", ":"), ensure_ascii=False))
 
 
+def coarsen(x, lo, hi):
+    """For 1 to 16 significant digits, the first of x, lo and hi rounded to that many digits
+    that lies within [lo, hi]; else x."""
+    for digits in range(1, 17):
+        for v in (x, lo, hi):
+            y = float("%.*e" % (digits - 1, v))
+            if lo <= y <= hi:
+                return y
+    return x
+
+
 def summary(rule, items, *, covered=False, stats=ALL_STATS, k=5, top=10, sample=None):
     """The documented summary of `items` (exact: small inputs), `sample` already masked."""
     count = len(items)
@@ -250,11 +261,22 @@ def summary(rule, items, *, covered=False, stats=ALL_STATS, k=5, top=10, sample=
             if kinds[name]:
                 t[name] = kinds[name]
         s["types"] = t
-    if not covered and nums:
+    # Numbers only when at least k were seen; min, max and quantiles each the shortest rounding
+    # of the value that stays within the k values around it in order (coarsen).
+    srt, n_num = sorted(nums), len(nums)
+
+    def around(rank, x):
+        if k == 1:
+            return x
+        lo = max(1, min(rank - (k - 1) // 2, n_num - k + 1))
+        hi = min(lo + k - 1, n_num)
+        return coarsen(x, min(srt[lo - 1], x), max(srt[hi - 1], x))
+
+    if not covered and nums and n_num >= k:
         if "min" in stats:
-            s["min"] = num(min(nums))
+            s["min"] = num(around(1, srt[0]))
         if "max" in stats:
-            s["max"] = num(max(nums))
+            s["max"] = num(around(n_num, srt[-1]))
         mean, m2, n = 0.0, 0.0, 0
         for x in nums:  # Welford, as documented
             n += 1
@@ -270,7 +292,7 @@ def summary(rule, items, *, covered=False, stats=ALL_STATS, k=5, top=10, sample=
             q = {}
             for pm, name in QUANTILES:
                 target = max(1, -(-pm * n // 1000))
-                q[name] = num(srt[target - 1])
+                q[name] = num(around(target, srt[target - 1]))
             s["quantiles"] = q
     if "length" in stats and lens:
         s["length"] = {"min": min(lens), "max": max(lens), "mean": num(sum(lens) / len(lens))}
@@ -373,6 +395,18 @@ summaries.append(vec("summary-redacted-array-not-summarised",
 summaries.append(vec("summary-nested-arrays-inner-first-rule",
                      spol(rule='[[summarize]]\nid = "s"\npaths = ["a"]\nmin_items = 3\nsample = 2\nk_anonymity = 1\n'),
                      {"a": [[1, 2], [1, 2], [3]]}, {"a": summary("s", [[1, 2], [1, 2], [3]], covered=True, k=1, sample=[[1, 2], [1, 2]])}))
+# k-anonymity of the numbers: exact extremes with k = 1; unique identifiers coarsened so that no
+# statistic is one of them; fewer than k numbers: no numeric statistics at all.
+summaries.append(vec("summary-k1-exact-extremes", spol(rule='[[summarize]]\nid = "s"\npaths = ["v"]\nmin_items = 1\nstats = ["count", "min", "max", "quantiles"]\nk_anonymity = 1\nsample = 0\n'),
+                     {"v": [3, 1, 2, 10.5]}, {"v": summary("s", [3, 1, 2, 10.5], stats=["count", "min", "max", "quantiles"], k=1)}))
+ids = [7301245598812001 + 7919 * i * i for i in range(12)]
+summaries.append(vec("summary-unique-ids-coarsened", spol(rule='[[summarize]]\nid = "s"\npaths = ["v"]\nmin_items = 1\nsample = 0\n'),
+                     {"v": ids}, {"v": summary("s", ids)}))
+latencies = [12.5, 13.25, 12.75, 14.0, 13.5, 12.5, 13.0, 15.75, 12.25, 13.75, 40.5, 12.5]
+summaries.append(vec("summary-latencies-k3", spol(rule='[[summarize]]\nid = "s"\npaths = ["v"]\nmin_items = 1\nsample = 0\nk_anonymity = 3\n'),
+                     {"v": latencies}, {"v": summary("s", latencies, k=3)}))
+summaries.append(vec("summary-fewer-numbers-than-k", spol(rule='[[summarize]]\nid = "s"\npaths = ["v"]\nmin_items = 1\nsample = 0\n'),
+                     {"v": [1, 2, 3, 4, "a"]}, {"v": summary("s", [1, 2, 3, 4, "a"])}))
 big = [i % 7 for i in range(250)]
 summaries.append(vec("summary-250-items", spol(rule='[[summarize]]\nid = "s"\npaths = ["**"]\nsample = 4\n'),
                      {"v": big}, {"v": summary("s", big, sample=frequent_first(big, 5, 4))}))
