@@ -286,7 +286,10 @@ function makeApi(wasm, host) {
           throw new TamisError(`column \`${name}\` is not an array or a typed array`, { code: 'invalid-argument' });
         }
         const summary = this.#column([name], column, options);
-        if (summary !== null) Object.defineProperty(out, name, { value: summary, writable: true, enumerable: true, configurable: true });
+        if (summary === null) continue;
+        // Named as apply writes the key: renamed when a detector finds something in it.
+        const [shown] = this.#call((p) => p.outputKeys([name], options));
+        Object.defineProperty(out, shown, { value: summary, writable: true, enumerable: true, configurable: true });
       }
       return out;
     }

@@ -648,6 +648,19 @@ impl Policy {
         Ok(columns::plan(&self.inner, &keys, &ctx))
     }
 
+    /// The names `keys` get in the output (a key in which a detector finds something is
+    /// renamed, as `apply` renames it).
+    #[pyo3(signature = (keys, *, context=None))]
+    fn _output_keys(
+        &self,
+        keys: Vec<String>,
+        context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Vec<String>> {
+        let ctx = convert::context(context)?;
+        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        Ok(self.inner.output_keys(&refs, &ctx))
+    }
+
     /// Whether the policy has `[access]` or `[[retention]]` (record-level stages).
     #[getter]
     fn _has_record_stages(&self) -> bool {

@@ -21,6 +21,6 @@ pub(crate) fn run(policy_path: &Path, files: &[PathBuf]) -> Result<u8, Fail> {
     }
     let out = policy.explain(report.as_ref());
     let text = serde_json::to_string_pretty(&out).unwrap_or_default();
-    println!("{text}");
+    crate::say(&text)?;
     Ok(0)
 }

@@ -2,11 +2,7 @@
 //!
 //! Exit codes: 0 done (quarantined lines included), 1 invalid policy or failing `test`, 2 usage,
 //! 3 input/output error. Diagnostics go to stderr and never quote input data.
-#![expect(
-    clippy::print_stderr,
-    clippy::print_stdout,
-    reason = "a command line prints"
-)]
+#![expect(clippy::print_stderr, reason = "a command line prints its diagnostics")]
 
 mod explain;
 mod plugin_cmd;
@@ -225,9 +221,15 @@ pub(crate) fn parse_context(json: Option<&str>) -> Result<Context, Fail> {
         return Ok(Context::default());
     };
     let doc: ContextDoc = serde_json::from_str(json).map_err(|e| {
+        // Where and what kind of mistake, never the text: a context can hold anything.
+        let full = e.to_string();
+        let what = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m);
         Fail::usage(format!(
-            "error: `--context` is not a valid context ({e})\n  help: pass JSON such as \
-             '{{\"roles\":[\"viewer\"],\"purpose\":\"debugging\",\"type\":\"trace\"}}'"
+            "error: `--context` is not a valid context (line {}, column {}: {})\n  help: pass \
+             JSON such as '{{\"roles\":[\"viewer\"],\"purpose\":\"debugging\",\"type\":\"trace\"}}'",
+            e.line(),
+            e.column(),
+            tamis_core::without_input(what)
         ))
     })?;
     Ok(Context::from(doc))
@@ -297,13 +299,10 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
-    let mut line: Vec<u8> = Vec::with_capacity(4096);
-    // Lines are read with a bound, so no input can make tamis buffer without limit: a JSON line
+    // Input is read with a bound, so no input can make tamis buffer without limit: a JSON line
     // longer than 8 times `max_record_bytes` (core's own pre-parse bound) is quarantined unread,
-    // and a text line longer than `max_string_bytes` becomes `[tamis:too_large]`.
-    let limits = policy.limits();
+    // and text held back longer than `max_string_bytes` becomes `[tamis:too_large]`.
     let max_line = max_json_line(&policy);
-    let max_text = usize::try_from(limits.max_string_bytes).unwrap_or(usize::MAX);
     for_each_input(&args.files, |input| {
         match args.format {
             Format::Jsonl => {
@@ -344,18 +343,39 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
                 out.write_all(&buf).map_err(|e| Fail::out(&e))?;
             }
             Format::Text => {
-                while let Some(too_long) = read_line_bounded(input, &mut line, max_text)? {
-                    let masked = if too_long {
-                        tamis_core::TOO_LARGE.to_owned()
-                    } else {
-                        // Invalid UTF-8 is replaced, never passed through unscanned.
-                        let text = String::from_utf8_lossy(&line);
-                        policy.mask_text_with(&text, &ctx, &mut sx, &mut tally)
-                    };
-                    out.write_all(masked.as_bytes())
-                        .map_err(|e| Fail::out(&e))?;
-                    out.write_all(b"\n").map_err(|e| Fail::out(&e))?;
+                // Masked as one text, as it arrives: a finding may span lines (a PEM block), so
+                // lines are held until no finding can reach past them (see `TextStream`).
+                // Invalid UTF-8 is replaced, never passed through unscanned.
+                let mut stream = policy.text_stream(&ctx);
+                let mut masked = String::new();
+                let mut ended_line = true;
+                loop {
+                    let chunk = input.fill_buf().map_err(|e| read_err(&e))?;
+                    if chunk.is_empty() {
+                        break;
+                    }
+                    let n = chunk.len();
+                    masked.clear();
+                    stream.push_bytes(chunk, &mut masked);
+                    input.consume(n);
+                    if !masked.is_empty() {
+                        ended_line = masked.ends_with('\n');
+                        out.write_all(masked.as_bytes())
+                            .map_err(|e| Fail::out(&e))?;
+                    }
                 }
+                masked.clear();
+                stream.finish(&mut masked);
+                if !masked.is_empty() {
+                    ended_line = masked.ends_with('\n');
+                }
+                // Each input ends with a line break, as a line-oriented tool writes it.
+                if !ended_line {
+                    masked.push('\n');
+                }
+                out.write_all(masked.as_bytes())
+                    .map_err(|e| Fail::out(&e))?;
+                tally.absorb(stream.tally());
             }
         }
         Ok(())
@@ -508,18 +528,29 @@ fn discard_line(input: &mut dyn BufRead) -> Result<(), Fail> {
     }
 }
 
+/// Writes a line to stdout: a closed or full stdout is an output error (exit 3), never a panic.
+pub(crate) fn say(line: &str) -> Result<(), Fail> {
+    let mut out = io::stdout().lock();
+    out.write_all(line.as_bytes())
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .map_err(|e| Fail::out(&e))
+}
+
 fn check(path: &Path) -> Result<u8, Fail> {
     let policy = load_policy(path)?;
     let doc = policy.document();
-    println!(
+    say(&format!(
         "ok: policy `{}` ({} rules, {} tests), id {}",
         policy.name(),
         doc.rules.len(),
         doc.tests.len(),
         policy.id()
-    );
+    ))?;
     for (name, env, id) in policy.required_keys() {
-        println!("key `{name}` (id `{id}`) is read from the environment variable `{env}`");
+        say(&format!(
+            "key `{name}` (id `{id}`) is read from the environment variable `{env}`"
+        ))?;
     }
     Ok(0)
 }

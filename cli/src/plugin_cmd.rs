@@ -34,7 +34,7 @@ pub(crate) fn check(file: &Path) -> Result<u8, Fail> {
         "imports": plugin.imports(),
         "detect": plugin.has_detect(),
     });
-    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    crate::say(&serde_json::to_string_pretty(&out).unwrap_or_default())?;
     Ok(0)
 }
 

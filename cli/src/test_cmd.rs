@@ -6,7 +6,7 @@ use serde_json::Value;
 use tamis_core::model::TestDoc;
 use tamis_core::{Context, Disposition, Policy, Scratch, Tally, dropped_marker, quarantine_marker};
 
-use crate::{Fail, load_policy, parse_now};
+use crate::{Fail, load_policy, parse_now, say};
 
 /// The time tests run at unless they say otherwise.
 const DEFAULT_NOW: &str = "2000-01-01T00:00:00Z";
@@ -33,19 +33,24 @@ pub(crate) fn run(path: &Path) -> Result<u8, Fail> {
         }
         if value == test.expect {
             passed += 1;
-            println!("ok    {}", test.name);
+            say(&format!("ok    {}", test.name))?;
         } else {
             failed += 1;
             let mut diffs = Vec::new();
-            diff(&test.expect, &value, &mut String::new(), &mut diffs);
+            let mut at = At {
+                policy: &bound,
+                ctx: &ctx,
+                keys: Vec::new(),
+            };
+            diff(&test.expect, &value, &mut at, &mut diffs);
             // Paths and types only: test data may be realistic, and tamis never prints values.
-            println!("FAIL  {}", test.name);
+            say(&format!("FAIL  {}", test.name))?;
             for d in diffs.iter().take(8) {
-                println!("        {d}");
+                say(&format!("        {d}"))?;
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    say(&format!("{passed} passed, {failed} failed"))?;
     let idle: Vec<String> = doc
         .rules
         .iter()
@@ -54,7 +59,7 @@ pub(crate) fn run(path: &Path) -> Result<u8, Fail> {
         .map(|(r, _)| format!("`{}`", r.id))
         .collect();
     if !idle.is_empty() {
-        println!("rules no test exercised: {}", idle.join(", "));
+        say(&format!("rules no test exercised: {}", idle.join(", ")))?;
     }
     Ok(u8::from(failed > 0))
 }
@@ -84,49 +89,75 @@ fn kind(v: &Value) -> &'static str {
     }
 }
 
-fn diff(expected: &Value, actual: &Value, path: &mut String, out: &mut Vec<String>) {
-    let here = if path.is_empty() {
-        "$".to_owned()
-    } else {
-        path.clone()
-    };
+/// Where `diff` is: the keys from the root as read, shown as the policy writes them.
+struct At<'a> {
+    policy: &'a Policy,
+    ctx: &'a Context,
+    /// Keys (`Some`) and array items (`None`, with their index) from the root.
+    keys: Vec<(Option<String>, usize)>,
+}
+
+impl At<'_> {
+    /// The path as the output names it: a key in which a detector finds something (a test's
+    /// `expect` can hold a raw email as a key) is shown renamed, as `apply` writes it.
+    fn shown(&self) -> String {
+        let keys: Vec<&str> = self.keys.iter().filter_map(|(k, _)| k.as_deref()).collect();
+        let mut names = self.policy.output_keys(&keys, self.ctx).into_iter();
+        let mut path = String::new();
+        for (k, i) in &self.keys {
+            if k.is_none() {
+                path.push_str(&format!("[{i}]"));
+                continue;
+            }
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&names.next().unwrap_or_default());
+        }
+        if path.is_empty() {
+            path.push('$');
+        }
+        path
+    }
+}
+
+fn diff(expected: &Value, actual: &Value, at: &mut At<'_>, out: &mut Vec<String>) {
     match (expected, actual) {
         (Value::Object(e), Value::Object(a)) => {
             for (k, ev) in e {
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(k);
+                at.keys.push((Some(k.clone()), 0));
                 match a.get(k) {
-                    Some(av) => diff(ev, av, path, out),
+                    Some(av) => diff(ev, av, at, out),
                     None => out.push(format!(
-                        "at `{path}`: expected {}, the key is missing",
+                        "at `{}`: expected {}, the key is missing",
+                        at.shown(),
                         kind(ev)
                     )),
                 }
-                path.truncate(len);
+                at.keys.pop();
             }
             for k in a.keys().filter(|k| !e.contains_key(*k)) {
-                out.push(format!("at `{here}`: unexpected key `{k}`"));
+                at.keys.push((Some(k.clone()), 0));
+                out.push(format!("unexpected key at `{}`", at.shown()));
+                at.keys.pop();
             }
             if e.keys().ne(a.keys()) && out.is_empty() {
-                out.push(format!("at `{here}`: keys in a different order"));
+                out.push(format!("at `{}`: keys in a different order", at.shown()));
             }
         }
         (Value::Array(e), Value::Array(a)) => {
             if e.len() != a.len() {
                 out.push(format!(
-                    "at `{here}`: expected {} items, got {}",
+                    "at `{}`: expected {} items, got {}",
+                    at.shown(),
                     e.len(),
                     a.len()
                 ));
             }
             for (i, (ev, av)) in e.iter().zip(a).enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                diff(ev, av, path, out);
-                path.truncate(len);
+                at.keys.push((None, i));
+                diff(ev, av, at, out);
+                at.keys.pop();
             }
         }
         (e, a) if e != a => {
@@ -136,7 +167,8 @@ fn diff(expected: &Value, actual: &Value, path: &mut String, out: &mut Vec<Strin
                 ""
             };
             out.push(format!(
-                "at `{here}`: expected {}, got {}{detail}",
+                "at `{}`: expected {}, got {}{detail}",
+                at.shown(),
                 kind(e),
                 kind(a)
             ));

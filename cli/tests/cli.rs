@@ -391,7 +391,8 @@ fn json_and_text_formats() {
         "mail jane@example.com\r\nnothing here\n",
         &[],
     );
-    assert_eq!(text(&out.stdout), "mail [email]\nnothing here\n");
+    // Line breaks are kept as they are (CRLF too).
+    assert_eq!(text(&out.stdout), "mail [email]\r\nnothing here\n");
 }
 
 #[test]
@@ -705,4 +706,172 @@ fn apply_and_summarize_with_retention_access_and_summaries() {
     let r: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(r["records"]["dropped_access"], 1);
+}
+
+/// The adversarial review's CLI findings (issue 30): text mode masks across lines, summaries
+/// name keys as `apply` does, closed outputs and bad contexts fail cleanly without quoting.
+#[test]
+fn text_mode_masks_pem_blocks_across_lines_and_chunks() {
+    let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAcanarybody1\nMIIEcanarybody2\n-----END RSA PRIVATE KEY-----\n";
+    for (label, input) in [
+        ("block alone", pem.to_owned()),
+        ("between lines", format!("first line\n{pem}last line\n")),
+        ("two blocks", format!("{pem}{pem}")),
+        (
+            "no end",
+            "x\n-----BEGIN EC PRIVATE KEY-----\nMIIEcanarybody3\n".to_owned(),
+        ),
+        (
+            "long body",
+            format!(
+                "-----BEGIN PRIVATE KEY-----\n{}-----END PRIVATE KEY-----\n",
+                "MIIEcanarybody4abcdef\n".repeat(20_000)
+            ),
+        ),
+    ] {
+        let out = tamis(
+            &[
+                "apply",
+                "--policy",
+                "policies/default.toml",
+                "--format",
+                "text",
+            ],
+            &input,
+            &[KEY],
+        );
+        assert_eq!(out.status.code(), Some(0), "{label}");
+        let stdout = text(&out.stdout);
+        assert!(
+            !stdout.contains("canarybody") && !stdout.contains("-----END"),
+            "{label}: {stdout:.200}"
+        );
+        assert!(stdout.contains("[private_key]"), "{label}");
+    }
+}
+
+#[test]
+fn summaries_name_keys_as_apply_writes_them() {
+    let records: String = (0..6)
+        .map(|i| format!("{{\"users\":{{\"{CANARY}\":{{\"age\":{i}}},\"bob\":{{\"age\":3}}}}}}\n"))
+        .collect();
+    for policy in [
+        "policies/default.toml",
+        "policies/observability.toml",
+        "policies/langfuse.toml",
+    ] {
+        let out = tamis(&["summarize", "--policy", policy], &records, &[KEY]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{policy}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            !text(&out.stdout).contains(CANARY),
+            "{policy}: {}",
+            text(&out.stdout)
+        );
+    }
+    let p = temp(
+        "summarize-keys.toml",
+        "version = 1\nname = \"s\"\n[[rule]]\nid = \"e\"\ndetect = [\"email\"]\naction = \"replace\"\n[[summarize]]\nid = \"all\"\npaths = [\"**\"]\nmin_items = 1\nsample = 0\n",
+    );
+    let out = tamis(
+        &["summarize", "--policy", p.to_str().unwrap()],
+        &records,
+        &[],
+    );
+    let paths: Vec<String> = text(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["path"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(paths, ["users.[email:1].age", "users.bob.age"]);
+}
+
+#[test]
+fn closed_output_is_an_output_error_not_a_panic() {
+    for args in [
+        vec!["test", "--policy", "policies/default.toml"],
+        vec!["check", "--policy", "policies/default.toml"],
+        vec!["explain", "--policy", "policies/default.toml"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tamis"))
+            .args(&args)
+            .current_dir(root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end at once: every write fails with a broken pipe.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(3),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(!text(&out.stderr).contains("panicked"), "{args:?}");
+    }
+}
+
+#[test]
+fn context_and_policy_errors_quote_no_input_and_tests_print_no_raw_keys() {
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            "policies/default.toml",
+            "--context",
+            &format!("{{\"roles\":\"{CANARY}\"}}"),
+        ],
+        "",
+        &[KEY],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!text(&out.stderr).contains(CANARY) && text(&out.stderr).contains("line 1"));
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            "policies/default.toml",
+            "--context",
+            &format!("{{\"{CANARY}\":1}}"),
+        ],
+        "",
+        &[KEY],
+    );
+    assert!(!text(&out.stderr).contains(CANARY), "{}", text(&out.stderr));
+    let bad = temp(
+        "bad-value.toml",
+        &format!(
+            "version = 1\nname = \"b\"\n[[rule]]\nid = \"r\"\npaths = [\"a\"]\naction = \"replace\"\nreplacement = 4111111111111111\n[[test]]\nname = \"{CANARY}\"\ninput = {{}}\nexpect = {{ \"{CANARY}\" = 1 }}\n"
+        ),
+    );
+    let out = tamis(&["check", "--policy", bad.to_str().unwrap()], "", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !text(&out.stderr).contains("4111111111111111"),
+        "{}",
+        text(&out.stderr)
+    );
+    let failing = temp(
+        "raw-key-test.toml",
+        &format!(
+            "version = 1\nname = \"t\"\n[[rule]]\nid = \"e\"\ndetect = [\"email\"]\naction = \"replace\"\n[[test]]\nname = \"wrong\"\ninput = {{ users = {{ \"{CANARY}\" = 1 }} }}\nexpect = {{ users = {{ \"{CANARY}\" = 2 }} }}\n"
+        ),
+    );
+    let out = tamis(&["test", "--policy", failing.to_str().unwrap()], "", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        !all.contains(CANARY) && all.contains("users.[email:1]"),
+        "{all}"
+    );
 }

@@ -1467,6 +1467,41 @@ impl Policy {
         }
     }
 
+    /// The name the last of `keys` gets in the output, as the walk writes it: renamed when a
+    /// detector finds something in it (`n` counts the keys renamed in its object so far),
+    /// else `None`. Summaries name their columns with it, so a key never shows in a summary
+    /// that `apply` would not show.
+    pub(crate) fn renamed_key(
+        &self,
+        keys: &[&str],
+        n: &mut u32,
+        ctx: &Context,
+        sx: &mut Scratch,
+    ) -> Option<String> {
+        let key = *keys.last()?;
+        let (_, info) = self.column_at(keys, ctx, sx)?;
+        if !sx.any_detector {
+            return None;
+        }
+        self.mask_key(key, info, n, sx)
+    }
+
+    /// The names `keys` (a path from the root, arrays transparent) get in the output: each
+    /// renamed as [`Policy::apply`] renames a key in which a detector finds something (the
+    /// only key of its object). A DataFrame's column names are written with it.
+    #[must_use]
+    pub fn output_keys(&self, keys: &[&str], ctx: &Context) -> Vec<String> {
+        let mut sx = Scratch::new(self);
+        (1..=keys.len())
+            .map(|d| {
+                let path = keys.get(..d).unwrap_or(&[]);
+                let mut n = 0;
+                self.renamed_key(path, &mut n, ctx, &mut sx)
+                    .unwrap_or_else(|| String::from(*path.last().unwrap_or(&"")))
+            })
+            .collect()
+    }
+
     /// The rule, node info and summarize rule at a column's path (see `ColumnSummarizer`).
     /// A path deeper than `max_depth` is covered by every rule that could apply: `None` info.
     pub(crate) fn column_at(

@@ -192,3 +192,34 @@ impl fmt::Debug for PolicyError {
 }
 
 impl core::error::Error for PolicyError {}
+
+/// A deserializer's message (serde, TOML, JSON) without the input it quotes: a value of the
+/// wrong type (``invalid type: integer `4111...` ``), an unknown key or variant is named by its
+/// kind and position, never by its text, since policies and contexts can hold data (`[[test]]`
+/// inputs). Quoted names after `expected` are the schema's own and stay; so does the name in
+/// `missing field` and `duplicate field`, which is a key of the schema.
+#[must_use]
+pub fn without_input(message: &str) -> String {
+    if message.starts_with("missing field") || message.starts_with("duplicate field") {
+        return String::from(message);
+    }
+    let keep_from = message.find("expected").unwrap_or(message.len());
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if i < keep_from && (c == '`' || c == '"') {
+            // Drop the quoted text and the space before it.
+            if out.ends_with(' ') {
+                out.pop();
+            }
+            for (_, d) in chars.by_ref() {
+                if d == c {
+                    break;
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}

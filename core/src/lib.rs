@@ -21,6 +21,7 @@ mod report;
 mod select;
 mod summarize;
 pub mod summary;
+mod text_stream;
 pub mod time;
 mod tree;
 
@@ -29,7 +30,7 @@ pub use action::{
 };
 pub use apply::{ColumnPlan, Context, Scratch, dropped_marker, quarantine_marker};
 pub use detect::{BUILTIN as BUILTIN_DETECTORS, PluginDetect};
-pub use error::{ErrorKind, PolicyError};
+pub use error::{ErrorKind, PolicyError, without_input};
 pub use parse::MAX_POLICY_BYTES;
 pub use plugins::{PLUGIN_ERROR, PluginOnError, PluginSpec, mask_all};
 pub use policy::{Limits, Policy};
@@ -37,6 +38,7 @@ pub use report::{
     Disposition, DropReason, LimitHits, PolicyRef, Quarantine, Records, Report, Tally,
 };
 pub use summarize::{Column, ColumnSummarizer};
+pub use text_stream::TextStream;
 pub use tree::{Edit, Shape, Tree, unique_key};
 
 // A compiled policy is shared across threads without locks.

@@ -166,7 +166,8 @@ fn entry_at(table: &toml::Spanned<DeTable<'_>>, offset: usize) -> Option<(String
 fn toml_error(text: &str, e: &toml::de::Error) -> PolicyError {
     let message = e.message().trim_end_matches('\n').trim_end_matches('.');
     let (kind, help) = classify(message);
-    let mut err = PolicyError::new(kind, lowercase_first(message)).help(help);
+    let message = crate::error::without_input(message);
+    let mut err = PolicyError::new(kind, lowercase_first(&message)).help(help);
     if let Some(span) = e.span() {
         let (l, c) = line_col(text, span.start);
         err = err.at(l, c);
@@ -187,7 +188,7 @@ pub(crate) fn from_json(text: &str) -> Result<(PolicyDoc, Source<'_>), PolicyErr
         } else {
             classify(message)
         };
-        PolicyError::new(kind, lowercase_first(message))
+        PolicyError::new(kind, lowercase_first(&crate::error::without_input(message)))
             .help(help)
             .at(to_u32(e.line()), to_u32(e.column()))
     })?;

@@ -111,6 +111,10 @@ pub struct Policy {
     pub(crate) plugins: Vec<crate::plugins::PluginSpec>,
     /// The host runs `plugins` (see [`Policy::with_plugins_attached`]).
     pub(crate) plugins_attached: bool,
+    /// No detector of the policy matches across a line break, but `private_key` (held whole
+    /// by [`crate::TextStream`]): no custom pattern can match one or is anchored to the ends of
+    /// the text, and no plugin detects.
+    pub(crate) text_line_local: bool,
 }
 
 const ACTIONS: &str = "redact, nullify, replace, hash, generalize, partial";
@@ -212,6 +216,7 @@ impl Policy {
         let mut rules: Vec<Rule> = Vec::new();
         let mut key_globs = Vec::new();
         let mut detectors: Vec<DetectorEntry> = Vec::new();
+        let mut text_line_local = true;
         let mut placeholders: Vec<String> = vec![String::from(DEFAULT_REPLACEMENT)];
         let mut seen_ids: Vec<&str> = Vec::new();
         for (i, r) in doc.rules.iter().enumerate() {
@@ -387,6 +392,7 @@ impl Policy {
             }
             if let Some(pattern) = &r.pattern {
                 let re = compile_pattern(pattern, doc.limits.max_pattern_bytes, src, i, &r.id)?;
+                text_line_local &= pattern_line_local(pattern);
                 detectors.push(DetectorEntry {
                     name: format!("pattern:{}", r.id),
                     type_name: "pattern",
@@ -512,6 +518,10 @@ impl Policy {
         }
 
         let id = policy_id(&doc);
+        // A plugin's detector sees whole texts: it may match across lines.
+        text_line_local &= !detectors
+            .iter()
+            .any(|d| matches!(d.detector, Detector::Plugin(_)));
         Ok(Self {
             doc,
             id,
@@ -528,6 +538,7 @@ impl Policy {
             summaries,
             plugins,
             plugins_attached: false,
+            text_line_local,
         })
     }
 
@@ -741,6 +752,40 @@ pub(crate) fn compile_path(
             id,
         )
     })
+}
+
+/// Whether a pattern matches within a line: it can match no line break and is not anchored to
+/// the start or end of the text (`\A`, `\z`, `^` and `$` without `(?m)`), so the lines of a
+/// text give the matches of the whole (see [`crate::TextStream`]). Conservative: a pattern
+/// that cannot be read here counts as crossing lines.
+fn pattern_line_local(pattern: &str) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind, Look};
+    fn newline(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => false,
+            HirKind::Literal(lit) => lit.0.contains(&b'\n'),
+            HirKind::Class(Class::Unicode(c)) => c
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+            HirKind::Class(Class::Bytes(c)) => c
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+            HirKind::Repetition(r) => newline(&r.sub),
+            HirKind::Capture(c) => newline(&c.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(newline),
+        }
+    }
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .nest_limit(64)
+        .build()
+        .parse(pattern)
+    else {
+        return false;
+    };
+    let looks = hir.properties().look_set();
+    !newline(&hir) && !looks.contains(Look::Start) && !looks.contains(Look::End)
 }
 
 fn compile_pattern(

@@ -170,6 +170,41 @@ impl Tally {
         }
     }
 
+    /// Adds the counts of `other`, a tally of the same policy (a text stream's, a worker's).
+    pub fn absorb(&mut self, other: &Tally) {
+        self.records_in += other.records_in;
+        self.records_out += other.records_out;
+        self.quarantined += other.quarantined;
+        self.dropped_access += other.dropped_access;
+        self.dropped_retention += other.dropped_retention;
+        self.dropped_plugin += other.dropped_plugin;
+        self.too_deep += other.too_deep;
+        self.too_large += other.too_large;
+        self.other_objects += other.other_objects;
+        for (mine, theirs) in [
+            (&mut self.retention_records, &other.retention_records),
+            (&mut self.summaries, &other.summaries),
+            (&mut self.rule_hits, &other.rule_hits),
+            (&mut self.detector_hits, &other.detector_hits),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
+            }
+        }
+        for (k, n) in &other.path_hits {
+            *self.path_hits.entry(k.clone()).or_insert(0) += n;
+        }
+        for (k, n) in &other.detector_path_hits {
+            *self.detector_path_hits.entry(k.clone()).or_insert(0) += n;
+        }
+        for (id, counts) in &other.plugins {
+            let mine = self.plugins.entry(id.clone()).or_default();
+            for (what, n) in counts {
+                *mine.entry(what.clone()).or_insert(0) += n;
+            }
+        }
+    }
+
     pub(crate) fn hit_rule(&mut self, rule: u32, path: &str) {
         if let Some(h) = self.rule_hits.get_mut(rule as usize) {
             *h += 1;

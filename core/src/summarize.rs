@@ -455,8 +455,9 @@ impl<'p> RecordSummarizer<'p> {
         }
         policy.remove_expired_fields(record, &mut self.sx, &mut self.tally);
         let mut keys: Vec<String> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
         let max_depth = policy.doc.limits.max_depth as usize;
-        self.collect(record, &mut keys, max_depth);
+        self.collect(record, &mut keys, &mut names, max_depth);
         self.tally.records_out += 1;
         Disposition::Kept
     }
@@ -466,8 +467,9 @@ impl<'p> RecordSummarizer<'p> {
         self.tally.count_quarantined_input();
     }
 
-    fn column(&mut self, keys: &[String]) -> Option<&mut ColumnSummarizer<'p>> {
-        let path = keys.join(".");
+    /// The column at `keys`, named by the keys as the output writes them (`names`).
+    fn column(&mut self, keys: &[String], names: &[String]) -> Option<&mut ColumnSummarizer<'p>> {
+        let path = names.join(".");
         let policy = self.policy;
         let ctx = &self.ctx;
         self.columns
@@ -480,51 +482,70 @@ impl<'p> RecordSummarizer<'p> {
             .as_mut()
     }
 
-    fn collect<T: Tree>(&mut self, node: &mut T, keys: &mut Vec<String>, depth_left: usize) {
+    /// Adds the leaves under `node` to their columns: `keys` is the path as read (for the
+    /// rules), `names` as the output writes it (keys in which a detector finds something are
+    /// renamed, as `apply` renames them).
+    fn collect<T: Tree>(
+        &mut self,
+        node: &mut T,
+        keys: &mut Vec<String>,
+        names: &mut Vec<String>,
+        depth_left: usize,
+    ) {
         match node.shape() {
             Shape::Object | Shape::Array if depth_left == 0 => {
                 // Too deep to walk: the column is covered and counted, never read.
-                if let Some(c) = self.column(keys) {
+                if let Some(c) = self.column(keys, names) {
                     c.summary.set_covered();
                     c.push_null();
                 }
             }
-            Shape::Object => node.entries(&mut |k, child| {
-                keys.push(String::from(k));
-                self.collect(child, keys, depth_left - 1);
-                keys.pop();
-                Edit::Keep
-            }),
+            Shape::Object => {
+                let mut renamed = 0;
+                node.entries(&mut |k, child| {
+                    keys.push(String::from(k));
+                    let path: Vec<&str> = keys.iter().map(String::as_str).collect();
+                    let name = self
+                        .policy
+                        .renamed_key(&path, &mut renamed, &self.ctx, &mut self.sx)
+                        .unwrap_or_else(|| String::from(k));
+                    names.push(name);
+                    self.collect(child, keys, names, depth_left - 1);
+                    keys.pop();
+                    names.pop();
+                    Edit::Keep
+                });
+            }
             Shape::Array => node.items(&mut |child| {
-                self.collect(child, keys, depth_left - 1);
+                self.collect(child, keys, names, depth_left - 1);
                 Edit::Keep
             }),
             _ if keys.is_empty() => {}
             Shape::Null => {
-                if let Some(c) = self.column(keys) {
+                if let Some(c) = self.column(keys, names) {
                     c.push_null();
                 }
             }
             Shape::Bool(b) => {
-                if let Some(c) = self.column(keys) {
+                if let Some(c) = self.column(keys, names) {
                     c.push_bool(b);
                 }
             }
             Shape::Int(t) | Shape::Float(t) => {
                 let t = t.into_owned();
-                if let Some(c) = self.column(keys) {
+                if let Some(c) = self.column(keys, names) {
                     c.push_number_text(&t);
                 }
             }
             Shape::Str(s) => {
                 let s = String::from(s);
-                if let Some(c) = self.column(keys) {
+                if let Some(c) = self.column(keys, names) {
                     c.push_str(&s);
                 }
             }
             Shape::Other(name) => {
                 let s = format!("<{name}>");
-                if let Some(c) = self.column(keys) {
+                if let Some(c) = self.column(keys, names) {
                     c.push_str(&s);
                 }
             }

@@ -180,7 +180,7 @@ def summarize(policy: Policy, data: Any, *, context: dict[str, Any] | None = Non
     results = policy._summarize_columns(request, context=context)
     if not table:
         return results[0]
-    return {str(name): r for (name, _, _), r in zip(cols, results) if r is not None}
+    return {str(_masked_name(policy, name, context)): r for (name, _, _), r in zip(cols, results) if r is not None}
 
 
 def summarize_states(
@@ -207,19 +207,17 @@ def finish_summaries(
             [name], [p[name] for p in states if name in p], context=context
         )
         if merged is not None:
-            out[name] = merged
+            out[str(_masked_name(policy, name, context))] = merged
     return out
 
 
 # --- masking ------------------------------------------------------------------------------
 
 
-def _masked_name(policy: Policy, name: Any, context: Any, now: Any) -> Any:
+def _masked_name(policy: Policy, name: Any, context: Any) -> Any:
     """A column's name as the policy writes that key (renamed when a detector finds PII)."""
-    out = policy.apply({name: 0}, context=context, now=now)
-    if isinstance(out, dict) and len(out) == 1:
-        return next(iter(out))
-    return name
+    (out,) = policy._output_keys([str(name)], context=context)
+    return name if out == str(name) else out
 
 
 def _mask_series_values(policy: Policy, keys: list[str], values: list[Any], context: Any) -> list[Any]:
@@ -247,7 +245,7 @@ def apply_frame(policy: Policy, data: Any, *, context: Any = None, now: Any = No
         masked = _mask_one(policy, [str(name)], col, mod, context)
         if masked is None:
             continue
-        new_name = _masked_name(policy, name, context, now)
+        new_name = _masked_name(policy, name, context)
         out[new_name] = masked
     if mod == "pandas":
         import pandas as pd

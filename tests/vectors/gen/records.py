@@ -407,6 +407,14 @@ summaries.append(vec("summary-latencies-k3", spol(rule='[[summarize]]\nid = "s"\
                      {"v": latencies}, {"v": summary("s", latencies, k=3)}))
 summaries.append(vec("summary-fewer-numbers-than-k", spol(rule='[[summarize]]\nid = "s"\npaths = ["v"]\nmin_items = 1\nsample = 0\n'),
                      {"v": [1, 2, 3, 4, "a"]}, {"v": summary("s", [1, 2, 3, 4, "a"])}))
+# Items deeper than max_depth are `[tamis:too_deep]` to the summary on every path (the raw
+# items never reach top_k or the sample).
+deep_items = ["jane@example.com", {"email": "x@y.co"}, [1, 2], 7, "jane@example.com", "ok"]
+TD = "[tamis:too_deep]"
+summaries.append(vec("summary-items-beyond-max-depth",
+                     spol(extra="[limits]\nmax_depth = 2\n", rule='[[summarize]]\nid = "s"\npaths = ["**"]\nmin_items = 3\nsample = 2\nk_anonymity = 2\n'),
+                     {"a": {"arr": deep_items}},
+                     {"a": {"arr": summary("s", [TD] * len(deep_items), k=2, sample=[TD, TD])}}))
 big = [i % 7 for i in range(250)]
 summaries.append(vec("summary-250-items", spol(rule='[[summarize]]\nid = "s"\npaths = ["**"]\nsample = 4\n'),
                      {"v": big}, {"v": summary("s", big, sample=frequent_first(big, 5, 4))}))
