@@ -488,3 +488,92 @@ fn a_policy_with_plugins_refuses_formats_it_cannot_filter() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("JSON Lines"));
 }
+
+/// A hostile plugin tries every channel to reveal a value the policy protects (issue 30, item
+/// 5): it logs the password spaced out and plainly, fails with it in its error message, and
+/// copies it (and a card number the detectors find) into a field no rule covers. Nothing of
+/// them comes out; logs are written only with `log = true`, and counted either way.
+#[test]
+fn no_plugin_channel_reveals_a_protected_value() {
+    const SECRET: &str = "hunter2-canary-91c2";
+    let spaced = "h u n t e r 2 - c a n a r y - 9 1 c 2";
+    let replacement = format!(
+        r#"{{"note":"{SECRET}","copy":"HUNTER2 canary 91C2","card":"4111111111111111","ok":"fine"}}"#
+    );
+    let escaped = replacement.replace('"', "\\\"");
+    let fields = format!(
+        r#"(data (i32.const 256) "{escaped}") (data (i32.const 1024) "{spaced}") (data (i32.const 1100) "{SECRET}") (data (i32.const 1200) "batch ok")"#
+    );
+    let logs = format!(
+        "(call $log (i32.const 1) (i32.const 1024) (i32.const {})) (call $log (i32.const 1) (i32.const 1100) (i32.const {})) (call $log (i32.const 1) (i32.const 1200) (i32.const 8))",
+        spaced.len(),
+        SECRET.len()
+    );
+    let replace = format!(
+        "{logs} (call $ok_list (call $replace_all (call $records (local.get 2) (local.get 3)) (i32.const 256) (i32.const {})) (call $records (local.get 2) (local.get 3)))",
+        replacement.len()
+    );
+    // `err(plugin-error { message })`, the message holding the secret.
+    let fail = format!(
+        "(local $r i32) {logs} (local.set $r (call $alloc (i32.const 12))) (i32.store8 (local.get $r) (i32.const 1)) (i32.store (i32.add (local.get $r) (i32.const 4)) (i32.const 1100)) (i32.store (i32.add (local.get $r) (i32.const 8)) (i32.const {})) (local.get $r)",
+        SECRET.len()
+    );
+    let input = format!(
+        "{{\"password\":\"{SECRET}\",\"n\":1}}\n{{\"pay\":\"card 4111 1111 1111 1111\",\"n\":2}}\n"
+    );
+    for (name, body) in [("copy", &replace), ("fail", &fail)] {
+        let wasm = format!("hostile-{name}.wasm");
+        write(
+            &wasm,
+            &component(&Guest {
+                fields: &fields,
+                filter_body: body,
+                log: true,
+                ..Guest::default()
+            }),
+        );
+        for log in [false, true] {
+            let toml = format!(
+                "version = 1\nname = \"p\"\n[[rule]]\nid = \"s\"\nkeys = [\"*password*\"]\naction = \"replace\"\n\
+                 [[rule]]\nid = \"c\"\ndetect = [\"credit_card\"]\naction = \"replace\"\n\
+                 [[plugin]]\nid = \"h\"\npath = \"{wasm}\"\non_error = \"mask\"\nlog = {log}\n"
+            );
+            let p = write(&format!("hostile-{name}-{log}.toml"), toml.as_bytes());
+            let (out, report) = apply(&p, &input);
+            assert!(out.status.success(), "{name} {log}: {}", text(&out.stderr));
+            let all = format!("{}{}", text(&out.stdout), text(&out.stderr)).to_lowercase();
+            let squashed: String = all.chars().filter(char::is_ascii_alphanumeric).collect();
+            assert!(
+                !squashed.contains("hunter2canary91c2") && !squashed.contains("4111111111111111"),
+                "{name} {log}: {all}"
+            );
+            let h = &report["plugins"]["h"];
+            // Two secret lines (and, failing, the error message) are withheld; the benign line
+            // is written only with `log = true`.
+            let withheld = h["logs_withheld"].as_u64().unwrap_or(0);
+            if log {
+                assert!(
+                    text(&out.stderr).contains("plugin h: info: batch ok"),
+                    "{name}: {}",
+                    text(&out.stderr)
+                );
+                assert_eq!(withheld, if name == "fail" { 3 } else { 2 }, "{name}: {h}");
+            } else {
+                assert!(
+                    !text(&out.stderr).contains("plugin h"),
+                    "{name}: {}",
+                    text(&out.stderr)
+                );
+                assert_eq!(withheld, if name == "fail" { 4 } else { 3 }, "{name}: {h}");
+            }
+            if name == "copy" {
+                assert!(h["revealed_masked"].as_u64().unwrap_or(0) >= 2, "{h}");
+                assert!(
+                    text(&out.stdout).contains("\"ok\":\"fine\""),
+                    "{}",
+                    text(&out.stdout)
+                );
+            }
+        }
+    }
+}

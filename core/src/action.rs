@@ -172,9 +172,16 @@ pub(crate) fn token_len_at(b: &[u8], ids: &[HashKey]) -> Option<usize> {
 }
 
 /// Whether `s` is one of the fixed markers tamis writes in place of a value (a limit, a missing
-/// key, an ungeneralizable value): constants, which reveal nothing.
+/// key, an ungeneralizable value, a failed plugin): constants, which reveal nothing.
 pub(crate) fn is_marker(s: &str) -> bool {
-    [TOO_DEEP, TOO_LARGE, UNGENERALIZABLE, NO_KEY].contains(&s)
+    [
+        TOO_DEEP,
+        TOO_LARGE,
+        UNGENERALIZABLE,
+        NO_KEY,
+        crate::plugins::PLUGIN_ERROR,
+    ]
+    .contains(&s)
 }
 
 /// Whether `s` is a tamis placeholder of the fixed grammar `[tamis:word]` or `[word:n]`.

@@ -227,6 +227,9 @@ pub struct Scratch {
     /// The streaming path's key spans and rule hits (see `stream`).
     stream_keys: Vec<(usize, usize)>,
     stream_hits: Vec<u32>,
+    /// While collecting what the policy protects (`Policy::protected_values`): the original
+    /// text of every value and span the walk masks.
+    pub(crate) protect: Option<Vec<String>>,
 }
 
 impl Scratch {
@@ -272,6 +275,7 @@ impl Scratch {
             plugin_detect: None,
             stream_keys: Vec::new(),
             stream_hits: Vec::new(),
+            protect: None,
         }
     }
 
@@ -722,6 +726,7 @@ impl Policy {
         }
         let mut written = core::mem::take(&mut sx.written);
         written.clear();
+        protect_findings(sx, text);
         let once = self.write_masked(text, sx, t, &mut written);
         let out = if self
             .detectors
@@ -808,6 +813,7 @@ impl Policy {
                 return text;
             }
             written.clear();
+            protect_findings(sx, &text);
             text = self.write_masked(&text, sx, t, &mut written);
         }
         if self.find(&text, info, sx) {
@@ -877,6 +883,7 @@ impl Policy {
         if !self.find(key, info, sx) {
             return None;
         }
+        protect_findings(sx, key);
         let best = sx
             .accepted
             .iter()
@@ -925,10 +932,20 @@ impl Policy {
             match self.rules.get(r as usize).map(|r| &r.action) {
                 Some(Action::Redact) => {
                     t.hit_rule(r, &sx.path);
+                    protect_subtree(
+                        sx,
+                        node,
+                        limits.max_depth as usize - depth.min(limits.max_depth as usize),
+                    );
                     return Edit::Remove;
                 }
                 Some(Action::Nullify) => {
                     t.hit_rule(r, &sx.path);
+                    protect_subtree(
+                        sx,
+                        node,
+                        limits.max_depth as usize - depth.min(limits.max_depth as usize),
+                    );
                     node.set_null();
                     return Edit::Keep;
                 }
@@ -1051,6 +1068,7 @@ impl Policy {
                 match eff {
                     Some(r) => {
                         t.hit_rule(r, &sx.path);
+                        protect(sx, &text);
                         self.whole_value(r, &text, true)
                     }
                     // An integral float (`4111111111111111.0`, `4.1e15`) is a number like any
@@ -1063,6 +1081,7 @@ impl Policy {
                 match eff {
                     Some(r) => {
                         t.hit_rule(r, &sx.path);
+                        protect(sx, &text);
                         self.whole_value(r, &text, true)
                     }
                     None => self.mask_found(&text, info, sx, t),
@@ -1134,6 +1153,7 @@ impl Policy {
                 return None;
             }
             t.hit_rule(r, &sx.path);
+            protect(sx, s);
             return self.whole_value(r, s, false);
         }
         self.mask_found(s, info, sx, t)
@@ -1254,6 +1274,12 @@ impl Policy {
             });
             out
         });
+        if sum.covered() && sx.protect.is_some() {
+            node.items(&mut |child| {
+                protect_subtree(sx, child, inner);
+                Edit::Keep
+            });
+        }
         node.set_value(sum.render(&rule.render, sample));
         if let Some(n) = t.summaries.get_mut(s as usize) {
             *n += 1;
@@ -1729,6 +1755,44 @@ impl Policy {
 enum Parsed<'a> {
     Streamed(Disposition),
     Tree((Doc<'a>, Measure)),
+}
+
+/// Keeps `text` as protected while [`Scratch::protect`] collects (see `protect.rs`).
+fn protect(sx: &mut Scratch, text: &str) {
+    if let Some(p) = &mut sx.protect {
+        p.push(String::from(text));
+    }
+}
+
+/// Keeps the text of each accepted finding in `text` as protected.
+fn protect_findings(sx: &mut Scratch, text: &str) {
+    if let Some(p) = &mut sx.protect {
+        p.extend(
+            sx.accepted
+                .iter()
+                .filter_map(|f| text.get(f.start..f.end))
+                .map(String::from),
+        );
+    }
+}
+
+/// Keeps every key and scalar beneath `node` as protected (a subtree a rule removes whole).
+fn protect_subtree<T: Tree>(sx: &mut Scratch, node: &T, depth_left: usize) {
+    let Some(p) = &mut sx.protect else { return };
+    let v = node.to_value(depth_left);
+    let mut stack = vec![&v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => p.push(s.clone()),
+            Value::Number(n) => p.push(alloc::string::ToString::to_string(n)),
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(map) => {
+                p.extend(map.keys().cloned());
+                stack.extend(map.values());
+            }
+            Value::Null | Value::Bool(_) => {}
+        }
+    }
 }
 
 /// The most digits an integral number's text may have for detectors to scan it (beyond every

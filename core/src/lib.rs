@@ -16,6 +16,7 @@ pub mod model;
 mod parse;
 mod plugins;
 mod policy;
+mod protect;
 mod records;
 mod report;
 mod select;
@@ -34,6 +35,7 @@ pub use error::{ErrorKind, PolicyError, without_input};
 pub use parse::MAX_POLICY_BYTES;
 pub use plugins::{PLUGIN_ERROR, PluginOnError, PluginSpec, mask_all};
 pub use policy::{Limits, Policy};
+pub use protect::Screen;
 pub use report::{
     Disposition, DropReason, LimitHits, PolicyRef, Quarantine, Records, Report, Tally,
 };

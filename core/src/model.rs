@@ -319,4 +319,8 @@ pub struct PluginDoc {
     /// `drop` (default), `mask` or `fail`: what happens to a batch when the plugin fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_error: Option<String>,
+    /// Whether the plugin's log lines and error messages are written (masked) to the host's
+    /// log (default `false`: they are counted, never written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<bool>,
 }

@@ -45,6 +45,9 @@ pub struct PluginSpec {
     /// Whether a rule uses it as a detector (`detect = ["plugin:<id>"]`): the host must then
     /// call its `detect` export on the texts those rules scan.
     pub detects: bool,
+    /// `log = true`: its log lines and error messages are written, masked (by the policy's
+    /// detectors, and withheld when they hold a value the policy protects); else only counted.
+    pub log: bool,
 }
 
 /// The value a plugin's `on_error = "mask"` writes in place of every value of a record.
@@ -139,6 +142,7 @@ pub(crate) fn compile(
             max_module_bytes: module_mb << 20,
             on_error,
             detects: false,
+            log: p.log.unwrap_or(false),
         });
     }
     Ok(out)

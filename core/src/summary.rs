@@ -31,7 +31,7 @@ type TopMap = hashbrown::HashMap<u64, Entry, core::hash::BuildHasherDefault<Iden
 
 /// A `Hasher` for keys that are hashes already.
 #[derive(Default)]
-struct IdentityHasher(u64);
+pub(crate) struct IdentityHasher(u64);
 
 impl core::hash::Hasher for IdentityHasher {
     fn finish(&self) -> u64 {

@@ -23,6 +23,7 @@ use wasmtime::{
 };
 
 mod detect;
+mod guard;
 mod pipeline;
 #[cfg(feature = "testing")]
 pub mod testing;

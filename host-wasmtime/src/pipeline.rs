@@ -3,6 +3,7 @@
 //! [`Policy::mask_admitted`]). The policy's own rules always run last, so a plugin can drop or
 //! mask more but never reveal anything.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use tamis_core::json::{self, Doc, Measure, NotJson};
@@ -11,6 +12,7 @@ use tamis_core::{
 };
 
 use crate::detect::Session;
+use crate::guard::Guard;
 use crate::{Decision, Failure, Host, Limits, OnError, Plugin, RegisterError};
 
 /// A policy whose plugins are registered, ready to apply.
@@ -187,25 +189,51 @@ impl Pipeline {
             };
             slots.push(slot);
         }
+        // What the plugins are given, to screen what they write (no plugin can reveal).
+        let mut guard = Guard::new(
+            slots
+                .iter()
+                .filter_map(|s| match s {
+                    Slot::Original(t) => Some(Cow::Borrowed(*t)),
+                    Slot::Record(t) => Some(Cow::Owned(t.clone())),
+                    _ => None,
+                })
+                .collect(),
+        );
+        // Which plugin last replaced each record (its output is screened).
+        let mut replaced_by: Vec<Option<&str>> = vec![None; slots.len()];
         if let Some((last, firsts)) = self.plugins.split_last() {
             for plugin in firsts {
                 if let Some((alive, decisions)) =
-                    self.run_plugin(plugin, &slots, true, ctx, tally, log)?
+                    self.run_plugin(plugin, &slots, true, ctx, sx, tally, log, &mut guard)?
                 {
                     for (&i, d) in alive.iter().zip(decisions) {
                         let next = match d {
                             Decision::Keep => None,
                             Decision::Drop => Some(Slot::Dropped),
-                            Decision::Replace(text) => Some(Slot::Record(text)),
+                            Decision::Replace(text) => {
+                                if let Some(r) = replaced_by.get_mut(i) {
+                                    *r = Some(plugin.id());
+                                }
+                                Some(Slot::Record(text))
+                            }
                         };
                         settle(&mut slots, i, next, plugin.id(), tally);
                     }
                 }
             }
             last_run = self
-                .run_plugin(last, &slots, false, ctx, tally, log)?
+                .run_plugin(last, &slots, false, ctx, sx, tally, log, &mut guard)?
                 .map(|decided| (last, decided));
         }
+        if let Some((last, (alive, decisions))) = &last_run {
+            for (&i, d) in alive.iter().zip(decisions) {
+                if let (Decision::Replace(_), Some(r)) = (d, replaced_by.get_mut(i)) {
+                    *r = Some(last.id());
+                }
+            }
+        }
+        let batch_start = out.len();
         let detecting = policy.plugins().iter().any(|p| p.detects);
         if let Some((last, (alive, decisions))) = &last_run {
             let replaces = decisions.iter().any(|d| matches!(d, Decision::Replace(_)));
@@ -217,10 +245,13 @@ impl Pipeline {
                 // the way below, which checks every replacement first.
                 let (mark, before) = (out.len(), tally.clone());
                 let decided = (last.id(), alive.as_slice(), decisions.as_slice());
+                let mut ends = Vec::with_capacity(slots.len());
                 if self
-                    .finish_decided(&slots, &numbers, decided, ctx, sx, tally, out)
+                    .finish_decided(&slots, &numbers, decided, ctx, sx, tally, out, &mut ends)
                     .is_ok()
                 {
+                    guard_lines(&mut guard, &replaced_by, &ends, batch_start);
+                    guard.scrub(out, policy, ctx, sx, tally);
                     return Ok(());
                 }
                 out.truncate(mark);
@@ -257,12 +288,26 @@ impl Pipeline {
             }
         }
         if !detecting {
+            let mut ends = Vec::with_capacity(slots.len());
             for (slot, &n) in slots.iter().zip(&numbers) {
                 self.finish_slot(slot, n, ctx, sx, tally, out);
+                ends.push(out.len());
             }
+            guard_lines(&mut guard, &replaced_by, &ends, batch_start);
+            guard.scrub(out, policy, ctx, sx, tally);
             return Ok(());
         }
-        self.finish_detecting(slots, numbers, ctx, sx, tally, out, log)
+        self.finish_detecting(
+            slots,
+            numbers,
+            ctx,
+            sx,
+            tally,
+            out,
+            log,
+            &replaced_by,
+            &mut guard,
+        )
     }
 
     /// Writes one line's output: the record through the policy's own stages and rules, or its
@@ -309,9 +354,13 @@ impl Pipeline {
         sx: &mut Scratch,
         tally: &mut Tally,
         out: &mut Vec<u8>,
+        ends: &mut Vec<usize>,
     ) -> Result<(), NotJson> {
         let mut decided = alive.iter().copied().zip(decisions).peekable();
         for (i, (slot, &n)) in slots.iter().zip(numbers).enumerate() {
+            if i > 0 {
+                ends.push(out.len());
+            }
             match decided.next_if(|&(a, _)| a == i).map(|(_, d)| d) {
                 None | Some(Decision::Keep) => {
                     self.finish_slot(slot, n, ctx, sx, tally, out);
@@ -332,6 +381,7 @@ impl Pipeline {
                 }
             }
         }
+        ends.push(out.len());
         Ok(())
     }
 
@@ -342,7 +392,7 @@ impl Pipeline {
     /// detector cannot); `drop` — the record being masked and every later record of the batch
     /// are dropped; `fail` — the run stops and nothing of the batch is written.
     #[allow(clippy::too_many_arguments)]
-    fn finish_detecting(
+    fn finish_detecting<'g>(
         &self,
         slots: Vec<Slot<'_>>,
         numbers: Vec<u64>,
@@ -351,13 +401,16 @@ impl Pipeline {
         tally: &mut Tally,
         out: &mut Vec<u8>,
         log: &mut dyn FnMut(&str),
+        replaced_by: &[Option<&'g str>],
+        guard: &mut Guard<'g>,
     ) -> Result<(), Stopped> {
         let policy = &self.policy;
         let session = Session::new(&self.plugins, policy.plugins().iter().map(|p| p.detects));
         let before = sx.set_plugin_detect(Some(Box::new(session)));
         let batch_start = out.len();
+        let mut ends = Vec::new();
         let ran = crate::on_plugin_thread(|| {
-            self.finish_with_session(slots, numbers, ctx, sx, tally, out)
+            self.finish_with_session(slots, numbers, ctx, sx, tally, out, &mut ends)
         });
         let session = sx.set_plugin_detect(before);
         let mut session = session.and_then(|b| {
@@ -380,16 +433,17 @@ impl Pipeline {
         };
         if result.is_err() {
             out.truncate(batch_start);
+        } else {
+            guard_lines(guard, replaced_by, &ends, batch_start);
+            guard.scrub(out, policy, ctx, sx, tally);
         }
         for (i, calls, lines, dropped) in session.take().map(|s| s.finish()).unwrap_or_default() {
-            let Some(plugin) = self.plugins.get(i) else {
+            let (Some(plugin), Some(spec)) = (self.plugins.get(i), policy.plugins().get(i)) else {
                 continue;
             };
             let id = plugin.id();
             tally.count_plugin(id, "detect_calls", calls);
-            for line in &lines {
-                log(&format!("plugin {id}: {}", policy.mask_text(line, ctx)));
-            }
+            self.write_logs(id, spec.log, &lines, ctx, sx, tally, log, guard);
             if dropped > 0 {
                 tally.count_plugin(id, "logs_dropped", dropped);
             }
@@ -397,8 +451,39 @@ impl Pipeline {
         result
     }
 
+    /// Writes a plugin's log lines (its error message among them) when its `[[plugin]]` says
+    /// `log = true`, masked by the policy's detectors; a line that holds a value the policy
+    /// protects is withheld. Lines not written are counted (`logs_withheld`).
+    #[allow(clippy::too_many_arguments)]
+    fn write_logs(
+        &self,
+        id: &str,
+        enabled: bool,
+        lines: &[String],
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+        log: &mut dyn FnMut(&str),
+        guard: &mut Guard<'_>,
+    ) {
+        let mut withheld = 0;
+        for line in lines {
+            match enabled
+                .then(|| guard.log_line(line, &self.policy, ctx, sx))
+                .flatten()
+            {
+                Some(masked) => log(&format!("plugin {id}: {masked}")),
+                None => withheld += 1,
+            }
+        }
+        if withheld > 0 {
+            tally.count_plugin(id, "logs_withheld", withheld);
+        }
+    }
+
     /// [`Self::finish_slot`] for each record, with the plugins' `on_error` applied to the first
     /// failure of each.
+    #[allow(clippy::too_many_arguments)]
     fn finish_with_session(
         &self,
         slots: Vec<Slot<'_>>,
@@ -407,10 +492,14 @@ impl Pipeline {
         sx: &mut Scratch,
         tally: &mut Tally,
         out: &mut Vec<u8>,
+        ends: &mut Vec<usize>,
     ) -> Result<(), Stopped> {
         // A plugin with `on_error = "drop"` failed: the rest of the batch is dropped.
         let mut dropping: Option<&str> = None;
-        for (slot, n) in slots.into_iter().zip(numbers) {
+        for (i, (slot, n)) in slots.into_iter().zip(numbers).enumerate() {
+            if i > 0 {
+                ends.push(out.len());
+            }
             if let Some(id) = dropping {
                 if slot.text().is_some() || matches!(slot, Slot::Checked(..)) {
                     count_settled(tally, id, true);
@@ -450,6 +539,7 @@ impl Pipeline {
                 }
             }
         }
+        ends.push(out.len());
         Ok(())
     }
 
@@ -539,14 +629,17 @@ impl Pipeline {
 
     /// Runs one plugin on the records still in flight: their indices in `slots` and one
     /// decision each (after `on_error`), or `None` when no record is left.
+    #[allow(clippy::too_many_arguments)]
     fn run_plugin(
         &self,
         plugin: &Plugin,
         slots: &[Slot<'_>],
         parse_json: bool,
         ctx: &Context,
+        sx: &mut Scratch,
         tally: &mut Tally,
         log: &mut dyn FnMut(&str),
+        guard: &mut Guard<'_>,
     ) -> Result<Option<Decided>, Stopped> {
         let (alive, texts): (Vec<usize>, Vec<&str>) = slots
             .iter()
@@ -560,12 +653,13 @@ impl Pipeline {
             plugin.filter_checked(&texts, self.policy.limits().max_record_bytes, parse_json);
         let id = plugin.id();
         tally.count_plugin(id, "batches", 1);
-        for line in &batch.logs {
-            log(&format!(
-                "plugin {id}: {}",
-                self.policy.mask_text(line, ctx)
-            ));
-        }
+        let enabled = self
+            .policy
+            .plugins()
+            .iter()
+            .find(|p| p.id == id)
+            .is_some_and(|p| p.log);
+        self.write_logs(id, enabled, &batch.logs, ctx, sx, tally, log, guard);
         if batch.logs_dropped > 0 {
             tally.count_plugin(id, "logs_dropped", batch.logs_dropped);
         }
@@ -630,6 +724,25 @@ impl Slot<'_> {
             Slot::Record(t) => Some(t),
             _ => None,
         }
+    }
+}
+
+/// Gives `guard` the output lines of the records a plugin replaced: `ends[i]` is where slot
+/// `i`'s output ends (it starts where the one before ends, or at `batch_start`).
+fn guard_lines<'g>(
+    guard: &mut Guard<'g>,
+    replaced_by: &[Option<&'g str>],
+    ends: &[usize],
+    batch_start: usize,
+) {
+    let mut start = batch_start;
+    for (&end, by) in ends.iter().zip(replaced_by) {
+        if let Some(id) = by
+            && end > start
+        {
+            guard.replaced.push((start, end, id));
+        }
+        start = end;
     }
 }
 

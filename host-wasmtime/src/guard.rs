@@ -1,0 +1,102 @@
+//! No plugin can reveal what the policy protects: what plugins write (replacement records,
+//! log lines, error messages) is screened against the values the policy protects in the
+//! records they were given (core's [`Screen`]), and a piece of one, in any spacing, is masked.
+//!
+//! The screen is made only when a batch needs it: when a plugin replaced a record or wrote a
+//! log line that its policy lets through (`log = true`).
+
+use std::borrow::Cow;
+
+use tamis_core::json::Doc;
+use tamis_core::{Context, DEFAULT_REPLACEMENT, Policy, Scratch, Screen, Tally};
+
+/// The records of a batch as the plugins were given them, and the screen made of them.
+pub(crate) struct Guard<'a> {
+    originals: Vec<Cow<'a, str>>,
+    screen: Option<Screen>,
+    /// Output ranges (`start..end` in the batch's output) of records a plugin replaced, with
+    /// that plugin's id.
+    pub(crate) replaced: Vec<(usize, usize, &'a str)>,
+}
+
+impl<'a> Guard<'a> {
+    pub(crate) fn new(originals: Vec<Cow<'a, str>>) -> Self {
+        Self {
+            originals,
+            screen: None,
+            replaced: Vec::new(),
+        }
+    }
+
+    /// The screen of the batch's protected values, made on first use.
+    fn screen(&mut self, policy: &Policy, ctx: &Context, sx: &mut Scratch) -> &mut Screen {
+        self.screen.get_or_insert_with(|| {
+            let mut screen = Screen::new();
+            for text in &self.originals {
+                // Records were checked to be JSON before plugins saw them.
+                if let Ok(mut doc) = Doc::parse(text) {
+                    policy.protected_values(&mut doc, ctx, sx, &mut screen);
+                }
+            }
+            screen
+        })
+    }
+
+    /// A plugin's log line (or error message) as it may be written: masked by the policy's
+    /// detectors, and withheld (`None`) when it holds a protected value.
+    pub(crate) fn log_line(
+        &mut self,
+        line: &str,
+        policy: &Policy,
+        ctx: &Context,
+        sx: &mut Scratch,
+    ) -> Option<String> {
+        if self.screen(policy, ctx, sx).reveals(line) {
+            return None;
+        }
+        Some(policy.mask_text(line, ctx))
+    }
+
+    /// Masks, in the lines of `out` that replaced records became, every value and key that
+    /// holds a protected value; counts them under the plugin that replaced the record
+    /// (`revealed_masked`).
+    pub(crate) fn scrub(
+        &mut self,
+        out: &mut Vec<u8>,
+        policy: &Policy,
+        ctx: &Context,
+        sx: &mut Scratch,
+        tally: &mut Tally,
+    ) {
+        if self.replaced.is_empty() {
+            return;
+        }
+        let mut lines = std::mem::take(&mut self.replaced);
+        let screen = self.screen(policy, ctx, sx);
+        if screen.is_empty() {
+            return;
+        }
+        // From the last, so earlier ranges stay where they are.
+        lines.sort_unstable_by_key(|&(start, _, _)| start);
+        for &(start, end, id) in lines.iter().rev() {
+            let Some(line) = out
+                .get(start..end)
+                .and_then(|b| std::str::from_utf8(b).ok())
+            else {
+                continue;
+            };
+            if !screen.reveals(line) {
+                continue;
+            }
+            let json = line.trim_end_matches('\n');
+            let Ok(mut v) = serde_json::from_str::<serde_json::Value>(json) else {
+                continue;
+            };
+            let n = screen.mask_value(&mut v, DEFAULT_REPLACEMENT);
+            let mut new = serde_json::to_vec(&v).unwrap_or_else(|_| b"null".to_vec());
+            new.push(b'\n');
+            out.splice(start..end, new);
+            tally.count_plugin(id, "revealed_masked", n);
+        }
+    }
+}
