@@ -1,48 +1,73 @@
 'use strict';
-// `tamis/pino`: options for pino so every log line is masked.
+// `tamis/pino`: options for pino so every log line is masked where it leaves.
 //
 //   const pino = require('pino');
 //   const { tamisPino } = require('tamis/pino');
 //   const log = pino(tamisPino(policy));
 //
-// The merging object and the root's bindings go through `Policy.apply` (`formatters.log`,
-// `formatters.bindings`); the message and its interpolation values through `maskText` / `apply`
-// before pino formats them (`hooks.logMethod`). pino writes a child's bindings once, as JSON
-// text, when the child is made and without formatters: `onChild` masks that text. Pass your
-// own options as the second argument: their `formatters`, `hooks` and `onChild` run after
-// tamis.
+// pino's documented `hooks.streamWrite` receives each line as pino writes it to its stream, and
+// tamis applies the whole policy to that JSON text (`Policy.applyJson`: key and path rules,
+// detectors). Every exit of pino goes through it (checked against pino 10's `lib/proto.js`,
+// `write`): the merging object, the message and its interpolated arguments (whatever their
+// `toString`), the root's `base` and a child's bindings (also after `setBindings`), errors as
+// pino's serializers write them, and what your own formatters, mixins and serializers add. No
+// pino internals are touched. A line the policy drops (`[access]`, `[[retention]]`) is not
+// written; a line that cannot be masked is written as a quarantine marker, never as it was.
+//
+// Pass your own options as the second argument: they are merged. Your `hooks.streamWrite` runs
+// after tamis, on the masked line; your other hooks and formatters run before it (inside your
+// process), and what they write is masked with the rest. `formatters.log` and
+// `formatters.bindings` give pino bytes as text (below), then call yours.
 
-function maskArg(policy, a, opts) {
-  if (typeof a === 'string') return policy.maskText(a, opts);
-  if (typeof a === 'number' || typeof a === 'bigint') {
-    const text = String(a);
-    const masked = policy.maskText(text, opts);
-    return masked === text ? a : masked;
+const MARKER = '{"tamis_quarantined":{"reason":"internal_error"}}';
+
+function maskLine(policy, line, opts) {
+  if (typeof line !== 'string') return `${MARKER}\n`;
+  const eol = line.endsWith('\r\n') ? '\r\n' : line.endsWith('\n') ? '\n' : '';
+  const body = eol === '' ? line : line.slice(0, -eol.length);
+  let out;
+  try {
+    out = policy.applyJson(body, opts);
+  } catch {
+    return MARKER + eol;
   }
-  if (a !== null && typeof a === 'object') {
-    const masked = policy.apply(a, opts);
-    return masked === undefined ? { tamis_dropped: true } : masked;
-  }
-  return a;
+  // Dropped by access or retention: nothing is written.
+  if (typeof out !== 'string' || out === '') return '';
+  return out + eol;
 }
 
-// A child's bindings as pino keeps them: JSON members after a comma (`,"k":v,...`). They are
-// masked in place; text that cannot be read is replaced, never kept.
-function maskChildBindings(child, object) {
-  const sym = Object.getOwnPropertySymbols(child).find((s) => s.description === 'pino.chindings');
-  if (sym === undefined) {
-    throw new Error('tamis/pino: this pino version keeps child bindings where tamis cannot mask them');
+// Bytes (a Buffer, a typed array) reach the line as JSON numbers (`{"type":"Buffer","data":[...]}`),
+// which no detector can read: they are given to pino as their UTF-8 text instead, so the policy
+// sees what they hold. Objects and arrays are copied where they change, to a bounded depth.
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+function textual(v, depth) {
+  if (v === null || typeof v !== 'object' || depth > 16) return v;
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    return decoder.decode(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
   }
-  const text = child[sym];
-  if (typeof text !== 'string' || text === '') return;
-  let masked;
-  try {
-    masked = object(JSON.parse(`{${text.slice(1)}}`));
-  } catch {
-    masked = { tamis_masked: 'unreadable bindings' };
+  if (v instanceof ArrayBuffer) return decoder.decode(new Uint8Array(v));
+  let copy = null;
+  if (Array.isArray(v)) {
+    v.forEach((item, i) => {
+      const t = textual(item, depth + 1);
+      if (t !== item) {
+        copy ??= v.slice();
+        copy[i] = t;
+      }
+    });
+    return copy ?? v;
   }
-  const json = JSON.stringify(masked);
-  child[sym] = json.length > 2 ? `,${json.slice(1, -1)}` : '';
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) return v;
+  for (const k of Object.keys(v)) {
+    const t = textual(v[k], depth + 1);
+    if (t !== v[k]) {
+      copy ??= { ...v };
+      copy[k] = t;
+    }
+  }
+  return copy ?? v;
 }
 
 function tamisPino(policy, options) {
@@ -50,48 +75,25 @@ function tamisPino(policy, options) {
   const opts = context === undefined ? undefined : { context };
   const own = rest.formatters || {};
   const ownHooks = rest.hooks || {};
-  const object = (o) => {
-    if (o === null || typeof o !== 'object') return o;
-    const masked = policy.apply(o, opts);
-    return masked === undefined ? { tamis_dropped: true } : masked;
-  };
-  const ownOnChild = rest.onChild;
-  const errorKey = typeof rest.errorKey === 'string' ? rest.errorKey : 'err';
+  const ownWrite = ownHooks.streamWrite;
   return {
     ...rest,
     formatters: {
       ...own,
       log(o) {
-        const masked = object(o);
-        return own.log ? own.log(masked) : masked;
+        const t = textual(o, 0);
+        return own.log ? own.log(t) : t;
       },
       bindings(b) {
-        const masked = object(b);
-        return own.bindings ? own.bindings(masked) : masked;
+        const t = textual(b, 0);
+        return own.bindings ? own.bindings(t) : t;
       },
-    },
-    onChild(child) {
-      maskChildBindings(child, object);
-      if (ownOnChild) ownOnChild(child);
     },
     hooks: {
       ...ownHooks,
-      logMethod(args, method, level) {
-        // The first object (pino's merging object) is masked by `formatters.log`.
-        const masked = args.map((a, i) =>
-          i === 0 && a !== null && typeof a === 'object' ? a : maskArg(policy, a, opts),
-        );
-        // Given an error and no message, pino writes the error's own message as `msg`, past
-        // `formatters.log`: give it the masked message instead.
-        const first = args[0];
-        if (args.length === 1 && first !== null && typeof first === 'object') {
-          const err = first instanceof Error ? first : first[errorKey];
-          if (err instanceof Error && typeof err.message === 'string') {
-            masked.push(policy.maskText(err.message, opts));
-          }
-        }
-        if (ownHooks.logMethod) return ownHooks.logMethod.call(this, masked, method, level);
-        return method.apply(this, masked);
+      streamWrite(line) {
+        const masked = maskLine(policy, line, opts);
+        return typeof ownWrite === 'function' ? ownWrite(masked) : masked;
       },
     },
   };

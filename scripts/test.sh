@@ -83,7 +83,7 @@ stage "plugins: guest SDK examples (wasm32) through tamis plugin check and tamis
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
     || rustup target add wasm32-unknown-unknown
 cargo build --release --locked --target wasm32-unknown-unknown -p tamis-guest --examples
-for plugin in drop_internal acme_ids mask_field echo; do
+for plugin in drop_internal acme_ids mask_field echo hostile; do
     "$tamis" plugin check "target/wasm32-unknown-unknown/release/examples/$plugin.wasm" >/dev/null
 done
 out=$("$tamis" apply --policy examples/plugins/policy.toml examples/plugins/records.jsonl)

@@ -58,7 +58,7 @@ test('an error logged without a message gives pino its masked message', () => {
   assert.equal(JSON.parse(lines[1]).msg, 'failed for [REDACTED]');
 });
 
-test('your own formatters and hooks run after tamis', () => {
+test('your formatters are masked with the rest, and your streamWrite sees the masked line', () => {
   const policy = Policy.fromToml('version = 1\nname = "p"\n[[rule]]\nid = "e"\ndetect = ["email"]\naction = "replace"\n');
   const { lines, stream } = capture();
   const seen = [];
@@ -66,17 +66,54 @@ test('your own formatters and hooks run after tamis', () => {
     tamisPino(policy, {
       base: undefined,
       timestamp: false,
-      formatters: { log: (o) => ({ ...o, stamped: true }) },
+      formatters: { log: (o) => ({ ...o, stamped: true, added: 'z@example.com' }) },
       hooks: {
-        logMethod(args, method) {
-          seen.push(...args);
-          return method.apply(this, args);
+        streamWrite(line) {
+          seen.push(line);
+          return line;
         },
       },
     }),
     stream,
   );
   log.info({ a: 'x@example.com' }, 'for y@example.com');
-  assert.deepEqual(JSON.parse(lines[0]), { level: 30, a: '[REDACTED]', stamped: true, msg: 'for [REDACTED]' });
-  assert.ok(!seen.includes('for y@example.com'));
+  assert.deepEqual(JSON.parse(lines[0]), {
+    level: 30,
+    a: '[REDACTED]',
+    stamped: true,
+    added: '[REDACTED]',
+    msg: 'for [REDACTED]',
+  });
+  assert.ok(seen.length === 1 && !seen[0].includes('@example.com'));
+});
+
+test('every exit: setBindings, own toString, class instances, root bindings, mixins', () => {
+  const policy = Policy.fromFile(`${root}policies/default.toml`, { keys: { default: 'test-only-key' } });
+  const { lines, stream } = capture();
+  const log = pino(
+    tamisPino(policy, {
+      timestamp: false,
+      base: { host: 'h', owner: 'root@example.com' },
+      mixin: () => ({ session_token: 'mixin-secret-1' }),
+    }),
+    stream,
+  );
+  const child = log.child({ a: 1 });
+  child.setBindings({ password: 'hunter2', who: 'jane@example.com' });
+  child.info('bound');
+  log.setBindings({ api_key: 'root-secret-2' });
+  log.info('own toString %s', { toString: () => 'mail kim@example.com' });
+  log.info({ u: new URL('https://app:s3cret@db.example/x?m=lee@example.com'), b: Buffer.from('mo@example.com') }, 'objs');
+  log.child({ bytes: new Uint8Array(Buffer.from('password=x nat@example.com')) }).info('kid');
+  assert.equal(lines.length, 4);
+  const all = lines.join('\n');
+  for (const raw of ['hunter2', 'jane@', 'root@', 'kim@', 'lee@', 'mo@', 'nat@', 's3cret', 'mixin-secret-1', 'root-secret-2']) {
+    assert.ok(!all.includes(raw), `${raw} leaked: ${all}`);
+  }
+  // Bytes are masked as the text they hold, not written as numbers.
+  assert.match(JSON.parse(lines[2]).b, /^h:k1:/);
+  assert.ok(!all.includes('"data":['));
+  const bound = JSON.parse(lines[0]);
+  assert.equal(bound.password, '********');
+  assert.equal(bound.session_token, '********');
 });

@@ -1,6 +1,10 @@
 import type { Context, Policy } from './index.js';
 
-/** pino options that mask every log line; `options` are yours, merged (their hooks run after tamis). */
+/**
+ * pino options that mask every log line where it leaves (pino's `hooks.streamWrite`, the whole
+ * policy applied to the line's JSON). `options` are yours, merged: your `hooks.streamWrite` runs
+ * after tamis, on the masked line.
+ */
 export declare function tamisPino<O extends object = Record<string, unknown>>(
   policy: Policy,
   options?: O & { context?: Context },
@@ -10,6 +14,6 @@ export declare function tamisPino<O extends object = Record<string, unknown>>(
     bindings(bindings: Record<string, unknown>): Record<string, unknown>;
   };
   hooks: {
-    logMethod(this: unknown, args: unknown[], method: (...args: unknown[]) => void, level: number): void;
+    streamWrite(line: string): string;
   };
 };

@@ -54,7 +54,32 @@ def test_numeric_summary_matches_numpy(policy: tamis.Policy) -> None:
     assert s["count"] == 10_000 and s["nulls"] == 0
     assert math.isclose(s["mean"], float(x.mean()), rel_tol=1e-9)
     assert math.isclose(s["std"], float(x.std(ddof=1)), rel_tol=1e-9)
-    assert s["min"] == float(x.min()) and s["max"] == float(x.max())
+    # min and max are k-anonymous (k = 2): each stands within the 2 extreme values, and none
+    # of the values is shown as such (distinct reals leave room for a shorter number).
+    srt = np.sort(x)
+    assert srt[0] <= s["min"] <= srt[1] and s["min"] not in (srt[0], srt[1])
+    assert srt[-2] <= s["max"] <= srt[-1] and s["max"] not in (srt[-2], srt[-1])
+    # With k = 1 they are the values themselves.
+    exact = tamis.Policy.from_toml(POLICY.replace("k_anonymity = 2", "k_anonymity = 1"))
+    e = summary(exact.summarize(pd.Series(x, name="amount")))
+    assert e["min"] == float(x.min()) and e["max"] == float(x.max())
+
+
+def test_integral_float_cards_are_found_and_extremes_k_anonymous(policy: tamis.Policy) -> None:
+    # pandas reads a card column with one empty cell as float64 (issue 30, item 7).
+    cards = [4111111111111111.0, 5500000000000004.0, math.nan, 4012888888881881.0] * 3
+    pol = tamis.Policy.from_toml(POLICY.replace('detect = ["email"]', 'detect = ["email", "credit_card"]'))
+    df = pd.DataFrame({"card": cards, "amount": [1.5] * len(cards)})
+    masked = pol.apply(df)
+    assert all(v is None or (isinstance(v, float) and math.isnan(v)) or "4111111111111111" not in str(v)
+               for v in masked["card"].tolist())
+    assert masked["card"].tolist().count("[EMAIL]") == 9  # the pii rule's replacement
+    s = summary(pol.summarize(df)["card"])
+    assert s.get("masked") is True and "min" not in s and "top_k" not in s
+    # A column no rule covers: its extremes are never single values.
+    ids = pd.Series([7301245598812001 + 7919 * i * i for i in range(12)], name="id", dtype="float64")
+    t = summary(tamis.Policy.from_toml('version = 1\nname = "n"\n').summarize(ids))
+    assert t["min"] not in ids.tolist() and t["max"] not in ids.tolist()
 
 
 def test_same_summary_from_every_library(policy: tamis.Policy) -> None:
@@ -150,3 +175,14 @@ def test_record_stages_go_row_by_row() -> None:
     df = pd.DataFrame({"ts": ["2024-01-01T00:00:00Z", "2024-01-05T00:00:00Z"], "v": [1, 2]})
     out = p.apply(df, now="2024-01-05T12:00:00Z")
     assert out["v"].tolist() == [2]
+
+
+def test_column_summaries_name_columns_as_apply_does() -> None:
+    # A column named by an email: apply renames it, and so does every summary (issue 30, item 3).
+    pol = tamis.Policy.from_toml(POLICY)
+    df = pd.DataFrame({"jane@example.com": [1.0, 2.0, 3.0], "amount": [1.0, 2.0, 3.0]})
+    masked = pol.apply(df)
+    assert list(masked.columns) == ["[EMAIL]", "amount"] or "jane@example.com" not in masked.columns
+    for out in (pol.summarize(df), pol.summarize(pl.from_pandas(df)),
+                tamis.finish_summaries(pol, [tamis.summarize_states(pol, df)])):
+        assert "jane@example.com" not in out and set(out) <= set(masked.columns), out

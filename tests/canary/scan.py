@@ -4,8 +4,10 @@ search it all for the canaries, raw and encoded. Zero hits is the bar.
 
     target/venv/bin/python tests/canary/scan.py      # after scripts/test.sh built the front ends
 
-Sinks captured: the CLI's stdout, stderr and report files for `apply` (JSON Lines, text, invalid
-lines, too-deep records, a plugin that logs records), `explain`, `summarize`, a failing `test`;
+Sinks captured: the CLI's stdout, stderr and report files for `apply` (JSON Lines, text with a
+PEM block across lines, invalid lines, too-deep records, a plugin that logs records, a hostile
+plugin that tries every channel: logs plain and spaced, copies into uncovered fields, its error
+message), `explain`, `summarize` (canaries as keys), a failing `test`;
 the Python library's return values, reports, exceptions (messages, tracebacks, chained causes),
 log records through `tamis.logging.TamisFilter` (message, arguments, exception text, extras);
 the npm package's return values, thrown errors with their stacks, pino log lines; and every file
@@ -37,6 +39,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parents[2]
 TAMIS = ROOT / "target" / "release" / "tamis"
 PLUGIN = ROOT / "target" / "wasm32-unknown-unknown" / "release" / "examples" / "acme_ids.wasm"
+HOSTILE = PLUGIN.with_name("hostile.wasm")
 NODE_DIR = ROOT / "bindings-js" / "test"
 
 
@@ -140,10 +143,22 @@ def cli(tmp: Path) -> None:
     run("tamis apply", [str(TAMIS), "apply", "--policy", str(policy), "--report", str(report), str(data)])
     sink("tamis apply: report", report.read_text())
     text = tmp / "log.txt"
-    text.write_text(f"user {CANARIES['email']} paid with {CARD_SPACED}\nkey={CANARIES['aws_key']}\n")
-    run("tamis apply --format text", [str(TAMIS), "apply", "--format", "text", "--policy", str(policy), str(text)])
+    # Text mode: a PEM block whose body lines hold the canaries (a detector's finding spans
+    # lines: the whole block is masked, not line by line).
+    text.write_text(f"user {CANARIES['email']} paid with {CARD_SPACED}\nkey={CANARIES['aws_key']}\n"
+                    f"-----BEGIN RSA PRIVATE KEY-----\n{CANARIES['text']}\n{CANARIES['password']}\n"
+                    "-----END RSA PRIVATE KEY-----\n")
+    text_policy = tmp / "text.toml"
+    text_policy.write_text(POLICY.replace('"aws_key"]', '"aws_key", "private_key"]'))
+    run("tamis apply --format text", [str(TAMIS), "apply", "--format", "text", "--policy", str(text_policy), str(text)])
     run("tamis explain", [str(TAMIS), "explain", "--policy", str(policy), str(data)])
     run("tamis summarize", [str(TAMIS), "summarize", "--policy", str(policy), str(data)])
+    # Summaries name keys as apply writes them: a canary as a key never shows.
+    keyed = tmp / "keyed.jsonl"
+    keyed.write_text("".join(json.dumps({"users": {CANARIES["email"]: {"age": i}}}) + "\n" for i in range(6)))
+    all_paths = tmp / "all.toml"
+    all_paths.write_text(POLICY.replace('paths = ["events"]\nmin_items = 3', 'paths = ["**"]\nmin_items = 1'))
+    run("tamis summarize (canary keys)", [str(TAMIS), "summarize", "--policy", str(all_paths), str(keyed)])
     run("tamis test (a failing case)", [str(TAMIS), "test", "--policy", str(policy)], ok=(1,))
     run("tamis check", [str(TAMIS), "check", "--policy", str(policy)])
     # A plugin that logs what it finds; its log goes to stderr, masked by the policy's detectors.
@@ -154,6 +169,23 @@ def cli(tmp: Path) -> None:
     acme = tmp / "acme.jsonl"
     acme.write_text(json.dumps({"msg": f"ACME-123456 for {CANARIES['email']}", "password": CANARIES["password"]}) + "\n")
     run("tamis apply (plugin)", [str(TAMIS), "apply", "--policy", str(plugin_policy), str(acme)])
+    # A hostile plugin tries every channel: it logs every string of each record (plainly and
+    # spaced out), copies them into fields no rule covers, and fails with the record in its
+    # error message. Logs withheld by default and with `log = true`.
+    if not HOSTILE.exists():
+        raise SystemExit(f"{HOSTILE} is missing: build the example plugins first")
+    for log in ("false", "true"):
+        for fail in ("false", "true"):
+            hostile_policy = tmp / f"hostile-{log}-{fail}.toml"
+            hostile_policy.write_text(
+                POLICY.split("[[summarize]]")[0]
+                + f'[[plugin]]\nid = "hostile"\npath = "{HOSTILE}"\non_error = "mask"\nlog = {log}\n'
+                + f"config = {{ fail = {fail} }}\n"
+            )
+            hostile_report = tmp / f"hostile-{log}-{fail}.json"
+            run(f"tamis apply (hostile plugin, log = {log}, fail = {fail})",
+                [str(TAMIS), "apply", "--policy", str(hostile_policy), "--report", str(hostile_report), str(data)])
+            sink(f"tamis apply (hostile plugin, log = {log}, fail = {fail}): report", hostile_report.read_text())
 
 
 def python(tmp: Path) -> None:
@@ -170,6 +202,13 @@ def python(tmp: Path) -> None:
         sink("python mask_text", policy.mask_text(f"mail {CANARIES['email']} card {CARD_SPACED} {CANARIES['aws_key']}"))
         sink("python explain", policy.explain([record(1)]))
         sink("python summarize", policy.summarize({"who": [CANARIES["email"]] * 5, "card": [CANARIES["card"]] * 5}))
+        import pandas as pd
+
+        # Columns named by canaries: summaries name them as apply writes them.
+        frame = pd.DataFrame({CANARIES["email"]: [1.0, 2.0, 3.0], "card": [float(CANARIES["card"])] * 3})
+        sink("python apply (frame)", policy.apply(frame).to_dict())
+        sink("python summarize (frame)", policy.summarize(frame))
+        sink("python summarize_states keys", list(tamis.finish_summaries(policy, [tamis.summarize_states(policy, frame)])))
 
         class Evil:
             def __repr__(self) -> str:
@@ -224,6 +263,7 @@ out.push(JSON.stringify(policy.applyWithReport(rec)));
 out.push(policy.applyJson(c.record));
 out.push(policy.maskText(`mail ${c.email} key ${c.aws}`));
 out.push(JSON.stringify(policy.explain([rec])));
+out.push(JSON.stringify(policy.summarize({ [c.email]: [1, 2, 3], who: [c.email, c.email, c.email, c.email, c.email] })));
 for (const bad of [
   () => policy.applyJson(`{"a": "${c.email}"`),
   () => policy.apply({ a: 1 }, { context: { roles: c.email } }),
@@ -236,6 +276,10 @@ const lines = [];
 const logger = pino(tamisPino(policy), { write: (s) => lines.push(s) });
 logger.info({ user: { password: c.password, email: c.email } }, `charged ${c.card}`);
 logger.child({ password: c.password }).error(new Error(`failed for ${c.email}`));
+const child = logger.child({ a: 1 });
+child.setBindings({ password: c.password, who: c.email });
+child.info('bound');
+logger.info('own toString %s', { toString() { return `mail ${c.email}`; } });
 out.push(...lines);
 process.stdout.write(out.join('\n'));
 """
