@@ -132,6 +132,9 @@ stage "Node: node --test and tsc against the packed package"
 stage "canary leak scan (CLI, Python, Node, plugin logs, temporary files)"
 "$venv/bin/python" tests/canary/scan.py
 
+stage "differential: CLI, Python and Node, JSON and object paths, 10,000 random records"
+"$venv/bin/python" tests/differential/run.py 10000
+
 stage "benchmarks compile"
 cargo bench -p tamis-bench --no-run --locked
 

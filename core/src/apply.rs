@@ -1576,7 +1576,12 @@ impl Policy {
             sx.quarantine = Some(Quarantine::OutOfMemory);
         }
         let max_record = self.doc.limits.max_record_bytes;
-        if sx.quarantine.is_none() && sx.record_bytes > max_record {
+        // A record over the size limit is `too_large` whatever else it breaks (a long key too):
+        // the JSON path quarantines a long text as that before reading it, so every path says
+        // the same.
+        if matches!(sx.quarantine, None | Some(Quarantine::KeyTooLarge))
+            && sx.record_bytes > max_record
+        {
             sx.quarantine = Some(Quarantine::TooLarge);
         }
         match sx.quarantine {
