@@ -348,6 +348,37 @@ min_items = 3
   assert.deepEqual(Object.keys(p.summarize(bare)), ['age']);
 });
 
+test('summaries name columns as apply writes the keys (issue 30, item 3)', () => {
+  const p = Policy.fromToml(`
+version = 1
+name = "s"
+[[rule]]
+id = "e"
+detect = ["email"]
+action = "replace"
+[[summarize]]
+id = "cols"
+paths = ["**"]
+min_items = 3
+`);
+  const table = p.summarize({ 'jane@example.com': [1, 2, 3], ok: [1, 2, 3] });
+  const applied = p.apply({ 'jane@example.com': 1, ok: 1 });
+  assert.deepEqual(Object.keys(table), Object.keys(applied));
+  assert.ok(!JSON.stringify(table).includes('jane@'));
+});
+
+test('context errors never quote what was passed (issue 30, item 11)', () => {
+  for (const ctx of [{ 'jane@example.com': 1 }, { roles: 'jane@example.com' }, { purpose: ['jane@example.com'] }]) {
+    try {
+      policy.apply({}, { context: ctx });
+      assert.fail('no error');
+    } catch (e) {
+      assert.ok(e instanceof TamisError);
+      assert.ok(!String(e.message).includes('jane@') && !String(e.stack).includes('jane@'), e.message);
+    }
+  }
+});
+
 test('explain lists rules and, given records, where they applied', () => {
   const e = policy.explain([{ a: 'x@example.com' }, { password: 'p' }]);
   const text = JSON.stringify(e);

@@ -313,3 +313,13 @@ def test_text_with_lone_surrogates_is_masked_not_an_error() -> None:
     assert p.mask_text("\ud800 x@example.com") == "\ufffd [REDACTED]"
     assert p.apply_json('{"a": "x@example.com"}\ud800') == '{"tamis_quarantined":{"reason":"invalid_json"}}'
     assert p.apply_json_lines("\ud800\n") == '{"tamis_quarantined":{"line":1,"reason":"invalid_json"}}\n'
+
+
+def test_context_errors_never_quote_what_was_passed() -> None:
+    # issue 30, item 11: a context can hold anything; errors name the key, never the value.
+    policy = tamis.Policy.from_toml('version = 1\nname = "c"\n')
+    for ctx in ({"jane@example.com": 1}, {"roles": "jane@example.com"}, {"purpose": ["jane@example.com"]}):
+        with pytest.raises(tamis.TamisError) as e:
+            policy.apply({}, context=ctx)
+        assert "jane@" not in str(e.value) and "jane@" not in repr(e.value)
+
