@@ -179,7 +179,7 @@ pub(crate) fn is_marker(s: &str) -> bool {
         TOO_LARGE,
         UNGENERALIZABLE,
         NO_KEY,
-        crate::plugins::PLUGIN_ERROR,
+        crate::stages::plugins::PLUGIN_ERROR,
     ]
     .contains(&s)
 }
@@ -373,25 +373,9 @@ fn generalize_ipv4(s: &str, out: &mut String) -> bool {
         Some((a, p)) => (a, p.parse::<u8>().ok().filter(|&p| p <= 32)),
         None => (s, Some(32)),
     };
-    let Some(prefix) = prefix else { return false };
-    let mut octets = [0u8; 4];
-    let mut n = 0;
-    for part in addr.split('.') {
-        let Some(slot) = octets.get_mut(n) else {
-            return false;
-        };
-        if part.is_empty() || part.len() > 3 || !part.bytes().all(|c| c.is_ascii_digit()) {
-            return false;
-        }
-        let Ok(v) = part.parse::<u8>() else {
-            return false;
-        };
-        *slot = v;
-        n += 1;
-    }
-    if n != 4 {
+    let (Some(octets), Some(prefix)) = (crate::net::ipv4(addr.as_bytes()), prefix) else {
         return false;
-    }
+    };
     let prefix = prefix.min(24);
     let ip = u32::from_be_bytes(octets);
     let mask = if prefix == 0 {
@@ -404,49 +388,15 @@ fn generalize_ipv4(s: &str, out: &mut String) -> bool {
     true
 }
 
-fn parse_ipv6(s: &str) -> Option<[u16; 8]> {
-    if !s.contains(':') || s.len() > 45 {
-        return None;
-    }
-    let mut head: Vec<u16> = Vec::new();
-    let mut tail: Vec<u16> = Vec::new();
-    let (h, t, compressed) = match s.split_once("::") {
-        Some((h, t)) => (h, t, true),
-        None => (s, "", false),
-    };
-    for (part, dst) in [(h, &mut head), (t, &mut tail)] {
-        if part.is_empty() {
-            continue;
-        }
-        for g in part.split(':') {
-            if g.is_empty() || g.len() > 4 {
-                return None;
-            }
-            dst.push(u16::from_str_radix(g, 16).ok()?);
-        }
-    }
-    let total = head.len() + tail.len();
-    if (compressed && total > 7) || (!compressed && total != 8) {
-        return None;
-    }
-    let mut out = [0u16; 8];
-    for (slot, v) in out.iter_mut().zip(head.iter()) {
-        *slot = *v;
-    }
-    for (slot, v) in out.iter_mut().rev().zip(tail.iter().rev()) {
-        *slot = *v;
-    }
-    Some(out)
-}
-
 fn generalize_ipv6(s: &str, out: &mut String) -> bool {
     let (addr, prefix) = match s.split_once('/') {
         Some((a, p)) => (a, p.parse::<u8>().ok().filter(|&p| p <= 128)),
         None => (s, Some(128)),
     };
-    let (Some(groups), Some(prefix)) = (parse_ipv6(addr), prefix) else {
+    let (Some(addr), Some(prefix)) = (crate::net::ipv6(addr.as_bytes()), prefix) else {
         return false;
     };
+    let groups = addr.groups;
     let prefix = prefix.min(48);
     let mut kept = [0u16; 3];
     for (i, slot) in kept.iter_mut().enumerate() {

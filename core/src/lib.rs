@@ -6,42 +6,41 @@ extern crate alloc;
 extern crate std;
 
 mod action;
-mod apply;
+mod bytes;
+mod context;
 mod detect;
+mod engine;
 mod error;
 pub mod faults;
-pub mod json;
-pub mod mirror;
-pub mod model;
-mod parse;
-mod plugins;
+mod net;
 mod policy;
-mod protect;
-mod records;
+mod record;
 mod report;
-mod select;
-mod summarize;
+mod stages;
 pub mod summary;
-mod text_stream;
 pub mod time;
-mod tree;
 
 pub use action::{
     Action, DEFAULT_REPLACEMENT, NO_KEY, Precision, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE,
 };
-pub use apply::{ColumnPlan, Context, Scratch, dropped_marker, quarantine_marker};
+pub use context::Context;
 pub use detect::{BUILTIN as BUILTIN_DETECTORS, PluginDetect};
+pub use engine::ColumnPlan;
+pub use engine::scratch::Scratch;
+pub use engine::text::TextStream;
 pub use error::{ErrorKind, PolicyError, without_input};
-pub use parse::MAX_POLICY_BYTES;
-pub use plugins::{PLUGIN_ERROR, PluginOnError, PluginSpec, mask_all};
-pub use policy::{Limits, Policy};
-pub use protect::Screen;
+pub use policy::source::MAX_POLICY_BYTES;
+pub use policy::{Limits, Policy, model};
+pub use record::tree::{Edit, Shape, Tree, unique_key};
+pub use record::{json, mirror};
 pub use report::{
     Disposition, DropReason, LimitHits, PolicyRef, Quarantine, Records, Report, Tally,
+    dropped_marker, quarantine_marker,
 };
-pub use summarize::{Column, ColumnSummarizer};
-pub use text_stream::TextStream;
-pub use tree::{Edit, Shape, Tree, unique_key};
+pub use stages::plugins::{PLUGIN_ERROR, PluginOnError, PluginSpec, mask_all};
+pub use stages::screen::Screen;
+pub use summary::column::{Column, ColumnSummarizer};
+pub use summary::records::RecordSummarizer;
 
 // A compiled policy is shared across threads without locks.
 const _: () = {

@@ -5,6 +5,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::Policy;
 
@@ -469,5 +470,42 @@ impl Policy {
             serde_json::to_value(&report.limits).unwrap_or(Value::Null),
         );
         Value::Object(out)
+    }
+}
+
+/// `{"tamis_dropped":{"reason":"access"}}`: how `tamis test` cases and conformance vectors
+/// write a record that was dropped (`apply` itself writes nothing for it).
+#[must_use]
+pub fn dropped_marker(reason: DropReason) -> Value {
+    let mut inner = serde_json::Map::new();
+    inner.insert("reason".into(), Value::from(reason.as_str()));
+    let mut outer = serde_json::Map::new();
+    outer.insert("tamis_dropped".into(), Value::Object(inner));
+    Value::Object(outer)
+}
+
+/// `{"tamis_quarantined":{"line":N,"reason":"..."}}` (no `line` when not known).
+#[must_use]
+pub fn quarantine_marker(line: Option<u64>, q: Quarantine) -> Value {
+    let mut inner = serde_json::Map::new();
+    if let Some(n) = line {
+        inner.insert("line".into(), Value::from(n));
+    }
+    inner.insert("reason".into(), Value::from(q.as_str()));
+    let mut outer = serde_json::Map::new();
+    outer.insert("tamis_quarantined".into(), Value::Object(inner));
+    Value::Object(outer)
+}
+
+pub(crate) fn write_json(v: &Value, out: &mut Vec<u8>) {
+    #[cfg(feature = "std")]
+    {
+        let _ = serde_json::to_writer(&mut *out, v);
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        if let Ok(bytes) = serde_json::to_vec(v) {
+            out.extend_from_slice(&bytes);
+        }
     }
 }

@@ -20,10 +20,11 @@ use crate::summary::IdentityHasher;
 type HashSet = hashbrown::HashSet<u64, BuildHasherDefault<IdentityHasher>>;
 use serde_json::Value;
 
-use crate::apply::{Context, Scratch};
+use crate::context::Context;
+use crate::engine::scratch::Scratch;
 use crate::policy::Policy;
+use crate::record::tree::Tree;
 use crate::report::Tally;
-use crate::tree::Tree;
 
 /// Letters and digits in a piece of a protected value that the screen looks for.
 pub const PIECE: usize = 6;

@@ -12,7 +12,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde_json::{Map, Value};
 
-use crate::tree::{Edit, Shape, Tree, unique_key};
+use crate::record::tree::{Edit, Shape, Tree, unique_key};
 use crate::{ColumnSummarizer, TOO_DEEP, TOO_LARGE};
 
 /// Text read from the input: an owned `String`, or a front end's own text kept alive by a

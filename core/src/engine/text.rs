@@ -21,8 +21,9 @@ use alloc::vec::Vec;
 use memchr::memmem;
 
 use crate::action::TOO_LARGE;
-use crate::apply::{Context, Scratch};
+use crate::context::Context;
 use crate::detect::{Kind, needs_view, normalize};
+use crate::engine::scratch::Scratch;
 use crate::policy::Policy;
 use crate::report::Tally;
 

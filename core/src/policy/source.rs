@@ -12,7 +12,7 @@ use serde::Deserialize as _;
 use toml::de::{DeTable, DeValue};
 
 use crate::error::{ErrorKind, PolicyError};
-use crate::model::PolicyDoc;
+use crate::policy::model::PolicyDoc;
 
 /// Largest policy text accepted, in bytes.
 pub const MAX_POLICY_BYTES: usize = 4 << 20;

@@ -1,5 +1,4 @@
-//! Record-level stages that run before masking: `[access]` (drop records of a trace type the
-//! context's roles may not see) and `[[retention]]` (drop expired records, remove expired fields).
+//! `[[retention]]`: how long data may be kept.
 //!
 //! Record times: an RFC 3339 string, or a JSON number of epoch seconds or milliseconds. A number
 //! whose magnitude is below 100,000,000,000 is seconds (up to the year 5138), otherwise
@@ -13,15 +12,16 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use super::{Found, key_path, lookup};
 use crate::action::Action;
-use crate::apply::Context;
 use crate::error::{ErrorKind, PolicyError};
-use crate::model::PolicyDoc;
-use crate::parse::{Seg, Source, error_at};
-use crate::policy::{Rule, compile_path, is_id};
-use crate::select::{PathSet, Step, Target, parse_path};
+use crate::policy::compile::{Ids, compile_path};
+use crate::policy::model::PolicyDoc;
+use crate::policy::rule::Rule;
+use crate::policy::select::{PathSet, Target};
+use crate::policy::source::{Seg, Source, error_at};
+use crate::record::tree::Tree;
 use crate::time::{EpochMillis, parse_rfc3339};
-use crate::tree::{Shape, Tree};
 
 /// One compiled `[[retention]]` rule.
 #[derive(Debug)]
@@ -32,14 +32,6 @@ pub(crate) struct Retention {
     pub keep_missing: bool,
     /// `paths = ["$"]`: the whole record.
     pub whole_record: bool,
-}
-
-/// The compiled `[access]` table.
-#[derive(Debug)]
-pub(crate) struct Access {
-    pub type_path: Vec<String>,
-    pub default_allow: bool,
-    pub grants: Vec<(Vec<String>, Vec<String>)>,
 }
 
 /// Numbers below this magnitude are epoch seconds, others epoch milliseconds.
@@ -63,37 +55,14 @@ fn parse_age(s: &str) -> Option<i64> {
     digits.parse::<i64>().ok()?.checked_mul(ms)
 }
 
-/// A path of plain keys (no `*` / `**`), for record times and trace types.
-fn key_path(
-    p: &str,
-    src: &Source<'_>,
-    at: &[Seg],
-    what: &str,
-    id: &str,
-) -> Result<Vec<String>, PolicyError> {
-    let fail = |msg: String, help: &str| error_at(src, at, ErrorKind::Selector, msg, help, id);
-    let steps =
-        parse_path(p).map_err(|e| fail(format!("invalid path `{p}`: {}", e.message), e.help))?;
-    steps
-        .into_iter()
-        .map(|s| match s {
-            Step::Key(k) => Ok(String::from(k)),
-            Step::One | Step::Any => Err(fail(
-                format!("the {what} path `{p}` has `*` or `**`"),
-                "name the exact keys, such as `timestamp` or `meta.created_at`",
-            )),
-        })
-        .collect()
-}
-
 /// Compiles `[[retention]]`: field retention becomes a `redact` rule that is active only for
 /// records whose time has expired.
-pub(crate) fn compile_retention<'d>(
+pub(crate) fn compile<'d>(
     doc: &'d PolicyDoc,
     src: &Source<'_>,
     rules: &mut Vec<Rule>,
     paths: &mut PathSet,
-    seen_ids: &mut Vec<&'d str>,
+    ids: &mut Ids<'d>,
 ) -> Result<Vec<Retention>, PolicyError> {
     let mut out = Vec::new();
     for (i, r) in doc.retention.iter().enumerate() {
@@ -101,27 +70,7 @@ pub(crate) fn compile_retention<'d>(
         let fail = |field: &'static str, kind, msg: String, help: &str| {
             error_at(src, &here(field), kind, msg, help, &r.id)
         };
-        if !is_id(&r.id) {
-            return Err(fail(
-                "id",
-                ErrorKind::InvalidValue,
-                format!(
-                    "retention rule {} has the id `{}`, which is not a plain id",
-                    i + 1,
-                    r.id
-                ),
-                "use letters, digits, `_`, `-` or `.`, such as `email-30d`",
-            ));
-        }
-        if seen_ids.contains(&r.id.as_str()) {
-            return Err(fail(
-                "id",
-                ErrorKind::DuplicateId,
-                format!("the id `{}` is used twice", r.id),
-                "give each rule, retention rule and summarize rule its own id",
-            ));
-        }
-        seen_ids.push(&r.id);
+        ids.claim(&r.id, "retention", i, src)?;
         let Some(max_age_ms) = parse_age(&r.max_age) else {
             return Err(fail(
                 "max_age",
@@ -192,82 +141,6 @@ pub(crate) fn compile_retention<'d>(
     Ok(out)
 }
 
-/// Compiles `[access]`.
-pub(crate) fn compile_access(
-    doc: &PolicyDoc,
-    src: &Source<'_>,
-) -> Result<Option<Access>, PolicyError> {
-    let Some(a) = &doc.access else {
-        return Ok(None);
-    };
-    let at = |field: &'static str| [Seg::Key("access"), Seg::Key(field)];
-    let type_path = key_path(&a.type_path, src, &at("type_path"), "type", "")?;
-    let default_allow = match a.default.as_deref() {
-        None | Some("allow") => true,
-        Some("deny") => false,
-        Some(other) => {
-            return Err(error_at(
-                src,
-                &at("default"),
-                ErrorKind::InvalidValue,
-                format!("`default = \"{other}\"` is not known"),
-                "write `allow` (types no grant names are kept) or `deny` (they are dropped)",
-                "",
-            ));
-        }
-    };
-    let mut grants = Vec::new();
-    for (i, g) in a.grants.iter().enumerate() {
-        for (name, list) in [("types", &g.types), ("roles_any", &g.roles_any)] {
-            if list.is_empty() {
-                return Err(error_at(
-                    src,
-                    &[
-                        Seg::Key("access"),
-                        Seg::Key("grant"),
-                        Seg::Index(i),
-                        Seg::Key(name),
-                    ],
-                    ErrorKind::InvalidValue,
-                    format!("grant {} has an empty `{name}` list", i + 1),
-                    "list at least one trace type and one role",
-                    "",
-                ));
-            }
-        }
-        grants.push((g.types.clone(), g.roles_any.clone()));
-    }
-    Ok(Some(Access {
-        type_path,
-        default_allow,
-        grants,
-    }))
-}
-
-/// What a record holds at a path of keys, as far as record-level stages care.
-pub(crate) enum Found {
-    Missing,
-    Text(String),
-    Number(String),
-    Other,
-}
-
-pub(crate) fn lookup<T: Tree>(record: &T, keys: &[String]) -> Found {
-    let mut node = record;
-    for k in keys {
-        match node.child(k) {
-            Some(c) => node = c,
-            None => return Found::Missing,
-        }
-    }
-    match node.shape() {
-        Shape::Str(s) => Found::Text(String::from(s)),
-        Shape::Int(t) | Shape::Float(t) => Found::Number(t.into_owned()),
-        Shape::Null => Found::Missing,
-        _ => Found::Other,
-    }
-}
-
 /// The record's time in epoch milliseconds, if it has a readable one.
 pub(crate) fn record_time(found: &Found) -> Option<EpochMillis> {
     match found {
@@ -296,39 +169,6 @@ impl Retention {
         match record_time(&lookup(record, &self.timestamp)) {
             Some(t) => now.saturating_sub(t) > self.max_age_ms,
             None => !self.keep_missing,
-        }
-    }
-}
-
-/// The outcome of the access check for one record.
-pub(crate) enum AccessCheck {
-    Allowed(Option<String>),
-    Denied,
-}
-
-impl Access {
-    /// Whether the context may see `record`, and the record's type (for `when = { types }`).
-    /// A type that is present but not a string is denied: an unknown shape never passes.
-    pub(crate) fn check<T: Tree>(&self, record: &T, ctx: &Context) -> AccessCheck {
-        let ty = match lookup(record, &self.type_path) {
-            Found::Text(s) => Some(s),
-            Found::Missing => None,
-            Found::Number(_) | Found::Other => return AccessCheck::Denied,
-        };
-        let mut named = false;
-        let mut granted = false;
-        if let Some(t) = &ty {
-            for (types, roles) in &self.grants {
-                if types.iter().any(|x| x == t) {
-                    named = true;
-                    granted |= roles.iter().any(|r| ctx.roles.contains(r));
-                }
-            }
-        }
-        if granted || (!named && self.default_allow) {
-            AccessCheck::Allowed(ty)
-        } else {
-            AccessCheck::Denied
         }
     }
 }

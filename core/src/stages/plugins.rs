@@ -8,9 +8,9 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::error::{ErrorKind, PolicyError};
-use crate::model::PolicyDoc;
-use crate::parse::{Seg, Source, error_at};
-use crate::policy::{Policy, is_id};
+use crate::policy::compile::Ids;
+use crate::policy::model::PolicyDoc;
+use crate::policy::source::{Seg, Source, error_at};
 
 /// What the host does with a batch whose plugin failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,10 +53,10 @@ pub struct PluginSpec {
 /// The value a plugin's `on_error = "mask"` writes in place of every value of a record.
 pub const PLUGIN_ERROR: &str = "[tamis:plugin_error]";
 
-pub(crate) fn compile(
-    doc: &PolicyDoc,
+pub(crate) fn compile<'d>(
+    doc: &'d PolicyDoc,
     src: &Source<'_>,
-    seen_ids: &[&str],
+    ids: &mut Ids<'d>,
 ) -> Result<Vec<PluginSpec>, PolicyError> {
     let mut out: Vec<PluginSpec> = Vec::new();
     for (i, p) in doc.plugins.iter().enumerate() {
@@ -64,26 +64,7 @@ pub(crate) fn compile(
         let err = |field, kind, msg: String, help: &str| {
             error_at(src, &at(field), kind, msg, help, &p.id)
         };
-        if !is_id(&p.id) {
-            return Err(err(
-                "id",
-                ErrorKind::InvalidValue,
-                format!(
-                    "plugin {} has the id `{}`, which is not a plain id",
-                    i + 1,
-                    p.id
-                ),
-                "use letters, digits, `_`, `-` or `.`, such as `acme-filter`",
-            ));
-        }
-        if seen_ids.contains(&p.id.as_str()) || out.iter().any(|o| o.id == p.id) {
-            return Err(err(
-                "id",
-                ErrorKind::DuplicateId,
-                format!("the id `{}` is used twice", p.id),
-                "give every rule, retention, summary and plugin its own id",
-            ));
-        }
+        ids.claim(&p.id, "plugin", i, src)?;
         if p.path.trim().is_empty() {
             return Err(err(
                 "path",
@@ -146,43 +127,6 @@ pub(crate) fn compile(
         });
     }
     Ok(out)
-}
-
-impl Policy {
-    /// The policy's `[[plugin]]` entries, in order.
-    #[must_use]
-    pub fn plugins(&self) -> &[PluginSpec] {
-        &self.plugins
-    }
-
-    /// For front ends that cannot run plugins (the Python and Node libraries): an error when
-    /// the policy has `[[plugin]]`, so it is refused at load time rather than applied without
-    /// them.
-    ///
-    /// # Errors
-    /// A [`PolicyError`] naming the first plugin.
-    pub fn require_no_plugins(&self) -> Result<(), PolicyError> {
-        match self.plugins.first() {
-            None => Ok(()),
-            Some(p) => Err(PolicyError::new(
-                ErrorKind::InvalidValue,
-                format!(
-                    "the policy has a plugin (`{}`), and plugins run only in the tamis CLI and host",
-                    p.id
-                ),
-            )
-            .help("apply this policy with `tamis apply`, or remove its [[plugin]] entries to use it here")),
-        }
-    }
-
-    /// Says that the host has registered this policy's plugins and runs them on every record
-    /// (between [`Policy::admit_tree`] and [`Policy::mask_admitted`]). Without it, a policy
-    /// with plugins quarantines every record (`plugin_unavailable`).
-    #[must_use]
-    pub fn with_plugins_attached(mut self) -> Self {
-        self.plugins_attached = true;
-        self
-    }
 }
 
 /// Replaces every scalar of `v` by [`PLUGIN_ERROR`] (keys and shape kept): `on_error = "mask"`.

@@ -13,8 +13,8 @@ use alloc::vec::Vec;
 
 use super::{Context, Scratch};
 use crate::action::Action;
-use crate::json::{self, Doc, MAX_NESTING};
 use crate::policy::Policy;
+use crate::record::json::{self, Doc, MAX_NESTING};
 use crate::report::{Disposition, Tally};
 
 /// The streaming pass gave up on a record; the tree path applies it instead.

@@ -1,0 +1,292 @@
+//! Per-thread working memory ([`Scratch`]) and what the walk knows at one node: which rules
+//! hold for the record, the path automaton's state sets, the rule a key selects.
+
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use regex_automata::meta::Cache;
+
+use crate::context::Context;
+use crate::detect::{Detector, Kind, PluginDetect, WordScratch};
+use crate::engine::findings::Finding;
+use crate::policy::Policy;
+use crate::policy::select::{Target, glob_match, join_words, normalize_key};
+use crate::report::Quarantine;
+
+/// Reusable working memory for applying one policy. Keep one per thread to apply many records
+/// without allocating; [`Policy::apply`] makes a fresh one each call. It holds pieces of the last
+/// record (keys, a normalised copy of text), so its `Debug` shows sizes only.
+pub struct Scratch {
+    pub(crate) sets: Vec<u64>,
+    pub(crate) active: Vec<bool>,
+    pub(crate) any_detector: bool,
+    /// A rule with `keys` is in force for the record.
+    pub(crate) any_key_rule: bool,
+    /// The record is known to be within the limits however it is walked (its text is within
+    /// `max_record_bytes` and `max_string_bytes`, its nesting within `max_depth`), so an object
+    /// member that no rule, key rule or detector can reach is not walked at all.
+    pub(crate) skip_untouched: bool,
+    pub(crate) stamp: u32,
+    pub(crate) scope_stamp: Vec<u32>,
+    pub(crate) except_stamp: Vec<u32>,
+    pub(crate) spans: Vec<(usize, usize)>,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) accepted: Vec<Finding>,
+    /// Where the replacements of the last masked text went in it.
+    pub(crate) written: Vec<(usize, usize)>,
+    pub(crate) holes: Vec<(usize, usize)>,
+    pub(crate) norm: String,
+    /// `norm` without its `_` (see `KeyGlob::joined`).
+    pub(crate) joined: String,
+    pub(crate) view: String,
+    pub(crate) view_map: Vec<usize>,
+    pub(crate) det_on: Vec<bool>,
+    pub(crate) words: WordScratch,
+    pub(crate) tagged: Vec<(Kind, usize, usize)>,
+    pub(crate) path: String,
+    pub(crate) caches: Vec<Option<Cache>>,
+    pub(crate) record_bytes: u64,
+    pub(crate) quarantine: Option<Quarantine>,
+    /// Per `[[retention]]` rule: expired for the current record.
+    pub(crate) expired: Vec<bool>,
+    /// Per `[[summarize]]` rule: its `when` holds.
+    pub(crate) sum_active: Vec<bool>,
+    /// Runs `plugin:<id>` detectors (installed by a host that runs plugins).
+    pub(crate) plugin_detect: Option<Box<dyn PluginDetect>>,
+    /// The streaming path's key spans and rule hits (see `stream`).
+    pub(crate) stream_keys: Vec<(usize, usize)>,
+    pub(crate) stream_hits: Vec<u32>,
+    /// While collecting what the policy protects (`Policy::protected_values`): the original
+    /// text of every value and span the walk masks.
+    pub(crate) protect: Option<Vec<String>>,
+}
+
+impl Scratch {
+    /// Working memory sized for `policy`.
+    #[must_use]
+    pub fn new(policy: &Policy) -> Self {
+        let words = policy.paths.words();
+        let depth = policy.doc.limits.max_depth as usize + 2;
+        Self {
+            sets: vec![0; words * depth],
+            active: vec![false; policy.rules.len()],
+            any_detector: false,
+            any_key_rule: false,
+            skip_untouched: false,
+            stamp: 0,
+            scope_stamp: vec![0; policy.rules.len()],
+            except_stamp: vec![0; policy.rules.len()],
+            spans: Vec::new(),
+            findings: Vec::new(),
+            accepted: Vec::new(),
+            written: Vec::new(),
+            holes: Vec::new(),
+            norm: String::new(),
+            joined: String::new(),
+            view: String::new(),
+            view_map: Vec::new(),
+            det_on: Vec::new(),
+            words: WordScratch::default(),
+            tagged: Vec::new(),
+            path: String::new(),
+            caches: policy
+                .detectors
+                .iter()
+                .map(|d| match &d.detector {
+                    Detector::Pattern(re) => Some(re.create_cache()),
+                    _ => None,
+                })
+                .collect(),
+            record_bytes: 0,
+            quarantine: None,
+            expired: Vec::new(),
+            sum_active: vec![true; policy.summaries.len()],
+            plugin_detect: None,
+            stream_keys: Vec::new(),
+            stream_hits: Vec::new(),
+            protect: None,
+        }
+    }
+
+    /// Installs what runs the policy's `plugin:<id>` detectors (or removes it with `None`), and
+    /// returns what was installed before. Without one, every text such a detector would scan
+    /// is one whole finding (masked, never kept unscanned).
+    pub fn set_plugin_detect(
+        &mut self,
+        detect: Option<Box<dyn PluginDetect>>,
+    ) -> Option<Box<dyn PluginDetect>> {
+        core::mem::replace(&mut self.plugin_detect, detect)
+    }
+
+    /// What [`Scratch::set_plugin_detect`] installed.
+    pub fn plugin_detect_mut(&mut self) -> Option<&mut Box<dyn PluginDetect>> {
+        self.plugin_detect.as_mut()
+    }
+}
+
+impl core::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Scratch")
+            .field("state_words", &self.sets.len())
+            .field("rules", &self.active.len())
+            .field(
+                "pattern_caches",
+                &self.caches.iter().filter(|c| c.is_some()).count(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the walker enters a node: its depth, the action inherited from an ancestor, the rule its
+/// key name selects, and its info when the caller computed it already.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At {
+    pub(crate) depth: usize,
+    pub(crate) inherited: Option<u32>,
+    pub(crate) key_rule: Option<u32>,
+    pub(crate) known: Option<NodeInfo>,
+}
+
+impl At {
+    /// The record root.
+    pub(crate) const ROOT: At = At {
+        depth: 0,
+        inherited: None,
+        key_rule: None,
+        known: None,
+    };
+}
+
+/// What holds at one node: the best path-selected rule and whether `[[allow]] paths` cover it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NodeInfo {
+    pub(crate) rule: Option<u32>,
+    pub(crate) allow: bool,
+    pub(crate) stamp: u32,
+    /// The first `[[summarize]]` rule (in policy order) selecting this node, when active.
+    pub(crate) summarize: Option<u32>,
+}
+
+impl Policy {
+    pub(crate) fn rank(&self, r: u32) -> u32 {
+        self.rules.get(r as usize).map_or(u32::MAX, |r| r.rank)
+    }
+
+    pub(crate) fn best(&self, a: Option<u32>, b: Option<u32>) -> Option<u32> {
+        match (a, b) {
+            (Some(x), Some(y)) => Some(if self.rank(y) < self.rank(x) { y } else { x }),
+            (x, None) => x,
+            (None, y) => y,
+        }
+    }
+
+    /// Prepares the walk of one record: which rules hold for the context and the record's type,
+    /// and which retention rules have expired (`sx.expired`, filled by the caller; missing
+    /// entries count as expired).
+    pub(crate) fn begin(&self, ctx: &Context, record_type: Option<&str>, sx: &mut Scratch) {
+        sx.any_detector = false;
+        for (slot, rule) in sx.active.iter_mut().zip(&self.rules) {
+            *slot = match rule.retention {
+                // `apply_tree` fills `expired` for every retention rule before it walks; text and
+                // columns have no record time, and retention rules select paths only.
+                Some(i) => sx.expired.get(i).copied().unwrap_or(false),
+                None => rule.when.as_ref().is_none_or(|c| c.holds(ctx, record_type)),
+            };
+            sx.any_detector |= *slot && !rule.detectors.is_empty();
+        }
+        sx.any_key_rule = self
+            .key_globs
+            .iter()
+            .any(|g| sx.active.get(g.rule as usize) == Some(&true));
+        sx.skip_untouched = false;
+        for (slot, rule) in sx.sum_active.iter_mut().zip(&self.summaries) {
+            *slot = rule.when.as_ref().is_none_or(|c| c.holds(ctx, record_type));
+        }
+        self.reset_walk(sx);
+    }
+
+    /// Puts the walker at the root of a new record: the start state set, no bytes counted, no
+    /// quarantine, an empty report path.
+    pub(crate) fn reset_walk(&self, sx: &mut Scratch) {
+        let words = self.paths.words();
+        if let Some(first) = sx.sets.get_mut(..words) {
+            first.copy_from_slice(self.paths.start());
+        }
+        sx.record_bytes = 0;
+        sx.quarantine = None;
+        sx.path.clear();
+    }
+
+    pub(crate) fn node_info(&self, depth: usize, sx: &mut Scratch) -> NodeInfo {
+        sx.stamp = sx.stamp.wrapping_add(1);
+        if sx.stamp == 0 {
+            // Wrapped: old stamps could alias. Clear them.
+            sx.scope_stamp.fill(0);
+            sx.except_stamp.fill(0);
+            sx.stamp = 1;
+        }
+        let stamp = sx.stamp;
+        let words = self.paths.words();
+        let mut info = NodeInfo {
+            rule: None,
+            allow: false,
+            stamp,
+            summarize: None,
+        };
+        let Some(set) = sx.sets.get(depth * words..(depth + 1) * words) else {
+            return info;
+        };
+        let (active, scope, except) = (&sx.active, &mut sx.scope_stamp, &mut sx.except_stamp);
+        let sum_active = &sx.sum_active;
+        self.paths.accepted(set, |t| match t {
+            Target::Rule(r) => {
+                if active.get(r as usize) == Some(&true) {
+                    info.rule = self.best(info.rule, Some(r));
+                }
+            }
+            Target::Scope(r) => {
+                if let Some(s) = scope.get_mut(r as usize) {
+                    *s = stamp;
+                }
+            }
+            Target::Except(r) => {
+                if let Some(s) = except.get_mut(r as usize) {
+                    *s = stamp;
+                }
+            }
+            Target::Allow => info.allow = true,
+            Target::Summarize(s) => {
+                if sum_active.get(s as usize) == Some(&true)
+                    && info.summarize.is_none_or(|cur| s < cur)
+                {
+                    info.summarize = Some(s);
+                }
+            }
+        });
+        info
+    }
+
+    pub(crate) fn key_rule(&self, key: &str, sx: &mut Scratch) -> Option<u32> {
+        if self.key_globs.is_empty() {
+            return None;
+        }
+        normalize_key(key, &mut sx.norm);
+        let split = sx.norm.contains('_');
+        if split {
+            join_words(&sx.norm, &mut sx.joined);
+        }
+        let mut best = None;
+        for g in &self.key_globs {
+            let r = g.rule;
+            if sx.active.get(r as usize) == Some(&true)
+                && (best.is_none() || self.rank(r) < self.rank(best.unwrap_or(r)))
+                && (glob_match(&g.glob, &sx.norm)
+                    || split && g.joined && glob_match(&g.glob, &sx.joined))
+            {
+                best = Some(r);
+            }
+        }
+        best
+    }
+}

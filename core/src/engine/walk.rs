@@ -1,0 +1,442 @@
+//! The walk of one record: limits, whole-value rules (the strongest wins; a value is kept only
+//! when it is exactly what its rule writes), keys (renamed when a detector finds something in
+//! them), and leaves handed to the detectors.
+
+use alloc::borrow::ToOwned;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use serde_json::Value;
+
+use crate::action::{
+    Action, DEFAULT_REPLACEMENT, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE, expand_replacement,
+    generalize, hash_token, is_marker, is_token, partial,
+};
+use crate::engine::scratch::{At, NodeInfo, Scratch};
+use crate::policy::Policy;
+use crate::record::tree::{Edit, Shape, Tree};
+use crate::report::{Quarantine, Tally};
+
+impl Policy {
+    /// Whether whole-value rule `r` leaves `text` as it is because it is exactly what the rule
+    /// writes: a `replace` rule's text, a token of a `hash` rule's own key (or the marker of its
+    /// missing key), or one of tamis's fixed markers (`[tamis:too_large]`, ...), which a limit
+    /// may have written in the rule's place. `partial` and `generalize` need no exception: their
+    /// output is their own fixed point. Anything else that merely looks like a placeholder (a
+    /// password `[admin:1234]`, a token of another key) is masked like any value.
+    pub(crate) fn keeps(&self, r: u32, text: &str) -> bool {
+        if is_marker(text) {
+            return true;
+        }
+        let Some(rule) = self.rules.get(r as usize) else {
+            return false;
+        };
+        match &rule.action {
+            Action::Replace { .. } => rule
+                .replacement
+                .as_ref()
+                .is_some_and(|(whole, _)| **whole == *text),
+            Action::Hash { key } => self.keys.get(*key).is_some_and(|k| {
+                if k.mac.is_some() {
+                    is_token(text, core::slice::from_ref(k))
+                } else {
+                    text == crate::action::NO_KEY
+                }
+            }),
+            _ => false,
+        }
+    }
+
+    /// The text a whole-value action writes, or `None` to keep the value.
+    pub(crate) fn whole_value(&self, rule: u32, text: &str, number: bool) -> Option<String> {
+        if crate::faults::hit(crate::faults::Point::Action) {
+            return Some(String::from(crate::action::DEFAULT_REPLACEMENT));
+        }
+        let Some(action) = self.rules.get(rule as usize).map(|r| &r.action) else {
+            // Cannot happen (rule indices come from the compiled policy); fail closed anyway.
+            return Some(String::from(crate::action::DEFAULT_REPLACEMENT));
+        };
+        let mut out = String::new();
+        match action {
+            // The walker removes or nulls these before it gets here; should one ever reach this
+            // point, the value is replaced, never kept.
+            Action::Redact | Action::Nullify => {
+                expand_replacement(DEFAULT_REPLACEMENT, "value", &mut out)
+            }
+            Action::Replace { text: template } => expand_replacement(template, "value", &mut out),
+            Action::Hash { key } => match self.keys.get(*key) {
+                Some(k) => hash_token(k, text.as_bytes(), &mut out),
+                None => out.push_str(crate::action::NO_KEY),
+            },
+            Action::Generalize { bucket, precision } => {
+                if !generalize(text, number, *bucket, *precision, &mut out) {
+                    out.clear();
+                    out.push_str(UNGENERALIZABLE);
+                }
+            }
+            Action::Partial {
+                keep_first,
+                keep_last,
+            } => partial(text, *keep_first, *keep_last, &mut out),
+        }
+        Some(out)
+    }
+
+    pub(crate) fn walk<T: Tree>(
+        &self,
+        node: &mut T,
+        at: At,
+        sx: &mut Scratch,
+        t: &mut Tally,
+    ) -> Edit {
+        let At {
+            depth,
+            inherited,
+            key_rule,
+            known,
+        } = at;
+        let limits = &self.doc.limits;
+        if depth > limits.max_depth as usize {
+            node.set_string(TOO_DEEP.to_owned());
+            t.too_deep += 1;
+            return Edit::Keep;
+        }
+        // The caller may have computed this node's info already (to scan its key).
+        let info = match known {
+            Some(info) => info,
+            None => self.node_info(depth, sx),
+        };
+        let own = if depth == 0 {
+            None
+        } else {
+            self.best(info.rule, key_rule)
+        };
+        let eff = self.best(inherited, own);
+        if let Some(r) = eff {
+            match self.rules.get(r as usize).map(|r| &r.action) {
+                Some(Action::Redact) => {
+                    t.hit_rule(r, &sx.path);
+                    protect_subtree(
+                        sx,
+                        node,
+                        limits.max_depth as usize - depth.min(limits.max_depth as usize),
+                    );
+                    return Edit::Remove;
+                }
+                Some(Action::Nullify) => {
+                    t.hit_rule(r, &sx.path);
+                    protect_subtree(
+                        sx,
+                        node,
+                        limits.max_depth as usize - depth.min(limits.max_depth as usize),
+                    );
+                    node.set_null();
+                    return Edit::Keep;
+                }
+                _ => {}
+            }
+        }
+        if depth > 0
+            && let Some(s) = info.summarize
+            && self.summarize_array(node, s, eff, info, depth, sx, t)
+        {
+            return Edit::Keep;
+        }
+        let max_string = usize::try_from(limits.max_string_bytes).unwrap_or(usize::MAX);
+        let words = self.paths.words();
+        let new_text: Option<String> = match node.shape() {
+            Shape::Object => {
+                let mut renamed = 0u32;
+                node.entries(&mut |key, child| {
+                    sx.record_bytes += key.len() as u64;
+                    if key.len() > max_string {
+                        sx.quarantine = Some(Quarantine::KeyTooLarge);
+                        return Edit::Keep;
+                    }
+                    if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
+                        && let (Some(from), Some(to)) =
+                            (cur.get(depth * words..), next.get_mut(..words))
+                    {
+                        to.fill(0);
+                        self.paths.step(from, key, to);
+                    }
+                    let kr = self.key_rule(key, sx);
+                    if sx.skip_untouched
+                        && eff.is_none()
+                        && kr.is_none()
+                        && !sx.any_detector
+                        && !sx.any_key_rule
+                        && sx
+                            .sets
+                            .get((depth + 1) * words..(depth + 2) * words)
+                            .is_some_and(|set| set.iter().all(|w| *w == 0))
+                    {
+                        // No path pattern is alive below this key and nothing else applies:
+                        // the member stays as it is, within the limits (`skip_untouched`).
+                        return Edit::Keep;
+                    }
+                    let mut child_info = None;
+                    let rename = if sx.any_detector {
+                        let info = self.node_info(depth + 1, sx);
+                        child_info = Some(info);
+                        self.mask_key(key, info, &mut renamed, sx)
+                    } else {
+                        None
+                    };
+                    // Paths in reports name keys as the output does: never a key's finding.
+                    let plen = sx.path.len();
+                    if t.record_paths {
+                        if plen > 0 {
+                            sx.path.push('.');
+                        }
+                        sx.path.push_str(rename.as_deref().unwrap_or(key));
+                    }
+                    if rename.is_some() {
+                        for f in &sx.accepted {
+                            t.hit_rule(f.rule, &sx.path);
+                            t.hit_detector(f.det, &sx.path);
+                        }
+                    }
+                    // A renamed key is also matched under its new name, so the output is what a
+                    // second application sees: applying twice gives what applying once gives.
+                    let kr = match &rename {
+                        Some(new) => {
+                            if let Some((cur, next)) =
+                                sx.sets.split_at_mut_checked((depth + 1) * words)
+                                && let (Some(from), Some(to)) =
+                                    (cur.get(depth * words..), next.get_mut(..words))
+                            {
+                                self.paths.step(from, new, to);
+                            }
+                            let renamed_rule = self.key_rule(new, sx);
+                            self.best(kr, renamed_rule)
+                        }
+                        None => kr,
+                    };
+                    // A renamed key changed the child's state set: its info must be computed anew.
+                    let known = if rename.is_none() { child_info } else { None };
+                    let at = At {
+                        depth: depth + 1,
+                        inherited: eff,
+                        key_rule: kr,
+                        known,
+                    };
+                    let edit = self.walk(child, at, sx, t);
+                    sx.path.truncate(plen);
+                    match (edit, rename) {
+                        (Edit::Remove, _) => Edit::Remove,
+                        (_, Some(new)) => Edit::Rename(new),
+                        (e, None) => e,
+                    }
+                });
+                None
+            }
+            Shape::Array => {
+                node.items(&mut |child| self.walk_item(child, depth, eff, sx, t));
+                None
+            }
+            Shape::Null => {
+                sx.record_bytes += 4;
+                None
+            }
+            Shape::Bool(b) => {
+                sx.record_bytes += if b { 4 } else { 5 };
+                let text = if b { "true" } else { "false" };
+                eff.and_then(|r| {
+                    t.hit_rule(r, &sx.path);
+                    self.whole_value(r, text, false)
+                })
+            }
+            Shape::Float(text) => {
+                sx.record_bytes += text.len() as u64;
+                match eff {
+                    Some(r) => {
+                        t.hit_rule(r, &sx.path);
+                        protect(sx, &text);
+                        self.whole_value(r, &text, true)
+                    }
+                    // An integral float (`4111111111111111.0`, `4.1e15`) is a number like any
+                    // other to the detectors: its integer text is scanned.
+                    None => integral_text(&text).and_then(|i| self.mask_found(&i, info, sx, t)),
+                }
+            }
+            Shape::Int(text) => {
+                sx.record_bytes += text.len() as u64;
+                match eff {
+                    Some(r) => {
+                        t.hit_rule(r, &sx.path);
+                        protect(sx, &text);
+                        self.whole_value(r, &text, true)
+                    }
+                    None => self.mask_found(&text, info, sx, t),
+                }
+            }
+            Shape::Str(s) => self.leaf_text(s, eff, info, max_string, sx, t),
+            Shape::Other(name) => {
+                t.other_objects += 1;
+                let s = format!("<{name}>");
+                Some(
+                    self.leaf_text(&s, eff, info, max_string, sx, t)
+                        .unwrap_or(s),
+                )
+            }
+        };
+        if let Some(s) = new_text {
+            node.set_string(s);
+        }
+        Edit::Keep
+    }
+
+    /// Walks one item of an array at `depth`. Arrays are transparent: an item has its array's
+    /// state set and inherits its array's rule.
+    pub(crate) fn walk_item<T: Tree>(
+        &self,
+        child: &mut T,
+        depth: usize,
+        eff: Option<u32>,
+        sx: &mut Scratch,
+        t: &mut Tally,
+    ) -> Edit {
+        let words = self.paths.words();
+        if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
+            && let (Some(from), Some(to)) = (cur.get(depth * words..), next.get_mut(..words))
+        {
+            to.copy_from_slice(from);
+        }
+        let plen = sx.path.len();
+        if t.record_paths {
+            sx.path.push_str("[]");
+        }
+        let at = At {
+            depth: depth + 1,
+            inherited: eff,
+            key_rule: None,
+            known: None,
+        };
+        let edit = self.walk(child, at, sx, t);
+        sx.path.truncate(plen);
+        edit
+    }
+
+    fn leaf_text(
+        &self,
+        s: &str,
+        eff: Option<u32>,
+        info: NodeInfo,
+        max_string: usize,
+        sx: &mut Scratch,
+        t: &mut Tally,
+    ) -> Option<String> {
+        sx.record_bytes += s.len() as u64;
+        if s.len() > max_string {
+            t.too_large += 1;
+            return Some(TOO_LARGE.to_owned());
+        }
+        if let Some(r) = eff {
+            if self.keeps(r, s) {
+                return None;
+            }
+            t.hit_rule(r, &sx.path);
+            protect(sx, s);
+            return self.whole_value(r, s, false);
+        }
+        self.mask_found(s, info, sx, t)
+    }
+}
+
+/// Keeps `text` as protected while [`Scratch::protect`] collects (see `protect.rs`).
+pub(crate) fn protect(sx: &mut Scratch, text: &str) {
+    if let Some(p) = &mut sx.protect {
+        p.push(String::from(text));
+    }
+}
+
+/// Keeps every key and scalar beneath `node` as protected (a subtree a rule removes whole).
+pub(crate) fn protect_subtree<T: Tree>(sx: &mut Scratch, node: &T, depth_left: usize) {
+    let Some(p) = &mut sx.protect else { return };
+    let v = node.to_value(depth_left);
+    let mut stack = vec![&v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => p.push(s.clone()),
+            Value::Number(n) => p.push(alloc::string::ToString::to_string(n)),
+            Value::Array(items) => stack.extend(items.iter()),
+            Value::Object(map) => {
+                p.extend(map.keys().cloned());
+                stack.extend(map.values());
+            }
+            Value::Null | Value::Bool(_) => {}
+        }
+    }
+}
+
+/// The most digits an integral number's text may have for detectors to scan it (beyond every
+/// `f64`: only JSON text such as `1e5000` has more, and no detector matches a run of zeros).
+const INTEGRAL_DIGITS_MAX: usize = 1024;
+
+/// The integer text of a JSON number that is integral (`4111111111111111.0`, `4.1e15`,
+/// `-2E3`): what detectors scan, as they scan integers. `None` for a fraction, for zero, and
+/// for more than [`INTEGRAL_DIGITS_MAX`] digits.
+pub(crate) fn integral_text(text: &str) -> Option<String> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (mantissa, exp) = match rest.find(['e', 'E']) {
+        Some(i) => (rest.get(..i)?, rest.get(i + 1..)?.parse::<i64>().ok()?),
+        None => (rest, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) || int.is_empty() {
+        return None;
+    }
+    // The digits without leading or trailing zeros, and the power of ten they are scaled by.
+    let digits = int.bytes().chain(frac.bytes());
+    let lead = digits.clone().take_while(|&c| c == b'0').count();
+    let all: Vec<u8> = digits.skip(lead).collect();
+    let trail = all.iter().rev().take_while(|&&c| c == b'0').count();
+    let significant = all.get(..all.len() - trail)?;
+    if significant.is_empty() {
+        return None;
+    }
+    let frac_len = i64::try_from(frac.len()).ok()?;
+    let scale = exp
+        .checked_sub(frac_len)?
+        .checked_add(i64::try_from(trail).ok()?)?;
+    let zeros = usize::try_from(scale).ok()?;
+    if significant.len() + zeros > INTEGRAL_DIGITS_MAX {
+        return None;
+    }
+    let mut out = String::with_capacity(usize::from(negative) + significant.len() + zeros);
+    if negative {
+        out.push('-');
+    }
+    out.extend(significant.iter().map(|&c| char::from(c)));
+    out.extend(core::iter::repeat_n('0', zeros));
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integral_floats_have_their_integer_text() {
+        for (text, want) in [
+            ("4111111111111111.0", Some("4111111111111111")),
+            ("4.111111111111111e15", Some("4111111111111111")),
+            ("4.111111111111111E+15", Some("4111111111111111")),
+            ("-2E3", Some("-2000")),
+            ("1.50e1", Some("15")),
+            ("0.5", None),
+            ("1.25e1", None),
+            ("0.0", None),
+            ("-0.0", None),
+            ("1e2000", None),
+            ("007.0", Some("7")),
+        ] {
+            assert_eq!(integral_text(text).as_deref(), want, "{text}");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Compiling a [`PolicyDoc`] into an immutable [`Policy`]: the orchestration, in the order the
+//! document's sections are checked (so the first mistake is the one reported). Each feature
+//! has its own compiler: `rules.rs` (`[[rule]]`, `[[allow]]`, `[key.*]`), the record stages
+//! (`crate::stages::{retention, access, plugins}`) and `crate::summary::rule`.
+
+use crate::detect::Detector;
+use crate::error::PolicyError;
+use crate::policy::Policy;
+use crate::policy::model::PolicyDoc;
+use crate::policy::select::PathSet;
+use crate::policy::source::Source;
+
+mod common;
+mod rules;
+
+pub(crate) use common::{Ids, closest, compile_path, compile_when};
+
+impl Policy {
+    pub(crate) fn compile(doc: PolicyDoc, src: &Source<'_>) -> Result<Self, PolicyError> {
+        common::check_header(&doc, src)?;
+        let (keys, key_names) = rules::compile_keys(&doc, src)?;
+        let mut ids = Ids::default();
+        let mut paths = PathSet::default();
+        let mut compiled = rules::compile_rules(&doc, src, &mut paths, &mut ids)?;
+        let retention = crate::stages::retention::compile(
+            &doc,
+            src,
+            &mut compiled.rules,
+            &mut paths,
+            &mut ids,
+        )?;
+        let access = crate::stages::access::compile(&doc, src)?;
+        let summaries = crate::summary::rule::compile(&doc, src, &mut paths, &mut ids)?;
+        let mut plugins = crate::stages::plugins::compile(&doc, src, &mut ids)?;
+        for e in &compiled.detectors {
+            if let Detector::Plugin(p) = e.detector
+                && let Some(spec) = plugins.get_mut(p)
+            {
+                spec.detects = true;
+            }
+        }
+        rules::rank(&mut compiled.rules, &mut compiled.detectors);
+        let allow_values = rules::compile_allow(&doc, src, &mut paths)?;
+        paths.finish();
+        common::check_test_keys(&doc, src)?;
+        // A plugin's detector sees whole texts: it may match across lines.
+        let text_line_local = compiled.text_line_local
+            && !compiled
+                .detectors
+                .iter()
+                .any(|d| matches!(d.detector, Detector::Plugin(_)));
+        let id = common::policy_id(&doc);
+        Ok(Self {
+            doc,
+            id,
+            rules: compiled.rules,
+            paths,
+            key_globs: compiled.key_globs,
+            detectors: compiled.detectors,
+            keys,
+            key_names,
+            placeholders: compiled.placeholders,
+            allow_values,
+            retention,
+            access,
+            summaries,
+            plugins,
+            plugins_attached: false,
+            text_line_local,
+        })
+    }
+}

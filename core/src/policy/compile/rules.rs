@@ -1,0 +1,584 @@
+//! `[[rule]]`, `[[allow]]` and `[key.*]`: actions, selectors, detectors and patterns.
+
+use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use regex_automata::meta::Regex;
+use regex_automata::util::syntax;
+
+use super::common::{Ids, closest, compile_path, compile_when, is_id, push_unique};
+use crate::action::{Action, DEFAULT_REPLACEMENT, HashKey, Precision, expand_replacement};
+use crate::detect::{BUILTIN, Detector, Kind};
+use crate::error::{ErrorKind, PolicyError};
+use crate::policy::model::{PolicyDoc, RuleDoc};
+use crate::policy::rule::{DetectorEntry, KeyGlob, Rule, whole_replacement};
+use crate::policy::select::{PathSet, Target, normalize_glob, parse_path};
+use crate::policy::source::{Seg, Source, error_at};
+
+const ACTIONS: &str = "redact, nullify, replace, hash, generalize, partial";
+
+/// Whether a pattern matches within a line: it can match no line break and is not anchored to
+/// the start or end of the text (`\A`, `\z`, `^` and `$` without `(?m)`), so the lines of a
+/// text give the matches of the whole (see [`crate::TextStream`]). Conservative: a pattern
+/// that cannot be read here counts as crossing lines.
+fn pattern_line_local(pattern: &str) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind, Look};
+    fn newline(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => false,
+            HirKind::Literal(lit) => lit.0.contains(&b'\n'),
+            HirKind::Class(Class::Unicode(c)) => c
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+            HirKind::Class(Class::Bytes(c)) => c
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+            HirKind::Repetition(r) => newline(&r.sub),
+            HirKind::Capture(c) => newline(&c.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(newline),
+        }
+    }
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .nest_limit(64)
+        .build()
+        .parse(pattern)
+    else {
+        return false;
+    };
+    let looks = hir.properties().look_set();
+    !newline(&hir) && !looks.contains(Look::Start) && !looks.contains(Look::End)
+}
+
+fn compile_pattern(
+    pattern: &str,
+    limit: u64,
+    src: &Source<'_>,
+    i: usize,
+    id: &str,
+) -> Result<Regex, PolicyError> {
+    let at = [Seg::Key("rule"), Seg::Index(i), Seg::Key("pattern")];
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let re = Regex::builder()
+        .syntax(syntax::Config::new().nest_limit(64))
+        .configure(
+            Regex::config()
+                .nfa_size_limit(Some(limit))
+                .onepass_size_limit(Some(limit)),
+        )
+        .build(pattern)
+        .map_err(|e| {
+            let (kind, msg, help) = if e.size_limit().is_some() {
+                (
+                    ErrorKind::Limit,
+                    format!("the pattern compiles to more than `max_pattern_bytes` = {limit}"),
+                    "simplify the pattern (bounded repetitions such as `{1000}` grow it), or raise \
+                     `[limits] max_pattern_bytes`",
+                )
+            } else {
+                let detail = e
+                    .syntax_error()
+                    .map_or_else(|| format!("{e}"), |s| format!("{s}"));
+                (
+                    ErrorKind::Pattern,
+                    format!(
+                        "invalid pattern: {}",
+                        first_line(&detail).trim_start_matches("error: ")
+                    ),
+                    "fix the regular expression; the syntax is that of Rust's `regex` crate",
+                )
+            };
+            error_at(src, &at, kind, msg, help, id)
+        })?;
+    if re.is_match("") {
+        return Err(error_at(
+            src,
+            &at,
+            ErrorKind::Pattern,
+            String::from("the pattern matches empty text"),
+            "make the pattern require at least one character, for example `+` instead of `*`",
+            id,
+        ));
+    }
+    Ok(re)
+}
+
+fn first_line(s: &str) -> String {
+    // regex-syntax errors draw the pattern over several lines; keep the last line (the reason).
+    s.lines()
+        .rfind(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
+        .to_owned()
+}
+
+fn compile_action(
+    r: &RuleDoc,
+    i: usize,
+    doc: &PolicyDoc,
+    src: &Source<'_>,
+) -> Result<Action, PolicyError> {
+    let at = |f: &'static str| [Seg::Key("rule"), Seg::Index(i), Seg::Key(f)];
+    let not_for = |field: &'static str, action: &str, belongs: &str| {
+        Err(error_at(
+            src,
+            &at(field),
+            ErrorKind::Action,
+            format!("`{field}` does not apply to action `{action}`"),
+            format!("`{field}` belongs to action `{belongs}`; remove it or change the action"),
+            &r.id,
+        ))
+    };
+    let a = r.action.as_str();
+    if a != "replace" && r.replacement.is_some() {
+        return not_for("replacement", a, "replace");
+    }
+    if a != "hash" && r.key.is_some() {
+        return not_for("key", a, "hash");
+    }
+    if a != "partial" && (r.keep_first.is_some() || r.keep_last.is_some()) {
+        return not_for(
+            if r.keep_first.is_some() {
+                "keep_first"
+            } else {
+                "keep_last"
+            },
+            a,
+            "partial",
+        );
+    }
+    if a != "generalize" && (r.bucket.is_some() || r.precision.is_some()) {
+        return not_for(
+            if r.bucket.is_some() {
+                "bucket"
+            } else {
+                "precision"
+            },
+            a,
+            "generalize",
+        );
+    }
+    Ok(match a {
+        "redact" => Action::Redact,
+        "nullify" => Action::Nullify,
+        "replace" => Action::Replace {
+            text: r
+                .replacement
+                .clone()
+                .unwrap_or_else(|| String::from(DEFAULT_REPLACEMENT)),
+        },
+        "hash" => {
+            let Some(name) = &r.key else {
+                return Err(error_at(
+                    src,
+                    &at("action"),
+                    ErrorKind::Key,
+                    format!("rule `{}` hashes without a key", r.id),
+                    "add `key = \"default\"` and declare `[key.default]` with `env` and `id`",
+                    &r.id,
+                ));
+            };
+            let Some(k) = doc.key.keys().position(|n| n == name) else {
+                return Err(error_at(
+                    src,
+                    &at("key"),
+                    ErrorKind::Key,
+                    format!(
+                        "rule `{}` uses the key `{name}`, which is not declared",
+                        r.id
+                    ),
+                    format!("declare `[key.{name}]` with `env` and `id`"),
+                    &r.id,
+                ));
+            };
+            Action::Hash { key: k }
+        }
+        "generalize" => {
+            let precision = match r.precision.as_deref() {
+                None => None,
+                Some("day") => Some(Precision::Day),
+                Some("month") => Some(Precision::Month),
+                Some("year") => Some(Precision::Year),
+                Some(other) => {
+                    return Err(error_at(
+                        src,
+                        &at("precision"),
+                        ErrorKind::InvalidValue,
+                        format!("unknown precision `{other}`"),
+                        "use `day`, `month` or `year`",
+                        &r.id,
+                    ));
+                }
+            };
+            let bucket = r.bucket.unwrap_or(10);
+            if bucket == 0 {
+                return Err(error_at(
+                    src,
+                    &at("bucket"),
+                    ErrorKind::InvalidValue,
+                    String::from("`bucket = 0` makes no buckets"),
+                    "use a positive bucket width, such as 10",
+                    &r.id,
+                ));
+            }
+            Action::Generalize { bucket, precision }
+        }
+        "partial" => Action::Partial {
+            keep_first: r.keep_first.unwrap_or(2),
+            keep_last: r.keep_last.unwrap_or(2),
+        },
+        other => {
+            return Err(error_at(
+                src,
+                &at("action"),
+                ErrorKind::Action,
+                format!("unknown action `{other}`"),
+                format!("use one of: {ACTIONS}"),
+                &r.id,
+            ));
+        }
+    })
+}
+
+/// `[key.*]`: each key's id and the environment variable its material comes from (the
+/// material itself is given later, by the front end).
+pub(super) fn compile_keys(
+    doc: &PolicyDoc,
+    src: &Source<'_>,
+) -> Result<(Vec<HashKey>, Vec<(String, String)>), PolicyError> {
+    let err = |path: &[Seg], kind, msg: String, help: &str, id: &str| {
+        error_at(src, path, kind, msg, help, id)
+    };
+    // Keys.
+    let mut keys = Vec::new();
+    let mut key_names = Vec::new();
+    for (name, k) in &doc.key {
+        let at = [Seg::Key("key")];
+        if !is_id(&k.id) {
+            return Err(err(
+                &at,
+                ErrorKind::Key,
+                format!(
+                    "key `{name}` has the id `{}`, which is not a plain id",
+                    k.id
+                ),
+                "use letters, digits, `_`, `-` or `.` for a key id, such as `k1`",
+                name,
+            ));
+        }
+        if k.env.trim().is_empty() {
+            return Err(err(
+                &at,
+                ErrorKind::Key,
+                format!("key `{name}` names no environment variable"),
+                "set `env` to the variable that holds the key material, such as `TAMIS_HASH_KEY`",
+                name,
+            ));
+        }
+        keys.push(HashKey {
+            id: k.id.clone(),
+            mac: None,
+        });
+        key_names.push((name.clone(), k.env.clone()));
+    }
+
+    Ok((keys, key_names))
+}
+
+/// What compiling `[[rule]]` gives.
+pub(super) struct Compiled {
+    pub rules: Vec<Rule>,
+    pub key_globs: Vec<KeyGlob>,
+    pub detectors: Vec<DetectorEntry>,
+    /// Sorted literal texts the rules write (replacements, expanded for every type).
+    pub placeholders: Vec<String>,
+    /// No pattern of the rules can match across a line break.
+    pub text_line_local: bool,
+}
+
+/// `[[rule]]`: each rule's action, selectors (paths into `paths`), key globs, detectors and
+/// patterns.
+pub(super) fn compile_rules<'d>(
+    doc: &'d PolicyDoc,
+    src: &Source<'_>,
+    paths: &mut PathSet,
+    ids: &mut Ids<'d>,
+) -> Result<Compiled, PolicyError> {
+    let err = |path: &[Seg], kind, msg: String, help: &str, id: &str| {
+        error_at(src, path, kind, msg, help, id)
+    };
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut key_globs = Vec::new();
+    let mut detectors: Vec<DetectorEntry> = Vec::new();
+    let mut text_line_local = true;
+    let mut placeholders: Vec<String> = vec![String::from(DEFAULT_REPLACEMENT)];
+    for (i, r) in doc.rules.iter().enumerate() {
+        let idx = u32::try_from(i).map_err(|_| {
+            PolicyError::new(ErrorKind::Limit, "too many rules").help("split the policy")
+        })?;
+        let here = |field: &'static str| [Seg::Key("rule"), Seg::Index(i), Seg::Key(field)];
+        let item = |field: &'static str, j: usize| {
+            [
+                Seg::Key("rule"),
+                Seg::Index(i),
+                Seg::Key(field),
+                Seg::Index(j),
+            ]
+        };
+        ids.claim(&r.id, "rule", i, src)?;
+        let action = compile_action(r, i, &doc, src)?;
+        let spans_only = !r.detect.is_empty() || r.pattern.is_some();
+        if r.paths.is_empty() && r.keys.is_empty() && !spans_only {
+            return Err(err(
+                &[Seg::Key("rule"), Seg::Index(i)],
+                ErrorKind::Selector,
+                format!("rule `{}` selects nothing", r.id),
+                "add `paths`, `keys`, `detect` or `pattern`",
+                &r.id,
+            ));
+        }
+        if matches!(action, Action::Generalize { .. }) && spans_only {
+            return Err(err(
+                &here("action"),
+                ErrorKind::Action,
+                String::from("`generalize` cannot apply to spans found in text"),
+                "use `generalize` with `paths` or `keys` only; mask detector findings with \
+                 `replace`, `hash`, `partial`, `nullify` or `redact`",
+                &r.id,
+            ));
+        }
+        if !spans_only && (!r.scope.is_empty() || !r.except.is_empty()) {
+            return Err(err(
+                &here(if r.scope.is_empty() {
+                    "except"
+                } else {
+                    "scope"
+                }),
+                ErrorKind::Selector,
+                String::from("`scope` and `except` only narrow `detect` and `pattern`"),
+                "remove them, or add `detect`/`pattern` to the rule",
+                &r.id,
+            ));
+        }
+        for (j, p) in r.paths.iter().enumerate() {
+            paths.add(
+                compile_path(p, src, ("rule", "paths"), i, j, &r.id)?,
+                Target::Rule(idx),
+            );
+        }
+        for (j, p) in r.scope.iter().enumerate() {
+            paths.add(
+                compile_path(p, src, ("rule", "scope"), i, j, &r.id)?,
+                Target::Scope(idx),
+            );
+        }
+        for (j, p) in r.except.iter().enumerate() {
+            paths.add(
+                compile_path(p, src, ("rule", "except"), i, j, &r.id)?,
+                Target::Except(idx),
+            );
+        }
+        for (j, g) in r.keys.iter().enumerate() {
+            let norm = normalize_glob(g);
+            if norm.is_empty() || norm.chars().all(|c| c == '_') {
+                return Err(err(
+                    &item("keys", j),
+                    ErrorKind::Selector,
+                    format!("the key glob `{g}` has no letters, digits or `*`"),
+                    "write a key name such as `password`, or a glob such as `*token*`",
+                    &r.id,
+                ));
+            }
+            key_globs.push(KeyGlob {
+                joined: !norm.contains('_'),
+                glob: norm,
+                rule: idx,
+            });
+        }
+        let mut dets = Vec::new();
+        for (j, name) in r.detect.iter().enumerate() {
+            if let Some(id) = name.strip_prefix("plugin:") {
+                let Some(p) = doc.plugins.iter().position(|p| p.id == id) else {
+                    return Err(err(
+                        &item("detect", j),
+                        ErrorKind::Detector,
+                        format!("`{name}` names no `[[plugin]]` of this policy"),
+                        &match doc.plugins.first() {
+                            Some(p) => format!(
+                                "write `plugin:` and the id of a `[[plugin]]` that exports                                      `detect`, such as `plugin:{}`",
+                                p.id
+                            ),
+                            None => String::from(
+                                "add a `[[plugin]]` whose component exports `detect`, and                                      write `plugin:` and its id",
+                            ),
+                        },
+                        &r.id,
+                    ));
+                };
+                let d = match detectors.iter().position(|e| e.name == *name) {
+                    Some(d) => d,
+                    None => {
+                        detectors.push(DetectorEntry {
+                            name: name.clone(),
+                            type_name: "plugin",
+                            detector: Detector::Plugin(p),
+                            rules: Vec::new(),
+                            rank: 0,
+                        });
+                        detectors.len() - 1
+                    }
+                };
+                push_unique(&mut dets, u32::try_from(d).unwrap_or(u32::MAX));
+                continue;
+            }
+            let Some(kind) = Kind::from_name(name) else {
+                return Err(err(
+                    &item("detect", j),
+                    ErrorKind::Detector,
+                    format!("unknown detector `{name}`"),
+                    &match closest(name, BUILTIN) {
+                        Some(near) => format!(
+                            "did you mean `{near}`? built-in detectors are: {}",
+                            BUILTIN.join(", ")
+                        ),
+                        None => format!("built-in detectors are: {}", BUILTIN.join(", ")),
+                    },
+                    &r.id,
+                ));
+            };
+            let d = match detectors.iter().position(|e| e.name == *name) {
+                Some(d) => d,
+                None => {
+                    detectors.push(DetectorEntry {
+                        name: name.clone(),
+                        type_name: kind.name(),
+                        detector: Detector::Builtin(kind),
+                        rules: Vec::new(),
+                        rank: 0,
+                    });
+                    detectors.len() - 1
+                }
+            };
+            push_unique(&mut dets, u32::try_from(d).unwrap_or(u32::MAX));
+        }
+        if let Some(pattern) = &r.pattern {
+            let re = compile_pattern(pattern, doc.limits.max_pattern_bytes, src, i, &r.id)?;
+            text_line_local &= pattern_line_local(pattern);
+            detectors.push(DetectorEntry {
+                name: format!("pattern:{}", r.id),
+                type_name: "pattern",
+                detector: Detector::Pattern(Box::new(re)),
+                rules: Vec::new(),
+                rank: 0,
+            });
+            dets.push(u32::try_from(detectors.len() - 1).unwrap_or(u32::MAX));
+        }
+        for &d in &dets {
+            if let Some(e) = detectors.get_mut(d as usize) {
+                e.rules.push(idx);
+            }
+        }
+        if let Action::Replace { text } = &action {
+            let mut types: Vec<&str> = vec!["value"];
+            types.extend(
+                dets.iter()
+                    .filter_map(|&d| detectors.get(d as usize))
+                    .map(|e| e.type_name),
+            );
+            for ty in types {
+                let mut s = String::new();
+                expand_replacement(text, ty, &mut s);
+                placeholders.push(s);
+            }
+        }
+        let when = match &r.when {
+            Some(w) => Some(compile_when(w, src, "rule", i, &r.id)?),
+            None => None,
+        };
+        rules.push(Rule {
+            id: r.id.clone(),
+            replacement: whole_replacement(&action),
+            action,
+            when,
+            detectors: dets,
+            has_scope: !r.scope.is_empty(),
+            rank: 0,
+            retention: None,
+        });
+    }
+    placeholders.retain(|p| !p.is_empty());
+    placeholders.sort();
+    placeholders.dedup();
+    Ok(Compiled {
+        rules,
+        key_globs,
+        detectors,
+        placeholders,
+        text_line_local,
+    })
+}
+
+/// Ranks: strongest action first, then rule id, so results never depend on rule order; and
+/// detectors by name, so ties between findings never do either.
+pub(super) fn rank(rules: &mut [Rule], detectors: &mut [DetectorEntry]) {
+    let mut order: Vec<usize> = (0..rules.len()).collect();
+    order.sort_by_key(|&i| {
+        rules
+            .get(i)
+            .map(|r| (core::cmp::Reverse(r.action.strength()), r.id.clone()))
+    });
+    for (rank, &i) in order.iter().enumerate() {
+        if let Some(r) = rules.get_mut(i) {
+            r.rank = u32::try_from(rank).unwrap_or(u32::MAX);
+        }
+    }
+
+    let mut by_name: Vec<usize> = (0..detectors.len()).collect();
+    by_name.sort_by_key(|&d| detectors.get(d).map(|e| e.name.clone()));
+    for (rank, &d) in by_name.iter().enumerate() {
+        if let Some(e) = detectors.get_mut(d) {
+            e.rank = u32::try_from(rank).unwrap_or(u32::MAX);
+        }
+    }
+}
+
+/// `[[allow]]`: paths into `paths`; the allowed values, sorted.
+pub(super) fn compile_allow(
+    doc: &PolicyDoc,
+    src: &Source<'_>,
+    paths: &mut PathSet,
+) -> Result<Vec<String>, PolicyError> {
+    let err = |path: &[Seg], kind, msg: String, help: &str, id: &str| {
+        error_at(src, path, kind, msg, help, id)
+    };
+    let mut allow_values = Vec::new();
+    for (i, a) in doc.allow.iter().enumerate() {
+        let id = a.id.as_deref().unwrap_or("");
+        for (j, p) in a.paths.iter().enumerate() {
+            let steps = parse_path(p).map_err(|e| {
+                err(
+                    &[
+                        Seg::Key("allow"),
+                        Seg::Index(i),
+                        Seg::Key("paths"),
+                        Seg::Index(j),
+                    ],
+                    ErrorKind::Selector,
+                    format!("invalid path `{p}`: {}", e.message),
+                    e.help,
+                    id,
+                )
+            })?;
+            paths.add(steps, Target::Allow);
+        }
+        allow_values.extend(a.values.iter().cloned());
+    }
+    allow_values.sort();
+    allow_values.dedup();
+
+    Ok(allow_values)
+}

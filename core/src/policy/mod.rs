@@ -1,0 +1,233 @@
+//! The compiled policy: [`Policy`], built once from a document by `compile/` and shared
+//! immutably (`Send + Sync`) by every application.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::action::{Action, HashKey};
+use crate::error::{ErrorKind, PolicyError};
+use crate::stages::access::Access;
+use crate::stages::plugins::PluginSpec;
+use crate::stages::retention::Retention;
+use crate::summary::rule::SummarizeRule;
+
+pub mod compile;
+pub mod model;
+pub(crate) mod rule;
+pub(crate) mod select;
+pub(crate) mod source;
+
+use model::{LimitsDoc, PolicyDoc};
+use rule::{DetectorEntry, KeyGlob, Rule};
+use select::PathSet;
+use source::Source;
+
+/// The limits in force, from `[limits]`.
+pub type Limits = LimitsDoc;
+
+/// A compiled policy: immutable, `Send + Sync`, cheap to share. Applying it never fails.
+#[derive(Debug)]
+pub struct Policy {
+    pub(crate) doc: PolicyDoc,
+    pub(crate) id: String,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) paths: PathSet,
+    /// Normalised key globs and the rule each belongs to.
+    pub(crate) key_globs: Vec<KeyGlob>,
+    pub(crate) detectors: Vec<DetectorEntry>,
+    pub(crate) keys: Vec<HashKey>,
+    /// `(name, env)` of each key, same order as `keys`.
+    pub(crate) key_names: Vec<(String, String)>,
+    /// Sorted literal placeholders this policy writes (replacements, expanded).
+    pub(crate) placeholders: Vec<String>,
+    pub(crate) allow_values: Vec<String>,
+    pub(crate) retention: Vec<Retention>,
+    pub(crate) access: Option<Access>,
+    pub(crate) summaries: Vec<SummarizeRule>,
+    pub(crate) plugins: Vec<crate::stages::plugins::PluginSpec>,
+    /// The host runs `plugins` (see [`Policy::with_plugins_attached`]).
+    pub(crate) plugins_attached: bool,
+    /// No detector of the policy matches across a line break, but `private_key` (held whole
+    /// by [`crate::TextStream`]): no custom pattern can match one or is anchored to the ends of
+    /// the text, and no plugin detects.
+    pub(crate) text_line_local: bool,
+}
+
+impl Policy {
+    /// Reads and compiles a TOML policy.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] with line, column, rule id and help when the policy is not valid.
+    pub fn from_toml(text: &str) -> Result<Self, PolicyError> {
+        let (doc, source) = source::from_toml(text)?;
+        Self::compile(doc, &source)
+    }
+
+    /// Reads and compiles a JSON policy (the same document model as TOML).
+    ///
+    /// # Errors
+    /// A [`PolicyError`] with line, column, rule id and help when the policy is not valid.
+    pub fn from_json(text: &str) -> Result<Self, PolicyError> {
+        let (doc, source) = source::from_json(text)?;
+        Self::compile(doc, &source)
+    }
+
+    /// Compiles an already parsed document (errors then carry a document path, no line).
+    ///
+    /// # Errors
+    /// A [`PolicyError`] when the document is not valid.
+    pub fn from_doc(doc: PolicyDoc) -> Result<Self, PolicyError> {
+        let text = serde_json::to_string(&doc).unwrap_or_default();
+        let source = Source::Json(&text);
+        Self::compile(doc, &source)
+    }
+
+    /// Gives key material for the key named `name` (`[key.NAME]`). The CLI and bindings read it
+    /// from the environment variable the key names; core never does.
+    ///
+    /// # Errors
+    /// When the policy declares no such key, or the material is empty.
+    pub fn with_key(mut self, name: &str, material: &[u8]) -> Result<Self, PolicyError> {
+        let Some(i) = self.key_names.iter().position(|(n, _)| n == name) else {
+            return Err(PolicyError::new(
+                ErrorKind::Key,
+                format!("the policy declares no key `{name}`"),
+            )
+            .help("declare it as `[key.NAME]` with `env` and `id`"));
+        };
+        if material.is_empty() {
+            return Err(PolicyError::new(
+                ErrorKind::Key,
+                format!("the material for key `{name}` is empty"),
+            )
+            .help("set the key's environment variable to a secret of at least 16 bytes"));
+        }
+        let mac = Hmac::<Sha256>::new_from_slice(material).map_err(|_| {
+            PolicyError::new(ErrorKind::Key, format!("key `{name}` cannot be used"))
+        })?;
+        if let Some(k) = self.keys.get_mut(i) {
+            k.mac = Some(mac);
+        }
+        Ok(self)
+    }
+
+    /// Keys that `hash` rules use: `(name, environment variable, key id)`.
+    pub fn required_keys(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.key_names
+            .iter()
+            .zip(&self.keys)
+            .enumerate()
+            .filter_map(|(i, ((name, env), k))| {
+                self.rules
+                    .iter()
+                    .any(|r| r.action == Action::Hash { key: i })
+                    .then_some((name.as_str(), env.as_str(), k.id.as_str()))
+            })
+    }
+
+    /// Whether key material was given for the named key.
+    #[must_use]
+    pub fn has_key_material(&self, name: &str) -> bool {
+        self.key_names
+            .iter()
+            .position(|(n, _)| n == name)
+            .and_then(|i| self.keys.get(i))
+            .is_some_and(|k| k.mac.is_some())
+    }
+
+    /// The token (`h:<key id>:<26 base32 characters>`) that a `hash` rule with the key named
+    /// `name` writes for the string `value`: to find a known value in masked data. `None` when
+    /// the policy declares no such key or was given no material for it.
+    #[must_use]
+    pub fn pseudonym(&self, name: &str, value: &str) -> Option<String> {
+        let key = self
+            .key_names
+            .iter()
+            .position(|(n, _)| n == name)
+            .and_then(|i| self.keys.get(i))
+            .filter(|k| k.mac.is_some())?;
+        let mut out = String::with_capacity(32 + key.id.len());
+        crate::action::hash_token(key, value.as_bytes(), &mut out);
+        Some(out)
+    }
+
+    /// The policy's `name`.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.doc.name
+    }
+
+    /// SHA-256 (hex) of the canonical policy: the same for the TOML and JSON spelling of it.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The document the policy was compiled from.
+    #[must_use]
+    pub fn document(&self) -> &PolicyDoc {
+        &self.doc
+    }
+
+    /// The limits in force.
+    #[must_use]
+    pub fn limits(&self) -> &Limits {
+        &self.doc.limits
+    }
+
+    /// Whether `[access]` or `[[retention]]` can drop a whole record or some of its fields.
+    #[must_use]
+    pub fn has_record_stages(&self) -> bool {
+        self.access.is_some() || !self.retention.is_empty()
+    }
+
+    /// Rule ids in policy order.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.id.as_str())
+    }
+
+    /// The canonical JSON of the policy (what [`Policy::id`] hashes).
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.doc).unwrap_or_default()
+    }
+}
+impl Policy {
+    /// The policy's `[[plugin]]` entries, in order.
+    #[must_use]
+    pub fn plugins(&self) -> &[PluginSpec] {
+        &self.plugins
+    }
+
+    /// For front ends that cannot run plugins (the Python and Node libraries): an error when
+    /// the policy has `[[plugin]]`, so it is refused at load time rather than applied without
+    /// them.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the first plugin.
+    pub fn require_no_plugins(&self) -> Result<(), PolicyError> {
+        match self.plugins.first() {
+            None => Ok(()),
+            Some(p) => Err(PolicyError::new(
+                ErrorKind::InvalidValue,
+                format!(
+                    "the policy has a plugin (`{}`), and plugins run only in the tamis CLI and host",
+                    p.id
+                ),
+            )
+            .help("apply this policy with `tamis apply`, or remove its [[plugin]] entries to use it here")),
+        }
+    }
+
+    /// Says that the host has registered this policy's plugins and runs them on every record
+    /// (between [`Policy::admit_tree`] and [`Policy::mask_admitted`]). Without it, a policy
+    /// with plugins quarantines every record (`plugin_unavailable`).
+    #[must_use]
+    pub fn with_plugins_attached(mut self) -> Self {
+        self.plugins_attached = true;
+        self
+    }
+}

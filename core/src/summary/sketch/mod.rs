@@ -1,0 +1,6 @@
+//! The sketches a summary is made of: bounded memory, mergeable, deterministic.
+
+pub(crate) mod distinct;
+pub(crate) mod extremes;
+pub(crate) mod kll;
+mod top;

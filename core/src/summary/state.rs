@@ -1,0 +1,185 @@
+//! A summary's mergeable state as JSON, to ship partial summaries between workers (Dask,
+//! Spark, Ray); reading it back fails closed (no detail that could quote a value).
+
+use alloc::collections::BTreeSet;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use serde_json::{Map, Value};
+
+use super::sketch::distinct::{Distinct, HLL_M};
+use super::sketch::extremes::EXTREMES;
+use super::sketch::kll::{Kll, total_key};
+use super::{Entry, Item, Summary, TopMap, item_json, num, num_or_null};
+use crate::error::{ErrorKind, PolicyError};
+
+impl Summary {
+    /// The mergeable state as JSON (holds raw values: see the module documentation).
+    #[must_use]
+    pub fn to_state(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("tamis_summary_state".into(), Value::from(1));
+        m.insert("count".into(), Value::from(self.count));
+        m.insert("nulls".into(), Value::from(self.nulls));
+        m.insert(
+            "types".into(),
+            Value::Array(self.types.iter().map(|&n| Value::from(n)).collect()),
+        );
+        let moments = [
+            Value::from(self.num_n),
+            num(self.mean),
+            num(self.m2),
+            num_or_null(self.min),
+            num_or_null(self.max),
+        ];
+        m.insert("moments".into(), Value::Array(moments.into()));
+        for (name, list) in [("low", &self.low), ("high", &self.high)] {
+            m.insert(
+                name.into(),
+                Value::Array(list.iter().map(|&x| num(x)).collect()),
+            );
+        }
+        m.insert("kll".into(), self.kll.to_state());
+        let len = [self.len_n, self.len_min, self.len_max, self.len_sum];
+        m.insert(
+            "length".into(),
+            Value::Array(len.iter().map(|&n| Value::from(n)).collect()),
+        );
+        m.insert("distinct".into(), self.distinct.to_state());
+        let mut entries: Vec<(&u64, &Entry)> = self.top.iter().collect();
+        entries.sort_unstable_by_key(|(h, _)| **h);
+        let top: Vec<Value> = entries
+            .into_iter()
+            .map(|(h, e)| {
+                let kind = match e.item {
+                    Item::Str(_) => "s",
+                    Item::Num(_) => "n",
+                    Item::Bool(_) => "b",
+                };
+                Value::Array(vec![
+                    Value::from(*h),
+                    Value::from(e.count),
+                    Value::from(e.first),
+                    Value::from(kind),
+                    item_json(&e.item),
+                ])
+            })
+            .collect();
+        m.insert("top".into(), Value::Array(top));
+        m.insert("top_err".into(), Value::from(self.top_err));
+        m.insert("covered".into(), Value::Bool(self.covered));
+        Value::Object(m)
+    }
+
+    /// Reads a state written by [`Summary::to_state`].
+    ///
+    /// # Errors
+    /// When `v` is not such a state (the message never quotes a value).
+    pub fn from_state(v: &Value) -> Result<Summary, PolicyError> {
+        read(v).ok_or_else(|| {
+            PolicyError::new(ErrorKind::InvalidValue, "not a tamis summary state")
+                .help("pass what `Summary::to_state` (Python: `Summary.to_json`) wrote")
+        })
+    }
+}
+
+fn u(v: Option<&Value>) -> Option<u64> {
+    v?.as_u64()
+}
+fn f(v: Option<&Value>) -> Option<f64> {
+    v?.as_f64()
+}
+
+fn read(v: &Value) -> Option<Summary> {
+    let o = v.as_object()?;
+    if u(o.get("tamis_summary_state"))? != 1 {
+        return None;
+    }
+    let mut s = Summary::new();
+    s.count = u(o.get("count"))?;
+    s.nulls = u(o.get("nulls"))?;
+    let types = o.get("types")?.as_array()?;
+    if types.len() != s.types.len() {
+        return None;
+    }
+    for (t, v) in s.types.iter_mut().zip(types) {
+        *t = v.as_u64()?;
+    }
+    let mo = o.get("moments")?.as_array()?;
+    s.num_n = u(mo.first())?;
+    s.mean = f(mo.get(1))?;
+    s.m2 = f(mo.get(2))?;
+    s.min = f(mo.get(3)).unwrap_or(f64::INFINITY);
+    s.max = f(mo.get(4)).unwrap_or(f64::NEG_INFINITY);
+    for (name, list) in [("low", &mut s.low), ("high", &mut s.high)] {
+        // States written before these lists had none: windows then come from the sketch.
+        if let Some(items) = o.get(name) {
+            *list = items
+                .as_array()?
+                .iter()
+                .map(Value::as_f64)
+                .collect::<Option<Vec<f64>>>()?;
+            if list.len() > EXTREMES {
+                return None;
+            }
+        }
+    }
+    let k = o.get("kll")?.as_object()?;
+    let mut kll = Kll {
+        levels: Vec::new(),
+        n: u(k.get("n"))?,
+        flip: k.get("flip")?.as_bool()?,
+    };
+    for level in k.get("levels")?.as_array()? {
+        let items = level.as_array()?;
+        kll.levels.push(
+            items
+                .iter()
+                .map(|x| x.as_f64().map(total_key))
+                .collect::<Option<Vec<u64>>>()?,
+        );
+    }
+    s.kll = kll;
+    let len = o.get("length")?.as_array()?;
+    s.len_n = u(len.first())?;
+    s.len_min = u(len.get(1))?;
+    s.len_max = u(len.get(2))?;
+    s.len_sum = u(len.get(3))?;
+    let d = o.get("distinct")?.as_object()?;
+    s.distinct = if let Some(exact) = d.get("exact") {
+        let set: Option<BTreeSet<u64>> = exact.as_array()?.iter().map(Value::as_u64).collect();
+        Distinct::Exact(set?)
+    } else {
+        let pairs = d.get("hll")?.as_array()?;
+        let mut regs = vec![0u8; HLL_M];
+        for p in pairs.chunks(2) {
+            let i = usize::try_from(u(p.first())?).ok()?;
+            let r = u8::try_from(u(p.get(1))?).ok()?;
+            *regs.get_mut(i)? = r;
+        }
+        Distinct::Hll(regs)
+    };
+    let mut top = TopMap::default();
+    for e in o.get("top")?.as_array()? {
+        let e = e.as_array()?;
+        let item = match e.get(3)?.as_str()? {
+            "s" => Item::Str(String::from(e.get(4)?.as_str()?)),
+            "n" => Item::Num(f(e.get(4))?),
+            "b" => Item::Bool(e.get(4)?.as_bool()?),
+            _ => return None,
+        };
+        top.insert(
+            u(e.first())?,
+            Entry {
+                count: u(e.get(1))?,
+                first: u(e.get(2))?,
+                item,
+            },
+        );
+    }
+    s.top = top;
+    s.top_ones = false;
+    s.top_err = u(o.get("top_err"))?;
+    s.covered = o.get("covered")?.as_bool()?;
+    Some(s)
+}
