@@ -44,6 +44,9 @@ cargo fmt --all -- --check
 stage "lints (cargo clippy, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+stage "no import circle in tamis-core (scripts/check-imports.py)"
+python3 scripts/check-imports.py
+
 stage "no_std build of tamis-core"
 cargo check -p tamis-core --no-default-features --locked
 

@@ -24,8 +24,9 @@ mod tokens;
 mod words;
 
 pub(crate) use normalize::{fold, is_ignorable, needs_view, normalize};
+pub(crate) use shapes::WordScratch;
 use words::WORD_KINDS;
-pub(crate) use words::{WordScratch, scan_words};
+pub(crate) use words::scan_words;
 
 use email::find_emails;
 use entropy::find_high_entropy;
@@ -293,9 +294,9 @@ fn eq_ignore_case(b: &[u8], i: usize, word: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::entropy::log2;
-    use alloc::string::String;
     use super::*;
     use alloc::format;
+    use alloc::string::String;
     use alloc::vec;
 
     fn spans(k: Kind, s: &str) -> Vec<(usize, usize)> {

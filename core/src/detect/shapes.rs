@@ -4,10 +4,23 @@
 
 use alloc::vec::Vec;
 
-use super::words::WordScratch;
 use super::{at, before, eq_ignore_case, is_alnum, is_word, run};
 use crate::action::luhn_valid;
 use crate::net;
+
+/// Working memory of the word pass (`scan_words`) (it holds the digits of the last candidate, so its `Debug`
+/// prints nothing of them).
+#[derive(Default)]
+pub(crate) struct WordScratch {
+    pub(super) groups: Vec<(usize, usize)>,
+    pub(super) digits: Vec<u8>,
+}
+
+impl core::fmt::Debug for WordScratch {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("WordScratch")
+    }
+}
 
 // ---- digit groups (phones, cards, SSNs) ----
 

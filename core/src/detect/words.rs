@@ -5,27 +5,15 @@
 use alloc::vec::Vec;
 use wide::u8x16;
 
-use super::shapes::{card_at, card_sep, iban_at, ipv4_at, mac_at, number_start, phone_at, ssn_at};
+use super::shapes::{
+    WordScratch, card_at, card_sep, iban_at, ipv4_at, mac_at, number_start, phone_at, ssn_at,
+};
 use super::{Kind, at, before, is_word, run};
 use crate::bytes::{bits, lanes_eq, lanes_in};
 
 // ---- MAC addresses ----
 
 // ---- one pass over word starts: phone, card, SSN, IBAN, IPv4, MAC ----
-
-/// Working memory of [`scan_words`] (it holds the digits of the last candidate, so its `Debug`
-/// prints nothing of them).
-#[derive(Default)]
-pub(crate) struct WordScratch {
-    pub(super) groups: Vec<(usize, usize)>,
-    pub(super) digits: Vec<u8>,
-}
-
-impl core::fmt::Debug for WordScratch {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("WordScratch")
-    }
-}
 
 /// The scanners anchored at word starts, in the order of the `resume` slots of [`scan_words`].
 pub(super) const WORD_KINDS: [Kind; 6] = [

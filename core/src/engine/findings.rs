@@ -12,22 +12,9 @@ use crate::action::{
     Action, expand_replacement, hash_token, is_builtin_placeholder, partial, token_len_at,
 };
 use crate::detect::{Detector, Kind, find_pattern, find_plugin, needs_view, normalize, scan_words};
-use crate::engine::scratch::{NodeInfo, Scratch};
+use crate::engine::scratch::{Finding, NodeInfo, Scratch};
 use crate::policy::Policy;
 use crate::report::Tally;
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Finding {
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-    pub(crate) det: u32,
-    pub(crate) rule: u32,
-    pub(crate) rank: u32,
-    /// The detector's position by name, so ties never depend on rule order.
-    pub(crate) det_rank: u32,
-    /// The span in the normalised view (built-in detectors on non-ASCII text), else `start..end`.
-    pub(crate) view: Option<(usize, usize)>,
-}
 
 /// Appends to `accepted`, in order of start, the findings that win where findings overlap:
 /// longest first, then earliest, then the strongest rule's (see [`settle`]).

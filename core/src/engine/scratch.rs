@@ -9,10 +9,23 @@ use regex_automata::meta::Cache;
 
 use crate::context::Context;
 use crate::detect::{Detector, Kind, PluginDetect, WordScratch};
-use crate::engine::findings::Finding;
 use crate::policy::Policy;
 use crate::policy::select::{Target, glob_match, join_words, normalize_key};
 use crate::report::Quarantine;
+
+/// A span a detector found in a text, for a rule.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Finding {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) det: u32,
+    pub(crate) rule: u32,
+    pub(crate) rank: u32,
+    /// The detector's position by name, so ties never depend on rule order.
+    pub(crate) det_rank: u32,
+    /// The span in the normalised view (built-in detectors on non-ASCII text), else `start..end`.
+    pub(crate) view: Option<(usize, usize)>,
+}
 
 /// Reusable working memory for applying one policy. Keep one per thread to apply many records
 /// without allocating; [`Policy::apply`] makes a fresh one each call. It holds pieces of the last

@@ -8,7 +8,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::error::{ErrorKind, PolicyError};
-use crate::policy::compile::Ids;
+use crate::policy::compile::common::Ids;
 use crate::policy::model::PolicyDoc;
 use crate::policy::source::{Seg, Source, error_at};
 

@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 use super::{Found, key_path, lookup};
 use crate::action::Action;
 use crate::error::{ErrorKind, PolicyError};
-use crate::policy::compile::{Ids, compile_path};
+use crate::policy::compile::common::{Ids, compile_path};
 use crate::policy::model::PolicyDoc;
 use crate::policy::rule::Rule;
 use crate::policy::select::{PathSet, Target};

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use crate::context::Cond;
 use crate::error::{ErrorKind, PolicyError};
-use crate::policy::compile::{Ids, closest, compile_path, compile_when};
+use crate::policy::compile::common::{Ids, closest, compile_path, compile_when};
 use crate::policy::model::PolicyDoc;
 use crate::policy::select::{PathSet, Target};
 use crate::policy::source::{Seg, Source, error_at};

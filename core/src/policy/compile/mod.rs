@@ -10,10 +10,10 @@ use crate::policy::model::PolicyDoc;
 use crate::policy::select::PathSet;
 use crate::policy::source::Source;
 
-mod common;
+pub(crate) mod common;
 mod rules;
 
-pub(crate) use common::{Ids, closest, compile_path, compile_when};
+use common::Ids;
 
 impl Policy {
     pub(crate) fn compile(doc: PolicyDoc, src: &Source<'_>) -> Result<Self, PolicyError> {

@@ -22,8 +22,9 @@ mod write;
 
 pub use check::check;
 pub(crate) use check::number_end;
-use parse::{Parser, room_for};
+use parse::Parser;
 pub(crate) use write::next_special;
+use write::room_for;
 pub(crate) use write::write_str;
 use write::{write_plain, write_raw, write_string};
 

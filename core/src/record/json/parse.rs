@@ -8,18 +8,8 @@ use alloc::vec::Vec;
 
 use super::check::{escape, number_end, skip_ws};
 use super::write::next_special;
-use super::{Doc, MAX_NESTING, NoMemory, NotJson};
-
-/// Room in `v` for `n` more items, grown with `try_reserve` (the capacity check inline: this
-/// runs for every value written and parsed).
-#[inline]
-pub(super) fn room_for<T>(v: &mut Vec<T>, n: usize) -> Result<(), NoMemory> {
-    if v.capacity() - v.len() >= n {
-        Ok(())
-    } else {
-        v.try_reserve(n).map_err(|_| NoMemory)
-    }
-}
+use super::write::room_for;
+use super::{Doc, MAX_NESTING, NotJson};
 
 pub(super) struct Parser<'a> {
     pub(super) s: &'a str,

@@ -6,7 +6,6 @@ use alloc::vec::Vec;
 use wide::u8x16;
 
 use super::NoMemory;
-use super::parse::room_for;
 use crate::bytes::{at_most, bits, lanes_eq};
 
 /// The first index at or after `i` holding `"`, `\\` or a control character (below 0x20), or
@@ -95,4 +94,15 @@ pub(crate) fn write_str(s: &str, out: &mut Vec<u8>) -> Result<(), NoMemory> {
     room_for(out, 1)?;
     out.push(b'"');
     Ok(())
+}
+
+/// Room in `v` for `n` more items, grown with `try_reserve` (the capacity check inline: this
+/// runs for every value written and parsed).
+#[inline]
+pub(super) fn room_for<T>(v: &mut Vec<T>, n: usize) -> Result<(), NoMemory> {
+    if v.capacity() - v.len() >= n {
+        Ok(())
+    } else {
+        v.try_reserve(n).map_err(|_| NoMemory)
+    }
 }
