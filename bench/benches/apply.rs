@@ -13,17 +13,7 @@ use std::time::Instant;
 use criterion::{Criterion, Throughput};
 use tamis_bench::work::{apply_lines, serde_round_trip};
 use tamis_bench::{POLICY_20_FIELD_RULES, records};
-use tamis_core::{Context, Policy, Scratch, Tally};
-
-fn tamis_apply(
-    policy: &Policy,
-    lines: &[String],
-    sx: &mut Scratch,
-    tally: &mut Tally,
-    out: &mut Vec<u8>,
-) {
-    apply_lines(policy, &Context::default(), lines, sx, tally, out);
-}
+use tamis_core::{Context, Policy};
 
 fn main() {
     let lines = records(2000);
@@ -32,8 +22,7 @@ fn main() {
         .unwrap()
         .with_key("default", b"bench-key")
         .unwrap();
-    let mut sx = Scratch::new(&policy);
-    let mut tally = Tally::new(&policy, false);
+    let mut run = policy.run(Context::default());
     let mut out = Vec::with_capacity(4096);
 
     let mut c = Criterion::default().configure_from_args();
@@ -43,7 +32,7 @@ fn main() {
         b.iter(|| serde_round_trip(&lines, &mut out))
     });
     group.bench_function("tamis_apply", |b| {
-        b.iter(|| tamis_apply(&policy, &lines, &mut sx, &mut tally, &mut out))
+        b.iter(|| apply_lines(&mut run, &lines, &mut out))
     });
     group.finish();
     c.final_summary();
@@ -56,7 +45,7 @@ fn main() {
         serde_round_trip(&lines, &mut out);
         let s = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        tamis_apply(&policy, &lines, &mut sx, &mut tally, &mut out);
+        apply_lines(&mut run, &lines, &mut out);
         let a = t.elapsed().as_secs_f64();
         best_serde = best_serde.min(s);
         best_tamis = best_tamis.min(a);

@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use criterion::{Criterion, Throughput};
 use tamis_bench::{PEER_ALTERNATION, POLICY_ALL_DETECTORS, log_text};
-use tamis_core::{Context, Policy, Scratch, Tally};
+use tamis_core::{Context, Policy};
 
 fn best_of<F: FnMut()>(rounds: usize, mut f: F) -> f64 {
     (0..rounds)
@@ -36,22 +36,20 @@ fn main() {
     let clean = log_text(8 << 20, 0);
     let mb = text.len() as f64 / 1e6;
     let policy = Policy::from_toml(POLICY_ALL_DETECTORS).unwrap();
-    let ctx = Context::default();
-    let mut sx = Scratch::new(&policy);
-    let mut tally = Tally::new(&policy, false);
+    let mut run = policy.run(Context::default());
     let peer = regex::Regex::new(PEER_ALTERNATION).unwrap();
 
     let mut c = Criterion::default().configure_from_args().sample_size(10);
     let mut group = c.benchmark_group("detectors_8mb_log");
     group.throughput(Throughput::Bytes(text.len() as u64));
     group.bench_function("tamis_mask_text", |b| {
-        b.iter(|| black_box(policy.mask_text_with(&text, &ctx, &mut sx, &mut tally)));
+        b.iter(|| black_box(run.text(&text)));
     });
     group.bench_function("regex_alternation_replace_all", |b| {
         b.iter(|| black_box(peer.replace_all(&text, "[x]")));
     });
     group.bench_function("tamis_mask_text_clean", |b| {
-        b.iter(|| black_box(policy.mask_text_with(&clean, &ctx, &mut sx, &mut tally)));
+        b.iter(|| black_box(run.text(&clean)));
     });
     group.bench_function("memmem_clean", |b| {
         b.iter(|| black_box(memchr::memmem::find(clean.as_bytes(), b"\x00tamis\x00")));
@@ -61,21 +59,20 @@ fn main() {
 
     // Ratios, measured in one run on the same bytes.
     let tamis = best_of(5, || {
-        black_box(policy.mask_text_with(&text, &ctx, &mut sx, &mut tally));
+        black_box(run.text(&text));
     });
     let regex_t = best_of(5, || {
         black_box(peer.replace_all(&text, "[x]"));
     });
     let tamis_clean = best_of(5, || {
-        black_box(policy.mask_text_with(&clean, &ctx, &mut sx, &mut tally));
+        black_box(run.text(&clean));
     });
     let memmem_t = best_of(5, || {
         black_box(memchr::memmem::find(clean.as_bytes(), b"\x00tamis\x00"));
     });
-    let mut count_sx = Scratch::new(&policy);
-    let mut count = Tally::new(&policy, false);
-    let _ = policy.mask_text_with(&text, &ctx, &mut count_sx, &mut count);
-    let tamis_findings: u64 = count.report(&policy).detectors.values().sum();
+    let mut count = policy.run(Context::default());
+    let _ = count.text(&text);
+    let tamis_findings: u64 = count.report().detectors.values().sum();
     let regex_findings = peer.find_iter(&text).count();
 
     println!("\ndetectors over {mb:.1} MB of log text (one value in 5 lines):");

@@ -15,7 +15,7 @@ use std::time::Instant;
 use criterion::{Criterion, Throughput};
 use tamis_bench::records;
 use tamis_bench::work::{POLICY_RETENTION, RETENTION_NOW, apply_lines, serde_parse};
-use tamis_core::{Context, Policy, Scratch, Tally};
+use tamis_core::{Context, Policy};
 
 fn main() {
     let lines = records(4000);
@@ -25,10 +25,9 @@ fn main() {
         now: tamis_core::time::parse_rfc3339(RETENTION_NOW),
         ..Context::default()
     };
-    let mut sx = Scratch::new(&policy);
-    let mut tally = Tally::new(&policy, false);
+    let mut run = policy.run(ctx);
     let mut out = Vec::with_capacity(4096);
-    let [dropped, kept] = apply_lines(&policy, &ctx, &lines, &mut sx, &mut tally, &mut out);
+    let [dropped, kept] = apply_lines(&mut run, &lines, &mut out);
     println!(
         "input: {} records, {dropped} dropped, {kept} written",
         lines.len()
@@ -39,7 +38,7 @@ fn main() {
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("serde_json_parse", |b| b.iter(|| serde_parse(&lines)));
     group.bench_function("tamis_retention", |b| {
-        b.iter(|| apply_lines(&policy, &ctx, &lines, &mut sx, &mut tally, &mut out))
+        b.iter(|| apply_lines(&mut run, &lines, &mut out))
     });
     group.finish();
     c.final_summary();
@@ -51,7 +50,7 @@ fn main() {
         serde_parse(&lines);
         let s = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        apply_lines(&policy, &ctx, &lines, &mut sx, &mut tally, &mut out);
+        apply_lines(&mut run, &lines, &mut out);
         let a = t.elapsed().as_secs_f64();
         best_serde = best_serde.min(s);
         best_tamis = best_tamis.min(a);

@@ -29,7 +29,7 @@ use tamis_bench::{
     PATHS_20, PEER_ALTERNATION, POLICY_20_FIELD_RULES, POLICY_ALL_DETECTORS, POLICY_FIVE_DETECTORS,
     Rng, log_text, policy_20_replace, record,
 };
-use tamis_core::{Context, Policy, Scratch, Tally};
+use tamis_core::{Context, Policy};
 use tamis_host::Pipeline;
 
 /// The key the hash rules use in every front end (`TAMIS_HASH_KEY`).
@@ -153,13 +153,11 @@ fn apply_vs_serde(records: &[String], bytes: usize) -> Result<(), String> {
     let policy = compile(POLICY_20_FIELD_RULES)?
         .with_key("default", HASH_KEY)
         .map_err(|e| e.to_string())?;
-    let ctx = Context::default();
-    let mut sx = Scratch::new(&policy);
-    let mut tally = Tally::new(&policy, false);
+    let mut run = policy.run(Context::default());
     let mut out = Vec::with_capacity(4096);
     let peer = warm_time(|| work::serde_round_trip(records, &mut out));
     let tamis = warm_time(|| {
-        work::apply_lines(&policy, &ctx, records, &mut sx, &mut tally, &mut out);
+        work::apply_lines(&mut run, records, &mut out);
     });
     emit("rust.apply", "serde_json round trip", peer, bytes, None);
     emit("rust.apply", "tamis apply", tamis, bytes, None);
@@ -170,16 +168,16 @@ fn detectors(dir: &Path) -> Result<(), String> {
     let text = read(dir, "log.txt")?;
     let clean = read(dir, "clean.txt")?;
     let policy = compile(POLICY_ALL_DETECTORS)?;
-    let ctx = Context::default();
-    let mut sx = Scratch::new(&policy);
+    let mut run = policy.run(Context::default());
     let peer = regex::Regex::new(PEER_ALTERNATION).map_err(|e| e.to_string())?;
 
-    let mut tally = Tally::new(&policy, false);
     let t = warm_time(|| {
-        tally = Tally::new(&policy, false);
-        black_box(policy.mask_text_with(&text, &ctx, &mut sx, &mut tally));
+        black_box(run.text(&text));
     });
-    let found: u64 = tally.report(&policy).detectors.values().sum();
+    // The findings of one pass (the run above counted every pass).
+    let mut once = policy.run(Context::default());
+    let _ = once.text(&text);
+    let found: u64 = once.report().detectors.values().sum();
     emit(
         "rust.detectors",
         "tamis mask_text",
@@ -203,9 +201,8 @@ fn detectors(dir: &Path) -> Result<(), String> {
         Some(matches),
     );
 
-    let mut tally = Tally::new(&policy, false);
     let t = warm_time(|| {
-        black_box(policy.mask_text_with(&clean, &ctx, &mut sx, &mut tally));
+        black_box(run.text(&clean));
     });
     emit("rust.clean", "tamis mask_text", t, clean.len(), None);
     let t = warm_time(|| {
@@ -258,13 +255,12 @@ fn retention(records: &[String], bytes: usize) -> Result<(), String> {
         now: tamis_core::time::parse_rfc3339(RETENTION_NOW),
         ..Context::default()
     };
-    let mut sx = Scratch::new(&policy);
-    let mut tally = Tally::new(&policy, false);
+    let mut run = policy.run(ctx);
     let mut out = Vec::with_capacity(4096);
     let peer = warm_time(|| work::serde_parse(records));
     let mut kept = 0;
     let t = warm_time(|| {
-        let [_, k] = work::apply_lines(&policy, &ctx, records, &mut sx, &mut tally, &mut out);
+        let [_, k] = work::apply_lines(&mut run, records, &mut out);
         kept = k;
     });
     emit("rust.retention", "serde_json parse", peer, bytes, None);

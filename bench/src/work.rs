@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use tamis_core::{Column, Context, Disposition, Policy, Scratch, Tally};
+use tamis_core::{Column, Context, Disposition, Policy, Run};
 use tamis_host::{Line, Pipeline};
 
 use crate::Rng;
@@ -37,18 +37,11 @@ pub fn serde_parse(lines: &[String]) {
 }
 
 /// Applies `policy` to every line as `tamis apply` does; returns `[not written, written]`.
-pub fn apply_lines(
-    policy: &Policy,
-    ctx: &Context,
-    lines: &[String],
-    sx: &mut Scratch,
-    tally: &mut Tally,
-    out: &mut Vec<u8>,
-) -> [u64; 2] {
+pub fn apply_lines(run: &mut Run<'_>, lines: &[String], out: &mut Vec<u8>) -> [u64; 2] {
     let mut counts = [0; 2];
     for (i, line) in lines.iter().enumerate() {
         out.clear();
-        let d = policy.apply_json_line(line, i as u64 + 1, ctx, sx, tally, out);
+        let d = run.json_line(line, i as u64 + 1, out);
         if let Some(c) = counts.get_mut(usize::from(d == Disposition::Kept)) {
             *c += 1;
         }
@@ -110,11 +103,9 @@ pub fn policy_running(path: &str) -> String {
 
 /// The built-in side of the plugin comparison: every line through `policy`, JSON Lines out.
 pub fn builtin_lines(policy: &Policy, lines: &[String], out: &mut Vec<u8>) {
-    let ctx = Context::default();
-    let mut sx = Scratch::new(policy);
-    let mut tally = Tally::new(policy, false);
+    let mut run = policy.run(Context::default());
     for (i, line) in lines.iter().enumerate() {
-        policy.apply_json_line(line, i as u64 + 1, &ctx, &mut sx, &mut tally, out);
+        run.json_line(line, i as u64 + 1, out);
         out.push(b'\n');
     }
 }
@@ -130,17 +121,14 @@ pub fn plugin_lines(
     out: &mut Vec<u8>,
 ) -> Result<(), tamis_host::Stopped> {
     tamis_host::on_plugin_thread(|| {
-        let ctx = Context::default();
-        let policy = pipeline.policy();
-        let mut sx = Scratch::new(policy);
-        let mut tally = Tally::new(policy, false);
+        let mut run = pipeline.policy().run(Context::default());
         for (c, chunk) in lines.chunks(256).enumerate() {
             let batch: Vec<(u64, Line<'_>)> = chunk
                 .iter()
                 .enumerate()
                 .map(|(i, l)| ((c * 256 + i + 1) as u64, Line::Text(l)))
                 .collect();
-            pipeline.apply_lines(&batch, &ctx, &mut sx, &mut tally, out, &mut |_| {})?;
+            pipeline.apply_lines(&batch, &mut run, out, &mut |_| {})?;
         }
         Ok(())
     })

@@ -3,7 +3,7 @@
 //! recovery after a trap).
 
 use js_sys::{Array, Object, Reflect};
-use tamis_core::{Disposition, Quarantine, Scratch, Tally, quarantine_marker};
+use tamis_core::{Disposition, Quarantine, Run, Scratch, quarantine_marker};
 use wasm_bindgen::prelude::*;
 
 mod columns;
@@ -53,7 +53,7 @@ pub struct WasmPolicy {
     inner: tamis_core::Policy,
     /// Working memory kept between calls (taken out for a call, so a call that never returns
     /// only loses it).
-    scratch: core::cell::Cell<Option<Box<Scratch>>>,
+    scratch: core::cell::Cell<Option<Scratch>>,
 }
 
 impl core::fmt::Debug for WasmPolicy {
@@ -181,21 +181,27 @@ impl WasmPolicy {
         opts: &JsValue,
         report: bool,
     ) -> Result<Array, JsValue> {
-        let ctx = options(opts, true)?;
-        let mut tally = Tally::new(&self.inner, report);
-        let mut sx = self.take_scratch();
+        let mut run = self.run(options(opts, true)?, report);
         let mut reader = Reader::new(ops, text);
         let mut out = Writer::default();
+        let mut bad = false;
         for _ in 0..count {
-            let record = reader.record().map_err(|BadTape| bad_tape())?;
-            self.apply_one(record, &ctx, &mut sx, &mut tally, &mut out);
+            let Ok(record) = reader.record() else {
+                bad = true;
+                break;
+            };
+            apply_one(record, &mut run, &mut out);
         }
-        self.keep_scratch(sx);
+        let report = report.then(|| run.report());
+        self.keep(run);
+        if bad {
+            return Err(bad_tape());
+        }
         let result = Array::new();
         result.push(&js_sys::Int32Array::from(out.ops.as_slice()).into());
         result.push(&JsValue::from_str(&out.text));
-        if report {
-            result.push(&self.report(&tally)?);
+        if let Some(report) = &report {
+            result.push(&report_to_js(report)?);
         }
         Ok(result)
     }
@@ -213,23 +219,21 @@ impl WasmPolicy {
         // passing loops over the characters in JS); it is always valid.
         let text = std::str::from_utf8(bytes)
             .map_err(|_| tamis_error("invalid-argument", "applyJson takes text"))?;
-        let ctx = options(opts, true)?;
-        let policy = &self.inner;
-        let mut sx = self.take_scratch();
-        let mut tally = Tally::new(policy, report);
+        let mut run = self.run(options(opts, true)?, report);
         let mut out = Vec::with_capacity(text.len());
-        let d = policy.apply_json_doc(text, &ctx, &mut sx, &mut tally, &mut out);
-        self.keep_scratch(sx);
+        let d = run.json_doc(text, &mut out);
+        let report = report.then(|| run.report());
+        self.keep(run);
         let value = match d {
             Disposition::Dropped(_) => JsValue::UNDEFINED,
             _ => JsValue::from_str(&utf8(out)),
         };
-        if !report {
+        let Some(report) = report else {
             return Ok(value);
-        }
+        };
         let result = Object::new();
         let _ = Reflect::set(&result, &"value".into(), &value);
-        let _ = Reflect::set(&result, &"report".into(), &self.report(&tally)?);
+        let _ = Reflect::set(&result, &"report".into(), &report_to_js(&report)?);
         Ok(result.into())
     }
 
@@ -275,13 +279,10 @@ impl WasmPolicy {
     /// Masks JSON Lines text as `tamis apply` does.
     #[wasm_bindgen(js_name = applyJsonLines)]
     pub fn apply_json_lines(&self, text: &str, opts: &JsValue) -> Result<String, JsValue> {
-        let ctx = options(opts, true)?;
-        let policy = &self.inner;
-        let mut sx = self.take_scratch();
-        let mut tally = Tally::new(policy, false);
+        let mut run = self.run(options(opts, true)?, false);
         let mut out = Vec::with_capacity(text.len());
-        policy.apply_json_lines(text, &ctx, &mut sx, &mut tally, &mut out);
-        self.keep_scratch(sx);
+        run.json_lines(text, &mut out);
+        self.keep(run);
         Ok(utf8(out))
     }
 
@@ -329,67 +330,63 @@ impl WasmPolicy {
         let report = if count == 0 {
             None
         } else {
-            let ctx = options(opts, true)?;
-            let mut tally = Tally::new(&self.inner, true);
-            let mut sx = Scratch::new(&self.inner);
+            let mut run = self.inner.run(options(opts, true)?).counting_paths();
             let mut reader = Reader::new(ops, text);
             let mut sink = Writer::default();
             for _ in 0..count {
                 let record = reader.record().map_err(|BadTape| bad_tape())?;
-                self.apply_one(record, &ctx, &mut sx, &mut tally, &mut sink);
+                apply_one(record, &mut run, &mut sink);
             }
-            Some(tally.report(&self.inner))
+            Some(run.report())
         };
         json_to_js(&self.inner.explain(report.as_ref()))
     }
 }
 
 impl WasmPolicy {
-    /// The kept working memory, or a new one.
-    fn take_scratch(&self) -> Box<Scratch> {
-        self.scratch
-            .take()
-            .unwrap_or_else(|| Box::new(Scratch::new(&self.inner)))
-    }
-
-    /// Keeps working memory for the next call.
-    fn keep_scratch(&self, sx: Box<Scratch>) {
-        self.scratch.set(Some(sx));
-    }
-
-    fn apply_one(
-        &self,
-        record: Result<Node, TooLarge>,
-        ctx: &tamis_core::Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
-        out: &mut Writer,
-    ) {
-        let (node, d) = match record {
-            Ok(mut node) => {
-                let d = self.inner.apply_tree(&mut node, ctx, sx, tally);
-                (Some(node), d)
-            }
-            Err(TooLarge) => {
-                tally.count_quarantined_input();
-                (None, Disposition::Quarantined(Quarantine::TooLarge))
-            }
+    /// A run for `ctx` on the working memory kept from the last call (or new), counting paths
+    /// when a report is asked for.
+    fn run(&self, ctx: tamis_core::Context, report: bool) -> Run<'_> {
+        let run = match self.scratch.take() {
+            Some(sx) => self.inner.run_reusing(ctx, sx),
+            None => self.inner.run(ctx),
         };
-        match (d, node) {
-            (Disposition::Kept, Some(node)) => out.value(node),
-            (Disposition::Quarantined(q), _) => out.json(&quarantine_marker(None, q)),
-            // A kept record always has its node; never pass anything through.
-            (Disposition::Kept, None) => out.json(&quarantine_marker(None, Quarantine::TooLarge)),
-            // Dropped (or any outcome added later): nothing of the record is returned.
-            _ => out.dropped(),
-        }
+        if report { run.counting_paths() } else { run }
     }
 
-    fn report(&self, tally: &Tally) -> Result<JsValue, JsValue> {
-        let report = serde_json::to_value(tally.report(&self.inner))
-            .map_err(|_| tamis_error("internal", "the report could not be written"))?;
-        json_to_js(&report)
+    /// Keeps a run's working memory for the next call.
+    fn keep(&self, run: Run<'_>) {
+        self.scratch.set(Some(run.into_scratch()));
     }
+}
+
+/// Applies the policy to one record read from a tape and writes what becomes of it.
+fn apply_one(record: Result<Node, TooLarge>, run: &mut Run<'_>, out: &mut Writer) {
+    let (node, d) = match record {
+        Ok(mut node) => {
+            let d = run.tree(&mut node);
+            (Some(node), d)
+        }
+        Err(TooLarge) => {
+            run.tally_mut().count_quarantined_input();
+            (None, Disposition::Quarantined(Quarantine::TooLarge))
+        }
+    };
+    match (d, node) {
+        (Disposition::Kept, Some(node)) => out.value(node),
+        (Disposition::Quarantined(q), _) => out.json(&quarantine_marker(None, q)),
+        // A kept record always has its node; never pass anything through.
+        (Disposition::Kept, None) => out.json(&quarantine_marker(None, Quarantine::TooLarge)),
+        // Dropped (or any outcome added later): nothing of the record is returned.
+        _ => out.dropped(),
+    }
+}
+
+/// A report as a JS object (counts and paths, never values).
+fn report_to_js(report: &tamis_core::Report) -> Result<JsValue, JsValue> {
+    let report = serde_json::to_value(report)
+        .map_err(|_| tamis_error("internal", "the report could not be written"))?;
+    json_to_js(&report)
 }
 
 /// A JSON value (report, summary, explanation) as JS values, through `JSON.parse` (which

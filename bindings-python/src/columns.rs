@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use serde_json::Value;
 use tamis_core::summary::Summary;
-use tamis_core::{ColumnPlan, ColumnSummarizer, Context, Policy, Scratch, Tally};
+use tamis_core::{ColumnPlan, ColumnSummarizer, Context, Policy};
 
 use crate::TamisError;
 use crate::convert::value_to_py;
@@ -306,10 +306,9 @@ pub(crate) fn mask_column(
         cells.push(Node::wrap(keys, node));
     }
     py.detach(|| {
-        let mut sx = Scratch::new(policy);
-        let mut tally = Tally::new(policy, false);
+        let mut run = policy.run(ctx.clone());
         for c in &mut cells {
-            policy.mask_record(c, ctx, &mut sx, &mut tally);
+            run.cells(c);
         }
     });
     let out = PyList::empty(py);

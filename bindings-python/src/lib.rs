@@ -9,7 +9,7 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
-use tamis_core::{Disposition, Quarantine, Scratch, Tally, dropped_marker, quarantine_marker};
+use tamis_core::{Disposition, Quarantine, Run, dropped_marker, quarantine_marker};
 
 mod columns;
 mod convert;
@@ -189,19 +189,13 @@ impl Policy {
     }
 
     /// Applies the policy to nodes already read (with the GIL released by the caller).
-    fn apply_nodes(
-        &self,
-        nodes: &mut [Result<Node, TooLarge>],
-        ctx: &tamis_core::Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
-    ) -> Vec<Disposition> {
+    fn apply_nodes(nodes: &mut [Result<Node, TooLarge>], run: &mut Run<'_>) -> Vec<Disposition> {
         nodes
             .iter_mut()
             .map(|n| match n {
-                Ok(node) => self.inner.apply_tree(node, ctx, sx, tally),
+                Ok(node) => run.tree(node),
                 Err(TooLarge) => {
-                    tally.count_quarantined_input();
+                    run.tally_mut().count_quarantined_input();
                     Disposition::Quarantined(Quarantine::TooLarge)
                 }
             })
@@ -212,15 +206,11 @@ impl Policy {
         &self,
         py: Python<'_>,
         obj: &Bound<'_, PyAny>,
-        ctx: &tamis_core::Context,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
     ) -> PyResult<Option<Py<PyAny>>> {
         let limits = self.inner.limits();
         let mut nodes = [Reader::new(py, limits)?.read(obj, limits)];
-        let d = py.detach(|| {
-            let mut sx = Scratch::new(&self.inner);
-            self.apply_nodes(&mut nodes, ctx, &mut sx, tally)
-        });
+        let d = py.detach(|| Self::apply_nodes(&mut nodes, run));
         let [node] = nodes;
         self.output(
             py,
@@ -236,14 +226,12 @@ impl Policy {
         &self,
         py: Python<'_>,
         records: &Bound<'_, PyAny>,
-        ctx: &tamis_core::Context,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
     ) -> PyResult<Py<PyList>> {
         let limits = self.inner.limits();
         let mut reader = Reader::new(py, limits)?;
         let out = PyList::empty(py);
         let mut built = Output::default();
-        let mut sx = Scratch::new(&self.inner);
         let mut it = records.try_iter()?;
         let paused = GcPause::new(py);
         loop {
@@ -254,7 +242,7 @@ impl Policy {
             if batch.is_empty() {
                 break;
             }
-            let ds = paused.detach(py, || self.apply_nodes(&mut batch, ctx, &mut sx, tally));
+            let ds = paused.detach(py, || Self::apply_nodes(&mut batch, run));
             for (node, d) in batch.into_iter().zip(ds) {
                 if let Some(v) = self.output(py, &mut built, node.ok(), d)? {
                     out.append(v)?;
@@ -264,8 +252,8 @@ impl Policy {
         Ok(out.unbind())
     }
 
-    fn report(&self, py: Python<'_>, tally: &Tally) -> PyResult<Py<PyAny>> {
-        let report = serde_json::to_value(tally.report(&self.inner))
+    fn report(py: Python<'_>, run: &Run<'_>) -> PyResult<Py<PyAny>> {
+        let report = serde_json::to_value(run.report())
             .map_err(|_| TamisError::new_err("the report could not be written"))?;
         value_to_py(py, &report)
     }
@@ -440,9 +428,9 @@ impl Policy {
                     .unbind(),
             ));
         }
-        let ctx = Self::context(context, now)?;
-        let mut tally = Tally::new(&slf.get().inner, false);
-        slf.get().apply_impl(py, obj, &ctx, &mut tally)
+        let this = slf.get();
+        let mut run = this.inner.run(Self::context(context, now)?);
+        this.apply_impl(py, obj, &mut run)
     }
 
     /// Privacy-safe statistics of a pandas or polars DataFrame (a dict by column) or Series,
@@ -471,10 +459,12 @@ impl Policy {
         context: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<(Option<Py<PyAny>>, Py<PyAny>)> {
-        let ctx = Self::context(context, now)?;
-        let mut tally = Tally::new(&self.inner, true);
-        let out = self.apply_impl(py, obj, &ctx, &mut tally)?;
-        Ok((out, self.report(py, &tally)?))
+        let mut run = self
+            .inner
+            .run(Self::context(context, now)?)
+            .counting_paths();
+        let out = self.apply_impl(py, obj, &mut run)?;
+        Ok((out, Self::report(py, &run)?))
     }
 
     /// Masks each record of an iterable; dropped records are left out (and counted in the
@@ -490,9 +480,8 @@ impl Policy {
         context: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyList>> {
-        let ctx = Self::context(context, now)?;
-        let mut tally = Tally::new(&self.inner, false);
-        self.apply_many_impl(py, records, &ctx, &mut tally)
+        let mut run = self.inner.run(Self::context(context, now)?);
+        self.apply_many_impl(py, records, &mut run)
     }
 
     /// `apply_many`, and the report.
@@ -504,10 +493,12 @@ impl Policy {
         context: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<(Py<PyList>, Py<PyAny>)> {
-        let ctx = Self::context(context, now)?;
-        let mut tally = Tally::new(&self.inner, true);
-        let out = self.apply_many_impl(py, records, &ctx, &mut tally)?;
-        Ok((out, self.report(py, &tally)?))
+        let mut run = self
+            .inner
+            .run(Self::context(context, now)?)
+            .counting_paths();
+        let out = self.apply_many_impl(py, records, &mut run)?;
+        Ok((out, Self::report(py, &run)?))
     }
 
     /// Masks one JSON document given as text and returns the JSON text: exact for numbers of
@@ -524,11 +515,9 @@ impl Policy {
         // Lone surrogates (not UTF-8) become U+FFFD: never an error that quotes the input.
         let text = convert::text_of(text);
         let out = py.detach(|| {
-            let policy = &self.inner;
-            let mut sx = Scratch::new(policy);
-            let mut tally = Tally::new(policy, false);
+            let mut run = self.inner.run(ctx);
             let mut out = Vec::with_capacity(text.len());
-            match policy.apply_json_doc(&text, &ctx, &mut sx, &mut tally, &mut out) {
+            match run.json_doc(&text, &mut out) {
                 Disposition::Dropped(_) => None,
                 _ => Some(out),
             }
@@ -550,11 +539,8 @@ impl Policy {
         // Lone surrogates (not UTF-8) become U+FFFD: never an error that quotes the input.
         let text = convert::text_of(text);
         let out = py.detach(|| {
-            let policy = &self.inner;
-            let mut sx = Scratch::new(policy);
-            let mut tally = Tally::new(policy, false);
             let mut out = Vec::with_capacity(text.len());
-            policy.apply_json_lines(&text, &ctx, &mut sx, &mut tally, &mut out);
+            self.inner.run(ctx).json_lines(&text, &mut out);
             out
         });
         Ok(String::from_utf8_lossy(&out).into_owned())
@@ -585,10 +571,12 @@ impl Policy {
     ) -> PyResult<Py<PyAny>> {
         let report = match records {
             Some(records) => {
-                let ctx = Self::context(context, now)?;
-                let mut tally = Tally::new(&self.inner, true);
-                let _ = self.apply_many_impl(py, records, &ctx, &mut tally)?;
-                Some(tally.report(&self.inner))
+                let mut run = self
+                    .inner
+                    .run(Self::context(context, now)?)
+                    .counting_paths();
+                let _ = self.apply_many_impl(py, records, &mut run)?;
+                Some(run.report())
             }
             None => None,
         };

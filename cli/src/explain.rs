@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tamis_core::{Context, Scratch, Tally};
+use tamis_core::Context;
 
 use crate::{Fail, apply_json_lines, for_each_input, load_policy};
 
@@ -11,13 +11,9 @@ pub(crate) fn run(policy_path: &Path, files: &[PathBuf]) -> Result<u8, Fail> {
     let policy = load_policy(policy_path)?;
     let mut report = None;
     if !files.is_empty() {
-        let ctx = Context::default();
-        let mut sx = Scratch::new(&policy);
-        let mut tally = Tally::new(&policy, true);
-        for_each_input(files, |input| {
-            apply_json_lines(&policy, input, &ctx, &mut sx, &mut tally, |_| Ok(()))
-        })?;
-        report = Some(tally.report(&policy));
+        let mut run = policy.run(Context::default()).counting_paths();
+        for_each_input(files, |input| apply_json_lines(&mut run, input, |_| Ok(())))?;
+        report = Some(run.report());
     }
     let out = policy.explain(report.as_ref());
     let text = serde_json::to_string_pretty(&out).unwrap_or_default();

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use tamis_core::model::ContextDoc;
-use tamis_core::{Context, Disposition, Policy, Quarantine, Scratch, Tally, quarantine_marker};
+use tamis_core::{Context, Disposition, Policy, Quarantine, Run, quarantine_marker};
 
 /// An allocation the system cannot serve is served from a reserve and quarantines the record
 /// it happened in (`out_of_memory`) instead of aborting the process (see `tamis-reserve`).
@@ -294,8 +294,7 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
             args.report.as_deref(),
         );
     }
-    let mut sx = Scratch::new(&policy);
-    let mut tally = Tally::new(&policy, false);
+    let mut run = policy.run(ctx.clone());
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut buf: Vec<u8> = Vec::with_capacity(4096);
@@ -305,11 +304,9 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
     let max_line = max_json_line(&policy);
     for_each_input(&args.files, |input| {
         match args.format {
-            Format::Jsonl => {
-                apply_json_lines(&policy, input, &ctx, &mut sx, &mut tally, |bytes| {
-                    out.write_all(bytes).map_err(|e| Fail::out(&e))
-                })?
-            }
+            Format::Jsonl => apply_json_lines(&mut run, input, |bytes| {
+                out.write_all(bytes).map_err(|e| Fail::out(&e))
+            })?,
             Format::Json => {
                 let mut bytes = Vec::new();
                 buf.clear();
@@ -322,15 +319,13 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
                 match text {
                     // The masked document, or its quarantine marker (invalid JSON, out of memory).
                     Some(t) => {
-                        if let Disposition::Dropped(_) =
-                            policy.apply_json_doc(t, &ctx, &mut sx, &mut tally, &mut buf)
-                        {
+                        if let Disposition::Dropped(_) = run.json_doc(t, &mut buf) {
                             // Dropped by access or retention: nothing is written.
                             return Ok(());
                         }
                     }
                     None => {
-                        tally.count_quarantined_input();
+                        run.tally_mut().count_quarantined_input();
                         let reason = if too_large {
                             Quarantine::TooLarge
                         } else {
@@ -375,14 +370,14 @@ fn apply(args: &ApplyArgs) -> Result<u8, Fail> {
                 }
                 out.write_all(masked.as_bytes())
                     .map_err(|e| Fail::out(&e))?;
-                tally.absorb(stream.tally());
+                run.tally_mut().absorb(stream.tally());
             }
         }
         Ok(())
     })?;
     out.flush().map_err(|e| Fail::out(&e))?;
     if let Some(path) = &args.report {
-        let report = tally.report(&policy);
+        let report = run.report();
         let json = serde_json::to_string_pretty(&report).unwrap_or_default();
         fs::write(path, json + "\n").map_err(|e| Fail::io("write the report", path, &e))?;
     }
@@ -399,14 +394,11 @@ pub(crate) fn max_json_line(policy: &Policy) -> usize {
 /// newline) to `emit`: the masked record, or a quarantine marker for a line that is not UTF-8,
 /// not JSON, or too long.
 pub(crate) fn apply_json_lines(
-    policy: &Policy,
+    run: &mut Run<'_>,
     input: &mut dyn BufRead,
-    ctx: &Context,
-    sx: &mut Scratch,
-    tally: &mut Tally,
     mut emit: impl FnMut(&[u8]) -> Result<(), Fail>,
 ) -> Result<(), Fail> {
-    let max = max_json_line(policy);
+    let max = max_json_line(run.policy());
     let mut line = Vec::with_capacity(4096);
     let mut buf = Vec::with_capacity(4096);
     let mut n = 0u64;
@@ -415,15 +407,13 @@ pub(crate) fn apply_json_lines(
         buf.clear();
         match (too_long, std::str::from_utf8(&line)) {
             (false, Ok(text)) => {
-                if let Disposition::Dropped(_) =
-                    policy.apply_json_line(text, n, ctx, sx, tally, &mut buf)
-                {
+                if let Disposition::Dropped(_) = run.json_line(text, n, &mut buf) {
                     // Dropped by access or retention: nothing is written; the report counts it.
                     continue;
                 }
             }
             (too_long, _) => {
-                tally.count_quarantined_input();
+                run.tally_mut().count_quarantined_input();
                 let reason = if too_long {
                     Quarantine::TooLarge
                 } else {

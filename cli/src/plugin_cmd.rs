@@ -4,7 +4,7 @@
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use tamis_core::{Context, Policy, Scratch, Tally};
+use tamis_core::{Context, Policy, Report};
 
 use crate::{Fail, for_each_input, max_json_line, read_line_bounded};
 
@@ -44,7 +44,7 @@ pub(crate) fn apply(
     policy_path: &Path,
     ctx: &Context,
     files: &[PathBuf],
-    report: Option<&Path>,
+    report_path: Option<&Path>,
 ) -> Result<u8, Fail> {
     use tamis_host::{Line, Pipeline};
 
@@ -53,9 +53,8 @@ pub(crate) fn apply(
     let policy = pipeline.policy();
     // Guest code runs on the thread that applies (a thread with a large stack), not on a worker
     // woken for each batch.
-    let run = || -> Result<Tally, Fail> {
-        let mut sx = Scratch::new(policy);
-        let mut tally = Tally::new(policy, false);
+    let apply = || -> Result<Report, Fail> {
+        let mut run = policy.run(ctx.clone());
         let max = max_json_line(policy);
         let stdout = io::stdout();
         let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -92,7 +91,7 @@ pub(crate) fn apply(
                     .collect();
                 buf.clear();
                 pipeline
-                    .apply_lines(&lines, ctx, &mut sx, &mut tally, &mut buf, &mut log)
+                    .apply_lines(&lines, &mut run, &mut buf, &mut log)
                     .map_err(|e| Fail {
                         code: 1,
                         message: format!("error: {e}"),
@@ -101,16 +100,15 @@ pub(crate) fn apply(
             }
         })?;
         out.flush().map_err(|e| Fail::out(&e))?;
-        Ok(tally)
+        Ok(run.report())
     };
-    let tally = tamis_host::on_plugin_thread(run).unwrap_or_else(|| {
+    let report = tamis_host::on_plugin_thread(apply).unwrap_or_else(|| {
         Err(Fail {
             code: 1,
             message: "error: internal error: the thread applying the policy stopped".into(),
         })
     })?;
-    if let Some(path) = report {
-        let report = tally.report(policy);
+    if let Some(path) = report_path {
         let json = serde_json::to_string_pretty(&report).unwrap_or_default();
         std::fs::write(path, json + "\n").map_err(|e| Fail::io("write the report", path, &e))?;
     }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use tamis_core::model::TestDoc;
-use tamis_core::{Context, Disposition, Policy, Scratch, Tally, dropped_marker, quarantine_marker};
+use tamis_core::{Context, Disposition, Policy, dropped_marker, quarantine_marker};
 
 use crate::{Fail, load_policy, parse_now, say};
 
@@ -21,14 +21,13 @@ pub(crate) fn run(path: &Path) -> Result<u8, Fail> {
         let mut ctx = test.context.clone().map(Context::from).unwrap_or_default();
         ctx.now = Some(parse_now(Some(test.now.as_deref().unwrap_or(DEFAULT_NOW)))?);
         let mut value = test.input.clone();
-        let mut sx = Scratch::new(&bound);
-        let mut tally = Tally::new(&bound, false);
-        match bound.apply_tree(&mut value, &ctx, &mut sx, &mut tally) {
+        let mut run = bound.run(ctx.clone());
+        match run.tree(&mut value) {
             Disposition::Quarantined(q) => value = quarantine_marker(None, q),
             Disposition::Dropped(d) => value = dropped_marker(d),
             _ => {}
         }
-        for (slot, n) in exercised.iter_mut().zip(tally.rule_hits()) {
+        for (slot, n) in exercised.iter_mut().zip(run.tally().rule_hits()) {
             *slot += n;
         }
         if value == test.expect {

@@ -25,9 +25,9 @@ pub use action::{
 };
 pub use context::Context;
 pub use detect::{BUILTIN as BUILTIN_DETECTORS, PluginDetect};
-pub use engine::ColumnPlan;
 pub use engine::scratch::Scratch;
 pub use engine::text::TextStream;
+pub use engine::{ColumnPlan, Run};
 pub use error::{ErrorKind, PolicyError, without_input};
 pub use policy::source::MAX_POLICY_BYTES;
 pub use policy::{Limits, Policy, model};

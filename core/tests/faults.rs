@@ -18,21 +18,18 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{Case, cases, sensitive_leaves};
+use tamis_core::Disposition;
 use tamis_core::faults::{Point, arm, disarm, fired, passes};
-use tamis_core::{Disposition, Scratch, Tally};
 
 /// At most this many passes of one point are failed per vector (the first ones).
 const MAX_NTH: u64 = 25;
 
 /// The output line, the disposition, and whether the tally adds up.
 fn apply(case: &Case) -> (String, Disposition, bool) {
-    let mut sx = Scratch::new(&case.policy);
-    let mut tally = Tally::new(&case.policy, false);
+    let mut run = case.policy.run(case.ctx.clone());
     let mut out = Vec::new();
-    let d = case
-        .policy
-        .apply_json_line(&case.line, 1, &case.ctx, &mut sx, &mut tally, &mut out);
-    let r = tally.report(&case.policy).records;
+    let d = run.json_line(&case.line, 1, &mut out);
+    let r = run.report().records;
     let conserved = r.input == 1
         && r.input == r.output + r.dropped_access + r.dropped_retention + r.quarantined;
     (String::from_utf8(out).unwrap(), d, conserved)

@@ -15,7 +15,7 @@
 
 use std::time::{Duration, Instant};
 
-use tamis_core::{Context, Policy, Scratch, Tally};
+use tamis_core::{Context, Policy};
 
 const KB: usize = 1 << 10;
 const MB: usize = 1 << 20;
@@ -73,8 +73,7 @@ fn time(policy: &Policy, unit: &str, len: usize, via: Via) -> Duration {
     let text = fill(unit, len);
     let line = serde_json::to_string(&serde_json::json!({ "t": text })).unwrap();
     let ctx = Context::default();
-    let mut sx = Scratch::new(policy);
-    let mut tally = Tally::new(policy, false);
+    let mut run = policy.run(ctx);
     let mut out = Vec::new();
     let reps = MB / len;
     (0..3)
@@ -83,13 +82,11 @@ fn time(policy: &Policy, unit: &str, len: usize, via: Via) -> Duration {
             for _ in 0..reps {
                 match via {
                     Via::Text => {
-                        std::hint::black_box(
-                            policy.mask_text_with(&text, &ctx, &mut sx, &mut tally),
-                        );
+                        std::hint::black_box(run.text(&text));
                     }
                     Via::Line => {
                         out.clear();
-                        policy.apply_json_line(&line, 1, &ctx, &mut sx, &mut tally, &mut out);
+                        run.json_line(&line, 1, &mut out);
                         std::hint::black_box(&out);
                     }
                 }

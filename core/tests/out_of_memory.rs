@@ -21,7 +21,7 @@ mod common;
 use std::alloc::System;
 
 use common::{Case, cases, sensitive_leaves};
-use tamis_core::{Context, Disposition, Policy, Quarantine, Scratch, Tally};
+use tamis_core::{Context, Disposition, Policy, Quarantine};
 use tamis_reserve::{RESERVE_BYTES, Reserve, failures};
 
 #[global_allocator]
@@ -39,7 +39,7 @@ enum Mode {
     From(u64),
 }
 
-struct Run {
+struct Applied {
     out: String,
     disposition: Disposition,
     conserved: bool,
@@ -47,9 +47,8 @@ struct Run {
     failed: bool,
 }
 
-fn apply(policy: &Policy, ctx: &Context, line: &str, mode: Mode) -> Run {
-    let mut sx = Scratch::new(policy);
-    let mut tally = Tally::new(policy, false);
+fn apply(policy: &Policy, ctx: &Context, line: &str, mode: Mode) -> Applied {
+    let mut run = policy.run(ctx.clone());
     let mut out = Vec::with_capacity(1024);
     let before = failures();
     match mode {
@@ -57,14 +56,14 @@ fn apply(policy: &Policy, ctx: &Context, line: &str, mode: Mode) -> Run {
         Mode::Nth(n) => ALLOC.fail_nth(n),
         Mode::From(n) => ALLOC.fail_from(n),
     }
-    let disposition = policy.apply_json_line(line, 1, ctx, &mut sx, &mut tally, &mut out);
+    let disposition = run.json_line(line, 1, &mut out);
     let requests = ALLOC.requests();
     ALLOC.fail_nth(0);
     let failed = failures() != before;
-    let r = tally.report(policy).records;
+    let r = run.report().records;
     let conserved = r.input == 1
         && r.input == r.output + r.dropped_access + r.dropped_retention + r.quarantined;
-    Run {
+    Applied {
         out: String::from_utf8(out).unwrap(),
         disposition,
         conserved,

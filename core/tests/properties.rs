@@ -197,18 +197,17 @@ fn a_record_nested_far_beyond_the_limit_does_not_overflow_the_stack() {
 #[test]
 fn debug_output_of_working_state_never_shows_record_data() {
     let policy = compile(&[RULES[4], RULES[5]]);
-    let mut sx = tamis_core::Scratch::new(&policy);
-    let mut tally = tamis_core::Tally::new(&policy, true);
+    let mut run = policy.run(Context::default()).counting_paths();
     let secret = "canary.51ab@leak.example 4111 1111 1111 1111";
-    let _ = policy.mask_text_with(
-        &format!("ｘ {secret}"),
-        &Context::default(),
-        &mut sx,
-        &mut tally,
-    );
+    let _ = run.text(&format!("ｘ {secret}"));
     let json = format!("{{\"k\":\"{secret}\",\"n\":4111111111111111}}");
     let doc = tamis_core::json::Doc::parse(&json).unwrap();
-    for shown in [format!("{sx:?}"), format!("{doc:?}"), format!("{tally:?}")] {
+    for shown in [
+        format!("{:?}", run.scratch_mut()),
+        format!("{doc:?}"),
+        format!("{:?}", run.tally()),
+        format!("{run:?}"),
+    ] {
         assert!(
             !shown.contains("canary") && !shown.contains("4111"),
             "{shown}"
@@ -277,25 +276,22 @@ proptest! {
         let policy = compile(&[&[limits], &rules[..]].concat());
         let text = input.to_string();
         let mut value = input.clone();
-        let mut sx = tamis_core::Scratch::new(&policy);
-        let mut by_object = tamis_core::Tally::new(&policy, true);
+        let mut by_object = policy.run(ctx.clone()).counting_paths();
         if over_the_size_gate(&policy, &text) {
             // The text path quarantines it unparsed, so nothing in it is counted.
-            by_object.count_quarantined_input();
+            by_object.tally_mut().count_quarantined_input();
             value = tamis_core::quarantine_marker(None, tamis_core::Quarantine::TooLarge);
-        } else if let tamis_core::Disposition::Quarantined(q) =
-            policy.apply_tree(&mut value, &ctx, &mut sx, &mut by_object)
-        {
+        } else if let tamis_core::Disposition::Quarantined(q) = by_object.tree(&mut value) {
             value = tamis_core::quarantine_marker(None, q);
         }
-        let mut by_text = tamis_core::Tally::new(&policy, true);
+        let mut by_text = policy.run(ctx.clone()).counting_paths();
         let mut out = Vec::new();
-        policy.apply_json_doc(&text, &ctx, &mut sx, &mut by_text, &mut out);
+        by_text.json_doc(&text, &mut out);
         let written: Value = serde_json::from_slice(&out).unwrap();
         prop_assert_eq!(written, value);
         prop_assert_eq!(
-            serde_json::to_value(by_text.report(&policy)).unwrap(),
-            serde_json::to_value(by_object.report(&policy)).unwrap()
+            serde_json::to_value(by_text.report()).unwrap(),
+            serde_json::to_value(by_object.report()).unwrap()
         );
     }
 }
@@ -307,11 +303,9 @@ fn a_member_no_rule_reaches_still_counts_for_the_depth_limit() {
     let input = json!({"x": {"y": {"z": {"w": 1}}}, "user": {"email": "jane@example.com"}});
     let mut value = input.clone();
     policy.apply(&mut value, &Context::default());
-    let mut sx = tamis_core::Scratch::new(&policy);
-    let mut tally = tamis_core::Tally::new(&policy, false);
+    let mut run = policy.run(Context::default());
     let mut out = Vec::new();
-    let ctx = Context::default();
-    policy.apply_json_doc(&input.to_string(), &ctx, &mut sx, &mut tally, &mut out);
+    run.json_doc(&input.to_string(), &mut out);
     assert_eq!(serde_json::from_slice::<Value>(&out).unwrap(), value);
     assert_ne!(value["x"]["y"], input["x"]["y"], "the depth limit applied");
 }
@@ -335,29 +329,23 @@ fn over_the_size_gate(policy: &Policy, text: &str) -> bool {
 /// `text` through the tree path (parse, walk every member, write), as the streaming path must
 /// give it: the disposition and what is written when the record is kept. A text over the size
 /// gate never reaches either path.
-fn by_tree(
-    policy: &Policy,
-    text: &str,
-    ctx: &Context,
-    tally: &mut tamis_core::Tally,
-) -> (tamis_core::Disposition, Vec<u8>) {
-    let mut sx = tamis_core::Scratch::new(policy);
+fn by_tree(run: &mut tamis_core::Run<'_>, text: &str) -> (tamis_core::Disposition, Vec<u8>) {
     let mut out = Vec::new();
-    if over_the_size_gate(policy, text) {
-        tally.count_quarantined_input();
+    if over_the_size_gate(run.policy(), text) {
+        run.tally_mut().count_quarantined_input();
         let too_large = tamis_core::Quarantine::TooLarge;
         return (tamis_core::Disposition::Quarantined(too_large), out);
     }
     match tamis_core::json::Doc::parse(text) {
         Ok(mut doc) => {
-            let d = policy.apply_tree(&mut doc, ctx, &mut sx, tally);
+            let d = run.tree(&mut doc);
             if d == tamis_core::Disposition::Kept {
                 doc.write(&mut out).unwrap();
             }
             (d, out)
         }
         Err(_) => {
-            tally.count_quarantined_input();
+            run.tally_mut().count_quarantined_input();
             (
                 tamis_core::Disposition::Quarantined(tamis_core::Quarantine::InvalidJson),
                 out,
@@ -390,19 +378,18 @@ proptest! {
                 _ => compact,
             },
         };
-        let mut tree_tally = tamis_core::Tally::new(&policy, false);
-        let (disposition, expected) = by_tree(&policy, &text, &ctx, &mut tree_tally);
-        let mut sx = tamis_core::Scratch::new(&policy);
-        let mut tally = tamis_core::Tally::new(&policy, false);
+        let mut tree = policy.run(ctx.clone());
+        let (disposition, expected) = by_tree(&mut tree, &text);
+        let mut stream = policy.run(ctx.clone());
         let mut out = Vec::new();
-        let d = policy.apply_json_doc(&text, &ctx, &mut sx, &mut tally, &mut out);
+        let d = stream.json_doc(&text, &mut out);
         prop_assert_eq!(d, disposition);
         if d == tamis_core::Disposition::Kept {
             prop_assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap());
         }
         prop_assert_eq!(
-            serde_json::to_value(tally.report(&policy)).unwrap(),
-            serde_json::to_value(tree_tally.report(&policy)).unwrap()
+            serde_json::to_value(stream.report()).unwrap(),
+            serde_json::to_value(tree.report()).unwrap()
         );
     }
 }
@@ -432,12 +419,11 @@ fn the_streaming_path_gives_up_where_the_writer_would_write_differently() {
     ];
     for policy in &policies {
         for text in deep.iter().map(String::as_str).chain(texts) {
-            let mut tree_tally = tamis_core::Tally::new(policy, false);
-            let (disposition, expected) = by_tree(policy, text, &ctx, &mut tree_tally);
-            let mut sx = tamis_core::Scratch::new(policy);
-            let mut tally = tamis_core::Tally::new(policy, false);
+            let mut tree = policy.run(ctx.clone());
+            let (disposition, expected) = by_tree(&mut tree, text);
+            let mut stream = policy.run(ctx.clone());
             let mut out = Vec::new();
-            let d = policy.apply_json_doc(text, &ctx, &mut sx, &mut tally, &mut out);
+            let d = stream.json_doc(text, &mut out);
             assert_eq!(d, disposition, "{text}");
             if d == tamis_core::Disposition::Kept {
                 assert_eq!(
@@ -447,8 +433,8 @@ fn the_streaming_path_gives_up_where_the_writer_would_write_differently() {
                 );
             }
             assert_eq!(
-                serde_json::to_value(tally.report(policy)).unwrap(),
-                serde_json::to_value(tree_tally.report(policy)).unwrap(),
+                serde_json::to_value(stream.report()).unwrap(),
+                serde_json::to_value(tree.report()).unwrap(),
                 "{text}"
             );
         }

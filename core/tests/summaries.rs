@@ -11,7 +11,7 @@
 
 use serde_json::{Value, json};
 use tamis_core::summary::{RenderOptions, Stats, Summary};
-use tamis_core::{Column, Context, Policy, Scratch, Tally};
+use tamis_core::{Column, Context, Policy};
 
 /// A deterministic pseudo-random sequence (splitmix64).
 struct Rng(u64);
@@ -384,8 +384,7 @@ timestamp = "ts"
         now: tamis_core::time::parse_rfc3339("2024-01-02T00:00:00Z"),
         ..Context::default()
     };
-    let mut sx = Scratch::new(&policy);
-    let mut tally = Tally::new(&policy, false);
+    let mut run = policy.run(ctx);
     let lines = [
         r#"{"type":"secret","ts":"2024-01-01T12:00:00Z"}"#,
         r#"{"type":"open","ts":"2023-01-01T00:00:00Z"}"#,
@@ -395,7 +394,7 @@ timestamp = "ts"
     ];
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate() {
-        policy.apply_json_line(l, i as u64 + 1, &ctx, &mut sx, &mut tally, &mut out);
+        run.json_line(l, i as u64 + 1, &mut out);
         out.push(b'\n');
     }
     let text = String::from_utf8(out).unwrap();
@@ -403,7 +402,7 @@ timestamp = "ts"
         text,
         "\n\n\n{\"type\":\"open\",\"ts\":\"2024-01-01T12:00:00Z\"}\n{\"type\":\"open\",\"ts\":\"2024-01-01T23:30:00Z\",\"input\":\"x\"}\n"
     );
-    let r = serde_json::to_value(tally.report(&policy)).unwrap();
+    let r = serde_json::to_value(run.report()).unwrap();
     assert_eq!(r["records"]["in"], 5);
     assert_eq!(r["records"]["out"], 2);
     assert_eq!(r["records"]["dropped_access"], 1);

@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use tamis_core::{Context, Disposition, Policy, Scratch, Tally};
+use tamis_core::{Context, Disposition, Policy};
 
 const POLICIES: [&str; 4] = [
     "version = 1\nname = \"a\"\n[[rule]]\nid = \"s\"\nkeys = [\"*secret*\", \"password\"]\naction = \"redact\"\n[[rule]]\nid = \"d\"\ndetect = [\"email\", \"credit_card\", \"phone\", \"us_ssn\", \"iban\", \"ip\", \"jwt\", \"aws_key\", \"bearer_token\", \"url_credentials\"]\naction = \"replace\"\n",
@@ -38,10 +38,8 @@ fuzz_target!(|data: &[u8]| {
         now: Some(1_700_000_000_000),
         ..Context::default()
     };
-    let mut sx = Scratch::new(policy);
-    let mut tally = Tally::new(policy, false);
     let mut out = Vec::new();
-    let d = policy.apply_json_line(line, 1, &ctx, &mut sx, &mut tally, &mut out);
+    let d = policy.run(ctx).json_line(line, 1, &mut out);
     if matches!(d, Disposition::Dropped(_)) {
         return;
     }

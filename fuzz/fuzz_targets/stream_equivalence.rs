@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use tamis_core::json::Doc;
-use tamis_core::{Context, Disposition, Policy, Quarantine, Scratch, Tally};
+use tamis_core::{Context, Disposition, Policy, Quarantine};
 
 const POLICIES: [&str; 3] = [
     "version = 1\nname = \"a\"\n[key.k]\nenv = \"K\"\nid = \"k1\"\n[[rule]]\nid = \"r\"\npaths = [\"a\", \"b.c\"]\naction = \"replace\"\nreplacement = \"<{type} \\\"x\\\">\"\n[[rule]]\nid = \"d\"\npaths = [\"**.d\"]\naction = \"redact\"\n[[rule]]\nid = \"n\"\npaths = [\"*.n\"]\naction = \"nullify\"\n[[rule]]\nid = \"h\"\npaths = [\"h\", \"x.*.h\"]\naction = \"hash\"\nkey = \"k\"\n",
@@ -52,34 +52,32 @@ fuzz_target!(|data: &[u8]| {
         "check and the parser disagree"
     );
 
-    let mut tree_tally = Tally::new(policy, false);
+    let mut tree_run = policy.run(ctx.clone());
     let mut expected = Vec::new();
     let expected_d = match Doc::parse(text) {
         Ok(mut doc) => {
-            let mut sx = Scratch::new(policy);
-            let d = policy.apply_tree(&mut doc, &ctx, &mut sx, &mut tree_tally);
+            let d = tree_run.tree(&mut doc);
             if d == Disposition::Kept {
                 doc.write(&mut expected).unwrap();
             }
             d
         }
         Err(_) => {
-            tree_tally.count_quarantined_input();
+            tree_run.tally_mut().count_quarantined_input();
             Disposition::Quarantined(Quarantine::InvalidJson)
         }
     };
 
-    let mut sx = Scratch::new(policy);
-    let mut tally = Tally::new(policy, false);
+    let mut run = policy.run(ctx);
     let mut out = Vec::new();
-    let d = policy.apply_json_doc(text, &ctx, &mut sx, &mut tally, &mut out);
+    let d = run.json_doc(text, &mut out);
     assert_eq!(d, expected_d);
     if d == Disposition::Kept {
         assert!(out == expected, "the two paths wrote different bytes");
     }
     assert!(
-        serde_json::to_value(tally.report(policy)).unwrap()
-            == serde_json::to_value(tree_tally.report(policy)).unwrap(),
+        serde_json::to_value(run.report()).unwrap()
+            == serde_json::to_value(tree_run.report()).unwrap(),
         "the two paths counted differently"
     );
 });

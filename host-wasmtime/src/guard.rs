@@ -8,34 +8,59 @@
 use std::borrow::Cow;
 
 use tamis_core::json::Doc;
-use tamis_core::{Context, DEFAULT_REPLACEMENT, Policy, Scratch, Screen, Tally};
+use tamis_core::{DEFAULT_REPLACEMENT, Run, Screen};
 
 /// The records of a batch as the plugins were given them, and the screen made of them.
 pub(crate) struct Guard<'a> {
     originals: Vec<Cow<'a, str>>,
     screen: Option<Screen>,
+    /// Per record of the batch, the plugin that last replaced it.
+    replaced_by: Vec<Option<&'a str>>,
     /// Output ranges (`start..end` in the batch's output) of records a plugin replaced, with
     /// that plugin's id.
-    pub(crate) replaced: Vec<(usize, usize, &'a str)>,
+    replaced: Vec<(usize, usize, &'a str)>,
 }
 
 impl<'a> Guard<'a> {
-    pub(crate) fn new(originals: Vec<Cow<'a, str>>) -> Self {
+    /// The guard of a batch of `records` records, of which the plugins are given `originals`.
+    pub(crate) fn new(originals: Vec<Cow<'a, str>>, records: usize) -> Self {
         Self {
             originals,
             screen: None,
+            replaced_by: vec![None; records],
             replaced: Vec::new(),
         }
     }
 
+    /// Plugin `id` replaced record `i` of the batch.
+    pub(crate) fn replaced_by(&mut self, i: usize, id: &'a str) {
+        if let Some(r) = self.replaced_by.get_mut(i) {
+            *r = Some(id);
+        }
+    }
+
+    /// The batch's records were written from `batch_start` of the output, record `i` ending
+    /// at `ends[i]`: the lines of replaced records are the ones to screen.
+    pub(crate) fn written(&mut self, ends: &[usize], batch_start: usize) {
+        let mut start = batch_start;
+        for (&end, by) in ends.iter().zip(&self.replaced_by) {
+            if let Some(id) = by
+                && end > start
+            {
+                self.replaced.push((start, end, id));
+            }
+            start = end;
+        }
+    }
+
     /// The screen of the batch's protected values, made on first use.
-    fn screen(&mut self, policy: &Policy, ctx: &Context, sx: &mut Scratch) -> &mut Screen {
+    fn screen(&mut self, run: &mut Run<'_>) -> &mut Screen {
         self.screen.get_or_insert_with(|| {
             let mut screen = Screen::new();
             for text in &self.originals {
                 // Records were checked to be JSON before plugins saw them.
                 if let Ok(mut doc) = Doc::parse(text) {
-                    policy.protected_values(&mut doc, ctx, sx, &mut screen);
+                    run.protected_values(&mut doc, &mut screen);
                 }
             }
             screen
@@ -44,35 +69,22 @@ impl<'a> Guard<'a> {
 
     /// A plugin's log line (or error message) as it may be written: masked by the policy's
     /// detectors, and withheld (`None`) when it holds a protected value.
-    pub(crate) fn log_line(
-        &mut self,
-        line: &str,
-        policy: &Policy,
-        ctx: &Context,
-        sx: &mut Scratch,
-    ) -> Option<String> {
-        if self.screen(policy, ctx, sx).reveals(line) {
+    pub(crate) fn log_line(&mut self, line: &str, run: &mut Run<'_>) -> Option<String> {
+        if self.screen(run).reveals(line) {
             return None;
         }
-        Some(policy.mask_text(line, ctx))
+        Some(run.policy().mask_text(line, run.context()))
     }
 
     /// Masks, in the lines of `out` that replaced records became, every value and key that
     /// holds a protected value; counts them under the plugin that replaced the record
     /// (`revealed_masked`).
-    pub(crate) fn scrub(
-        &mut self,
-        out: &mut Vec<u8>,
-        policy: &Policy,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
-    ) {
+    pub(crate) fn scrub(&mut self, out: &mut Vec<u8>, run: &mut Run<'_>) {
         if self.replaced.is_empty() {
             return;
         }
         let mut lines = std::mem::take(&mut self.replaced);
-        let screen = self.screen(policy, ctx, sx);
+        let screen = self.screen(run);
         if screen.is_empty() {
             return;
         }
@@ -96,7 +108,7 @@ impl<'a> Guard<'a> {
             let mut new = serde_json::to_vec(&v).unwrap_or_else(|_| b"null".to_vec());
             new.push(b'\n');
             out.splice(start..end, new);
-            tally.count_plugin(id, "revealed_masked", n);
+            run.tally_mut().count_plugin(id, "revealed_masked", n);
         }
     }
 }

@@ -1,15 +1,13 @@
 //! A policy with plugins, applied to JSON Lines in batches: limits → access → retention (core's
-//! [`Policy::admit_tree`]) → each plugin in policy order → rules, detectors and summaries (core's
-//! [`Policy::mask_admitted`]). The policy's own rules always run last, so a plugin can drop or
+//! [`Run::admit`]) → each plugin in policy order → rules, detectors and summaries (core's
+//! [`Run::admitted`]). The policy's own rules always run last, so a plugin can drop or
 //! mask more but never reveal anything.
 
 use std::borrow::Cow;
 use std::path::Path;
 
 use tamis_core::json::{self, Doc, Measure, NotJson};
-use tamis_core::{
-    Context, Disposition, PluginOnError, Policy, Quarantine, Scratch, Tally, quarantine_marker,
-};
+use tamis_core::{Disposition, PluginOnError, Policy, Quarantine, Run, Tally, quarantine_marker};
 
 use crate::detect::Session;
 use crate::guard::Guard;
@@ -116,8 +114,10 @@ impl Pipeline {
     }
 
     /// Applies the policy to a batch of numbered lines and appends each output line (with its
-    /// newline) to `out`, in order; a dropped record writes nothing. Plugin log
-    /// lines go to `log`, prefixed with the plugin id and masked by the policy's detectors.
+    /// newline) to `out`, in order; a dropped record writes nothing. `run` is a [`Run`] of this
+    /// pipeline's policy (`pipeline.policy().run(ctx)`), reused from batch to batch; it counts.
+    /// Plugin log lines go to `log`, prefixed with the plugin id and masked by the policy's
+    /// detectors.
     ///
     /// Without `[access]` and `[[retention]]` (which may remove fields first), plugins see the
     /// input line itself, checked to be one JSON value without being parsed into a tree. Each
@@ -131,13 +131,17 @@ impl Pipeline {
     pub fn apply_lines(
         &self,
         lines: &[(u64, Line<'_>)],
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
         out: &mut Vec<u8>,
         log: &mut dyn FnMut(&str),
     ) -> Result<(), Stopped> {
         let policy = &self.policy;
+        // Another policy's run would apply rules without these plugins: a caller's mistake,
+        // stopped here rather than written out.
+        assert!(
+            core::ptr::eq(run.policy(), policy),
+            "Pipeline::apply_lines: the run is not of this pipeline's policy"
+        );
         let max_text = usize::try_from(policy.limits().max_record_bytes.saturating_mul(8))
             .unwrap_or(usize::MAX);
         // What the last plugin decided, and what its `on_error` decided instead; the records are
@@ -152,35 +156,35 @@ impl Pipeline {
             numbers.push(n);
             let slot = match line {
                 Line::Unreadable(q) => {
-                    tally.count_quarantined_input();
+                    run.tally_mut().count_quarantined_input();
                     Slot::Done(marker(n, *q))
                 }
                 Line::Text(text) if text.len() > max_text => {
-                    tally.count_quarantined_input();
+                    run.tally_mut().count_quarantined_input();
                     Slot::Done(marker(n, Quarantine::TooLarge))
                 }
                 Line::Text(text) if untouched => {
                     if json::check(text).is_some() {
-                        tally.count_in();
+                        run.tally_mut().count_in();
                         Slot::Original(text)
                     } else {
-                        tally.count_quarantined_input();
+                        run.tally_mut().count_quarantined_input();
                         Slot::Done(marker(n, Quarantine::InvalidJson))
                     }
                 }
                 Line::Text(text) => match Doc::parse(text) {
                     Err(_) => {
-                        tally.count_quarantined_input();
+                        run.tally_mut().count_quarantined_input();
                         Slot::Done(marker(n, Quarantine::InvalidJson))
                     }
-                    Ok(mut doc) => match policy.admit_tree(&mut doc, ctx, sx, tally) {
+                    Ok(mut doc) => match run.admit(&mut doc) {
                         Some(_) => Slot::Dropped,
                         None => {
                             let mut buf = Vec::new();
                             if buf.try_reserve(text.len()).is_ok() && doc.write(&mut buf).is_ok() {
                                 Slot::Record(String::from_utf8_lossy(&buf).into_owned())
                             } else {
-                                tally.count_quarantined();
+                                run.tally_mut().count_quarantined();
                                 Slot::Done(marker(n, Quarantine::OutOfMemory))
                             }
                         }
@@ -199,37 +203,34 @@ impl Pipeline {
                     _ => None,
                 })
                 .collect(),
+            slots.len(),
         );
-        // Which plugin last replaced each record (its output is screened).
-        let mut replaced_by: Vec<Option<&str>> = vec![None; slots.len()];
         if let Some((last, firsts)) = self.plugins.split_last() {
             for plugin in firsts {
                 if let Some((alive, decisions)) =
-                    self.run_plugin(plugin, &slots, true, ctx, sx, tally, log, &mut guard)?
+                    self.run_plugin(plugin, &slots, true, run, log, &mut guard)?
                 {
                     for (&i, d) in alive.iter().zip(decisions) {
                         let next = match d {
                             Decision::Keep => None,
                             Decision::Drop => Some(Slot::Dropped),
                             Decision::Replace(text) => {
-                                if let Some(r) = replaced_by.get_mut(i) {
-                                    *r = Some(plugin.id());
-                                }
+                                guard.replaced_by(i, plugin.id());
                                 Some(Slot::Record(text))
                             }
                         };
-                        settle(&mut slots, i, next, plugin.id(), tally);
+                        settle(&mut slots, i, next, plugin.id(), run.tally_mut());
                     }
                 }
             }
             last_run = self
-                .run_plugin(last, &slots, false, ctx, sx, tally, log, &mut guard)?
+                .run_plugin(last, &slots, false, run, log, &mut guard)?
                 .map(|decided| (last, decided));
         }
         if let Some((last, (alive, decisions))) = &last_run {
             for (&i, d) in alive.iter().zip(decisions) {
-                if let (Decision::Replace(_), Some(r)) = (d, replaced_by.get_mut(i)) {
-                    *r = Some(last.id());
+                if let Decision::Replace(_) = d {
+                    guard.replaced_by(i, last.id());
                 }
             }
         }
@@ -239,23 +240,23 @@ impl Pipeline {
             let replaces = decisions.iter().any(|d| matches!(d, Decision::Replace(_)));
             // A tally that counts paths grows with the run, too large to copy per batch (and
             // the one-pass path, which saves the second read, does not take such runs).
-            if replaces && !detecting && !tally.counts_paths() {
+            if replaces && !detecting && !run.tally().counts_paths() {
                 // Each replacement is checked as it is finished. One that is not JSON fails the
                 // whole batch: what was written and counted is rolled back, and the batch goes
                 // the way below, which checks every replacement first.
-                let (mark, before) = (out.len(), tally.clone());
+                let (mark, before) = (out.len(), run.tally().clone());
                 let decided = (last.id(), alive.as_slice(), decisions.as_slice());
                 let mut ends = Vec::with_capacity(slots.len());
                 if self
-                    .finish_decided(&slots, &numbers, decided, ctx, sx, tally, out, &mut ends)
+                    .finish_decided(&slots, &numbers, decided, run, out, &mut ends)
                     .is_ok()
                 {
-                    guard_lines(&mut guard, &replaced_by, &ends, batch_start);
-                    guard.scrub(out, policy, ctx, sx, tally);
+                    guard.written(&ends, batch_start);
+                    guard.scrub(out, run);
                     return Ok(());
                 }
                 out.truncate(mark);
-                *tally = before;
+                *run.tally_mut() = before;
             }
             let (decisions, measures) = match check_replacements(decisions) {
                 Ok(measures) => (decisions, measures),
@@ -264,7 +265,7 @@ impl Pipeline {
                         "replacement of record {} is not one JSON value",
                         i + 1
                     ));
-                    fallback = self.on_error(last, failure, alive, &slots, tally)?;
+                    fallback = self.on_error(last, failure, alive, &slots, run.tally_mut())?;
                     let measures = fallback
                         .iter()
                         .map(|d| match d {
@@ -284,30 +285,20 @@ impl Pipeline {
                     // passed unparsed.
                     (Decision::Replace(_), None) => Some(Slot::Dropped),
                 };
-                settle(&mut slots, i, next, last.id(), tally);
+                settle(&mut slots, i, next, last.id(), run.tally_mut());
             }
         }
         if !detecting {
             let mut ends = Vec::with_capacity(slots.len());
             for (slot, &n) in slots.iter().zip(&numbers) {
-                self.finish_slot(slot, n, ctx, sx, tally, out);
+                self.finish_slot(slot, n, run, out);
                 ends.push(out.len());
             }
-            guard_lines(&mut guard, &replaced_by, &ends, batch_start);
-            guard.scrub(out, policy, ctx, sx, tally);
+            guard.written(&ends, batch_start);
+            guard.scrub(out, run);
             return Ok(());
         }
-        self.finish_detecting(
-            slots,
-            numbers,
-            ctx,
-            sx,
-            tally,
-            out,
-            log,
-            &replaced_by,
-            &mut guard,
-        )
+        self.finish_detecting(slots, numbers, run, out, log, &mut guard)
     }
 
     /// Writes one line's output: the record through the policy's own stages and rules, or its
@@ -317,9 +308,7 @@ impl Pipeline {
         &self,
         slot: &Slot<'_>,
         n: u64,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
         out: &mut Vec<u8>,
     ) -> Option<Disposition> {
         match slot {
@@ -329,11 +318,9 @@ impl Pipeline {
                 out.push(b'\n');
                 None
             }
-            Slot::Checked(text, m) => {
-                Some(self.finish_text(text, Some(*m), n, ctx, sx, tally, out))
-            }
-            Slot::Original(text) => Some(self.finish_text(text, None, n, ctx, sx, tally, out)),
-            Slot::Record(text) => Some(self.finish_text(text, None, n, ctx, sx, tally, out)),
+            Slot::Checked(text, m) => Some(self.finish_text(text, Some(*m), n, run, out)),
+            Slot::Original(text) => Some(self.finish_text(text, None, n, run, out)),
+            Slot::Record(text) => Some(self.finish_text(text, None, n, run, out)),
         }
     }
 
@@ -344,15 +331,12 @@ impl Pipeline {
     /// parser), and any other is checked before it is parsed. [`NotJson`] at the first
     /// replacement that is not one JSON value; what was written and counted until then is the
     /// caller's to roll back.
-    #[allow(clippy::too_many_arguments)]
     fn finish_decided(
         &self,
         slots: &[Slot<'_>],
         numbers: &[u64],
         (id, alive, decisions): (&str, &[usize], &[Decision]),
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
         out: &mut Vec<u8>,
         ends: &mut Vec<usize>,
     ) -> Result<(), NotJson> {
@@ -363,20 +347,16 @@ impl Pipeline {
             }
             match decided.next_if(|&(a, _)| a == i).map(|(_, d)| d) {
                 None | Some(Decision::Keep) => {
-                    self.finish_slot(slot, n, ctx, sx, tally, out);
+                    self.finish_slot(slot, n, run, out);
                 }
-                Some(Decision::Drop) => count_settled(tally, id, true),
+                Some(Decision::Drop) => count_settled(run.tally_mut(), id, true),
                 Some(Decision::Replace(text)) => {
-                    count_settled(tally, id, false);
-                    if self
-                        .policy
-                        .mask_admitted_json(text, ctx, sx, tally, out)
-                        .is_some()
-                    {
+                    count_settled(run.tally_mut(), id, false);
+                    if run.admitted_json(text, out).is_some() {
                         out.push(b'\n');
                     } else {
                         let measure = json::check(text).ok_or(NotJson)?;
-                        self.finish_tree(text, Some(measure), n, ctx, sx, tally, out);
+                        self.finish_tree(text, Some(measure), n, run, out);
                     }
                 }
             }
@@ -391,28 +371,24 @@ impl Pipeline {
     /// the texts it would scan are masked whole for the rest of the batch (core's answer when a
     /// detector cannot); `drop` — the record being masked and every later record of the batch
     /// are dropped; `fail` — the run stops and nothing of the batch is written.
-    #[allow(clippy::too_many_arguments)]
     fn finish_detecting<'g>(
         &self,
         slots: Vec<Slot<'_>>,
         numbers: Vec<u64>,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
         out: &mut Vec<u8>,
         log: &mut dyn FnMut(&str),
-        replaced_by: &[Option<&'g str>],
         guard: &mut Guard<'g>,
     ) -> Result<(), Stopped> {
         let policy = &self.policy;
         let session = Session::new(&self.plugins, policy.plugins().iter().map(|p| p.detects));
-        let before = sx.set_plugin_detect(Some(Box::new(session)));
+        let before = run.scratch_mut().set_plugin_detect(Some(Box::new(session)));
         let batch_start = out.len();
         let mut ends = Vec::new();
         let ran = crate::on_plugin_thread(|| {
-            self.finish_with_session(slots, numbers, ctx, sx, tally, out, &mut ends)
+            self.finish_with_session(slots, numbers, run, out, &mut ends)
         });
-        let session = sx.set_plugin_detect(before);
+        let session = run.scratch_mut().set_plugin_detect(before);
         let mut session = session.and_then(|b| {
             let any: Box<dyn core::any::Any> = b;
             any.downcast::<Session>().ok()
@@ -434,18 +410,18 @@ impl Pipeline {
         if result.is_err() {
             out.truncate(batch_start);
         } else {
-            guard_lines(guard, replaced_by, &ends, batch_start);
-            guard.scrub(out, policy, ctx, sx, tally);
+            guard.written(&ends, batch_start);
+            guard.scrub(out, run);
         }
         for (i, calls, lines, dropped) in session.take().map(|s| s.finish()).unwrap_or_default() {
             let (Some(plugin), Some(spec)) = (self.plugins.get(i), policy.plugins().get(i)) else {
                 continue;
             };
             let id = plugin.id();
-            tally.count_plugin(id, "detect_calls", calls);
-            self.write_logs(id, spec.log, &lines, ctx, sx, tally, log, guard);
+            run.tally_mut().count_plugin(id, "detect_calls", calls);
+            self.write_logs(id, spec.log, &lines, run, log, guard);
             if dropped > 0 {
-                tally.count_plugin(id, "logs_dropped", dropped);
+                run.tally_mut().count_plugin(id, "logs_dropped", dropped);
             }
         }
         result
@@ -454,43 +430,34 @@ impl Pipeline {
     /// Writes a plugin's log lines (its error message among them) when its `[[plugin]]` says
     /// `log = true`, masked by the policy's detectors; a line that holds a value the policy
     /// protects is withheld. Lines not written are counted (`logs_withheld`).
-    #[allow(clippy::too_many_arguments)]
     fn write_logs(
         &self,
         id: &str,
         enabled: bool,
         lines: &[String],
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
         log: &mut dyn FnMut(&str),
         guard: &mut Guard<'_>,
     ) {
         let mut withheld = 0;
         for line in lines {
-            match enabled
-                .then(|| guard.log_line(line, &self.policy, ctx, sx))
-                .flatten()
-            {
+            match enabled.then(|| guard.log_line(line, run)).flatten() {
                 Some(masked) => log(&format!("plugin {id}: {masked}")),
                 None => withheld += 1,
             }
         }
         if withheld > 0 {
-            tally.count_plugin(id, "logs_withheld", withheld);
+            run.tally_mut().count_plugin(id, "logs_withheld", withheld);
         }
     }
 
     /// [`Self::finish_slot`] for each record, with the plugins' `on_error` applied to the first
     /// failure of each.
-    #[allow(clippy::too_many_arguments)]
     fn finish_with_session(
         &self,
         slots: Vec<Slot<'_>>,
         numbers: Vec<u64>,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
         out: &mut Vec<u8>,
         ends: &mut Vec<usize>,
     ) -> Result<(), Stopped> {
@@ -502,15 +469,16 @@ impl Pipeline {
             }
             if let Some(id) = dropping {
                 if slot.text().is_some() || matches!(slot, Slot::Checked(..)) {
-                    count_settled(tally, id, true);
+                    count_settled(run.tally_mut(), id, true);
                 } else {
-                    self.finish_slot(&slot, n, ctx, sx, tally, out);
+                    self.finish_slot(&slot, n, run, out);
                 }
                 continue;
             }
             let mark = out.len();
-            let done = self.finish_slot(&slot, n, ctx, sx, tally, out);
-            let failed = sx
+            let done = self.finish_slot(&slot, n, run, out);
+            let failed = run
+                .scratch_mut()
                 .plugin_detect_mut()
                 .and_then(|b| (&mut **b as &mut dyn core::any::Any).downcast_mut::<Session>())
                 .and_then(Session::take_new_failure);
@@ -520,7 +488,7 @@ impl Pipeline {
             let Some(plugin) = self.plugins.get(i) else {
                 continue;
             };
-            tally.count_plugin(plugin.id(), failure.kind(), 1);
+            run.tally_mut().count_plugin(plugin.id(), failure.kind(), 1);
             match plugin.on_error() {
                 OnError::Fail => {
                     return Err(Stopped {
@@ -532,8 +500,8 @@ impl Pipeline {
                 OnError::Mask => {}
                 OnError::Drop => {
                     out.truncate(mark);
-                    if done.is_some_and(|d| tally.recount_as_plugin_drop(d)) {
-                        tally.count_plugin(plugin.id(), "dropped", 1);
+                    if done.is_some_and(|d| run.tally_mut().recount_as_plugin_drop(d)) {
+                        run.tally_mut().count_plugin(plugin.id(), "dropped", 1);
                     }
                     dropping = Some(plugin.id());
                 }
@@ -545,35 +513,29 @@ impl Pipeline {
 
     /// [`Self::finish`] on a record's text, checked as JSON (with its `measure` when known):
     /// in one pass where core can (a policy of path rules only), else parsed into a tree.
-    #[allow(clippy::too_many_arguments)]
     fn finish_text(
         &self,
         text: &str,
         measure: Option<Measure>,
         n: u64,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
         out: &mut Vec<u8>,
     ) -> Disposition {
-        if let Some(d) = self.policy.mask_admitted_json(text, ctx, sx, tally, out) {
+        if let Some(d) = run.admitted_json(text, out) {
             out.push(b'\n');
             return d;
         }
-        self.finish_tree(text, measure, n, ctx, sx, tally, out)
+        self.finish_tree(text, measure, n, run, out)
     }
 
     /// [`Self::finish`] on a record's text, checked as JSON (with its `measure` when known),
     /// parsed into a tree.
-    #[allow(clippy::too_many_arguments)]
     fn finish_tree(
         &self,
         text: &str,
         measure: Option<Measure>,
         n: u64,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
         out: &mut Vec<u8>,
     ) -> Disposition {
         let parsed = match measure {
@@ -581,10 +543,10 @@ impl Pipeline {
             None => Doc::parse_measured(text),
         };
         match parsed {
-            Ok((mut doc, m)) => self.finish(&mut doc, Some(m), n, ctx, sx, tally, out),
+            Ok((mut doc, m)) => self.finish(&mut doc, Some(m), n, run, out),
             // Cannot happen (it was checked); never pass anything unparsed.
             Err(_) => {
-                tally.count_quarantined();
+                run.tally_mut().count_quarantined();
                 out.extend_from_slice(&marker(n, Quarantine::InvalidJson));
                 out.push(b'\n');
                 Disposition::Quarantined(Quarantine::InvalidJson)
@@ -593,26 +555,21 @@ impl Pipeline {
     }
 
     /// The policy's own stages and rules on a record the plugins left, written as a line.
-    #[allow(clippy::too_many_arguments)]
     fn finish(
         &self,
         doc: &mut Doc<'_>,
         measure: Option<Measure>,
         n: u64,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
         out: &mut Vec<u8>,
     ) -> Disposition {
         let mark = out.len();
-        let d = self
-            .policy
-            .mask_admitted_measured(doc, measure, ctx, sx, tally);
+        let d = run.admitted(doc, measure);
         match d {
             Disposition::Kept if doc.write(out).is_ok() => out.push(b'\n'),
             Disposition::Kept => {
                 out.truncate(mark);
-                tally.recount_kept_as_quarantined();
+                run.tally_mut().recount_kept_as_quarantined();
                 out.extend_from_slice(&marker(n, Quarantine::OutOfMemory));
                 out.push(b'\n');
                 return Disposition::Quarantined(Quarantine::OutOfMemory);
@@ -629,15 +586,12 @@ impl Pipeline {
 
     /// Runs one plugin on the records still in flight: their indices in `slots` and one
     /// decision each (after `on_error`), or `None` when no record is left.
-    #[allow(clippy::too_many_arguments)]
     fn run_plugin(
         &self,
         plugin: &Plugin,
         slots: &[Slot<'_>],
         parse_json: bool,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
+        run: &mut Run<'_>,
         log: &mut dyn FnMut(&str),
         guard: &mut Guard<'_>,
     ) -> Result<Option<Decided>, Stopped> {
@@ -652,20 +606,21 @@ impl Pipeline {
         let batch =
             plugin.filter_checked(&texts, self.policy.limits().max_record_bytes, parse_json);
         let id = plugin.id();
-        tally.count_plugin(id, "batches", 1);
+        run.tally_mut().count_plugin(id, "batches", 1);
         let enabled = self
             .policy
             .plugins()
             .iter()
             .find(|p| p.id == id)
             .is_some_and(|p| p.log);
-        self.write_logs(id, enabled, &batch.logs, ctx, sx, tally, log, guard);
+        self.write_logs(id, enabled, &batch.logs, run, log, guard);
         if batch.logs_dropped > 0 {
-            tally.count_plugin(id, "logs_dropped", batch.logs_dropped);
+            run.tally_mut()
+                .count_plugin(id, "logs_dropped", batch.logs_dropped);
         }
         let decisions = match batch.decisions {
             Ok(d) => d,
-            Err(failure) => self.on_error(plugin, failure, &alive, slots, tally)?,
+            Err(failure) => self.on_error(plugin, failure, &alive, slots, run.tally_mut())?,
         };
         Ok(Some((alive, decisions)))
     }
@@ -724,25 +679,6 @@ impl Slot<'_> {
             Slot::Record(t) => Some(t),
             _ => None,
         }
-    }
-}
-
-/// Gives `guard` the output lines of the records a plugin replaced: `ends[i]` is where slot
-/// `i`'s output ends (it starts where the one before ends, or at `batch_start`).
-fn guard_lines<'g>(
-    guard: &mut Guard<'g>,
-    replaced_by: &[Option<&'g str>],
-    ends: &[usize],
-    batch_start: usize,
-) {
-    let mut start = batch_start;
-    for (&end, by) in ends.iter().zip(replaced_by) {
-        if let Some(id) = by
-            && end > start
-        {
-            guard.replaced.push((start, end, id));
-        }
-        start = end;
     }
 }
 

@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 
-use tamis_core::{Context, Policy, Scratch, Tally};
+use tamis_core::{Context, Policy};
 use tamis_host::testing::{DETECT_FIRST4, Guest, KEEP_ALL, component};
 use tamis_host::{Line, Pipeline, Stopped};
 
@@ -47,19 +47,13 @@ fn run(p: &Pipeline, lines: &[&str]) -> (Result<Vec<String>, Stopped>, serde_jso
         .enumerate()
         .map(|(i, l)| (i as u64 + 1, Line::Text(l)))
         .collect();
-    let mut sx = Scratch::new(p.policy());
-    let mut tally = Tally::new(p.policy(), false);
+    let mut run = p.policy().run(Context::default());
     let mut out = Vec::new();
     let mut logs = Vec::new();
-    let r = p.apply_lines(
-        &numbered,
-        &Context::default(),
-        &mut sx,
-        &mut tally,
-        &mut out,
-        &mut |l| logs.push(l.to_owned()),
-    );
-    let report = serde_json::to_value(tally.report(p.policy())).unwrap();
+    let r = p.apply_lines(&numbered, &mut run, &mut out, &mut |l| {
+        logs.push(l.to_owned());
+    });
+    let report = serde_json::to_value(run.report()).unwrap();
     let text = String::from_utf8(out).unwrap();
     (
         r.map(|()| text.lines().map(str::to_owned).collect()),

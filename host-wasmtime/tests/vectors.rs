@@ -14,7 +14,7 @@
 
 use serde_json::Value;
 use tamis_conformance::{Outcome, Vector, context, expected, load_all, vectors_dir};
-use tamis_core::{Policy, Scratch, Tally};
+use tamis_core::Policy;
 use tamis_host::testing::{Guest, component};
 use tamis_host::{Line, Pipeline};
 
@@ -53,20 +53,12 @@ fn run(v: &Vector, plugin: &std::path::Path) -> Outcome {
         (_, value) => value.to_string(),
     };
     let pipeline = Pipeline::new(policy, std::path::Path::new("/")).unwrap();
-    let mut sx = Scratch::new(pipeline.policy());
-    let mut tally = Tally::new(pipeline.policy(), false);
+    let mut run = pipeline.policy().run(ctx);
     let mut out = Vec::new();
     pipeline
-        .apply_lines(
-            &[(1, Line::Text(&line))],
-            &ctx,
-            &mut sx,
-            &mut tally,
-            &mut out,
-            &mut |_| {},
-        )
+        .apply_lines(&[(1, Line::Text(&line))], &mut run, &mut out, &mut |_| {})
         .unwrap();
-    let records = tally.report(pipeline.policy()).records;
+    let records = run.report().records;
     if out.is_empty() {
         let reason = if records.dropped_access == 1 {
             "access"

@@ -46,7 +46,7 @@ impl Policy {
     /// Masks a record with the rules only (no access or retention), without counting it as a
     /// record: for summary samples of columns, and for the cells of DataFrame columns (a cell
     /// wrapped as `{"column": cell}`).
-    pub fn mask_record<T: Tree>(
+    pub(crate) fn mask_record<T: Tree>(
         &self,
         value: &mut T,
         ctx: &Context,

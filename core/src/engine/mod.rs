@@ -30,11 +30,210 @@ pub(crate) mod walk;
 
 pub use columns::ColumnPlan;
 
+/// A policy applied for one context: the policy, who the output is for ([`Context`]), working
+/// memory ([`Scratch`]) and the counts ([`Tally`]). Every way to apply a policy is a method
+/// here; none fails for a bad record (it is masked, dropped or quarantined, and counted). Make
+/// one per thread and reuse it for many records: it allocates only while its buffers grow.
+///
+/// ```
+/// use tamis_core::{Context, Disposition, Policy};
+///
+/// let policy = Policy::from_toml(
+///     "version = 1\nname = \"p\"\n[[rule]]\nid = \"e\"\ndetect = [\"email\"]\naction = \"replace\"\n",
+/// )?;
+/// let mut run = policy.run(Context::default());
+/// let mut out = Vec::new();
+/// let d = run.json_line(r#"{"to":"jane@example.com"}"#, 1, &mut out);
+/// assert_eq!(d, Disposition::Kept);
+/// assert_eq!(out, br#"{"to":"[REDACTED]"}"#);
+/// assert_eq!(run.report().records.output, 1);
+/// # Ok::<(), tamis_core::PolicyError>(())
+/// ```
+pub struct Run<'p> {
+    policy: &'p Policy,
+    ctx: Context,
+    sx: Scratch,
+    tally: Tally,
+}
+
+impl core::fmt::Debug for Run<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Run")
+            .field("policy", &self.policy.name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Policy {
+    /// A run of this policy for `ctx` (see [`Run`]).
+    #[must_use]
+    pub fn run(&self, ctx: Context) -> Run<'_> {
+        Run {
+            policy: self,
+            ctx,
+            sx: Scratch::new(self),
+            tally: Tally::new(self, false),
+        }
+    }
+
+    /// A run that reuses working memory an earlier run of this policy gave back
+    /// ([`Run::into_scratch`]): a binding that keeps it between calls allocates only once.
+    /// Memory made for another policy is not used (a new one is made).
+    #[must_use]
+    pub fn run_reusing(&self, ctx: Context, sx: Scratch) -> Run<'_> {
+        let sx = if sx.policy == self.serial {
+            sx
+        } else {
+            Scratch::new(self)
+        };
+        Run {
+            policy: self,
+            ctx,
+            sx,
+            tally: Tally::new(self, false),
+        }
+    }
+}
+
+impl<'p> Run<'p> {
+    /// Counts hits per path too (for `explain`); a policy with `[report] paths = true` always
+    /// does.
+    #[must_use]
+    pub fn counting_paths(mut self) -> Self {
+        self.tally = Tally::new(self.policy, true);
+        self
+    }
+
+    /// The policy.
+    #[must_use]
+    pub fn policy(&self) -> &'p Policy {
+        self.policy
+    }
+
+    /// Who the output is for and when.
+    #[must_use]
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// Applies later records for another context (the counts go on).
+    pub fn set_context(&mut self, ctx: Context) {
+        self.ctx = ctx;
+    }
+
+    /// The counts so far.
+    #[must_use]
+    pub fn tally(&self) -> &Tally {
+        &self.tally
+    }
+
+    /// The counts, to add what a front end counts itself (a line it could not read).
+    pub fn tally_mut(&mut self) -> &mut Tally {
+        &mut self.tally
+    }
+
+    /// The report of everything applied so far (counts only, never a value).
+    #[must_use]
+    pub fn report(&self) -> Report {
+        self.tally.report(self.policy)
+    }
+
+    /// Ends the run and gives back its working memory, for [`Policy::run_reusing`].
+    #[must_use]
+    pub fn into_scratch(self) -> Scratch {
+        self.sx
+    }
+
+    /// The working memory, to install what runs plugin detectors
+    /// ([`Scratch::set_plugin_detect`]).
+    pub fn scratch_mut(&mut self) -> &mut Scratch {
+        &mut self.sx
+    }
+
+    /// Applies the policy to a record given as a tree (a front end's own values, a
+    /// `serde_json::Value`). A quarantined record must then not be written; a dropped one not
+    /// at all.
+    pub fn tree<T: Tree>(&mut self, value: &mut T) -> Disposition {
+        self.policy
+            .apply_tree(value, &self.ctx, &mut self.sx, &mut self.tally)
+    }
+
+    /// Applies the policy to one line of JSON Lines and appends the output line (without the
+    /// newline) to `out`: the masked record, or a quarantine marker naming `line_no`; nothing
+    /// for a dropped record.
+    pub fn json_line(&mut self, line: &str, line_no: u64, out: &mut Vec<u8>) -> Disposition {
+        self.policy
+            .apply_json_line(line, line_no, &self.ctx, &mut self.sx, &mut self.tally, out)
+    }
+
+    /// Applies the policy to one JSON document given as text and appends the output to `out`:
+    /// the masked document (exact for numbers of any size and spelling), a quarantine marker,
+    /// or nothing when the record is dropped.
+    pub fn json_doc(&mut self, text: &str, out: &mut Vec<u8>) -> Disposition {
+        self.policy
+            .apply_json_doc(text, &self.ctx, &mut self.sx, &mut self.tally, out)
+    }
+
+    /// Applies the policy to JSON Lines text as `tamis apply` does and appends the output to
+    /// `out`: one line per input line, nothing for a dropped record.
+    pub fn json_lines(&mut self, text: &str, out: &mut Vec<u8>) {
+        self.policy
+            .apply_json_lines(text, &self.ctx, &mut self.sx, &mut self.tally, out);
+    }
+
+    /// Masks what the detectors and patterns find in free text.
+    pub fn text(&mut self, text: &str) -> String {
+        self.policy
+            .mask_text_with(text, &self.ctx, &mut self.sx, &mut self.tally)
+    }
+
+    /// The first half of applying a record when a host runs plugins: counts it in, then
+    /// `[access]` and `[[retention]]` (expired fields removed, so no plugin sees them). `Some`
+    /// when the record is dropped (counted); else hand it to the plugins, then to
+    /// [`Run::admitted`].
+    pub fn admit<T: Tree>(&mut self, value: &mut T) -> Option<Disposition> {
+        self.policy
+            .admit_tree(value, &self.ctx, &mut self.sx, &mut self.tally)
+    }
+
+    /// The second half: the record as the plugins left it goes through `[access]` and
+    /// `[[retention]]` again (not counted in twice), then the rules, detectors and summaries.
+    /// With the [`Measure`] of its text ([`crate::json::Doc::parse_measured`]), members no rule
+    /// can reach are not walked when that cannot matter.
+    pub fn admitted<T: Tree>(&mut self, value: &mut T, measure: Option<Measure>) -> Disposition {
+        self.policy
+            .mask_admitted_measured(value, measure, &self.ctx, &mut self.sx, &mut self.tally)
+    }
+
+    /// [`Run::admitted`] on a record's JSON text in one pass, where the policy's stages and
+    /// rules allow it (path rules only): the output appended to `out`, or `None` (nothing
+    /// written) when the text must be parsed instead.
+    pub fn admitted_json(&mut self, text: &str, out: &mut Vec<u8>) -> Option<Disposition> {
+        self.policy
+            .mask_admitted_json(text, &self.ctx, &mut self.sx, &mut self.tally, out)
+    }
+
+    /// Masks a value with the rules only (no access or retention), without counting it as a
+    /// record: the cells of a DataFrame column, a summary's sample.
+    pub fn cells<T: Tree>(&mut self, value: &mut T) {
+        self.policy
+            .mask_record(value, &self.ctx, &mut self.sx, &mut self.tally);
+    }
+
+    /// What a run's records protect, for the plugin host's screen (see
+    /// [`crate::Screen`]): `record` is walked as [`Run::admitted`] walks it, on a copy the
+    /// caller throws away, counted apart.
+    pub fn protected_values<T: Tree>(&mut self, record: &mut T, screen: &mut crate::Screen) {
+        self.policy
+            .protected_values(record, &self.ctx, &mut self.sx, screen);
+    }
+}
+
 impl Policy {
     /// Applies the policy to any [`Tree`], counting into `tally`. Never fails: a record that
     /// breaks a limit is reported as quarantined and must then not be written by the caller; a
     /// record that `[access]` or `[[retention]]` drops must not be written at all.
-    pub fn apply_tree<T: Tree>(
+    pub(crate) fn apply_tree<T: Tree>(
         &self,
         value: &mut T,
         ctx: &Context,
@@ -72,7 +271,7 @@ impl Policy {
     /// `[access]` and `[[retention]]` (expired fields are removed, so a plugin never sees
     /// them). `Some` when the record is dropped (counted); else hand it to the plugins, then
     /// to [`Policy::mask_admitted`].
-    pub fn admit_tree<T: Tree>(
+    pub(crate) fn admit_tree<T: Tree>(
         &self,
         value: &mut T,
         ctx: &Context,
@@ -89,7 +288,7 @@ impl Policy {
     /// The second half: the record as the plugins left it goes through `[access]` and
     /// `[[retention]]` again (a plugin can make a record more restricted, never less; it is
     /// not counted in twice), then the rules, detectors and summaries.
-    pub fn mask_admitted<T: Tree>(
+    pub(crate) fn mask_admitted<T: Tree>(
         &self,
         value: &mut T,
         ctx: &Context,
@@ -101,7 +300,7 @@ impl Policy {
 
     /// [`Policy::mask_admitted`] on a document parsed with [`Doc::parse_measured`]: with its
     /// [`Measure`], members that no rule can reach are not walked when that cannot matter.
-    pub fn mask_admitted_measured<T: Tree>(
+    pub(crate) fn mask_admitted_measured<T: Tree>(
         &self,
         value: &mut T,
         measured: Option<Measure>,
@@ -230,7 +429,7 @@ impl Policy {
 
     /// Applies the policy to one line of JSON Lines and appends the output line (without the
     /// newline) to `out`: the masked record, or a quarantine marker naming `line_no`.
-    pub fn apply_json_line(
+    pub(crate) fn apply_json_line(
         &self,
         line: &str,
         line_no: u64,
@@ -245,7 +444,7 @@ impl Policy {
     /// Applies the policy to one JSON document given as text and appends the output to `out`:
     /// the masked document (exact for numbers of any size and spelling), a quarantine marker, or
     /// nothing when the record is dropped.
-    pub fn apply_json_doc(
+    pub(crate) fn apply_json_doc(
         &self,
         text: &str,
         ctx: &Context,
@@ -259,7 +458,7 @@ impl Policy {
     /// Applies the policy to JSON Lines text as `tamis apply` does and appends the output to
     /// `out`: one line per input line (a quarantine marker naming the line for a bad one),
     /// nothing for a dropped record.
-    pub fn apply_json_lines(
+    pub(crate) fn apply_json_lines(
         &self,
         text: &str,
         ctx: &Context,
@@ -288,7 +487,7 @@ impl Policy {
     }
 
     /// [`Policy::mask_text`] with reusable scratch memory and a tally.
-    pub fn mask_text_with(
+    pub(crate) fn mask_text_with(
         &self,
         text: &str,
         ctx: &Context,

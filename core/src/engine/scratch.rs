@@ -73,6 +73,8 @@ pub struct Scratch {
     /// While collecting what the policy protects (`Policy::protected_values`): the original
     /// text of every value and span the walk masks.
     pub(crate) protect: Option<Vec<String>>,
+    /// The [`Policy`] this was made for (its serial).
+    pub(crate) policy: u32,
 }
 
 impl Scratch {
@@ -119,6 +121,7 @@ impl Scratch {
             stream_keys: Vec::new(),
             stream_hits: Vec::new(),
             protect: None,
+            policy: policy.serial,
         }
     }
 

@@ -242,7 +242,7 @@ impl Policy {
     /// own stages and rules are path rules only (its plugins have run): the record was counted
     /// in already. `None` when the pass does not apply or gave up; then nothing was counted and
     /// `out` is as it was, and the caller parses the text and masks the tree instead.
-    pub fn mask_admitted_json(
+    pub(crate) fn mask_admitted_json(
         &self,
         text: &str,
         ctx: &Context,

@@ -54,6 +54,9 @@ pub struct Policy {
     /// by [`crate::TextStream`]): no custom pattern can match one or is anchored to the ends of
     /// the text, and no plugin detects.
     pub(crate) text_line_local: bool,
+    /// Which compilation this is: working memory ([`crate::Scratch`]) made for one policy is
+    /// never used with another (its regex caches belong to this policy's patterns).
+    pub(crate) serial: u32,
 }
 
 impl Policy {

@@ -187,7 +187,7 @@ impl Policy {
     /// Adds to `screen` what the policy protects in `record` for `ctx` (see the module
     /// documentation): the record is walked as [`Policy::mask_admitted`] walks it, on a copy
     /// the caller throws away.
-    pub fn protected_values<T: Tree>(
+    pub(crate) fn protected_values<T: Tree>(
         &self,
         record: &mut T,
         ctx: &Context,

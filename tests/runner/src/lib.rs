@@ -11,9 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 use tamis_core::model::ContextDoc;
-use tamis_core::{
-    Context, Disposition, Policy, PolicyError, Scratch, Tally, dropped_marker, quarantine_marker,
-};
+use tamis_core::{Context, Disposition, Policy, PolicyError, dropped_marker, quarantine_marker};
 
 /// One vector.
 #[derive(Debug, Clone, Deserialize)]
@@ -144,20 +142,16 @@ pub fn run_object(v: &Vector) -> Result<Outcome, String> {
         Ok(p) => p,
         Err(e) => return Ok(Outcome(format!("error:{}", e.kind().code()))),
     };
-    let ctx = context(v)?;
-    let mut sx = Scratch::new(&policy);
-    let mut tally = Tally::new(&policy, false);
+    let mut run = policy.run(context(v)?);
     match v.format.as_deref() {
         Some("text") => {
             let text = v.input.as_str().ok_or("text vectors need a string input")?;
-            Ok(Outcome(
-                Value::from(policy.mask_text_with(text, &ctx, &mut sx, &mut tally)).to_string(),
-            ))
+            Ok(Outcome(Value::from(run.text(text)).to_string()))
         }
         Some("line") => run_line(v),
         _ => {
             let mut value = v.input.clone();
-            match policy.apply_tree(&mut value, &ctx, &mut sx, &mut tally) {
+            match run.tree(&mut value) {
                 Disposition::Quarantined(q) => value = quarantine_marker(None, q),
                 Disposition::Dropped(d) => value = dropped_marker(d),
                 _ => {}
@@ -167,7 +161,7 @@ pub fn run_object(v: &Vector) -> Result<Outcome, String> {
     }
 }
 
-/// Runs a vector through the JSON Lines path (`Policy::apply_json_line` on the input's text).
+/// Runs a vector through the JSON Lines path (`Run::json_line` on the input's text).
 ///
 /// # Errors
 /// When the vector itself is malformed.
@@ -176,18 +170,14 @@ pub fn run_line(v: &Vector) -> Result<Outcome, String> {
         Ok(p) => p,
         Err(e) => return Ok(Outcome(format!("error:{}", e.kind().code()))),
     };
-    let ctx = context(v)?;
+    let mut run = policy.run(context(v)?);
     let line = match (&v.format.as_deref(), &v.input) {
         (Some("line"), Value::String(s)) => s.clone(),
         (Some("text"), _) => return run_object(v),
         (_, value) => value.to_string(),
     };
-    let mut sx = Scratch::new(&policy);
-    let mut tally = Tally::new(&policy, false);
     let mut out = Vec::new();
-    if let Disposition::Dropped(d) =
-        policy.apply_json_line(&line, 1, &ctx, &mut sx, &mut tally, &mut out)
-    {
+    if let Disposition::Dropped(d) = run.json_line(&line, 1, &mut out) {
         if !out.is_empty() {
             return Err(String::from("a dropped record wrote output"));
         }

@@ -18,7 +18,8 @@ use crate::policy::source::{Seg, Source, error_at};
 /// of them (reports count by id). One check for every kind.
 #[derive(Debug, Default)]
 pub(crate) struct Ids<'d> {
-    seen: Vec<&'d str>,
+    /// Each id claimed, with the entry that claimed it (noun, 1-based number).
+    seen: Vec<(&'d str, &'static str, usize)>,
 }
 
 impl<'d> Ids<'d> {
@@ -47,22 +48,25 @@ impl<'d> Ids<'d> {
                     "{noun} {} has the id `{id}`, which is not a plain id",
                     i + 1
                 ),
-                &format!("use letters, digits, `_`, `-` or `.`, such as `{example}`"),
+                format!("use letters, digits, `_`, `-` or `.`, such as `{example}`"),
                 id,
             ));
         }
-        if self.seen.contains(&id) {
+        if let Some((_, first, n)) = self.seen.iter().find(|(seen, ..)| *seen == id) {
             return Err(error_at(
                 src,
                 &at,
                 ErrorKind::DuplicateId,
-                format!("the id `{id}` is used twice"),
+                format!(
+                    "{noun} {} has the id `{id}`, which {first} {n} already has",
+                    i + 1
+                ),
                 "give every rule, retention rule, summarize rule and plugin its own id; reports \
                  count by id",
                 id,
             ));
         }
-        self.seen.push(id);
+        self.seen.push((id, noun, i + 1));
         Ok(())
     }
 }

@@ -15,6 +15,14 @@ mod rules;
 
 use common::Ids;
 
+/// A number no other policy compiled in this process has (it wraps after 2^32 compilations,
+/// long after the working memory of the first is gone).
+fn next_serial() -> u32 {
+    use core::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 impl Policy {
     pub(crate) fn compile(doc: PolicyDoc, src: &Source<'_>) -> Result<Self, PolicyError> {
         common::check_header(&doc, src)?;
@@ -67,6 +75,7 @@ impl Policy {
             plugins,
             plugins_attached: false,
             text_line_local,
+            serial: next_serial(),
         })
     }
 }

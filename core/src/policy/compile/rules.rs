@@ -244,12 +244,15 @@ fn compile_action(
     })
 }
 
-/// `[key.*]`: each key's id and the environment variable its material comes from (the
-/// material itself is given later, by the front end).
+/// Each `[key.*]`'s id and the environment variable its material comes from.
+pub(super) type KeyVars = Vec<(String, String)>;
+
+/// `[key.*]`: the keys, and where their material comes from (the material itself is given
+/// later, by the front end).
 pub(super) fn compile_keys(
     doc: &PolicyDoc,
     src: &Source<'_>,
-) -> Result<(Vec<HashKey>, Vec<(String, String)>), PolicyError> {
+) -> Result<(Vec<HashKey>, KeyVars), PolicyError> {
     let err = |path: &[Seg], kind, msg: String, help: &str, id: &str| {
         error_at(src, path, kind, msg, help, id)
     };
@@ -330,7 +333,7 @@ pub(super) fn compile_rules<'d>(
             ]
         };
         ids.claim(&r.id, "rule", i, src)?;
-        let action = compile_action(r, i, &doc, src)?;
+        let action = compile_action(r, i, doc, src)?;
         let spans_only = !r.detect.is_empty() || r.pattern.is_some();
         if r.paths.is_empty() && r.keys.is_empty() && !spans_only {
             return Err(err(
