@@ -12,6 +12,7 @@ mod detect;
 mod engine;
 mod error;
 pub mod faults;
+mod frontend;
 mod net;
 mod policy;
 mod record;
@@ -29,6 +30,10 @@ pub use engine::scratch::Scratch;
 pub use engine::text::TextStream;
 pub use engine::{ColumnPlan, Run};
 pub use error::{ErrorKind, PolicyError, without_input};
+pub use frontend::{
+    CONTEXT_EXAMPLE, ContextValue, MissingKey, OptionError, Output, PolicyFormat, parse_now,
+    write_quarantine_marker,
+};
 pub use policy::source::MAX_POLICY_BYTES;
 pub use policy::{Limits, Policy, model};
 pub use record::tree::{Edit, Shape, Tree, unique_key};

@@ -62,7 +62,7 @@ impl Policy {
         let mark = out.len();
         // Records are measured by content (see `max_record_bytes`); a line more than 8 times that
         // long cannot be within the limit for any ordinary spelling, so it is not even parsed.
-        let too_large = line.len() as u64 > self.doc.limits.max_record_bytes.saturating_mul(8);
+        let too_large = line.len() > self.doc.limits.json_text_bound();
         let parsed = if too_large {
             Err(Quarantine::TooLarge)
         } else if crate::faults::hit(crate::faults::Point::Parse) {

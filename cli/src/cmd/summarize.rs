@@ -1,23 +1,20 @@
 //! `tamis summarize`: one summary object per summarised path of JSON Lines records.
 
-use std::fs;
 use std::io::{self, Write};
 
 use serde_json::{Map, Value};
 use tamis_core::json::Doc;
 
-use crate::{
-    Fail, SummarizeArgs, bind_keys_from_env, for_each_input, load_policy, max_json_line,
-    parse_context, parse_now, read_line_bounded,
-};
+use super::{bind_keys_from_env, context_at, load_policy, write_report};
+use crate::io::{for_each_input, read_line_bounded};
+use crate::{Fail, SummarizeArgs};
 
 pub(crate) fn run(args: &SummarizeArgs) -> Result<u8, Fail> {
     // Sample items are masked like records, so `hash` rules need their keys.
     let policy = bind_keys_from_env(load_policy(&args.policy)?)?;
-    let mut ctx = parse_context(args.context.as_deref())?;
-    ctx.now = Some(parse_now(args.now.as_deref())?);
+    let ctx = context_at(args.context.as_deref(), args.now.as_deref())?;
     let mut summarizer = policy.record_summarizer(&ctx);
-    let max = max_json_line(&policy);
+    let max = policy.limits().json_text_bound();
     let mut line = Vec::with_capacity(4096);
     for_each_input(&args.files, |input| {
         while let Some(too_long) = read_line_bounded(input, &mut line, max)? {
@@ -51,8 +48,7 @@ pub(crate) fn run(args: &SummarizeArgs) -> Result<u8, Fail> {
     }
     out.flush().map_err(|e| Fail::out(&e))?;
     if let Some(path) = &args.report {
-        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
-        fs::write(path, json + "\n").map_err(|e| Fail::io("write the report", path, &e))?;
+        write_report(path, &report)?;
     }
     Ok(0)
 }

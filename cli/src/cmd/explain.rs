@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 
 use tamis_core::Context;
 
-use crate::{Fail, apply_json_lines, for_each_input, load_policy};
+use super::apply::apply_json_lines;
+use super::load_policy;
+use crate::Fail;
+use crate::io::for_each_input;
 
 pub(crate) fn run(policy_path: &Path, files: &[PathBuf]) -> Result<u8, Fail> {
     // Key material is not needed: explain never shows values, hashed or not.

@@ -1,12 +1,11 @@
 //! `tamis plugin check`, and `tamis apply` for policies with `[[plugin]]` (through
 //! `tamis_host::Pipeline`, in batches).
 
-use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use tamis_core::{Context, Policy, Report};
+use tamis_core::{Context, Policy};
 
-use crate::{Fail, for_each_input, max_json_line, read_line_bounded};
+use crate::Fail;
 
 /// Records per plugin call.
 #[cfg(feature = "plugins")]
@@ -46,7 +45,12 @@ pub(crate) fn apply(
     files: &[PathBuf],
     report_path: Option<&Path>,
 ) -> Result<u8, Fail> {
+    use std::io::{BufWriter, Write};
+
+    use tamis_core::Report;
     use tamis_host::{Line, Pipeline};
+
+    use crate::io::{for_each_input, read_line_bounded};
 
     let base = policy_path.parent().unwrap_or(Path::new("."));
     let pipeline = Pipeline::new(policy, base).map_err(|e| Fail::policy(format!("error: {e}")))?;
@@ -55,8 +59,8 @@ pub(crate) fn apply(
     // woken for each batch.
     let apply = || -> Result<Report, Fail> {
         let mut run = policy.run(ctx.clone());
-        let max = max_json_line(policy);
-        let stdout = io::stdout();
+        let max = policy.limits().json_text_bound();
+        let stdout = std::io::stdout();
         let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
         let mut buf = Vec::with_capacity(1 << 16);
         let mut log = |line: &str| eprintln!("{line}");
@@ -109,8 +113,7 @@ pub(crate) fn apply(
         })
     })?;
     if let Some(path) = report_path {
-        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
-        std::fs::write(path, json + "\n").map_err(|e| Fail::io("write the report", path, &e))?;
+        super::write_report(path, &report)?;
     }
     Ok(0)
 }

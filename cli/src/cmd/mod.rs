@@ -1,0 +1,64 @@
+//! The commands, one file each, and what they share: loading the policy, its key material, and
+//! the context and time records are applied for.
+
+use std::fs;
+use std::path::Path;
+
+use tamis_core::{Context, MissingKey, Policy, Report};
+
+use crate::Fail;
+
+pub(crate) mod apply;
+pub(crate) mod check;
+pub(crate) mod explain;
+pub(crate) mod plugin;
+pub(crate) mod summarize;
+pub(crate) mod test;
+
+/// Reads and compiles a policy file, in the form its name says (`.json` in any case is the
+/// JSON form).
+pub(crate) fn load_policy(path: &Path) -> Result<Policy, Fail> {
+    let text = fs::read_to_string(path).map_err(|e| Fail::io("read the policy", path, &e))?;
+    Policy::from_file_text(&path.display().to_string(), &text)
+        .map_err(|e| Fail::policy(e.to_string()))
+}
+
+/// Gives the policy the key material its `hash` rules need, from the environment; a key without
+/// it is an error before any input is read.
+pub(crate) fn bind_keys_from_env(policy: Policy) -> Result<Policy, Fail> {
+    let mut env = |var: &str| std::env::var_os(var).map(std::ffi::OsString::into_encoded_bytes);
+    policy
+        .bind_keys(&[], &mut env, MissingKey::Fail)
+        .map_err(|e| Fail::policy(e.to_string()))
+}
+
+fn parse_context(json: Option<&str>) -> Result<Context, Fail> {
+    json.map_or(Ok(Context::default()), |json| {
+        Context::from_json_option(json).map_err(|e| Fail::usage(format!("error: `--context`: {e}")))
+    })
+}
+
+pub(crate) fn parse_now(now: Option<&str>) -> Result<i64, Fail> {
+    match now {
+        Some(s) => tamis_core::parse_now(s).map_err(|e| Fail::usage(format!("error: {e}"))),
+        None => {
+            let since = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(|_| Fail::usage("error: the system clock is before 1970"))?;
+            Ok(i64::try_from(since.as_millis()).unwrap_or(i64::MAX))
+        }
+    }
+}
+
+/// The context of `--context` with the time of `--now` (default: the clock).
+pub(crate) fn context_at(context: Option<&str>, now: Option<&str>) -> Result<Context, Fail> {
+    let mut ctx = parse_context(context)?;
+    ctx.now = Some(parse_now(now)?);
+    Ok(ctx)
+}
+
+/// Writes the report (counts only, never a value) to `path` as pretty JSON.
+pub(crate) fn write_report(path: &Path, report: &Report) -> Result<(), Fail> {
+    let json = serde_json::to_string_pretty(report).unwrap_or_default();
+    fs::write(path, json + "\n").map_err(|e| Fail::io("write the report", path, &e))
+}
