@@ -149,7 +149,7 @@ function makeApi(wasm, host) {
       return Policy.#from(JSON.stringify(doc), true, options);
     }
 
-    /** Compiles a policy file (Node): `.json` is the JSON form, anything else TOML. */
+    /** Compiles a policy file (Node): `.json` (in any case) is the JSON form, anything else TOML. */
     static fromFile(path, options) {
       if (!host.readFile) {
         throw new TamisError('fromFile needs Node; use fromToml here', { code: 'invalid-argument' });
@@ -162,7 +162,8 @@ function makeApi(wasm, host) {
           code: 'io',
         });
       }
-      return Policy.#from(text, String(path).endsWith('.json'), { ...options, file: String(path) });
+      // One rule in every front end: `.json` in any case is the JSON form.
+      return Policy.#from(text, wasm.isJsonPolicyFile(String(path)), { ...options, file: String(path) });
     }
 
     static #from(text, json, options) {

@@ -3,7 +3,10 @@
 //! recovery after a trap).
 
 use js_sys::{Array, Object, Reflect};
-use tamis_core::{Disposition, Quarantine, Run, Scratch, quarantine_marker};
+use tamis_core::{
+    ContextValue, Disposition, MissingKey, Output as Written, PolicyFormat, Quarantine, Run,
+    Scratch, quarantine_marker,
+};
 use wasm_bindgen::prelude::*;
 
 mod columns;
@@ -76,16 +79,16 @@ impl WasmPolicy {
         keys: &Array,
         env: &JsValue,
     ) -> Result<WasmPolicy, JsValue> {
-        let compiled = if json {
-            tamis_core::Policy::from_json(text)
+        let format = if json {
+            PolicyFormat::Json
         } else {
-            tamis_core::Policy::from_toml(text)
+            PolicyFormat::Toml
         };
         let with_file = |e: tamis_core::PolicyError| match &file {
             Some(f) => policy_error(&e.with_file(f.clone())),
             None => policy_error(&e),
         };
-        let mut compiled = compiled.map_err(with_file)?;
+        let compiled = tamis_core::Policy::from_text(text, format).map_err(with_file)?;
         compiled.require_no_plugins().map_err(with_file)?;
         let mut given: Vec<(String, Vec<u8>)> = Vec::new();
         for pair in keys.iter() {
@@ -102,19 +105,15 @@ impl WasmPolicy {
                 }
             }
         }
-        let from_env: Vec<(String, Vec<u8>)> = compiled
-            .required_keys()
-            .filter(|(name, _, _)| !given.iter().any(|(n, _)| n == name))
-            .filter_map(|(name, var, _)| {
-                let v = Reflect::get(env, &JsValue::from_str(var))
-                    .ok()?
-                    .as_string()?;
-                (!v.is_empty()).then(|| (name.to_owned(), v.into_bytes()))
-            })
-            .collect();
-        for (name, material) in given.iter().chain(&from_env) {
-            compiled = compiled.with_key(name, material).map_err(with_file)?;
-        }
+        let mut from_env = |var: &str| {
+            Reflect::get(env, &JsValue::from_str(var))
+                .ok()?
+                .as_string()
+                .map(String::into_bytes)
+        };
+        let compiled = compiled
+            .bind_keys(&given, &mut from_env, MissingKey::NoKey)
+            .map_err(with_file)?;
         Ok(WasmPolicy {
             inner: compiled,
             scratch: core::cell::Cell::new(None),
@@ -159,13 +158,11 @@ impl WasmPolicy {
     /// memory and cyclic fan-out).
     #[wasm_bindgen(getter, js_name = readBudget)]
     pub fn read_budget(&self) -> f64 {
-        #[allow(clippy::cast_precision_loss)]
-        let budget = self
-            .inner
-            .limits()
-            .max_record_bytes
-            .saturating_mul(2)
-            .saturating_add(1024) as f64;
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "a JS number; exact up to 2^53, far beyond any limit"
+        )]
+        let budget = self.inner.limits().read_budget() as f64;
         budget
     }
 
@@ -372,13 +369,12 @@ fn apply_one(record: Result<Node, TooLarge>, run: &mut Run<'_>, out: &mut Writer
             (None, Disposition::Quarantined(Quarantine::TooLarge))
         }
     };
-    match (d, node) {
-        (Disposition::Kept, Some(node)) => out.value(node),
-        (Disposition::Quarantined(q), _) => out.json(&quarantine_marker(None, q)),
+    match (d.output(None), node) {
+        (Written::Record, Some(node)) => out.value(node),
         // A kept record always has its node; never pass anything through.
-        (Disposition::Kept, None) => out.json(&quarantine_marker(None, Quarantine::TooLarge)),
-        // Dropped (or any outcome added later): nothing of the record is returned.
-        _ => out.dropped(),
+        (Written::Record, None) => out.json(&quarantine_marker(None, Quarantine::TooLarge)),
+        (Written::Marker(m), _) => out.json(&m),
+        (Written::Nothing, _) => out.dropped(),
     }
 }
 
@@ -387,6 +383,14 @@ fn report_to_js(report: &tamis_core::Report) -> Result<JsValue, JsValue> {
     let report = serde_json::to_value(report)
         .map_err(|_| tamis_error("internal", "the report could not be written"))?;
     json_to_js(&report)
+}
+
+/// Whether a policy file of this name is in the JSON form (`.json` in any case), as every front
+/// end decides it.
+#[wasm_bindgen(js_name = isJsonPolicyFile)]
+#[must_use]
+pub fn is_json_policy_file(name: &str) -> bool {
+    PolicyFormat::for_file_name(name) == PolicyFormat::Json
 }
 
 /// A JSON value (report, summary, explanation) as JS values, through `JSON.parse` (which
@@ -464,34 +468,18 @@ fn read_context(v: &JsValue, ctx: &mut tamis_core::Context) -> Result<(), JsValu
     for key in Object::keys(&Object::from(v.clone())).iter() {
         let key = key.as_string().unwrap_or_default();
         let x = Reflect::get(v, &JsValue::from_str(&key)).unwrap_or(JsValue::UNDEFINED);
-        match key.as_str() {
-            "roles" => {
-                let roles = x
-                    .dyn_into::<Array>()
-                    .ok()
-                    .and_then(|a| a.iter().map(|r| r.as_string()).collect::<Option<Vec<_>>>())
-                    .ok_or_else(|| err("context.roles must be an array of strings"))?;
-                ctx.roles = roles;
-            }
-            "purpose" => {
-                ctx.purpose = Some(
-                    x.as_string()
-                        .ok_or_else(|| err("context.purpose must be a string"))?,
-                );
-            }
-            "type" => {
-                ctx.record_type = Some(
-                    x.as_string()
-                        .ok_or_else(|| err("context.type must be a string"))?,
-                );
-            }
-            // The key is not quoted: a context can hold anything.
-            _ => {
-                return Err(err(
-                    "context has an unknown key; the keys are `roles`, `purpose` and `type`",
-                ));
-            }
-        }
+        let value = if let Some(text) = x.as_string() {
+            ContextValue::Text(text)
+        } else if let Some(list) = x
+            .dyn_into::<Array>()
+            .ok()
+            .and_then(|a| a.iter().map(|r| r.as_string()).collect::<Option<Vec<_>>>())
+        {
+            ContextValue::Strings(list)
+        } else {
+            ContextValue::Other
+        };
+        ctx.set_option(&key, value).map_err(|e| err(e.message()))?;
     }
     Ok(())
 }
@@ -499,12 +487,8 @@ fn read_context(v: &JsValue, ctx: &mut tamis_core::Context) -> Result<(), JsValu
 fn now(v: &JsValue) -> Result<i64, JsValue> {
     if let Some(text) = v.as_string() {
         // The message never quotes the text: it is caller input, which could be anything.
-        return tamis_core::time::parse_rfc3339(&text).ok_or_else(|| {
-            tamis_error(
-                "invalid-argument",
-                "now is not an RFC 3339 time; write it as 2024-03-05T10:20:30Z",
-            )
-        });
+        return tamis_core::parse_now(&text)
+            .map_err(|e| tamis_error("invalid-argument", e.message()));
     }
     let ms = if let Some(d) = v.dyn_ref::<js_sys::Date>() {
         d.get_time()

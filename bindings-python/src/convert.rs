@@ -4,7 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use serde_json::Value;
-use tamis_core::Context;
+use tamis_core::{CONTEXT_EXAMPLE, Context, ContextValue};
 
 use crate::TamisError;
 
@@ -49,38 +49,22 @@ pub(crate) fn context(ctx: Option<&Bound<'_, PyAny>>) -> PyResult<Context> {
         return Ok(out);
     };
     let d = ctx.cast::<PyDict>().map_err(|_| {
-        TamisError::new_err(
-            "context must be a dict such as {\"roles\": [\"viewer\"], \"purpose\": \"debugging\", \
-             \"type\": \"trace\"}",
-        )
+        TamisError::new_err(format!("context must be a dict such as {CONTEXT_EXAMPLE}"))
     })?;
     for (k, v) in d.iter() {
         let key: String = k
             .extract()
             .map_err(|_| TamisError::new_err("context keys must be strings"))?;
-        match key.as_str() {
-            "roles" => {
-                out.roles = v.extract().map_err(|_| {
-                    TamisError::new_err("context[\"roles\"] must be a list of strings")
-                })?;
-            }
-            "purpose" => {
-                out.purpose = v
-                    .extract()
-                    .map_err(|_| TamisError::new_err("context[\"purpose\"] must be a string"))?;
-            }
-            "type" => {
-                out.record_type = v
-                    .extract()
-                    .map_err(|_| TamisError::new_err("context[\"type\"] must be a string"))?;
-            }
-            // The key is not quoted: a context can hold anything.
-            _ => {
-                return Err(TamisError::new_err(
-                    "context has an unknown key; the keys are `roles`, `purpose` and `type`",
-                ));
-            }
-        }
+        // A str is a sequence too: it is text here, never a list of one-letter roles.
+        let value = if let Ok(s) = v.cast::<PyString>() {
+            ContextValue::Text(s.to_str()?.to_owned())
+        } else if let Ok(list) = v.extract::<Vec<String>>() {
+            ContextValue::Strings(list)
+        } else {
+            ContextValue::Other
+        };
+        out.set_option(&key, value)
+            .map_err(|e| TamisError::new_err(e.to_string()))?;
     }
     Ok(out)
 }
@@ -96,9 +80,7 @@ pub(crate) fn now(now: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
     if let Ok(s) = now.cast::<PyString>() {
         let text = s.to_str()?;
         // The message never quotes the text: it is caller input, which could be anything.
-        return tamis_core::time::parse_rfc3339(text).ok_or_else(|| {
-            TamisError::new_err("now= is not an RFC 3339 time; write it as 2024-03-05T10:20:30Z")
-        });
+        return tamis_core::parse_now(text).map_err(|e| TamisError::new_err(e.to_string()));
     }
     if now.hasattr("utcoffset")? && now.hasattr("timestamp")? {
         if now.call_method0("utcoffset")?.is_none() {

@@ -9,7 +9,10 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
-use tamis_core::{Disposition, Quarantine, Run, dropped_marker, quarantine_marker};
+use tamis_core::{
+    Disposition, MissingKey, Output as Written, PolicyFormat, Quarantine, Run, dropped_marker,
+    quarantine_marker,
+};
 
 mod columns;
 mod convert;
@@ -45,18 +48,12 @@ create_exception!(
 /// with 512 the collections cost three times as much (28 ms against 10 per 10,000 records).
 const BATCH: usize = 64;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Toml,
-    Json,
-}
-
 /// A compiled policy. Immutable and thread-safe; pickles (with its key material).
 #[pyclass(frozen, module = "tamis", name = "Policy")]
 struct Policy {
     inner: Arc<tamis_core::Policy>,
     source: String,
-    format: Format,
+    format: PolicyFormat,
     file: Option<String>,
     /// Key material bound to the policy, by key name (pickled with it).
     keys: Vec<(String, Vec<u8>)>,
@@ -113,43 +110,39 @@ impl Policy {
     fn build(
         py: Python<'_>,
         source: String,
-        format: Format,
+        format: PolicyFormat,
         file: Option<String>,
         given: Vec<(String, Vec<u8>)>,
         from_env: bool,
     ) -> PyResult<Self> {
-        let compiled = match format {
-            Format::Toml => tamis_core::Policy::from_toml(&source),
-            Format::Json => tamis_core::Policy::from_json(&source),
+        let err = |e: tamis_core::PolicyError| match &file {
+            Some(f) => policy_error(py, &e.with_file(f.clone())),
+            None => policy_error(py, &e),
         };
-        let mut compiled = compiled.map_err(|e| {
-            let e = match &file {
-                Some(f) => e.with_file(f.clone()),
-                None => e,
-            };
-            policy_error(py, &e)
-        })?;
-        compiled
-            .require_no_plugins()
-            .map_err(|e| policy_error(py, &e))?;
+        let compiled = tamis_core::Policy::from_text(&source, format).map_err(err)?;
+        compiled.require_no_plugins().map_err(err)?;
+        // Keys not given are read from the environment (pickled with the policy, so it
+        // unpickles the same anywhere); without either, `hash` writes `[tamis:no_key]`.
+        let mut read: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut env = |var: &str| {
+            let m = from_env
+                .then(|| std::env::var_os(var))
+                .flatten()
+                .map(std::ffi::OsString::into_encoded_bytes)
+                .filter(|m| !m.is_empty())?;
+            read.push((var.to_owned(), m.clone()));
+            Some(m)
+        };
+        let compiled = compiled
+            .bind_keys(&given, &mut env, MissingKey::NoKey)
+            .map_err(err)?;
         let mut keys = given;
-        if from_env {
-            let missing: Vec<(String, String)> = compiled
-                .required_keys()
-                .filter(|(name, _, _)| !keys.iter().any(|(n, _)| n == name))
-                .map(|(n, env, _)| (n.to_owned(), env.to_owned()))
-                .collect();
-            for (name, env) in missing {
-                // Without material, `hash` writes `[tamis:no_key]` (fails closed).
-                if let Some(m) = std::env::var_os(&env).filter(|v| !v.is_empty()) {
-                    keys.push((name, m.as_encoded_bytes().to_vec()));
-                }
+        for (name, var, _) in compiled.required_keys() {
+            if let Some((_, m)) = read.iter().find(|(v, _)| v == var)
+                && !keys.iter().any(|(n, _)| n == name)
+            {
+                keys.push((name.to_owned(), m.clone()));
             }
-        }
-        for (name, material) in &keys {
-            compiled = compiled
-                .with_key(name, material)
-                .map_err(|e| policy_error(py, &e))?;
         }
         Ok(Policy {
             inner: Arc::new(compiled),
@@ -167,15 +160,14 @@ impl Policy {
         node: Option<Node>,
         d: Disposition,
     ) -> PyResult<Option<Py<PyAny>>> {
-        match d {
-            Disposition::Kept => match node {
+        match d.output(None) {
+            Written::Record => match node {
                 Some(n) => out.build(py, n).map(Some),
                 // Unreachable: a kept record has its node; never pass anything through.
                 None => value_to_py(py, &quarantine_marker(None, Quarantine::TooLarge)).map(Some),
             },
-            Disposition::Quarantined(q) => value_to_py(py, &quarantine_marker(None, q)).map(Some),
-            // Dropped (or any outcome added later): nothing of the record is returned.
-            _ => Ok(None),
+            Written::Marker(m) => value_to_py(py, &m).map(Some),
+            Written::Nothing => Ok(None),
         }
     }
 
@@ -308,28 +300,38 @@ impl Policy {
     #[staticmethod]
     #[pyo3(signature = (text, *, keys = None))]
     fn from_toml(py: Python<'_>, text: String, keys: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        Self::build(py, text, Format::Toml, None, key_materials(keys)?, true)
+        Self::build(
+            py,
+            text,
+            PolicyFormat::Toml,
+            None,
+            key_materials(keys)?,
+            true,
+        )
     }
 
     /// Compiles a policy from its JSON form.
     #[staticmethod]
     #[pyo3(signature = (text, *, keys = None))]
     fn from_json(py: Python<'_>, text: String, keys: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        Self::build(py, text, Format::Json, None, key_materials(keys)?, true)
+        Self::build(
+            py,
+            text,
+            PolicyFormat::Json,
+            None,
+            key_materials(keys)?,
+            true,
+        )
     }
 
-    /// Compiles a policy file: `.json` is the JSON form, anything else TOML.
+    /// Compiles a policy file: `.json` (in any case) is the JSON form, anything else TOML.
     #[staticmethod]
     #[pyo3(signature = (path, *, keys = None))]
     fn from_file(py: Python<'_>, path: PathBuf, keys: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| TamisError::new_err(format!("cannot read the policy file {name}: {e}")))?;
-        let format = if path.extension().is_some_and(|e| e == "json") {
-            Format::Json
-        } else {
-            Format::Toml
-        };
+        let format = PolicyFormat::for_file_name(&name);
         Self::build(py, text, format, Some(name), key_materials(keys)?, true)
     }
 
@@ -347,7 +349,14 @@ impl Policy {
             .map_err(|_| TamisError::new_err("the policy dict is too large"))?;
         let text = serde_json::to_string(&tamis_core::Tree::to_value(&node, 128))
             .map_err(|_| TamisError::new_err("the policy dict cannot be written as JSON"))?;
-        Self::build(py, text, Format::Json, None, key_materials(keys)?, true)
+        Self::build(
+            py,
+            text,
+            PolicyFormat::Json,
+            None,
+            key_materials(keys)?,
+            true,
+        )
     }
 
     /// Rebuilds a pickled policy (see `__reduce__`).
@@ -360,7 +369,11 @@ impl Policy {
         file: Option<String>,
         keys: Vec<(String, Vec<u8>)>,
     ) -> PyResult<Self> {
-        let format = if is_json { Format::Json } else { Format::Toml };
+        let format = if is_json {
+            PolicyFormat::Json
+        } else {
+            PolicyFormat::Toml
+        };
         Self::build(py, source, format, file, keys, false)
     }
 
@@ -373,7 +386,7 @@ impl Policy {
             .collect();
         let state = (
             self.source.clone(),
-            self.format == Format::Json,
+            self.format == PolicyFormat::Json,
             self.file.clone(),
             keys,
         );

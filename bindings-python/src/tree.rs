@@ -120,10 +120,7 @@ impl<'py> Reader<'py> {
         obj: &Bound<'py, PyAny>,
         limits: &tamis_core::Limits,
     ) -> Result<Node, TooLarge> {
-        self.budget = limits
-            .max_record_bytes
-            .saturating_mul(2)
-            .saturating_add(1024);
+        self.budget = limits.read_budget();
         self.node(obj, 0)
     }
 

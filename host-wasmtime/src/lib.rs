@@ -15,6 +15,7 @@
 
 use std::sync::OnceLock;
 use std::time::Duration;
+use tamis_core::PluginSpec;
 
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{
@@ -72,11 +73,13 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
+        // What a `[[plugin]]` that says nothing gets (core defines them).
+        let to_usize = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
         Limits {
-            max_module_bytes: 16 << 20,
-            fuel: 50_000_000,
-            memory_bytes: 64 << 20,
-            timeout_ms: 100,
+            max_module_bytes: to_usize(PluginSpec::DEFAULT_MAX_MODULE_BYTES),
+            fuel: PluginSpec::DEFAULT_FUEL,
+            memory_bytes: to_usize(PluginSpec::DEFAULT_MEMORY_BYTES),
+            timeout_ms: PluginSpec::DEFAULT_TIMEOUT_MS,
             table_elements: 100_000,
             max_output_bytes: 64 << 20,
             max_log_lines: 100,
@@ -84,17 +87,9 @@ impl Default for Limits {
     }
 }
 
-/// What to do with a batch when its plugin fails (trap, timeout, fuel, memory, invalid output).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OnError {
-    /// Drop every record of the batch (the default).
-    #[default]
-    Drop,
-    /// Keep the records with every value masked (keys kept).
-    Mask,
-    /// Stop: the caller reports an error.
-    Fail,
-}
+/// What to do with a batch when its plugin fails (trap, timeout, fuel, memory, invalid
+/// output): core's `on_error`.
+pub use tamis_core::PluginOnError as OnError;
 
 /// Why a call failed. Never carries record data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -520,7 +515,12 @@ impl Plugin {
             )));
         }
         let mut total = 0usize;
-        let max_text = usize::try_from(max_record_bytes.saturating_mul(8)).unwrap_or(usize::MAX);
+        // The bound core reads a record's text up to (a longer one is quarantined unread).
+        let max_text = tamis_core::Limits {
+            max_record_bytes,
+            ..tamis_core::Limits::default()
+        }
+        .json_text_bound();
         verdicts
             .into_iter()
             .enumerate()

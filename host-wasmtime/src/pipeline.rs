@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use tamis_core::json::{self, Doc, Measure, NotJson};
-use tamis_core::{Disposition, PluginOnError, Policy, Quarantine, Run, Tally, quarantine_marker};
+use tamis_core::{Disposition, Policy, Quarantine, Run, Tally, write_quarantine_marker};
 
 use crate::detect::Session;
 use crate::guard::Guard;
@@ -73,17 +73,12 @@ impl Pipeline {
                 timeout_ms: spec.timeout_ms,
                 ..Limits::default()
             };
-            let on_error = match spec.on_error {
-                PluginOnError::Drop => OnError::Drop,
-                PluginOnError::Mask => OnError::Mask,
-                PluginOnError::Fail => OnError::Fail,
-            };
             let plugin = host.register(
                 &spec.id,
                 &bytes,
                 spec.config_json.clone().into_bytes(),
                 limits,
-                on_error,
+                spec.on_error,
             )?;
             if spec.detects && !plugin.has_detect() {
                 return Err(RegisterError(format!(
@@ -142,8 +137,7 @@ impl Pipeline {
             core::ptr::eq(run.policy(), policy),
             "Pipeline::apply_lines: the run is not of this pipeline's policy"
         );
-        let max_text = usize::try_from(policy.limits().max_record_bytes.saturating_mul(8))
-            .unwrap_or(usize::MAX);
+        let max_text = policy.limits().json_text_bound();
         // What the last plugin decided, and what its `on_error` decided instead; the records are
         // finished from here (declared before `slots`, which borrow the replacements).
         let mut last_run: Option<(&Plugin, Decided)> = None;
@@ -280,7 +274,7 @@ impl Pipeline {
                 let next = match (d, measure) {
                     (Decision::Keep, _) => None,
                     (Decision::Drop, _) => Some(Slot::Dropped),
-                    (Decision::Replace(t), Some(m)) => Some(Slot::Checked(t, m)),
+                    (Decision::Replace(t), Some(_)) => Some(Slot::Checked(t)),
                     // Cannot happen (`masked` writes JSON); dropped and counted, never
                     // passed unparsed.
                     (Decision::Replace(_), None) => Some(Slot::Dropped),
@@ -318,9 +312,8 @@ impl Pipeline {
                 out.push(b'\n');
                 None
             }
-            Slot::Checked(text, m) => Some(self.finish_text(text, Some(*m), n, run, out)),
-            Slot::Original(text) => Some(self.finish_text(text, None, n, run, out)),
-            Slot::Record(text) => Some(self.finish_text(text, None, n, run, out)),
+            Slot::Checked(text) | Slot::Original(text) => Some(finish(text, n, run, out)),
+            Slot::Record(text) => Some(finish(text, n, run, out)),
         }
     }
 
@@ -352,11 +345,11 @@ impl Pipeline {
                 Some(Decision::Drop) => count_settled(run.tally_mut(), id, true),
                 Some(Decision::Replace(text)) => {
                     count_settled(run.tally_mut(), id, false);
-                    if run.admitted_json(text, out).is_some() {
-                        out.push(b'\n');
-                    } else {
-                        let measure = json::check(text).ok_or(NotJson)?;
-                        self.finish_tree(text, Some(measure), n, run, out);
+                    // Not JSON: the whole batch goes the way that checks every replacement first.
+                    if finish(text, n, run, out)
+                        == Disposition::Quarantined(Quarantine::InvalidJson)
+                    {
+                        return Err(NotJson);
                     }
                 }
             }
@@ -511,79 +504,6 @@ impl Pipeline {
         Ok(())
     }
 
-    /// [`Self::finish`] on a record's text, checked as JSON (with its `measure` when known):
-    /// in one pass where core can (a policy of path rules only), else parsed into a tree.
-    fn finish_text(
-        &self,
-        text: &str,
-        measure: Option<Measure>,
-        n: u64,
-        run: &mut Run<'_>,
-        out: &mut Vec<u8>,
-    ) -> Disposition {
-        if let Some(d) = run.admitted_json(text, out) {
-            out.push(b'\n');
-            return d;
-        }
-        self.finish_tree(text, measure, n, run, out)
-    }
-
-    /// [`Self::finish`] on a record's text, checked as JSON (with its `measure` when known),
-    /// parsed into a tree.
-    fn finish_tree(
-        &self,
-        text: &str,
-        measure: Option<Measure>,
-        n: u64,
-        run: &mut Run<'_>,
-        out: &mut Vec<u8>,
-    ) -> Disposition {
-        let parsed = match measure {
-            Some(m) => Doc::parse(text).map(|doc| (doc, m)),
-            None => Doc::parse_measured(text),
-        };
-        match parsed {
-            Ok((mut doc, m)) => self.finish(&mut doc, Some(m), n, run, out),
-            // Cannot happen (it was checked); never pass anything unparsed.
-            Err(_) => {
-                run.tally_mut().count_quarantined();
-                out.extend_from_slice(&marker(n, Quarantine::InvalidJson));
-                out.push(b'\n');
-                Disposition::Quarantined(Quarantine::InvalidJson)
-            }
-        }
-    }
-
-    /// The policy's own stages and rules on a record the plugins left, written as a line.
-    fn finish(
-        &self,
-        doc: &mut Doc<'_>,
-        measure: Option<Measure>,
-        n: u64,
-        run: &mut Run<'_>,
-        out: &mut Vec<u8>,
-    ) -> Disposition {
-        let mark = out.len();
-        let d = run.admitted(doc, measure);
-        match d {
-            Disposition::Kept if doc.write(out).is_ok() => out.push(b'\n'),
-            Disposition::Kept => {
-                out.truncate(mark);
-                run.tally_mut().recount_kept_as_quarantined();
-                out.extend_from_slice(&marker(n, Quarantine::OutOfMemory));
-                out.push(b'\n');
-                return Disposition::Quarantined(Quarantine::OutOfMemory);
-            }
-            Disposition::Quarantined(q) => {
-                out.truncate(mark);
-                out.extend_from_slice(&marker(n, q));
-                out.push(b'\n');
-            }
-            _ => out.truncate(mark),
-        }
-        d
-    }
-
     /// Runs one plugin on the records still in flight: their indices in `slots` and one
     /// decision each (after `on_error`), or `None` when no record is left.
     fn run_plugin(
@@ -667,8 +587,8 @@ enum Slot<'a> {
     Original(&'a str),
     /// A text a record stage or a plugin (not the last) wrote.
     Record(String),
-    /// What the last plugin wrote, checked to be one JSON value (with its measure).
-    Checked(&'a str, Measure),
+    /// What the last plugin wrote, checked to be one JSON value.
+    Checked(&'a str),
 }
 
 impl Slot<'_> {
@@ -680,6 +600,17 @@ impl Slot<'_> {
             _ => None,
         }
     }
+}
+
+/// The policy's own stages and rules on a record the plugins left (core's
+/// [`Run::admitted_json_line`]), written as a line: the masked record or its quarantine marker,
+/// nothing when it is dropped.
+fn finish(text: &str, n: u64, run: &mut Run<'_>, out: &mut Vec<u8>) -> Disposition {
+    let d = run.admitted_json_line(text, n, out);
+    if !matches!(d, Disposition::Dropped(_)) {
+        out.push(b'\n');
+    }
+    d
 }
 
 /// Applies one plugin's decision to slot `i` (`None`: keep) and counts it.
@@ -720,7 +651,9 @@ fn check_replacements(decisions: &[Decision]) -> Result<Vec<Option<Measure>>, us
 }
 
 fn marker(line: u64, q: Quarantine) -> Vec<u8> {
-    serde_json::to_vec(&quarantine_marker(Some(line), q)).unwrap_or_default()
+    let mut out = Vec::new();
+    write_quarantine_marker(&mut out, Some(line), q);
+    out
 }
 
 /// `on_error = "mask"`: the record with every value replaced, keys kept.

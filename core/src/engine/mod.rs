@@ -30,6 +30,18 @@ pub(crate) mod walk;
 
 pub use columns::ColumnPlan;
 
+/// How a record comes to the policy's stages and rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Entry {
+    /// It enters here: counted in, then `[access]`, `[[retention]]`, the rules. A policy with
+    /// plugins quarantines it unless a host runs them.
+    Fresh,
+    /// A host admitted it ([`Run::admit`], counted in there) and its plugins have run: the
+    /// stages run again (a plugin can make a record more restricted, never less), not counted
+    /// in twice.
+    Admitted,
+}
+
 /// A policy applied for one context: the policy, who the output is for ([`Context`]), working
 /// memory ([`Scratch`]) and the counts ([`Tally`]). Every way to apply a policy is a method
 /// here; none fails for a bad record (it is masked, dropped or quarantined, and counted). Make
@@ -162,23 +174,28 @@ impl<'p> Run<'p> {
     /// newline) to `out`: the masked record, or a quarantine marker naming `line_no`; nothing
     /// for a dropped record.
     pub fn json_line(&mut self, line: &str, line_no: u64, out: &mut Vec<u8>) -> Disposition {
-        self.policy
-            .apply_json_line(line, line_no, &self.ctx, &mut self.sx, &mut self.tally, out)
+        self.json_text(line, Some(line_no), Entry::Fresh, out)
     }
 
     /// Applies the policy to one JSON document given as text and appends the output to `out`:
     /// the masked document (exact for numbers of any size and spelling), a quarantine marker,
     /// or nothing when the record is dropped.
     pub fn json_doc(&mut self, text: &str, out: &mut Vec<u8>) -> Disposition {
-        self.policy
-            .apply_json_doc(text, &self.ctx, &mut self.sx, &mut self.tally, out)
+        self.json_text(text, None, Entry::Fresh, out)
     }
 
     /// Applies the policy to JSON Lines text as `tamis apply` does and appends the output to
     /// `out`: one line per input line, nothing for a dropped record.
     pub fn json_lines(&mut self, text: &str, out: &mut Vec<u8>) {
-        self.policy
-            .apply_json_lines(text, &self.ctx, &mut self.sx, &mut self.tally, out);
+        for (i, line) in text.lines().enumerate() {
+            let mark = out.len();
+            let d = self.json_line(line, i as u64 + 1, out);
+            if matches!(d, Disposition::Dropped(_)) {
+                out.truncate(mark);
+            } else {
+                out.push(b'\n');
+            }
+        }
     }
 
     /// Masks what the detectors and patterns find in free text.
@@ -201,16 +218,40 @@ impl<'p> Run<'p> {
     /// With the [`Measure`] of its text ([`crate::json::Doc::parse_measured`]), members no rule
     /// can reach are not walked when that cannot matter.
     pub fn admitted<T: Tree>(&mut self, value: &mut T, measure: Option<Measure>) -> Disposition {
-        self.policy
-            .mask_admitted_measured(value, measure, &self.ctx, &mut self.sx, &mut self.tally)
+        self.policy.apply_measured(
+            value,
+            measure,
+            Entry::Admitted,
+            &self.ctx,
+            &mut self.sx,
+            &mut self.tally,
+        )
     }
 
     /// [`Run::admitted`] on a record's JSON text in one pass, where the policy's stages and
     /// rules allow it (path rules only): the output appended to `out`, or `None` (nothing
     /// written) when the text must be parsed instead.
     pub fn admitted_json(&mut self, text: &str, out: &mut Vec<u8>) -> Option<Disposition> {
-        self.policy
-            .mask_admitted_json(text, &self.ctx, &mut self.sx, &mut self.tally, out)
+        self.policy.apply_json_streamed(
+            text,
+            Entry::Admitted,
+            &self.ctx,
+            &mut self.sx,
+            &mut self.tally,
+            out,
+        )
+    }
+
+    /// [`Run::admitted`] on a record's JSON text, as [`Run::json_line`] applies a line: in one
+    /// pass where the policy allows it, else parsed; the masked record or a quarantine marker
+    /// naming `line_no` appended to `out` (without a newline), nothing when it is dropped.
+    pub fn admitted_json_line(
+        &mut self,
+        text: &str,
+        line_no: u64,
+        out: &mut Vec<u8>,
+    ) -> Disposition {
+        self.json_text(text, Some(line_no), Entry::Admitted, out)
     }
 
     /// Masks a value with the rules only (no access or retention), without counting it as a
@@ -240,25 +281,27 @@ impl Policy {
         sx: &mut Scratch,
         tally: &mut Tally,
     ) -> Disposition {
-        self.apply_measured(value, None, ctx, sx, tally)
+        self.apply_measured(value, None, Entry::Fresh, ctx, sx, tally)
     }
 
-    /// [`Policy::apply_tree`] on a tree parsed from a text with this [`Measure`] (or not).
-    fn apply_measured<T: Tree>(
+    /// Applies the policy to a record entering here, or admitted before its plugins ran, given
+    /// as a tree parsed from a text with this [`Measure`] (or not).
+    pub(crate) fn apply_measured<T: Tree>(
         &self,
         value: &mut T,
         measured: Option<Measure>,
+        entry: Entry,
         ctx: &Context,
         sx: &mut Scratch,
         tally: &mut Tally,
     ) -> Disposition {
-        if !self.plugins.is_empty() && !self.plugins_attached {
+        if entry == Entry::Fresh && !self.plugins.is_empty() && !self.plugins_attached {
             // Plugins run in the host; a front end without them must not skip them.
             tally.count_quarantined_input();
             return Disposition::Quarantined(Quarantine::PluginUnavailable);
         }
         let failures = tamis_reserve::failures();
-        let record_type = match self.record_stages(value, ctx, sx, tally, true) {
+        let record_type = match self.record_stages(value, ctx, sx, tally, entry) {
             Ok(ty) => ty,
             Err(d) => return d,
         };
@@ -278,7 +321,7 @@ impl Policy {
         sx: &mut Scratch,
         tally: &mut Tally,
     ) -> Option<Disposition> {
-        if let Err(d) = self.record_stages(value, ctx, sx, tally, true) {
+        if let Err(d) = self.record_stages(value, ctx, sx, tally, Entry::Fresh) {
             return Some(d);
         }
         self.remove_expired_fields(value, sx, tally);
@@ -295,40 +338,20 @@ impl Policy {
         sx: &mut Scratch,
         tally: &mut Tally,
     ) -> Disposition {
-        self.mask_admitted_measured(value, None, ctx, sx, tally)
+        self.apply_measured(value, None, Entry::Admitted, ctx, sx, tally)
     }
 
-    /// [`Policy::mask_admitted`] on a document parsed with [`Doc::parse_measured`]: with its
-    /// [`Measure`], members that no rule can reach are not walked when that cannot matter.
-    pub(crate) fn mask_admitted_measured<T: Tree>(
-        &self,
-        value: &mut T,
-        measured: Option<Measure>,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
-    ) -> Disposition {
-        let failures = tamis_reserve::failures();
-        let record_type = match self.record_stages(value, ctx, sx, tally, false) {
-            Ok(ty) => ty,
-            Err(d) => return d,
-        };
-        let ty = record_type.as_deref().or(ctx.record_type.as_deref());
-        self.begin(ctx, ty, sx);
-        self.walk_measured(value, measured, sx, tally, failures)
-    }
-
-    /// Counts the record in, then `[access]` and `[[retention]]`: `Err` when the record is
-    /// dropped (counted), else the record's own type and `sx.expired` filled.
+    /// Counts a record entering here in, then `[access]` and `[[retention]]`: `Err` when the
+    /// record is dropped (counted), else the record's own type and `sx.expired` filled.
     pub(crate) fn record_stages<T: Tree>(
         &self,
         value: &T,
         ctx: &Context,
         sx: &mut Scratch,
         tally: &mut Tally,
-        count_in: bool,
+        entry: Entry,
     ) -> Result<Option<String>, Disposition> {
-        if count_in {
+        if entry == Entry::Fresh {
             tally.records_in += 1;
         }
         let mut record_type = None;
@@ -425,56 +448,6 @@ impl Policy {
             *value = quarantine_marker(None, q);
         }
         tally.report(self)
-    }
-
-    /// Applies the policy to one line of JSON Lines and appends the output line (without the
-    /// newline) to `out`: the masked record, or a quarantine marker naming `line_no`.
-    pub(crate) fn apply_json_line(
-        &self,
-        line: &str,
-        line_no: u64,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
-        out: &mut Vec<u8>,
-    ) -> Disposition {
-        self.apply_json_text(line, Some(line_no), ctx, sx, tally, out)
-    }
-
-    /// Applies the policy to one JSON document given as text and appends the output to `out`:
-    /// the masked document (exact for numbers of any size and spelling), a quarantine marker, or
-    /// nothing when the record is dropped.
-    pub(crate) fn apply_json_doc(
-        &self,
-        text: &str,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
-        out: &mut Vec<u8>,
-    ) -> Disposition {
-        self.apply_json_text(text, None, ctx, sx, tally, out)
-    }
-
-    /// Applies the policy to JSON Lines text as `tamis apply` does and appends the output to
-    /// `out`: one line per input line (a quarantine marker naming the line for a bad one),
-    /// nothing for a dropped record.
-    pub(crate) fn apply_json_lines(
-        &self,
-        text: &str,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
-        out: &mut Vec<u8>,
-    ) {
-        for (i, line) in text.lines().enumerate() {
-            let mark = out.len();
-            let d = self.apply_json_line(line, i as u64 + 1, ctx, sx, tally, out);
-            if matches!(d, Disposition::Dropped(_)) {
-                out.truncate(mark);
-            } else {
-                out.push(b'\n');
-            }
-        }
     }
 
     /// Masks what the detectors and patterns find in free text (path and key rules do not apply

@@ -10,7 +10,7 @@
 use alloc::vec::Vec;
 
 use super::scratch::Scratch;
-use crate::context::Context;
+use super::{Entry, Run};
 use crate::policy::Policy;
 use crate::record::json::{Doc, Measure, Unparsed};
 use crate::record::tree::Tree;
@@ -46,28 +46,33 @@ impl Policy {
         sx.skip_untouched = false;
         d
     }
+}
 
-    pub(super) fn apply_json_text(
-        &self,
+impl Run<'_> {
+    /// Applies the policy to a record's JSON text (see the module's documentation) and appends
+    /// the output to `out`: the masked record, a quarantine marker (naming `line_no` when
+    /// given), or nothing when it is dropped.
+    pub(super) fn json_text(
+        &mut self,
         line: &str,
         line_no: Option<u64>,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
+        entry: Entry,
         out: &mut Vec<u8>,
     ) -> Disposition {
+        let policy = self.policy;
+        let (ctx, sx, tally) = (&self.ctx, &mut self.sx, &mut self.tally);
         // Out of memory anywhere in the record (parse tree, walk, output) quarantines it: what
         // was written for it is thrown away.
         let failures = tamis_reserve::failures();
         let mark = out.len();
         // Records are measured by content (see `max_record_bytes`); a line more than 8 times that
         // long cannot be within the limit for any ordinary spelling, so it is not even parsed.
-        let too_large = line.len() > self.doc.limits.json_text_bound();
+        let too_large = line.len() > policy.doc.limits.json_text_bound();
         let parsed = if too_large {
             Err(Quarantine::TooLarge)
         } else if crate::faults::hit(crate::faults::Point::Parse) {
             Err(Quarantine::InvalidJson)
-        } else if let Some(d) = self.apply_json_streamed(line, ctx, sx, tally, out) {
+        } else if let Some(d) = policy.apply_json_streamed(line, entry, ctx, sx, tally, out) {
             Ok(Parsed::Streamed(d))
         } else {
             Doc::parse_text_measured(line)
@@ -80,7 +85,7 @@ impl Policy {
         let mut disposition = match parsed {
             Ok(Parsed::Streamed(d)) => d,
             Ok(Parsed::Tree((mut doc, measure))) => {
-                let d = self.apply_measured(&mut doc, Some(measure), ctx, sx, tally);
+                let d = policy.apply_measured(&mut doc, Some(measure), entry, ctx, sx, tally);
                 if d == Disposition::Kept && doc.write(out).is_err() {
                     tally.recount_kept_as_quarantined();
                     Disposition::Quarantined(Quarantine::OutOfMemory)
@@ -89,7 +94,7 @@ impl Policy {
                 }
             }
             Err(reason) => {
-                tally.records_in += 1;
+                tally.records_in += u64::from(entry == Entry::Fresh);
                 tally.quarantined += 1;
                 Disposition::Quarantined(reason)
             }

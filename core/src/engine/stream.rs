@@ -11,7 +11,7 @@
 
 use alloc::vec::Vec;
 
-use super::{Context, Scratch};
+use super::{Context, Entry, Scratch};
 use crate::action::Action;
 use crate::policy::Policy;
 use crate::record::json::{self, Doc, MAX_NESTING};
@@ -221,43 +221,30 @@ struct Pass<'p, 'a, 'o> {
 }
 
 impl Policy {
-    /// Applies the policy to one JSON text in a single pass when it is made of path rules only
-    /// (see the module's documentation): `None` when it is not, or when the pass gave up, and
-    /// then nothing was counted and `out` is as it was.
-    pub(super) fn apply_json_streamed(
+    /// A record's JSON text in a single pass (see the module's documentation), when the policy's stages and rules allow it
+    /// (path rules only; a record entering here with plugins to run never): the output
+    /// appended to `out`. `None` when the pass does not apply or gave up; then nothing was
+    /// counted and `out` is as it was, and the caller parses the text instead.
+    pub(crate) fn apply_json_streamed(
         &self,
         text: &str,
+        entry: Entry,
         ctx: &Context,
         sx: &mut Scratch,
         tally: &mut Tally,
         out: &mut Vec<u8>,
     ) -> Option<Disposition> {
-        if !self.plugins.is_empty() {
+        if entry == Entry::Fresh && !self.plugins.is_empty() {
             return None;
         }
-        self.stream(text, true, ctx, sx, tally, out)
+        self.stream(text, entry, ctx, sx, tally, out)
     }
 
-    /// [`Policy::mask_admitted`] on a record's JSON text, in a single pass when the policy's
-    /// own stages and rules are path rules only (its plugins have run): the record was counted
-    /// in already. `None` when the pass does not apply or gave up; then nothing was counted and
-    /// `out` is as it was, and the caller parses the text and masks the tree instead.
-    pub(crate) fn mask_admitted_json(
-        &self,
-        text: &str,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
-        out: &mut Vec<u8>,
-    ) -> Option<Disposition> {
-        self.stream(text, false, ctx, sx, tally, out)
-    }
-
-    /// The pass itself; `count_in`: the record is counted in when it finishes.
+    /// The pass itself; a record entering here is counted in when it finishes.
     fn stream(
         &self,
         text: &str,
-        count_in: bool,
+        entry: Entry,
         ctx: &Context,
         sx: &mut Scratch,
         tally: &mut Tally,
@@ -303,7 +290,7 @@ impl Policy {
         let Pass { sx, text, hits, .. } = pass;
         let Text { keys, out, .. } = text;
         if done {
-            tally.records_in += u64::from(count_in);
+            tally.records_in += u64::from(entry == Entry::Fresh);
             for &r in &hits {
                 tally.hit_rule(r, "");
             }

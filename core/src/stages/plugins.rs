@@ -12,10 +12,11 @@ use crate::policy::compile::common::Ids;
 use crate::policy::model::PolicyDoc;
 use crate::policy::source::{Seg, Source, error_at};
 
-/// What the host does with a batch whose plugin failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the host does with a batch whose plugin failed (`on_error`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PluginOnError {
-    /// Drop every record of the batch.
+    /// Drop every record of the batch (the default).
+    #[default]
     Drop,
     /// Keep the records with every value replaced (keys kept).
     Mask,
@@ -48,6 +49,17 @@ pub struct PluginSpec {
     /// `log = true`: its log lines and error messages are written, masked (by the policy's
     /// detectors, and withheld when they hold a value the policy protects); else only counted.
     pub log: bool,
+}
+
+impl PluginSpec {
+    /// Fuel per call when `[[plugin]]` does not say (`fuel`).
+    pub const DEFAULT_FUEL: u64 = 50_000_000;
+    /// Linear memory per call when it does not say (`memory_mb`, 64 MiB).
+    pub const DEFAULT_MEMORY_BYTES: u64 = 64 << 20;
+    /// Wall-clock time per call when it does not say (`timeout_ms`).
+    pub const DEFAULT_TIMEOUT_MS: u64 = 100;
+    /// Largest component file when it does not say (`max_module_mb`, 16 MiB).
+    pub const DEFAULT_MAX_MODULE_BYTES: u64 = 16 << 20;
 }
 
 /// The value a plugin's `on_error = "mask"` writes in place of every value of a record.
@@ -89,13 +101,31 @@ pub(crate) fn compile<'d>(
         let fuel = ranged(
             "fuel",
             p.fuel,
-            50_000_000,
+            PluginSpec::DEFAULT_FUEL,
             1_000_000_000_000,
             "units of fuel",
         )?;
-        let memory_mb = ranged("memory_mb", p.memory_mb, 64, 4096, "MiB")?;
-        let timeout_ms = ranged("timeout_ms", p.timeout_ms, 100, 60_000, "ms")?;
-        let module_mb = ranged("max_module_mb", p.max_module_mb, 16, 256, "MiB")?;
+        let memory_mb = ranged(
+            "memory_mb",
+            p.memory_mb,
+            PluginSpec::DEFAULT_MEMORY_BYTES >> 20,
+            4096,
+            "MiB",
+        )?;
+        let timeout_ms = ranged(
+            "timeout_ms",
+            p.timeout_ms,
+            PluginSpec::DEFAULT_TIMEOUT_MS,
+            60_000,
+            "ms",
+        )?;
+        let module_mb = ranged(
+            "max_module_mb",
+            p.max_module_mb,
+            PluginSpec::DEFAULT_MAX_MODULE_BYTES >> 20,
+            256,
+            "MiB",
+        )?;
         let on_error = match p.on_error.as_deref() {
             None | Some("drop") => PluginOnError::Drop,
             Some("mask") => PluginOnError::Mask,

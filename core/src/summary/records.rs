@@ -54,8 +54,13 @@ impl<'p> RecordSummarizer<'p> {
             self.tally.count_quarantined_input();
             return Disposition::Quarantined(crate::Quarantine::PluginUnavailable);
         }
-        if let Err(d) = policy.record_stages(record, &self.ctx, &mut self.sx, &mut self.tally, true)
-        {
+        if let Err(d) = policy.record_stages(
+            record,
+            &self.ctx,
+            &mut self.sx,
+            &mut self.tally,
+            crate::engine::Entry::Fresh,
+        ) {
             return d;
         }
         policy.remove_expired_fields(record, &mut self.sx, &mut self.tally);
