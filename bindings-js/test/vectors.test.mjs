@@ -4,7 +4,8 @@
 //   as JSON equals the expected output written the same way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Policy, PolicyError } from 'tamis';
 import { parse, stringify } from './json.mjs';
@@ -20,6 +21,17 @@ const objectVectors = files.flatMap((text) => parse(text).vectors);
 
 function compile(v) {
   const keys = v.keys || {};
+  if (v.policy_file !== undefined) {
+    // Read from a file of that name: its form follows the name.
+    const d = mkdtempSync(join(tmpdir(), 'tamis-vector-'));
+    try {
+      const path = join(d, v.policy_file);
+      writeFileSync(path, v.policy);
+      return Policy.fromFile(path, { keys });
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  }
   return typeof v.policy === 'string'
     ? Policy.fromToml(v.policy, { keys })
     : Policy.fromJson(stringify(v.policy), { keys });

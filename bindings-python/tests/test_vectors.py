@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import tempfile
 from typing import Any
 
 import pytest
@@ -79,6 +80,12 @@ def test_corpus_is_complete() -> None:
 def compile_policy(v: dict[str, Any]) -> tamis.Policy:
     policy = v["policy"]
     keys = v.get("keys") or {}
+    if "policy_file" in v:
+        # Read from a file of that name: its form follows the name.
+        with tempfile.TemporaryDirectory() as d:
+            path = pathlib.Path(d) / v["policy_file"]
+            path.write_text(policy, encoding="utf-8")
+            return tamis.Policy.from_file(path, keys=keys)
     if isinstance(policy, str):
         return tamis.Policy.from_toml(policy, keys=keys)
     return tamis.Policy.from_json(dumps(policy), keys=keys)

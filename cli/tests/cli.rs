@@ -494,9 +494,13 @@ fn conformance_vectors_through_the_cli() {
     let vectors = tamis_conformance::load_all(&tamis_conformance::vectors_dir()).unwrap();
     let mut ran = 0;
     for (file, v) in &vectors {
-        let policy = match &v.policy {
-            serde_json::Value::String(toml) => temp(&format!("{}.toml", v.name), toml),
-            other => temp(&format!("{}.json", v.name), &other.to_string()),
+        let policy = match (&v.policy_file, &v.policy) {
+            // Read from a file of that name: its form follows the name.
+            (Some(file), serde_json::Value::String(text)) => {
+                temp(&format!("{}-{file}", v.name), text)
+            }
+            (_, serde_json::Value::String(toml)) => temp(&format!("{}.toml", v.name), toml),
+            (_, other) => temp(&format!("{}.json", v.name), &other.to_string()),
         };
         let mut args = vec![
             "apply".to_owned(),

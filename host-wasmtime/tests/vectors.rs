@@ -14,14 +14,22 @@
 
 use serde_json::Value;
 use tamis_conformance::{Outcome, Vector, context, expected, load_all, vectors_dir};
-use tamis_core::Policy;
+use tamis_core::{Policy, PolicyFormat};
 use tamis_host::testing::{Guest, component};
 use tamis_host::{Line, Pipeline};
 
 /// The vector's policy with a keeping plugin appended, compiled; `Err` is the error code.
 fn with_plugin(v: &Vector, plugin: &std::path::Path) -> Result<Policy, String> {
     let spec = format!("id = \"keep\"\npath = \"{}\"", plugin.display());
-    let policy = match &v.policy {
+    // A policy read from a file: in the form its name says, as the CLI reads it.
+    let form = v.policy_file.as_deref().map(PolicyFormat::for_file_name);
+    let from_file = match (form, &v.policy) {
+        (Some(PolicyFormat::Json), Value::String(text)) => {
+            Some(serde_json::from_str::<Value>(text).map_err(|_| "error:syntax".to_owned())?)
+        }
+        _ => None,
+    };
+    let policy = match from_file.as_ref().unwrap_or(&v.policy) {
         Value::String(toml) => Policy::from_toml(&format!("{toml}\n[[plugin]]\n{spec}\n")),
         Value::Object(doc) => {
             let mut doc = doc.clone();

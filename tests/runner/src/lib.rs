@@ -19,8 +19,12 @@ use tamis_core::{Context, Disposition, Policy, PolicyError, dropped_marker, quar
 pub struct Vector {
     /// Unique name.
     pub name: String,
-    /// The policy: TOML text, or the JSON form as an object.
+    /// The policy: TOML text, or the JSON form as an object; with `policy_file`, the text of
+    /// that file.
     pub policy: Value,
+    /// The name of the file the policy is read from (its form follows the name).
+    #[serde(default)]
+    pub policy_file: Option<String>,
     /// Key material by key name.
     #[serde(default)]
     pub keys: BTreeMap<String, String>,
@@ -91,9 +95,10 @@ pub fn load_all(dir: &Path) -> Result<Vec<(String, Vector)>, String> {
 /// # Errors
 /// The policy error, when the policy is invalid.
 pub fn compile(v: &Vector) -> Result<Policy, PolicyError> {
-    let mut policy = match &v.policy {
-        Value::String(toml) => Policy::from_toml(toml)?,
-        other => Policy::from_json(&other.to_string())?,
+    let mut policy = match (&v.policy_file, &v.policy) {
+        (Some(file), Value::String(text)) => Policy::from_file_text(file, text)?,
+        (None, Value::String(toml)) => Policy::from_toml(toml)?,
+        (_, other) => Policy::from_json(&other.to_string())?,
     };
     for (name, material) in &v.keys {
         policy = policy.with_key(name, material.as_bytes())?;
