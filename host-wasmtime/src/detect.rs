@@ -12,8 +12,10 @@ use tamis_core::PluginDetect;
 use wasmtime::Store;
 use wasmtime::component::Func;
 
+use crate::Failure;
+use crate::Plugin;
 use crate::bindings::tamis::filter::types::Span;
-use crate::{Failure, Plugin, State, arm_deadline, classify, new_store};
+use crate::engine::{State, arm_deadline, classify, new_store};
 
 /// Most spans one `detect` call may return; more is invalid output.
 pub const MAX_SPANS: usize = 4096;

@@ -145,47 +145,9 @@ impl Pipeline {
         let mut slots: Vec<Slot<'_>> = Vec::with_capacity(lines.len());
         let mut numbers: Vec<u64> = Vec::with_capacity(lines.len());
         let untouched = !policy.has_record_stages();
-        for (n, line) in lines {
-            let n = *n;
+        for &(n, line) in lines {
             numbers.push(n);
-            let slot = match line {
-                Line::Unreadable(q) => {
-                    run.tally_mut().count_quarantined_input();
-                    Slot::Done(marker(n, *q))
-                }
-                Line::Text(text) if text.len() > max_text => {
-                    run.tally_mut().count_quarantined_input();
-                    Slot::Done(marker(n, Quarantine::TooLarge))
-                }
-                Line::Text(text) if untouched => {
-                    if json::check(text).is_some() {
-                        run.tally_mut().count_in();
-                        Slot::Original(text)
-                    } else {
-                        run.tally_mut().count_quarantined_input();
-                        Slot::Done(marker(n, Quarantine::InvalidJson))
-                    }
-                }
-                Line::Text(text) => match Doc::parse(text) {
-                    Err(_) => {
-                        run.tally_mut().count_quarantined_input();
-                        Slot::Done(marker(n, Quarantine::InvalidJson))
-                    }
-                    Ok(mut doc) => match run.admit(&mut doc) {
-                        Some(_) => Slot::Dropped,
-                        None => {
-                            let mut buf = Vec::new();
-                            if buf.try_reserve(text.len()).is_ok() && doc.write(&mut buf).is_ok() {
-                                Slot::Record(String::from_utf8_lossy(&buf).into_owned())
-                            } else {
-                                run.tally_mut().count_quarantined();
-                                Slot::Done(marker(n, Quarantine::OutOfMemory))
-                            }
-                        }
-                    },
-                },
-            };
-            slots.push(slot);
+            slots.push(admit(n, line, max_text, untouched, run));
         }
         // What the plugins are given, to screen what they write (no plugin can reveal).
         let mut guard = Guard::new(
@@ -599,6 +561,55 @@ impl Slot<'_> {
             Slot::Record(t) => Some(t),
             _ => None,
         }
+    }
+}
+
+/// A line as the plugins will see it: counted in, through `[access]` and `[[retention]]` when
+/// the policy has them (`untouched` when not: the line itself, checked to be JSON), or its
+/// marker, or dropped.
+fn admit<'a>(
+    n: u64,
+    line: Line<'a>,
+    max_text: usize,
+    untouched: bool,
+    run: &mut Run<'_>,
+) -> Slot<'a> {
+    match line {
+        Line::Unreadable(q) => {
+            run.tally_mut().count_quarantined_input();
+            Slot::Done(marker(n, q))
+        }
+        Line::Text(text) if text.len() > max_text => {
+            run.tally_mut().count_quarantined_input();
+            Slot::Done(marker(n, Quarantine::TooLarge))
+        }
+        Line::Text(text) if untouched => {
+            if json::check(text).is_some() {
+                run.tally_mut().count_in();
+                Slot::Original(text)
+            } else {
+                run.tally_mut().count_quarantined_input();
+                Slot::Done(marker(n, Quarantine::InvalidJson))
+            }
+        }
+        Line::Text(text) => match Doc::parse(text) {
+            Err(_) => {
+                run.tally_mut().count_quarantined_input();
+                Slot::Done(marker(n, Quarantine::InvalidJson))
+            }
+            Ok(mut doc) => match run.admit(&mut doc) {
+                Some(_) => Slot::Dropped,
+                None => {
+                    let mut buf = Vec::new();
+                    if buf.try_reserve(text.len()).is_ok() && doc.write(&mut buf).is_ok() {
+                        Slot::Record(String::from_utf8_lossy(&buf).into_owned())
+                    } else {
+                        run.tally_mut().count_quarantined();
+                        Slot::Done(marker(n, Quarantine::OutOfMemory))
+                    }
+                }
+            },
+        },
     }
 }
 

@@ -1,0 +1,221 @@
+//! A registered plugin: one batch per call, in a fresh store under its limits, on a thread
+//! with a large stack, and what it returns validated before anyone uses it.
+
+use wasmtime::{Engine, Store};
+
+use crate::bindings::tamis::filter::types::Verdict;
+use crate::bindings::{Filter, FilterPre};
+use crate::engine::{State, classify, new_store, on_big_stack};
+use crate::{Batch, Decision, Failure, LOG_LINE_BYTES, Limits, OnError, sanitize};
+
+/// A registered plugin. Cheap to call from several threads (each call has its own store).
+#[derive(Clone)]
+pub struct Plugin {
+    pub(crate) id: String,
+    pub(crate) engine: Engine,
+    pub(crate) pre: FilterPre<State>,
+    pub(crate) config: Vec<u8>,
+    pub(crate) limits: Limits,
+    pub(crate) on_error: OnError,
+    pub(crate) name: String,
+    pub(crate) version: String,
+    pub(crate) has_detect: bool,
+    pub(crate) exports: Vec<String>,
+    pub(crate) imports: Vec<String>,
+}
+
+impl core::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Plugin {
+    /// The id the policy gave it.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// `info().name` (sanitized).
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// `info().version` (sanitized).
+    #[must_use]
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// What the component exports (names).
+    #[must_use]
+    pub fn exports(&self) -> &[String] {
+        &self.exports
+    }
+
+    /// What the component imports (names; only tamis's own interfaces pass registration).
+    #[must_use]
+    pub fn imports(&self) -> &[String] {
+        &self.imports
+    }
+
+    /// Whether the plugin exports `detect`.
+    #[must_use]
+    pub fn has_detect(&self) -> bool {
+        self.has_detect
+    }
+
+    /// What to do when a call fails.
+    #[must_use]
+    pub fn on_error(&self) -> OnError {
+        self.on_error
+    }
+
+    /// The limits of every call.
+    #[must_use]
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Runs the plugin on a batch of records (JSON texts, one per record) and validates its
+    /// answer: one verdict per record; `replace` output valid JSON of at most `max_record_bytes`
+    /// (8 times, as spelled) and `max_output_bytes` in all.
+    #[must_use]
+    pub fn filter(&self, records: &[&str], max_record_bytes: u64) -> Batch {
+        self.filter_checked(records, max_record_bytes, true)
+    }
+
+    /// [`Plugin::filter`]; with `parse_json` false, `replace` outputs are checked for size and
+    /// UTF-8 only, and the caller must check each one as JSON and treat a failure as
+    /// [`Failure::InvalidOutput`] of the whole batch (the pipeline checks them all before use).
+    pub(crate) fn filter_checked(
+        &self,
+        records: &[&str],
+        max_record_bytes: u64,
+        parse_json: bool,
+    ) -> Batch {
+        let mut batch = Vec::with_capacity(records.iter().map(|r| r.len() + 1).sum());
+        for r in records {
+            batch.extend_from_slice(r.as_bytes());
+            batch.push(b'\n');
+        }
+        let config = self.config.clone();
+        let result = self.call(move |filter, store| filter.call_filter(store, &config, &batch));
+        let (verdicts, logs, logs_dropped, fuel_used) = match result {
+            Ok((Ok(v), logs, dropped, fuel)) => (Ok(v), logs, dropped, fuel),
+            Ok((Err(e), mut logs, dropped, fuel)) => {
+                logs.push(format!("error: {}", sanitize(&e.message, LOG_LINE_BYTES)));
+                (Err(Failure::PluginError), logs, dropped, fuel)
+            }
+            Err(f) => (Err(f), Vec::new(), 0, self.limits.fuel),
+        };
+        let decisions =
+            verdicts.and_then(|v| self.validate(v, records.len(), max_record_bytes, parse_json));
+        Batch {
+            decisions,
+            logs,
+            logs_dropped,
+            fuel_used,
+        }
+    }
+
+    fn validate(
+        &self,
+        verdicts: Vec<Verdict>,
+        records: usize,
+        max_record_bytes: u64,
+        parse_json: bool,
+    ) -> Result<Vec<Decision>, Failure> {
+        if verdicts.len() != records {
+            return Err(Failure::InvalidOutput(format!(
+                "{} verdicts for {records} records",
+                verdicts.len()
+            )));
+        }
+        let mut total = 0usize;
+        // The bound core reads a record's text up to (a longer one is quarantined unread).
+        let max_text = tamis_core::Limits {
+            max_record_bytes,
+            ..tamis_core::Limits::default()
+        }
+        .json_text_bound();
+        verdicts
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Verdict::Keep => Ok(Decision::Keep),
+                Verdict::Drop => Ok(Decision::Drop),
+                Verdict::Replace(bytes) => {
+                    total = total.saturating_add(bytes.len());
+                    if total > self.limits.max_output_bytes {
+                        return Err(Failure::InvalidOutput(format!(
+                            "replacement of record {} is too large",
+                            i + 1
+                        )));
+                    }
+                    let checked = if parse_json {
+                        check_replacement(bytes, max_text)
+                    } else {
+                        check_replacement_text(bytes, max_text)
+                    };
+                    checked.map(Decision::Replace).map_err(|why| {
+                        Failure::InvalidOutput(format!("replacement of record {} {why}", i + 1))
+                    })
+                }
+            })
+            .collect()
+    }
+
+    /// One call in a fresh store, limits armed before instantiation, on a big-stack thread.
+    /// Returns the call's value, the logs, the dropped log count and the fuel used.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn call<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Filter, &mut Store<State>) -> wasmtime::Result<R> + Send + 'static,
+    ) -> Result<(R, Vec<String>, u64, u64), Failure> {
+        let engine = self.engine.clone();
+        let pre = self.pre.clone();
+        let limits = self.limits.clone();
+        on_big_stack(move || {
+            let mut store = new_store(&engine, &limits)?;
+            let filter = pre.instantiate(&mut store).map_err(|e| classify(&e))?;
+            let value = f(&filter, &mut store).map_err(|e| classify(&e))?;
+            let fuel_left = store.get_fuel().unwrap_or(0);
+            let state = store.into_data();
+            Ok((
+                value,
+                state.logs,
+                state.logs_dropped,
+                limits.fuel.saturating_sub(fuel_left),
+            ))
+        })
+        .unwrap_or_else(|| Err(Failure::Trap("host thread".into())))
+    }
+}
+
+/// Checks one `replace` output: at most `max_text` bytes, UTF-8, exactly one JSON value (as
+/// core parses it). The `Err` says what is wrong (never quoting the bytes).
+///
+/// # Errors
+/// `"is too large"`, `"is not UTF-8"` or `"is not one JSON value"`.
+pub fn check_replacement(bytes: Vec<u8>, max_text: usize) -> Result<String, &'static str> {
+    let text = check_replacement_text(bytes, max_text)?;
+    if tamis_core::json::check(&text).is_none() {
+        return Err("is not one JSON value");
+    }
+    Ok(text)
+}
+
+/// The size and UTF-8 part of [`check_replacement`].
+fn check_replacement_text(bytes: Vec<u8>, max_text: usize) -> Result<String, &'static str> {
+    if bytes.len() > max_text {
+        return Err("is too large");
+    }
+    String::from_utf8(bytes).map_err(|_| "is not UTF-8")
+}
