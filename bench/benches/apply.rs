@@ -1,12 +1,7 @@
 //! `tamis apply` on JSON Lines with 20 field rules, against a serde_json parse + serialize round
 //! trip of the same input, in one run. Prints the throughput ratio (target: at least 0.8).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::print_stdout,
-    reason = "benchmark"
-)]
+#![expect(clippy::unwrap_used, clippy::print_stdout, reason = "benchmark")]
 
 use std::time::Instant;
 

@@ -3,11 +3,10 @@
 //! (reported as a fraction of memory speed), and Python's `re` with the same alternation on the
 //! same bytes (target: tamis at least 50 times faster). One run; prints the ratios.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::print_stdout,
-    clippy::indexing_slicing,
     clippy::cast_precision_loss,
     clippy::panic,
     reason = "benchmark"

@@ -8,9 +8,8 @@
 //!   example) and of a one-record call;
 //! - the time from a deadline to the trap of an infinite loop (p50 / p99 over 100 runs).
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::print_stdout,
     clippy::indexing_slicing,
     reason = "benchmark"

@@ -2,9 +2,8 @@
 //! field removed, a quarter unchanged), against a plain `serde_json` parse of the same input into
 //! a `Value`, in one run. Prints the throughput ratio (target: at least 1.0).
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::print_stdout,
     clippy::indexing_slicing,
     reason = "benchmark"

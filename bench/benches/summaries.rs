@@ -1,9 +1,8 @@
 //! Column summaries of 1,000,000 rows x 10 columns (5 numeric, 5 string), through the columnar
 //! entry point the Python binding uses. Reported as cells per second.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::print_stdout,
     clippy::indexing_slicing,
     clippy::cast_precision_loss,

@@ -8,10 +8,9 @@
 //! `bench/run` calls `round` several times, interleaved with the other front ends' rounds, and
 //! takes medians.
 
-#![allow(
+#![expect(
     clippy::print_stdout,
     clippy::print_stderr,
-    clippy::cast_precision_loss,
     reason = "a command-line benchmark driver"
 )]
 

@@ -14,7 +14,7 @@ use crate::Rng;
 ///
 /// # Panics
 /// When a line is not JSON (the inputs are generated).
-#[allow(clippy::unwrap_used, reason = "generated input")]
+#[expect(clippy::unwrap_used, reason = "generated input")]
 pub fn serde_round_trip(lines: &[String], out: &mut Vec<u8>) {
     for line in lines {
         out.clear();
@@ -28,7 +28,7 @@ pub fn serde_round_trip(lines: &[String], out: &mut Vec<u8>) {
 ///
 /// # Panics
 /// When a line is not JSON (the inputs are generated).
-#[allow(clippy::unwrap_used, reason = "generated input")]
+#[expect(clippy::unwrap_used, reason = "generated input")]
 pub fn serde_parse(lines: &[String]) {
     for line in lines {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -170,7 +170,7 @@ pub struct Columns {
 impl Columns {
     /// `rows` rows of each column.
     #[must_use]
-    #[allow(
+    #[expect(
         clippy::cast_precision_loss,
         clippy::cast_possible_wrap,
         reason = "small seeded numbers"
@@ -264,7 +264,7 @@ pub fn median(mut xs: Vec<f64>) -> f64 {
 
 /// The `p` quantile (0..=1, nearest rank) of `xs`.
 #[must_use]
-#[allow(
+#[expect(
     clippy::cast_precision_loss,
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,

@@ -501,7 +501,10 @@ fn now(v: &JsValue) -> Result<i64, JsValue> {
             "now must be a valid Date, epoch milliseconds or an RFC 3339 string",
         ));
     }
-    #[allow(clippy::cast_possible_truncation)]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "a finite JS time in milliseconds fits an i64"
+    )]
     Ok(ms.round() as i64)
 }
 
@@ -584,7 +587,10 @@ pub fn memory() -> JsValue {
 /// Traps on purpose (a panic aborts the wasm call), so tests can check that the package
 /// recovers and that no data reaches the error. Not part of the API.
 #[wasm_bindgen(js_name = __panicForTests)]
-#[allow(clippy::panic)]
+#[expect(
+    clippy::panic,
+    reason = "a test hook: the package must recover from a trap"
+)]
 pub fn panic_for_tests(text: &str) {
     panic!("test panic carrying {text}");
 }

@@ -90,7 +90,10 @@ pub(crate) fn now(now: Option<&Bound<'_, PyAny>>) -> PyResult<i64> {
             ));
         }
         let secs: f64 = now.call_method0("timestamp")?.extract()?;
-        #[allow(clippy::cast_possible_truncation)]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "milliseconds since 1970 fit an i64 for any datetime Python holds"
+        )]
         return Ok((secs * 1000.0).round() as i64);
     }
     Err(TamisError::new_err(

@@ -1,12 +1,7 @@
 //! The `tamis` binary as scripts use it: arguments, JSON Lines in and out, exit codes, reports,
 //! and that nothing it prints quotes input data.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "test code"
-)]
+#![expect(clippy::unwrap_used, reason = "test code")]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

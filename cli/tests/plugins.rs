@@ -1,12 +1,7 @@
 //! `tamis plugin check` and `tamis apply` with `[[plugin]]`: the plugin runs after access and
 //! retention and before the policy's own rules, fails closed by `on_error`, and is counted.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "test code"
-)]
+#![expect(clippy::unwrap_used, reason = "test code")]
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -3,14 +3,8 @@
 //! disguises; card numbers as JSON integers) and benign look-alikes. Run with `--nocapture` to
 //! see the table. The targets are those of the detector issue.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::print_stdout,
-    reason = "test code"
-)]
-#![allow(
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
+#![expect(
     clippy::cast_precision_loss,
     clippy::cast_possible_truncation,
     reason = "statistics"

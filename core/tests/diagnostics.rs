@@ -1,11 +1,6 @@
 //! Every diagnostic's wording, location and help, snapshot-tested so changes are reviewed.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "test code"
-)]
+#![expect(clippy::unwrap_used, reason = "test code")]
 
 use tamis_core::Policy;
 

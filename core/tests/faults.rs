@@ -5,7 +5,7 @@
 //!
 //!   cargo test -p tamis-core --features faults --test faults -- --nocapture
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,

@@ -1,12 +1,7 @@
 //! The borrowed JSON Lines path (`tamis_core::json::Doc`) must accept exactly what serde_json
 //! accepts and write exactly the bytes serde_json writes, so the object and line paths agree.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "test code"
-)]
+#![expect(clippy::unwrap_used, reason = "test code")]
 
 use proptest::prelude::*;
 use serde_json::Value;

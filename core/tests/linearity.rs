@@ -4,9 +4,8 @@
 //! inputs are the worst cases found for each scanner (runs that look like the start of a finding
 //! and never end, findings back to back). Run with `--nocapture` to see the table.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::indexing_slicing,
     clippy::print_stdout,
     clippy::cast_precision_loss,

@@ -8,7 +8,7 @@
 //!
 //!   cargo test -p tamis-core --features faults --test out_of_memory -- --nocapture
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,

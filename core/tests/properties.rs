@@ -1,12 +1,7 @@
 //! Properties of applying a policy, over arbitrary JSON and arbitrary subsets of rules in
 //! arbitrary order. Case count: `PROPTEST_CASES` (CI sets it).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "test code"
-)]
+#![expect(clippy::unwrap_used, reason = "test code")]
 
 use proptest::prelude::*;
 use proptest::sample::subsequence;

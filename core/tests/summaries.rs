@@ -1,9 +1,7 @@
 //! Summary statistics against exact computations, sketch error bounds, merging, k-anonymity,
 //! the columnar entry point, and report counts of dropped records.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
+#![expect(
     clippy::indexing_slicing,
     clippy::cast_precision_loss,
     reason = "test code"

@@ -2,7 +2,7 @@
 //! `mask_text` of the whole text; and, for texts beyond `max_string_bytes`, the same output
 //! however it is cut.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
 
 use proptest::prelude::*;
 use tamis_core::{Context, Policy};

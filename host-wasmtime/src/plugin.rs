@@ -174,7 +174,6 @@ impl Plugin {
 
     /// One call in a fresh store, limits armed before instantiation, on a big-stack thread.
     /// Returns the call's value, the logs, the dropped log count and the fuel used.
-    #[allow(clippy::type_complexity)]
     pub(crate) fn call<R: Send + 'static>(
         &self,
         f: impl FnOnce(&Filter, &mut Store<State>) -> wasmtime::Result<R> + Send + 'static,

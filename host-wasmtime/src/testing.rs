@@ -5,13 +5,6 @@
 //! the module: `$records` (count the batch's lines), `$alloc`, `$ok_list` (write `ok(list)` at
 //! the return area), `$verdicts` (N verdicts of one case).
 
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test helpers"
-)]
-
 /// A test plugin: module fields and the body of `filter`.
 #[derive(Debug)]
 pub struct Guest<'a> {
@@ -55,7 +48,7 @@ pub const DETECT_FIRST4: &str = "(call $span_list (i32.const 1) (i32.const 0) (s
 /// # Panics
 /// On a mistake in the test's own text (a test helper).
 #[must_use]
-#[allow(clippy::panic, reason = "a test helper")]
+#[expect(clippy::panic, reason = "a test helper")]
 pub fn component(g: &Guest<'_>) -> Vec<u8> {
     let (log_import, log_core, log_with) = if g.log {
         (

@@ -3,12 +3,7 @@
 //! a plugin that fails or returns spans that are not ranges of the text fails closed by its
 //! `on_error`, counted.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "test code"
-)]
+#![expect(clippy::unwrap_used, reason = "test code")]
 
 use std::path::PathBuf;
 

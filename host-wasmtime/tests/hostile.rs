@@ -1,11 +1,6 @@
 //! Hostile plugins: each must fail closed with the right outcome and leave the host healthy.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests"
-)]
+#![expect(clippy::panic, reason = "tests")]
 
 mod common;
 

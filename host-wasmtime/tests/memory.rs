@@ -1,13 +1,6 @@
 //! Memory stays flat over many hostile calls. Its own test binary, so that no
 //! other test runs in the process while it reads the process's RSS.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "tests"
-)]
-
 mod common;
 
 use common::{MAX_RECORD, RECORDS, healthy, register};

@@ -2,8 +2,6 @@
 //! (their plugin's `on_error` applies), none runs unlimited, and the pool is whole again after.
 //! Its own test binary, so that no other test's calls share the pool.
 
-#![allow(clippy::unwrap_used, reason = "tests")]
-
 mod common;
 
 use std::sync::{Arc, Barrier};

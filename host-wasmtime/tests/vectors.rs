@@ -4,13 +4,7 @@
 //! must be byte-identical to what the vector expects (text vectors are not JSON Lines and do
 //! not apply here).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::print_stdout,
-    reason = "test code"
-)]
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
 
 use serde_json::Value;
 use tamis_conformance::{Outcome, Vector, context, expected, load_all, vectors_dir};

@@ -26,7 +26,7 @@
 //!
 //! In a program that does not, [`failures`] stays 0 and nothing changes.
 #![no_std]
-#![allow(unsafe_code, reason = "a global allocator is unsafe code by nature")]
+#![expect(unsafe_code, reason = "a global allocator is unsafe code by nature")]
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::UnsafeCell;

@@ -4,8 +4,6 @@
 //!
 //!   cargo test -p tamis-reserve --features faults
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "test code")]
-
 use std::alloc::System;
 
 use tamis_reserve::{RESERVE_BYTES, Reserve, failures};

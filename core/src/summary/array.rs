@@ -19,7 +19,10 @@ impl Policy {
     /// a detector finds something in an item, an item is too large to scan, or an item is a
     /// container (its fields may be masked: fail closed). Sample items are the first items seen
     /// at least `k_anonymity` times, each masked by the ordinary walk.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the walk's position (node, depth, info) and state (scratch, tally), as walk passes them"
+    )]
     pub(crate) fn summarize_array<T: Tree>(
         &self,
         node: &mut T,

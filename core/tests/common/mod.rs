@@ -1,6 +1,6 @@
 //! The conformance vectors as cases for the fault-injection tests.
 
-#![allow(
+#![expect(
     dead_code,
     clippy::unwrap_used,
     clippy::indexing_slicing,

@@ -53,7 +53,7 @@ pub struct Vector {
 #[serde(deny_unknown_fields)]
 struct VectorFile {
     #[serde(default)]
-    #[allow(dead_code, reason = "documentation inside the data file")]
+    #[expect(dead_code, reason = "documentation inside the data file")]
     description: String,
     vectors: Vec<Vector>,
 }

@@ -1,12 +1,5 @@
 //! Runs every conformance vector through both core paths and checks byte-identical output.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "test code"
-)]
-
 use tamis_conformance::{expected, load_all, run_line, run_object, vectors_dir};
 
 #[test]

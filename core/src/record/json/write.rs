@@ -40,7 +40,7 @@ pub(super) fn write_raw(out: &mut Vec<u8>, bytes: &[u8]) -> Result<(), NoMemory>
 
 /// A string of a [`Doc`]: borrowed ones as they are (see [`Doc::Str`]), owned ones escaped.
 #[inline]
-#[allow(clippy::ptr_arg, reason = "whether it is borrowed is what counts")]
+#[expect(clippy::ptr_arg, reason = "whether it is borrowed is what counts")]
 pub(crate) fn write_string(s: &Cow<'_, str>, out: &mut Vec<u8>) -> Result<(), NoMemory> {
     match s {
         Cow::Borrowed(s) => {
