@@ -348,6 +348,25 @@ fn columns_of_a_dataframe() {
     let v = c.finish().unwrap().to_string();
     assert!(!v.contains("4111111111111111"), "{v}");
     assert!(v.contains(r#""masked":true"#), "{v}");
+    // Numbers given as text: an integral float's integer text is scanned too (one covered
+    // rule for arrays, columns and records: summary/cover.rs).
+    for text in ["4111111111111111.0", "4.111111111111111e15"] {
+        let mut c = policy.column_summarizer(&["m"], &ctx);
+        for t in [text, text, "7"] {
+            c.push_number_text(t);
+        }
+        assert!(c.state().covered(), "{text}");
+        let v = c.finish().unwrap().to_string();
+        assert!(
+            !v.contains("4111111111111111") && !v.contains("4.111"),
+            "{v}"
+        );
+    }
+    // A string too long to scan covers the column.
+    let long = "x".repeat(2 << 20);
+    let mut c = policy.column_summarizer(&["s"], &ctx);
+    c.push_str(&long);
+    assert!(c.state().covered());
     // Booleans; below min_items gives nothing.
     let mut c = policy.column_summarizer(&["flag"], &ctx);
     c.push_column(Column::Bool(&[true, false]));

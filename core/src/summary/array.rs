@@ -6,10 +6,11 @@ use alloc::vec::Vec;
 
 use crate::action::TOO_DEEP;
 use crate::engine::scratch::{NodeInfo, Scratch};
-use crate::engine::walk::{integral_text, protect_subtree};
+use crate::engine::walk::protect_subtree;
 use crate::policy::Policy;
 use crate::record::tree::{Edit, Shape, Tree};
 use crate::report::Tally;
+use crate::summary::cover::Seen;
 use crate::summary::{ContainerKind, Summary};
 
 impl Policy {
@@ -41,7 +42,6 @@ impl Policy {
         }
         let limits = &self.doc.limits;
         let inner = (limits.max_depth as usize).saturating_sub(depth + 1);
-        let max_string = usize::try_from(limits.max_string_bytes).unwrap_or(usize::MAX);
         let mut sum = Summary::new();
         if eff.is_some() {
             sum.set_covered();
@@ -65,26 +65,16 @@ impl Policy {
                     sx.record_bytes += if b { 4 } else { 5 };
                     sum.add_bool(b)
                 }
-                Shape::Int(text) => {
+                Shape::Int(text) | Shape::Float(text) => {
                     sx.record_bytes += text.len() as u64;
-                    if !sum.covered() && self.find(&text, info, sx) {
-                        sum.set_covered();
-                    }
-                    sum.add_number_text(&text)
-                }
-                Shape::Float(text) => {
-                    sx.record_bytes += text.len() as u64;
-                    if !sum.covered()
-                        && let Some(i) = integral_text(&text)
-                        && self.find(&i, info, sx)
-                    {
+                    if !sum.covered() && self.covers(Seen::Number(&text), Some(info), sx) {
                         sum.set_covered();
                     }
                     sum.add_number_text(&text)
                 }
                 Shape::Str(text) => {
                     sx.record_bytes += text.len() as u64;
-                    if text.len() > max_string || (!sum.covered() && self.find(text, info, sx)) {
+                    if !sum.covered() && self.covers(Seen::Str(text), Some(info), sx) {
                         sum.set_covered();
                     }
                     sum.add_str(text)
@@ -97,7 +87,9 @@ impl Policy {
                     };
                     let json = serde_json::to_string(&child.to_value(inner)).unwrap_or_default();
                     sx.record_bytes += json.len() as u64;
-                    sum.set_covered();
+                    if self.covers(Seen::Container, Some(info), sx) {
+                        sum.set_covered();
+                    }
                     sum.add_container(kind, &json)
                 }
             };

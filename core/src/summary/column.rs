@@ -7,6 +7,7 @@ use core::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use super::Summary;
+use super::cover::Seen;
 use super::rule::SummarizeRule;
 use crate::context::Context;
 use crate::engine::scratch::{NodeInfo, Scratch};
@@ -107,13 +108,10 @@ impl ColumnSummarizer<'_> {
         !self.summary.covered() && (self.info.is_none() || self.sx.any_detector)
     }
 
-    fn scan(&mut self, text: &str) {
-        if self.summary.covered() {
-            return;
-        }
-        match self.info {
-            Some(info) if !self.policy.find(text, info, &mut self.sx) => {}
-            _ => self.summary.set_covered(),
+    /// Applies the covered rule (`cover.rs`) to a value, unless the summary is covered already.
+    fn scan(&mut self, seen: Seen<'_>) {
+        if !self.summary.covered() && self.policy.covers(seen, self.info, &mut self.sx) {
+            self.summary.set_covered();
         }
     }
 
@@ -134,7 +132,7 @@ impl ColumnSummarizer<'_> {
             // text of the number as JSON writes it.
             let _ = write!(self.digits, "{x}");
             let digits = core::mem::take(&mut self.digits);
-            self.scan(&digits);
+            self.scan(Seen::Number(&digits));
             self.digits = digits;
         }
         let _ = self.summary.add_f64(x);
@@ -145,27 +143,20 @@ impl ColumnSummarizer<'_> {
             self.digits.clear();
             let _ = write!(self.digits, "{x}");
             let digits = core::mem::take(&mut self.digits);
-            self.scan(&digits);
+            self.scan(Seen::Number(&digits));
             self.digits = digits;
         }
         let _ = self.summary.add_f64(x as f64);
     }
-    /// Adds a number given as JSON text (integers are scanned by detectors).
+    /// Adds a number given as JSON text (integers, and the integer text of integral floats,
+    /// are scanned by detectors).
     pub fn push_number_text(&mut self, text: &str) {
-        if crate::record::tree::is_integer_text(text) {
-            self.scan(text);
-        }
+        self.scan(Seen::Number(text));
         let _ = self.summary.add_number_text(text);
     }
-    /// Adds a string; detectors run over it.
+    /// Adds a string; detectors run over it (one too long to scan covers the column).
     pub fn push_str(&mut self, s: &str) {
-        let max = usize::try_from(self.policy.doc.limits.max_string_bytes).unwrap_or(usize::MAX);
-        if s.len() > max {
-            // Not scanned, so fail closed: the column counts as covered.
-            self.summary.set_covered();
-        } else {
-            self.scan(s);
-        }
+        self.scan(Seen::Str(s));
         let _ = self.summary.add_str(s);
     }
     /// Adds a whole column.

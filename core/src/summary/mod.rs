@@ -29,6 +29,7 @@ mod state;
 
 pub(crate) mod array;
 pub(crate) mod column;
+pub(crate) mod cover;
 pub(crate) mod records;
 
 use sketch::distinct::Distinct;
