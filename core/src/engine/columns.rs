@@ -109,16 +109,10 @@ impl Policy {
         }
         sx.expired.clear();
         self.begin(ctx, ctx.record_type.as_deref(), sx);
-        let words = self.paths.words();
         let mut eff = None;
         let mut info = self.node_info(0, sx);
         for (d, key) in keys.iter().enumerate() {
-            if let Some((cur, next)) = sx.sets.split_at_mut_checked((d + 1) * words)
-                && let (Some(from), Some(to)) = (cur.get(d * words..), next.get_mut(..words))
-            {
-                to.fill(0);
-                self.paths.step(from, key, to);
-            }
+            self.paths.step_at(&mut sx.sets, d, Some(key));
             let kr = self.key_rule(key, sx);
             info = self.node_info(d + 1, sx);
             eff = self.best(eff, self.best(info.rule, kr));

@@ -309,21 +309,12 @@ impl Pass<'_, '_, '_> {
     /// are (an array item): whether any path pattern is alive there.
     fn step(&mut self, depth: usize, key: Option<&str>) -> Result<bool, Bail> {
         let words = self.policy.paths.words();
-        let (cur, next) = self
-            .sx
-            .sets
-            .split_at_mut_checked((depth + 1) * words)
-            .ok_or(Bail)?;
-        let from = cur.get(depth * words..).ok_or(Bail)?;
-        let to = next.get_mut(..words).ok_or(Bail)?;
-        match key {
-            Some(key) => {
-                to.fill(0);
-                self.policy.paths.step(from, key, to);
-            }
-            None => to.copy_from_slice(from),
+        // Sets for every depth up to `max_depth + 2` (see `Scratch::new`): a shorter one is a
+        // bug, and the pass gives up rather than read past it.
+        if self.sx.sets.len() < (depth + 2) * words {
+            return Err(Bail);
         }
-        Ok(to.iter().any(|w| *w != 0))
+        Ok(self.policy.paths.step_at(&mut self.sx.sets, depth, key))
     }
 
     /// Reads the value of a member or item `depth` deep whose state set is alive (written after

@@ -144,7 +144,6 @@ impl Policy {
             return Edit::Keep;
         }
         let max_string = usize::try_from(limits.max_string_bytes).unwrap_or(usize::MAX);
-        let words = self.paths.words();
         let new_text: Option<String> = match node.shape() {
             Shape::Object => {
                 let mut renamed = 0u32;
@@ -154,23 +153,14 @@ impl Policy {
                         sx.quarantine = Some(Quarantine::KeyTooLarge);
                         return Edit::Keep;
                     }
-                    if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
-                        && let (Some(from), Some(to)) =
-                            (cur.get(depth * words..), next.get_mut(..words))
-                    {
-                        to.fill(0);
-                        self.paths.step(from, key, to);
-                    }
+                    let alive = self.paths.step_at(&mut sx.sets, depth, Some(key));
                     let kr = self.key_rule(key, sx);
                     if sx.skip_untouched
+                        && !alive
                         && eff.is_none()
                         && kr.is_none()
                         && !sx.any_detector
                         && !sx.any_key_rule
-                        && sx
-                            .sets
-                            .get((depth + 1) * words..(depth + 2) * words)
-                            .is_some_and(|set| set.iter().all(|w| *w == 0))
                     {
                         // No path pattern is alive below this key and nothing else applies:
                         // the member stays as it is, within the limits (`skip_untouched`).
@@ -202,13 +192,7 @@ impl Policy {
                     // second application sees: applying twice gives what applying once gives.
                     let kr = match &rename {
                         Some(new) => {
-                            if let Some((cur, next)) =
-                                sx.sets.split_at_mut_checked((depth + 1) * words)
-                                && let (Some(from), Some(to)) =
-                                    (cur.get(depth * words..), next.get_mut(..words))
-                            {
-                                self.paths.step(from, new, to);
-                            }
+                            self.paths.also_at(&mut sx.sets, depth, new);
                             let renamed_rule = self.key_rule(new, sx);
                             self.best(kr, renamed_rule)
                         }
@@ -298,12 +282,7 @@ impl Policy {
         sx: &mut Scratch,
         t: &mut Tally,
     ) -> Edit {
-        let words = self.paths.words();
-        if let Some((cur, next)) = sx.sets.split_at_mut_checked((depth + 1) * words)
-            && let (Some(from), Some(to)) = (cur.get(depth * words..), next.get_mut(..words))
-        {
-            to.copy_from_slice(from);
-        }
+        self.paths.step_at(&mut sx.sets, depth, None);
         let plen = sx.path.len();
         if t.record_paths {
             sx.path.push_str("[]");

@@ -296,6 +296,40 @@ impl PathSet {
         }
     }
 
+    /// Steps the state sets of a walk, one per depth of [`PathSet::words`] words each in
+    /// `sets`: the set at `depth` over `key` into the set at `depth + 1`, which is cleared
+    /// first; an array item (`key` `None`) takes its array's set (arrays are transparent to
+    /// paths). Returns whether any state is alive there; `true`, stepping nothing, when `sets`
+    /// is too short (a caller then walks what is beneath rather than skip it: fail closed).
+    pub(crate) fn step_at(&self, sets: &mut [u64], depth: usize, key: Option<&str>) -> bool {
+        let words = self.words();
+        let Some((from, to)) = Self::pair_at(sets, depth, words) else {
+            return true;
+        };
+        match key {
+            Some(key) => {
+                to.fill(0);
+                self.step(from, key, to);
+            }
+            None => to.copy_from_slice(from),
+        }
+        to.iter().any(|w| *w != 0)
+    }
+
+    /// [`PathSet::step_at`] over a second name of the same key (a key renamed for what a
+    /// detector found in it is matched under both), added to the set at `depth + 1`.
+    pub(crate) fn also_at(&self, sets: &mut [u64], depth: usize, key: &str) {
+        if let Some((from, to)) = Self::pair_at(sets, depth, self.words()) {
+            self.step(from, key, to);
+        }
+    }
+
+    /// The set at `depth` and the set after it.
+    fn pair_at(sets: &mut [u64], depth: usize, words: usize) -> Option<(&[u64], &mut [u64])> {
+        let (cur, next) = sets.split_at_mut_checked((depth + 1) * words)?;
+        Some((cur.get(depth * words..)?, next.get_mut(..words)?))
+    }
+
     /// Calls `f` with each target accepted by `set`.
     pub(crate) fn accepted(&self, set: &[u64], mut f: impl FnMut(Target)) {
         for (w, (a, b)) in set.iter().zip(&self.accepting).enumerate() {
