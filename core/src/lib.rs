@@ -39,7 +39,7 @@ pub use policy::{Limits, Policy, model};
 pub use record::tree::{Edit, Shape, Tree, unique_key};
 pub use record::{json, mirror};
 pub use report::{
-    Disposition, DropReason, LimitHits, PolicyRef, Quarantine, Records, Report, Tally,
+    Disposition, DropReason, LimitHits, PluginCount, PolicyRef, Quarantine, Records, Report, Tally,
     dropped_marker, quarantine_marker,
 };
 pub use stages::plugins::{PLUGIN_ERROR, PluginOnError, PluginSpec, mask_all};

@@ -103,13 +103,52 @@ pub struct Tally {
     pub(crate) plugins: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
+/// What a report counts for each plugin, under `plugins.<id>.<name>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PluginCount {
+    /// Batches the plugin was called with.
+    Batches,
+    /// Records it dropped (its verdict, or `on_error = "drop"`).
+    Dropped,
+    /// Records it replaced.
+    Replaced,
+    /// Calls of its `detect` export.
+    DetectCalls,
+    /// Log lines over the cap of a call, dropped.
+    LogsDropped,
+    /// Log lines withheld: they held a value the policy protects.
+    LogsWithheld,
+    /// Values or keys in its replacements that revealed a protected value, masked.
+    RevealedMasked,
+    /// A failure of this kind (`fuel`, `timeout`, `memory`, `trap`, ...).
+    Failure(&'static str),
+}
+
+impl PluginCount {
+    /// The counter's name in reports.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Batches => "batches",
+            Self::Dropped => "dropped",
+            Self::Replaced => "replaced",
+            Self::DetectCalls => "detect_calls",
+            Self::LogsDropped => "logs_dropped",
+            Self::LogsWithheld => "logs_withheld",
+            Self::RevealedMasked => "revealed_masked",
+            Self::Failure(kind) => kind,
+        }
+    }
+}
+
 impl Tally {
     /// Counts a record that a plugin dropped (by its verdict or by `on_error = "drop"`).
     pub fn count_plugin_drop(&mut self) {
         self.dropped_plugin += 1;
     }
 
-    /// Counts as dropped by a plugin a record that [`crate::Policy::mask_admitted`] counted as
+    /// Counts as dropped by a plugin a record that [`crate::Run::admitted`] counted as
     /// `was` (a host that drops it after all: a plugin's `detect` failed with
     /// `on_error = "drop"` while the record was masked). `false` when `was` is a drop already
     /// (counted as such).
@@ -124,7 +163,7 @@ impl Tally {
     }
 
     /// Counts a record in that a host hands on (to plugins) before any stage of the policy
-    /// ran; [`crate::Policy::mask_admitted`] then applies it without counting it again.
+    /// ran; [`crate::Run::admitted`] then applies it without counting it again.
     pub fn count_in(&mut self) {
         self.records_in += 1;
     }
@@ -135,16 +174,16 @@ impl Tally {
         self.quarantined += 1;
     }
 
-    /// Counts as quarantined a record that was counted as kept (a host that could not write
-    /// it out: no memory for its output).
-    pub fn recount_kept_as_quarantined(&mut self) {
+    /// Counts as quarantined a record that was counted as kept (its output could not be
+    /// written: no memory).
+    pub(crate) fn recount_kept_as_quarantined(&mut self) {
         self.records_out = self.records_out.saturating_sub(1);
         self.quarantined += 1;
     }
 
-    /// Adds `n` to the plugin `id`'s counter `what` (`batches`, `replaced`, `fuel`, `timeout`,
-    /// ...). Reports list them under `plugins`.
-    pub fn count_plugin(&mut self, id: &str, what: &str, n: u64) {
+    /// Adds `n` to the plugin `id`'s counter `what`. Reports list them under `plugins.<id>`.
+    pub fn count_plugin(&mut self, id: &str, what: PluginCount, n: u64) {
+        let what = what.name();
         // Called per record: no allocation once the counter exists.
         if let Some(c) = self.plugins.get_mut(id).and_then(|m| m.get_mut(what)) {
             *c += n;

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use tamis_core::json::Doc;
-use tamis_core::{DEFAULT_REPLACEMENT, Run, Screen};
+use tamis_core::{DEFAULT_REPLACEMENT, PluginCount, Run, Screen};
 
 /// The records of a batch as the plugins were given them, and the screen made of them.
 pub(crate) struct Guard<'a> {
@@ -108,7 +108,8 @@ impl<'a> Guard<'a> {
             let mut new = serde_json::to_vec(&v).unwrap_or_else(|_| b"null".to_vec());
             new.push(b'\n');
             out.splice(start..end, new);
-            run.tally_mut().count_plugin(id, "revealed_masked", n);
+            run.tally_mut()
+                .count_plugin(id, PluginCount::RevealedMasked, n);
         }
     }
 }

@@ -7,7 +7,9 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use tamis_core::json::{self, Doc, Measure, NotJson};
-use tamis_core::{Disposition, Policy, Quarantine, Run, Tally, write_quarantine_marker};
+use tamis_core::{
+    Disposition, PluginCount, Policy, Quarantine, Run, Tally, write_quarantine_marker,
+};
 
 use crate::detect::Session;
 use crate::guard::Guard;
@@ -373,10 +375,12 @@ impl Pipeline {
                 continue;
             };
             let id = plugin.id();
-            run.tally_mut().count_plugin(id, "detect_calls", calls);
+            run.tally_mut()
+                .count_plugin(id, PluginCount::DetectCalls, calls);
             self.write_logs(id, spec.log, &lines, run, log, guard);
             if dropped > 0 {
-                run.tally_mut().count_plugin(id, "logs_dropped", dropped);
+                run.tally_mut()
+                    .count_plugin(id, PluginCount::LogsDropped, dropped);
             }
         }
         result
@@ -402,7 +406,8 @@ impl Pipeline {
             }
         }
         if withheld > 0 {
-            run.tally_mut().count_plugin(id, "logs_withheld", withheld);
+            run.tally_mut()
+                .count_plugin(id, PluginCount::LogsWithheld, withheld);
         }
     }
 
@@ -443,7 +448,8 @@ impl Pipeline {
             let Some(plugin) = self.plugins.get(i) else {
                 continue;
             };
-            run.tally_mut().count_plugin(plugin.id(), failure.kind(), 1);
+            run.tally_mut()
+                .count_plugin(plugin.id(), PluginCount::Failure(failure.kind()), 1);
             match plugin.on_error() {
                 OnError::Fail => {
                     return Err(Stopped {
@@ -456,7 +462,8 @@ impl Pipeline {
                 OnError::Drop => {
                     out.truncate(mark);
                     if done.is_some_and(|d| run.tally_mut().recount_as_plugin_drop(d)) {
-                        run.tally_mut().count_plugin(plugin.id(), "dropped", 1);
+                        run.tally_mut()
+                            .count_plugin(plugin.id(), PluginCount::Dropped, 1);
                     }
                     dropping = Some(plugin.id());
                 }
@@ -488,7 +495,7 @@ impl Pipeline {
         let batch =
             plugin.filter_checked(&texts, self.policy.limits().max_record_bytes, parse_json);
         let id = plugin.id();
-        run.tally_mut().count_plugin(id, "batches", 1);
+        run.tally_mut().count_plugin(id, PluginCount::Batches, 1);
         let enabled = self
             .policy
             .plugins()
@@ -498,7 +505,7 @@ impl Pipeline {
         self.write_logs(id, enabled, &batch.logs, run, log, guard);
         if batch.logs_dropped > 0 {
             run.tally_mut()
-                .count_plugin(id, "logs_dropped", batch.logs_dropped);
+                .count_plugin(id, PluginCount::LogsDropped, batch.logs_dropped);
         }
         let decisions = match batch.decisions {
             Ok(d) => d,
@@ -516,7 +523,7 @@ impl Pipeline {
         slots: &[Slot<'_>],
         tally: &mut Tally,
     ) -> Result<Vec<Decision>, Stopped> {
-        tally.count_plugin(plugin.id(), failure.kind(), 1);
+        tally.count_plugin(plugin.id(), PluginCount::Failure(failure.kind()), 1);
         Ok(match plugin.on_error() {
             OnError::Fail => {
                 return Err(Stopped {
@@ -643,9 +650,9 @@ fn settle<'a>(
 fn count_settled(tally: &mut Tally, id: &str, dropped: bool) {
     if dropped {
         tally.count_plugin_drop();
-        tally.count_plugin(id, "dropped", 1);
+        tally.count_plugin(id, PluginCount::Dropped, 1);
     } else {
-        tally.count_plugin(id, "replaced", 1);
+        tally.count_plugin(id, PluginCount::Replaced, 1);
     }
 }
 
