@@ -185,7 +185,7 @@ impl Screen {
 
 impl Policy {
     /// Adds to `screen` what the policy protects in `record` for `ctx` (see the module
-    /// documentation): the record is walked as [`Policy::mask_admitted`] walks it, on a copy
+    /// documentation): the record is walked as [`crate::Run::admitted`] walks it, on a copy
     /// the caller throws away.
     pub(crate) fn protected_values<T: Tree>(
         &self,

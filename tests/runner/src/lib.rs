@@ -138,7 +138,7 @@ pub fn expected(v: &Vector) -> Result<Outcome, String> {
     }
 }
 
-/// Runs a vector through the object path (`Policy::apply_tree` on a `serde_json::Value`).
+/// Runs a vector through the object path (`Run::tree` on a `serde_json::Value`).
 ///
 /// # Errors
 /// When the vector itself is malformed.
