@@ -313,7 +313,7 @@ impl Policy {
     /// The first half of applying a record when the host runs plugins: counts it in, then
     /// `[access]` and `[[retention]]` (expired fields are removed, so a plugin never sees
     /// them). `Some` when the record is dropped (counted); else hand it to the plugins, then
-    /// to [`Policy::mask_admitted`].
+    /// to [`Run::admitted`].
     pub(crate) fn admit_tree<T: Tree>(
         &self,
         value: &mut T,

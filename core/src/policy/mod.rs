@@ -226,7 +226,7 @@ impl Policy {
     }
 
     /// Says that the host has registered this policy's plugins and runs them on every record
-    /// (between [`Policy::admit_tree`] and [`Policy::mask_admitted`]). Without it, a policy
+    /// (between [`crate::Run::admit`] and [`crate::Run::admitted`]). Without it, a policy
     /// with plugins quarantines every record (`plugin_unavailable`).
     #[must_use]
     pub fn with_plugins_attached(mut self) -> Self {

@@ -81,7 +81,7 @@ pub(crate) const MAX_NESTING: usize = 127;
 
 /// What a walk needs to know of a document parsed from a text to skip the members no rule can
 /// reach: the text's length and how deep its deepest value is (how many arrays and objects
-/// enclose it). See [`crate::Policy::mask_admitted_measured`].
+/// enclose it). See [`crate::Run::admitted`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Measure {
     pub(crate) len: usize,
