@@ -55,20 +55,27 @@ enum PluginCommand {
     },
 }
 
+/// What `apply` and `summarize` share: the policy, who the output is for, when, and the report.
 #[derive(Debug, clap::Args)]
-pub(crate) struct SummarizeArgs {
+pub(crate) struct RunArgs {
     /// The policy file (`.toml`, or `.json` for the JSON form).
     #[arg(long, value_name = "FILE")]
     pub(crate) policy: PathBuf,
     /// The context as JSON: `{"roles":["viewer"],"purpose":"debugging","type":"trace"}`.
     #[arg(long, value_name = "JSON")]
     pub(crate) context: Option<String>,
-    /// The time to apply retention at, RFC 3339 (default: now).
+    /// The time to apply at, RFC 3339; retention counts from it (default: now).
     #[arg(long, value_name = "RFC3339")]
     pub(crate) now: Option<String>,
     /// Write the report (JSON, counts only) to this file.
     #[arg(long, value_name = "FILE")]
     pub(crate) report: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SummarizeArgs {
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
     /// JSON Lines input files (default: stdin).
     pub(crate) files: Vec<PathBuf>,
 }
@@ -92,18 +99,8 @@ pub(crate) enum Format {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ApplyArgs {
-    /// The policy file (`.toml`, or `.json` for the JSON form).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) policy: PathBuf,
-    /// The context as JSON: `{"roles":["viewer"],"purpose":"debugging","type":"trace"}`.
-    #[arg(long, value_name = "JSON")]
-    pub(crate) context: Option<String>,
-    /// The time to apply at, RFC 3339 (default: now).
-    #[arg(long, value_name = "RFC3339")]
-    pub(crate) now: Option<String>,
-    /// Write the report (JSON, counts only) to this file.
-    #[arg(long, value_name = "FILE")]
-    pub(crate) report: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
     /// Input format.
     #[arg(long, value_enum, default_value = "jsonl")]
     pub(crate) format: Format,

@@ -5,13 +5,12 @@ use std::io::{self, BufRead, BufWriter, Write};
 
 use tamis_core::{Disposition, Quarantine, Run, write_quarantine_marker};
 
-use super::{bind_keys_from_env, context_at, load_policy, write_report};
+use super::{setup, write_report};
 use crate::io::{for_each_input, read_all_bounded, read_err, read_line_bounded};
 use crate::{ApplyArgs, Fail, Format};
 
 pub(crate) fn run(args: &ApplyArgs) -> Result<u8, Fail> {
-    let policy = bind_keys_from_env(load_policy(&args.policy)?)?;
-    let ctx = context_at(args.context.as_deref(), args.now.as_deref())?;
+    let (policy, ctx) = setup(&args.run)?;
     if !policy.plugins().is_empty() {
         if !matches!(args.format, Format::Jsonl) {
             return Err(Fail::usage(
@@ -21,10 +20,10 @@ pub(crate) fn run(args: &ApplyArgs) -> Result<u8, Fail> {
         }
         return super::plugin::apply(
             policy,
-            &args.policy,
+            &args.run.policy,
             &ctx,
             &args.files,
-            args.report.as_deref(),
+            args.run.report.as_deref(),
         );
     }
     let mut run = policy.run(ctx.clone());
@@ -109,7 +108,7 @@ pub(crate) fn run(args: &ApplyArgs) -> Result<u8, Fail> {
         Ok(())
     })?;
     out.flush().map_err(|e| Fail::out(&e))?;
-    if let Some(path) = &args.report {
+    if let Some(path) = &args.run.report {
         write_report(path, &run.report())?;
     }
     Ok(0)

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use tamis_core::{Context, MissingKey, Policy, Report};
 
-use crate::Fail;
+use crate::{Fail, RunArgs};
 
 pub(crate) mod apply;
 pub(crate) mod check;
@@ -50,11 +50,13 @@ pub(crate) fn parse_now(now: Option<&str>) -> Result<i64, Fail> {
     }
 }
 
-/// The context of `--context` with the time of `--now` (default: the clock).
-pub(crate) fn context_at(context: Option<&str>, now: Option<&str>) -> Result<Context, Fail> {
-    let mut ctx = parse_context(context)?;
-    ctx.now = Some(parse_now(now)?);
-    Ok(ctx)
+/// The policy of `--policy` with its key material, and the context of `--context` at the time
+/// of `--now` (default: the clock).
+pub(crate) fn setup(args: &RunArgs) -> Result<(Policy, Context), Fail> {
+    let policy = bind_keys_from_env(load_policy(&args.policy)?)?;
+    let mut ctx = parse_context(args.context.as_deref())?;
+    ctx.now = Some(parse_now(args.now.as_deref())?);
+    Ok((policy, ctx))
 }
 
 /// Writes the report (counts only, never a value) to `path` as pretty JSON.

@@ -5,14 +5,13 @@ use std::io::{self, Write};
 use serde_json::{Map, Value};
 use tamis_core::json::Doc;
 
-use super::{bind_keys_from_env, context_at, load_policy, write_report};
+use super::{setup, write_report};
 use crate::io::{for_each_input, read_line_bounded};
 use crate::{Fail, SummarizeArgs};
 
 pub(crate) fn run(args: &SummarizeArgs) -> Result<u8, Fail> {
     // Sample items are masked like records, so `hash` rules need their keys.
-    let policy = bind_keys_from_env(load_policy(&args.policy)?)?;
-    let ctx = context_at(args.context.as_deref(), args.now.as_deref())?;
+    let (policy, ctx) = setup(&args.run)?;
     let mut summarizer = policy.record_summarizer(&ctx);
     let max = policy.limits().json_text_bound();
     let mut line = Vec::with_capacity(4096);
@@ -47,7 +46,7 @@ pub(crate) fn run(args: &SummarizeArgs) -> Result<u8, Fail> {
         out.write_all(b"\n").map_err(|e| Fail::out(&e))?;
     }
     out.flush().map_err(|e| Fail::out(&e))?;
-    if let Some(path) = &args.report {
+    if let Some(path) = &args.run.report {
         write_report(path, &report)?;
     }
     Ok(0)

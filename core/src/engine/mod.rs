@@ -166,8 +166,14 @@ impl<'p> Run<'p> {
     /// `serde_json::Value`). A quarantined record must then not be written; a dropped one not
     /// at all.
     pub fn tree<T: Tree>(&mut self, value: &mut T) -> Disposition {
-        self.policy
-            .apply_tree(value, &self.ctx, &mut self.sx, &mut self.tally)
+        self.policy.apply_measured(
+            value,
+            None,
+            Entry::Fresh,
+            &self.ctx,
+            &mut self.sx,
+            &mut self.tally,
+        )
     }
 
     /// Applies the policy to one line of JSON Lines and appends the output line (without the
@@ -271,21 +277,10 @@ impl<'p> Run<'p> {
 }
 
 impl Policy {
-    /// Applies the policy to any [`Tree`], counting into `tally`. Never fails: a record that
-    /// breaks a limit is reported as quarantined and must then not be written by the caller; a
-    /// record that `[access]` or `[[retention]]` drops must not be written at all.
-    pub(crate) fn apply_tree<T: Tree>(
-        &self,
-        value: &mut T,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
-    ) -> Disposition {
-        self.apply_measured(value, None, Entry::Fresh, ctx, sx, tally)
-    }
-
     /// Applies the policy to a record entering here, or admitted before its plugins ran, given
-    /// as a tree parsed from a text with this [`Measure`] (or not).
+    /// as a tree parsed from a text with this [`Measure`] (or not). Never fails: a record that
+    /// breaks a limit is reported as quarantined and must then not be written; a record that
+    /// `[access]` or `[[retention]]` drops must not be written at all.
     pub(crate) fn apply_measured<T: Tree>(
         &self,
         value: &mut T,
@@ -326,19 +321,6 @@ impl Policy {
         }
         self.remove_expired_fields(value, sx, tally);
         None
-    }
-
-    /// The second half: the record as the plugins left it goes through `[access]` and
-    /// `[[retention]]` again (a plugin can make a record more restricted, never less; it is
-    /// not counted in twice), then the rules, detectors and summaries.
-    pub(crate) fn mask_admitted<T: Tree>(
-        &self,
-        value: &mut T,
-        ctx: &Context,
-        sx: &mut Scratch,
-        tally: &mut Tally,
-    ) -> Disposition {
-        self.apply_measured(value, None, Entry::Admitted, ctx, sx, tally)
     }
 
     /// Counts a record entering here in, then `[access]` and `[[retention]]`: `Err` when the
@@ -444,7 +426,9 @@ impl Policy {
     pub fn apply(&self, value: &mut Value, ctx: &Context) -> Report {
         let mut sx = Scratch::new(self);
         let mut tally = Tally::new(self, false);
-        if let Disposition::Quarantined(q) = self.apply_tree(value, ctx, &mut sx, &mut tally) {
+        if let Disposition::Quarantined(q) =
+            self.apply_measured(value, None, Entry::Fresh, ctx, &mut sx, &mut tally)
+        {
             *value = quarantine_marker(None, q);
         }
         tally.report(self)

@@ -21,6 +21,7 @@ type HashSet = hashbrown::HashSet<u64, BuildHasherDefault<IdentityHasher>>;
 use serde_json::Value;
 
 use crate::context::Context;
+use crate::engine::Entry;
 use crate::engine::scratch::Scratch;
 use crate::policy::Policy;
 use crate::record::tree::Tree;
@@ -196,7 +197,8 @@ impl Policy {
     ) {
         let mut tally = Tally::new(self, false);
         sx.protect = Some(Vec::new());
-        let kept = self.mask_admitted(record, ctx, sx, &mut tally) == crate::Disposition::Kept;
+        let kept = self.apply_measured(record, None, Entry::Admitted, ctx, sx, &mut tally)
+            == crate::Disposition::Kept;
         for value in sx.protect.take().unwrap_or_default() {
             screen.add(&value);
         }
