@@ -37,9 +37,10 @@ pub fn cases() -> Vec<Case> {
             if v.get("expect_error").is_some() || v["format"] == "text" {
                 continue;
             }
-            let mut policy = match &v["policy"] {
-                Value::String(t) => Policy::from_toml(t).unwrap(),
-                other => Policy::from_json(&other.to_string()).unwrap(),
+            let mut policy = match (v["policy_file"].as_str(), &v["policy"]) {
+                (Some(file), Value::String(t)) => Policy::from_file_text(file, t).unwrap(),
+                (None, Value::String(t)) => Policy::from_toml(t).unwrap(),
+                (_, other) => Policy::from_json(&other.to_string()).unwrap(),
             };
             if let Some(keys) = v.get("keys").and_then(Value::as_object) {
                 for (k, m) in keys {
