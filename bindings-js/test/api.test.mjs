@@ -211,7 +211,7 @@ test('errors are TamisError / PolicyError with where and what', () => {
   }
   assert.throws(() => policy.apply({}, { contxt: {} }), (e) => e instanceof TamisError && e.code === 'invalid-argument' && /unknown option `contxt`/.test(e.message));
   assert.throws(() => policy.apply({}, { now: 'yesterday' }), TamisError);
-  assert.throws(() => policy.apply({}, { context: { roles: 'admin' } }), /roles must be an array/);
+  assert.throws(() => policy.apply({}, { context: { roles: 'admin' } }), /`roles` must be a list of strings/);
   assert.throws(() => policy.maskText(42), TamisError);
   assert.throws(() => new Policy(), TypeError);
   assert.throws(
