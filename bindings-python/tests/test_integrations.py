@@ -10,10 +10,12 @@ import pathlib
 import subprocess
 import sys
 import textwrap
+import warnings
 from typing import Any
 
 import pandas as pd
 import pytest
+from opentelemetry.trace import StatusCode
 
 import tamis
 
@@ -78,30 +80,155 @@ def test_logging_filter(policy: tamis.Policy) -> None:
     assert leaks(text) == []
 
 
+def test_logging_dict_config_with_a_policy_file(tmp_path: pathlib.Path) -> None:
+    import io
+    import logging.config
+
+    policy_file = tmp_path / "policy.toml"
+    policy_file.write_text(POLICY_TEXT)
+    stream = io.StringIO()
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "filters": {"tamis": {"()": "tamis.logging.TamisFilter", "policy": str(policy_file)}},
+            "handlers": {
+                "mem": {"class": "logging.StreamHandler", "stream": stream, "filters": ["tamis"]}
+            },
+            "loggers": {"tamis-dictconfig": {"handlers": ["mem"], "level": "INFO", "propagate": False}},
+        }
+    )
+    logging.getLogger("tamis-dictconfig").info("hello %s", EMAIL, extra={"password": SECRET})
+    assert stream.getvalue() == "hello [PII]\n"
+
+
+def test_structlog_processor(policy: tamis.Policy) -> None:
+    import structlog
+
+    from tamis.logging import StructlogProcessor
+
+    lines: list[str] = []
+    logger = structlog.wrap_logger(
+        structlog.PrintLogger(file=io_collect(lines)),
+        processors=[
+            structlog.processors.add_log_level,
+            StructlogProcessor(policy),
+            structlog.processors.JSONRenderer(),
+        ],
+    )
+    logger.info(f"signup {EMAIL}", password=SECRET, user={"card": CARD}, ok=1)
+    try:
+        raise ValueError(f"bad {EMAIL}")
+    except ValueError:
+        logger.exception("failed")
+    events = [json.loads(line) for line in lines]
+    assert events[0] == {"event": "signup [PII]", "password": "********", "user": {"card": "[PII]"}, "ok": 1, "level": "info"}
+    assert "ValueError: bad [PII]" in events[1]["exception"] and "exc_info" not in events[1]
+    assert leaks("".join(lines)) == []
+
+
+def io_collect(lines: list[str]) -> Any:
+    class Lines:
+        def write(self, text: str) -> None:
+            lines.extend(t for t in text.splitlines() if t)
+
+        def flush(self) -> None:
+            pass
+
+    return Lines()
+
+
 def test_otel_masking_exporter(policy: tamis.Policy) -> None:
-    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import SpanLimits, TracerProvider
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import Link
 
     from tamis.otel import MaskingSpanExporter
 
     memory = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(MaskingSpanExporter(memory, policy)))
+    provider = TracerProvider(
+        resource=Resource.create({"service.owner": EMAIL}),
+        span_limits=SpanLimits(max_span_attributes=5, max_events=2, max_links=1),
+    )
+    provider.add_span_processor(SimpleSpanProcessor(MaskingSpanExporter(memory, policy, resource=True)))
     tracer = provider.get_tracer("t")
-    with tracer.start_as_current_span(f"user {EMAIL}") as span:
+    with tracer.start_as_current_span("parent") as parent:
+        pass
+    other = parent.get_span_context()
+    # The SDK keeps the newest link: the one with the values.
+    links = [Link(other, {"x": 1}), Link(other, {"link.user": EMAIL, "api_key": SECRET})]
+    with tracer.start_as_current_span(f"user {EMAIL}", links=links) as span:
         span.set_attribute("user.email", EMAIL)
         span.set_attribute("db.password", SECRET)
         span.set_attribute("payload", json.dumps({"card": CARD}))
         span.set_attribute("count", 3)
+        span.set_attribute("tags", [EMAIL, "ok"])
+        span.set_attribute("over.limit", 1)  # the sixth: dropped by the SDK
         span.add_event("charged", {"card": CARD})
+        span.add_event(f"mail {EMAIL}")
+        span.add_event("third")  # dropped
+        span.set_status(StatusCode.ERROR, f"failed for {EMAIL}")
     spans = memory.get_finished_spans()
-    assert len(spans) == 1
-    s = spans[0]
+    assert len(spans) == 2
+    s = spans[1]
     assert s.name == "user [PII]"
     assert s.attributes["db.password"] == "********" and s.attributes["count"] == 3
-    dump = json.dumps([dict(s.attributes), [dict(e.attributes) for e in s.events], s.name])
+    assert list(s.attributes["tags"]) == ["[PII]", "ok"]
+    assert (s.dropped_attributes, s.dropped_events, s.dropped_links) == (1, 1, 1)
+    assert len(s.links) == 1 and s.links[0].context == other
+    assert dict(s.links[0].attributes) == {"link.user": "[PII]", "api_key": "********"}
+    assert s.status.description == "failed for [PII]"
+    dump = json.dumps(
+        [
+            dict(s.attributes),
+            [[e.name, dict(e.attributes)] for e in s.events],
+            [dict(link.attributes) for link in s.links],
+            dict(s.resource.attributes),
+            s.name,
+            s.status.description,
+        ]
+    ) + s.to_json()
     assert leaks(dump) == []
+
+
+def test_otel_log_record_processor(policy: tamis.Policy) -> None:
+    from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+    from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
+
+    from tamis.otel import MaskingLogRecordProcessor
+
+    memory = InMemoryLogRecordExporter()
+    provider = LoggerProvider()
+    provider.add_log_record_processor(MaskingLogRecordProcessor(policy))
+    provider.add_log_record_processor(SimpleLogRecordProcessor(memory))
+    otel_logger = provider.get_logger("t")
+    otel_logger.emit(body={"user": EMAIL, "password": SECRET}, attributes={"card": CARD})
+    otel_logger.emit(body=f"mail {EMAIL}", event_name="signup", attributes={"api_key": SECRET})
+    log = logging.getLogger("tamis-otel-test")
+    with warnings.catch_warnings():  # deprecated in favour of opentelemetry-instrumentation-logging
+        warnings.simplefilter("ignore", DeprecationWarning)
+        handler = LoggingHandler(logger_provider=provider)
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        try:
+            raise ValueError(f"bad user {EMAIL}")
+        except ValueError:
+            log.exception("failed for %s", CARD)
+    finally:
+        log.removeHandler(handler)
+    provider.force_flush()
+    records = memory.get_finished_logs()
+    assert len(records) == 3
+    first = records[0].log_record
+    assert first.body == {"user": "[PII]", "password": "********"} and dict(first.attributes) == {"card": "[PII]"}
+    assert records[1].log_record.body == "mail [PII]"
+    assert records[2].log_record.body == "failed for [PII]"
+    assert "exception.stacktrace" in records[2].log_record.attributes
+    dump = "".join(r.to_json() for r in records)
+    assert leaks(dump) == [], dump
 
 
 def test_langfuse_mask_function(policy: tamis.Policy) -> None:
@@ -125,6 +252,48 @@ def test_langfuse_mask_function(policy: tamis.Policy) -> None:
     assert spans, "Langfuse exported no span"
     dump = json.dumps([dict(s.attributes or {}) for s in spans])
     assert "[PII]" in dump
+    assert leaks(dump) == []
+    lf.shutdown()
+
+
+def test_langfuse_mask_otel_spans_covers_third_party_spans(policy: tamis.Policy) -> None:
+    from langfuse import Langfuse
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from tamis.langfuse import mask_function, mask_otel_spans
+
+    memory = InMemorySpanExporter()
+    provider = TracerProvider()
+    lf = Langfuse(
+        public_key="pk-lf-otel",
+        secret_key="sk-lf-test",
+        base_url="http://127.0.0.1:9",
+        span_exporter=memory,
+        tracer_provider=provider,  # Langfuse clients are per public key: a key of its own
+        mask=mask_function(policy),
+        mask_otel_spans=mask_otel_spans(policy),
+    )
+    with lf.start_as_current_observation(name="agent", metadata={"owner": EMAIL}):
+        # What an OpenAI instrumentation writes: messages as JSON text, prompt parts as text.
+        tracer = provider.get_tracer("opentelemetry.instrumentation.openai")
+        with tracer.start_as_current_span("openai.chat") as span:
+            span.set_attribute("gen_ai.system", "openai")
+            span.set_attribute("gen_ai.prompt.0.content", f"my card is {CARD}")
+            span.set_attribute(
+                "gen_ai.input.messages",
+                json.dumps([{"role": "user", "content": f"mail {EMAIL}", "password": SECRET}]),
+            )
+            span.set_attribute("db.password", SECRET)
+    lf.flush()
+    spans = memory.get_finished_spans()
+    assert {s.name for s in spans} >= {"agent", "openai.chat"}
+    third = next(s for s in spans if s.name == "openai.chat")
+    messages = json.loads(third.attributes["gen_ai.input.messages"])
+    assert messages == [{"role": "user", "content": "mail [PII]", "password": "********"}]
+    assert third.attributes["gen_ai.prompt.0.content"] == "my card is [PII]"
+    assert third.attributes["db.password"] == "********"
+    dump = json.dumps([dict(s.attributes or {}) for s in spans])
     assert leaks(dump) == []
     lf.shutdown()
 

@@ -1,10 +1,20 @@
-"""`TamisFilter`: a `logging.Filter` that masks each record's message, arguments and exception.
+"""Logging: `TamisFilter`, a `logging.Filter` that masks each record's message, arguments and
+exception; `StructlogProcessor`, the same for structlog's event dicts.
 
     import logging, tamis
     from tamis.logging import TamisFilter
 
     handler = logging.StreamHandler()
     handler.addFilter(TamisFilter(tamis.Policy.from_file("policies/default.toml")))
+
+From a configuration file (`logging.config.dictConfig`), the policy is a path:
+
+    "filters": {"tamis": {"()": "tamis.logging.TamisFilter", "policy": "policies/default.toml"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["tamis"]}},
+
+With structlog, put the processor after the ones that add data and before the renderer:
+
+    structlog.configure(processors=[..., StructlogProcessor("policies/default.toml"), JSONRenderer()])
 
 Attach it to handlers (it then covers records from every logger that reaches them). The message is
 formatted first (`record.getMessage()`), then masked as free text; `args` are cleared so nothing
@@ -15,18 +25,26 @@ formats the raw values again; exception and stack text are formatted and masked,
 from __future__ import annotations
 
 import logging
+import os
 import traceback
-from typing import Any
+from typing import Any, MutableMapping, Union
 
 from tamis._tamis import Policy
+
+PolicyLike = Union[Policy, str, "os.PathLike[str]"]
+
+
+def _policy(policy: PolicyLike) -> Policy:
+    """A compiled policy, or the policy of a file (TOML, or JSON by its name)."""
+    return policy if isinstance(policy, Policy) else Policy.from_file(policy)
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
 
 class TamisFilter(logging.Filter):
-    def __init__(self, policy: Policy, *, context: dict[str, Any] | None = None, name: str = "") -> None:
+    def __init__(self, policy: PolicyLike, *, context: dict[str, Any] | None = None, name: str = "") -> None:
         super().__init__(name)
-        self.policy = policy
+        self.policy = _policy(policy)
         self.context = context
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -56,3 +74,33 @@ class TamisFilter(logging.Filter):
                 else:
                     delattr(record, key)
         return True
+
+
+class StructlogProcessor:
+    """A structlog processor: the event dict is masked as one record (`Policy.apply`: key and
+    path rules on its keys, detectors on its values, the message under `event` included). An
+    exception given as `exc_info` is formatted and masked into `exception` (structlog's own
+    name for it), so no later processor formats the raw one. A record the policy drops is
+    dropped (`structlog.DropEvent`)."""
+
+    def __init__(self, policy: PolicyLike, *, context: dict[str, Any] | None = None) -> None:
+        self.policy = _policy(policy)
+        self.context = context
+
+    def __call__(self, logger: Any, method_name: str, event_dict: MutableMapping[str, Any]) -> Any:
+        exc_info = event_dict.pop("exc_info", None)
+        if exc_info:
+            if isinstance(exc_info, BaseException):
+                exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
+            elif not isinstance(exc_info, tuple):
+                import sys
+
+                exc_info = sys.exc_info()
+            if exc_info[0] is not None:
+                event_dict["exception"] = "".join(traceback.format_exception(*exc_info)).rstrip("\n")
+        masked = self.policy.apply(dict(event_dict), context=self.context)
+        if masked is None:
+            import structlog
+
+            raise structlog.DropEvent
+        return masked

@@ -1,50 +1,78 @@
-"""`MaskingSpanExporter(inner, policy)`: an OpenTelemetry span exporter that masks span names,
-attributes, event attributes and status text before handing the spans to `inner`.
+"""OpenTelemetry: `MaskingSpanExporter(inner, policy)` masks spans before `inner` exports them;
+`MaskingLogRecordProcessor(policy)` masks log records before the processors after it see them.
 
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
-    from tamis.otel import MaskingSpanExporter
+    from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+    from tamis.otel import MaskingLogRecordProcessor, MaskingSpanExporter
 
-    provider.add_span_processor(BatchSpanProcessor(MaskingSpanExporter(OTLPSpanExporter(), policy)))
+    tracer_provider.add_span_processor(BatchSpanProcessor(MaskingSpanExporter(OTLPSpanExporter(), policy)))
+    logger_provider.add_log_record_processor(MaskingLogRecordProcessor(policy))  # first
+    logger_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter()))
+
+The exits of a span, each masked: its name, attributes, status description, each event's name
+and attributes, each link's attributes; the resource's attributes too with `resource=True` (a
+resource is shared by every span, so it is off by default: mask it where you build it). The
+exits of a log record: its body (text is masked as free text, anything else with
+`Policy.apply`), attributes (including the `exception.*` attributes the SDK derives) and event
+name; the exception object itself is cleared (its text is in the masked attributes). Trace and
+span ids, times, kinds and scopes are not data and pass unchanged. Dropped counts (attributes,
+events, links) are kept.
 
 Attributes are one record per span (`{"attribute.key": value}`), so path and key rules apply to
-attribute names; JSON-encoded attribute values (as Langfuse writes them) are masked as text.
+attribute names; JSON-encoded attribute values (as Langfuse and GenAI instrumentations write
+them) are decoded and masked as the structure they hold (`tamis._attributes`). A record the
+policy quarantines becomes `{"tamis.masked": "quarantined"}`.
 """
 
 from __future__ import annotations
 
 from typing import Any, Sequence
 
+from tamis._attributes import attribute_value, mask_attributes
 from tamis._tamis import Policy
 
 try:
+    from opentelemetry.attributes import BoundedAttributes
+    from opentelemetry.sdk._logs import LogRecordProcessor
+    from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import Event, ReadableSpan
     from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
-    from opentelemetry.trace import Status
+    from opentelemetry.sdk.util import BoundedList
+    from opentelemetry.trace import Link, Status
 except ImportError as e:  # pragma: no cover - the message says what to install
     raise ImportError("tamis.otel needs opentelemetry-sdk: pip install opentelemetry-sdk") from e
 
-
-def _attrs(policy: Policy, attrs: Any, context: Any) -> dict[str, Any]:
-    if not attrs:
-        return {}
-    masked = policy.apply(dict(attrs), context=context)
-    if not isinstance(masked, dict) or "tamis_quarantined" in masked:
-        return {"tamis.masked": "quarantined"}
-    out = {}
-    for k, v in masked.items():
-        if isinstance(v, tuple):
-            v = list(v)
-        if isinstance(v, (dict, list)) and not all(isinstance(x, (str, bool, int, float)) for x in v):
-            v = str(v)
-        out[str(k)] = v if v is not None else ""
+def _attrs(policy: Policy, attrs: Any, context: Any, dropped: int = 0) -> BoundedAttributes:
+    """Masked attributes, with the count of attributes the SDK dropped before."""
+    out = BoundedAttributes(attributes=mask_attributes(policy, attrs, context), immutable=False)
+    out.dropped = dropped
+    out._immutable = True
     return out
 
 
+def _bounded(items: list[Any], dropped: int) -> BoundedList:
+    out = BoundedList.from_seq(None, items)
+    out.dropped = dropped
+    return out
+
+
+def _dropped(x: Any) -> int:
+    return int(getattr(x, "dropped_attributes", 0) or 0)
+
+
 class MaskingSpanExporter(SpanExporter):
-    def __init__(self, inner: SpanExporter, policy: Policy, *, context: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        inner: SpanExporter,
+        policy: Policy,
+        *,
+        context: dict[str, Any] | None = None,
+        resource: bool = False,
+    ) -> None:
         self.inner = inner
         self.policy = policy
         self.context = context
+        self.resource = resource
 
     def _mask(self, span: ReadableSpan) -> ReadableSpan:
         p, ctx = self.policy, self.context
@@ -52,17 +80,21 @@ class MaskingSpanExporter(SpanExporter):
         if status is not None and status.description:
             status = Status(status.status_code, p.mask_text(status.description, context=ctx))
         events = [
-            Event(p.mask_text(e.name, context=ctx), _attrs(p, e.attributes, ctx), e.timestamp)
+            Event(p.mask_text(e.name, context=ctx), _attrs(p, e.attributes, ctx, _dropped(e)), e.timestamp)
             for e in span.events
         ]
+        links = [Link(link.context, _attrs(p, link.attributes, ctx, _dropped(link))) for link in span.links]
+        resource = span.resource
+        if self.resource and resource is not None:
+            resource = Resource(dict(_attrs(p, resource.attributes, ctx)), resource.schema_url)
         return ReadableSpan(
             name=p.mask_text(span.name, context=ctx),
             context=span.context,
             parent=span.parent,
-            resource=span.resource,
-            attributes=_attrs(p, span.attributes, ctx),
-            events=events,
-            links=span.links,
+            resource=resource,
+            attributes=_attrs(p, span.attributes, ctx, span.dropped_attributes),
+            events=_bounded(events, span.dropped_events),
+            links=_bounded(links, span.dropped_links),
             kind=span.kind,
             status=status,
             start_time=span.start_time,
@@ -78,3 +110,36 @@ class MaskingSpanExporter(SpanExporter):
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return self.inner.force_flush(timeout_millis)
+
+
+class MaskingLogRecordProcessor(LogRecordProcessor):
+    """Masks each log record in place; register it before the processors that export."""
+
+    def __init__(self, policy: Policy, *, context: dict[str, Any] | None = None) -> None:
+        self.policy = policy
+        self.context = context
+
+    def on_emit(self, log_record: Any) -> None:
+        p, ctx = self.policy, self.context
+        record = log_record.log_record
+        body = record.body
+        if isinstance(body, str):
+            record.body = p.mask_text(body, context=ctx)
+        elif body is not None:
+            masked = p.apply(body, context=ctx)
+            record.body = attribute_value(masked) if not isinstance(masked, dict) else masked
+        if record.attributes:
+            dropped = _dropped(log_record) if hasattr(log_record, "dropped_attributes") else 0
+            masked_attrs = _attrs(p, record.attributes, ctx, dropped)
+            masked_attrs._immutable = False  # later processors may add attributes, as the SDK allows
+            record.attributes = masked_attrs
+        if getattr(record, "event_name", None):
+            record.event_name = p.mask_text(record.event_name, context=ctx)
+        if getattr(record, "exception", None) is not None:
+            record.exception = None
+
+    def shutdown(self) -> None:
+        pass
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return True
