@@ -1,11 +1,25 @@
 'use strict';
 // `tamis/otel`: an OpenTelemetry span processor that masks spans before an inner processor
-// (and its exporter) sees them, and the `mask` function of Langfuse's span processor.
+// (and its exporter) sees them, a log record processor that masks log records before the
+// processors after it, and the `mask` function of Langfuse's span processor.
 //
-//   const { MaskingSpanProcessor } = require('tamis/otel');
+//   const { MaskingSpanProcessor, MaskingLogRecordProcessor } = require('tamis/otel');
 //   provider = new BasicTracerProvider({
 //     spanProcessors: [new MaskingSpanProcessor(new BatchSpanProcessor(exporter), policy)],
 //   });
+//   loggerProvider = new LoggerProvider({
+//     processors: [new MaskingLogRecordProcessor(policy), new BatchLogRecordProcessor(logExporter)],
+//   });
+//
+// The exits of a span, each masked: its name, attributes, each event's name and attributes,
+// each link's attributes, and the status message. Ids, times, kind, scope, resource and the
+// dropped counts are the original span's. The exits of a log record: body, attributes and
+// event name (in place, before later processors see the record).
+//
+// With Langfuse, wrap its processor: `new MaskingSpanProcessor(new LangfuseSpanProcessor(...),
+// policy)` masks every attribute of every span Langfuse exports (its per-key metadata, spans of
+// other instrumentations) before Langfuse reads them; `langfuseMask(policy)` as Langfuse's own
+// `mask` covers only input, output and whole-metadata attributes.
 //
 // A span's attributes are one record (`{"attribute.key": value}`), so key and path rules apply
 // to attribute names and detectors to every value. Attribute values holding JSON objects or
@@ -80,6 +94,10 @@ function maskSpan(policy, span, opts) {
       ...e,
       name: policy.maskText(e.name, opts),
       attributes: maskAttributes(policy, e.attributes, opts),
+    })),
+    links: (span.links || []).map((l) => ({
+      ...l,
+      attributes: maskAttributes(policy, l.attributes, opts),
     })),
     status:
       span.status && typeof span.status.message === 'string'
@@ -160,11 +178,87 @@ class MaskingSpanProcessor {
   }
 }
 
-/** The `mask` option of Langfuse (`({ data }) => masked`): text as free text, else `apply`. */
+/**
+ * The `mask` option of Langfuse's span processor (`({ data }) => masked`). Langfuse hands it
+ * attribute values: JSON text (input, output, metadata) is parsed, masked as data with the whole
+ * policy (key and path rules, detectors) and written back as JSON; other text is masked as free
+ * text; anything else with `apply`. A value the policy removes becomes `null` in the JSON.
+ */
 function langfuseMask(policy, options) {
   const context = options && options.context;
   const opts = context === undefined ? undefined : { context };
-  return ({ data }) => (typeof data === 'string' ? policy.maskText(data, opts) : policy.apply(data, opts));
+  return ({ data }) => {
+    if (typeof data !== 'string') return policy.apply(data, opts);
+    const t = data.trimStart();
+    if (t[0] === '{' || t[0] === '[' || t[0] === '"') {
+      let parsed;
+      let ok = false;
+      try {
+        parsed = JSON.parse(data);
+        ok = true;
+      } catch {
+        ok = false;
+      }
+      if (ok) {
+        const masked = typeof parsed === 'string' ? policy.maskText(parsed, opts) : policy.apply(parsed, opts);
+        return JSON.stringify(masked === undefined ? null : masked);
+      }
+    }
+    return policy.maskText(data, opts);
+  };
 }
 
-module.exports = { MaskingSpanProcessor, maskSpan, maskAttributes, langfuseMask };
+/**
+ * An OpenTelemetry log record processor (`@opentelemetry/sdk-logs`) that masks each record in
+ * place: the body (text as free text, anything else with `apply`), the attributes (one record,
+ * as for spans) and the event name. Register it before the processors that export.
+ */
+class MaskingLogRecordProcessor {
+  constructor(policy, options) {
+    this.policy = policy;
+    const context = options && options.context;
+    this.options = context === undefined ? undefined : { context };
+    /** Records that could not be masked and were emptied. */
+    this.failed = 0;
+  }
+
+  onEmit(logRecord) {
+    const { policy, options } = this;
+    try {
+      const body = logRecord.body;
+      if (typeof body === 'string') logRecord.setBody(policy.maskText(body, options));
+      else if (body !== undefined && body !== null) {
+        const masked = policy.apply(body, options);
+        logRecord.setBody(masked === undefined ? null : masked);
+      }
+      if (typeof logRecord.eventName === 'string' && logRecord.eventName) {
+        logRecord.eventName = policy.maskText(logRecord.eventName, options);
+      }
+      const attrs = logRecord.attributes;
+      if (attrs && Object.keys(attrs).length > 0) {
+        const masked = maskAttributes(policy, { ...attrs }, options);
+        for (const k of Object.keys(attrs)) delete attrs[k];
+        Object.assign(attrs, masked);
+      }
+    } catch {
+      // Fail closed and visibly: the record stays (time, severity, trace ids), its text goes.
+      this.failed += 1;
+      logRecord.setBody('[tamis:masking_failed]');
+      const attrs = logRecord.attributes;
+      if (attrs) {
+        for (const k of Object.keys(attrs)) delete attrs[k];
+        attrs['tamis.masked'] = 'failed';
+      }
+    }
+  }
+
+  forceFlush() {
+    return Promise.resolve();
+  }
+
+  shutdown() {
+    return Promise.resolve();
+  }
+}
+
+module.exports = { MaskingSpanProcessor, MaskingLogRecordProcessor, maskSpan, maskAttributes, langfuseMask };

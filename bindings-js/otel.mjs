@@ -1,4 +1,4 @@
 import m from './otel.cjs';
 
-export const { MaskingSpanProcessor, maskSpan, maskAttributes, langfuseMask } = m;
+export const { MaskingSpanProcessor, MaskingLogRecordProcessor, maskSpan, maskAttributes, langfuseMask } = m;
 export default m;

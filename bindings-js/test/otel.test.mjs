@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { Policy } from 'tamis';
-import { MaskingSpanProcessor, langfuseMask } from 'tamis/otel';
+import { MaskingSpanProcessor, MaskingLogRecordProcessor, langfuseMask } from 'tamis/otel';
 
 const policy = Policy.fromToml(`
 version = 1
@@ -85,4 +85,123 @@ test('langfuseMask masks text and data', () => {
   const mask = langfuseMask(policy);
   assert.equal(mask({ data: 'to x@example.com' }), 'to [REDACTED]');
   assert.deepEqual(mask({ data: { user_email: 'x@example.com', n: 1 } }), { n: 1 });
+});
+
+test('link attributes are masked, and dropped counts stay', async () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    spanProcessors: [new MaskingSpanProcessor(new SimpleSpanProcessor(exporter), policy)],
+    spanLimits: { attributeCountLimit: 2 },
+  });
+  const tracer = provider.getTracer('test');
+  const parent = tracer.startSpan('parent');
+  parent.end();
+  const span = tracer.startSpan('child', {
+    links: [{ context: parent.spanContext(), attributes: { email: 'hal@example.com', note: 'card 4111111111111111' } }],
+  });
+  span.setAttributes({ a: 1, b: 2, c: 'ivy@example.com' }); // the third is dropped by the SDK
+  span.end();
+  await provider.forceFlush();
+  const out = exporter.getFinishedSpans().find((s) => s.name === 'child');
+  assert.equal(out.links.length, 1);
+  assert.deepEqual(out.links[0].attributes, { note: 'card [REDACTED]' });
+  assert.equal(out.links[0].context.spanId, parent.spanContext().spanId);
+  assert.equal(out.droppedAttributesCount, 1);
+  assert.ok(!JSON.stringify({ l: out.links, a: out.attributes }).match(/hal@|ivy@|4111111111111111/));
+  await provider.shutdown();
+});
+
+test('langfuseMask parses the JSON Langfuse hands it', () => {
+  const mask = langfuseMask(Policy.fromToml(`
+version = 1
+name = "lf"
+[[rule]]
+id = "secrets"
+keys = ["password"]
+action = "replace"
+replacement = "***"
+[[rule]]
+id = "pii"
+detect = ["email"]
+action = "replace"
+`));
+  assert.equal(mask({ data: '{"password":"hunter2","q":"mail x@example.com"}' }), '{"password":"***","q":"mail [REDACTED]"}');
+  assert.equal(mask({ data: '"to x@example.com"' }), '"to [REDACTED]"');
+  assert.equal(mask({ data: '[{"password":"hunter2"}]' }), '[{"password":"***"}]');
+  assert.equal(mask({ data: '{not json x@example.com' }), '{not json [REDACTED]');
+});
+
+test('log records are masked before the exporting processor', async () => {
+  const { LoggerProvider, SimpleLogRecordProcessor, InMemoryLogRecordExporter } = await import('@opentelemetry/sdk-logs');
+  const exporter = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    processors: [new MaskingLogRecordProcessor(policy), new SimpleLogRecordProcessor({ exporter })],
+  });
+  const logger = provider.getLogger('test');
+  logger.emit({ body: 'login jo@example.com', attributes: { user_email: 'jo@example.com', card: '4111111111111111', n: 2 } });
+  logger.emit({ body: { email: 'kim@example.com', note: 'hi' }, eventName: 'signup' });
+  logger.emit({ body: 'boom', exception: new Error('failed for lee@example.com') });
+  await provider.forceFlush();
+  const records = exporter.getFinishedLogRecords();
+  assert.equal(records.length, 3);
+  assert.equal(records[0].body, 'login [REDACTED]');
+  assert.deepEqual({ ...records[0].attributes }, { card: '[REDACTED]', n: 2 });
+  assert.deepEqual(records[1].body, { note: 'hi' });
+  assert.equal(records[1].eventName, 'signup');
+  const text = JSON.stringify(records.map((r) => ({ b: r.body, a: r.attributes, e: r.eventName })));
+  assert.ok(!/jo@|kim@|lee@|4111111111111111/.test(text), text);
+  await provider.shutdown();
+});
+
+test('Langfuse: every attribute of every span it exports is masked (its metadata too)', async () => {
+  const { LangfuseSpanProcessor } = await import('@langfuse/otel');
+  const { startActiveObservation, setLangfuseTracerProvider } = await import('@langfuse/tracing');
+  const lfPolicy = Policy.fromToml(`
+version = 1
+name = "lf"
+[[rule]]
+id = "secrets"
+keys = ["password", "api_key"]
+action = "replace"
+replacement = "***"
+[[rule]]
+id = "pii"
+detect = ["email", "credit_card"]
+action = "replace"
+`);
+  const exporter = new InMemorySpanExporter();
+  const langfuse = new LangfuseSpanProcessor({
+    exporter,
+    exportMode: 'immediate',
+    publicKey: 'pk-lf-test',
+    secretKey: 'sk-lf-test',
+    baseUrl: 'http://127.0.0.1:9',
+    mediaUploadEnabled: false,
+    mask: langfuseMask(lfPolicy),
+  });
+  const provider = new BasicTracerProvider({ spanProcessors: [new MaskingSpanProcessor(langfuse, lfPolicy)] });
+  setLangfuseTracerProvider(provider);
+  await startActiveObservation('chat', async (obs) => {
+    obs.update({
+      input: { password: 'hunter2', question: 'mail mo@example.com' },
+      output: 'card 4111111111111111',
+      metadata: { api_key: 'sk-canary-123', owner: 'ned@example.com' },
+    });
+    // A span of another instrumentation, with GenAI attributes.
+    const other = provider.getTracer('openai-instrumentation').startSpan('openai.chat');
+    other.setAttribute('gen_ai.input.messages', JSON.stringify([{ role: 'user', content: 'I am oz@example.com', password: 'pw-canary' }]));
+    other.end();
+  });
+  await provider.forceFlush();
+  const spans = exporter.getFinishedSpans();
+  assert.ok(spans.length >= 1, 'Langfuse exported spans');
+  const text = JSON.stringify(spans.map((s) => ({ n: s.name, a: s.attributes })));
+  for (const raw of ['hunter2', 'mo@', '4111111111111111', 'sk-canary-123', 'ned@', 'oz@', 'pw-canary']) {
+    assert.ok(!text.includes(raw), `${raw} leaked: ${text}`);
+  }
+  assert.deepEqual(spans.map((s) => s.name).sort(), ['chat', 'openai.chat']);
+  const chat = spans.find((s) => s.name === 'chat');
+  assert.deepEqual(JSON.parse(chat.attributes['langfuse.observation.input']), { password: '***', question: 'mail [REDACTED]' });
+  setLangfuseTracerProvider(null);
+  await provider.shutdown();
 });

@@ -5,6 +5,7 @@ export interface SpanLike {
   name: string;
   attributes: Record<string, unknown>;
   events: ReadonlyArray<{ name: string; attributes?: Record<string, unknown>; time?: unknown }>;
+  links?: ReadonlyArray<{ context: unknown; attributes?: Record<string, unknown> }>;
   status?: { code: number; message?: string };
 }
 
@@ -41,5 +42,24 @@ export declare function maskAttributes(
   attributes: Record<string, unknown>,
   options?: MaskOptions,
 ): Record<string, unknown>;
-/** The `mask` option of Langfuse's span processor. */
+/** The parts of an OpenTelemetry SdkLogRecord that are masked (in place). */
+export interface LogRecordLike {
+  body?: unknown;
+  eventName?: string;
+  attributes: Record<string, unknown>;
+  setBody(body: unknown): unknown;
+}
+
+/** Masks each emitted log record in place; register it before the processors that export. */
+export declare class MaskingLogRecordProcessor {
+  constructor(policy: Policy, options?: MaskOptions);
+  readonly policy: Policy;
+  /** Records that could not be masked: emptied (body and attributes), and counted. */
+  readonly failed: number;
+  onEmit(logRecord: LogRecordLike, context?: unknown): void;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** The `mask` option of Langfuse's span processor: JSON text is parsed and masked as data. */
 export declare function langfuseMask(policy: Policy, options?: MaskOptions): (params: { data: unknown }) => unknown;
