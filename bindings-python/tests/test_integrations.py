@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import textwrap
@@ -36,7 +37,7 @@ replacement = "********"
 
 [[rule]]
 id = "pii"
-detect = ["email", "credit_card"]
+detect = ["email", "credit_card", "url_credentials"]
 action = "replace"
 replacement = "[PII]"
 """
@@ -308,7 +309,10 @@ def hamilton_module() -> Any:
     exec(
         textwrap.dedent(
             f'''
+            import numpy as np
             import pandas as pd
+            import polars as pl
+            import pyarrow as pa
             from hamilton.function_modifiers import tag
 
             def users() -> pd.DataFrame:
@@ -323,6 +327,28 @@ def hamilton_module() -> Any:
 
             def total(users: pd.DataFrame) -> int:
                 return int(users["spend"].sum())
+
+            def emails(users: pd.DataFrame) -> pd.Series:
+                """Mailing list; questions to {EMAIL}."""
+                return users["email"]
+
+            def email_array(users: pd.DataFrame) -> np.ndarray:
+                return users["email"].to_numpy()
+
+            def email_arrow(users: pd.DataFrame) -> pa.Array:
+                return pa.array(users["email"].tolist())
+
+            def email_table(users: pd.DataFrame) -> pa.Table:
+                return pa.Table.from_pandas(users)
+
+            def email_polars(users: pd.DataFrame) -> pl.DataFrame:
+                return pl.from_pandas(users)
+
+            def names(users: pd.DataFrame) -> list:
+                return users["email"].tolist()[:3]
+
+            def dsn(db_url: str) -> str:
+                return db_url
             '''
         ),
         mod.__dict__,
@@ -352,6 +378,7 @@ def test_hamilton_tracker(policy: tamis.Policy) -> None:
             return True
 
         def register_dag_template_if_not_exists(self, *args: Any, **kwargs: Any) -> int:
+            sent.append(("template", args, kwargs))
             return 1
 
         def create_and_start_dag_run(self, dag_template_id: int, tags: Any, inputs: Any, outputs: Any) -> int:
@@ -364,21 +391,34 @@ def test_hamilton_tracker(policy: tamis.Policy) -> None:
         def log_dag_run_end(self, dag_run_id: int, status: str) -> None:
             sent.append(("end", status))
 
+    dsn = f"postgres://etl:{SECRET}@db/x"
+    config = {"db_password": SECRET, "dsn": dsn, "owner": EMAIL}
+    outputs = ["contact", "payment", "total", "emails", "email_array", "email_arrow", "email_table",
+               "email_polars", "names", "dsn"]
     mod = hamilton_module()
-    plain = driver.Builder().with_modules(mod).build()
-    want = plain.execute(["contact", "payment", "total"])
+    plain = driver.Builder().with_modules(mod).with_config(config).build()
+    want = plain.execute(outputs, inputs={"db_url": dsn})
 
     tracker = HamiltonTracker(
-        project_id=1, username="test", dag_name="tamis", client_factory=RecordingClient
+        project_id=1, username="test", dag_name="tamis", client_factory=RecordingClient,
+        tags={"team": EMAIL},
     )
-    dr = driver.Builder().with_modules(mod).with_adapters(masked(tracker, policy)).build()
-    got = dr.execute(["contact", "payment", "total"])
+    dr = driver.Builder().with_modules(mod).with_config(config).with_adapters(masked(tracker, policy)).build()
+    got = dr.execute(outputs, inputs={"db_url": dsn})
     assert got["contact"] == want["contact"] and got["payment"] == want["payment"]
-    assert got["total"] == want["total"]
+    assert got["total"] == want["total"] and got["emails"].equals(want["emails"])
     dump = json.dumps(sent, default=str)
-    assert any(kind == "tasks" for kind, *_ in sent)
+    kinds = {kind for kind, *_ in sent}
+    assert kinds == {"template", "run", "tasks", "end"}, kinds
     assert "tamis_summary" in dump
-    assert leaks(dump) == []
+    assert leaks(dump) == [], [m.start() for m in re.finditer(SECRET, dump)] and dump[dump.index(SECRET) - 300 : dump.index(SECRET) + 50]
+    # Every column-like result is a tamis summary, none has Hamilton's raw statistics.
+    results = {
+        a["node_name"]: a for _, attrs, _ in (x for x in sent if x[0] == "tasks") for a in attrs
+        if isinstance(a, dict) and a.get("name") == "result_summary"
+    }
+    for node in ("emails", "email_array", "email_arrow", "email_table", "email_polars", "users"):
+        assert results[node]["type"] == "dict", (node, results[node]["type"])
 
 
 def _dask_mask(part: pd.DataFrame, policy: tamis.Policy) -> pd.DataFrame:

@@ -7,9 +7,23 @@
     tracker = masked(HamiltonTracker(project_id=1, username="me", dag_name="etl"), policy)
     dr = driver.Builder().with_modules(my_dag).with_adapters(tracker).build()
 
-The tracker's client is wrapped: run inputs, every task attribute (result summaries, schemas,
-stack traces) and task updates pass through `Policy.apply` first; DataFrame results are recorded
-as tamis summaries instead of Hamilton's own statistics. The DAG's own results are untouched.
+The exits of `HamiltonTracker` and `AsyncHamiltonTracker` (hamilton-sdk 0.9) are the calls of
+its client; each one that carries data is masked (the client is wrapped):
+- `register_dag_template_if_not_exists`: the driver config and the tracker's tags
+  (`Policy.apply`), each node template's documentation (as text) and tags, the source code
+  the tracker uploads (as text: a DSN or key written in a module is masked) and the
+  repository URL (credentials in it).
+- `create_and_start_dag_run`: run tags and inputs.
+- `update_tasks`: every task attribute (result summaries, schemas, stack traces of failures).
+- `log_dag_run_end`, `validate_auth`, `project_exists`: no data (status, ids).
+Node names, types, dependencies and times are identifiers and pass unchanged.
+
+Results: Hamilton describes a result with statistics that hold raw values (top values, samples).
+Column-like results (pandas and polars DataFrames and Series, numpy arrays, pyarrow Tables,
+RecordBatches and arrays, dicts of numpy arrays) are recorded as tamis summaries instead (a
+dict, which the Hamilton UI shows as one), with the node's context; scalars, dicts, lists and
+other objects are recorded as Hamilton records them and masked with the rest of the attribute.
+The DAG's own results are untouched.
 
 Node tags choose rules: a node tagged `tamis_type="..."` has its attributes masked with that
 record type in the context (so rules with `when = { types = [...] }` apply or not), and
@@ -18,9 +32,13 @@ record type in the context (so rules with `when = { types = [...] }` apply or no
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from tamis._frames import is_column_batch
 from tamis._tamis import Policy
+
+_IDENTITY = ("node_name", "name", "type", "schema_version", "attribute_role")
 
 
 class _MaskingClient:
@@ -47,9 +65,47 @@ class _MaskingClient:
     def _apply(self, value: Any, node_name: str | None = None) -> Any:
         return self._policy.apply(value, context=self._ctx(node_name) or None)
 
+    def _text(self, value: Any, node_name: str | None = None) -> Any:
+        if not isinstance(value, str):
+            return value if value is None else self._apply(value, node_name)
+        return self._policy.mask_text(value, context=self._ctx(node_name) or None)
+
+    def _dict(self, value: Any, node_name: str | None = None) -> dict[str, Any]:
+        """A dict masked with `apply`; a dropped or quarantined one becomes {}."""
+        if not value:
+            return {} if value is None else value
+        out = self._apply(value, node_name)
+        return out if isinstance(out, dict) and "tamis_quarantined" not in out else {}
+
+    def register_dag_template_if_not_exists(self, *args: Any, **kwargs: Any) -> Any:
+        names = ("project_id", "dag_hash", "code_hash", "nodes", "code_artifacts", "name",
+                 "config", "tags", "code", "vcs_info")
+        call = dict(zip(names, args))
+        call.update(kwargs)
+        if "config" in call:
+            call["config"] = self._dict(call["config"])
+        if "tags" in call:
+            call["tags"] = self._dict(call["tags"])
+        if call.get("nodes"):
+            nodes = []
+            for n in call["nodes"]:
+                n = dict(n)
+                if "documentation" in n:
+                    n["documentation"] = self._text(n["documentation"], n.get("name"))
+                if "tags" in n:
+                    n["tags"] = self._dict(n["tags"], n.get("name"))
+                nodes.append(n)
+            call["nodes"] = nodes
+        if call.get("code"):
+            call["code"] = [{**c, "contents": self._text(c.get("contents"))} for c in call["code"]]
+        vcs = call.get("vcs_info")
+        if vcs is not None and dataclasses.is_dataclass(vcs) and isinstance(getattr(vcs, "repository", None), str):
+            call["vcs_info"] = dataclasses.replace(vcs, repository=self._text(vcs.repository))
+        return self._inner.register_dag_template_if_not_exists(**call)
+
     def create_and_start_dag_run(self, dag_template_id: Any, tags: Any, inputs: Any, outputs: Any) -> Any:
         return self._inner.create_and_start_dag_run(
-            dag_template_id, self._apply(tags), self._apply(inputs), outputs
+            dag_template_id, self._dict(tags), self._dict(inputs), outputs
         )
 
     def update_tasks(self, dag_run_id: Any, attributes: list[dict], task_updates: list[dict], in_samples: Any = None) -> Any:
@@ -63,21 +119,35 @@ class _MaskingClient:
             node = a.get("node_name")
             out = self._apply(a, node)
             # Identity fields stay as Hamilton wrote them; everything else is the policy's.
-            if isinstance(out, dict):
-                for k in ("node_name", "name", "type", "schema_version", "attribute_role"):
+            if isinstance(out, dict) and "tamis_quarantined" not in out:
+                for k in _IDENTITY:
                     if k in a:
                         out[k] = a[k]
             else:
-                out = {k: a[k] for k in ("node_name", "name", "type", "schema_version", "attribute_role") if k in a}
+                out = {k: a[k] for k in _IDENTITY if k in a}
                 out["value"] = None
             masked_attrs.append(out)
         return self._inner.update_tasks(dag_run_id, masked_attrs, task_updates, in_samples)
 
 
+def _is_columns(result: Any) -> bool:
+    """Data Hamilton would describe with value statistics: summarised by tamis instead."""
+    mod = type(result).__module__.split(".", 1)[0]
+    name = type(result).__name__
+    if mod in ("pandas", "polars"):
+        return name in ("DataFrame", "Series")
+    if mod == "numpy":
+        return name == "ndarray"
+    if mod == "pyarrow":
+        return hasattr(result, "to_pylist") and name != "Scalar" and not name.endswith("Scalar")
+    return is_column_batch(result)
+
+
 def masked(tracker: Any, policy: Policy, *, context: dict[str, Any] | None = None) -> Any:
     """Returns `tracker`, changed so that what it sends is masked and summarised."""
     tags: dict[str, dict[str, Any]] = {}
-    tracker.client = _MaskingClient(tracker.client, policy, context, tags)
+    client = _MaskingClient(tracker.client, policy, context, tags)
+    tracker.client = client
 
     original_construct = tracker.post_graph_construct
 
@@ -93,11 +163,14 @@ def masked(tracker: Any, policy: Policy, *, context: dict[str, Any] | None = Non
 
     def post_node_execute(*args: Any, **kwargs: Any) -> Any:
         result = kwargs.get("result")
-        mod = type(result).__module__.split(".", 1)[0]
-        if mod in ("pandas", "polars") and hasattr(result, "columns"):
-            # Hamilton's statistics of a DataFrame include raw values (top values, samples):
-            # record tamis summaries instead.
-            kwargs["result"] = policy.summarize(result, context=context)
+        if result is not None and _is_columns(result):
+            node = kwargs.get("node_")
+            ctx = client._ctx(getattr(node, "name", None)) or None
+            try:
+                summary = policy.summarize(result, context=ctx)
+            except Exception:  # a shape tamis cannot summarise: recorded as masked, never raw
+                summary = "[tamis:unsummarizable]"
+            kwargs["result"] = summary
         return original_post(*args, **kwargs)
 
     tracker.post_node_execute = post_node_execute
