@@ -421,7 +421,9 @@ impl Policy {
     }
 
     /// Masks a copy of `obj`. Returns `None` when `[access]` or `[[retention]]` drops the
-    /// record, and `{"tamis_quarantined": {...}}` when it breaks a limit.
+    /// record, and `{"tamis_quarantined": {...}}` when it breaks a limit. A table or column
+    /// (pandas, polars including LazyFrames, pyarrow, a dict of numpy arrays) comes back as the
+    /// same kind of object, masked column by column.
     #[pyo3(signature = (obj, *, context = None, now = None))]
     fn apply(
         slf: &Bound<'_, Self>,
@@ -669,14 +671,53 @@ impl Policy {
     }
 }
 
-/// A pandas or polars DataFrame or Series, masked column by column.
+/// A table or a column, masked column by column by `tamis._frames`: a pandas or polars
+/// DataFrame or Series, a polars LazyFrame, a pyarrow Table, RecordBatch, Array or
+/// ChunkedArray, or a dict of equally long numpy arrays (Ray's numpy batches).
 fn is_frame(obj: &Bound<'_, PyAny>) -> bool {
-    let Ok(module) = obj.get_type().module() else {
+    let ty = obj.get_type();
+    let Ok(module) = ty.module() else {
         return false;
     };
     let module = module.to_string_lossy();
-    (module.starts_with("pandas") || module.starts_with("polars"))
-        && (obj.hasattr("columns").unwrap_or(false) || obj.hasattr("dtype").unwrap_or(false))
+    let top = module.split('.').next().unwrap_or("");
+    let name = || ty.name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match top {
+        "pandas" => obj.hasattr("columns").unwrap_or(false) || obj.hasattr("dtype").unwrap_or(false),
+        "polars" => matches!(name().as_str(), "DataFrame" | "Series" | "LazyFrame"),
+        "pyarrow" => is_arrow_data(obj).unwrap_or(false),
+        "builtins" => is_column_batch(obj).unwrap_or(false),
+        _ => false,
+    }
+}
+
+fn is_arrow_data(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let pa = obj.py().import("pyarrow")?;
+    for name in ["Table", "RecordBatch", "Array", "ChunkedArray"] {
+        if obj.is_instance(&pa.getattr(name)?)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A dict whose first value is a numpy array, asked of `tamis._frames.is_column_batch`
+/// (every value an array of the same length).
+fn is_column_batch(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let Ok(d) = obj.cast::<PyDict>() else {
+        return Ok(false);
+    };
+    let Some((_, first)) = d.iter().next() else {
+        return Ok(false);
+    };
+    let ty = first.get_type();
+    if ty.module()?.to_string_lossy() != "numpy" || ty.name()?.to_string_lossy() != "ndarray" {
+        return Ok(false);
+    }
+    obj.py()
+        .import("tamis._frames")?
+        .call_method1("is_column_batch", (obj,))?
+        .is_truthy()
 }
 
 /// `{"tamis_dropped": {"reason": ...}}`, as conformance vectors spell a dropped record.

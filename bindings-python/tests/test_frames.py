@@ -186,3 +186,144 @@ def test_column_summaries_name_columns_as_apply_does() -> None:
     for out in (pol.summarize(df), pol.summarize(pl.from_pandas(df)),
                 tamis.finish_summaries(pol, [tamis.summarize_states(pol, df)])):
         assert "jane@example.com" not in out and set(out) <= set(masked.columns), out
+
+
+# --- every table type comes back as itself (issue 23) -------------------------------------
+
+TYPED = """
+version = 1
+name = "typed"
+
+[[rule]]
+id = "drop-ssn"
+paths = ["ssn"]
+action = "redact"
+
+[[rule]]
+id = "secret-number"
+paths = ["pin"]
+action = "replace"
+replacement = "[PIN]"
+
+[[rule]]
+id = "pii"
+detect = ["email", "credit_card"]
+action = "replace"
+replacement = "[PII]"
+"""
+
+CARD = 4111111111111111
+
+
+@pytest.fixture(scope="module")
+def typed() -> tamis.Policy:
+    return tamis.Policy.from_toml(TYPED)
+
+
+def arrow_table() -> pa.Table:
+    return pa.table(
+        {
+            "email": ["a@example.com", "ok", None],
+            "ssn": ["1", "2", "3"],
+            "n": [1.5, 2.5, None],
+            "i": [1, 2, 3],
+            "pin": [1234, 5678, None],
+            "card": [CARD, 5, 6],
+            "ts": pa.array([1, 2, 3], type=pa.timestamp("s")),
+            "jane@example.com": [1, 2, 3],
+            "nest": [{"e": "x@example.com", "k": 1}, None, {"e": "y", "k": 2}],
+        }
+    )
+
+
+def test_arrow_table_and_batch_come_back_masked(typed: tamis.Policy) -> None:
+    table = arrow_table()
+    for data in (table, table.to_batches()[0]):
+        out = typed.apply(data)
+        assert type(out) is type(data)
+        schema = {f.name: f.type for f in out.schema}
+        assert "ssn" not in schema and "jane@example.com" not in schema
+        assert schema["email"] == pa.string() and schema["n"] == pa.float64() and schema["i"] == pa.int64()
+        assert schema["ts"] == pa.timestamp("s") and schema["[email:1]"] == pa.int64()
+        # An action that writes text into a number column makes it a string column.
+        assert schema["pin"] == pa.string() and schema["card"] == pa.string()
+        assert schema["nest"] == table.schema.field("nest").type
+        assert out.column("email").to_pylist() == ["[PII]", "ok", None]
+        assert out.column("pin").to_pylist() == ["[PIN]", "[PIN]", None]  # a null stays null
+        assert out.column("card").to_pylist() == ["[PII]", "5", "6"]
+        assert out.column("nest").to_pylist()[0] == {"e": "[PII]", "k": 1}
+        assert out.column("ts").to_pylist() == table.column("ts").to_pylist()
+        assert out.column("[email:1]").to_pylist() == [1, 2, 3]
+    assert "example.com" not in str(typed.apply(table).to_pylist()).replace("[email", "")
+
+
+def test_arrow_arrays(typed: tamis.Policy) -> None:
+    arr = pa.array(["a@example.com", "b"])
+    assert typed.apply(arr).to_pylist() == ["[PII]", "b"]
+    chunked = pa.chunked_array([["a@example.com"], ["b"]])
+    assert typed.apply(chunked).to_pylist() == ["[PII]", "b"]
+
+
+def test_arrow_record_stages_keep_the_schema() -> None:
+    p = tamis.Policy.from_toml(
+        'version = 1\nname = "r"\n[[retention]]\nid = "old"\npaths = ["$"]\nmax_age = "1d"\n'
+        'timestamp = "ts"\n[[rule]]\nid = "e"\ndetect = ["email"]\naction = "redact"\n'
+    )
+    t = pa.table({"ts": ["2024-01-01T00:00:00Z", "2024-01-05T00:00:00Z"], "v": [1, 2], "e": ["a@example.com", "b"]})
+    out = p.apply(t, now="2024-01-05T12:00:00Z")
+    assert isinstance(out, pa.Table)
+    assert out.column("v").to_pylist() == [2] and out.schema.field("v").type == pa.int64()
+
+
+def test_polars_lazyframe_is_masked_lazily(typed: tamis.Policy) -> None:
+    lf = pl.from_arrow(arrow_table().drop(["nest"])).lazy()
+    out = typed.apply(lf)
+    assert isinstance(out, pl.LazyFrame)
+    df = out.collect()
+    assert "ssn" not in df.columns and df["email"].to_list() == ["[PII]", "ok", None]
+    assert df["i"].dtype == pl.Int64 and df["n"].dtype == pl.Float64 and df["pin"].dtype == pl.String
+    assert typed.summarize(lf)  # summaries collect it
+
+
+def test_pandas_dtypes_kept_where_the_action_allows(typed: tamis.Policy) -> None:
+    df = pd.DataFrame(
+        {
+            "email": pd.array(["a@example.com", None], dtype="string"),
+            "note": ["x@example.com", "y"],
+            "count": pd.array([1, None], dtype="Int64"),
+            "card": pd.array([CARD, None], dtype="Int64"),
+            "pin": [1, 2],
+            "ts": pd.to_datetime(["2024-01-01", None]),
+            "obj": pd.Series([{"e": "z@example.com"}, 1], dtype=object),
+        }
+    )
+    out = typed.apply(df)
+    assert out["email"].dtype == df["email"].dtype and out["email"].tolist()[0] == "[PII]"
+    assert out["note"].dtype == df["note"].dtype
+    assert out["count"].dtype == df["count"].dtype and out["ts"].dtype == df["ts"].dtype
+    assert out["obj"].dtype == object and out["obj"][0] == {"e": "[PII]"}
+    assert out["pin"].tolist() == ["[PIN]", "[PIN]"] and out["card"].tolist()[0] == "[PII]"
+    assert pd.isna(out["card"].tolist()[1])  # a null stays null, never "<NAType>"
+
+
+def test_numpy_batch_is_a_column_batch(typed: tamis.Policy) -> None:
+    batch = {
+        "email": np.array(["a@example.com", "b"]),
+        "n": np.arange(2.0),
+        "card": np.array([CARD, 1]),
+        "emb": np.ones((2, 3)),
+        "ssn": np.array(["1", "2"]),
+        "d": np.array(["2024-01-01", "NaT"], dtype="datetime64[s]"),
+    }
+    out = typed.apply(batch)
+    assert isinstance(out, dict) and set(out) == {"email", "n", "card", "emb", "d"}
+    assert all(isinstance(v, np.ndarray) and len(v) == 2 for v in out.values())
+    assert out["email"].tolist() == ["[PII]", "b"] and out["n"].dtype == np.float64
+    assert out["card"].tolist() == ["[PII]", "1"]
+    assert out["emb"].shape == (2, 3) and out["d"].dtype == batch["d"].dtype
+    assert set(typed.summarize(batch)) <= {"email", "n", "card", "emb", "d", "ssn"}
+
+
+def test_a_record_with_one_array_is_still_a_record(typed: tamis.Policy) -> None:
+    out = typed.apply({"emb": np.ones(3), "email": "a@example.com"})
+    assert out["email"] == "[PII]"

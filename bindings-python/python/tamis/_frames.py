@@ -156,6 +156,10 @@ def _column_chunks(col: Any) -> list[Chunk]:
 def _columns(data: Any) -> tuple[bool, list[tuple[Any, list[str], Any]]]:
     """(is a table, [(name, keys, column)])."""
     mod = _module(data)
+    if mod == "polars" and type(data).__name__ == "LazyFrame":
+        data = data.collect()
+    if is_column_batch(data):
+        return True, [(c, [str(c)], v) for c, v in data.items()]
     if mod == "pandas" and hasattr(data, "columns"):
         return True, [(c, [str(c)], data[c]) for c in data.columns]
     if mod == "polars" and hasattr(data, "columns"):
@@ -212,6 +216,14 @@ def finish_summaries(
 
 
 # --- masking ------------------------------------------------------------------------------
+#
+# A table comes back as a table of the same library (pandas, polars DataFrame or LazyFrame,
+# pyarrow Table or RecordBatch, a dict of numpy arrays), each column masked as the policy masks
+# that key of a record. Column types: a column the policy leaves alone is the same object's
+# data; a masked column keeps its type when every value the action writes has that type (nullify
+# and dropped values always; replace, redact, partial, hash on string columns; generalize when it
+# writes numbers into a number column); otherwise the column becomes strings (numbers as their
+# text, containers as JSON). Object columns stay object columns.
 
 
 def _masked_name(policy: Policy, name: Any, context: Any) -> Any:
@@ -220,15 +232,66 @@ def _masked_name(policy: Policy, name: Any, context: Any) -> Any:
     return name if out == str(name) else out
 
 
-def _mask_series_values(policy: Policy, keys: list[str], values: list[Any], context: Any) -> list[Any]:
-    return policy._mask_column(keys, values, context=context)
+def is_column_batch(data: Any) -> bool:
+    """A dict of equally long numpy arrays (a Ray or numpy batch)."""
+    if not isinstance(data, dict) or not data:
+        return False
+    lengths = set()
+    for v in data.values():
+        if _module(v) != "numpy" or type(v).__name__ != "ndarray" or v.ndim < 1:
+            return False
+        lengths.add(len(v))
+    return len(lengths) == 1
+
+
+def _as_text(v: Any) -> Any:
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, (bool, int, float)):
+        return str(v).lower() if isinstance(v, bool) else str(v)
+    if isinstance(v, (dict, list, tuple)):
+        import json
+
+        return json.dumps(v, default=str, ensure_ascii=False)
+    return str(v)
+
+
+def _same_kind(values: list[Any], kind: type | tuple[type, ...]) -> bool:
+    return all(v is None or (isinstance(v, kind) and not (kind is int and isinstance(v, bool))) for v in values)
+
+
+def _needs_cells(plan: str, kind: str, values: Any) -> bool:
+    """Whether a column must be masked value by value. `kind` is a numpy-style kind letter
+    ("b" bool, "f" float, "i"/"u" integers, "M"/"m" times, "U" text, "O" anything)."""
+    if plan == "keep":
+        return kind == "O"
+    if plan == "detect":
+        return not (kind == "b" or (kind == "f" and not _has_integral(values())))
+    return True
+
+
+def _has_integral(values: Any) -> bool:
+    """Whether a float column holds an integral value other than 0 (`4111111111111111.0`):
+    detectors scan those as integers, so the column is masked cell by cell."""
+    import numpy as np
+
+    x = np.asarray(values, dtype=np.float64)
+    return bool(np.any(np.isfinite(x) & (x == np.trunc(x)) & (x != 0)))
 
 
 def apply_frame(policy: Policy, data: Any, *, context: Any = None, now: Any = None) -> Any:
-    """A DataFrame (or Series) of the same library with each column masked as the policy masks
-    that key of a record. With `[access]` or `[[retention]]`, which act on whole rows, rows go
-    through `apply_many` instead (dropped rows are left out)."""
+    """`Policy.apply` of a table or column: the same kind of object, masked column by column.
+    With `[access]` or `[[retention]]`, which act on whole rows, rows go through `apply_many`
+    (dropped rows are left out)."""
     mod = _module(data)
+    if mod == "polars" and type(data).__name__ == "LazyFrame":
+        return _apply_lazy(policy, data, context, now)
+    if mod == "pyarrow":
+        return _apply_arrow(policy, data, context, now)
+    if isinstance(data, dict):
+        return _apply_numpy_batch(policy, data, context, now)
     is_table = hasattr(data, "columns")
     if policy._has_record_stages:
         return _apply_rows(policy, data, mod, is_table, context, now)
@@ -245,8 +308,7 @@ def apply_frame(policy: Policy, data: Any, *, context: Any = None, now: Any = No
         masked = _mask_one(policy, [str(name)], col, mod, context)
         if masked is None:
             continue
-        new_name = _masked_name(policy, name, context)
-        out[new_name] = masked
+        out[_masked_name(policy, name, context)] = masked
     if mod == "pandas":
         import pandas as pd
 
@@ -255,23 +317,11 @@ def apply_frame(policy: Policy, data: Any, *, context: Any = None, now: Any = No
             key = [str(index.name)] if index.name is not None else ["index"]
             plan = policy._column_plan(key, context=context)
             if plan != "keep" or index.dtype.kind == "O":
-                index = pd.Index(
-                    _mask_series_values(policy, key, index.tolist(), context), name=index.name
-                )
-        frame = pd.DataFrame({n: _rename(s, n) for n, s in out.items()}, index=index)
-        return frame
+                index = pd.Index(policy._mask_column(key, index.tolist(), context=context), name=index.name)
+        return pd.DataFrame({n: _rename(s, n) for n, s in out.items()}, index=index)
     import polars as pl
 
     return pl.DataFrame([_rename(s, n) for n, s in out.items()])
-
-
-def _has_integral(values: Any) -> bool:
-    """Whether a float column holds an integral value other than 0 (`4111111111111111.0`):
-    detectors scan those as integers, so the column is masked cell by cell."""
-    import numpy as np
-
-    x = np.asarray(values, dtype=np.float64)
-    return bool(np.any(np.isfinite(x) & (x == np.trunc(x)) & (x != 0)))
 
 
 def _rename(series: Any, name: Any) -> Any:
@@ -281,29 +331,244 @@ def _rename(series: Any, name: Any) -> Any:
 
 
 def _mask_one(policy: Policy, keys: list[str], col: Any, mod: str, context: Any) -> Any:
-    """The masked column, or None when the policy removes it."""
+    """A masked pandas or polars column, or None when the policy removes it."""
     plan = policy._column_plan(keys, context=context)
     if plan == "drop":
         return None
     if mod == "pandas":
-        import pandas as pd
+        return _mask_pandas(policy, keys, col, plan, context)
+    return _mask_polars(policy, keys, col, plan, context)
 
-        if (plan == "keep" and col.dtype.kind != "O") or (
-            plan == "detect" and (col.dtype.kind == "b" or (col.dtype.kind == "f" and not _has_integral(col.to_numpy())))
-        ):
-            return col.copy()
-        values = _mask_series_values(policy, keys, col.tolist(), context)
+
+def _mask_pandas(policy: Policy, keys: list[str], col: Any, plan: str, context: Any) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    dtype = col.dtype
+    is_text = pd.api.types.is_string_dtype(dtype) and dtype != object
+    kind = "U" if is_text else ("O" if dtype == object else getattr(dtype, "kind", "O"))
+    if not _needs_cells(plan, kind, lambda: col.to_numpy(dtype="float64", na_value=np.nan)):
+        return col.copy()
+    values = col.tolist()
+    missing = col.isna().to_numpy()
+    if missing.any():  # pd.NA and NaT are null; a float NaN stays a float
+        values = [None if m and not isinstance(v, float) else v for v, m in zip(values, missing)]
+    values = policy._mask_column(keys, values, context=context)
+    if kind == "O":
         return pd.Series(values, index=col.index, name=col.name, dtype=object)
+    natural: Any = {"U": str, "b": bool, "i": int, "u": int, "f": (int, float)}.get(kind)
+    if natural is not None and _same_kind(values, natural):
+        try:
+            return pd.Series(values, index=col.index, name=col.name, dtype=dtype)
+        except (TypeError, ValueError, OverflowError):
+            pass
+    if kind in "Mm" and all(v is None or not isinstance(v, str) for v in values):
+        return pd.Series(values, index=col.index, name=col.name, dtype=dtype)
+    return pd.Series([_as_text(v) for v in values], index=col.index, name=col.name)
+
+
+def _mask_polars(policy: Policy, keys: list[str], col: Any, plan: str, context: Any) -> Any:
     import polars as pl
 
-    scalar = col.dtype != pl.Object and not col.dtype.is_nested()
-    if (plan == "keep" and scalar) or (
-        plan == "detect"
-        and (col.dtype == pl.Boolean or (col.dtype.is_float() and not _has_integral(col.to_numpy())))
-    ):
+    dtype = col.dtype
+    if dtype == pl.Object or dtype.is_nested():
+        kind = "O"
+    elif dtype == pl.String or dtype == pl.Categorical or dtype == pl.Enum:
+        kind = "U"
+    elif dtype == pl.Boolean:
+        kind = "b"
+    elif dtype.is_float():
+        kind = "f"
+    elif dtype.is_integer():
+        kind = "i"
+    else:
+        kind = "M"
+    if not _needs_cells(plan, kind, lambda: col.cast(pl.Float64).fill_null(0).to_numpy()):
         return col.clone()
-    values = _mask_series_values(policy, keys, col.to_list(), context)
-    return pl.Series(col.name, values, strict=False)
+    values = policy._mask_column(keys, col.to_list(), context=context)
+    if kind == "O":
+        try:
+            return pl.Series(col.name, values, dtype=dtype)
+        except Exception:  # the masked values no longer fit the nested type
+            return pl.Series(col.name, values, dtype=pl.Object)
+    natural: Any = {"U": str, "b": bool, "i": int, "f": (int, float)}.get(kind)
+    if natural is not None and _same_kind(values, natural):
+        try:
+            return pl.Series(col.name, values, dtype=dtype, strict=True)
+        except Exception:
+            pass
+    if kind == "M" and all(v is None or not isinstance(v, str) for v in values):
+        return pl.Series(col.name, values, dtype=dtype)
+    return pl.Series(col.name, [_as_text(v) for v in values], dtype=pl.String)
+
+
+def _apply_lazy(policy: Policy, data: Any, context: Any, now: Any) -> Any:
+    """A LazyFrame that masks each batch when it is collected (no pushdown through the mask:
+    a column's name and type may change)."""
+    return data.map_batches(
+        lambda df: apply_frame(policy, df, context=context, now=now),
+        validate_output_schema=False,
+        schema=None,
+    )
+
+
+def _arrow_kind(t: Any) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return "U"
+    if pa.types.is_boolean(t):
+        return "b"
+    if pa.types.is_floating(t):
+        return "f"
+    if pa.types.is_integer(t):
+        return "i"
+    if pa.types.is_temporal(t):
+        return "M"
+    return "O"
+
+
+def _to_arrow(values: list[Any], t: Any, kind: str) -> Any:
+    """Masked values as an Arrow array: of type `t` when they fit it, else strings."""
+    import pyarrow as pa
+
+    natural: Any = {"U": str, "b": bool, "i": int, "f": (int, float)}.get(kind)
+    fits = (
+        _same_kind(values, natural)
+        if natural is not None
+        else all(v is None or not isinstance(v, str) for v in values)
+    )
+    if fits:
+        try:
+            return pa.array(values, type=t)
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            pass
+        if kind == "O":
+            try:  # a nested column whose masked items changed shape: its new shape
+                return pa.array(values)
+            except (pa.ArrowException, TypeError, ValueError, OverflowError):
+                pass
+    text = pa.large_string() if pa.types.is_large_string(t) else pa.string()
+    return pa.array([_as_text(v) for v in values], type=text)
+
+
+def _mask_arrow_column(policy: Policy, keys: list[str], col: Any, context: Any) -> Any:
+    """A masked pyarrow Array or ChunkedArray, or None when the policy removes it."""
+    import pyarrow as pa
+
+    plan = policy._column_plan(keys, context=context)
+    if plan == "drop":
+        return None
+    kind = _arrow_kind(col.type)
+
+    def floats() -> Any:
+        return col.cast(pa.float64()).fill_null(0).to_numpy()
+
+    if not _needs_cells(plan, kind, floats):
+        return col
+    values = policy._mask_column(keys, col.to_pylist(), context=context)
+    return _to_arrow(values, col.type, kind)
+
+
+def _apply_arrow(policy: Policy, data: Any, context: Any, now: Any) -> Any:
+    import pyarrow as pa
+
+    is_batch = isinstance(data, pa.RecordBatch)
+    if not isinstance(data, (pa.Table, pa.RecordBatch)):  # an Array or ChunkedArray
+        return _mask_arrow_column(policy, [], data, context)
+    if policy._has_record_stages:
+        rows = policy.apply_many(data.to_pylist(), context=context, now=now)
+        return _rows_to_arrow(rows, data.schema, is_batch)
+    names, arrays = [], []
+    for name in data.column_names:
+        masked = _mask_arrow_column(policy, [name], data.column(name), context)
+        if masked is not None:
+            names.append(str(_masked_name(policy, name, context)))
+            arrays.append(masked)
+    if is_batch:
+        arrays = [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays]
+        return pa.RecordBatch.from_arrays(arrays, names=names)
+    return pa.table(dict(zip(names, arrays))) if names else data.schema.empty_table().select([])
+
+
+def _row_columns(rows: list[Any]) -> dict[str, list[Any]]:
+    """Rows (dicts) as columns, in the order keys first appear; a missing key is None."""
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    return {n: [row.get(n) for row in rows] for n in names}
+
+
+def _rows_to_arrow(rows: list[Any], schema: Any, is_batch: bool) -> Any:
+    import pyarrow as pa
+
+    cols = _row_columns(rows)
+    types = {f.name: f.type for f in schema}
+    arrays = []
+    for name, values in cols.items():
+        t = types.get(name)
+        arrays.append(_to_arrow(values, t, _arrow_kind(t)) if t is not None else pa.array(values))
+    names = list(cols)
+    if is_batch:
+        return pa.RecordBatch.from_arrays(arrays, names=names) if names else pa.RecordBatch.from_pylist([])
+    return pa.table(dict(zip(names, arrays))) if names else pa.table({})
+
+
+def _numpy_kind(a: Any) -> str:
+    k = a.dtype.kind
+    return {"S": "O", "V": "O", "u": "i"}.get(k, k)
+
+
+def _to_numpy(values: list[Any], original: Any) -> Any:
+    import numpy as np
+
+    kind = _numpy_kind(original)
+    natural: Any = {"U": str, "b": bool, "i": int, "f": (int, float)}.get(kind)
+    if natural is not None and all(v is not None for v in values) and _same_kind(values, natural):
+        try:
+            return np.array(values, dtype=original.dtype if kind != "U" else None)
+        except (TypeError, ValueError, OverflowError):
+            pass
+    if kind == "O":
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+    return np.array([_as_text(v) for v in values], dtype=object)
+
+
+def _apply_numpy_batch(policy: Policy, data: dict[str, Any], context: Any, now: Any) -> dict[str, Any]:
+    """A dict of equally long numpy arrays (Ray's numpy batch format), column by column."""
+    import numpy as np
+
+    if policy._has_record_stages:
+        n = len(next(iter(data.values())))
+        rows = [{k: v[i].item() if hasattr(v[i], "item") and v.ndim == 1 else v[i] for k, v in data.items()} for i in range(n)]
+        out_rows = policy.apply_many(rows, context=context, now=now)
+        cols = _row_columns(out_rows)
+        return {k: _to_numpy(v, data[k]) if k in data else np.array(v, dtype=object) for k, v in cols.items()}
+    out = {}
+    for name, arr in data.items():
+        keys = [str(name)]
+        plan = policy._column_plan(keys, context=context)
+        if plan == "drop":
+            continue
+        kind = _numpy_kind(arr)
+        if not _needs_cells(plan, kind, lambda: arr.astype(np.float64)):
+            arr = arr.copy()
+        elif kind == "M":  # times as their ISO text; unchanged text keeps the array
+            text = [None if np.isnat(t) else s for t, s in zip(arr, np.datetime_as_string(arr).tolist())]
+            masked = policy._mask_column(keys, text, context=context)
+            arr = arr.copy() if masked == text else _to_numpy(masked, arr)
+        elif arr.ndim > 1:  # rows of a matrix (embeddings): each row one list value
+            masked = policy._mask_column(keys, arr.tolist(), context=context)
+            try:
+                arr = np.array(masked, dtype=arr.dtype)
+            except (TypeError, ValueError, OverflowError):
+                arr = _to_numpy(masked, np.empty(0, dtype=object))
+        else:
+            arr = _to_numpy(policy._mask_column(keys, arr.tolist(), context=context), arr)
+        out[_masked_name(policy, name, context)] = arr
+    return out
 
 
 def _apply_rows(policy: Policy, data: Any, mod: str, is_table: bool, context: Any, now: Any) -> Any:
