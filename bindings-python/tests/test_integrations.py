@@ -487,3 +487,91 @@ def test_airflow_xcom_backend(tmp_path: pathlib.Path) -> None:
     dump = json.dumps([(t, v if isinstance(v, str) else bytes(v).decode("utf-8", "replace")) for t, v in rows])
     assert "[PII]" in dump and "********" in dump
     assert leaks(dump) == []
+
+
+AIRFLOW_LOG_DAG = f'''
+import datetime
+import logging
+import sys
+
+import structlog
+from airflow.sdk import BaseOperator, dag, task
+
+
+class SelfLog(BaseOperator):
+    def execute(self, context):
+        self.log.info("self.log for %s", "{EMAIL}")
+        self.log.info("self.log creds", extra={{"creds": {{"password": "{SECRET}"}}}})
+
+
+@dag(schedule=None, start_date=datetime.datetime(2024, 1, 1), catchup=False)
+def tamis_logs():
+    @task
+    def talk():
+        print("print to stdout: {EMAIL}")
+        print("print to stderr: card {CARD}", file=sys.stderr)
+        logging.getLogger().info("root logger: contact %s", "{EMAIL}")
+        logging.getLogger("my.module").info("extra", extra={{"creds": {{"password": "{SECRET}"}}}})
+        structlog.get_logger("my.struct").info("structlog", password="{SECRET}", user="{EMAIL}")
+        try:
+            raise ValueError("handled error for {EMAIL}")
+        except ValueError:
+            logging.getLogger("my.module").exception("caught")
+
+    @task
+    def boom():
+        raise RuntimeError("unhandled failure for {EMAIL}")
+
+    talk() >> SelfLog(task_id="selflog") >> boom()
+
+
+tamis_logs()
+'''
+
+
+def test_airflow_task_logs(tmp_path: pathlib.Path) -> None:
+    """Task prints, logs and tracebacks reach the task log files masked (the supervisor writes
+    them, as on a worker), and read back masked; without a policy the task does not start."""
+    policy_file = tmp_path / "policy.toml"
+    policy_file.write_text(POLICY_TEXT)
+    dags = tmp_path / "dags"
+    dags.mkdir()
+    (dags / "tamis_logs.py").write_text(AIRFLOW_LOG_DAG)
+    home = tmp_path / "home"
+    env = dict(os.environ)
+    env.update(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=f"sqlite:///{tmp_path / 'airflow.db'}",
+        AIRFLOW__CORE__DAGS_FOLDER=str(dags),
+        AIRFLOW__TAMIS__POLICY_FILE=str(policy_file),
+        AIRFLOW__LOGGING__LOGGING_CONFIG_CLASS="tamis.airflow_logging.LOGGING_CONFIG",
+        AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL="1",  # the supervisor notices the task's end sooner
+    )
+    runner = [sys.executable, str(ROOT / "bindings-python" / "tests" / "airflow" / "run_tasks.py"), "tamis_logs"]
+    subprocess.run([sys.executable, "-m", "airflow", "db", "migrate"], env=env, check=True, capture_output=True, timeout=600)
+    run = subprocess.run(runner, env=env, capture_output=True, text=True, timeout=600)
+    out = run.stdout + run.stderr  # Airflow's logging setup may take over stdout
+    assert "DAGRUN failed" in out, out[-3000:]  # boom fails, as it should
+    exits = dict(line.split()[1:3] for line in out.splitlines() if line.startswith("TASK "))
+    assert set(exits) == {"talk", "selflog", "boom"}, out[-3000:]
+    logs = sorted((home / "logs").rglob("*.log"))
+    assert len(logs) == 3, logs
+    text = "".join(p.read_text() for p in logs)
+    for seen in ("print to stdout: [PII]", "card [PII]", "root logger: contact [PII]", "self.log for [PII]",
+                 '"password":"********"', "handled error for [PII]", "unhandled failure for [PII]"):
+        assert seen in text, seen
+    assert leaks(text) == []
+    readback = [line for line in out.splitlines() if line.startswith("READBACK")]
+    assert len(readback) == 3 and "[PII]" in "".join(readback)
+    assert leaks(out) == []
+
+    # Fail closed: the hook configured, the policy file missing: no task runs, nothing is written.
+    env["AIRFLOW__TAMIS__POLICY_FILE"] = str(tmp_path / "missing.toml")
+    before = set((home / "logs").rglob("*.log"))
+    run = subprocess.run(runner, env=env, capture_output=True, text=True, timeout=600)
+    new = [p for p in (home / "logs").rglob("*.log") if p not in before]
+    assert leaks("".join(p.read_text() for p in new)) == []
+    out = run.stdout + run.stderr
+    assert "final_state=success" not in out and leaks(out) == []
+    assert "[PII]" not in "".join(p.read_text() for p in new)  # nothing of the tasks ran

@@ -11,6 +11,9 @@ The policy file comes from `AIRFLOW__TAMIS__POLICY_FILE` / `[tamis] policy_file`
 `<dag_id>.<task_id>`, so rules can be chosen per task with `when`. A value the policy drops is
 stored as None. Without a policy file configured, storing an XCom fails (it never stores the raw
 value). Works with Airflow 3 (`airflow.sdk.bases.xcom.BaseXCom`) and 2.x (`airflow.models.xcom`).
+
+Task logs (prints, logging, tracebacks) are masked with the same policy file by
+`tamis.airflow_logging` (`[logging] logging_config_class = tamis.airflow_logging.LOGGING_CONFIG`).
 """
 
 from __future__ import annotations
