@@ -48,8 +48,25 @@ def policy() -> tamis.Policy:
     return tamis.Policy.from_toml(POLICY_TEXT)
 
 
+def _canary_forms() -> dict[str, set[str]]:
+    """Each planted value in the forms the canary scan searches (raw, URL-encoded, JSON-escaped,
+    hex, base64 at any alignment): tests/canary/scan.py's `forms`."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tamis_canary_scan", ROOT / "tests" / "canary" / "scan.py")
+    assert spec is not None and spec.loader is not None
+    scan = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scan)
+    planted = {"email": EMAIL, "card": CARD, "card digits": CARD.replace(" ", ""), "secret": SECRET}
+    return {name: scan.forms(value) for name, value in planted.items()}
+
+
+FORMS = _canary_forms()
+
+
 def leaks(text: str) -> list[str]:
-    return [c for c in (EMAIL, CARD, CARD.replace(" ", ""), SECRET) if c in text]
+    """The names of the planted values found in `text`, in any form."""
+    return [name for name, forms in FORMS.items() if any(f in text for f in forms)]
 
 
 def test_logging_filter(policy: tamis.Policy) -> None:
