@@ -7,14 +7,27 @@ exception; `StructlogProcessor`, the same for structlog's event dicts.
     handler = logging.StreamHandler()
     handler.addFilter(TamisFilter(tamis.Policy.from_file("policies/default.toml")))
 
-From a configuration file (`logging.config.dictConfig`), the policy is a path:
+From a configuration (`logging.config.dictConfig`, or a file read into one), the policy is a path:
 
-    "filters": {"tamis": {"()": "tamis.logging.TamisFilter", "policy": "policies/default.toml"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["tamis"]}},
+    import logging.config
+
+    logging.config.dictConfig({
+        "version": 1,
+        "filters": {"tamis": {"()": "tamis.logging.TamisFilter", "policy": "policies/default.toml"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["tamis"]}},
+        "root": {"handlers": ["console"], "level": "INFO"},
+    })
 
 With structlog, put the processor after the ones that add data and before the renderer:
 
-    structlog.configure(processors=[..., StructlogProcessor("policies/default.toml"), JSONRenderer()])
+    import structlog
+    from tamis.logging import StructlogProcessor
+
+    structlog.configure(processors=[
+        structlog.processors.add_log_level,
+        StructlogProcessor("policies/default.toml"),
+        structlog.processors.JSONRenderer(),
+    ])
 
 Attach it to handlers (it then covers records from every logger that reaches them). The message is
 formatted first (`record.getMessage()`), then masked as free text; `args` are cleared so nothing
