@@ -11,12 +11,22 @@
 //   at least 1.5x faster); applyJsonLines on the same records as one text, for reference;
 // - apply on objects vs @pinojs/redact with its serialization (target: at least 0.5x its speed);
 // - maskText vs redact-pii (SyncRedactor, the same five entity types) on 5,000 log lines, with
-//   match counts.
+//   match counts;
+// - the integrations' overhead on their host's hot path: pino writing 10,000 records to a stream
+//   that drops them, with and without `tamisPino` (`policies/default.toml`); the OpenTelemetry
+//   SDK ending 2,000 spans of 10 attributes into an exporter that drops them, with and without
+//   `MaskingSpanProcessor` (`policies/observability.toml`).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
+import { Writable } from 'node:stream';
 import { Policy } from 'tamis';
+import { tamisPino } from 'tamis/pino';
+import { MaskingSpanProcessor } from 'tamis/otel';
+import pinoLogger from 'pino';
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 const require = createRequire(import.meta.url);
 const slowRedact = require('@pinojs/redact');
@@ -61,6 +71,33 @@ function rows() {
   });
   const planted = lines.filter((l) => PLANTED.some((p) => l.includes(p))).length;
 
+  // Integrations: the host alone and with tamis, writing into sinks that drop what they get.
+  process.env.TAMIS_HASH_KEY ??= read('hash-key.txt').trim();
+  const policies = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'policies');
+  const logPolicy = Policy.fromFile(join(policies, 'default.toml'));
+  const spanPolicy = Policy.fromFile(join(policies, 'observability.toml'));
+  let written = 0;
+  const sink = () => new Writable({ write(chunk, _enc, done) { written += chunk.length; done(); } });
+  const plainLog = pinoLogger({ level: 'info' }, sink());
+  const maskedLog = pinoLogger(tamisPino(logPolicy, { level: 'info' }), sink());
+  const logRecords = records.slice(0, 10_000);
+  const drop = { export(_spans, done) { done({ code: 0 }); }, shutdown: async () => {}, forceFlush: async () => {} };
+  const attrs = records.slice(0, 2_000).map((r) => {
+    const flat = {};
+    for (const [k, v] of Object.entries(r)) {
+      if (['string', 'number', 'boolean'].includes(typeof v)) flat[k] = v;
+      else if (v && typeof v === 'object' && !Array.isArray(v)) {
+        for (const [k2, v2] of Object.entries(v)) if (['string', 'number', 'boolean'].includes(typeof v2)) flat[`${k}.${k2}`] = v2;
+      }
+    }
+    return Object.fromEntries(Object.entries(flat).slice(0, 10));
+  });
+  const tracer = (masking) => new BasicTracerProvider({
+    spanProcessors: [masking ? new MaskingSpanProcessor(new SimpleSpanProcessor(drop), spanPolicy) : new SimpleSpanProcessor(drop)],
+  }).getTracer('bench');
+  const plainTracer = tracer(false);
+  const maskedTracer = tracer(true);
+
   return [
     {
       row: 'node.applyJson', bytes, meta: { records: texts.length },
@@ -84,6 +121,20 @@ function rows() {
       sides: {
         'tamis maskText': () => count(lines.map((l) => textPolicy.maskText(l)).join('\n'), '[REDACTED]'),
         'redact-pii SyncRedactor': () => count(lines.map((l) => redactor.redact(l)).join('\n'), '[REDACTED]'),
+      },
+    },
+    {
+      row: 'node.pino', bytes, meta: { lines: logRecords.length },
+      sides: {
+        pino: () => { for (const r of logRecords) plainLog.info(r, 'event'); },
+        'pino + tamisPino': () => { for (const r of logRecords) maskedLog.info(r, 'event'); },
+      },
+    },
+    {
+      row: 'node.otel', bytes: attrs.reduce((n, a) => n + JSON.stringify(a).length, 0), meta: { spans: attrs.length },
+      sides: {
+        'OTel SDK': () => { for (const a of attrs) plainTracer.startSpan('op', { attributes: a }).end(); },
+        'OTel SDK + MaskingSpanProcessor': () => { for (const a of attrs) maskedTracer.startSpan('op', { attributes: a }).end(); },
       },
     },
   ];
