@@ -49,6 +49,8 @@ export interface Report {
   detectors: Record<string, number>;
   /** Records or fields dropped, by retention id (present when any). */
   retention?: Record<string, number>;
+  /** Records whose time was written without a zone (read as missing: no `assume_timezone`), by retention id. */
+  retention_without_time_zone?: Record<string, number>;
   /** Summaries written, by summarize id (present when any). */
   summaries?: Record<string, number>;
   limits: { too_deep: number; too_large: number };

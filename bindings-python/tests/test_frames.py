@@ -327,3 +327,19 @@ def test_numpy_batch_is_a_column_batch(typed: tamis.Policy) -> None:
 def test_a_record_with_one_array_is_still_a_record(typed: tamis.Policy) -> None:
     out = typed.apply({"emb": np.ones(3), "email": "a@example.com"})
     assert out["email"] == "[PII]"
+
+
+def test_naive_timestamps_need_an_assumed_zone() -> None:
+    """pandas writes times without a zone; retention reads them only with `assume_timezone`,
+    and says in the report why a record without one was dropped."""
+    base = 'version = 1\nname = "r"\n[[retention]]\nid = "old"\npaths = ["$"]\nmax_age = "1d"\ntimestamp = "ts"\n'
+    df = pd.DataFrame({"ts": pd.to_datetime(["2024-01-01", "2024-01-05"]), "v": [1, 2]})
+    now = "2024-01-05T12:00:00Z"
+    strict = tamis.Policy.from_toml(base)
+    assert len(strict.apply(df, now=now)) == 0  # fail closed, as before
+    _, report = strict.apply_with_report({"ts": "2024-01-05T00:00:00", "v": 2}, now=now)
+    assert report["retention_without_time_zone"] == {"old": 1}
+    assumed = tamis.Policy.from_toml(base + 'assume_timezone = "UTC"\n')
+    assert assumed.apply(df, now=now)["v"].tolist() == [2]
+    _, report = assumed.apply_with_report({"ts": "2024-01-05T00:00:00", "v": 2}, now=now)
+    assert "retention_without_time_zone" not in report

@@ -86,6 +86,8 @@ pub struct Tally {
     pub(crate) dropped_retention: u64,
     /// Records dropped, per `[[retention]]` rule.
     pub(crate) retention_records: Vec<u64>,
+    /// Records whose time had no zone (and the rule no `assume_timezone`), per rule.
+    pub(crate) retention_no_time_zone: Vec<u64>,
     /// Arrays summarised, per `[[summarize]]` rule.
     pub(crate) summaries: Vec<u64>,
     pub(crate) rule_hits: Vec<u64>,
@@ -204,6 +206,7 @@ impl Tally {
             rule_hits: vec![0; policy.rules.len()],
             detector_hits: vec![0; policy.detectors.len()],
             retention_records: vec![0; policy.retention.len()],
+            retention_no_time_zone: vec![0; policy.retention.len()],
             summaries: vec![0; policy.summaries.len()],
             record_paths: paths || policy.doc.report.paths,
             ..Self::default()
@@ -223,6 +226,10 @@ impl Tally {
         self.other_objects += other.other_objects;
         for (mine, theirs) in [
             (&mut self.retention_records, &other.retention_records),
+            (
+                &mut self.retention_no_time_zone,
+                &other.retention_no_time_zone,
+            ),
             (&mut self.summaries, &other.summaries),
             (&mut self.rule_hits, &other.rule_hits),
             (&mut self.detector_hits, &other.detector_hits),
@@ -305,6 +312,13 @@ impl Tally {
                 retention.insert(r.id.clone(), n);
             }
         }
+        let retention_without_time_zone = policy
+            .retention
+            .iter()
+            .zip(&self.retention_no_time_zone)
+            .filter(|&(_, &n)| n > 0)
+            .map(|(r, &n)| (r.id.clone(), n))
+            .collect();
         let summaries = policy
             .summaries
             .iter()
@@ -355,6 +369,7 @@ impl Tally {
             rules,
             detectors,
             retention,
+            retention_without_time_zone,
             summaries,
             plugins: self.plugins.clone(),
             limits: LimitHits {
@@ -382,6 +397,10 @@ pub struct Report {
     /// Per `[[retention]]` id: fields removed (or, for `$`, records dropped).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub retention: BTreeMap<String, u64>,
+    /// Per `[[retention]]` id: records whose time was written without a zone (read as a missing
+    /// time, as the rule has no `assume_timezone`): the reason a drop or a kept field has.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub retention_without_time_zone: BTreeMap<String, u64>,
     /// Per `[[summarize]]` id: arrays replaced by summaries.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub summaries: BTreeMap<String, u64>,

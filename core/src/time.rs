@@ -73,6 +73,26 @@ pub(crate) fn date_prefix(s: &str) -> Option<(u32, u32, u32, u8)> {
 /// Parses an RFC 3339 date-time (`2024-03-05T10:20:30.5+01:00`, `Z`, `t`/space separator).
 #[must_use]
 pub fn parse_rfc3339(s: &str) -> Option<EpochMillis> {
+    match parse_date_time(s)? {
+        (local, Some(offset_min)) => Some(local - offset_min * 60_000),
+        (_, None) => None,
+    }
+}
+
+/// A date-time without a zone (`2024-03-05T10:20:30`, `2024-03-05 10:20:30.5`, as pandas and
+/// many loggers write local times): its milliseconds as if it were UTC. `None` for anything
+/// else, a zoned time included.
+#[must_use]
+pub fn parse_naive(s: &str) -> Option<EpochMillis> {
+    match parse_date_time(s)? {
+        (local, None) => Some(local),
+        (_, Some(_)) => None,
+    }
+}
+
+/// A date-time's milliseconds as written (before its offset is applied) and its offset in
+/// minutes, `None` when it has none.
+fn parse_date_time(s: &str) -> Option<(EpochMillis, Option<i64>)> {
     let b = s.as_bytes();
     let y = digits(b, 0, 4)?;
     let m = digits(b, 5, 2)?;
@@ -110,23 +130,29 @@ pub fn parse_rfc3339(s: &str) -> Option<EpochMillis> {
             millis *= 10;
         }
     }
-    let offset_min: i64 = match b.get(i) {
-        Some(b'Z' | b'z') if b.len() == i + 1 => 0,
-        Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 && b.get(i + 3) == Some(&b':') => {
-            let oh = i64::from(digits(b, i + 1, 2)?);
-            let om = i64::from(digits(b, i + 4, 2)?);
-            if oh > 23 || om > 59 {
-                return None;
-            }
-            let o = oh * 60 + om;
-            if sign == b'-' { -o } else { o }
-        }
-        _ => return None,
+    let offset_min = match b.get(i) {
+        None => None,
+        Some(b'Z' | b'z') if b.len() == i + 1 => Some(0),
+        Some(_) => Some(parse_offset(b.get(i..)?)?),
     };
     let days = days_from_civil(i64::from(y), m, d);
-    let secs = days * 86_400 + i64::from(hh) * 3600 + i64::from(mm) * 60 + i64::from(ss.min(59))
-        - offset_min * 60;
-    Some(secs * 1000 + i64::from(millis))
+    let secs = days * 86_400 + i64::from(hh) * 3600 + i64::from(mm) * 60 + i64::from(ss.min(59));
+    Some((secs * 1000 + i64::from(millis), offset_min))
+}
+
+/// `+HH:MM` or `-HH:MM`, in minutes east of UTC.
+pub(crate) fn parse_offset(b: &[u8]) -> Option<i64> {
+    let sign = *b.first()?;
+    if b.len() != 6 || b.get(3) != Some(&b':') || !matches!(sign, b'+' | b'-') {
+        return None;
+    }
+    let oh = i64::from(digits(b, 1, 2)?);
+    let om = i64::from(digits(b, 4, 2)?);
+    if oh > 23 || om > 59 {
+        return None;
+    }
+    let o = oh * 60 + om;
+    Some(if sign == b'-' { -o } else { o })
 }
 
 #[cfg(test)]
@@ -149,5 +175,17 @@ mod tests {
         assert_eq!(parse_rfc3339("2024-02-01"), None);
         assert_eq!(date_prefix("2024-02"), Some((2024, 2, 1, 2)));
         assert_eq!(date_prefix("2024-13"), None);
+    }
+
+    #[test]
+    fn naive_times_are_told_apart() {
+        assert_eq!(parse_rfc3339("2000-01-01T00:00:00"), None);
+        assert_eq!(parse_naive("2000-01-01T00:00:00"), Some(946_684_800_000));
+        assert_eq!(parse_naive("2000-01-01 00:00:00.5"), Some(946_684_800_500));
+        assert_eq!(parse_naive("2000-01-01T00:00:00Z"), None);
+        assert_eq!(parse_naive("2000-01-01T00:00:00+01:00"), None);
+        assert_eq!(parse_naive("2000-01-01T00:00:00 "), None);
+        assert_eq!(parse_offset(b"-05:30"), Some(-330));
+        assert_eq!(parse_offset(b"+24:00"), None);
     }
 }

@@ -348,7 +348,10 @@ impl Policy {
         }
         sx.expired.clear();
         for (i, r) in self.retention.iter().enumerate() {
-            let expired = r.expired(value, ctx.now);
+            let (expired, no_time_zone) = r.expired(value, ctx.now);
+            if no_time_zone && let Some(n) = tally.retention_no_time_zone.get_mut(i) {
+                *n += 1;
+            }
             if expired && r.whole_record {
                 tally.dropped_retention += 1;
                 if let Some(n) = tally.retention_records.get_mut(i) {

@@ -189,6 +189,10 @@ pub struct RetentionDoc {
     /// `expire` (default: fail closed) or `keep`, for records without a readable time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_missing_timestamp: Option<String>,
+    /// The zone of times written without one: `"UTC"` or a fixed offset (`"+01:00"`). Without
+    /// it such a time is missing (and counted as `retention_without_time_zone`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assume_timezone: Option<String>,
 }
 
 /// `[[summarize]]`: arrays of at least `min_items` items become summary objects.

@@ -4,6 +4,9 @@
 //! whose magnitude is below 100,000,000,000 is seconds (up to the year 5138), otherwise
 //! milliseconds (from 1973-03-03 on); a fraction is allowed. Anything else, or no value at the
 //! path, is a missing time: `on_missing_timestamp` decides (`expire` by default: fail closed).
+//! A date-time without a zone (`2024-03-05T10:20:30`) is read in the zone `assume_timezone`
+//! names (`"UTC"` or a fixed offset such as `"+01:00"`); without it, it is a missing time and
+//! counted per rule in the report (`retention_without_time_zone`), so a drop says why.
 //! A field or record is kept while its age is at most `max_age` (the boundary instant is kept),
 //! and expired once it is older. Without a `now` from the caller every retention rule expires
 //! (fail closed): core never reads a clock.
@@ -21,7 +24,7 @@ use crate::policy::rule::Rule;
 use crate::policy::select::{PathSet, Target};
 use crate::policy::source::{Seg, Source, error_at};
 use crate::record::tree::Tree;
-use crate::time::{EpochMillis, parse_rfc3339};
+use crate::time::{EpochMillis, parse_naive, parse_offset, parse_rfc3339};
 
 /// One compiled `[[retention]]` rule.
 #[derive(Debug)]
@@ -32,6 +35,17 @@ pub(crate) struct Retention {
     pub keep_missing: bool,
     /// `paths = ["$"]`: the whole record.
     pub whole_record: bool,
+    /// `assume_timezone`, in minutes east of UTC: the zone of times written without one.
+    pub assume_offset_min: Option<i64>,
+}
+
+/// A record's time, as retention reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RecordTime {
+    At(EpochMillis),
+    /// A date-time without a zone, and no `assume_timezone`.
+    NoTimeZone,
+    Missing,
 }
 
 /// Numbers below this magnitude are epoch seconds, others epoch milliseconds.
@@ -91,6 +105,19 @@ pub(crate) fn compile<'d>(
                 ));
             }
         };
+        let assume_offset_min = match r.assume_timezone.as_deref() {
+            None => None,
+            Some(z) if z.eq_ignore_ascii_case("utc") || z == "Z" => Some(0),
+            Some(z) => Some(parse_offset(z.as_bytes()).ok_or_else(|| {
+                fail(
+                    "assume_timezone",
+                    ErrorKind::InvalidValue,
+                    format!("`assume_timezone = \"{z}\"` is not UTC or a fixed offset"),
+                    "write \"UTC\" or an offset such as \"+01:00\"; named zones are not supported \
+                     (their offset changes with daylight saving time)",
+                )
+            })?),
+        };
         let timestamp = key_path(&r.timestamp, src, &here("timestamp"), "timestamp", &r.id)?;
         if r.paths.is_empty() {
             return Err(fail(
@@ -136,39 +163,53 @@ pub(crate) fn compile<'d>(
             timestamp,
             keep_missing,
             whole_record,
+            assume_offset_min,
         });
     }
     Ok(out)
 }
 
-/// The record's time in epoch milliseconds, if it has a readable one.
-pub(crate) fn record_time(found: &Found) -> Option<EpochMillis> {
+/// The record's time: epoch milliseconds when it has a readable one. A date-time without a zone
+/// is read at `assume_offset_min` when given.
+pub(crate) fn record_time(found: &Found, assume_offset_min: Option<i64>) -> RecordTime {
     match found {
-        Found::Text(s) => parse_rfc3339(s),
+        Found::Text(s) => match parse_rfc3339(s) {
+            Some(t) => RecordTime::At(t),
+            None => match (parse_naive(s), assume_offset_min) {
+                (Some(local), Some(o)) => RecordTime::At(local - o * 60_000),
+                (Some(_), None) => RecordTime::NoTimeZone,
+                (None, _) => RecordTime::Missing,
+            },
+        },
         Found::Number(t) => {
-            let x: f64 = t.parse().ok()?;
-            if !x.is_finite() {
-                return None;
-            }
+            let Some(x) = t.parse::<f64>().ok().filter(|x| x.is_finite()) else {
+                return RecordTime::Missing;
+            };
             let ms = if x.abs() < EPOCH_SECONDS_BELOW {
                 x * 1000.0
             } else {
                 x
             };
             // Beyond ±2^62 ms there is no real time; treat it as unreadable.
-            (ms.abs() < 4.6e18).then(|| libm::floor(ms) as i64)
+            if ms.abs() < 4.6e18 {
+                RecordTime::At(libm::floor(ms) as i64)
+            } else {
+                RecordTime::Missing
+            }
         }
-        Found::Missing | Found::Other => None,
+        Found::Missing | Found::Other => RecordTime::Missing,
     }
 }
 
 impl Retention {
-    /// Whether the data this rule covers has expired in `record` at `now`.
-    pub(crate) fn expired<T: Tree>(&self, record: &T, now: Option<EpochMillis>) -> bool {
-        let Some(now) = now else { return true };
-        match record_time(&lookup(record, &self.timestamp)) {
-            Some(t) => now.saturating_sub(t) > self.max_age_ms,
-            None => !self.keep_missing,
+    /// Whether the data this rule covers has expired in `record` at `now`, and whether the
+    /// record's time was read as missing because it has no zone.
+    pub(crate) fn expired<T: Tree>(&self, record: &T, now: Option<EpochMillis>) -> (bool, bool) {
+        let Some(now) = now else { return (true, false) };
+        match record_time(&lookup(record, &self.timestamp), self.assume_offset_min) {
+            RecordTime::At(t) => (now.saturating_sub(t) > self.max_age_ms, false),
+            RecordTime::NoTimeZone => (!self.keep_missing, true),
+            RecordTime::Missing => (!self.keep_missing, false),
         }
     }
 }
@@ -191,12 +232,31 @@ mod tests {
 
     #[test]
     fn epoch_units_by_magnitude() {
-        let n = |s: &str| record_time(&Found::Number(String::from(s)));
-        assert_eq!(n("1700000000"), Some(1_700_000_000_000));
-        assert_eq!(n("1700000000000"), Some(1_700_000_000_000));
-        assert_eq!(n("1700000000.5"), Some(1_700_000_000_500));
-        assert_eq!(n("99999999999"), Some(99_999_999_999_000));
-        assert_eq!(n("100000000000"), Some(100_000_000_000));
-        assert_eq!(n("1e300"), None);
+        let n = |s: &str| record_time(&Found::Number(String::from(s)), None);
+        assert_eq!(n("1700000000"), RecordTime::At(1_700_000_000_000));
+        assert_eq!(n("1700000000000"), RecordTime::At(1_700_000_000_000));
+        assert_eq!(n("1700000000.5"), RecordTime::At(1_700_000_000_500));
+        assert_eq!(n("99999999999"), RecordTime::At(99_999_999_999_000));
+        assert_eq!(n("100000000000"), RecordTime::At(100_000_000_000));
+        assert_eq!(n("1e300"), RecordTime::Missing);
+    }
+
+    #[test]
+    fn naive_times_take_the_assumed_zone() {
+        let t = |s: &str, o| record_time(&Found::Text(String::from(s)), o);
+        assert_eq!(t("2000-01-01T00:00:00", None), RecordTime::NoTimeZone);
+        assert_eq!(
+            t("2000-01-01T00:00:00", Some(0)),
+            RecordTime::At(946_684_800_000)
+        );
+        assert_eq!(
+            t("2000-01-01T01:00:00", Some(60)),
+            RecordTime::At(946_684_800_000)
+        );
+        assert_eq!(
+            t("2000-01-01T00:00:00Z", Some(60)),
+            RecordTime::At(946_684_800_000)
+        );
+        assert_eq!(t("yesterday", Some(0)), RecordTime::Missing);
     }
 }
