@@ -681,9 +681,15 @@ fn is_frame(obj: &Bound<'_, PyAny>) -> bool {
     };
     let module = module.to_string_lossy();
     let top = module.split('.').next().unwrap_or("");
-    let name = || ty.name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = || {
+        ty.name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
     match top {
-        "pandas" => obj.hasattr("columns").unwrap_or(false) || obj.hasattr("dtype").unwrap_or(false),
+        "pandas" => {
+            obj.hasattr("columns").unwrap_or(false) || obj.hasattr("dtype").unwrap_or(false)
+        }
         "polars" => matches!(name().as_str(), "DataFrame" | "Series" | "LazyFrame"),
         "pyarrow" => is_arrow_data(obj).unwrap_or(false),
         "builtins" => is_column_batch(obj).unwrap_or(false),

@@ -592,3 +592,50 @@ def test_airflow_task_logs(tmp_path: pathlib.Path) -> None:
     out = run.stdout + run.stderr
     assert "final_state=success" not in out and leaks(out) == []
     assert "[PII]" not in "".join(p.read_text() for p in new)  # nothing of the tasks ran
+
+
+OTEL_APP = f'''
+import logging
+from opentelemetry import trace
+from opentelemetry._logs import get_logger_provider
+
+tracer = trace.get_tracer("app")
+with tracer.start_as_current_span("signup {EMAIL}") as span:
+    span.set_attribute("user.email", "{EMAIL}")
+    span.set_attribute("db.password", "{SECRET}")
+    span.add_event("charged", {{"card": "{CARD}"}})
+get_logger_provider().get_logger("app").emit(body="welcome {EMAIL}", attributes={{"api_key": "{SECRET}"}})
+trace.get_tracer_provider().force_flush()
+get_logger_provider().force_flush()
+'''
+
+
+def test_otel_zero_code_configurator(tmp_path: pathlib.Path) -> None:
+    """`opentelemetry-instrument` with OTEL_PYTHON_CONFIGURATOR=tamis: the console exporters
+    it sets up from the environment print masked spans and logs."""
+    policy_file = tmp_path / "policy.toml"
+    policy_file.write_text(POLICY_TEXT)
+    app = tmp_path / "app.py"
+    app.write_text(OTEL_APP)
+    env = dict(os.environ)
+    env.update(
+        TAMIS_POLICY_FILE=str(policy_file),
+        OTEL_PYTHON_CONFIGURATOR="tamis",
+        OTEL_TRACES_EXPORTER="console",
+        OTEL_LOGS_EXPORTER="console",
+        OTEL_METRICS_EXPORTER="none",
+        OTEL_BSP_SCHEDULE_DELAY="10",
+        OTEL_BLRP_SCHEDULE_DELAY="10",
+    )
+    instrument = pathlib.Path(sys.executable).parent / "opentelemetry-instrument"
+    run = subprocess.run([str(instrument), sys.executable, str(app)], env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    out = run.stdout
+    assert '"name": "signup [PII]"' in out and '"db.password": "********"' in out, out[-3000:]
+    assert '"body": "welcome [PII]"' in out, out[-3000:]
+    assert leaks(out + run.stderr) == []
+
+    # No policy: nothing is set up, so nothing is exported (and the app still runs).
+    del env["TAMIS_POLICY_FILE"]
+    run = subprocess.run([str(instrument), sys.executable, str(app)], env=env, capture_output=True, text=True, timeout=120)
+    assert '"name"' not in run.stdout and leaks(run.stdout + run.stderr) == []

@@ -18,6 +18,19 @@ name; the exception object itself is cleared (its text is in the masked attribut
 span ids, times, kinds and scopes are not data and pass unchanged. Dropped counts (attributes,
 events, links) are kept.
 
+Without code changes (zero-code instrumentation), `opentelemetry-instrument` takes tamis's
+configurator: it sets up the SDK as OpenTelemetry's own does (exporters from
+`OTEL_TRACES_EXPORTER`, `OTEL_LOGS_EXPORTER`, ...), with every span exporter wrapped in
+`MaskingSpanExporter` and `MaskingLogRecordProcessor` before every log exporter:
+
+    TAMIS_POLICY_FILE=policies/observability.toml OTEL_PYTHON_CONFIGURATOR=tamis \
+        opentelemetry-instrument python app.py
+
+Without `TAMIS_POLICY_FILE`, or with `OTEL_CONFIG_FILE` (declarative configuration, which
+ignores a configurator's processors), the configurator raises and sets up nothing, so nothing is
+exported. Metrics are not masked (their attributes are set by instrumentations, not by data);
+their exporters are set up as OpenTelemetry's configurator does.
+
 Attributes are one record per span (`{"attribute.key": value}`), so path and key rules apply to
 attribute names; JSON-encoded attribute values (as Langfuse and GenAI instrumentations write
 them) are decoded and masked as the structure they hold (`tamis._attributes`). A record the
@@ -28,15 +41,19 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+import os
+
 from tamis._attributes import attribute_value, mask_attributes
-from tamis._tamis import Policy
+from tamis._tamis import Policy, TamisError
 
 try:
     from opentelemetry.attributes import BoundedAttributes
+    from opentelemetry.sdk._configuration import _OTelSDKConfigurator
     from opentelemetry.sdk._logs import LogRecordProcessor
+    from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import Event, ReadableSpan
-    from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
     from opentelemetry.sdk.util import BoundedList
     from opentelemetry.trace import Link, Status
 except ImportError as e:  # pragma: no cover - the message says what to install
@@ -143,3 +160,30 @@ class MaskingLogRecordProcessor(LogRecordProcessor):
 
     def force_flush(self, timeout_millis: int = 30000) -> bool:
         return True
+
+
+class TamisConfigurator(_OTelSDKConfigurator):
+    """OpenTelemetry's SDK configurator, with the policy of `TAMIS_POLICY_FILE` on every span
+    and log exporter it sets up (entry point `opentelemetry_configurator` `tamis`)."""
+
+    def _configure(self, **kwargs: Any) -> None:
+        path = os.environ.get("TAMIS_POLICY_FILE")
+        if not path:
+            raise TamisError(
+                "tamis.otel.TamisConfigurator has no policy: set TAMIS_POLICY_FILE to a policy file"
+            )
+        if os.environ.get("OTEL_CONFIG_FILE"):
+            # OpenTelemetry's declarative configuration ignores a configurator's processors.
+            raise TamisError(
+                "tamis.otel.TamisConfigurator cannot mask what OTEL_CONFIG_FILE sets up: unset it, "
+                "or add tamis's processors in code"
+            )
+        policy = Policy.from_file(path)
+        span_processor = kwargs.get("export_span_processor") or BatchSpanProcessor
+        log_processor = kwargs.get("export_log_record_processor") or BatchLogRecordProcessor
+        kwargs["export_span_processor"] = lambda exporter, *a, **k: span_processor(
+            MaskingSpanExporter(exporter, policy), *a, **k
+        )
+        kwargs["log_record_processors"] = [MaskingLogRecordProcessor(policy), *(kwargs.get("log_record_processors") or [])]
+        kwargs["export_log_record_processor"] = log_processor
+        super()._configure(**kwargs)
