@@ -6,7 +6,8 @@ from the repository root, after a prelude that defines what the snippet takes as
 exporters at in-memory ones (`OTLPSpanExporter` is the SDK's `InMemorySpanExporter`) and the
 Hamilton client at a recording one. Where a snippet sets something up, an epilogue uses it and
 checks that a planted email comes out masked. Configuration snippets (airflow.cfg) are parsed
-and every class or object they name is imported.
+and every class or object they name is imported; shell snippets (`opentelemetry-instrument`)
+run with an app that makes a span.
 """
 
 from __future__ import annotations
@@ -107,9 +108,12 @@ def test_every_integration_has_a_snippet() -> None:
 
 
 @pytest.mark.parametrize(("source", "index", "code"), SNIPPETS, ids=[f"{s}-{i}" for s, i, _ in SNIPPETS])
-def test_snippet_runs(source: str, index: int, code: str) -> None:
+def test_snippet_runs(source: str, index: int, code: str, tmp_path: pathlib.Path) -> None:
     if code.startswith("#") and "airflow.cfg" in code.splitlines()[0]:
         _check_config(code)
+        return
+    if "opentelemetry-instrument" in code:
+        _run_shell(code, tmp_path)
         return
     program = PRELUDE + "\n" + code + "\n" + EPILOGUES.get((source, index), "")
     run = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -118,6 +122,36 @@ def test_snippet_runs(source: str, index: int, code: str) -> None:
     assert EMAIL not in output, f"{source} snippet {index}: the planted email came out"
     if (source, index) in EPILOGUES:
         assert "h:k1:" in output or "[" in output, output[-2000:]  # a token or placeholder was written
+
+
+APP = f'''
+from opentelemetry import trace
+with trace.get_tracer("app").start_as_current_span("signup {EMAIL}"):
+    pass
+trace.get_tracer_provider().force_flush()
+'''
+
+
+def _run_shell(code: str, tmp_path: pathlib.Path) -> None:
+    """A shell snippet, run by bash in a directory with an `app.py` that makes a span and the
+    repository's policies, with the environment's tools first on PATH and console exporters."""
+    import os
+
+    (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "policies").symlink_to(ROOT / "policies")
+    env = dict(os.environ)
+    env.update(
+        PATH=f"{pathlib.Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        TAMIS_HASH_KEY="doc-test-key",
+        OTEL_TRACES_EXPORTER="console",
+        OTEL_METRICS_EXPORTER="none",
+        OTEL_LOGS_EXPORTER="none",
+        OTEL_BSP_SCHEDULE_DELAY="10",
+    )
+    run = subprocess.run(["bash", "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, f"{code}\n{run.stderr[-3000:]}"
+    assert '"name": "signup ' in run.stdout, run.stdout[-2000:]
+    assert EMAIL not in run.stdout + run.stderr
 
 
 def _check_config(code: str) -> None:
