@@ -12,9 +12,10 @@
 //   });
 //
 // The exits of a span, each masked: its name, attributes, each event's name and attributes,
-// each link's attributes, and the status message. Ids, times, kind, scope, resource and the
-// dropped counts are the original span's. The exits of a log record: body, attributes and
-// event name (in place, before later processors see the record).
+// each link's attributes, and the status message; the resource's attributes with
+// `{ resource: true }`. Ids, times, kind, scope and the dropped counts are the original span's.
+// The exits of a log record: body, attributes and event name (in place, before later processors
+// see the record).
 //
 // With Langfuse, wrap its processor: `new MaskingSpanProcessor(new LangfuseSpanProcessor(...),
 // policy)` masks every attribute of every span Langfuse exports (its per-key metadata, spans of
@@ -85,8 +86,24 @@ function maskAttributes(policy, attrs, opts) {
   return out;
 }
 
-/** A view of `span` with its name, attributes, events and status masked. */
-function maskSpan(policy, span, opts) {
+/** A view of `resource` with its attributes masked. */
+function maskResource(policy, resource, opts) {
+  if (!resource || !resource.attributes) return resource;
+  const attributes = maskAttributes(policy, resource.attributes, opts);
+  return new Proxy(resource, {
+    get(target, prop) {
+      if (prop === 'attributes') return attributes;
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+/**
+ * A view of `span` with its name, attributes, events, links and status masked (and its
+ * resource's attributes, with `withResource`).
+ */
+function maskSpan(policy, span, opts, withResource) {
   const masked = {
     name: policy.maskText(span.name, opts),
     attributes: maskAttributes(policy, span.attributes, opts),
@@ -104,6 +121,7 @@ function maskSpan(policy, span, opts) {
         ? { ...span.status, message: policy.maskText(span.status.message, opts) }
         : span.status,
   };
+  if (withResource) masked.resource = maskResource(policy, span.resource, opts);
   return new Proxy(span, {
     get(target, prop) {
       if (Object.prototype.hasOwnProperty.call(masked, prop)) return masked[prop];
@@ -114,7 +132,7 @@ function maskSpan(policy, span, opts) {
 }
 
 /** `span` with no name, attributes, events, links or status message of its own. */
-function blankSpan(span) {
+function blankSpan(span, withResource) {
   let code = 0;
   try {
     code = span.status && typeof span.status.code === 'number' ? span.status.code : 0;
@@ -128,6 +146,7 @@ function blankSpan(span) {
     links: [],
     status: { code },
   };
+  if (withResource) blank.resource = { attributes: { 'tamis.masked': 'failed' } };
   return new Proxy(span, {
     get(target, prop) {
       if (Object.prototype.hasOwnProperty.call(blank, prop)) return blank[prop];
@@ -141,13 +160,15 @@ class MaskingSpanProcessor {
   /**
    * @param inner the processor that receives masked spans (and exports them)
    * @param policy a tamis Policy
-   * @param options `{context}` for the policy
+   * @param options `{context}` for the policy; `{resource: true}` masks the resource's
+   *   attributes too (a resource is shared by every span: by default, mask it where you build it)
    */
   constructor(inner, policy, options) {
     this.inner = inner;
     this.policy = policy;
     const context = options && options.context;
     this.options = context === undefined ? undefined : { context };
+    this.resource = Boolean(options && options.resource);
     /** Spans that could not be masked and were exported blank. */
     this.failed = 0;
   }
@@ -159,12 +180,12 @@ class MaskingSpanProcessor {
   onEnd(span) {
     let masked;
     try {
-      masked = maskSpan(this.policy, span, this.options);
+      masked = maskSpan(this.policy, span, this.options, this.resource);
     } catch {
       // Fail closed and visibly: the span still reaches the exporter (its timing, ids and
       // status code), with nothing of its own text, and is counted.
       this.failed += 1;
-      masked = blankSpan(span);
+      masked = blankSpan(span, this.resource);
     }
     this.inner.onEnd(masked);
   }

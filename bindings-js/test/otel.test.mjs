@@ -111,6 +111,20 @@ test('link attributes are masked, and dropped counts stay', async () => {
   await provider.shutdown();
 });
 
+test('the resource is masked with { resource: true }', async () => {
+  const { resourceFromAttributes } = await import('@opentelemetry/resources');
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.owner': 'pat@example.com', 'service.name': 'shop' }),
+    spanProcessors: [new MaskingSpanProcessor(new SimpleSpanProcessor(exporter), policy, { resource: true })],
+  });
+  provider.getTracer('test').startSpan('op').end();
+  await provider.forceFlush();
+  const [out] = exporter.getFinishedSpans();
+  assert.deepEqual({ ...out.resource.attributes }, { 'service.owner': '[REDACTED]', 'service.name': 'shop' });
+  await provider.shutdown();
+});
+
 test('langfuseMask parses the JSON Langfuse hands it', () => {
   const mask = langfuseMask(Policy.fromToml(`
 version = 1

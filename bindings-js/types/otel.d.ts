@@ -21,9 +21,14 @@ export interface MaskOptions {
   context?: Context;
 }
 
+export interface SpanProcessorOptions extends MaskOptions {
+  /** Mask the resource's attributes too (shared by every span; off by default). */
+  resource?: boolean;
+}
+
 /** Masks each ended span, then hands it to `inner`. */
 export declare class MaskingSpanProcessor<S extends SpanLike = SpanLike> implements SpanProcessorLike<S> {
-  constructor(inner: SpanProcessorLike<S>, policy: Policy, options?: MaskOptions);
+  constructor(inner: SpanProcessorLike<S>, policy: Policy, options?: SpanProcessorOptions);
   readonly inner: SpanProcessorLike<S>;
   readonly policy: Policy;
   /** Spans that could not be masked: exported with a placeholder name and no attributes. */
@@ -35,7 +40,7 @@ export declare class MaskingSpanProcessor<S extends SpanLike = SpanLike> impleme
 }
 
 /** A view of `span` with name, attributes, events and status masked. */
-export declare function maskSpan<S extends SpanLike>(policy: Policy, span: S, options?: MaskOptions): S;
+export declare function maskSpan<S extends SpanLike>(policy: Policy, span: S, options?: MaskOptions, withResource?: boolean): S;
 /** Span attributes masked as one record (see the module's documentation). */
 export declare function maskAttributes(
   policy: Policy,
