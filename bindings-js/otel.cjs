@@ -265,6 +265,7 @@ class MaskingLogRecordProcessor {
       // Fail closed and visibly: the record stays (time, severity, trace ids), its text goes.
       this.failed += 1;
       logRecord.setBody('[tamis:masking_failed]');
+      if (typeof logRecord.eventName === 'string' && logRecord.eventName) logRecord.eventName = '[tamis:masking_failed]';
       const attrs = logRecord.attributes;
       if (attrs) {
         for (const k of Object.keys(attrs)) delete attrs[k];

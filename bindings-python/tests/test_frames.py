@@ -343,3 +343,92 @@ def test_naive_timestamps_need_an_assumed_zone() -> None:
     assert assumed.apply(df, now=now)["v"].tolist() == [2]
     _, report = assumed.apply_with_report({"ts": "2024-01-05T00:00:00", "v": 2}, now=now)
     assert "retention_without_time_zone" not in report
+
+
+# --- review findings: each a way a value could have left unmasked ---------------------------
+
+KEYS = """
+version = 1
+name = "keys"
+
+[[rule]]
+id = "secrets"
+keys = ["password", "token"]
+action = "replace"
+replacement = "***"
+
+[[rule]]
+id = "pii"
+detect = ["email"]
+action = "replace"
+replacement = "[PII]"
+"""
+
+
+@pytest.fixture(scope="module")
+def keyed() -> tamis.Policy:
+    return tamis.Policy.from_toml(KEYS)
+
+
+def test_nested_fields_renamed_never_keep_their_raw_name(keyed: tamis.Policy) -> None:
+    t = keyed.apply(pa.table({"c": [{"jane@x.com": "v"}]}))
+    assert "jane@x.com" not in str(t.schema) and t.to_pylist() == [{"c": {"[email:1]": "v"}}]
+    assert keyed.apply(pl.DataFrame({"c": [{"jane@x.com": "v"}]})).to_dicts() == [{"c": {"[email:1]": "v"}}]
+
+
+def test_key_rules_apply_inside_arrow_maps(keyed: tamis.Policy) -> None:
+    m = pa.table({"m": pa.array([[("password", "hunter2")]], type=pa.map_(pa.string(), pa.string()))})
+    assert "hunter2" not in str(keyed.apply(m).to_pylist())
+
+
+def test_structured_numpy_fields_are_keys(keyed: tamis.Policy) -> None:
+    rows = np.array([("hunter2", 1)], dtype=[("password", "U20"), ("b", "i4")])
+    out = keyed.apply({"c": rows, "d": np.array([1])})
+    assert out["c"].tolist() == [{"password": "***", "b": 1}]
+
+
+def test_a_lazyframe_never_carries_its_raw_source(keyed: tamis.Policy) -> None:
+    import pickle
+
+    lf = pl.DataFrame({"jane@x.com": [1], "password": ["hunter2"]}).lazy()
+    masked = keyed.apply(lf)
+    assert isinstance(masked, pl.LazyFrame)
+    assert b"hunter2" not in pickle.dumps(masked) and "jane@x.com" not in str(masked.collect_schema())
+
+
+def test_renamed_columns_are_numbered_not_merged(keyed: tamis.Policy) -> None:
+    df = pd.DataFrame({"a@b.com": [1], "c@d.com": [2]})
+    assert list(keyed.apply(df).columns) == ["[email:1]", "[email:2]"]
+    t = keyed.apply(pa.table({"a@b.com": [1], "c@d.com": [2]}))
+    assert t.column_names == ["[email:1]", "[email:2]"]
+
+
+def test_numpy_times_in_record_stages_are_times() -> None:
+    p = tamis.Policy.from_toml(
+        'version = 1\nname = "r"\n[[retention]]\nid = "old"\npaths = ["$"]\nmax_age = "30d"\n'
+        'timestamp = "ts"\nassume_timezone = "UTC"\n'
+    )
+    batch = {"ts": np.array(["2001-01-01", "2024-01-09"], "datetime64[ns]"), "v": np.array([1, 2])}
+    out = p.apply(batch, now="2024-01-10T00:00:00Z")
+    assert out["v"].tolist() == [2] and out["ts"].dtype == batch["ts"].dtype
+
+
+def test_pandas_index_is_masked_by_position(keyed: tamis.Policy) -> None:
+    s = keyed.apply(pd.Series([1], index=["jane@x.com"], name="n"))
+    assert s.index.tolist() == ["[PII]"]
+    df = keyed.apply(pd.DataFrame({"n": [1, 2]}, index=["jane@x.com", "b"]))
+    assert df["n"].tolist() == [1, 2] and df.index.tolist() == ["[PII]", "b"]
+
+
+def test_missing_values_stay_missing_in_text_columns(keyed: tamis.Policy) -> None:
+    out = keyed.apply(pd.DataFrame({"note": pd.array(["a@b.com", None], dtype="string")}))
+    assert out["note"].tolist()[0] == "[PII]" and pd.isna(out["note"].tolist()[1])
+
+
+def test_empty_results_keep_their_shape() -> None:
+    p = tamis.Policy.from_toml(
+        'version = 1\nname = "r"\n[[retention]]\nid = "old"\npaths = ["$"]\nmax_age = "1d"\ntimestamp = "ts"\n'
+    )
+    t = p.apply(pa.table({"ts": ["2001-01-01T00:00:00Z"], "v": [1]}), now="2024-01-10T00:00:00Z")
+    assert t.num_rows == 0 and t.column_names == ["ts", "v"] and t.schema.field("v").type == pa.int64()
+    assert isinstance(tamis.Policy.from_toml(KEYS).apply(pa.chunked_array([["a@b.com"]])), pa.ChunkedArray)

@@ -639,3 +639,45 @@ def test_otel_zero_code_configurator(tmp_path: pathlib.Path) -> None:
     del env["TAMIS_POLICY_FILE"]
     run = subprocess.run([str(instrument), sys.executable, str(app)], env=env, capture_output=True, text=True, timeout=120)
     assert '"name"' not in run.stdout and leaks(run.stdout + run.stderr) == []
+
+
+def test_attributes_json_in_any_spelling_and_langfuse_metadata_keys(policy: tamis.Policy) -> None:
+    from tamis._attributes import mask_attributes
+
+    attrs = {
+        "a": ' {"password": "' + SECRET + '"}',
+        "b": '{"password": "' + SECRET + '"}\n',
+        "c": json.dumps(json.dumps({"api_key": SECRET})),
+        "langfuse.observation.metadata.api_key": SECRET,
+        "deep": "[" * 100_000 + "]" * 100_000,
+        "a@b.com": "plain",
+        "c@d.com": '{"x": 1}',
+    }
+    out = mask_attributes(policy, attrs, None)
+    assert leaks(json.dumps(out)) == []
+    assert json.loads(out["a"]) == {"password": "********"} and json.loads(json.loads(out["c"])) == {"api_key": "********"}
+    assert out["langfuse.observation.metadata.api_key"] == "********"
+    assert not any("@" in k for k in out) and len([v for v in out.values() if v in ("plain", '{"x": 1}')]) == 2
+
+
+def test_a_log_record_that_cannot_be_masked_is_emptied_and_counted(policy: tamis.Policy) -> None:
+    from opentelemetry.sdk._logs import LoggerProvider
+    from opentelemetry.sdk._logs.export import InMemoryLogRecordExporter, SimpleLogRecordProcessor
+
+    from tamis.otel import MaskingLogRecordProcessor
+
+    class Failing:
+        def mask_text(self, *a: Any, **k: Any) -> str:
+            raise RuntimeError("injected")
+
+        apply = mask_text
+
+    processor = MaskingLogRecordProcessor(Failing())  # type: ignore[arg-type]
+    memory = InMemoryLogRecordExporter()
+    provider = LoggerProvider()
+    provider.add_log_record_processor(processor)
+    provider.add_log_record_processor(SimpleLogRecordProcessor(memory))
+    provider.get_logger("t").emit(body=f"to {EMAIL}", attributes={"card": CARD}, event_name=f"e {EMAIL}")
+    (record,) = memory.get_finished_logs()
+    assert processor.failed == 1 and record.log_record.body == "[tamis:masking_failed]"
+    assert leaks(record.to_json()) == []

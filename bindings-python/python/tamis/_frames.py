@@ -7,6 +7,7 @@ imported only when the data comes from them.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -184,7 +185,8 @@ def summarize(policy: Policy, data: Any, *, context: dict[str, Any] | None = Non
     results = policy._summarize_columns(request, context=context)
     if not table:
         return results[0]
-    return {str(_masked_name(policy, name, context)): r for (name, _, _), r in zip(cols, results) if r is not None}
+    names = masked_names(policy, [name for name, _, _ in cols], context)
+    return {str(n): r for n, r in zip(names, results) if r is not None}
 
 
 def summarize_states(
@@ -206,12 +208,12 @@ def finish_summaries(
     for part in states:
         names.extend(n for n in part if n not in names)
     out = {}
-    for name in names:
+    for name, new in zip(names, masked_names(policy, names, context)):
         merged = policy._finish_summary(
             [name], [p[name] for p in states if name in p], context=context
         )
         if merged is not None:
-            out[str(_masked_name(policy, name, context))] = merged
+            out[str(new)] = merged
     return out
 
 
@@ -232,6 +234,28 @@ def _masked_name(policy: Policy, name: Any, context: Any) -> Any:
     return name if out == str(name) else out
 
 
+_NUMBERED = re.compile(r"^\[([^\]:]+):(\d+)\]$")
+
+
+def masked_names(policy: Policy, names: list[Any], context: Any) -> list[Any]:
+    """The names of sibling keys or columns as the policy writes them: renamed ones numbered
+    in order, as `apply` numbers the keys of one map (`[email:1]`, `[email:2]`), so no two
+    collide."""
+    out: list[Any] = []
+    used: set[str] = set()
+    for name in names:
+        new = _masked_name(policy, name, context)
+        if new is not name and isinstance(new, str):
+            m = _NUMBERED.match(new)
+            n = int(m.group(2)) if m else 1
+            while new in used or str(new) in map(str, names):
+                n += 1
+                new = f"[{m.group(1)}:{n}]" if m else f"{new}#{n}"
+        used.add(str(new))
+        out.append(new)
+    return out
+
+
 def is_column_batch(data: Any) -> bool:
     """A dict of equally long numpy arrays (a Ray or numpy batch)."""
     if not isinstance(data, dict) or not data:
@@ -247,6 +271,8 @@ def is_column_batch(data: Any) -> bool:
 def _as_text(v: Any) -> Any:
     if v is None or isinstance(v, str):
         return v
+    if isinstance(v, float) and v != v:  # NaN is a missing value, not the text "nan"
+        return None
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if isinstance(v, (bool, int, float)):
@@ -301,27 +327,38 @@ def apply_frame(policy: Policy, data: Any, *, context: Any = None, now: Any = No
         values = _mask_one(policy, keys, data, mod, context)
         if values is None:
             return data.iloc[0:0] if mod == "pandas" else data.clear()
+        if mod == "pandas":
+            values = values.set_axis(_masked_index(policy, data.index, context))
         return values
     out: dict[Any, Any] = {}
-    for name in data.columns:
+    for name, new in zip(data.columns, masked_names(policy, list(data.columns), context)):
         col = data[name] if mod == "pandas" else data.get_column(name)
         masked = _mask_one(policy, [str(name)], col, mod, context)
         if masked is None:
             continue
-        out[_masked_name(policy, name, context)] = masked
+        out[new] = masked
     if mod == "pandas":
         import pandas as pd
 
-        index = data.index
-        if not isinstance(index, pd.RangeIndex):
-            key = [str(index.name)] if index.name is not None else ["index"]
-            plan = policy._column_plan(key, context=context)
-            if plan != "keep" or index.dtype.kind == "O":
-                index = pd.Index(policy._mask_column(key, index.tolist(), context=context), name=index.name)
-        return pd.DataFrame({n: _rename(s, n) for n, s in out.items()}, index=index)
+        index = _masked_index(policy, data.index, context)
+        # Each column takes the (masked) index by position, never by realigning labels.
+        return pd.DataFrame({n: _rename(s, n).set_axis(index) for n, s in out.items()}, index=index)
     import polars as pl
 
     return pl.DataFrame([_rename(s, n) for n, s in out.items()])
+
+
+def _masked_index(policy: Policy, index: Any, context: Any) -> Any:
+    """A pandas index masked as the key `index` (or its name) is: labels are data too."""
+    import pandas as pd
+
+    if isinstance(index, pd.RangeIndex):
+        return index
+    key = [str(index.name)] if index.name is not None else ["index"]
+    plan = policy._column_plan(key, context=context)
+    if plan == "keep" and index.dtype.kind != "O":
+        return index
+    return pd.Index(policy._mask_column(key, index.tolist(), context=context), name=index.name)
 
 
 def _rename(series: Any, name: Any) -> Any:
@@ -387,10 +424,16 @@ def _mask_polars(policy: Policy, keys: list[str], col: Any, plan: str, context: 
         return col.clone()
     values = policy._mask_column(keys, col.to_list(), context=context)
     if kind == "O":
-        try:
-            return pl.Series(col.name, values, dtype=dtype)
-        except Exception:  # the masked values no longer fit the nested type
-            return pl.Series(col.name, values, dtype=pl.Object)
+        # The nested type only while the masked items still fit it as they are (a renamed or
+        # removed key must not come back under its old name as a null); else what polars infers.
+        for build in (lambda: pl.Series(col.name, values, dtype=dtype), lambda: pl.Series(col.name, values, strict=False)):
+            try:
+                series = build()
+            except Exception:
+                continue
+            if series.to_list() == values:
+                return series
+        return pl.Series(col.name, values, dtype=pl.Object)
     natural: Any = {"U": str, "b": bool, "i": int, "f": (int, float)}.get(kind)
     if natural is not None and _same_kind(values, natural):
         try:
@@ -403,13 +446,10 @@ def _mask_polars(policy: Policy, keys: list[str], col: Any, plan: str, context: 
 
 
 def _apply_lazy(policy: Policy, data: Any, context: Any, now: Any) -> Any:
-    """A LazyFrame that masks each batch when it is collected (no pushdown through the mask:
-    a column's name and type may change)."""
-    return data.map_batches(
-        lambda df: apply_frame(policy, df, context=context, now=now),
-        validate_output_schema=False,
-        schema=None,
-    )
+    """A LazyFrame, collected and masked, as a LazyFrame again. Not masked lazily: a lazy plan
+    holds its source, so the raw frame would travel with it (pickled to Dask or Ray workers,
+    serialized) and its schema would name raw columns."""
+    return apply_frame(policy, data.collect(), context=context, now=now).lazy()
 
 
 def _arrow_kind(t: Any) -> str:
@@ -440,7 +480,11 @@ def _to_arrow(values: list[Any], t: Any, kind: str) -> Any:
     )
     if fits:
         try:
-            return pa.array(values, type=t)
+            arr = pa.array(values, type=t)
+            # A nested type keeps its field names: only when the masked items still have them
+            # (a renamed or removed key must not come back under its old name as a null).
+            if kind != "O" or _pylist(arr) == values:
+                return arr
         except (pa.ArrowException, TypeError, ValueError, OverflowError):
             pass
         if kind == "O":
@@ -450,6 +494,14 @@ def _to_arrow(values: list[Any], t: Any, kind: str) -> Any:
                 pass
     text = pa.large_string() if pa.types.is_large_string(t) else pa.string()
     return pa.array([_as_text(v) for v in values], type=text)
+
+
+def _pylist(col: Any) -> list[Any]:
+    """An Arrow column's values; maps as dicts, so key rules see their keys."""
+    try:
+        return col.to_pylist(maps_as_pydicts="lossy")
+    except TypeError:  # an older pyarrow
+        return col.to_pylist()
 
 
 def _mask_arrow_column(policy: Policy, keys: list[str], col: Any, context: Any) -> Any:
@@ -466,8 +518,9 @@ def _mask_arrow_column(policy: Policy, keys: list[str], col: Any, context: Any) 
 
     if not _needs_cells(plan, kind, floats):
         return col
-    values = policy._mask_column(keys, col.to_pylist(), context=context)
-    return _to_arrow(values, col.type, kind)
+    values = policy._mask_column(keys, _pylist(col), context=context)
+    arr = _to_arrow(values, col.type, kind)
+    return pa.chunked_array([arr]) if isinstance(col, pa.ChunkedArray) else arr
 
 
 def _apply_arrow(policy: Policy, data: Any, context: Any, now: Any) -> Any:
@@ -477,13 +530,13 @@ def _apply_arrow(policy: Policy, data: Any, context: Any, now: Any) -> Any:
     if not isinstance(data, (pa.Table, pa.RecordBatch)):  # an Array or ChunkedArray
         return _mask_arrow_column(policy, [], data, context)
     if policy._has_record_stages:
-        rows = policy.apply_many(data.to_pylist(), context=context, now=now)
-        return _rows_to_arrow(rows, data.schema, is_batch)
+        rows = policy.apply_many(_pylist(data), context=context, now=now)
+        return _rows_to_arrow(policy, rows, data.schema, is_batch, context)
     names, arrays = [], []
-    for name in data.column_names:
+    for name, new in zip(data.column_names, masked_names(policy, list(data.column_names), context)):
         masked = _mask_arrow_column(policy, [name], data.column(name), context)
         if masked is not None:
-            names.append(str(_masked_name(policy, name, context)))
+            names.append(str(new))
             arrays.append(masked)
     if is_batch:
         arrays = [a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for a in arrays]
@@ -499,10 +552,16 @@ def _row_columns(rows: list[Any]) -> dict[str, list[Any]]:
     return {n: [row.get(n) for row in rows] for n in names}
 
 
-def _rows_to_arrow(rows: list[Any], schema: Any, is_batch: bool) -> Any:
+def _rows_to_arrow(policy: Policy, rows: list[Any], schema: Any, is_batch: bool, context: Any) -> Any:
     import pyarrow as pa
 
     cols = _row_columns(rows)
+    if not cols:  # no row left: the schema's columns, empty, under their masked names
+        names = masked_names(policy, list(schema.names), context)
+        empty = [pa.array([], type=f.type) for f in schema]
+        if is_batch:
+            return pa.RecordBatch.from_arrays(empty, names=[str(n) for n in names])
+        return pa.table(dict(zip(map(str, names), empty)))
     types = {f.name: f.type for f in schema}
     arrays = []
     for name, values in cols.items():
@@ -510,8 +569,8 @@ def _rows_to_arrow(rows: list[Any], schema: Any, is_batch: bool) -> Any:
         arrays.append(_to_arrow(values, t, _arrow_kind(t)) if t is not None else pa.array(values))
     names = list(cols)
     if is_batch:
-        return pa.RecordBatch.from_arrays(arrays, names=names) if names else pa.RecordBatch.from_pylist([])
-    return pa.table(dict(zip(names, arrays))) if names else pa.table({})
+        return pa.RecordBatch.from_arrays(arrays, names=names)
+    return pa.table(dict(zip(names, arrays)))
 
 
 def _numpy_kind(a: Any) -> str:
@@ -523,6 +582,8 @@ def _to_numpy(values: list[Any], original: Any) -> Any:
     import numpy as np
 
     kind = _numpy_kind(original)
+    if not values:
+        return original[:0].copy()
     natural: Any = {"U": str, "b": bool, "i": int, "f": (int, float)}.get(kind)
     if natural is not None and all(v is not None for v in values) and _same_kind(values, natural):
         try:
@@ -536,38 +597,75 @@ def _to_numpy(values: list[Any], original: Any) -> Any:
     return np.array([_as_text(v) for v in values], dtype=object)
 
 
+def _numpy_values(arr: Any) -> list[Any]:
+    """A numpy column's values as the engine reads them: times as ISO text (None for NaT),
+    structured rows as dicts of their fields, matrix rows as lists, scalars as Python values."""
+    import numpy as np
+
+    if arr.dtype.kind in "Mm" and arr.ndim == 1:
+        text = np.datetime_as_string(arr).tolist() if arr.dtype.kind == "M" else [str(t) for t in arr]
+        return [None if np.isnat(t) else s for t, s in zip(arr, text)]
+    if arr.dtype.names:
+        return [dict(zip(arr.dtype.names, row)) for row in arr.tolist()]
+    return arr.tolist()
+
+
 def _apply_numpy_batch(policy: Policy, data: dict[str, Any], context: Any, now: Any) -> dict[str, Any]:
     """A dict of equally long numpy arrays (Ray's numpy batch format), column by column."""
     import numpy as np
 
     if policy._has_record_stages:
         n = len(next(iter(data.values())))
-        rows = [{k: v[i].item() if hasattr(v[i], "item") and v.ndim == 1 else v[i] for k, v in data.items()} for i in range(n)]
+        values = {k: _numpy_values(v) for k, v in data.items()}
+        rows = [{k: v[i] for k, v in values.items()} for i in range(n)]
         out_rows = policy.apply_many(rows, context=context, now=now)
         cols = _row_columns(out_rows)
-        return {k: _to_numpy(v, data[k]) if k in data else np.array(v, dtype=object) for k, v in cols.items()}
+        if not cols:  # no row left: every column, empty
+            names = masked_names(policy, list(data), context)
+            return {new: v[:0].copy() for new, v in zip(names, data.values())}
+        out = {}
+        for k, v in cols.items():
+            original = data.get(k)
+            if original is not None and original.dtype.kind in "Mm" and all(x is None or isinstance(x, str) for x in v):
+                try:  # times kept as they came (ISO text back to the array's type)
+                    out[k] = np.array([x if x is not None else "NaT" for x in v], dtype=original.dtype)
+                    continue
+                except ValueError:
+                    pass
+            out[k] = _to_numpy(v, original) if original is not None and original.ndim == 1 else _objects(v)
+        return out
     out = {}
-    for name, arr in data.items():
+    for (name, arr), new in zip(data.items(), masked_names(policy, list(data), context)):
         keys = [str(name)]
         plan = policy._column_plan(keys, context=context)
         if plan == "drop":
             continue
-        kind = _numpy_kind(arr)
+        kind = _numpy_kind(arr) if not arr.dtype.names else "O"
         if not _needs_cells(plan, kind, lambda: arr.astype(np.float64)):
             arr = arr.copy()
-        elif kind == "M":  # times as their ISO text; unchanged text keeps the array
-            text = [None if np.isnat(t) else s for t, s in zip(arr, np.datetime_as_string(arr).tolist())]
+        elif kind in "Mm" and arr.ndim == 1:  # times as their ISO text; unchanged text keeps the array
+            text = _numpy_values(arr)
             masked = policy._mask_column(keys, text, context=context)
             arr = arr.copy() if masked == text else _to_numpy(masked, arr)
-        elif arr.ndim > 1:  # rows of a matrix (embeddings): each row one list value
+        elif arr.ndim > 1 and not arr.dtype.names:  # rows of a matrix (embeddings): each row one list
             masked = policy._mask_column(keys, arr.tolist(), context=context)
             try:
                 arr = np.array(masked, dtype=arr.dtype)
             except (TypeError, ValueError, OverflowError):
-                arr = _to_numpy(masked, np.empty(0, dtype=object))
+                arr = _objects(masked)
         else:
-            arr = _to_numpy(policy._mask_column(keys, arr.tolist(), context=context), arr)
-        out[_masked_name(policy, name, context)] = arr
+            values = _numpy_values(arr)
+            masked = policy._mask_column(keys, values, context=context)
+            arr = _objects(masked) if arr.dtype.names else _to_numpy(masked, arr)
+        out[new] = arr
+    return out
+
+
+def _objects(values: list[Any]) -> Any:
+    import numpy as np
+
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
     return out
 
 

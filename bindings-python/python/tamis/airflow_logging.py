@@ -42,7 +42,8 @@ except ImportError:  # a worker with only the task SDK
 
 LOGGING_CONFIG: dict[str, Any] = deepcopy(DEFAULT_LOGGING_CONFIG)
 
-_KEEP = ("timestamp", "level", "logger", "logger_name")
+_KEEP = ("timestamp", "level")
+_LEVELS = {"debug", "info", "warning", "warn", "error", "critical", "exception", "fatal"}
 
 
 class _AirflowProcessor:
@@ -57,10 +58,16 @@ class _AirflowProcessor:
         import structlog
 
         kept = {k: event_dict[k] for k in _KEEP if isinstance(event_dict.get(k), str)}
+        kept.setdefault("level", method_name if method_name in _LEVELS else "info")
         try:
-            return self._inner(logger, method_name, event_dict)
+            out = self._inner(logger, method_name, event_dict)
         except structlog.DropEvent:
             return {**kept, "event": "[tamis:dropped]"}
+        if not isinstance(out, dict) or "tamis_quarantined" in out:
+            # Airflow's readers need `event` and `level` on every line.
+            return {**kept, "event": "[tamis:quarantined]"}
+        out.setdefault("level", kept["level"])
+        return out
 
 
 class TamisLogIO:

@@ -11,8 +11,8 @@ The exits of `HamiltonTracker` and `AsyncHamiltonTracker` (hamilton-sdk 0.9) are
 its client; each one that carries data is masked (the client is wrapped):
 - `register_dag_template_if_not_exists`: the driver config and the tracker's tags
   (`Policy.apply`), each node template's documentation (as text) and tags, the source code
-  the tracker uploads (as text: a DSN or key written in a module is masked) and the
-  repository URL (credentials in it).
+  the tracker uploads (as text: a DSN or key written in a module is masked), the repository
+  URL and each code artifact's URL and path (credentials in them).
 - `create_and_start_dag_run`: run tags and inputs.
 - `update_tasks`: every task attribute (result summaries, schemas, stack traces of failures).
 - `log_dag_run_end`, `validate_auth`, `project_exists`: no data (status, ids).
@@ -98,6 +98,12 @@ class _MaskingClient:
             call["nodes"] = nodes
         if call.get("code"):
             call["code"] = [{**c, "contents": self._text(c.get("contents"))} for c in call["code"]]
+        if call.get("code_artifacts"):
+            # Each artifact's URL is built from the repository URL (credentials in it included).
+            call["code_artifacts"] = [
+                {**a, **{k: self._text(a[k]) for k in ("url", "path") if isinstance(a.get(k), str)}}
+                for a in call["code_artifacts"]
+            ]
         vcs = call.get("vcs_info")
         if vcs is not None and dataclasses.is_dataclass(vcs) and isinstance(getattr(vcs, "repository", None), str):
             call["vcs_info"] = dataclasses.replace(vcs, repository=self._text(vcs.repository))

@@ -16,7 +16,8 @@ The exits of the Langfuse Python SDK and what covers each:
   which Langfuse calls with each export batch. JSON-encoded attribute values (Langfuse's own
   `langfuse.*.metadata.*`, `gen_ai.*` messages) are decoded and masked as the structure they
   hold. A batch that cannot be masked is dropped by Langfuse (its documented behaviour when the
-  hook raises), never sent raw.
+  hook raises), never sent raw. Langfuse uploads media (base64 data URIs in attributes) before
+  this hook runs: turn media upload off, or mask at `mask=`, where data is set.
 - span names, event attributes (exception messages), status text and links, which
   `mask_otel_spans` cannot change: give Langfuse a masking exporter,
   `Langfuse(span_exporter=tamis.otel.MaskingSpanExporter(OTLPSpanExporter(...), policy))`.

@@ -55,7 +55,7 @@ try:
     from opentelemetry.sdk.trace import Event, ReadableSpan
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
     from opentelemetry.sdk.util import BoundedList
-    from opentelemetry.trace import Link, Status
+    from opentelemetry.trace import Link, Status, StatusCode
 except ImportError as e:  # pragma: no cover - the message says what to install
     raise ImportError("tamis.otel needs opentelemetry-sdk: pip install opentelemetry-sdk") from e
 
@@ -90,6 +90,8 @@ class MaskingSpanExporter(SpanExporter):
         self.policy = policy
         self.context = context
         self.resource = resource
+        #: Spans that could not be masked: exported blank (name, attributes, events, links).
+        self.failed = 0
 
     def _mask(self, span: ReadableSpan) -> ReadableSpan:
         p, ctx = self.policy, self.context
@@ -120,7 +122,28 @@ class MaskingSpanExporter(SpanExporter):
         )
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
-        return self.inner.export([self._mask(s) for s in spans])
+        return self.inner.export([self._mask_or_blank(s) for s in spans])
+
+    def _mask_or_blank(self, span: ReadableSpan) -> ReadableSpan:
+        try:
+            return self._mask(span)
+        except Exception:
+            # Fail closed and visibly: the span still goes (ids, times, kind, status code), with
+            # nothing of its own text, and is counted.
+            self.failed += 1
+            status = span.status
+            return ReadableSpan(
+                name="[tamis:masking_failed]",
+                context=span.context,
+                parent=span.parent,
+                resource=span.resource if not self.resource else Resource({}),
+                attributes=BoundedAttributes(attributes={"tamis.masked": "failed"}),
+                kind=span.kind,
+                status=Status(status.status_code) if status is not None else Status(StatusCode.UNSET),
+                start_time=span.start_time,
+                end_time=span.end_time,
+                instrumentation_scope=span.instrumentation_scope,
+            )
 
     def shutdown(self) -> None:
         self.inner.shutdown()
@@ -135,8 +158,24 @@ class MaskingLogRecordProcessor(LogRecordProcessor):
     def __init__(self, policy: Policy, *, context: dict[str, Any] | None = None) -> None:
         self.policy = policy
         self.context = context
+        #: Records that could not be masked: emptied (body, attributes, event name) and counted.
+        self.failed = 0
 
     def on_emit(self, log_record: Any) -> None:
+        try:
+            self._mask(log_record)
+        except Exception:
+            # Fail closed and visibly, never into the application's own logging call.
+            self.failed += 1
+            record = log_record.log_record
+            record.body = "[tamis:masking_failed]"
+            record.attributes = BoundedAttributes(attributes={"tamis.masked": "failed"}, immutable=False)
+            if getattr(record, "event_name", None):
+                record.event_name = "[tamis:masking_failed]"
+            if getattr(record, "exception", None) is not None:
+                record.exception = None
+
+    def _mask(self, log_record: Any) -> None:
         p, ctx = self.policy, self.context
         record = log_record.log_record
         body = record.body
