@@ -1,7 +1,7 @@
 //! `tamis`: apply, check, explain and test privacy policies from the command line.
 //!
 //! Exit codes: 0 done (quarantined lines included), 1 invalid policy or failing `test`, 2 usage,
-//! 3 input/output error. Diagnostics go to stderr and never quote input data.
+//! 3 input/output error, 4 `diff` found a weaker change. Diagnostics go to stderr and never quote input data.
 #![expect(clippy::print_stderr, reason = "a command line prints its diagnostics")]
 
 mod cmd;
@@ -41,6 +41,10 @@ enum Command {
     /// Summarise JSON Lines records: one summary object per path a `[[summarize]]` rule
     /// selects (statistics with privacy rules, never raw values).
     Summarize(SummarizeArgs),
+    /// What changed between two policies, each change `weaker`, `stronger` or `neutral`; with
+    /// `--sample`, how many values of those records NEW protects less. Exit 4 when anything is
+    /// weaker (a CI gate), 0 when not.
+    Diff(cmd::diff::DiffArgs),
     /// Filter plugins (WebAssembly components of `wit/tamis-filter.wit`).
     #[command(subcommand)]
     Plugin(PluginCommand),
@@ -160,6 +164,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => cmd::explain::run(&args.policy, &args.files),
         Command::Test(args) => cmd::test::run(&args.policy),
         Command::Summarize(args) => cmd::summarize::run(&args),
+        Command::Diff(args) => cmd::diff::run(&args),
         Command::Plugin(PluginCommand::Check { file }) => cmd::plugin::check(&file),
     };
     match result {

@@ -10,6 +10,7 @@ use crate::{Fail, RunArgs};
 
 pub(crate) mod apply;
 pub(crate) mod check;
+pub(crate) mod diff;
 pub(crate) mod explain;
 pub(crate) mod plugin;
 pub(crate) mod summarize;
@@ -32,7 +33,7 @@ pub(crate) fn bind_keys_from_env(policy: Policy) -> Result<Policy, Fail> {
         .map_err(|e| Fail::policy(e.to_string()))
 }
 
-fn parse_context(json: Option<&str>) -> Result<Context, Fail> {
+pub(crate) fn parse_context(json: Option<&str>) -> Result<Context, Fail> {
     json.map_or(Ok(Context::default()), |json| {
         Context::from_json_option(json).map_err(|e| Fail::usage(format!("error: `--context`: {e}")))
     })
