@@ -492,33 +492,21 @@ fn rule(o: &RuleDoc, n: &RuleDoc, push: &mut impl FnMut(Class, &'static str, &st
             );
         }
     }
-    set_change(
-        &to_set(&o.paths),
-        &to_set(&n.paths),
-        "rule",
-        id,
-        "path",
-        Class::Stronger,
-        push,
-    );
-    set_change(
-        &to_set(&o.keys),
-        &to_set(&n.keys),
-        "rule",
-        id,
-        "key glob",
-        Class::Stronger,
-        push,
-    );
-    set_change(
-        &to_set(&o.detect),
-        &to_set(&n.detect),
-        "rule",
-        id,
-        "detector",
-        Class::Stronger,
-        push,
-    );
+    for (a, b, noun) in [
+        (&o.paths, &n.paths, "path"),
+        (&o.keys, &n.keys, "key glob"),
+        (&o.detect, &n.detect, "detector"),
+    ] {
+        set_change(
+            &to_set(a),
+            &to_set(b),
+            "rule",
+            id,
+            noun,
+            Class::Stronger,
+            push,
+        );
+    }
     match (&o.pattern, &n.pattern) {
         (Some(_), None) => push(Class::Weaker, "rule", id, String::from("pattern removed")),
         (None, Some(_)) => push(Class::Stronger, "rule", id, String::from("pattern added")),
