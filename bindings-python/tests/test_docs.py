@@ -66,6 +66,7 @@ tracer_provider.force_flush(); logger_provider.force_flush()
 print("spans", [s.name for s in tracer_provider._active_span_processor._span_processors[0].span_exporter.inner.get_finished_spans()])''',
     # The DAG's own result is the raw one; what the tracker sent is masked.
     ("tamis.hamilton", 0): 'assert dr.execute(["contact"])["contact"].endswith("example.com")\nprint("sent", SENT)',
+    ("tamis.ray", 0): "ray.shutdown()",
     ("README.md", 0): 'print(safe, rows, out, report, policy.mask_text("to ' + EMAIL + '"))',
 }
 
@@ -90,7 +91,7 @@ def _snippets() -> list[tuple[str, int, str]]:
     for i, block in enumerate(re.findall(r"```python\n(.*?)```", readme, flags=re.S)):
         out.append(("README.md", i, block))
     for module in ("tamis.logging", "tamis.otel", "tamis.langfuse", "tamis.hamilton", "tamis.airflow",
-                   "tamis.airflow_logging"):
+                   "tamis.airflow_logging", "tamis.ray"):
         path = pathlib.Path(tamis.__file__).parent / (module.split(".", 1)[1] + ".py")
         doc = ast.get_docstring(ast.parse(path.read_text()), clean=True) or ""
         for i, block in enumerate(_doc_blocks(doc)):
@@ -104,7 +105,7 @@ SNIPPETS = _snippets()
 def test_every_integration_has_a_snippet() -> None:
     sources = {s for s, _, _ in SNIPPETS}
     assert sources >= {"README.md", "tamis.logging", "tamis.otel", "tamis.langfuse", "tamis.hamilton",
-                       "tamis.airflow", "tamis.airflow_logging"}
+                       "tamis.airflow", "tamis.airflow_logging", "tamis.ray"}
 
 
 @pytest.mark.parametrize(("source", "index", "code"), SNIPPETS, ids=[f"{s}-{i}" for s, i, _ in SNIPPETS])
