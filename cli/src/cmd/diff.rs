@@ -851,10 +851,11 @@ fn text(o: &Outcome) -> String {
     if let Some(x) = &o.sample {
         let _ = writeln!(
             s,
-            "sample: {} records, {} values less protected, {} more protected, {} records no longer dropped, {} unreadable lines",
+            "sample: {} records, {} values less protected, {} more protected, {} masked differently, {} records no longer dropped, {} unreadable lines",
             x.records,
             x.values_weaker,
             x.values_stronger,
+            x.values_changed,
             x.records_no_longer_dropped,
             x.unreadable
         );
