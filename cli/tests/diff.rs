@@ -165,6 +165,12 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "default = \"deny\"",
         "stronger",
     ),
+    (
+        "grant on a type every role saw",
+        "types = [\"audit\"]",
+        "types = [\"audit\", \"billing\"]",
+        "stronger",
+    ),
 ];
 
 fn opposite(class: &str) -> &str {

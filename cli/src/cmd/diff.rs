@@ -378,18 +378,41 @@ fn compare(old: &PolicyDoc, new: &PolicyDoc, out: &mut Vec<Change>) {
         push(Class::Stronger, "summarize", &n.id, String::from("added"));
     }
     access(old, new, &mut push);
-    // Plugins, by id: a filter that goes no longer filters.
+    // Plugins, by id: a filter that goes no longer filters; one that changes is a new filter.
     for o in &old.plugins {
-        if !new.plugins.iter().any(|n| n.id == o.id) {
+        let Some(n) = new.plugins.iter().find(|n| n.id == o.id) else {
             push(Class::Weaker, "plugin", &o.id, String::from("removed"));
+            continue;
+        };
+        if o.path != n.path || o.config != n.config {
+            push(
+                Class::Weaker,
+                "plugin",
+                &o.id,
+                String::from("component or config changed (review: a different filter)"),
+            );
         }
-    }
-    for n in new
-        .plugins
-        .iter()
-        .filter(|n| !old.plugins.iter().any(|o| o.id == n.id))
-    {
-        push(Class::Stronger, "plugin", &n.id, String::from("added"));
+        if o.on_error != n.on_error {
+            push(
+                Class::Neutral,
+                "plugin",
+                &o.id,
+                format!("on_error {:?} -> {:?}", o.on_error, n.on_error),
+            );
+        }
+        if o.log.unwrap_or(false) != n.log.unwrap_or(false) {
+            let class = if n.log.unwrap_or(false) {
+                Class::Weaker
+            } else {
+                Class::Stronger
+            };
+            push(
+                class,
+                "plugin",
+                &o.id,
+                String::from("log lines written (masked)"),
+            );
+        }
     }
     if old.limits != new.limits {
         push(
@@ -642,41 +665,54 @@ fn access(
                     format!("default {:?} -> {:?}", o.default, n.default),
                 );
             }
-            // Every (type, role) a grant names: more pairs let more roles see.
-            let pairs = |a: &AccessDoc| {
-                a.grants
+            // Who sees each type: the roles its grants name, or, for a type no grant names,
+            // every role (`default = "allow"`) or none (`deny`). More viewers is weaker.
+            let viewers = |a: &AccessDoc, t: &str| -> Option<BTreeSet<String>> {
+                let roles: BTreeSet<String> = a
+                    .grants
                     .iter()
-                    .flat_map(|g| {
-                        g.types.iter().flat_map(move |t| {
-                            g.roles_any.iter().map(move |r| format!("{t} to {r}"))
-                        })
-                    })
-                    .collect::<BTreeSet<_>>()
+                    .filter(|g| g.types.iter().any(|x| x == t))
+                    .flat_map(|g| g.roles_any.iter().cloned())
+                    .collect();
+                let named = a.grants.iter().any(|g| g.types.iter().any(|x| x == t));
+                match (named, deny(&a.default)) {
+                    (true, _) => Some(roles),
+                    (false, true) => Some(BTreeSet::new()),
+                    (false, false) => None, // every role
+                }
             };
-            set_change(
-                &pairs(o),
-                &pairs(n),
-                "access",
-                "-",
-                "grant",
-                Class::Weaker,
-                push,
-            );
-            // A type no grant named before is governed by `default`; one that loses every grant too.
-            let types = |a: &AccessDoc| {
-                a.grants
-                    .iter()
-                    .flat_map(|g| g.types.iter().cloned())
-                    .collect::<BTreeSet<_>>()
-            };
-            if !deny(&n.default) {
-                for t in types(o).difference(&types(n)) {
-                    push(
+            let types: BTreeSet<&str> = o
+                .grants
+                .iter()
+                .chain(&n.grants)
+                .flat_map(|g| g.types.iter().map(String::as_str))
+                .collect();
+            for t in types {
+                match (viewers(o, t), viewers(n, t)) {
+                    (Some(_), None) => push(
                         Class::Weaker,
                         "access",
                         "-",
-                        format!("type `{t}` no longer granted: default allows every role"),
-                    );
+                        format!("type `{t}`: every role sees it now"),
+                    ),
+                    (None, Some(_)) => push(
+                        Class::Stronger,
+                        "access",
+                        "-",
+                        format!("type `{t}`: only granted roles see it now"),
+                    ),
+                    (Some(a), Some(b)) => {
+                        set_change(
+                            &a,
+                            &b,
+                            "access",
+                            "-",
+                            &format!("role that sees `{t}`"),
+                            Class::Weaker,
+                            push,
+                        );
+                    }
+                    (None, None) => {}
                 }
             }
         }
