@@ -800,15 +800,17 @@ fn closed_output_is_an_output_error_not_a_panic() {
         vec!["check", "--policy", "policies/default.toml"],
         vec!["explain", "--policy", "policies/default.toml"],
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tamis"))
+        // A stdout whose read end is closed before tamis starts: every write fails with a
+        // broken pipe, whenever it happens (no race with the child's first write).
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let child = Command::new(env!("CARGO_BIN_EXE_tamis"))
             .args(&args)
             .current_dir(root())
-            .stdout(Stdio::piped())
+            .stdout(Stdio::from(writer))
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        // Close the read end at once: every write fails with a broken pipe.
-        drop(child.stdout.take());
         let out = child.wait_with_output().unwrap();
         assert_eq!(
             out.status.code(),
