@@ -681,3 +681,42 @@ def test_a_log_record_that_cannot_be_masked_is_emptied_and_counted(policy: tamis
     (record,) = memory.get_finished_logs()
     assert processor.failed == 1 and record.log_record.body == "[tamis:masking_failed]"
     assert leaks(record.to_json()) == []
+
+
+def test_logging_hooks_that_cannot_mask_write_a_placeholder(policy: tamis.Policy) -> None:
+    """A policy call that fails never lets the record through, and never raises into the
+    application's log call (stdlib's handleError would print the raw message and arguments)."""
+    import io
+
+    import structlog
+
+    from tamis.logging import StructlogProcessor, TamisFilter
+
+    class Failing:
+        def mask_text(self, *a: Any, **k: Any) -> str:
+            raise RuntimeError("injected")
+
+        apply = mask_text
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    tamis_filter = TamisFilter(policy)
+    tamis_filter.policy = Failing()  # type: ignore[assignment]
+    handler.addFilter(tamis_filter)
+    log = logging.getLogger("tamis-failing-filter")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        log.warning("to %s", EMAIL, extra={"card": CARD})
+    finally:
+        log.removeHandler(handler)
+    assert tamis_filter.failed == 1 and stream.getvalue() == "[tamis:masking_failed]\n"
+
+    lines: list[str] = []
+    processor = StructlogProcessor(policy)
+    processor.policy = Failing()  # type: ignore[assignment]
+    logger = structlog.wrap_logger(
+        structlog.PrintLogger(file=io_collect(lines)), processors=[processor, structlog.processors.JSONRenderer()]
+    )
+    logger.info(f"to {EMAIL}", card=CARD)
+    assert processor.failed == 1 and lines == ['{"event": "[tamis:masking_failed]"}']

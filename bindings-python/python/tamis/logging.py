@@ -59,8 +59,23 @@ class TamisFilter(logging.Filter):
         super().__init__(name)
         self.policy = _policy(policy)
         self.context = context
+        #: Records that could not be masked: written with a placeholder and nothing of their own.
+        self.failed = 0
 
     def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            self._mask(record)
+        except Exception:
+            # Fail closed, never into the application's logging call: the record goes out with
+            # its level and logger, and nothing it carried.
+            self.failed += 1
+            record.msg, record.args = "[tamis:masking_failed]", ()
+            record.exc_info = record.exc_text = record.stack_info = None
+            for key in [k for k in vars(record) if k not in _STANDARD]:
+                delattr(record, key)
+        return True
+
+    def _mask(self, record: logging.LogRecord) -> None:
         mask = self.policy.mask_text
         try:
             message = record.getMessage()
@@ -86,7 +101,6 @@ class TamisFilter(logging.Filter):
                     setattr(record, key, masked[key])
                 else:
                     delattr(record, key)
-        return True
 
 
 class StructlogProcessor:
@@ -94,13 +108,28 @@ class StructlogProcessor:
     path rules on its keys, detectors on its values, the message under `event` included). An
     exception given as `exc_info` is formatted and masked into `exception` (structlog's own
     name for it), so no later processor formats the raw one. A record the policy drops is
-    dropped (`structlog.DropEvent`)."""
+    dropped (`structlog.DropEvent`). An event that cannot be masked becomes
+    `{"event": "[tamis:masking_failed]"}` and is counted (`failed`): an exception here would reach
+    stdlib logging's `handleError`, which prints the raw message and arguments."""
 
     def __init__(self, policy: PolicyLike, *, context: dict[str, Any] | None = None) -> None:
         self.policy = _policy(policy)
         self.context = context
+        self.failed = 0
 
     def __call__(self, logger: Any, method_name: str, event_dict: MutableMapping[str, Any]) -> Any:
+        try:
+            masked = self._mask(event_dict)
+        except Exception:
+            self.failed += 1
+            return {"event": "[tamis:masking_failed]"}
+        if masked is None:
+            import structlog
+
+            raise structlog.DropEvent
+        return masked
+
+    def _mask(self, event_dict: MutableMapping[str, Any]) -> Any:
         exc_info = event_dict.pop("exc_info", None)
         if exc_info:
             if isinstance(exc_info, BaseException):
@@ -111,9 +140,4 @@ class StructlogProcessor:
                 exc_info = sys.exc_info()
             if exc_info[0] is not None:
                 event_dict["exception"] = "".join(traceback.format_exception(*exc_info)).rstrip("\n")
-        masked = self.policy.apply(dict(event_dict), context=self.context)
-        if masked is None:
-            import structlog
-
-            raise structlog.DropEvent
-        return masked
+        return self.policy.apply(dict(event_dict), context=self.context)
