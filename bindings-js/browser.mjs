@@ -1,8 +1,9 @@
-// The bundler / browser entry: the wasm module is imported as an ES module (webpack 5, Vite
-// with vite-plugin-wasm, Node with --experimental-wasm-modules). No environment, no files.
-import * as wasm from './wasm/bundler/tamis_js.js';
-import apiModule from './lib/api.cjs';
+// The `browser` / `default` entry: `import { Policy } from "tamis"` in a browser, a worker or a
+// bundler (webpack 5 and Vite ship `new URL("tamis.wasm", import.meta.url)` as an asset). The
+// wasm is fetched when the module loads (top-level await); use "tamis/web" to load it yourself.
+import { init } from './web.mjs';
 
-const api = apiModule.makeApi(wasm, {});
-export const { Policy, TamisError, PolicyError } = api;
-export default api;
+await init();
+
+export { Policy, TamisError, PolicyError, init, initSync } from './web.mjs';
+export { default } from './web.mjs';

@@ -2,7 +2,7 @@
 // `require("tamis")` in Node.
 const fs = require('node:fs');
 const { makeApi } = require('./lib/api.cjs');
-const wasm = require('./wasm/node/tamis_js.js');
+const wasm = require('./wasm/node.cjs');
 
 module.exports = makeApi(wasm, {
   env: () => process.env,

@@ -123,7 +123,14 @@ need node "install Node.js 20 or later"
 need npm "install npm (it comes with Node.js)"
 bash scripts/build-js.sh
 
-stage "Node: node --test and tsc against the packed package"
+stage "Node: Debian's Chromium for the browser tests (apt-get; playwright-core drives it)"
+if ! [ -x /usr/bin/chromium ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+/usr/bin/chromium --version
+
+stage "Node: node --test (Node and Chromium) and tsc against the packed package"
 (
     cd bindings-js/test
     npm ci --silent --no-audit --no-fund

@@ -8,7 +8,9 @@ const INTERNAL = Symbol('tamis.internal');
 
 /**
  * @param {any} wasm the wasm-bindgen module (`WasmPolicy`, `__wbg_reset_state`)
- * @param {{env?: () => Record<string, string | undefined>, readFile?: (path: string) => string}} host
+ * @param {{env?: () => Record<string, string | undefined>, readFile?: (path: string) => string,
+ *   loaded?: () => boolean}} host (`loaded`: whether the module is instantiated, where that is up
+ *   to the caller: "tamis/web")
  */
 function isColumn(v) {
   return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
@@ -102,6 +104,11 @@ function makeApi(wasm, host) {
   }
 
   function compile(spec) {
+    if (host.loaded && !host.loaded()) {
+      throw new TamisError('the wasm module is not loaded: call `await init()` or `initSync(bytes)` of "tamis/web" first', {
+        code: 'not-initialized',
+      });
+    }
     return wasm.WasmPolicy.compile(spec.text, spec.json, spec.file, spec.keys, spec.env);
   }
 

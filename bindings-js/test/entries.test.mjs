@@ -1,5 +1,5 @@
-// Each entry of the package in a fresh Node process: CommonJS `require`, ESM `import`, the
-// bundler entry (ES module import of the .wasm, as bundlers do), all under
+// Each entry of the package in a fresh Node process: CommonJS `require`, ESM `import`,
+// "tamis/web" (the ES module entry of browsers and workers, loaded with `initSync`), all under
 // --disallow-code-generation-from-strings (no eval / Function: a strict CSP's rule).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,12 +35,41 @@ test('import { Policy } from "tamis" in ESM', () => {
   assert.equal(out, 'true to [REDACTED]');
 });
 
-test('the bundler entry (browser condition, .wasm imported as a module)', () => {
+test('"tamis/web" in Node: not loaded until initSync, then the same engine; a trap resets it', () => {
   const out = run(
-    ['--conditions=browser', '--experimental-wasm-modules', '--no-warnings', '--input-type=module'],
-    `import { Policy } from 'tamis'; const p = Policy.fromToml("${POLICY}"); console.log(import.meta.resolve('tamis').endsWith('browser.mjs'), p.maskText('to x@example.com'), JSON.stringify(p.apply({ a: 'y@example.com' })))`,
+    ['--input-type=module'],
+    `import web, { Policy, initSync } from 'tamis/web';
+     import { readFileSync } from 'node:fs';
+     let before;
+     try { Policy.fromToml("${POLICY}"); } catch (e) { before = e.code; }
+     initSync(readFileSync(new URL('wasm/tamis.wasm', import.meta.resolve('tamis/web'))));
+     const p = Policy.fromToml("${POLICY}");
+     let trap;
+     try { web[Symbol.for('tamis.testPanic')]('x'); } catch (e) { trap = e.code; }
+     console.log(before, trap, p.maskText('to x@example.com'), JSON.stringify(p.apply({ a: 'y@example.com' })))`,
   );
-  assert.equal(out, 'true to [REDACTED] {"a":"[REDACTED]"}');
+  assert.equal(out, 'not-initialized internal to [REDACTED] {"a":"[REDACTED]"}');
+});
+
+test('the browser condition resolves to the entry that fetches the wasm (run in Chromium by browser.test.mjs)', () => {
+  const out = run(['--conditions=browser', '--input-type=module'], `console.log(import.meta.resolve('tamis'))`);
+  assert.ok(out.endsWith('/browser.mjs'), out);
+});
+
+test('one wasm file in the package, named by both glues', () => {
+  const root = join(here, 'node_modules', 'tamis');
+  const wasms = [];
+  const walk = (d) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (f.endsWith('.wasm')) wasms.push(p.slice(root.length + 1));
+    }
+  };
+  walk(root);
+  assert.deepEqual(wasms, ['wasm/tamis.wasm']);
+  assert.match(readFileSync(join(root, 'wasm/node.cjs'), 'utf8'), /\/tamis\.wasm`/);
+  assert.match(readFileSync(join(root, 'wasm/web.mjs'), 'utf8'), /new URL\('tamis\.wasm', import\.meta\.url\)/);
 });
 
 test('no eval or Function constructor in the shipped JavaScript', () => {

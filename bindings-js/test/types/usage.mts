@@ -48,3 +48,11 @@ policy.apply(record, { contxt: {} });
 policy.maskText(42);
 
 console.log(masked, dropped, json, lines, text, one, table, ids, log, processor, mask);
+
+// "tamis/web": the same API, the wasm loaded when the caller says.
+import web, { init, initSync, Policy as WebPolicy } from 'tamis/web';
+const loading: Promise<void> = init(new URL('https://example.invalid/tamis.wasm'));
+initSync(new Uint8Array(0));
+const webPolicy: WebPolicy = web.Policy.fromToml('version = 1\nname = "w"\n');
+void loading;
+void webPolicy;
