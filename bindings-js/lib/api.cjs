@@ -322,6 +322,14 @@ function makeApi(wasm, host) {
       });
     }
 
+    /**
+     * Runs the policy's `[[test]]` cases: `{ cases: [{ name, passed, differences }], idle_rules }`
+     * (differences name paths and kinds of values, never values).
+     */
+    runTests() {
+      return this.#call((p) => p.runTests());
+    }
+
     toString() {
       return `Policy(${JSON.stringify(this.name)})`;
     }

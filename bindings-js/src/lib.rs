@@ -315,6 +315,16 @@ impl WasmPolicy {
         Ok(self.inner.output_keys(&refs, &ctx))
     }
 
+    /// The policy's `[[test]]` cases run (names, pass or fail, where each differs: paths and
+    /// kinds of values) and the ids of rules no case exercised.
+    #[wasm_bindgen(js_name = runTests)]
+    pub fn run_tests(&self) -> Result<JsValue, JsValue> {
+        let cases = tamis_core::run_cases(&self.inner).map_err(|e| policy_error(&e))?;
+        let cases = serde_json::to_value(&cases)
+            .map_err(|_| tamis_error("internal", "the test results could not be written"))?;
+        json_to_js(&cases)
+    }
+
     /// The rules and, given `count` records on a tape, which rule applied where and how often
     /// (never values).
     pub fn explain(

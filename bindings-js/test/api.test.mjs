@@ -388,3 +388,38 @@ test('explain lists rules and, given records, where they applied', () => {
   assert.deepEqual(policy.ruleIds, ['secrets', 'pii']);
   assert.match(policy.id, /^[0-9a-f]{64}$/);
 });
+
+test('runTests runs the [[test]] cases as `tamis test` does, naming paths and kinds, never values', () => {
+  const p = Policy.fromToml(`version = 1
+name = "cases"
+[[rule]]
+id = "emails"
+detect = ["email"]
+action = "replace"
+[[rule]]
+id = "never"
+keys = ["nothing_has_this"]
+action = "redact"
+[[test]]
+name = "masks"
+input = { a = "x@example.com" }
+expect = { a = "[REDACTED]" }
+[[test]]
+name = "wrong"
+input = { a = "secret-y@example.com" }
+expect = { a = "secret-y@example.com", b = 1 }
+`);
+  const r = p.runTests();
+  assert.deepEqual(r, {
+    cases: [
+      { name: 'masks', passed: true, differences: [] },
+      {
+        name: 'wrong',
+        passed: false,
+        differences: ['at `a`: expected a string, got a string with a different value', 'at `b`: expected a number, the key is missing'],
+      },
+    ],
+    idle_rules: ['never'],
+  });
+  assert.ok(!JSON.stringify(r).includes('secret-y'));
+});

@@ -131,6 +131,14 @@ export declare class Policy {
   summarize(data: Column, options?: TextOptions): Summary | null;
   summarize(data: Record<string, Column>, options?: TextOptions): Record<string, Summary>;
   explain(records?: readonly unknown[], options?: ApplyOptions): Explanation;
+  /** Runs the policy's `[[test]]` cases (as `tamis test`). */
+  runTests(): TestResults;
+}
+
+/** What `runTests` returns: each case, and the rules no case exercised. */
+export interface TestResults {
+  cases: Array<{ name: string; passed: boolean; differences: string[] }>;
+  idle_rules: string[];
 }
 
 /** Every error tamis throws. Never carries a record's values. */

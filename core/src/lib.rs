@@ -7,6 +7,7 @@ extern crate std;
 
 mod action;
 mod bytes;
+mod cases;
 mod context;
 mod detect;
 mod engine;
@@ -24,6 +25,7 @@ pub mod time;
 pub use action::{
     Action, DEFAULT_REPLACEMENT, NO_KEY, Precision, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE,
 };
+pub use cases::{CaseResult, Cases, DEFAULT_CASE_NOW, run_cases};
 pub use context::Context;
 pub use detect::{BUILTIN as BUILTIN_DETECTORS, PluginDetect};
 pub use engine::scratch::Scratch;
