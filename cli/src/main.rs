@@ -1,4 +1,5 @@
-//! `tamis`: apply, check, explain and test privacy policies from the command line.
+//! `tamis`: apply, check, explain, test and compare privacy policies from the command line, and
+//! serve the playground.
 //!
 //! Exit codes: 0 done (quarantined lines included), 1 invalid policy or failing `test`, 2 usage,
 //! 3 input/output error, 4 `diff` found a weaker change. Diagnostics go to stderr and never quote input data.
@@ -45,6 +46,9 @@ enum Command {
     /// `--sample`, how many values of those records NEW protects less. Exit 4 when anything is
     /// weaker (a CI gate), 0 when not.
     Diff(cmd::diff::DiffArgs),
+    /// Serve the playground on 127.0.0.1: a page that applies a policy to records as you edit
+    /// them, in the browser (nothing leaves the page).
+    Playground(cmd::playground::PlaygroundArgs),
     /// Filter plugins (WebAssembly components of `wit/tamis-filter.wit`).
     #[command(subcommand)]
     Plugin(PluginCommand),
@@ -165,6 +169,7 @@ fn main() -> ExitCode {
         Command::Test(args) => cmd::test::run(&args.policy),
         Command::Summarize(args) => cmd::summarize::run(&args),
         Command::Diff(args) => cmd::diff::run(&args),
+        Command::Playground(args) => cmd::playground::run(&args),
         Command::Plugin(PluginCommand::Check { file }) => cmd::plugin::check(&file),
     };
     match result {

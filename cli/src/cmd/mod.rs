@@ -12,6 +12,7 @@ pub(crate) mod apply;
 pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod explain;
+pub(crate) mod playground;
 pub(crate) mod plugin;
 pub(crate) mod summarize;
 pub(crate) mod test;

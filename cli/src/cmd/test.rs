@@ -21,9 +21,16 @@ pub(crate) fn run(path: &Path) -> Result<u8, Fail> {
         }
     }
     let failed = cases.failed();
-    say(&format!("{} passed, {failed} failed", cases.cases.len() - failed))?;
+    say(&format!(
+        "{} passed, {failed} failed",
+        cases.cases.len() - failed
+    ))?;
     if !cases.idle_rules.is_empty() {
-        let idle: Vec<String> = cases.idle_rules.iter().map(|id| format!("`{id}`")).collect();
+        let idle: Vec<String> = cases
+            .idle_rules
+            .iter()
+            .map(|id| format!("`{id}`"))
+            .collect();
         say(&format!("rules no test exercised: {}", idle.join(", ")))?;
     }
     Ok(u8::from(failed > 0))
