@@ -149,6 +149,22 @@ export function start(doc) {
     doc.body.dataset.state = 'error';
   }
 
+  // A click on the diagnostic puts the caret at its line and column, scrolled into view.
+  ui.diagnostics.addEventListener('click', () => {
+    const line = Number(ui.diagnostics.dataset.line);
+    if (!line) return;
+    const column = Number(ui.diagnostics.dataset.column) || 1;
+    const lines = ui.policy.value.split('\n');
+    let at = 0;
+    for (let i = 0; i < line - 1 && i < lines.length; i++) at += lines[i].length + 1;
+    at += Math.min(column - 1, (lines[line - 1] || '').length);
+    ui.policy.focus();
+    ui.policy.setSelectionRange(at, at);
+    const height = parseFloat(getComputedStyle(ui.policy).lineHeight) || 18;
+    ui.policy.scrollTop = Math.max(0, (line - 4) * height);
+    ui.gutter.scrollTop = ui.policy.scrollTop;
+  });
+
   // JSON Lines: the raw output is `applyJsonLines` of the whole input (what `tamis apply`
   // writes, byte for byte); each record is also applied alone, for its report, to show which
   // rule and detector changed which value.

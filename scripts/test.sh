@@ -123,6 +123,9 @@ need node "install Node.js 20 or later"
 need npm "install npm (it comes with Node.js)"
 bash scripts/build-js.sh
 
+stage "playground: one page on the npm package's web build (scripts/build-playground.sh)"
+bash scripts/build-playground.sh
+
 stage "Node: Debian's Chromium for the browser tests (apt-get; playwright-core drives it)"
 if ! [ -x /usr/bin/chromium ]; then
     apt-get update -qq
@@ -130,7 +133,7 @@ if ! [ -x /usr/bin/chromium ]; then
 fi
 /usr/bin/chromium --version
 
-stage "Node: node --test (Node and Chromium) and tsc against the packed package"
+stage "Node: node --test (Node; the package and the playground in Chromium) and tsc"
 (
     cd bindings-js/test
     npm ci --silent --no-audit --no-fund
