@@ -105,6 +105,12 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     -r bindings-python/tests/requirements.txt
+# PySpark runs on a JVM: Debian's Java 17 runtime.
+if ! command -v java >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
+fi
+java -version 2>&1 | head -n 1
 
 stage "Python: build the wheel (maturin, abi3) and install it"
 rm -rf target/wheels

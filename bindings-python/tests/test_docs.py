@@ -30,6 +30,7 @@ EMAIL = "doc.canary@example.com"
 PRELUDE = f'''
 import os, sys, types
 os.environ.setdefault("TAMIS_HASH_KEY", "doc-test-key")
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 import pandas as pd
 import tamis
 policy = tamis.Policy.from_file("policies/default.toml")
@@ -67,6 +68,7 @@ print("spans", [s.name for s in tracer_provider._active_span_processor._span_pro
     # The DAG's own result is the raw one; what the tracker sent is masked.
     ("tamis.hamilton", 0): 'assert dr.execute(["contact"])["contact"].endswith("example.com")\nprint("sent", SENT)',
     ("tamis.ray", 0): "ray.shutdown()",
+    ("tamis.spark", 0): "spark.stop()",
     ("README.md", 0): 'print(safe, rows, out, report, policy.mask_text("to ' + EMAIL + '"))',
 }
 
@@ -91,7 +93,7 @@ def _snippets() -> list[tuple[str, int, str]]:
     for i, block in enumerate(re.findall(r"```python\n(.*?)```", readme, flags=re.S)):
         out.append(("README.md", i, block))
     for module in ("tamis.logging", "tamis.otel", "tamis.langfuse", "tamis.hamilton", "tamis.airflow",
-                   "tamis.airflow_logging", "tamis.ray"):
+                   "tamis.airflow_logging", "tamis.ray", "tamis.spark"):
         path = pathlib.Path(tamis.__file__).parent / (module.split(".", 1)[1] + ".py")
         doc = ast.get_docstring(ast.parse(path.read_text()), clean=True) or ""
         for i, block in enumerate(_doc_blocks(doc)):
@@ -105,7 +107,7 @@ SNIPPETS = _snippets()
 def test_every_integration_has_a_snippet() -> None:
     sources = {s for s, _, _ in SNIPPETS}
     assert sources >= {"README.md", "tamis.logging", "tamis.otel", "tamis.langfuse", "tamis.hamilton",
-                       "tamis.airflow", "tamis.airflow_logging", "tamis.ray"}
+                       "tamis.airflow", "tamis.airflow_logging", "tamis.ray", "tamis.spark"}
 
 
 @pytest.mark.parametrize(("source", "index", "code"), SNIPPETS, ids=[f"{s}-{i}" for s, i, _ in SNIPPETS])
