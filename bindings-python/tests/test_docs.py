@@ -92,6 +92,10 @@ def _snippets() -> list[tuple[str, int, str]]:
     readme = (ROOT / "README.md").read_text()
     for i, block in enumerate(re.findall(r"```python\n(.*?)```", readme, flags=re.S)):
         out.append(("README.md", i, block))
+    # The recipe page of each engine (Dask, Ray, Spark).
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        for i, block in enumerate(re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S)):
+            out.append((f"docs/{page.name}", i, block))
     for module in ("tamis.logging", "tamis.otel", "tamis.langfuse", "tamis.hamilton", "tamis.airflow",
                    "tamis.airflow_logging", "tamis.ray", "tamis.spark"):
         path = pathlib.Path(tamis.__file__).parent / (module.split(".", 1)[1] + ".py")
@@ -106,7 +110,7 @@ SNIPPETS = _snippets()
 
 def test_every_integration_has_a_snippet() -> None:
     sources = {s for s, _, _ in SNIPPETS}
-    assert sources >= {"README.md", "tamis.logging", "tamis.otel", "tamis.langfuse", "tamis.hamilton",
+    assert sources >= {"README.md", "docs/dask.md", "docs/ray.md", "docs/spark.md", "tamis.logging", "tamis.otel", "tamis.langfuse", "tamis.hamilton",
                        "tamis.airflow", "tamis.airflow_logging", "tamis.ray", "tamis.spark"}
 
 
