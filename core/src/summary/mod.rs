@@ -15,7 +15,9 @@
 //!   on 1,000,000 uniform, skewed and duplicate-heavy values, alone and merged: 0.3 to 0.5 %).
 //! - `top_k`: Misra-Gries counters with [`TOP_CAPACITY`] slots; a count is never above the true
 //!   count and at most `n / (TOP_CAPACITY + 1)` below it.
-//! - count, nulls, types, mean, std (Welford / Chan), min, max, lengths: exact (floating point).
+//! - count, nulls, types, min, max, lengths: exact. mean and std: from exact sums of the numbers
+//!   and of their squares (`sketch::sum`), rounded once at the end, so they depend on the values
+//!   only: a summary merged from partitions has one pass's mean and std, bit for bit.
 
 use alloc::collections::BTreeSet;
 use alloc::string::String;
@@ -35,6 +37,7 @@ pub(crate) mod records;
 use sketch::distinct::Distinct;
 use sketch::extremes::keep_extreme;
 use sketch::kll::Kll;
+use sketch::sum::{ExactSum, add_moments};
 
 /// The top-k counters, keyed by the values' 64-bit hashes (already uniform, so the map uses
 /// them as they are). Never iterated where order shows: rendering and states sort.
@@ -154,8 +157,9 @@ pub struct Summary {
     /// bool, number, string, array, object, other.
     types: [u64; 6],
     num_n: u64,
-    mean: f64,
-    m2: f64,
+    /// The exact sum of the finite numbers, and of their squares.
+    sum: ExactSum,
+    sum_sq: ExactSum,
     min: f64,
     max: f64,
     /// The [`EXTREMES`] smallest and largest finite numbers, in order (smallest first; largest
@@ -236,8 +240,8 @@ impl Summary {
             nulls: 0,
             types: [0; 6],
             num_n: 0,
-            mean: 0.0,
-            m2: 0.0,
+            sum: ExactSum::default(),
+            sum_sq: ExactSum::default(),
             min: f64::INFINITY,
             low: Vec::new(),
             high: Vec::new(),
@@ -304,9 +308,7 @@ impl Summary {
         self.count_item(h, || Item::Num(x));
         if x.is_finite() {
             self.num_n += 1;
-            let d = x - self.mean;
-            self.mean += d / self.num_n as f64;
-            self.m2 += d * (x - self.mean);
+            add_moments(&mut self.sum, &mut self.sum_sq, x);
             self.min = self.min.min(x);
             self.max = self.max.max(x);
             keep_extreme(&mut self.low, x, |a, b| a < b);
@@ -389,12 +391,9 @@ impl Summary {
             *a += b;
         }
         if other.num_n > 0 {
-            let n = self.num_n + other.num_n;
-            let d = other.mean - self.mean;
-            let (na, nb) = (self.num_n as f64, other.num_n as f64);
-            self.mean += d * nb / n as f64;
-            self.m2 += other.m2 + d * d * na * nb / n as f64;
-            self.num_n = n;
+            self.num_n += other.num_n;
+            self.sum.merge(&other.sum);
+            self.sum_sq.merge(&other.sum_sq);
             self.min = self.min.min(other.min);
             self.max = self.max.max(other.max);
             for &x in &other.low {

@@ -5,6 +5,7 @@
 use alloc::vec::Vec;
 use serde_json::{Map, Value};
 
+use super::sketch::sum::moments;
 use super::{Entry, QUANTILES, RenderOptions, Summary, TYPE_NAMES, item_cmp, item_json, num};
 
 impl Summary {
@@ -80,12 +81,13 @@ impl Summary {
             if s.has("max") {
                 m.insert("max".into(), num(around(n, self.max)));
             }
+            let (mean, m2) = moments(self.num_n, &self.sum, &self.sum_sq);
             if s.has("mean") {
-                m.insert("mean".into(), num(self.mean));
+                m.insert("mean".into(), mean.map_or(Value::Null, num));
             }
             if s.has("std") && self.num_n > 1 {
-                let var = self.m2 / (self.num_n - 1) as f64;
-                m.insert("std".into(), num(libm::sqrt(var.max(0.0))));
+                let std = m2.map(|m2| libm::sqrt(m2 / (self.num_n - 1) as f64));
+                m.insert("std".into(), std.map_or(Value::Null, num));
             }
             if s.has("quantiles") {
                 let mut q = Map::new();

@@ -10,15 +10,19 @@ use serde_json::{Map, Value};
 use super::sketch::distinct::{Distinct, HLL_M};
 use super::sketch::extremes::EXTREMES;
 use super::sketch::kll::{Kll, total_key};
+use super::sketch::sum::ExactSum;
 use super::{Entry, Item, Summary, TopMap, item_json, num, num_or_null};
 use crate::error::{ErrorKind, PolicyError};
+
+/// The state's format: 2 since moments are exact sums.
+const STATE_VERSION: u64 = 2;
 
 impl Summary {
     /// The mergeable state as JSON (holds raw values: see the module documentation).
     #[must_use]
     pub fn to_state(&self) -> Value {
         let mut m = Map::new();
-        m.insert("tamis_summary_state".into(), Value::from(1));
+        m.insert("tamis_summary_state".into(), Value::from(STATE_VERSION));
         m.insert("count".into(), Value::from(self.count));
         m.insert("nulls".into(), Value::from(self.nulls));
         m.insert(
@@ -27,12 +31,21 @@ impl Summary {
         );
         let moments = [
             Value::from(self.num_n),
-            num(self.mean),
-            num(self.m2),
             num_or_null(self.min),
             num_or_null(self.max),
         ];
         m.insert("moments".into(), Value::Array(moments.into()));
+        for (name, sum) in [("sum", &self.sum), ("sum_sq", &self.sum_sq)] {
+            let cells = sum
+                .to_cells()
+                .into_iter()
+                .map(|(i, c)| Value::Array(vec![Value::from(i), Value::from(c)]))
+                .collect();
+            let mut o = Map::new();
+            o.insert("cells".into(), Value::Array(cells));
+            o.insert("overflow".into(), Value::Bool(sum.overflow));
+            m.insert(name.into(), Value::Object(o));
+        }
         for (name, list) in [("low", &self.low), ("high", &self.high)] {
             m.insert(
                 name.into(),
@@ -92,7 +105,8 @@ fn f(v: Option<&Value>) -> Option<f64> {
 
 fn read(v: &Value) -> Option<Summary> {
     let o = v.as_object()?;
-    if u(o.get("tamis_summary_state"))? != 1 {
+    // Version 1 kept rounded moments, which cannot merge exactly: refused.
+    if u(o.get("tamis_summary_state"))? != STATE_VERSION {
         return None;
     }
     let mut s = Summary::new();
@@ -107,10 +121,21 @@ fn read(v: &Value) -> Option<Summary> {
     }
     let mo = o.get("moments")?.as_array()?;
     s.num_n = u(mo.first())?;
-    s.mean = f(mo.get(1))?;
-    s.m2 = f(mo.get(2))?;
-    s.min = f(mo.get(3)).unwrap_or(f64::INFINITY);
-    s.max = f(mo.get(4)).unwrap_or(f64::NEG_INFINITY);
+    s.min = f(mo.get(1)).unwrap_or(f64::INFINITY);
+    s.max = f(mo.get(2)).unwrap_or(f64::NEG_INFINITY);
+    for (name, sum) in [("sum", &mut s.sum), ("sum_sq", &mut s.sum_sq)] {
+        let o = o.get(name)?.as_object()?;
+        let cells = o
+            .get("cells")?
+            .as_array()?
+            .iter()
+            .map(|c| {
+                let c = c.as_array()?;
+                Some((usize::try_from(u(c.first())?).ok()?, c.get(1)?.as_i64()?))
+            })
+            .collect::<Option<Vec<(usize, i64)>>>()?;
+        *sum = ExactSum::from_cells(&cells, o.get("overflow")?.as_bool()?)?;
+    }
     for (name, list) in [("low", &mut s.low), ("high", &mut s.high)] {
         // States written before these lists had none: windows then come from the sketch.
         if let Some(items) = o.get(name) {

@@ -1,12 +1,14 @@
 """Writes tests/vectors/retention.json, access.json and summaries.json.
 
 Expected outputs are written by hand (retention, access) or computed here from the documented
-definitions (summaries: nearest-rank quantiles, Welford mean / sample std, k-anonymity), never
+definitions (summaries: nearest-rank quantiles, mean and sample std from exact sums rounded once,
+k-anonymity), never
 by running tamis. Run: python3 tests/vectors/gen/records.py
 """
 
 import json
 import math
+from fractions import Fraction
 import pathlib
 
 OUT = pathlib.Path(__file__).resolve().parent.parent
@@ -133,6 +135,124 @@ for name, pol, code in retention_errors:
     retention.append({"name": name, "policy": pol, "input": {}, "expect_error": code})
 
 # ---------------------------------------------------------------- access
+
+
+# Date-times written without a zone, and `assume_timezone` (issue 23): written by hand.
+retention += json.loads(r'''
+[
+ {
+  "name": "retention-naive-time-without-zone-expires",
+  "policy": "version = 1\nname = \"v\"\n[[retention]]\nid = \"r\"\npaths = [\"$\"]\nmax_age = \"1h\"\ntimestamp = \"ts\"\n",
+  "now": "2024-03-31T00:00:00Z",
+  "input": {
+   "ts": "2024-03-30T23:30:00",
+   "x": 1
+  },
+  "expect": {
+   "tamis_dropped": {
+    "reason": "retention"
+   }
+  }
+ },
+ {
+  "name": "retention-naive-time-without-zone-kept-when-keep",
+  "policy": "version = 1\nname = \"v\"\n[[retention]]\nid = \"r\"\npaths = [\"$\"]\nmax_age = \"1h\"\ntimestamp = \"ts\"\non_missing_timestamp = \"keep\"\n",
+  "now": "2024-03-31T00:00:00Z",
+  "input": {
+   "ts": "2024-03-30T23:30:00",
+   "x": 1
+  },
+  "expect": {
+   "ts": "2024-03-30T23:30:00",
+   "x": 1
+  }
+ },
+ {
+  "name": "retention-naive-time-assumed-utc-kept",
+  "policy": "version = 1\nname = \"v\"\n[[retention]]\nid = \"r\"\npaths = [\"$\"]\nmax_age = \"1h\"\ntimestamp = \"ts\"\nassume_timezone = \"UTC\"\n",
+  "now": "2024-03-31T00:00:00Z",
+  "input": {
+   "ts": "2024-03-30T23:30:00",
+   "x": 1
+  },
+  "expect": {
+   "ts": "2024-03-30T23:30:00",
+   "x": 1
+  }
+ },
+ {
+  "name": "retention-naive-time-space-and-fraction-assumed-utc-kept",
+  "policy": "version = 1\nname = \"v\"\n[[retention]]\nid = \"r\"\npaths = [\"$\"]\nmax_age = \"1h\"\ntimestamp = \"ts\"\nassume_timezone = \"utc\"\n",
+  "now": "2024-03-31T00:00:00Z",
+  "input": {
+   "ts": "2024-03-30 23:30:00.125",
+   "x": 1
+  },
+  "expect": {
+   "ts": "2024-03-30 23:30:00.125",
+   "x": 1
+  }
+ },
+ {
+  "name": "retention-naive-time-assumed-offset-expired",
+  "policy": "version = 1\nname = \"v\"\n[[retention]]\nid = \"r\"\npaths = [\"$\"]\nmax_age = \"1h\"\ntimestamp = \"ts\"\nassume_timezone = \"+02:00\"\n",
+  "now": "2024-03-31T00:00:00Z",
+  "input": {
+   "ts": "2024-03-30T23:30:00",
+   "x": 1
+  },
+  "expect": {
+   "tamis_dropped": {
+    "reason": "retention"
+   }
+  }
+ },
+ {
+  "name": "retention-naive-time-assumed-negative-offset-kept",
+  "policy": "version = 1\nname = \"v\"\n[[retention]]\nid = \"r\"\npaths = [\"$\"]\nmax_age = \"2h\"\ntimestamp = \"ts\"\nassume_timezone = \"-01:00\"\n",
+  "now": "2024-03-31T00:00:00Z",
+  "input": {
+   "ts": "2024-03-30T22:30:00",
+   "x": 1
+  },
+  "expect": {
+   "ts": "2024-03-30T22:30:00",
+   "x": 1
+  }
+ },
+ {
+  "name": "retention-zoned-time-ignores-assumed-zone",
+  "policy": "version = 1\nname = \"v\"\n[[retention]]\nid = \"r\"\npaths = [\"$\"]\nmax_age = \"1h\"\ntimestamp = \"ts\"\nassume_timezone = \"+02:00\"\n",
+  "now": "2024-03-31T00:00:00Z",
+  "input": {
+   "ts": "2024-03-30T23:30:00Z",
+   "x": 1
+  },
+  "expect": {
+   "ts": "2024-03-30T23:30:00Z",
+   "x": 1
+  }
+ },
+ {
+  "name": "retention-naive-time-field-expired-at-offset",
+  "policy": "version = 1\nname = \"v\"\n[[retention]]\nid = \"r\"\npaths = [\"user.email\"]\nmax_age = \"1h\"\ntimestamp = \"ts\"\nassume_timezone = \"+02:00\"\n",
+  "now": "2024-03-31T00:00:00Z",
+  "input": {
+   "ts": "2024-03-30T23:30:00",
+   "user": {
+    "email": "jane@example.com",
+    "id": 7
+   }
+  },
+  "expect": {
+   "ts": "2024-03-30T23:30:00",
+   "user": {
+    "id": 7
+   }
+  }
+ }
+]
+''')
 
 
 def access_policy(default=None, grants=(("agent_decision", "admin"),), extra=""):
@@ -277,16 +397,15 @@ def summary(rule, items, *, covered=False, stats=ALL_STATS, k=5, top=10, sample=
             s["min"] = num(around(1, srt[0]))
         if "max" in stats:
             s["max"] = num(around(n_num, srt[-1]))
-        mean, m2, n = 0.0, 0.0, 0
-        for x in nums:  # Welford, as documented
-            n += 1
-            d = x - mean
-            mean += d / n
-            m2 += d * (x - mean)
+        # As documented: the exact sum of the numbers rounded once, divided by n; the sample std
+        # from (n * sum of squares - sum^2), exact, rounded once, then / n / (n - 1).
+        xs = [Fraction(x) for x in nums]
+        n, s1 = len(xs), sum(xs)
         if "mean" in stats:
-            s["mean"] = num(mean)
+            s["mean"] = num(float(s1) / n)
         if "std" in stats and n > 1:
-            s["std"] = num(math.sqrt(m2 / (n - 1)))
+            t = n * sum(x * x for x in xs) - s1 * s1
+            s["std"] = num(math.sqrt(float(t) / n / (n - 1)))
         if "quantiles" in stats:
             srt = sorted(nums)
             q = {}

@@ -3,4 +3,5 @@
 pub(crate) mod distinct;
 pub(crate) mod extremes;
 pub(crate) mod kll;
+pub(crate) mod sum;
 mod top;
