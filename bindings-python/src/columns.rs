@@ -321,3 +321,117 @@ pub(crate) fn mask_column(
     }
     Ok(out.unbind())
 }
+
+/// What [`mask_utf8`] gives back: new Arrow buffers (offsets as little-endian i64, the UTF-8
+/// data, one validity byte per cell when a cell is null), or `None` when some masked cell is
+/// neither text nor null (a number a rule wrote: the caller masks value by value then).
+pub(crate) type Utf8Buffers = Option<(Py<PyBytes>, Py<PyBytes>, Option<Py<PyBytes>>)>;
+
+/// The buffers [`mask_utf8`] builds with the GIL released: offsets, data, validity.
+type Built = (Vec<u8>, Vec<u8>, Option<Vec<u8>>);
+
+/// Masks an Arrow UTF-8 column (a `("utf8", ...)` chunk of `tamis._frames`) from its buffers:
+/// no Python object per cell. Each cell is masked as `mask_column` masks it (a cell larger
+/// than the policy reads is too large); the GIL is released while the engine runs.
+pub(crate) fn mask_utf8(
+    py: Python<'_>,
+    policy: &Policy,
+    keys: &[String],
+    chunk: &Bound<'_, PyTuple>,
+    ctx: &Context,
+) -> PyResult<Utf8Buffers> {
+    let Chunk::Utf8 {
+        offsets,
+        data,
+        validity,
+    } = read_chunk(py, policy, chunk)?
+    else {
+        return Err(bad("not a utf8 chunk"));
+    };
+    let budget = policy.limits().read_budget();
+    let built = py.detach(|| -> Result<Option<Built>, PyErr> {
+        let mut run = policy.run(ctx.clone());
+        let cells = offsets.len().saturating_sub(1);
+        let mut out_offsets: Vec<u8> = Vec::with_capacity((cells + 1) * 8);
+        let mut out_data: Vec<u8> = Vec::with_capacity(data.len());
+        let mut out_valid: Option<Vec<u8>> = None;
+        out_offsets.extend_from_slice(&0i64.to_le_bytes());
+        for (i, w) in offsets.windows(2).enumerate() {
+            let null = validity.as_ref().is_some_and(|v| v.get(i) == Some(&0));
+            let text = if null {
+                None
+            } else {
+                let (Some(&a), Some(&b)) = (w.first(), w.get(1)) else {
+                    return Err(bad("offsets"));
+                };
+                let (Ok(a), Ok(b)) = (usize::try_from(a), usize::try_from(b)) else {
+                    return Err(bad("offsets"));
+                };
+                let bytes = data.get(a..b).ok_or_else(|| bad("offsets"))?;
+                let s = std::str::from_utf8(bytes).map_err(|_| bad("utf8"))?;
+                // As `mask_column` reads a str: past the read budget, too large.
+                let node = if s.len() as u64 + 2 > budget {
+                    Node::too_large()
+                } else {
+                    Node::leaf(tamis_core::mirror::Kind::Str(s.to_owned().into()), None)
+                };
+                let mut cell = Node::wrap(keys, node);
+                run.cells(&mut cell);
+                match cell.unwrap(keys.len()).map(|n| n.kind) {
+                    None | Some(tamis_core::mirror::Kind::Null) => None,
+                    Some(tamis_core::mirror::Kind::Str(t)) => Some(t),
+                    Some(_) => return Ok(None),
+                }
+            };
+            match text {
+                Some(t) => out_data.extend_from_slice(t.as_ref().as_bytes()),
+                None => {
+                    if let Some(v) = out_valid.get_or_insert_with(|| vec![1u8; cells]).get_mut(i) {
+                        *v = 0;
+                    }
+                }
+            }
+            let end = i64::try_from(out_data.len()).map_err(|_| bad("size"))?;
+            out_offsets.extend_from_slice(&end.to_le_bytes());
+        }
+        Ok(Some((out_offsets, out_data, out_valid)))
+    })?;
+    Ok(built.map(|(o, d, v)| {
+        (
+            PyBytes::new(py, &o).unbind(),
+            PyBytes::new(py, &d).unbind(),
+            v.map(|v| PyBytes::new(py, &v).unbind()),
+        )
+    }))
+}
+
+/// Whether masking leaves every cell of an integer column (an `("i64", ...)` chunk) as it is:
+/// the usual answer for a column only detectors scan, found from the buffer without a Python
+/// object per cell. When it is false the caller masks value by value.
+pub(crate) fn i64_unchanged(
+    py: Python<'_>,
+    policy: &Policy,
+    keys: &[String],
+    chunk: &Bound<'_, PyTuple>,
+    ctx: &Context,
+) -> PyResult<bool> {
+    let Chunk::I64(values, validity) = read_chunk(py, policy, chunk)? else {
+        return Err(bad("not an i64 chunk"));
+    };
+    Ok(py.detach(|| {
+        let mut run = policy.run(ctx.clone());
+        for (i, v) in values.iter().enumerate() {
+            if validity.as_ref().is_some_and(|m| m.get(i) == Some(&0)) {
+                continue;
+            }
+            let node = Node::leaf(tamis_core::mirror::Kind::Int(v.to_string()), None);
+            let mut cell = Node::wrap(keys, node);
+            run.cells(&mut cell);
+            match cell.unwrap(keys.len()) {
+                Some(n) if !n.changed && !n.removed => {}
+                _ => return false,
+            }
+        }
+        true
+    }))
+}

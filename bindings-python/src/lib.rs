@@ -639,6 +639,32 @@ impl Policy {
         columns::mask_column(py, &self.inner, &keys, values, &ctx)
     }
 
+    /// Whether masking leaves an integer column as it is (see `columns::i64_unchanged`).
+    #[pyo3(signature = (keys, chunk, *, context = None))]
+    fn _i64_unchanged(
+        &self,
+        py: Python<'_>,
+        keys: Vec<String>,
+        chunk: &Bound<'_, PyTuple>,
+        context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        let ctx = convert::context(context)?;
+        columns::i64_unchanged(py, &self.inner, &keys, chunk, &ctx)
+    }
+
+    /// Masks an Arrow UTF-8 column from its buffers (see `columns::mask_utf8`).
+    #[pyo3(signature = (keys, chunk, *, context = None))]
+    fn _mask_utf8(
+        &self,
+        py: Python<'_>,
+        keys: Vec<String>,
+        chunk: &Bound<'_, PyTuple>,
+        context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<columns::Utf8Buffers> {
+        let ctx = convert::context(context)?;
+        columns::mask_utf8(py, &self.inner, &keys, chunk, &ctx)
+    }
+
     /// What a DataFrame column needs: `"keep"` (no rule or detector can touch it), `"drop"`
     /// (redacted as a whole) or `"cells"` (mask value by value).
     #[pyo3(signature = (keys, *, context = None))]

@@ -254,6 +254,38 @@ def test_arrow_table_and_batch_come_back_masked(typed: tamis.Policy) -> None:
     assert "example.com" not in str(typed.apply(table).to_pylist()).replace("[email", "")
 
 
+def test_arrow_columns_masked_from_buffers_equal_value_by_value(typed: tamis.Policy) -> None:
+    """String columns are masked from their Arrow buffers and integer columns checked from
+    theirs; the result is what masking value by value gives: nulls, slices, chunked and large
+    strings, string views, too-large cells, and integer columns with and without a card."""
+    long = "x" * 2_000_000 + " a@example.com"
+    texts = ["a@example.com", None, "ok", "", "café b@example.org", long, None, "4111 1111 1111 1111"]
+    columns = {
+        "s": pa.array(texts),
+        "large": pa.array(texts, type=pa.large_string()),
+        "view": pa.array(texts, type=pa.string_view()),
+        "sliced": pa.array(["z", *texts])[1:],
+        "chunked": pa.chunked_array([texts[:3], texts[3:]]),
+        "ints": pa.array([1, None, 3, 4, 5, 6, 7, 8]),
+        "cards": pa.array([CARD, None, 3, 4, 5, 6, 7, 8]),
+    }
+    from tamis._frames import _as_text
+
+    for name, col in columns.items():
+        got = typed.apply(pa.table({name: col}))
+        values = got.column(name).to_pylist()
+        by_value = typed._mask_column([name], col.to_pylist())
+        if name == "ints":
+            assert values == col.to_pylist() and got.column(name).type == pa.int64()
+        elif name == "cards":  # a card found: the column becomes text, as value by value
+            assert values == [_as_text(v) for v in by_value] and got.column(name).type == pa.string()
+        else:
+            assert values == by_value, name
+            assert got.column(name).type == col.type, name
+        assert "example" not in str(values)
+        assert "[tamis:too_large]" in values or name in ("ints", "cards")
+
+
 def test_arrow_arrays(typed: tamis.Policy) -> None:
     arr = pa.array(["a@example.com", "b"])
     assert typed.apply(arr).to_pylist() == ["[PII]", "b"]

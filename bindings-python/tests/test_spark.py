@@ -201,3 +201,64 @@ def test_small_summaries_merged_are_exactly_one_pass(spark: Any) -> None:
     # `repartition` shuffles: one pass over the rows in the order Spark holds them.
     ordered = spark.createDataFrame(df).coalesce(1).repartition(4).toPandas()
     assert merged == p.summarize(ordered)
+
+
+def test_columns_of_every_kind_and_names_that_collide(spark: Any) -> None:
+    """A review's cases: a timestamp column detectors scan keeps its type and values; a binary
+    column they scan becomes text (UTF-8, else the `<bytes>` marker, never the bytes' repr); a struct with rules inside becomes JSON text without the removed field; decimals a
+    detector does not change stay exact; duplicate names, and names that collide once masked,
+    are refused by position (never naming them)."""
+    import datetime
+    import decimal
+
+    p = tamis.Policy.from_toml(
+        'version = 1\nname = "k"\n[[rule]]\nid = "pw"\nkeys = ["password"]\naction = "redact"\n'
+        '[[rule]]\nid = "pii"\ndetect = ["email", "credit_card"]\naction = "replace"\n'
+    )
+    schema = T.StructType(
+        [
+            T.StructField("ts", T.TimestampType()),
+            T.StructField("raw", T.BinaryType()),
+            T.StructField("user", T.StructType([T.StructField("name", T.StringType()), T.StructField("password", T.StringType())])),
+            T.StructField("amount", T.DecimalType(22, 2)),
+        ]
+    )
+    when = datetime.datetime(2024, 1, 2, 3, 4, 5)
+    rows = [
+        (when, b"\x00\xff", ("a@example.com", "pw1"), decimal.Decimal("4111111111111111.00")),
+        (when, b"ok", ("b", "pw2"), decimal.Decimal("2.25")),
+    ]
+    out, report = mask(spark.createDataFrame(rows, schema).coalesce(1), p, report=True)
+    got = out.collect()
+    assert [f.dataType for f in out.schema.fields] == [T.TimestampType(), T.StringType(), T.StringType(), T.DecimalType(22, 2)]
+    assert [r["ts"] for r in got] == [when, when]
+    assert [r["raw"] for r in got] == ["<bytes>", "ok"]
+    assert [json.loads(r["user"]) for r in got] == [{"name": "[REDACTED]"}, {"name": "b"}]
+    assert [r["amount"] for r in got] == [None, decimal.Decimal("2.25")]
+    assert report.as_dict()["values_nulled"] == 1
+
+    dup = spark.createDataFrame([("x", "y")], "a string, b string").toDF("jane@example.com", "jane@example.com")
+    for call in (lambda: mask(dup, p), lambda: summarize(dup, p)):
+        with pytest.raises(tamis.TamisError) as e:
+            call()
+        assert "columns 1 and 2" in str(e.value) and "jane" not in str(e.value)
+    # With record stages rows are matched by name: a name a detector renames is refused.
+    staged = tamis.Policy.from_toml(
+        'version = 1\nname = "s"\n[[rule]]\nid = "pii"\ndetect = ["email"]\naction = "replace"\n'
+        '[[retention]]\nid = "old"\npaths = ["$"]\nmax_age = "1d"\ntimestamp = "ts"\n'
+    )
+    clash = spark.createDataFrame([("x", "y")], "a string, b string").toDF("jane@example.com", "[email:1]")
+    with pytest.raises(tamis.TamisError, match="column 1's name") as e:
+        mask(clash, staged)
+    assert "jane" not in str(e.value)
+
+
+def test_summaries_are_of_the_rows_access_and_retention_keep(spark: Any) -> None:
+    p = tamis.Policy.from_toml(
+        'version = 1\nname = "r"\n[[retention]]\nid = "old"\npaths = ["$"]\nmax_age = "1d"\ntimestamp = "ts"\n'
+        '[[summarize]]\nid = "v"\npaths = ["v"]\nmin_items = 1\nk_anonymity = 1\n'
+    )
+    rows = [("2020-01-01T00:00:00Z", 1000 + i) for i in range(3)] + [("2024-01-01T00:00:00Z", i) for i in range(5)]
+    sdf = spark.createDataFrame(rows, "ts string, v long").repartition(3)
+    got = summarize(sdf, p, now="2024-01-01T12:00:00Z")["v"]["tamis_summary"]
+    assert got["count"] == 5 and got["max"] == 4

@@ -200,6 +200,23 @@ def summarize_states(
     return {str(name): s for (name, _, _), s in zip(cols, states)}
 
 
+def kept_rows(policy: Policy, batch: Any, *, context: Any = None, now: Any = None) -> Any:
+    """Which rows of an Arrow table or batch the policy's record stages keep (`[access]`,
+    `[[retention]]`; a row quarantined as too large is not kept), as a boolean Arrow array;
+    None when the policy has no record stages. Summaries are of the kept rows, as
+    `tamis summarize` summarises records after access and retention."""
+    if not policy._has_record_stages:
+        return None
+    import pyarrow as pa
+
+    keep = []
+    for row in _pylist(batch):
+        out = policy.apply(row, context=context, now=now)
+        quarantined = isinstance(out, dict) and len(out) == 1 and "tamis_quarantined" in out
+        keep.append(out is not None and not quarantined)
+    return pa.array(keep, type=pa.bool_())
+
+
 def finish_summaries(
     policy: Policy, states: list[dict[str, str]], *, context: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -271,6 +288,11 @@ def is_column_batch(data: Any) -> bool:
 def _as_text(v: Any) -> Any:
     if v is None or isinstance(v, str):
         return v
+    if isinstance(v, (bytes, bytearray)):  # as the engine reads bytes: UTF-8 text, else a marker
+        try:
+            return bytes(v).decode("utf-8")
+        except UnicodeDecodeError:
+            return "<bytes>"
     if isinstance(v, float) and v != v:  # NaN is a missing value, not the text "nan"
         return None
     if isinstance(v, float) and v.is_integer():
@@ -465,6 +487,8 @@ def _arrow_kind(t: Any) -> str:
         return "i"
     if pa.types.is_temporal(t):
         return "M"
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+        return "B"  # bytes: no keys inside, so a column no rule or detector reaches stays as it is
     return "O"
 
 
@@ -518,9 +542,46 @@ def _mask_arrow_column(policy: Policy, keys: list[str], col: Any, context: Any) 
 
     if not _needs_cells(plan, kind, floats):
         return col
+    if kind == "U":
+        fast = _mask_arrow_strings(policy, keys, col, context)
+        if fast is not None:
+            return fast
+    if kind == "i" and plan == "detect":
+        # Detectors rarely find anything in integers: checked from the buffers first.
+        chunks = _arrow_chunks(col)
+        if all(c[0] == "i64" for c in chunks) and all(
+            policy._i64_unchanged(keys, c, context=context) for c in chunks
+        ):
+            return col
     values = policy._mask_column(keys, _pylist(col), context=context)
     arr = _to_arrow(values, col.type, kind)
     return pa.chunked_array([arr]) if isinstance(col, pa.ChunkedArray) else arr
+
+
+def _mask_arrow_strings(policy: Policy, keys: list[str], col: Any, context: Any) -> Any:
+    """A string column masked from its Arrow buffers (no Python object per cell), of its own
+    type; None when a masked cell is not text (then the column is masked value by value)."""
+    import numpy as np
+    import pyarrow as pa
+
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    out = []
+    for chunk in chunks:
+        if pa.types.is_string_view(chunk.type):
+            chunk = chunk.cast(pa.large_string())
+        [piece] = _arrow_chunks(chunk)
+        masked = policy._mask_utf8(keys, piece, context=context)
+        if masked is None:
+            return None
+        offsets, data, valid = masked
+        bitmap = None
+        if valid is not None:
+            bitmap = pa.py_buffer(np.packbits(np.frombuffer(valid, dtype=np.uint8), bitorder="little").tobytes())
+        arr = pa.Array.from_buffers(
+            pa.large_string(), len(chunk), [bitmap, pa.py_buffer(offsets), pa.py_buffer(data)]
+        )
+        out.append(arr if arr.type == col.type else arr.cast(col.type))
+    return pa.chunked_array(out, type=col.type) if isinstance(col, pa.ChunkedArray) else out[0]
 
 
 def _apply_arrow(policy: Policy, data: Any, context: Any, now: Any) -> Any:

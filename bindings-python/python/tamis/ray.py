@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tamis._frames import finish_summaries, summarize_states
+from tamis._frames import finish_summaries, kept_rows, summarize_states
 from tamis._tamis import Policy
 
 
@@ -57,12 +57,18 @@ def mask(
     return dataset.map_batches(masked, batch_format=batch_format)
 
 
-def summarize(dataset: Any, policy: Policy, *, context: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Summaries of `dataset`'s columns, as `Policy.summarize` gives for all rows at once."""
+def summarize(
+    dataset: Any, policy: Policy, *, context: dict[str, Any] | None = None, now: Any = None
+) -> dict[str, Any]:
+    """Summaries of `dataset`'s columns, as `Policy.summarize` gives for all rows at once; with
+    `[access]` or `[[retention]]`, of the rows they keep (at `now`)."""
 
     import ray
 
     def states(batch: Any) -> dict[str, list[str]]:
+        keep = kept_rows(policy, batch, context=context, now=now)
+        if keep is not None:
+            batch = batch.filter(keep)
         return {"tamis_states": [json.dumps(summarize_states(policy, batch, context=context))]}
 
     # The states merged in the rows' order: samples keep the first items, as one pass does.

@@ -31,10 +31,13 @@ sees a row, so it is decided from the policy and the input schema alone (`masked
 - a string column stays a string column; a column a rule selects (other than `redact`) becomes
   a string column (numbers that stay are written as their text: `hash`, `replace`, `partial`
   write text into any column);
-- a number or boolean column that only detectors scan keeps its type; a cell a detector
-  changes (a card number held as a long) becomes null there, since its masked text is not a
-  number, and is counted (`values_nulled`);
-- an array, map or struct column that a rule or detector can change becomes its JSON text.
+- a number, boolean, date or timestamp column that only detectors scan keeps its type; a cell
+  a detector changes (a card number held as a long) becomes null there, since its masked text
+  is not a number, and is counted (`values_nulled`);
+- an array, map or struct column becomes its JSON text (a rule inside it may remove or rename
+  fields); a binary or date column no rule or detector reaches keeps its type, else it is text.
+Columns with the same name, or names that would be the same once masked, are refused (say
+which by position): rows are matched to columns by name.
 With `[access]` or `[[retention]]`, rows go through the record stages and dropped rows leave the
 batch. `mask(..., report=True)` returns `(DataFrame, SparkReport)`: counts gathered on the
 driver by accumulators as actions run (records in and out, values nulled), never values.
@@ -46,23 +49,25 @@ inside the job; only the finished summaries (privacy rules applied) come back.
 
 from __future__ import annotations
 
+import decimal
 import json
 from typing import Any, Iterator
 
-from tamis._frames import _as_text, finish_summaries, masked_names, summarize_states
-from tamis._tamis import Policy
+from tamis._frames import _as_text, finish_summaries, kept_rows, masked_names, summarize_states
+from tamis._tamis import Policy, TamisError
 
 __all__ = ["SparkReport", "mask", "masked_schema", "summarize"]
 
 
 def _kind(t: Any) -> str:
-    """`s` string, `n` number or boolean, `x` nested, `o` other (dates, binary, ...)."""
+    """`s` string, `n` number, boolean, date or timestamp, `x` nested, `o` other (binary,
+    intervals)."""
     from pyspark.sql import types as T
 
     if isinstance(t, (T.StringType, T.VarcharType, T.CharType)):
         return "s"
-    if isinstance(t, (T.NumericType, T.BooleanType)):
-        return "n"
+    if isinstance(t, (T.NumericType, T.BooleanType, T.DateType, T.TimestampType, T.TimestampNTZType)):
+        return "n"  # scalars with a type of their own: a cell a detector changes becomes null
     if isinstance(t, (T.ArrayType, T.MapType, T.StructType)):
         return "x"
     return "o"
@@ -79,7 +84,9 @@ def masked_schema(schema: Any, policy: Policy, *, context: dict[str, Any] | None
             continue
         t = field.dataType
         kind = _kind(t)
-        if plan == "keep" or kind == "s" or (plan == "detect" and kind == "n"):
+        # A nested column is text whatever the plan: rules on paths and keys inside it can
+        # remove or rename its fields, which its Spark type could not say.
+        if kind != "x" and (plan == "keep" or kind == "s" or (plan == "detect" and kind == "n")):
             out = t
         else:
             out = T.StringType()
@@ -157,14 +164,43 @@ def _as_number(v: Any, t: Any) -> Any:
                 v = {"true": True, "false": False}[text]
             elif pa.types.is_integer(t):
                 v = int(text)
+            elif pa.types.is_decimal(t):
+                v = decimal.Decimal(text)
+            elif pa.types.is_temporal(t):
+                v = pa.array([text.replace(" ", "T", 1)], pa.string()).cast(t)[0].as_py()
             else:
                 v = float(text)
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, decimal.InvalidOperation, pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
     try:
         return pa.scalar(v, type=t).as_py()
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError, decimal.InvalidOperation):
         return None
+
+
+def _check_names(df: Any, policy: Policy, context: Any) -> None:
+    """Refuses columns that share a name, or would once masked: rows are matched to columns by
+    name. The error says which by position, never the names (a name can hold personal data)."""
+    names = list(df.columns)
+    masked = [str(n) for n in masked_names(policy, names, context)]
+    for i, name in enumerate(names):
+        for j in range(i):
+            if names[j] == name:
+                raise TamisError(
+                    f"tamis.spark: columns {j + 1} and {i + 1} have the same name; rename one first"
+                )
+            if masked[j] == masked[i] or masked[j] == name or names[j] == masked[i]:
+                raise TamisError(
+                    f"tamis.spark: columns {j + 1} and {i + 1} would have the same name once masked; "
+                    "rename one first"
+                )
+    # With record stages, rows go through the record walk, which names a renamed key its own way.
+    renamed = [i + 1 for i, (n, m) in enumerate(zip(names, masked)) if n != m]
+    if renamed and policy._has_record_stages:
+        raise TamisError(
+            f"tamis.spark: column {renamed[0]}'s name holds something a detector finds, and with "
+            "[access] or [[retention]] rows are matched to columns by name; rename it first"
+        )
 
 
 def mask(
@@ -177,11 +213,10 @@ def mask(
 ) -> Any:
     """`df` masked by `policy` (a new DataFrame; nothing runs until an action). With
     `report=True`, `(DataFrame, SparkReport)`."""
-    from pyspark.sql.pandas.types import to_arrow_schema
-
     spark = df.sparkSession
+    _check_names(df, policy, context)
     schema = masked_schema(df.schema, policy, context=context)
-    arrow_schema = to_arrow_schema(schema)
+    arrow_schema = _arrow_schema(spark, schema)
     shared = spark.sparkContext.broadcast(policy)
     counts = SparkReport(spark.sparkContext, policy)
     acc_in, acc_out, acc_nulled = counts._in, counts._out, counts._nulled
@@ -202,6 +237,19 @@ def mask(
     return (result, counts) if report else result
 
 
+def _arrow_schema(spark: Any, schema: Any) -> Any:
+    """The Arrow schema Spark expects of `mapInArrow` batches of `schema` (session time zone for
+    timestamps; large strings when Spark uses them)."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    zone = spark.conf.get("spark.sql.session.timeZone")
+    large = str(spark.conf.get("spark.sql.execution.arrow.useLargeVarTypes", "false")).lower() == "true"
+    try:
+        return to_arrow_schema(schema, timezone=zone, prefers_large_types=large)
+    except TypeError:  # an older PySpark without these parameters
+        return to_arrow_schema(schema)
+
+
 def _positional(df: Any) -> Any:
     """`df` with its columns named by position (`c0`, `c1`, ...): Spark reads a name with a dot
     (`jane@example.com`) as a field of a struct when it hands the columns to `mapInArrow`. The
@@ -215,11 +263,15 @@ def _named(batch: Any, names: list[str]) -> Any:
     return pa.RecordBatch.from_arrays(batch.columns, names=names)
 
 
-def summarize(df: Any, policy: Policy, *, context: dict[str, Any] | None = None) -> dict[str, Any]:
+def summarize(
+    df: Any, policy: Policy, *, context: dict[str, Any] | None = None, now: Any = None
+) -> dict[str, Any]:
     """Summaries of `df`'s columns, as `Policy.summarize` gives for all rows at once (merged in
-    the rows' order)."""
+    the rows' order); with `[access]` or `[[retention]]`, of the rows they keep (at `now`), as
+    `tamis summarize` does."""
     from pyspark.sql import types as T
 
+    _check_names(df, policy, context)
     shared = df.sparkSession.sparkContext.broadcast(policy)
     names = list(df.columns)
 
@@ -228,7 +280,11 @@ def summarize(df: Any, policy: Policy, *, context: dict[str, Any] | None = None)
 
         p = shared.value
         for batch in batches:
-            state = json.dumps(summarize_states(p, _named(batch, names), context=context))
+            batch = _named(batch, names)
+            keep = kept_rows(p, batch, context=context, now=now)
+            if keep is not None:
+                batch = batch.filter(keep)
+            state = json.dumps(summarize_states(p, batch, context=context))
             yield pa.record_batch({"tamis_states": pa.array([state], type=pa.string())})
 
     schema = T.StructType([T.StructField("tamis_states", T.StringType())])
