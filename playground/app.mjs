@@ -76,10 +76,10 @@ export function start(doc) {
 
   // --- what the page reads from its fields
   function keyMaterial() {
-    const keys = {};
+    const keys = Object.create(null);
     for (const line of ui.keys.value.split('\n')) {
       const at = line.indexOf('=');
-      if (at > 0) keys[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+      if (at > 0) define(keys, line.slice(0, at).trim(), line.slice(at + 1).trim());
     }
     return keys;
   }
@@ -179,7 +179,7 @@ export function start(doc) {
       n += 1;
       let input;
       try {
-        input = JSON.parse(line);
+        input = parseExact(line);
       } catch {
         views.push(el('div', { className: 'record' }, el('h3', { textContent: `line ${i + 1}` }),
           el('p', { className: 'dropped', textContent: 'not JSON: quarantined (invalid_json)' })));
@@ -190,6 +190,17 @@ export function start(doc) {
       views.push(recordView(i + 1, input, value, report));
     }
     return { raw, views, report: sumReports(reports), count: n };
+  }
+
+  // JSON text with integers beyond 2^53 as BigInt (the engine reads them exactly, as the CLI
+  // does; `JSON.parse` alone would round them and mask another number than the one written).
+  function parseExact(line) {
+    return JSON.parse(line, (_key, value, context) => {
+      if (typeof value === 'number' && !Number.isSafeInteger(value) && context && /^-?\d+$/.test(context.source)) {
+        return BigInt(context.source);
+      }
+      return value;
+    });
   }
 
   // Free text: `maskText` (what `tamis apply --format text` writes); the changed words
@@ -220,7 +231,8 @@ export function start(doc) {
     const byDetector = invertDetectorPaths(report.detector_paths || {});
     const items = [];
     for (const reportPath of new Set(changed.values())) {
-      const rules = Object.keys((report.paths || {})[reportPath] || {});
+      const paths = report.paths || {};
+      const rules = own(paths, reportPath) ? Object.keys(paths[reportPath]) : [];
       items.push(changeItem(reportPath || '$', rules, byDetector.get(reportPath) || []));
     }
     const left = el('pre', {}, ...renderJson(input, '', new Map(), 0));
@@ -304,7 +316,7 @@ export function start(doc) {
       parts.push(pad, '}');
       return parts;
     }
-    const text = v === undefined ? 'undefined' : JSON.stringify(v);
+    const text = v === undefined ? 'undefined' : typeof v === 'bigint' ? String(v) : JSON.stringify(v);
     return [changed.has(path) ? mark(text, changed.get(path)) : text];
   }
 
@@ -347,16 +359,23 @@ export function start(doc) {
   }
 
   // --- the report: the sum of the records' reports (counts only, never values)
+  // Keys come from the records (paths) and the policy (rule ids): defined as own properties of
+  // objects without a prototype, so a key such as `__proto__` is only a key.
+  const define = (o, k, v) => Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
+  const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+
   function sumReports(reports) {
     const add = (into, from) => {
       for (const [k, v] of Object.entries(from)) {
-        if (typeof v === 'number') into[k] = (into[k] || 0) + v;
-        else if (v && typeof v === 'object') add((into[k] ??= {}), v);
-        else into[k] = v;
+        if (typeof v === 'number') define(into, k, (own(into, k) ? into[k] : 0) + v);
+        else if (v && typeof v === 'object') {
+          if (!own(into, k)) define(into, k, Object.create(null));
+          add(into[k], v);
+        } else define(into, k, v);
       }
       return into;
     };
-    return reports.reduce((acc, r) => add(acc, r), {});
+    return reports.reduce((acc, r) => add(acc, r), Object.create(null));
   }
 
   function showReport(policy, report) {
@@ -364,9 +383,10 @@ export function start(doc) {
       el('tr', { className: n ? '' : 'idle' }, el('td', { textContent: k }), el('td', { className: 'n', textContent: String(n) }),
         el('td', { textContent: n ? '' : 'did nothing on these records' })));
     const records = report.records || {};
-    const rules = {};
-    for (const id of policy.ruleIds) rules[id] = (report.rules || {})[id] || 0;
-    const detectors = Object.fromEntries(Object.entries(report.detectors || {}).filter(([, n]) => n > 0));
+    const rules = Object.create(null);
+    for (const id of policy.ruleIds) define(rules, id, (report.rules && own(report.rules, id) && report.rules[id]) || 0);
+    const detectors = Object.create(null);
+    for (const [d, n] of Object.entries(report.detectors || {})) if (n > 0) define(detectors, d, n);
     ui.report.replaceChildren(
       el('h3', { textContent: 'Records' }),
       el('table', {}, ...Object.entries(records).map(([k, n]) =>

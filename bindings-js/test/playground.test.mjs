@@ -104,6 +104,8 @@ test('the playground from the file system: diagnostics, output identical to the 
       '{"type":"trace","user":{"email":"ana@example.org","id":12345678901234567890},"msg":"card 4111 1111 1111 1111"}',
       'not json {',
       '{"type":"span","attributes":{"password":"p4ss","note":"call +1 415 555 0100"}}',
+      // An integer beyond 2^53 that is a card number, and a key that is not a prototype.
+      '{"n":4111111111111111110,"__proto__":{"pii":"jane@example.com"}}',
       '',
     ].join('\n');
     await edit(page, '#records', pasted);
@@ -121,6 +123,12 @@ test('the playground from the file system: diagnostics, output identical to the 
     const changes = await page.$$eval('#view-masked .changes li', (ls) =>
       ls.map((l) => [l.dataset.path, l.dataset.rules, l.dataset.detectors]));
     assert.ok(changes.some(([p, r, d]) => p === 'msg' && r && d.includes('credit_card')), JSON.stringify(changes));
+    // The view reads integers exactly (the number the CLI masked is the one marked), and keys
+    // from records never reach Object.prototype.
+    const line4 = await page.$$eval('#view-masked .record', (rs) => rs[3].textContent);
+    assert.ok(line4.includes('4111111111111111110') && !line4.includes('4111111111111111000'), line4);
+    assert.ok(changes.some(([p]) => p === 'n'), JSON.stringify(changes));
+    assert.equal(await page.evaluate(() => Object.keys(Object.prototype).length + String(({}).pii)), '0undefined');
     await shot(page, 'masked');
 
     // The report: every rule, with what it did on these records.

@@ -210,3 +210,42 @@ fn open_starts_the_system_browser_on_the_url() {
     let _ = child.wait();
     assert_eq!(opened.trim(), url);
 }
+
+#[test]
+fn a_slow_or_huge_request_holds_only_itself() {
+    let page = temp("page5.html", PAGE);
+    let server = start(&["--page", page.to_str().unwrap()]);
+    let port = server.port;
+    let host = format!("127.0.0.1:{port}");
+    // A client that sends its head a byte at a time and never ends it.
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    slow.write_all(b"GET / HT").unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(get(port, "/", &host).0, "HTTP/1.1 200 OK");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // A head past the limit: 431, not an answer to what came before the cut.
+    let huge = format!(
+        "GET / HTTP/1.1\r\nHost: {host}\r\n{}\r\n",
+        "x-filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n".repeat(400)
+    );
+    // The answer, then the connection may be reset (the client was still sending).
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let _ = s.write_all(huge.as_bytes());
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = s.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buf[..n]);
+    }
+    assert!(
+        String::from_utf8_lossy(&answer)
+            .starts_with("HTTP/1.1 431 Request Header Fields Too Large"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    let (status, _) = get(port, "/", &host);
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    drop(slow);
+}

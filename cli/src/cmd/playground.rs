@@ -4,10 +4,10 @@
 //! one page, to this machine only (any other `Host` is refused, so a web page elsewhere cannot
 //! read it through a name that points here).
 
-use std::io::{BufRead, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tamis_core::MAX_POLICY_BYTES;
 
@@ -34,6 +34,8 @@ pub(crate) struct PlaygroundArgs {
 const INITIAL: &str = r#"<script id="tamis-initial" type="application/json">null</script>"#;
 /// A request's head larger than this is refused.
 const MAX_HEAD: usize = 16 * 1024;
+/// A connection's whole request head must arrive within this.
+const DEADLINE: Duration = Duration::from_secs(5);
 
 pub(crate) fn run(args: &PlaygroundArgs) -> Result<u8, Fail> {
     let page_path = find_page(args.page.as_deref())?;
@@ -67,9 +69,15 @@ pub(crate) fn run(args: &PlaygroundArgs) -> Result<u8, Fail> {
         open_in_browser(&url);
     }
     let hosts = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
-    // One connection's failure (a client gone, a timeout) ends that connection only.
+    // Each connection on its own thread, with its own deadline: a client that stalls holds
+    // only itself. One connection's failure (a client gone, a timeout) ends that connection.
+    let page = std::sync::Arc::new(page);
+    let hosts = std::sync::Arc::new(hosts);
     for stream in listener.incoming().flatten() {
-        let _ = serve(stream, &page, &hosts);
+        let (page, hosts) = (page.clone(), hosts.clone());
+        std::thread::spawn(move || {
+            let _ = serve(stream, &page, &hosts[..]);
+        });
     }
     Ok(0)
 }
@@ -140,33 +148,22 @@ fn initial_script(path: &Path) -> Result<String, Fail> {
 }
 
 /// Answers one HTTP/1.1 request: the page for `GET /` (or `/index.html`) from this machine's
-/// names, 404 for any other path, 403 for another `Host`, 405 for another method.
+/// names, 404 for any other path, 403 for another `Host`, 405 for another method, 431 for a
+/// head over [`MAX_HEAD`].
 fn serve(stream: TcpStream, page: &str, hosts: &[String]) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(5)))?;
-    // At most MAX_HEAD bytes are read, whatever the client sends.
-    let mut reader = BufReader::new(stream.try_clone()?.take(MAX_HEAD as u64 + 1));
-    let mut head = Vec::new();
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let n = reader.read_line(&mut line)?;
-        if n == 0 || line == "\r\n" || line == "\n" {
-            break;
-        }
-        head.push(line.trim_end().to_owned());
-        if head.iter().map(|h| h.len() + 2).sum::<usize>() > MAX_HEAD {
-            return respond(
-                stream,
-                "431 Request Header Fields Too Large",
-                "text/plain",
-                b"",
-            );
-        }
-    }
-    let mut parts = head.first().map(|l| l.split(' ')).into_iter().flatten();
+    let Some(head) = read_head(&stream)? else {
+        return respond(
+            stream,
+            "431 Request Header Fields Too Large",
+            "text/plain",
+            b"",
+        );
+    };
+    let head = String::from_utf8_lossy(&head);
+    let mut lines = head.split("\r\n");
+    let mut parts = lines.next().unwrap_or("").split(' ');
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let host = head.iter().skip(1).find_map(|h| {
+    let host = lines.find_map(|h| {
         let (name, value) = h.split_once(':')?;
         name.eq_ignore_ascii_case("host")
             .then(|| value.trim().to_ascii_lowercase())
@@ -193,11 +190,44 @@ fn serve(stream: TcpStream, page: &str, hosts: &[String]) -> std::io::Result<()>
     }
 }
 
+/// A request's head, up to its blank line, read within [`DEADLINE`] in all; `None` when it is
+/// larger than [`MAX_HEAD`].
+fn read_head(mut stream: &TcpStream) -> std::io::Result<Option<Vec<u8>>> {
+    let until = Instant::now() + DEADLINE;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 2048];
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "request head too slow",
+            ));
+        }
+        stream.set_read_timeout(Some(left))?;
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        head.extend_from_slice(buf.get(..n).unwrap_or_default());
+        if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+            head.truncate(end);
+            return Ok(Some(head));
+        }
+        if head.len() > MAX_HEAD {
+            return Ok(None);
+        }
+    }
+}
+
 fn respond(mut stream: TcpStream, status: &str, kind: &str, body: &[u8]) -> std::io::Result<()> {
+    stream.set_write_timeout(Some(DEADLINE))?;
     let head = format!(
         "HTTP/1.1 {status}\r\ncontent-type: {kind}\r\ncontent-length: {}\r\n\
          cache-control: no-store\r\nx-content-type-options: nosniff\r\n\
          referrer-policy: no-referrer\r\ncross-origin-opener-policy: same-origin\r\n\
+         cross-origin-resource-policy: same-origin\r\nx-frame-options: DENY\r\n\
+         content-security-policy: frame-ancestors 'none'\r\n\
          connection: close\r\n\r\n",
         body.len()
     );
