@@ -37,7 +37,7 @@ pub(crate) mod records;
 use sketch::distinct::Distinct;
 use sketch::extremes::keep_extreme;
 use sketch::kll::Kll;
-use sketch::sum::{ExactSum, add_moments};
+use sketch::sum::{ExactSum, SquareSum, add_moments};
 
 /// The top-k counters, keyed by the values' 64-bit hashes (already uniform, so the map uses
 /// them as they are). Never iterated where order shows: rendering and states sort.
@@ -159,7 +159,7 @@ pub struct Summary {
     num_n: u64,
     /// The exact sum of the finite numbers, and of their squares.
     sum: ExactSum,
-    sum_sq: ExactSum,
+    sum_sq: SquareSum,
     min: f64,
     max: f64,
     /// The [`EXTREMES`] smallest and largest finite numbers, in order (smallest first; largest
@@ -241,7 +241,7 @@ impl Summary {
             types: [0; 6],
             num_n: 0,
             sum: ExactSum::default(),
-            sum_sq: ExactSum::default(),
+            sum_sq: SquareSum::default(),
             min: f64::INFINITY,
             low: Vec::new(),
             high: Vec::new(),

@@ -81,12 +81,11 @@ impl Summary {
             if s.has("max") {
                 m.insert("max".into(), num(around(n, self.max)));
             }
-            let (mean, m2) = moments(self.num_n, &self.sum, &self.sum_sq);
+            let (mean, std) = moments(self.num_n, &self.sum, &self.sum_sq);
             if s.has("mean") {
                 m.insert("mean".into(), mean.map_or(Value::Null, num));
             }
             if s.has("std") && self.num_n > 1 {
-                let std = m2.map(|m2| libm::sqrt(m2 / (self.num_n - 1) as f64));
                 m.insert("std".into(), std.map_or(Value::Null, num));
             }
             if s.has("quantiles") {

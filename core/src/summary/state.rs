@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::sketch::distinct::{Distinct, HLL_M};
 use super::sketch::extremes::EXTREMES;
 use super::sketch::kll::{Kll, total_key};
-use super::sketch::sum::ExactSum;
+use super::sketch::sum::{ExactSum, SquareSum};
 use super::{Entry, Item, Summary, TopMap, item_json, num, num_or_null};
 use crate::error::{ErrorKind, PolicyError};
 
@@ -35,16 +35,15 @@ impl Summary {
             num_or_null(self.max),
         ];
         m.insert("moments".into(), Value::Array(moments.into()));
-        for (name, sum) in [("sum", &self.sum), ("sum_sq", &self.sum_sq)] {
-            let cells = sum
-                .to_cells()
+        for (name, cells) in [
+            ("sum", self.sum.to_cells()),
+            ("sum_sq", self.sum_sq.to_cells()),
+        ] {
+            let cells = cells
                 .into_iter()
                 .map(|(i, c)| Value::Array(vec![Value::from(i), Value::from(c)]))
                 .collect();
-            let mut o = Map::new();
-            o.insert("cells".into(), Value::Array(cells));
-            o.insert("overflow".into(), Value::Bool(sum.overflow));
-            m.insert(name.into(), Value::Object(o));
+            m.insert(name.into(), Value::Array(cells));
         }
         for (name, list) in [("low", &self.low), ("high", &self.high)] {
             m.insert(
@@ -89,6 +88,13 @@ impl Summary {
     /// # Errors
     /// When `v` is not such a state (the message never quotes a value).
     pub fn from_state(v: &Value) -> Result<Summary, PolicyError> {
+        if v.get("tamis_summary_state").and_then(Value::as_u64) == Some(1) {
+            return Err(PolicyError::new(
+                ErrorKind::InvalidValue,
+                "a summary state of format 1 (rounded moments, before exact sums) is no longer read",
+            )
+            .help("compute the partial summaries again with this version of tamis"));
+        }
         read(v).ok_or_else(|| {
             PolicyError::new(ErrorKind::InvalidValue, "not a tamis summary state")
                 .help("pass what `Summary::to_state` (Python: `Summary.to_json`) wrote")
@@ -123,19 +129,18 @@ fn read(v: &Value) -> Option<Summary> {
     s.num_n = u(mo.first())?;
     s.min = f(mo.get(1)).unwrap_or(f64::INFINITY);
     s.max = f(mo.get(2)).unwrap_or(f64::NEG_INFINITY);
-    for (name, sum) in [("sum", &mut s.sum), ("sum_sq", &mut s.sum_sq)] {
-        let o = o.get(name)?.as_object()?;
-        let cells = o
-            .get("cells")?
+    let cells = |name: &str| -> Option<Vec<(usize, i64)>> {
+        o.get(name)?
             .as_array()?
             .iter()
             .map(|c| {
                 let c = c.as_array()?;
                 Some((usize::try_from(u(c.first())?).ok()?, c.get(1)?.as_i64()?))
             })
-            .collect::<Option<Vec<(usize, i64)>>>()?;
-        *sum = ExactSum::from_cells(&cells, o.get("overflow")?.as_bool()?)?;
-    }
+            .collect()
+    };
+    s.sum = ExactSum::from_cells(&cells("sum")?)?;
+    s.sum_sq = SquareSum::from_cells(&cells("sum_sq")?)?;
     for (name, list) in [("low", &mut s.low), ("high", &mut s.high)] {
         // States written before these lists had none: windows then come from the sketch.
         if let Some(items) = o.get(name) {

@@ -397,15 +397,16 @@ def summary(rule, items, *, covered=False, stats=ALL_STATS, k=5, top=10, sample=
             s["min"] = num(around(1, srt[0]))
         if "max" in stats:
             s["max"] = num(around(n_num, srt[-1]))
-        # As documented: the exact sum of the numbers rounded once, divided by n; the sample std
-        # from (n * sum of squares - sum^2), exact, rounded once, then / n / (n - 1).
+        # As documented: the mean is the exact sum / n, rounded once; the sample std is the
+        # square root of the exact variance (n * sum of squares - sum^2) / (n (n - 1)), rounded
+        # once before the (correctly rounded) square root.
         xs = [Fraction(x) for x in nums]
         n, s1 = len(xs), sum(xs)
         if "mean" in stats:
-            s["mean"] = num(float(s1) / n)
+            s["mean"] = num(float(s1 / n))
         if "std" in stats and n > 1:
             t = n * sum(x * x for x in xs) - s1 * s1
-            s["std"] = num(math.sqrt(float(t) / n / (n - 1)))
+            s["std"] = num(math.sqrt(float(t / (n * (n - 1)))))
         if "quantiles" in stats:
             srt = sorted(nums)
             q = {}
