@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, the no_std build, every Rust test (unit, property,
 # snapshot, conformance vectors through core and through the CLI binary), the shipped policies'
-# own tests, and the README's main job. Fails (never skips) when a part cannot run.
+# own tests, the README's main job, and every distributed artifact built and checked
+# (scripts/dist.sh). Fails (never skips) when a part cannot run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -153,6 +154,11 @@ stage "canary leak scan (CLI, Python, Node, plugin logs, temporary files)"
 
 stage "differential: CLI, Python and Node, JSON and object paths, 10,000 random records"
 "$venv/bin/python" tests/differential/run.py 10000
+
+stage "distribution: every artifact built into target/dist and checked (scripts/dist.sh)"
+# manylinux2014 wheels (x86_64, and aarch64 run under qemu), the sdist built --locked, the npm
+# tarball, the CLI, their licenses. Installs its tools (PyPI, apt-get) like the stages above.
+bash scripts/dist.sh
 
 stage "benchmarks compile"
 cargo bench -p tamis-bench --no-run --locked
