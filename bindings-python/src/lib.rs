@@ -598,6 +598,16 @@ impl Policy {
         value_to_py(py, &self.inner.explain(report.as_ref()))
     }
 
+    /// Runs the policy's `[[test]]` cases as `tamis test` does: `{"cases": [{"name",
+    /// "passed", "differences"}], "idle_rules": [...]}` (differences name paths and kinds of
+    /// values, never values).
+    fn run_tests(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let cases = tamis_core::run_cases(&self.inner).map_err(|e| policy_error(py, &e))?;
+        let cases = serde_json::to_value(&cases)
+            .map_err(|_| TamisError::new_err("internal: the test results could not be written"))?;
+        value_to_py(py, &cases)
+    }
+
     /// Summaries of columns given as buffers (see `tamis._frames`): one per column, `None`
     /// where the rule's `min_items` is not reached; mergeable states with `states=True`.
     #[pyo3(signature = (columns, *, context = None, states = false))]

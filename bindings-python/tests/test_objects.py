@@ -323,3 +323,46 @@ def test_context_errors_never_quote_what_was_passed() -> None:
             policy.apply({}, context=ctx)
         assert "jane@" not in str(e.value) and "jane@" not in repr(e.value)
 
+
+
+def test_run_tests_as_tamis_test_runs_them() -> None:
+    """`Policy.run_tests()` runs the [[test]] cases in core, as `tamis test` and Node's
+    `runTests()` do: paths and kinds of values in the differences, never values."""
+    p = tamis.Policy.from_toml(
+        """
+version = 1
+name = "cases"
+[[rule]]
+id = "emails"
+detect = ["email"]
+action = "replace"
+[[rule]]
+id = "never"
+keys = ["nothing_has_this"]
+action = "redact"
+[[test]]
+name = "masks"
+input = { a = "x@example.com" }
+expect = { a = "[REDACTED]" }
+[[test]]
+name = "wrong"
+input = { a = "secret-y@example.com" }
+expect = { a = "secret-y@example.com", b = 1 }
+"""
+    )
+    got = p.run_tests()
+    assert got == {
+        "cases": [
+            {"name": "masks", "passed": True, "differences": []},
+            {
+                "name": "wrong",
+                "passed": False,
+                "differences": [
+                    "at `a`: expected a string, got a string with a different value",
+                    "at `b`: expected a number, the key is missing",
+                ],
+            },
+        ],
+        "idle_rules": ["never"],
+    }
+    assert "secret-y" not in str(got)

@@ -75,6 +75,7 @@ class Policy:
         context: _Context | None = None,
         now: _Now = None,
     ) -> dict[str, Any]: ...
+    def run_tests(self) -> dict[str, Any]: ...
     def _summarize_columns(
         self,
         columns: list[tuple[list[str], list[tuple[Any, ...]]]],

@@ -280,10 +280,15 @@ fn div_small(digits: &mut [u64], d: u64) -> bool {
 
 /// Digits times `n`, normalized (digits in [0, 2^32)).
 fn mul_small(digits: &[u64], n: u64) -> Vec<u64> {
-    let mut out = Vec::with_capacity(digits.len() + 3);
+    carried(digits.iter().map(|&x| u128::from(x) * u128::from(n)))
+}
+
+/// Column sums (each under 2^127) as normalized digits: each carries into the next.
+fn carried(columns: impl Iterator<Item = u128>) -> Vec<u64> {
+    let mut out = Vec::new();
     let mut carry: u128 = 0;
-    for &x in digits {
-        let v = u128::from(x) * u128::from(n) + carry;
+    for c in columns {
+        let v = c + carry;
         out.push((v & 0xffff_ffff) as u64);
         carry = v >> 32;
     }
@@ -305,18 +310,7 @@ fn square(digits: &[u64]) -> Vec<u64> {
             }
         }
     }
-    let mut out = Vec::with_capacity(cols.len() + 2);
-    let mut carry: u128 = 0;
-    for c in cols {
-        let v = c + carry;
-        out.push((v & 0xffff_ffff) as u64);
-        carry = v >> 32;
-    }
-    while carry != 0 {
-        out.push((carry & 0xffff_ffff) as u64);
-        carry >>= 32;
-    }
-    out
+    carried(cols.into_iter())
 }
 
 /// `a - b` for normalized digits, or `None` when `b > a`.
