@@ -34,7 +34,16 @@ impl Drop for Server {
 }
 
 fn start(args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tamis"))
+    start_with_path(args, None)
+}
+
+/// `tamis playground ARGS`, with `PATH` set when given; waits for the line with its URL.
+fn start_with_path(args: &[&str], path: Option<&str>) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tamis"));
+    if let Some(path) = path {
+        command.env("PATH", path);
+    }
+    let mut child = command
         .arg("playground")
         .args(args)
         .stdout(Stdio::piped())
@@ -187,17 +196,8 @@ fn open_starts_the_system_browser_on_the_url() {
         dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tamis"))
-        .args(["playground", "--open", "--page", page.to_str().unwrap()])
-        .env("PATH", path)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.split_whitespace().nth(2).unwrap().to_owned();
+    let server = start_with_path(&["--open", "--page", page.to_str().unwrap()], Some(&path));
+    let url = format!("http://127.0.0.1:{}/", server.port);
     let mut opened = String::new();
     for _ in 0..100 {
         opened = std::fs::read_to_string(&seen).unwrap_or_default();
@@ -206,8 +206,7 @@ fn open_starts_the_system_browser_on_the_url() {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     assert_eq!(opened.trim(), url);
 }
 

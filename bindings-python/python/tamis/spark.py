@@ -132,8 +132,12 @@ def _conform(batch: Any, schema: Any) -> tuple[Any, int]:
         if col.type == field.type:
             arrays.append(col)
             continue
+        text = (pa.types.is_string, pa.types.is_large_string)
+        if any(t(field.type) for t in text) and any(t(col.type) for t in text):
+            arrays.append(col.cast(field.type))  # the other width of string: buffers, no cells
+            continue
         values = col.to_pylist()
-        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+        if any(t(field.type) for t in text):
             arrays.append(pa.array([_as_text(v) for v in values], type=field.type))
             continue
         try:
