@@ -16,6 +16,13 @@ pub const TOO_LARGE: &str = "[tamis:too_large]";
 pub const UNGENERALIZABLE: &str = "[tamis:ungeneralizable]";
 /// The placeholder for a `hash` rule whose key material was never given.
 pub const NO_KEY: &str = "[tamis:no_key]";
+/// The placeholder when `fpe` cannot encrypt a value (too short, too long, or letters beyond
+/// ASCII).
+pub const UNENCRYPTABLE: &str = "[tamis:unencryptable]";
+/// The placeholder when `shift_date` finds no date or time.
+pub const NOT_A_DATE: &str = "[tamis:not_a_date]";
+/// The placeholder when `shift_date` finds no entity in the record to derive its offset from.
+pub const NO_ENTITY: &str = "[tamis:no_entity]";
 /// The default replacement of action `replace`.
 pub const DEFAULT_REPLACEMENT: &str = "[REDACTED]";
 
@@ -47,6 +54,29 @@ pub enum Action {
         /// Index into the policy's keys.
         key: usize,
     },
+    /// `e:<key id>:<base64url>`: deterministic AES-SIV, reversible by `reveal`.
+    Encrypt {
+        /// Index into the policy's keys.
+        key: usize,
+    },
+    /// FF1 format-preserving encryption over the value's alphabet; whole values only.
+    Fpe {
+        /// Index into the policy's keys.
+        key: usize,
+        /// Letters and digits kept at the start (a card's issuer prefix).
+        keep_first: u32,
+        /// Letters and digits kept at the end (a card's last four).
+        keep_last: u32,
+    },
+    /// Dates and times moved by a keyed offset per entity; whole values only.
+    ShiftDate {
+        /// Index into the policy's keys.
+        key: usize,
+        /// The path (keys from the root) of the field whose value picks the offset.
+        entity: Vec<String>,
+        /// Offsets lie in `[-max_days, -1] ∪ [1, max_days]`.
+        max_days: u32,
+    },
     /// Numbers to buckets, times to a precision, IP addresses to networks.
     Generalize {
         /// Bucket width for numbers.
@@ -68,10 +98,13 @@ impl Action {
     #[must_use]
     pub fn strength(&self) -> u8 {
         match self {
-            Self::Redact => 6,
-            Self::Nullify => 5,
-            Self::Replace { .. } => 4,
-            Self::Hash { .. } => 3,
+            Self::Redact => 9,
+            Self::Nullify => 8,
+            Self::Replace { .. } => 7,
+            Self::Hash { .. } => 6,
+            Self::Encrypt { .. } => 5,
+            Self::Fpe { .. } => 4,
+            Self::ShiftDate { .. } => 3,
             Self::Generalize { .. } => 2,
             Self::Partial { .. } => 1,
         }
@@ -85,17 +118,43 @@ impl Action {
             Self::Nullify => "nullify",
             Self::Replace { .. } => "replace",
             Self::Hash { .. } => "hash",
+            Self::Encrypt { .. } => "encrypt",
+            Self::Fpe { .. } => "fpe",
+            Self::ShiftDate { .. } => "shift_date",
             Self::Generalize { .. } => "generalize",
             Self::Partial { .. } => "partial",
         }
     }
+
+    /// The key a keyed action uses.
+    #[must_use]
+    pub fn key(&self) -> Option<usize> {
+        match self {
+            Self::Hash { key }
+            | Self::Encrypt { key }
+            | Self::Fpe { key, .. }
+            | Self::ShiftDate { key, .. } => Some(*key),
+            _ => None,
+        }
+    }
+
+    /// Whether `reveal` can turn what the action writes back into the value.
+    #[must_use]
+    pub fn reversible(&self) -> bool {
+        matches!(
+            self,
+            Self::Encrypt { .. } | Self::Fpe { .. } | Self::ShiftDate { .. }
+        )
+    }
 }
 
-/// The HMAC state of one key, ready to clone per value.
+/// The HMAC state of one key, ready to clone per value, and the subkeys of the reversible
+/// actions (when the material is long enough for them).
 #[derive(Clone)]
 pub(crate) struct HashKey {
     pub id: String,
     pub mac: Option<Hmac<Sha256>>,
+    pub derived: Option<alloc::boxed::Box<crate::keyed::Derived>>,
 }
 
 impl core::fmt::Debug for HashKey {
@@ -156,8 +215,31 @@ pub(crate) fn is_token(s: &str, ids: &[HashKey]) -> bool {
     token_len_at(s.as_bytes(), ids) == Some(s.len())
 }
 
+/// The length of the `encrypt` token (`e:<id>:<base64url>`, at least 22 characters of body)
+/// of one of `ids` at the start of `b`, if one is there (its shape; not verified).
+pub(crate) fn enc_token_len_at(b: &[u8], ids: &[HashKey]) -> Option<usize> {
+    let rest = b.strip_prefix(b"e:")?;
+    for key in ids {
+        if let Some(after) = rest.strip_prefix(key.id.as_bytes())
+            && let Some(body) = after.strip_prefix(b":")
+        {
+            let n = body
+                .iter()
+                .take_while(|&&c| crate::keyed::siv::is_b64(c))
+                .count();
+            if n >= crate::keyed::siv::MIN_BODY {
+                return Some(2 + key.id.len() + 1 + n);
+            }
+        }
+    }
+    None
+}
+
 /// The length of a token starting at the beginning of `b`, if one does.
 pub(crate) fn token_len_at(b: &[u8], ids: &[HashKey]) -> Option<usize> {
+    if b.first() == Some(&b'e') {
+        return enc_token_len_at(b, ids);
+    }
     let rest = b.strip_prefix(b"h:")?;
     for key in ids {
         if let Some(after) = rest.strip_prefix(key.id.as_bytes())
@@ -179,6 +261,9 @@ pub(crate) fn is_marker(s: &str) -> bool {
         TOO_LARGE,
         UNGENERALIZABLE,
         NO_KEY,
+        UNENCRYPTABLE,
+        NOT_A_DATE,
+        NO_ENTITY,
         crate::stages::plugins::PLUGIN_ERROR,
     ]
     .contains(&s)
@@ -242,7 +327,7 @@ fn split_email(s: &str) -> Option<(&str, &str)> {
 }
 
 /// The digits of a card number written with optional space or dash separators.
-fn card_digits(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn card_digits(s: &str) -> Option<Vec<u8>> {
     let mut digits = Vec::with_capacity(19);
     for c in s.bytes() {
         match c {
@@ -574,6 +659,7 @@ mod tests {
         let key = HashKey {
             id: String::from("k1"),
             mac: Some(Hmac::<Sha256>::new_from_slice(b"test-key").unwrap()),
+            derived: None,
         };
         let mut o = String::new();
         hash_token(&key, b"jane@example.com", &mut o);

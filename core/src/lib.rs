@@ -14,6 +14,7 @@ mod engine;
 mod error;
 pub mod faults;
 mod frontend;
+mod keyed;
 mod net;
 mod policy;
 mod record;
@@ -28,6 +29,7 @@ pub use action::{
 pub use cases::{CaseResult, Cases, DEFAULT_CASE_NOW, run_cases};
 pub use context::Context;
 pub use detect::{BUILTIN as BUILTIN_DETECTORS, PluginDetect};
+pub use engine::reveal::{Refusal, RevealCounts};
 pub use engine::scratch::Scratch;
 pub use engine::text::TextStream;
 pub use engine::{ColumnPlan, Run};

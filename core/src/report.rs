@@ -95,6 +95,9 @@ pub struct Tally {
     pub(crate) too_deep: u64,
     pub(crate) too_large: u64,
     pub(crate) other_objects: u64,
+    /// Values a keyed action could not transform (written as a marker instead), per
+    /// [`KEYED_FAILURES`] name.
+    pub(crate) keyed_failures: [u64; 3],
     /// Hits per (path, rule index), when paths are counted.
     pub(crate) path_hits: BTreeMap<(String, u32), u64>,
     /// Findings per (detector index, path), when paths are counted.
@@ -224,6 +227,9 @@ impl Tally {
         self.too_deep += other.too_deep;
         self.too_large += other.too_large;
         self.other_objects += other.other_objects;
+        for (a, b) in self.keyed_failures.iter_mut().zip(other.keyed_failures) {
+            *a += b;
+        }
         for (mine, theirs) in [
             (&mut self.retention_records, &other.retention_records),
             (
@@ -249,6 +255,15 @@ impl Tally {
             for (what, n) in counts {
                 *mine.entry(what.clone()).or_insert(0) += n;
             }
+        }
+    }
+
+    /// Counts a value that a keyed action wrote as `marker` (one of [`KEYED_FAILURES`]'s).
+    pub(crate) fn count_marker(&mut self, marker: &str) {
+        if let Some(i) = KEYED_FAILURES.iter().position(|(_, m)| *m == marker)
+            && let Some(n) = self.keyed_failures.get_mut(i)
+        {
+            *n += 1;
         }
     }
 
@@ -377,11 +392,74 @@ impl Tally {
                 too_large: self.too_large,
             },
             other_objects: self.other_objects,
+            failures: KEYED_FAILURES
+                .iter()
+                .zip(self.keyed_failures)
+                .filter(|(_, n)| *n > 0)
+                .map(|((name, _), n)| (String::from(*name), n))
+                .collect(),
             paths,
             detector_paths,
         }
     }
 }
+
+/// The first members of every audit event: `event`, `time` (the caller's, RFC 3339),
+/// `policy` (name and id) and `context` (roles, purpose, type: the labels the caller gave).
+pub(crate) fn audit_head(
+    event: &str,
+    policy: &Policy,
+    ctx: &crate::Context,
+    time: crate::time::EpochMillis,
+) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::{Value, json};
+    let mut m = serde_json::Map::new();
+    m.insert(String::from("event"), Value::String(String::from(event)));
+    m.insert(
+        String::from("time"),
+        Value::String(crate::time::format_rfc3339(time)),
+    );
+    m.insert(
+        String::from("policy"),
+        json!({"name": policy.name(), "id": policy.id()}),
+    );
+    m.insert(
+        String::from("context"),
+        json!({"roles": ctx.roles, "purpose": ctx.purpose, "type": ctx.record_type}),
+    );
+    m
+}
+
+impl Report {
+    /// The audit event of an application or a batch: `event` (`"apply"`), the caller's `time`,
+    /// the policy, the context's roles and purpose, then the report's counts (records in, out,
+    /// dropped by access, retention or a plugin, quarantined; hits per rule and detector;
+    /// retention, summaries, limits, failures). Never a value, never a token, never a path.
+    #[must_use]
+    pub fn audit_event(
+        &self,
+        policy: &Policy,
+        ctx: &crate::Context,
+        time: crate::time::EpochMillis,
+    ) -> serde_json::Value {
+        let mut m = audit_head("apply", policy, ctx, time);
+        if let Ok(serde_json::Value::Object(body)) = serde_json::to_value(self) {
+            for (k, v) in body {
+                if !matches!(k.as_str(), "policy" | "paths" | "detector_paths") {
+                    m.insert(k, v);
+                }
+            }
+        }
+        serde_json::Value::Object(m)
+    }
+}
+
+/// The names reports give the markers of keyed actions that failed, and the markers.
+pub const KEYED_FAILURES: [(&str, &str); 3] = [
+    ("unencryptable", crate::action::UNENCRYPTABLE),
+    ("not_a_date", crate::action::NOT_A_DATE),
+    ("no_entity", crate::action::NO_ENTITY),
+];
 
 /// The report of an application: counts, never values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -412,6 +490,10 @@ pub struct Report {
     pub limits: LimitHits,
     /// Values with no JSON form that were replaced by their type name.
     pub other_objects: u64,
+    /// Values a keyed action could not transform, written as a marker instead: `unencryptable`
+    /// (`fpe`), `not_a_date` and `no_entity` (`shift_date`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub failures: BTreeMap<String, u64>,
     /// Hits per path and rule id, when `[report] paths = true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<BTreeMap<String, BTreeMap<String, u64>>>,

@@ -28,6 +28,8 @@ const RULES: &[&str] = &[
     "[[rule]]\nid = \"r15\"\npattern = \"[a-z]+@[a-z]+\"\naction = \"replace\"\nreplacement = \"[{type}]\"\n",
     "[[rule]]\nid = \"r16\"\npaths = [\"**\"]\naction = \"partial\"\nwhen = { roles_any = [\"viewer\"] }\n",
     "[[rule]]\nid = \"r17\"\npaths = [\"b\", \"**.a.*\"]\naction = \"redact\"\n",
+    "[[rule]]\nid = \"r19\"\npaths = [\"**.ssn\", \"a.*\"]\naction = \"encrypt\"\nkey = \"default\"\n",
+    "[[rule]]\nid = \"r20\"\ndetect = [\"email\"]\naction = \"encrypt\"\nkey = \"default\"\n",
     "[[rule]]\nid = \"r18\"\npaths = [\"*.age\", \"user.*\"]\naction = \"replace\"\nreplacement = \"<{type} \\\"q\\\">\"\n",
 ];
 
@@ -37,7 +39,7 @@ fn compile(rules: &[&str]) -> Policy {
         .collect();
     Policy::from_toml(&text)
         .unwrap()
-        .with_key("default", b"property-key")
+        .with_key("default", b"property-key-of-thirty-two-bytes")
         .unwrap()
 }
 

@@ -264,6 +264,13 @@ impl Policy {
                     holes.push((i, i + n));
                 }
             }
+            if self.encrypts {
+                for i in memchr::memmem::find_iter(b, b"e:") {
+                    if let Some(n) = token_len_at(b.get(i..).unwrap_or(&[]), &self.keys) {
+                        holes.push((i, i + n));
+                    }
+                }
+            }
         }
         holes.sort_unstable();
         // Each hole's end becomes the furthest end of it and every hole before it.
@@ -425,6 +432,23 @@ impl Policy {
                     ),
                     None => out.push_str(crate::action::NO_KEY),
                 },
+                // The span as written, so `reveal` gives back exactly what was there.
+                Some(Action::Encrypt { key }) => {
+                    match self
+                        .keys
+                        .get(*key)
+                        .and_then(|k| k.derived.as_ref().map(|d| (k, d)))
+                    {
+                        Some((k, d)) => crate::keyed::siv::encrypt(
+                            &d.siv,
+                            &k.id,
+                            crate::keyed::siv::Kind::Str,
+                            text.get(f.start..f.end).unwrap_or("").as_bytes(),
+                            &mut out,
+                        ),
+                        None => out.push_str(crate::action::NO_KEY),
+                    }
+                }
                 Some(Action::Partial {
                     keep_first,
                     keep_last,
@@ -434,10 +458,10 @@ impl Policy {
                 Some(Action::Replace { text: template }) => {
                     expand_replacement(template, ty, &mut out)
                 }
-                // `generalize` is refused for detectors at compile time; fail closed regardless.
-                Some(Action::Generalize { .. }) | None => {
-                    out.push_str(crate::action::DEFAULT_REPLACEMENT)
-                }
+                // `generalize`, `fpe` and `shift_date` are refused for detectors at compile
+                // time; fail closed regardless.
+                Some(Action::Generalize { .. } | Action::Fpe { .. } | Action::ShiftDate { .. })
+                | None => out.push_str(crate::action::DEFAULT_REPLACEMENT),
             }
             written.push((from, out.len()));
             t.hit_rule(f.rule, &sx.path);

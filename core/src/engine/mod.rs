@@ -22,6 +22,7 @@ use scratch::{At, Scratch};
 
 pub(crate) mod columns;
 pub(crate) mod findings;
+pub(crate) mod reveal;
 pub(crate) mod scratch;
 mod strategy;
 mod stream;
@@ -302,6 +303,7 @@ impl Policy {
         };
         let ty = record_type.as_deref().or(ctx.record_type.as_deref());
         self.begin(ctx, ty, sx);
+        self.entity_offsets(value, sx);
         self.walk_measured(value, measured, sx, tally, failures)
     }
 

@@ -33,6 +33,9 @@ pub(crate) struct Finding {
 pub struct Scratch {
     pub(crate) sets: Vec<u64>,
     pub(crate) active: Vec<bool>,
+    /// Per rule, the `shift_date` offset in days of the record being walked (`None`: the
+    /// record has no entity, or the rule is not `shift_date`).
+    pub(crate) shift: Vec<Option<i64>>,
     pub(crate) any_detector: bool,
     /// A rule with `keys` is in force for the record.
     pub(crate) any_key_rule: bool,
@@ -86,6 +89,7 @@ impl Scratch {
         Self {
             sets: vec![0; words * depth],
             active: vec![false; policy.rules.len()],
+            shift: vec![None; policy.rules.len()],
             any_detector: false,
             any_key_rule: false,
             skip_untouched: false,
@@ -202,6 +206,7 @@ impl Policy {
     /// entries count as expired).
     pub(crate) fn begin(&self, ctx: &Context, record_type: Option<&str>, sx: &mut Scratch) {
         sx.any_detector = false;
+        sx.shift.fill(None);
         for (slot, rule) in sx.active.iter_mut().zip(&self.rules) {
             *slot = match rule.retention {
                 // `apply_tree` fills `expired` for every retention rule before it walks; text and

@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 
 use super::{Context, Entry, Scratch};
 use crate::action::Action;
+use crate::keyed::siv::Kind;
 use crate::policy::Policy;
 use crate::record::json::{self, Doc, MAX_NESTING};
 use crate::report::{Disposition, Tally};
@@ -380,7 +381,14 @@ impl Pass<'_, '_, '_> {
         let (s, b) = (self.text.s, self.text.b);
         // The scalar's text: a string's without its quotes (when it has no escape), a number's
         // or a literal's as written; `None` for `null`, which no whole-value rule changes.
-        let (value, number) = match b.get(from).ok_or(Bail)? {
+        // `fpe` and `shift_date` count failures and read the record's entity: the tree path's.
+        if matches!(
+            self.policy.rules.get(r as usize).map(|r| &r.action),
+            Some(Action::Fpe { .. } | Action::ShiftDate { .. })
+        ) {
+            return Err(Bail);
+        }
+        let (value, kind) = match b.get(from).ok_or(Bail)? {
             b'"' => {
                 if self.text.string()? {
                     return self.escaped_leaf(from, r);
@@ -389,34 +397,34 @@ impl Pass<'_, '_, '_> {
                 if self.policy.keeps(r, value) {
                     return self.text.copy_from(from);
                 }
-                (Some(value), false)
+                (Some(value), Kind::Str)
             }
             b'-' | b'0'..=b'9' => {
                 self.text.number()?;
-                (s.get(from..self.text.i), true)
+                (s.get(from..self.text.i), Kind::Num)
             }
             b't' => {
                 self.text.literal(b"true")?;
-                (Some("true"), false)
+                (Some("true"), Kind::Bool)
             }
             b'f' => {
                 self.text.literal(b"false")?;
-                (Some("false"), false)
+                (Some("false"), Kind::Bool)
             }
             _ => {
                 self.text.literal(b"null")?;
-                (None, false)
+                (None, Kind::Str)
             }
         };
         let Some(value) = value else {
             return self.text.copy_from(from);
         };
         self.hits.push(r);
-        self.masked(r, value, number, from)
+        self.masked(r, value, kind, from)
     }
 
     /// Writes what rule `r` makes of `value` (written from `from` to where reading is).
-    fn masked(&mut self, r: u32, value: &str, number: bool, from: usize) -> Step {
+    fn masked(&mut self, r: u32, value: &str, kind: Kind, from: usize) -> Step {
         let policy = self.policy;
         if let Some(json) = policy
             .rules
@@ -426,7 +434,7 @@ impl Pass<'_, '_, '_> {
             // The same text for every value, made when the policy was compiled.
             return self.text.put(json);
         }
-        match policy.whole_value(r, value, number) {
+        match policy.whole_value(r, value, kind, None) {
             Some(new) => {
                 let out = &mut *self.text.out;
                 out.try_reserve(new.len() + 2).map_err(|_| Bail)?;
@@ -447,7 +455,7 @@ impl Pass<'_, '_, '_> {
             return self.text.copy_from(from);
         }
         self.hits.push(r);
-        self.masked(r, value, false, from)
+        self.masked(r, value, Kind::Str, from)
     }
 
     fn object(&mut self, depth: usize) -> Step {

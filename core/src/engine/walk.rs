@@ -10,10 +10,12 @@ use alloc::vec::Vec;
 use serde_json::Value;
 
 use crate::action::{
-    Action, DEFAULT_REPLACEMENT, TOO_DEEP, TOO_LARGE, UNGENERALIZABLE, expand_replacement,
-    generalize, hash_token, is_marker, is_token, partial,
+    Action, DEFAULT_REPLACEMENT, NO_ENTITY, NO_KEY, NOT_A_DATE, TOO_DEEP, TOO_LARGE, UNENCRYPTABLE,
+    UNGENERALIZABLE, enc_token_len_at, expand_replacement, generalize, hash_token, is_marker,
+    is_token, partial,
 };
 use crate::engine::scratch::{At, NodeInfo, Scratch};
+use crate::keyed::siv::Kind;
 use crate::policy::Policy;
 use crate::record::tree::{Edit, Shape, Tree};
 use crate::report::{Quarantine, Tally};
@@ -41,15 +43,91 @@ impl Policy {
                 if k.mac.is_some() {
                     is_token(text, core::slice::from_ref(k))
                 } else {
-                    text == crate::action::NO_KEY
+                    text == NO_KEY
+                }
+            }),
+            Action::Encrypt { key } => self.keys.get(*key).is_some_and(|k| {
+                if k.derived.is_some() {
+                    enc_token_len_at(text.as_bytes(), core::slice::from_ref(k)) == Some(text.len())
+                } else {
+                    text == NO_KEY
                 }
             }),
             _ => false,
         }
     }
 
-    /// The text a whole-value action writes, or `None` to keep the value.
-    pub(crate) fn whole_value(&self, rule: u32, text: &str, number: bool) -> Option<String> {
+    /// Fills `sx.shift` with each `shift_date` rule's offset for this record, from the value
+    /// at its entity path (a record without one gets none: its dates become
+    /// [`NO_ENTITY`]).
+    pub(crate) fn entity_offsets<T: Tree>(&self, record: &T, sx: &mut Scratch) {
+        if !self.shifts {
+            return;
+        }
+        for (slot, rule) in sx.shift.iter_mut().zip(&self.rules) {
+            let Action::ShiftDate {
+                key,
+                entity,
+                max_days,
+            } = &rule.action
+            else {
+                continue;
+            };
+            let text = match crate::stages::lookup(record, entity) {
+                crate::stages::Found::Text(t) | crate::stages::Found::Number(t) => t,
+                _ => continue,
+            };
+            if let Some(d) = self.keys.get(*key).and_then(|k| k.derived.as_ref()) {
+                *slot = Some(crate::keyed::shift::offset_days(
+                    &d.shift,
+                    text.as_bytes(),
+                    *max_days,
+                ));
+            }
+        }
+    }
+
+    /// A whole-value rule's output with failures of keyed actions counted (their markers).
+    pub(crate) fn whole_value_counted(
+        &self,
+        rule: u32,
+        text: &str,
+        kind: Kind,
+        sx: &Scratch,
+        t: &mut Tally,
+    ) -> Option<String> {
+        let shift = sx.shift.get(rule as usize).copied().flatten();
+        let out = self.whole_value(rule, text, kind, shift);
+        if let Some(o) = &out
+            && o.starts_with("[tamis:")
+        {
+            t.count_marker(o);
+        }
+        out
+    }
+
+    /// What `shift_date` rule `rule` makes of an epoch number, as a number; `None` when the
+    /// rule is another, or cannot move it (the caller then writes the marker).
+    fn shift_number(&self, rule: u32, text: &str, sx: &Scratch) -> Option<Value> {
+        let Some(Action::ShiftDate { .. }) = self.rules.get(rule as usize).map(|r| &r.action)
+        else {
+            return None;
+        };
+        let days = sx.shift.get(rule as usize).copied().flatten()?;
+        let moved = crate::keyed::shift::shift_epoch(text, days)?;
+        serde_json::from_str::<Value>(&moved).ok()
+    }
+
+    /// The text a whole-value action writes, or `None` to keep the value. `shift` is the
+    /// record's `shift_date` offset for this rule, if it has one.
+    pub(crate) fn whole_value(
+        &self,
+        rule: u32,
+        text: &str,
+        kind: Kind,
+        shift: Option<i64>,
+    ) -> Option<String> {
+        let number = kind == Kind::Num;
         if crate::faults::hit(crate::faults::Point::Action) {
             return Some(String::from(crate::action::DEFAULT_REPLACEMENT));
         }
@@ -67,8 +145,46 @@ impl Policy {
             Action::Replace { text: template } => expand_replacement(template, "value", &mut out),
             Action::Hash { key } => match self.keys.get(*key) {
                 Some(k) => hash_token(k, text.as_bytes(), &mut out),
-                None => out.push_str(crate::action::NO_KEY),
+                None => out.push_str(NO_KEY),
             },
+            Action::Encrypt { key } => {
+                match self
+                    .keys
+                    .get(*key)
+                    .and_then(|k| k.derived.as_ref().map(|d| (k, d)))
+                {
+                    Some((k, d)) => {
+                        crate::keyed::siv::encrypt(&d.siv, &k.id, kind, text.as_bytes(), &mut out);
+                    }
+                    None => out.push_str(NO_KEY),
+                }
+            }
+            Action::Fpe {
+                key,
+                keep_first,
+                keep_last,
+            } => match self.keys.get(*key).and_then(|k| k.derived.as_ref()) {
+                Some(d) => {
+                    match crate::keyed::fpe::apply(&d.ff1, text, *keep_first, *keep_last, true) {
+                        Ok(s) => out = s,
+                        Err(_) => out.push_str(UNENCRYPTABLE),
+                    }
+                }
+                None => out.push_str(NO_KEY),
+            },
+            Action::ShiftDate { key, .. } => {
+                if self.keys.get(*key).is_none_or(|k| k.derived.is_none()) {
+                    out.push_str(NO_KEY);
+                } else {
+                    match shift {
+                        None => out.push_str(NO_ENTITY),
+                        Some(days) => match crate::keyed::shift::shift_text(text, days) {
+                            Some(s) => out = s,
+                            None => out.push_str(NOT_A_DATE),
+                        },
+                    }
+                }
+            }
             Action::Generalize { bucket, precision } => {
                 if !generalize(text, number, *bucket, *precision, &mut out) {
                     out.clear();
@@ -144,6 +260,7 @@ impl Policy {
             return Edit::Keep;
         }
         let max_string = usize::try_from(limits.max_string_bytes).unwrap_or(usize::MAX);
+        let mut new_value: Option<Value> = None;
         let new_text: Option<String> = match node.shape() {
             Shape::Object => {
                 let mut renamed = 0u32;
@@ -229,7 +346,7 @@ impl Policy {
                 let text = if b { "true" } else { "false" };
                 eff.and_then(|r| {
                     t.hit_rule(r, &sx.path);
-                    self.whole_value(r, text, false)
+                    self.whole_value_counted(r, text, Kind::Bool, sx, t)
                 })
             }
             Shape::Float(text) => {
@@ -238,7 +355,11 @@ impl Policy {
                     Some(r) => {
                         t.hit_rule(r, &sx.path);
                         protect(sx, &text);
-                        self.whole_value(r, &text, true)
+                        new_value = self.shift_number(r, &text, sx);
+                        match new_value {
+                            Some(_) => None,
+                            None => self.whole_value_counted(r, &text, Kind::Num, sx, t),
+                        }
                     }
                     // An integral float (`4111111111111111.0`, `4.1e15`) is a number like any
                     // other to the detectors: its integer text is scanned.
@@ -251,7 +372,11 @@ impl Policy {
                     Some(r) => {
                         t.hit_rule(r, &sx.path);
                         protect(sx, &text);
-                        self.whole_value(r, &text, true)
+                        new_value = self.shift_number(r, &text, sx);
+                        match new_value {
+                            Some(_) => None,
+                            None => self.whole_value_counted(r, &text, Kind::Num, sx, t),
+                        }
                     }
                     None => self.mask_found(&text, info, sx, t),
                 }
@@ -268,6 +393,8 @@ impl Policy {
         };
         if let Some(s) = new_text {
             node.set_string(s);
+        } else if let Some(v) = new_value {
+            node.set_value(v);
         }
         Edit::Keep
     }
@@ -318,7 +445,7 @@ impl Policy {
             }
             t.hit_rule(r, &sx.path);
             protect(sx, s);
-            return self.whole_value(r, s, false);
+            return self.whole_value_counted(r, s, Kind::Str, sx, t);
         }
         self.mask_found(s, info, sx, t)
     }

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::action::{Action, HashKey};
+use crate::action::HashKey;
 use crate::error::{ErrorKind, PolicyError};
 use crate::stages::access::Access;
 use crate::stages::plugins::PluginSpec;
@@ -54,6 +54,10 @@ pub struct Policy {
     /// by [`crate::TextStream`]): no custom pattern can match one or is anchored to the ends of
     /// the text, and no plugin detects.
     pub(crate) text_line_local: bool,
+    /// Some rule's action is `encrypt` (its tokens are holes for the detectors).
+    pub(crate) encrypts: bool,
+    /// Some rule's action is `shift_date` (entities are looked up per record).
+    pub(crate) shifts: bool,
     /// Which compilation this is: working memory ([`crate::Scratch`]) made for one policy is
     /// never used with another (its regex caches belong to this policy's patterns).
     pub(crate) serial: u32,
@@ -108,16 +112,35 @@ impl Policy {
             )
             .help("set the key's environment variable to a secret of at least 16 bytes"));
         }
+        let reversible = self
+            .rules
+            .iter()
+            .any(|r| r.action.reversible() && r.action.key() == Some(i));
+        if reversible && material.len() < crate::keyed::MIN_KEY_BYTES {
+            return Err(PolicyError::new(
+                ErrorKind::Key,
+                format!(
+                    "the material for key `{name}` has {} bytes; `encrypt`, `fpe` and \
+                     `shift_date` need at least {}",
+                    material.len(),
+                    crate::keyed::MIN_KEY_BYTES
+                ),
+            )
+            .help("use 32 random bytes or more, such as the output of `openssl rand -base64 32`"));
+        }
         let mac = Hmac::<Sha256>::new_from_slice(material).map_err(|_| {
             PolicyError::new(ErrorKind::Key, format!("key `{name}` cannot be used"))
         })?;
         if let Some(k) = self.keys.get_mut(i) {
+            k.derived = (material.len() >= crate::keyed::MIN_KEY_BYTES)
+                .then(|| crate::keyed::Derived::new(&mac));
             k.mac = Some(mac);
         }
         Ok(self)
     }
 
-    /// Keys that `hash` rules use: `(name, environment variable, key id)`.
+    /// Keys that keyed rules (`hash`, `encrypt`, `fpe`, `shift_date`) use: `(name,
+    /// environment variable, key id)`.
     pub fn required_keys(&self) -> impl Iterator<Item = (&str, &str, &str)> {
         self.key_names
             .iter()
@@ -126,7 +149,7 @@ impl Policy {
             .filter_map(|(i, ((name, env), k))| {
                 self.rules
                     .iter()
-                    .any(|r| r.action == Action::Hash { key: i })
+                    .any(|r| r.action.key() == Some(i))
                     .then_some((name.as_str(), env.as_str(), k.id.as_str()))
             })
     }

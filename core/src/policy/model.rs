@@ -39,6 +39,9 @@ pub struct PolicyDoc {
     /// Which roles may see records of which trace types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<AccessDoc>,
+    /// Who may turn `encrypt`, `fpe` and `shift_date` output back into values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveal: Option<RevealDoc>,
     /// Customer filter plugins (run by the tamis host and CLI, after access and retention and
     /// before the rules).
     #[serde(default, rename = "plugin", skip_serializing_if = "Vec::is_empty")]
@@ -86,6 +89,19 @@ pub struct KeyDoc {
     pub id: String,
 }
 
+/// `[reveal]`: the contexts in which `reveal` may run. Both lists must hold when given: a role
+/// of `roles_any`, and the purpose among `purposes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevealDoc {
+    /// The context must have one of these roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles_any: Vec<String>,
+    /// The context's purpose must be one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub purposes: Vec<String>,
+}
+
 /// `[[rule]]`: selectors and one action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,13 +134,19 @@ pub struct RuleDoc {
     /// For `replace`; `{type}` expands to the detector name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replacement: Option<String>,
-    /// For `hash`: the name of a `[key.NAME]`.
+    /// For `hash`, `encrypt`, `fpe` and `shift_date`: the name of a `[key.NAME]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// For `partial`: characters kept at the start (default 2).
+    /// For `shift_date`: the path of the field whose value picks the offset (`patient.id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// For `shift_date`: offsets lie within this many days either way (1 to 36500).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_days: Option<u32>,
+    /// For `partial` and `fpe`: characters kept at the start (default 2; `fpe`: 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_first: Option<u32>,
-    /// For `partial`: characters kept at the end (default 2).
+    /// For `partial` and `fpe`: characters kept at the end (default 2; `fpe`: 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_last: Option<u32>,
     /// For `generalize`: width of number buckets (default 10).

@@ -17,7 +17,7 @@ pub(crate) mod retention;
 pub(crate) mod screen;
 
 /// A path of plain keys (no `*` / `**`), for record times and trace types.
-pub(super) fn key_path(
+pub(crate) fn key_path(
     p: &str,
     src: &Source<'_>,
     at: &[Seg],
@@ -40,14 +40,14 @@ pub(super) fn key_path(
 }
 
 /// What a record holds at a path of keys, as far as record-level stages care.
-pub(super) enum Found {
+pub(crate) enum Found {
     Missing,
     Text(String),
     Number(String),
     Other,
 }
 
-pub(super) fn lookup<T: Tree>(record: &T, keys: &[String]) -> Found {
+pub(crate) fn lookup<T: Tree>(record: &T, keys: &[String]) -> Found {
     let mut node = record;
     for k in keys {
         match node.child(k) {

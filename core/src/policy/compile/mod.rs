@@ -58,6 +58,14 @@ impl Policy {
                 .iter()
                 .any(|d| matches!(d.detector, Detector::Plugin(_)));
         let id = common::policy_id(&doc);
+        let encrypts = compiled
+            .rules
+            .iter()
+            .any(|r| matches!(r.action, crate::action::Action::Encrypt { .. }));
+        let shifts = compiled
+            .rules
+            .iter()
+            .any(|r| matches!(r.action, crate::action::Action::ShiftDate { .. }));
         Ok(Self {
             doc,
             id,
@@ -75,6 +83,8 @@ impl Policy {
             plugins,
             plugins_attached: false,
             text_line_local,
+            encrypts,
+            shifts,
             serial: next_serial(),
         })
     }

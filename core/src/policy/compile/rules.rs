@@ -18,7 +18,8 @@ use crate::policy::rule::{DetectorEntry, KeyGlob, Rule, whole_replacement};
 use crate::policy::select::{PathSet, Target, normalize_glob, parse_path};
 use crate::policy::source::{Seg, Source, error_at};
 
-const ACTIONS: &str = "redact, nullify, replace, hash, generalize, partial";
+const ACTIONS: &str =
+    "redact, nullify, replace, hash, encrypt, fpe, shift_date, generalize, partial";
 
 /// Whether a pattern matches within a line: it can match no line break and is not anchored to
 /// the start or end of the text (`\A`, `\z`, `^` and `$` without `(?m)`), so the lines of a
@@ -137,10 +138,22 @@ fn compile_action(
     if a != "replace" && r.replacement.is_some() {
         return not_for("replacement", a, "replace");
     }
-    if a != "hash" && r.key.is_some() {
-        return not_for("key", a, "hash");
+    let keyed = matches!(a, "hash" | "encrypt" | "fpe" | "shift_date");
+    if !keyed && r.key.is_some() {
+        return not_for("key", a, "hash, encrypt, fpe or shift_date");
     }
-    if a != "partial" && (r.keep_first.is_some() || r.keep_last.is_some()) {
+    if a != "shift_date" && (r.entity.is_some() || r.max_days.is_some()) {
+        return not_for(
+            if r.entity.is_some() {
+                "entity"
+            } else {
+                "max_days"
+            },
+            a,
+            "shift_date",
+        );
+    }
+    if a != "partial" && a != "fpe" && (r.keep_first.is_some() || r.keep_last.is_some()) {
         return not_for(
             if r.keep_first.is_some() {
                 "keep_first"
@@ -148,7 +161,7 @@ fn compile_action(
                 "keep_last"
             },
             a,
-            "partial",
+            "partial or fpe",
         );
     }
     if a != "generalize" && (r.bucket.is_some() || r.precision.is_some()) {
@@ -171,13 +184,13 @@ fn compile_action(
                 .clone()
                 .unwrap_or_else(|| String::from(DEFAULT_REPLACEMENT)),
         },
-        "hash" => {
+        "hash" | "encrypt" | "fpe" | "shift_date" => {
             let Some(name) = &r.key else {
                 return Err(error_at(
                     src,
                     &at("action"),
                     ErrorKind::Key,
-                    format!("rule `{}` hashes without a key", r.id),
+                    format!("rule `{}` uses action `{a}` without a key", r.id),
                     "add `key = \"default\"` and declare `[key.default]` with `env` and `id`",
                     &r.id,
                 ));
@@ -195,7 +208,51 @@ fn compile_action(
                     &r.id,
                 ));
             };
-            Action::Hash { key: k }
+            match a {
+                "encrypt" => Action::Encrypt { key: k },
+                "fpe" => Action::Fpe {
+                    key: k,
+                    keep_first: r.keep_first.unwrap_or(0),
+                    keep_last: r.keep_last.unwrap_or(0),
+                },
+                "shift_date" => {
+                    let Some(text) = r.entity.as_deref() else {
+                        return Err(error_at(
+                            src,
+                            &at("action"),
+                            ErrorKind::InvalidValue,
+                            format!("rule `{}` shifts dates without an `entity`", r.id),
+                            "add `entity = \"patient.id\"`: the field whose value picks the \
+                             offset, so every date of one entity moves the same way (keys from \
+                             the root, no `*`)",
+                            &r.id,
+                        ));
+                    };
+                    let entity =
+                        crate::stages::key_path(text, src, &at("entity"), "entity", &r.id)?;
+                    let max_days = r.max_days.unwrap_or(0);
+                    if !(1..=36_500).contains(&max_days) {
+                        return Err(error_at(
+                            src,
+                            &at(if r.max_days.is_some() {
+                                "max_days"
+                            } else {
+                                "action"
+                            }),
+                            ErrorKind::InvalidValue,
+                            format!("rule `{}` needs `max_days` from 1 to 36500", r.id),
+                            "add `max_days = 180`: offsets then lie within 180 days either way",
+                            &r.id,
+                        ));
+                    }
+                    Action::ShiftDate {
+                        key: k,
+                        entity,
+                        max_days,
+                    }
+                }
+                _ => Action::Hash { key: k },
+            }
         }
         "generalize" => {
             let precision = match r.precision.as_deref() {
@@ -285,6 +342,7 @@ pub(super) fn compile_keys(
         keys.push(HashKey {
             id: k.id.clone(),
             mac: None,
+            derived: None,
         });
         key_names.push((name.clone(), k.env.clone()));
     }
@@ -344,13 +402,22 @@ pub(super) fn compile_rules<'d>(
                 &r.id,
             ));
         }
-        if matches!(action, Action::Generalize { .. }) && spans_only {
+        if matches!(
+            action,
+            Action::Generalize { .. } | Action::Fpe { .. } | Action::ShiftDate { .. }
+        ) && spans_only
+        {
             return Err(err(
                 &here("action"),
                 ErrorKind::Action,
-                String::from("`generalize` cannot apply to spans found in text"),
-                "use `generalize` with `paths` or `keys` only; mask detector findings with \
-                 `replace`, `hash`, `partial`, `nullify` or `redact`",
+                format!("`{}` cannot apply to spans found in text", action.name()),
+                format!(
+                    "use `{}` with `paths` or `keys` only (whole values); mask detector \
+                     findings with `replace`, `hash`, `encrypt`, `partial`, `nullify` or \
+                     `redact`",
+                    action.name()
+                )
+                .as_str(),
                 &r.id,
             ));
         }
