@@ -46,6 +46,9 @@ enum Command {
     /// `--sample`, how many values of those records NEW protects less. Exit 4 when anything is
     /// weaker (a CI gate), 0 when not.
     Diff(cmd::diff::DiffArgs),
+    /// Turn the output of `encrypt`, `fpe` and `shift_date` back into the values, for a context
+    /// the policy's `[reveal]` section allows (JSON Lines in, JSON Lines out).
+    Reveal(cmd::reveal::RevealArgs),
     /// Serve the playground on 127.0.0.1: a page that applies a policy to records as you edit
     /// them, in the browser (nothing leaves the page).
     Playground(cmd::playground::PlaygroundArgs),
@@ -78,6 +81,10 @@ pub(crate) struct RunArgs {
     /// Write the report (JSON, counts only) to this file.
     #[arg(long, value_name = "FILE")]
     pub(crate) report: Option<PathBuf>,
+    /// Append one audit event (JSON Lines: policy, time, context roles and purpose, counts;
+    /// never a value or a token) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) audit: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -169,6 +176,7 @@ fn main() -> ExitCode {
         Command::Test(args) => cmd::test::run(&args.policy),
         Command::Summarize(args) => cmd::summarize::run(&args),
         Command::Diff(args) => cmd::diff::run(&args),
+        Command::Reveal(args) => cmd::reveal::run(&args),
         Command::Playground(args) => cmd::playground::run(&args),
         Command::Plugin(PluginCommand::Check { file }) => cmd::plugin::check(&file),
     };

@@ -497,8 +497,9 @@ fn conformance_vectors_through_the_cli() {
             (_, serde_json::Value::String(toml)) => temp(&format!("{}.toml", v.name), toml),
             (_, other) => temp(&format!("{}.json", v.name), &other.to_string()),
         };
+        let reveal = v.format.as_deref() == Some("reveal");
         let mut args = vec![
-            "apply".to_owned(),
+            if reveal { "reveal" } else { "apply" }.to_owned(),
             "--policy".to_owned(),
             policy.to_str().unwrap().to_owned(),
         ];
@@ -519,18 +520,51 @@ fn conformance_vectors_through_the_cli() {
             (Some("line"), serde_json::Value::String(s)) => s.clone(),
             (_, value) => value.to_string(),
         };
-        let env: Vec<(&str, &str)> = v
-            .keys
-            .get("default")
-            .map(|m| ("TAMIS_HASH_KEY", m.as_str()))
-            .into_iter()
+        // Each key's material in the environment variable its `[key.*]` names.
+        let key_env: Vec<(String, String)> =
+            tamis_conformance::compile(&tamis_conformance::Vector {
+                keys: Default::default(),
+                ..v.clone()
+            })
+            .map(|p| {
+                p.document()
+                    .key
+                    .iter()
+                    .filter_map(|(name, k)| v.keys.get(name).map(|m| (k.env.clone(), m.clone())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let env: Vec<(&str, &str)> = key_env
+            .iter()
+            .map(|(e, m)| (e.as_str(), m.as_str()))
             .collect();
         let report = temp(&format!("{}.report.json", v.name), "");
-        args.extend(["--report".to_owned(), report.to_str().unwrap().to_owned()]);
+        if !reveal {
+            args.extend(["--report".to_owned(), report.to_str().unwrap().to_owned()]);
+        }
         let arg_refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = tamis(&arg_refs, &format!("{input}\n"), &env);
         let want = tamis_conformance::expected(v).unwrap().0;
-        let got = if out.status.code() == Some(1) && want.starts_with("error:") {
+        let got = if reveal && out.status.code() == Some(1) {
+            assert!(
+                text(&out.stderr).contains("reveal"),
+                "{}",
+                text(&out.stderr)
+            );
+            String::from("{\"tamis_reveal_denied\":true}")
+        } else if reveal {
+            let line = text(&out.stdout).trim_end_matches('\n').to_owned();
+            let mut parsed: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+            if let Some(r) = parsed
+                .get_mut("tamis_reveal_refused")
+                .and_then(serde_json::Value::as_object_mut)
+            {
+                r.shift_remove("line");
+                parsed.to_string()
+            } else {
+                line
+            }
+        } else if out.status.code() == Some(1) && want.starts_with("error:") {
             want.clone()
         } else if out.status.success() && out.stdout.is_empty() {
             // Nothing written: the record was dropped; the report says why.
@@ -875,5 +909,187 @@ fn context_and_policy_errors_quote_no_input_and_tests_print_no_raw_keys() {
     assert!(
         !all.contains(CANARY) && all.contains("users.[email:1]"),
         "{all}"
+    );
+}
+
+const KEYED_POLICY: &str = r#"version = 1
+name = "keyed"
+[key.main]
+env = "TAMIS_HASH_KEY"
+id = "k1"
+[key.old]
+env = "TAMIS_OLD_KEY"
+id = "k0"
+[reveal]
+roles_any = ["support-lead"]
+purposes = ["incident"]
+[[rule]]
+id = "enc"
+paths = ["user.email"]
+action = "encrypt"
+key = "main"
+[[rule]]
+id = "old"
+paths = ["legacy"]
+action = "encrypt"
+key = "old"
+[[rule]]
+id = "card"
+paths = ["card"]
+action = "fpe"
+key = "main"
+keep_first = 4
+keep_last = 4
+[[rule]]
+id = "dates"
+paths = ["visits.*"]
+action = "shift_date"
+key = "main"
+entity = "patient.id"
+max_days = 90
+[[rule]]
+id = "cards"
+detect = ["credit_card"]
+action = "partial"
+"#;
+
+/// `tamis apply` with every reversible action, then `tamis reveal`: back to the input for an
+/// allowed context, refused for others and for a forged token (the line says where, never the
+/// value); one audit event per run, with counts and without values or tokens.
+#[test]
+fn reveal_turns_tokens_back_for_allowed_contexts_and_audits() {
+    let policy = temp("keyed.toml", KEYED_POLICY);
+    let policy = policy.to_str().unwrap();
+    let audit = temp("keyed.audit.jsonl", "");
+    let audit_path = audit.to_str().unwrap();
+    let env = [
+        ("TAMIS_HASH_KEY", "0123456789abcdef0123456789abcdef"),
+        ("TAMIS_OLD_KEY", "an older key of thirty-two bytes!"),
+    ];
+    let input = r#"{"patient":{"id":"P-7"},"user":{"email":"jane@example.com"},"legacy":"x-1","card":"4111 1111 1111 1111","visits":{"a":"2024-01-05","b":"2024-03-01T10:00:00Z"}}"#;
+    let out = tamis(
+        &[
+            "apply",
+            "--policy",
+            policy,
+            "--audit",
+            audit_path,
+            "--now",
+            "2026-12-07T00:00:00Z",
+        ],
+        &format!("{input}\n"),
+        &env,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let masked = text(&out.stdout);
+    assert!(
+        masked.contains("\"e:k1:") && masked.contains("\"e:k0:"),
+        "{masked}"
+    );
+    assert!(
+        !masked.contains("jane") && !masked.contains("2024-01-05"),
+        "{masked}"
+    );
+    let ctx = r#"{"roles":["support-lead"],"purpose":"incident"}"#;
+    let reveal = |ctx: &str, stdin: &str| {
+        tamis(
+            &[
+                "reveal",
+                "--policy",
+                policy,
+                "--context",
+                ctx,
+                "--audit",
+                audit_path,
+            ],
+            stdin,
+            &env,
+        )
+    };
+    let out = reveal(ctx, &masked);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim_end(), input);
+    // Not allowed: no output at all, exit 1, the reason on stderr.
+    for denied in [
+        r#"{"roles":["support-lead"]}"#,
+        r#"{"roles":["viewer"],"purpose":"incident"}"#,
+    ] {
+        let out = reveal(denied, &masked);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty());
+        assert!(
+            text(&out.stderr).contains("[reveal]"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    // A forged token: the line is refused, naming path, rule and reason, never the token.
+    let forged = masked.replacen("\"e:k1:", "\"e:k1:A", 1);
+    let out = reveal(ctx, &format!("{forged}not json\n"));
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        r#"{"tamis_reveal_refused":{"line":1,"path":"user.email","rule":"enc","reason":"not_verified"}}"#
+    );
+    assert_eq!(
+        lines[1],
+        r#"{"tamis_quarantined":{"line":2,"reason":"invalid_json"}}"#
+    );
+    assert!(!text(&out.stderr).contains("e:k1"), "{}", text(&out.stderr));
+    // Without the old key the policy does not start (a missing key is an error before input).
+    let out = tamis(
+        &["reveal", "--policy", policy, "--context", ctx],
+        &masked,
+        &env[..1],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // The audit trail: one apply and three reveals that ran (denials read no input).
+    let events: Vec<serde_json::Value> = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 3, "{events:?}");
+    assert_eq!(events[0]["event"], "apply");
+    assert_eq!(events[0]["time"], "2026-12-07T00:00:00.000Z");
+    assert_eq!(events[0]["rules"]["dates"], 2);
+    assert_eq!(events[1]["event"], "reveal");
+    assert_eq!(events[1]["reveals"]["total"], 5);
+    assert_eq!(events[1]["context"]["purpose"], "incident");
+    assert_eq!(events[2]["records"]["refused"], 1);
+    let all = std::fs::read_to_string(&audit).unwrap();
+    for secret in ["jane", "P-7", "4111", "2024-0", "e:k"] {
+        assert!(!all.contains(secret), "{secret} in the audit trail");
+    }
+}
+
+/// `tamis check` warns where an `fpe` or `shift_date` rule (not idempotent) selects a value that
+/// a detector rule also scans; the policy is still valid.
+#[test]
+fn check_warns_about_non_idempotent_rules_under_detectors() {
+    let policy = temp("keyed-check.toml", KEYED_POLICY);
+    let out = tamis(&["check", "--policy", policy.to_str().unwrap()], "", &[]);
+    assert!(out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "warning[idempotence]: `fpe` is not idempotent, and rule `cards` also scans `card`"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(in `dates`)"), "{stderr}");
+    let fixed = KEYED_POLICY.replace(
+        "detect = [\"credit_card\"]",
+        "detect = [\"credit_card\"]\nexcept = [\"card\", \"visits.*\"]",
+    );
+    let policy = temp("keyed-check-fixed.toml", &fixed);
+    let out = tamis(&["check", "--policy", policy.to_str().unwrap()], "", &[]);
+    assert!(out.status.success());
+    assert!(
+        !text(&out.stderr).contains("warning"),
+        "{}",
+        text(&out.stderr)
     );
 }

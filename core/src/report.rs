@@ -408,7 +408,7 @@ impl Tally {
 /// `policy` (name and id) and `context` (roles, purpose, type: the labels the caller gave).
 pub(crate) fn audit_head(
     event: &str,
-    policy: &Policy,
+    policy: &PolicyRef,
     ctx: &crate::Context,
     time: crate::time::EpochMillis,
 ) -> serde_json::Map<String, serde_json::Value> {
@@ -421,7 +421,7 @@ pub(crate) fn audit_head(
     );
     m.insert(
         String::from("policy"),
-        json!({"name": policy.name(), "id": policy.id()}),
+        json!({"name": policy.name, "id": policy.id}),
     );
     m.insert(
         String::from("context"),
@@ -438,11 +438,10 @@ impl Report {
     #[must_use]
     pub fn audit_event(
         &self,
-        policy: &Policy,
         ctx: &crate::Context,
         time: crate::time::EpochMillis,
     ) -> serde_json::Value {
-        let mut m = audit_head("apply", policy, ctx, time);
+        let mut m = audit_head("apply", &self.policy, ctx, time);
         if let Ok(serde_json::Value::Object(body)) = serde_json::to_value(self) {
             for (k, v) in body {
                 if !matches!(k.as_str(), "policy" | "paths" | "detector_paths") {

@@ -288,7 +288,7 @@ fn audit_events_hold_counts_and_no_values() {
     let mut v = record();
     let report = p.apply(&mut v, &Context::default());
     let ctx = support();
-    let ev = report.audit_event(&p, &ctx, 1_796_601_600_000);
+    let ev = report.audit_event(&ctx, 1_796_601_600_000);
     let text = ev.to_string();
     assert_eq!(ev["event"], "apply");
     assert_eq!(ev["time"], "2026-12-07T00:00:00.000Z");

@@ -121,7 +121,8 @@ fn conformance_vectors_through_the_plugin_host() {
     let vectors = load_all(&vectors_dir()).unwrap();
     let (mut ran, mut failures) = (0, Vec::new());
     for (file, v) in &vectors {
-        if v.format.as_deref() == Some("text") {
+        // Free text and `reveal` do not pass through plugins: the host has no path for them.
+        if matches!(v.format.as_deref(), Some("text" | "reveal")) {
             continue;
         }
         ran += 1;

@@ -5,7 +5,7 @@ use std::io::{self, BufRead, BufWriter, Write};
 
 use tamis_core::{Disposition, Quarantine, Run, write_quarantine_marker};
 
-use super::{setup, write_report};
+use super::{finish, setup};
 use crate::io::{for_each_input, read_all_bounded, read_err, read_line_bounded};
 use crate::{ApplyArgs, Fail, Format};
 
@@ -18,13 +18,7 @@ pub(crate) fn run(args: &ApplyArgs) -> Result<u8, Fail> {
                  (--format jsonl)",
             ));
         }
-        return super::plugin::apply(
-            policy,
-            &args.run.policy,
-            &ctx,
-            &args.files,
-            args.run.report.as_deref(),
-        );
+        return super::plugin::apply(policy, &args.run.policy, &ctx, &args.files, &args.run);
     }
     let mut run = policy.run(ctx.clone());
     let stdout = io::stdout();
@@ -108,9 +102,7 @@ pub(crate) fn run(args: &ApplyArgs) -> Result<u8, Fail> {
         Ok(())
     })?;
     out.flush().map_err(|e| Fail::out(&e))?;
-    if let Some(path) = &args.run.report {
-        write_report(path, &run.report())?;
-    }
+    finish(&args.run, &ctx, &run.report())?;
     Ok(0)
 }
 

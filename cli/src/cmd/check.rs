@@ -20,5 +20,11 @@ pub(crate) fn run(path: &Path) -> Result<u8, Fail> {
             "key `{name}` (id `{id}`) is read from the environment variable `{env}`"
         ))?;
     }
+    for (rule, message) in policy.warnings() {
+        eprintln!(
+            "{}: warning[idempotence]: {message} (in `{rule}`)",
+            path.display()
+        );
+    }
     Ok(0)
 }

@@ -14,6 +14,7 @@ pub(crate) mod diff;
 pub(crate) mod explain;
 pub(crate) mod playground;
 pub(crate) mod plugin;
+pub(crate) mod reveal;
 pub(crate) mod summarize;
 pub(crate) mod test;
 
@@ -65,4 +66,29 @@ pub(crate) fn setup(args: &RunArgs) -> Result<(Policy, Context), Fail> {
 pub(crate) fn write_report(path: &Path, report: &Report) -> Result<(), Fail> {
     let json = serde_json::to_string_pretty(report).unwrap_or_default();
     fs::write(path, json + "\n").map_err(|e| Fail::io("write the report", path, &e))
+}
+
+/// Writes what a run ends with: the report (`--report`) and the audit event (`--audit`,
+/// appended as one JSON line).
+pub(crate) fn finish(args: &RunArgs, ctx: &Context, report: &Report) -> Result<(), Fail> {
+    if let Some(path) = &args.report {
+        write_report(path, report)?;
+    }
+    if let Some(path) = &args.audit {
+        append_audit(path, &report.audit_event(ctx, ctx.now.unwrap_or(0)))?;
+    }
+    Ok(())
+}
+
+/// Appends one audit event to `path` as a JSON line.
+pub(crate) fn append_audit(path: &Path, event: &serde_json::Value) -> Result<(), Fail> {
+    use std::io::Write as _;
+    let mut line = event.to_string();
+    line.push('\n');
+    fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(line.as_bytes()))
+        .map_err(|e| Fail::io("append the audit event to", path, &e))
 }

@@ -43,7 +43,7 @@ pub(crate) fn apply(
     policy_path: &Path,
     ctx: &Context,
     files: &[PathBuf],
-    report_path: Option<&Path>,
+    args: &crate::RunArgs,
 ) -> Result<u8, Fail> {
     use std::io::{BufWriter, Write};
 
@@ -112,9 +112,7 @@ pub(crate) fn apply(
             message: "error: internal error: the thread applying the policy stopped".into(),
         })
     })?;
-    if let Some(path) = report_path {
-        super::write_report(path, &report)?;
-    }
+    super::finish(args, ctx, &report)?;
     Ok(0)
 }
 
@@ -131,7 +129,7 @@ pub(crate) fn apply(
     _policy_path: &Path,
     _ctx: &Context,
     _files: &[PathBuf],
-    _report: Option<&Path>,
+    _args: &crate::RunArgs,
 ) -> Result<u8, Fail> {
     Err(Fail::policy(
         "error: the policy has [[plugin]] and this tamis was built without plugins (cargo \

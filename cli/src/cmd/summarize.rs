@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value};
 use tamis_core::json::Doc;
 
-use super::{setup, write_report};
+use super::{finish, setup};
 use crate::io::{for_each_input, read_line_bounded};
 use crate::{Fail, SummarizeArgs};
 
@@ -46,8 +46,6 @@ pub(crate) fn run(args: &SummarizeArgs) -> Result<u8, Fail> {
         out.write_all(b"\n").map_err(|e| Fail::out(&e))?;
     }
     out.flush().map_err(|e| Fail::out(&e))?;
-    if let Some(path) = &args.run.report {
-        write_report(path, &report)?;
-    }
+    finish(&args.run, &ctx, &report)?;
     Ok(0)
 }

@@ -73,7 +73,11 @@ impl RevealCounts {
         ctx: &Context,
         time: crate::time::EpochMillis,
     ) -> Value {
-        let mut m = crate::report::audit_head("reveal", policy, ctx, time);
+        let who = crate::report::PolicyRef {
+            name: policy.name().into(),
+            id: policy.id().into(),
+        };
+        let mut m = crate::report::audit_head("reveal", &who, ctx, time);
         m.insert(
             String::from("records"),
             serde_json::json!({"revealed": self.records, "refused": self.refused}),

@@ -7,6 +7,7 @@
 //! [`MIN_KEY_BYTES`] of material.
 
 use alloc::boxed::Box;
+use alloc::string::String;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -59,4 +60,59 @@ impl Drop for Derived {
         self.siv.fill(0);
         self.ff1.fill(0);
     }
+}
+
+/// Warnings about `fpe` and `shift_date` rules, the two actions that are not idempotent:
+/// where a detector or pattern rule can also run over a value they select, the policy applied
+/// to its own output (a second hop of the same pipeline) would find and mask their output
+/// again. `(rule id, message)`; `tamis check` prints them.
+pub(crate) fn warnings(doc: &crate::model::PolicyDoc) -> alloc::vec::Vec<(String, String)> {
+    use alloc::format;
+    let mut out = alloc::vec::Vec::new();
+    for r in doc
+        .rules
+        .iter()
+        .filter(|r| matches!(r.action.as_str(), "fpe" | "shift_date"))
+    {
+        for p in &r.paths {
+            for d in doc
+                .rules
+                .iter()
+                .filter(|d| !d.detect.is_empty() || d.pattern.is_some())
+            {
+                let runs_there = (d.scope.is_empty() || d.scope.iter().any(|s| glob_covers(s, p)))
+                    && !d.except.iter().any(|e| glob_covers(e, p));
+                if runs_there {
+                    out.push((
+                        r.id.clone(),
+                        format!(
+                            "`{}` is not idempotent, and rule `{}` also scans `{p}`: applied to \
+                             its own output, the policy would change the value again; add `{p}` \
+                             to that rule's `except`, and apply this policy once",
+                            r.action, d.id
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether the path pattern `glob` (`*` one key, `**` any keys) matches every path `path`
+/// names (its own `*` and `**` read as keys: a conservative answer for patterns).
+fn glob_covers(glob: &str, path: &str) -> bool {
+    fn go(g: &[&str], p: &[&str]) -> bool {
+        match (g.split_first(), p.split_first()) {
+            (None, None) => true,
+            (Some((&"**", rest)), _) => {
+                go(rest, p) || p.split_first().is_some_and(|(_, pr)| go(g, pr))
+            }
+            (Some((&gh, gr)), Some((&ph, pr))) => (gh == "*" || gh == ph) && go(gr, pr),
+            _ => false,
+        }
+    }
+    let g: alloc::vec::Vec<&str> = glob.split('.').collect();
+    let p: alloc::vec::Vec<&str> = path.split('.').collect();
+    go(&g, &p)
 }

@@ -180,6 +180,13 @@ impl Policy {
         Some(out)
     }
 
+    /// Warnings that do not make the policy invalid, as `(rule id, message)`: today, `fpe` and
+    /// `shift_date` rules (not idempotent) over values a detector or pattern rule also scans.
+    #[must_use]
+    pub fn warnings(&self) -> Vec<(String, String)> {
+        crate::keyed::warnings(&self.doc)
+    }
+
     /// The policy's `name`.
     #[must_use]
     pub fn name(&self) -> &str {

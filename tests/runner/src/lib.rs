@@ -147,6 +147,9 @@ pub fn run_object(v: &Vector) -> Result<Outcome, String> {
         Ok(p) => p,
         Err(e) => return Ok(Outcome(format!("error:{}", e.kind().code()))),
     };
+    if v.format.as_deref() == Some("reveal") {
+        return Ok(Outcome(reveal(&policy, v)?.to_string()));
+    }
     let mut run = policy.run(context(v)?);
     match v.format.as_deref() {
         Some("text") => {
@@ -166,6 +169,25 @@ pub fn run_object(v: &Vector) -> Result<Outcome, String> {
     }
 }
 
+/// What `reveal` of a vector's input gives: the revealed record, `{"tamis_reveal_denied":true}`
+/// when the context may not reveal, or `{"tamis_reveal_refused":{"path","rule","reason"}}`.
+///
+/// # Errors
+/// When the vector itself is malformed.
+pub fn reveal(policy: &Policy, v: &Vector) -> Result<Value, String> {
+    if policy.may_reveal(&context(v)?).is_err() {
+        return Ok(serde_json::json!({"tamis_reveal_denied": true}));
+    }
+    let mut value = v.input.clone();
+    let mut counts = tamis_core::RevealCounts::default();
+    Ok(match policy.reveal_value(&mut value, &mut counts) {
+        Ok(()) => value,
+        Err(r) => serde_json::json!({"tamis_reveal_refused": {
+            "path": r.path, "rule": r.rule, "reason": r.reason,
+        }}),
+    })
+}
+
 /// Runs a vector through the JSON Lines path (`Run::json_line` on the input's text).
 ///
 /// # Errors
@@ -178,7 +200,7 @@ pub fn run_line(v: &Vector) -> Result<Outcome, String> {
     let mut run = policy.run(context(v)?);
     let line = match (&v.format.as_deref(), &v.input) {
         (Some("line"), Value::String(s)) => s.clone(),
-        (Some("text"), _) => return run_object(v),
+        (Some("text" | "reveal"), _) => return run_object(v),
         (_, value) => value.to_string(),
     };
     let mut out = Vec::new();
