@@ -37,6 +37,15 @@ create_exception!(
 );
 create_exception!(
     tamis,
+    RevealError,
+    TamisError,
+    "`reveal` refused: the context is not one the policy's `[reveal]` allows (`reason` \
+     `\"denied\"`), or a value cannot be turned back (`path`, `rule_id` and `reason`: \
+     `not_verified`, `unknown_key`, `not_reversible`, `no_entity`). Never carries a value or a \
+     token."
+);
+create_exception!(
+    tamis,
     PolicyError,
     TamisError,
     "A policy that cannot be compiled: `code`, `line`, `column`, `rule_id`, `path`, `file` and \
@@ -57,6 +66,9 @@ struct Policy {
     file: Option<String>,
     /// Key material bound to the policy, by key name (pickled with it).
     keys: Vec<(String, Vec<u8>)>,
+    /// Where audit events go: a callable given each event (a dict), or a file path to which
+    /// each event is appended as a JSON line (see `with_audit`; not pickled).
+    audit: Option<Py<PyAny>>,
 }
 
 fn policy_error(py: Python<'_>, e: &tamis_core::PolicyError) -> PyErr {
@@ -76,6 +88,21 @@ fn policy_error(py: Python<'_>, e: &tamis_core::PolicyError) -> PyErr {
     }
     let _ = v.setattr("line", e.line());
     let _ = v.setattr("column", e.column());
+    err
+}
+
+fn reveal_error(
+    py: Python<'_>,
+    message: &str,
+    reason: &str,
+    path: Option<&str>,
+    rule: Option<&str>,
+) -> PyErr {
+    let err = RevealError::new_err(message.to_owned());
+    let v = err.value(py);
+    let _ = v.setattr("reason", reason);
+    let _ = v.setattr("path", path);
+    let _ = v.setattr("rule_id", rule);
     err
 }
 
@@ -150,6 +177,7 @@ impl Policy {
             format,
             file,
             keys,
+            audit: None,
         })
     }
 
@@ -242,6 +270,45 @@ impl Policy {
             }
         }
         Ok(out.unbind())
+    }
+
+    /// Sends one audit event to the policy's audit sink, if it has one.
+    fn emit(&self, py: Python<'_>, event: impl FnOnce() -> serde_json::Value) -> PyResult<()> {
+        let Some(sink) = &self.audit else {
+            return Ok(());
+        };
+        let sink = sink.bind(py);
+        let event = event();
+        if sink.is_callable() {
+            sink.call1((value_to_py(py, &event)?,))?;
+            return Ok(());
+        }
+        let path: PathBuf = sink.extract()?;
+        let mut line = event.to_string();
+        line.push('\n');
+        use std::io::Write as _;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(line.as_bytes()))
+            .map_err(|e| {
+                TamisError::new_err(format!(
+                    "cannot append the audit event to {}: {e}",
+                    path.display()
+                ))
+            })
+    }
+
+    /// The audit event of a run, when the policy has a sink.
+    fn audit_run(&self, py: Python<'_>, run: &Run<'_>) -> PyResult<()> {
+        if self.audit.is_none() {
+            return Ok(());
+        }
+        self.emit(py, || {
+            let ctx = run.context();
+            run.report().audit_event(ctx, ctx.now.unwrap_or(0))
+        })
     }
 
     fn report(py: Python<'_>, run: &Run<'_>) -> PyResult<Py<PyAny>> {
@@ -445,7 +512,9 @@ impl Policy {
         }
         let this = slf.get();
         let mut run = this.inner.run(Self::context(context, now)?);
-        this.apply_impl(py, obj, &mut run)
+        let out = this.apply_impl(py, obj, &mut run)?;
+        this.audit_run(py, &run)?;
+        Ok(out)
     }
 
     /// Privacy-safe statistics of a pandas or polars DataFrame (a dict by column) or Series,
@@ -479,6 +548,7 @@ impl Policy {
             .run(Self::context(context, now)?)
             .counting_paths();
         let out = self.apply_impl(py, obj, &mut run)?;
+        self.audit_run(py, &run)?;
         Ok((out, Self::report(py, &run)?))
     }
 
@@ -496,7 +566,9 @@ impl Policy {
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyList>> {
         let mut run = self.inner.run(Self::context(context, now)?);
-        self.apply_many_impl(py, records, &mut run)
+        let out = self.apply_many_impl(py, records, &mut run)?;
+        self.audit_run(py, &run)?;
+        Ok(out)
     }
 
     /// `apply_many`, and the report.
@@ -513,6 +585,7 @@ impl Policy {
             .run(Self::context(context, now)?)
             .counting_paths();
         let out = self.apply_many_impl(py, records, &mut run)?;
+        self.audit_run(py, &run)?;
         Ok((out, Self::report(py, &run)?))
     }
 
@@ -529,14 +602,15 @@ impl Policy {
         let ctx = Self::context(context, now)?;
         // Lone surrogates (not UTF-8) become U+FFFD: never an error that quotes the input.
         let text = convert::text_of(text);
+        let mut run = self.inner.run(ctx);
         let out = py.detach(|| {
-            let mut run = self.inner.run(ctx);
             let mut out = Vec::with_capacity(text.len());
             match run.json_doc(&text, &mut out) {
                 Disposition::Dropped(_) => None,
                 _ => Some(out),
             }
         });
+        self.audit_run(py, &run)?;
         Ok(out.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
     }
 
@@ -553,11 +627,13 @@ impl Policy {
         let ctx = Self::context(context, now)?;
         // Lone surrogates (not UTF-8) become U+FFFD: never an error that quotes the input.
         let text = convert::text_of(text);
+        let mut run = self.inner.run(ctx);
         let out = py.detach(|| {
             let mut out = Vec::with_capacity(text.len());
-            self.inner.run(ctx).json_lines(&text, &mut out);
+            run.json_lines(&text, &mut out);
             out
         });
+        self.audit_run(py, &run)?;
         Ok(String::from_utf8_lossy(&out).into_owned())
     }
 
@@ -572,7 +648,79 @@ impl Policy {
         let ctx = convert::context(context)?;
         // Lone surrogates (not UTF-8) become U+FFFD: never an error that quotes the input.
         let text = convert::text_of(text);
-        Ok(py.detach(|| self.inner.mask_text(&text, &ctx)))
+        let mut run = self.inner.run(ctx);
+        let out = py.detach(|| run.text(&text));
+        self.audit_run(py, &run)?;
+        Ok(out)
+    }
+
+    /// The same policy, sending one audit event per call (`apply`, `apply_many`, `apply_json`,
+    /// `apply_json_lines`, `mask_text`, `reveal` and their `_with_report` forms) to `sink`: a
+    /// callable given each event as a dict, or a path to which each event is appended as a
+    /// JSON line. An event holds the policy's name and id, the time, the context's roles and
+    /// purpose, and counts per rule and detector, records dropped and quarantined, and values
+    /// revealed; never a value or a token. An error of the sink is raised. `None` stops.
+    #[pyo3(signature = (sink))]
+    fn with_audit(&self, sink: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let audit = if sink.is_none() {
+            None
+        } else if sink.is_callable()
+            || sink.is_instance_of::<PyString>()
+            || sink.hasattr("__fspath__")?
+        {
+            Some(sink.clone().unbind())
+        } else {
+            return Err(TamisError::new_err(
+                "with_audit takes a callable, a file path, or None",
+            ));
+        };
+        Ok(Self {
+            inner: Arc::clone(&self.inner),
+            source: self.source.clone(),
+            format: self.format,
+            file: self.file.clone(),
+            keys: self.keys.clone(),
+            audit,
+        })
+    }
+
+    /// Turns the output of `encrypt`, `fpe` and `shift_date` in a copy of `obj` back into the
+    /// values, for a context the policy's `[reveal]` section allows. Raises `RevealError` when
+    /// the context may not reveal (`reason == "denied"`), or naming the path, rule and reason
+    /// of a token that does not verify (a changed or forged token, another key) or a value
+    /// that does not decrypt: nothing is guessed.
+    #[pyo3(signature = (obj, *, context = None, now = None))]
+    fn reveal(
+        &self,
+        py: Python<'_>,
+        obj: &Bound<'_, PyAny>,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let ctx = Self::context(context, now)?;
+        let time = ctx.now.unwrap_or(0);
+        if let Err(e) = self.inner.may_reveal(&ctx) {
+            self.emit(py, || self.inner.reveal_denied_event(&ctx, time))?;
+            return Err(reveal_error(py, &e.to_string(), "denied", None, None));
+        }
+        let limits = self.inner.limits();
+        let node = Reader::new(py, limits)?
+            .read(obj, limits)
+            .map_err(|_| TamisError::new_err("the record breaks a limit of the policy"))?;
+        let mut value = tamis_core::Tree::to_value(&node, limits.max_depth as usize);
+        let mut counts = tamis_core::RevealCounts::default();
+        let result = py.detach(|| self.inner.reveal_value(&mut value, &mut counts));
+        self.emit(py, || counts.audit_event(&self.inner, &ctx, time))?;
+        match result {
+            Ok(()) => value_to_py(py, &value),
+            Err(r) => Err(reveal_error(
+                py,
+                &r.to_string(),
+                r.reason,
+                Some(r.path.as_str()),
+                r.rule.as_deref(),
+            )),
+        }
     }
 
     /// The rules and, given records, which rule applied where and how often (never values).
@@ -775,7 +923,7 @@ fn _dropped_marker(py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
 #[pymodule]
 mod _tamis {
     #[pymodule_export]
-    use super::{_dropped_marker, Policy, PolicyError, TamisError};
+    use super::{_dropped_marker, Policy, PolicyError, RevealError, TamisError};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

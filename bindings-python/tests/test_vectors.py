@@ -108,6 +108,19 @@ def dropped(report: dict[str, Any]) -> str:
     return dumps(load(json.dumps(tamis._tamis._dropped_marker(reason))))
 
 
+def run_reveal(policy: tamis.Policy, v: dict[str, Any]) -> str:
+    """`reveal` of the input: the record, or the marker of a denial or a refusal."""
+    opts = options(v)
+    try:
+        out = policy.reveal(plain(v["input"]), **opts)
+    except tamis.RevealError as e:
+        if e.reason == "denied":
+            out = {"tamis_reveal_denied": True}
+        else:
+            out = {"tamis_reveal_refused": {"path": e.path, "rule": e.rule_id, "reason": e.reason}}
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":"))
+
+
 def run_json(v: dict[str, Any]) -> str:
     try:
         policy = compile_policy(v)
@@ -117,6 +130,8 @@ def run_json(v: dict[str, Any]) -> str:
     fmt = v.get("format", "json")
     if fmt == "text":
         return dumps(policy.mask_text(v["input"], context=opts["context"]))
+    if fmt == "reveal":
+        return dumps(load(run_reveal(policy, v)))
     line = v["input"] if fmt == "line" else dumps(v["input"])
     out = policy.apply_json_lines(line + "\n", **opts)
     if out == "":
@@ -161,6 +176,8 @@ def run_object(v: dict[str, Any]) -> str:
     fmt = v.get("format", "json")
     if fmt == "text":
         return json.dumps(policy.mask_text(v["input"], context=opts["context"]), ensure_ascii=False)
+    if fmt == "reveal":
+        return run_reveal(policy, v)
     record = plain(v["input"])
     out, report = policy.apply_with_report(record, **opts)
     if out is None:

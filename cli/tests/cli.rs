@@ -1045,20 +1045,22 @@ fn reveal_turns_tokens_back_for_allowed_contexts_and_audits() {
         &env[..1],
     );
     assert_eq!(out.status.code(), Some(1));
-    // The audit trail: one apply and three reveals that ran (denials read no input).
+    // The audit trail: one apply, two denials and two reveals that ran.
     let events: Vec<serde_json::Value> = std::fs::read_to_string(&audit)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(events.len(), 3, "{events:?}");
+    assert_eq!(events.len(), 5, "{events:?}");
     assert_eq!(events[0]["event"], "apply");
     assert_eq!(events[0]["time"], "2026-12-07T00:00:00.000Z");
     assert_eq!(events[0]["rules"]["dates"], 2);
     assert_eq!(events[1]["event"], "reveal");
     assert_eq!(events[1]["reveals"]["total"], 5);
     assert_eq!(events[1]["context"]["purpose"], "incident");
-    assert_eq!(events[2]["records"]["refused"], 1);
+    assert_eq!(events[2]["event"], "reveal_denied");
+    assert_eq!(events[3]["context"]["roles"], serde_json::json!(["viewer"]));
+    assert_eq!(events[4]["records"]["refused"], 1);
     let all = std::fs::read_to_string(&audit).unwrap();
     for secret in ["jane", "P-7", "4111", "2024-0", "e:k"] {
         assert!(!all.contains(secret), "{secret} in the audit trail");

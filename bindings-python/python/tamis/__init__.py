@@ -13,12 +13,13 @@ logs or reports contains a value it was asked to protect.
 
 from __future__ import annotations
 
-from tamis._tamis import Policy, PolicyError, TamisError, __version__
+from tamis._tamis import Policy, PolicyError, RevealError, TamisError, __version__
 from tamis._frames import finish_summaries, summarize_states
 
 __all__ = [
     "Policy",
     "PolicyError",
+    "RevealError",
     "TamisError",
     "__version__",
     "finish_summaries",

@@ -1,12 +1,19 @@
 """The compiled core of tamis (see `tamis`)."""
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final, Literal, TypedDict, final
 
 __version__: Final[str]
-__all__ = ["Policy", "PolicyError", "TamisError", "_dropped_marker", "__version__"]
+__all__ = [
+    "Policy",
+    "PolicyError",
+    "RevealError",
+    "TamisError",
+    "_dropped_marker",
+    "__version__",
+]
 
 class _Context(TypedDict, total=False):
     roles: list[str]
@@ -26,6 +33,13 @@ class PolicyError(TamisError):
     path: str | None
     file: str | None
     help: str | None
+
+class RevealError(TamisError):
+    reason: str
+    path: str | None
+    rule_id: str | None
+
+_AuditSink = Callable[[dict[str, Any]], object] | str | os.PathLike[str]
 
 @final
 class Policy:
@@ -67,6 +81,8 @@ class Policy:
         self, text: str, *, context: _Context | None = None, now: _Now = None
     ) -> str: ...
     def mask_text(self, text: str, *, context: _Context | None = None) -> str: ...
+    def with_audit(self, sink: _AuditSink | None) -> Policy: ...
+    def reveal(self, obj: Any, *, context: _Context | None = None, now: _Now = None) -> Any: ...
     def summarize(self, data: Any, *, context: _Context | None = None) -> Any: ...
     def explain(
         self,

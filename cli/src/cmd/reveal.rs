@@ -38,9 +38,12 @@ pub(crate) fn run(args: &RevealArgs) -> Result<u8, Fail> {
     let policy = bind_keys_from_env(load_policy(&args.policy)?)?;
     let mut ctx = parse_context(args.context.as_deref())?;
     ctx.now = Some(parse_now(args.now.as_deref())?);
-    policy
-        .may_reveal(&ctx)
-        .map_err(|e| Fail::policy(e.to_string()))?;
+    if let Err(e) = policy.may_reveal(&ctx) {
+        if let Some(path) = &args.audit {
+            append_audit(path, &policy.reveal_denied_event(&ctx, ctx.now.unwrap_or(0)))?;
+        }
+        return Err(Fail::policy(e.to_string()));
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut counts = RevealCounts::default();

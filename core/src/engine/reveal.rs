@@ -107,6 +107,17 @@ struct Walk<'a> {
 }
 
 impl Policy {
+    /// The audit event of a reveal that `[reveal]` did not allow (`"event": "reveal_denied"`):
+    /// who tried, when, under which policy. Never a value.
+    #[must_use]
+    pub fn reveal_denied_event(&self, ctx: &Context, time: crate::time::EpochMillis) -> Value {
+        let who = crate::report::PolicyRef {
+            name: self.name().into(),
+            id: self.id().into(),
+        };
+        Value::Object(crate::report::audit_head("reveal_denied", &who, ctx, time))
+    }
+
     /// Whether the policy's `[reveal]` section allows `ctx` to reveal; `Err` says why not.
     ///
     /// # Errors
