@@ -7,4 +7,5 @@ const wasm = require('./wasm/node.cjs');
 module.exports = makeApi(wasm, {
   env: () => process.env,
   readFile: (path) => fs.readFileSync(path, 'utf8'),
+  appendFile: (path, text) => fs.appendFileSync(path, text),
 });

@@ -45,13 +45,29 @@ function makeApi(wasm, host) {
     }
   }
 
-  // Errors from the module become TamisError / PolicyError. Anything else (a trap such as
+  /**
+   * `reveal` refused: the context may not reveal (`reason` `denied`), or a value cannot be
+   * turned back (`path`, `ruleId`, `reason`). Never carries a value or a token.
+   */
+  class RevealError extends TamisError {
+    constructor(message, fields) {
+      super(message, { code: 'reveal' });
+      this.name = 'RevealError';
+      const f = fields || {};
+      this.reason = f.reason ?? 'denied';
+      this.path = f.path ?? null;
+      this.ruleId = f.ruleId ?? null;
+    }
+  }
+
+  // Errors from the module become TamisError / PolicyError / RevealError. Anything else (a trap such as
   // `RuntimeError: unreachable`, or an exception that crossed WebAssembly frames) may have left
   // the instance inconsistent: the module is replaced by a fresh instance, and the error says
   // nothing of the input.
   function convert(e) {
     if (e instanceof TamisError) return e;
     if (e instanceof Error && e.name === 'PolicyError') return new PolicyError(e.message, e);
+    if (e instanceof Error && e.name === 'RevealError') return new RevealError(e.message, e);
     if (e instanceof Error && e.name === 'TamisError') return new TamisError(e.message, e);
     wasm.__wbg_reset_state();
     generation += 1;
@@ -116,6 +132,8 @@ function makeApi(wasm, host) {
     #spec;
     #inner;
     #generation;
+    // Where audit events go (see `withAudit`): a function, or (Node) a file path.
+    #audit = null;
     // The read limits of the compiled policy (they never change).
     #maxDepth;
     #readBudget;
@@ -186,12 +204,74 @@ function makeApi(wasm, host) {
       if (this.#generation !== generation) {
         this.#inner = compile(this.#spec);
         this.#generation = generation;
+        if (this.#audit !== null) this.#inner.setAudit(true);
       }
       return this.#inner;
     }
 
     #call(f) {
-      return guard(() => f(this.#policy()));
+      try {
+        return guard(() => f(this.#policy()));
+      } finally {
+        if (this.#audit !== null) this.#emit();
+      }
+    }
+
+    // Hands the audit event of the call that just ended (if it made one) to the sink.
+    #emit() {
+      const event = guard(() => this.#policy().takeAuditEvent());
+      if (event === undefined) return;
+      if (typeof this.#audit === 'function') {
+        this.#audit(event);
+      } else {
+        host.appendFile(this.#audit, `${JSON.stringify(event)}\n`);
+      }
+    }
+
+    /**
+     * The same policy, sending one audit event per call that applies or reveals (`apply`,
+     * `applyMany`, `applyJson`, `applyJsonLines`, `maskText`, `reveal`, ...) to `sink`: a
+     * function given each event, or (Node) a file path each event is appended to as a JSON
+     * line. An event holds the policy's name and id, the time, the context's roles and purpose,
+     * and counts; never a value or a token. `null` stops.
+     */
+    withAudit(sink) {
+      const file = typeof sink === 'string' || sink instanceof URL;
+      if (sink !== null && typeof sink !== 'function' && !(file && host.appendFile)) {
+        throw new TamisError(
+          host.appendFile ? 'withAudit takes a function, a file path, or null' : 'withAudit takes a function or null here',
+          { code: 'invalid-argument' },
+        );
+      }
+      const copy = new Policy(INTERNAL, this.#spec);
+      copy.#audit = sink;
+      if (sink !== null) copy.#call((p) => p.setAudit(true));
+      return copy;
+    }
+
+    /**
+     * Turns the output of `encrypt`, `fpe` and `shift_date` in a copy of `value` back into the
+     * values, for a context the policy's `[reveal]` section allows; throws `RevealError` (the
+     * context may not, or a token does not verify: nothing is guessed).
+     */
+    reveal(value, options) {
+      let text;
+      try {
+        text = JSON.stringify(value);
+      } catch {
+        throw new TamisError('reveal takes a record that JSON can hold (use revealJson for big integers)', {
+          code: 'invalid-argument',
+        });
+      }
+      return JSON.parse(this.revealJson(text, options));
+    }
+
+    /** `reveal` of a record given as JSON text (exact for numbers of any size): JSON text. */
+    revealJson(text, options) {
+      if (typeof text !== 'string') {
+        throw new TamisError('revealJson takes JSON text', { code: 'invalid-argument' });
+      }
+      return this.#call((p) => p.revealJson(text, options));
     }
 
     /** The policy's `name`. */
@@ -343,7 +423,7 @@ function makeApi(wasm, host) {
   // Traps the module on purpose (tests of the recovery; not part of the API).
   const testPanic = (text) => guard(() => wasm.__panicForTests(text));
 
-  return { Policy, TamisError, PolicyError, [Symbol.for('tamis.testPanic')]: testPanic };
+  return { Policy, TamisError, PolicyError, RevealError, [Symbol.for('tamis.testPanic')]: testPanic };
 }
 
 module.exports = { makeApi };

@@ -57,6 +57,26 @@ pub struct WasmPolicy {
     /// Working memory kept between calls (taken out for a call, so a call that never returns
     /// only loses it).
     scratch: core::cell::Cell<Option<Scratch>>,
+    /// Whether calls make audit events (`setAudit`), and the last one made (`takeAuditEvent`).
+    audit: core::cell::Cell<bool>,
+    last_event: core::cell::RefCell<Option<serde_json::Value>>,
+}
+
+/// An `Error` named `RevealError`: `reason` (`denied`, `not_verified`, `unknown_key`,
+/// `not_reversible`, `no_entity`), and for a value, its `path` and `ruleId`. Never a value.
+fn reveal_error(message: &str, reason: &str, path: Option<&str>, rule: Option<&str>) -> JsValue {
+    let e = js_sys::Error::new(message);
+    e.set_name("RevealError");
+    let opt = |s: Option<&str>| s.map_or(JsValue::NULL, JsValue::from_str);
+    for (k, v) in [
+        ("code", JsValue::from_str("reveal")),
+        ("reason", JsValue::from_str(reason)),
+        ("path", opt(path)),
+        ("ruleId", opt(rule)),
+    ] {
+        let _ = Reflect::set(&e, &k.into(), &v);
+    }
+    e.into()
 }
 
 impl core::fmt::Debug for WasmPolicy {
@@ -117,6 +137,8 @@ impl WasmPolicy {
         Ok(WasmPolicy {
             inner: compiled,
             scratch: core::cell::Cell::new(None),
+            audit: core::cell::Cell::new(false),
+            last_event: core::cell::RefCell::new(None),
         })
     }
 
@@ -286,8 +308,56 @@ impl WasmPolicy {
     /// Masks what detectors and patterns find in free text.
     #[wasm_bindgen(js_name = maskText)]
     pub fn mask_text(&self, text: &str, opts: &JsValue) -> Result<String, JsValue> {
-        let ctx = options(opts, false)?;
-        Ok(self.inner.mask_text(text, &ctx))
+        let mut run = self.run(options(opts, false)?, false);
+        let out = run.text(text);
+        self.keep(run);
+        Ok(out)
+    }
+
+    /// Makes (or stops making) an audit event for each call that applies or reveals.
+    #[wasm_bindgen(js_name = setAudit)]
+    pub fn set_audit(&self, on: bool) {
+        self.audit.set(on);
+    }
+
+    /// The audit event of the last call that made one (then forgotten), or `undefined`.
+    #[wasm_bindgen(js_name = takeAuditEvent)]
+    pub fn take_audit_event(&self) -> Result<JsValue, JsValue> {
+        match self.last_event.borrow_mut().take() {
+            Some(ev) => json_to_js(&ev),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// Turns the output of `encrypt`, `fpe` and `shift_date` in a record (JSON text) back into
+    /// the values, for a context the policy's `[reveal]` allows: the record's JSON text, or a
+    /// `RevealError`.
+    #[wasm_bindgen(js_name = revealJson)]
+    pub fn reveal_json(&self, text: &str, opts: &JsValue) -> Result<String, JsValue> {
+        let ctx = options(opts, true)?;
+        let time = ctx.now.unwrap_or(0);
+        if let Err(e) = self.inner.may_reveal(&ctx) {
+            if self.audit.get() {
+                *self.last_event.borrow_mut() = Some(self.inner.reveal_denied_event(&ctx, time));
+            }
+            return Err(reveal_error(&e.to_string(), "denied", None, None));
+        }
+        let mut value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|_| tamis_error("invalid-argument", "reveal takes a record as JSON"))?;
+        let mut counts = tamis_core::RevealCounts::default();
+        let result = self.inner.reveal_value(&mut value, &mut counts);
+        if self.audit.get() {
+            *self.last_event.borrow_mut() = Some(counts.audit_event(&self.inner, &ctx, time));
+        }
+        match result {
+            Ok(()) => Ok(value.to_string()),
+            Err(r) => Err(reveal_error(
+                &r.to_string(),
+                r.reason,
+                Some(&r.path),
+                r.rule.as_deref(),
+            )),
+        }
     }
 
     /// The summary of one column (`null` when no rule selects it or its `min_items` is not
@@ -361,8 +431,17 @@ impl WasmPolicy {
         if report { run.counting_paths() } else { run }
     }
 
-    /// Keeps a run's working memory for the next call.
+    /// Keeps a run's working memory for the next call, and its audit event when asked for.
     fn keep(&self, run: Run<'_>) {
+        if self.audit.get() {
+            let ctx = run.context();
+            let time = ctx.now.unwrap_or_else(|| {
+                #[expect(clippy::cast_possible_truncation, reason = "milliseconds fit i64")]
+                let now = js_sys::Date::now() as i64;
+                now
+            });
+            *self.last_event.borrow_mut() = Some(run.report().audit_event(ctx, time));
+        }
         self.scratch.set(Some(run.into_scratch()));
     }
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Policy, PolicyError } from 'tamis';
+import { Policy, PolicyError, RevealError } from 'tamis';
 import { parse, stringify } from './json.mjs';
 
 const dir = new URL('../../tests/vectors/', import.meta.url).pathname;
@@ -63,6 +63,7 @@ function runJson(v) {
   }
   const fmt = v.format || 'json';
   if (fmt === 'text') return JSON.stringify(policy.maskText(v.input, options(v)));
+  if (fmt === 'reveal') return revealed(() => policy.revealJson(stringify(v.input), options(v)));
   const line = fmt === 'line' ? v.input : stringify(v.input);
   const out = policy.applyJsonLines(`${line}\n`, options(v));
   if (out === '') return droppedMarker(policy.applyWithReport(parse(line), options(v)).report);
@@ -75,6 +76,17 @@ function runJson(v) {
   return text;
 }
 
+// What `reveal` gives: the record's text, or the marker of a denial or a refusal.
+function revealed(f) {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof RevealError)) throw e;
+    if (e.reason === 'denied') return stringify({ tamis_reveal_denied: true });
+    return stringify({ tamis_reveal_refused: { path: e.path, rule: e.ruleId, reason: e.reason } });
+  }
+}
+
 function runObject(v) {
   let policy;
   try {
@@ -84,6 +96,7 @@ function runObject(v) {
     throw e;
   }
   if (v.format === 'text') return JSON.stringify(policy.maskText(v.input, options(v)));
+  if (v.format === 'reveal') return revealed(() => stringify(policy.reveal(v.input, options(v))));
   const input = v.input;
   const before = stringify(input);
   const { value, report } = policy.applyWithReport(input, options(v));
@@ -112,8 +125,11 @@ for (const v of vectors) {
 }
 // The `line` format is raw JSON Lines text: the JSON path's own case. (A JS number has no
 // integer/float distinction, and detectors scan integral floats as integers on every path, so
-// no vector differs on the object path.)
-for (const v of objectVectors.filter((v) => v.format !== 'line')) {
+// only the spelling of numbers can differ on the object path.)
+// Vectors whose outcome depends on how a number is spelled in JSON text, which a JS number
+// does not keep (`1.50` is 1.5, `1.7e+9` an integer): the JSON path above runs them.
+const SPELLING_ONLY = new Set(['keyed-encrypt-number-as-written', 'keyed-shift-not-a-date-exponent']);
+for (const v of objectVectors.filter((v) => v.format !== 'line' && !SPELLING_ONLY.has(v.name))) {
   test(`object: ${v.name}`, () => {
     assert.equal(runObject(v), expectedObject(v));
     objectCount++;

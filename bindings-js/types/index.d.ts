@@ -128,6 +128,18 @@ export declare class Policy {
   /** JSON Lines text, as `tamis apply` writes it. */
   applyJsonLines(text: string, options?: ApplyOptions): string;
   maskText(text: string, options?: TextOptions): string;
+  /**
+   * The same policy, sending one audit event per call that applies or reveals to `sink`: a
+   * function, or (Node) a file path each event is appended to as a JSON line. `null` stops.
+   */
+  withAudit(sink: ((event: AuditEvent) => void) | string | URL | null): Policy;
+  /**
+   * Turns the output of `encrypt`, `fpe` and `shift_date` in a copy of `value` back into the
+   * values, for a context the policy's `[reveal]` section allows; throws `RevealError`.
+   */
+  reveal<T = unknown>(value: T, options?: ApplyOptions): T;
+  /** `reveal` of one JSON document as text (exact for numbers of any size): JSON text. */
+  revealJson(text: string, options?: ApplyOptions): string;
   summarize(data: Column, options?: TextOptions): Summary | null;
   summarize(data: Record<string, Column>, options?: TextOptions): Record<string, Summary>;
   explain(records?: readonly unknown[], options?: ApplyOptions): Explanation;
@@ -145,6 +157,29 @@ export interface TestResults {
 export declare class TamisError extends Error {
   /** `invalid-argument`, `io`, `internal`, or a policy error kind. */
   readonly code: string;
+}
+
+/**
+ * `reveal` refused: the context may not reveal (`reason` `"denied"`), or a value cannot be
+ * turned back. Never carries a value or a token.
+ */
+export declare class RevealError extends TamisError {
+  readonly reason: 'denied' | 'not_verified' | 'unknown_key' | 'not_reversible' | 'no_entity';
+  /** Where the value is (keys joined by `.`, `[]` for array items). */
+  readonly path: string | null;
+  readonly ruleId: string | null;
+}
+
+/**
+ * One audit event: `event` (`apply`, `reveal`, `reveal_denied`), the time, the policy, the
+ * context's roles and purpose, and counts (records, rules, detectors, reveals). Never a value.
+ */
+export interface AuditEvent {
+  event: 'apply' | 'reveal' | 'reveal_denied';
+  time: string;
+  policy: { name: string; id: string };
+  context: { roles: string[]; purpose: string | null; type: string | null };
+  [count: string]: unknown;
 }
 
 /** A policy that cannot be compiled: what and where. */

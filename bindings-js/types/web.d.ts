@@ -1,6 +1,6 @@
 // Types of `tamis/web`: the API of `tamis`, with the wasm module loaded when you say.
 export * from './index.js';
-import type { Policy, PolicyError, TamisError } from './index.js';
+import type { Policy, PolicyError, RevealError, TamisError } from './index.js';
 
 /** What `init` can load: a URL (fetched), a Response, bytes, or a compiled module. */
 export type WasmSource = string | URL | Request | Response | Promise<Response> | BufferSource | WebAssembly.Module;
@@ -14,6 +14,7 @@ declare const web: {
   Policy: typeof Policy;
   TamisError: typeof TamisError;
   PolicyError: typeof PolicyError;
+  RevealError: typeof RevealError;
   init: typeof init;
   initSync: typeof initSync;
 };

@@ -300,6 +300,29 @@ impl Policy {
             })
     }
 
+    /// Reveals `value` (the context already allowed) and sends the audit event.
+    fn reveal_value(
+        &self,
+        py: Python<'_>,
+        mut value: serde_json::Value,
+        ctx: &tamis_core::Context,
+        time: i64,
+    ) -> PyResult<serde_json::Value> {
+        let mut counts = tamis_core::RevealCounts::default();
+        let result = py.detach(|| self.inner.reveal_value(&mut value, &mut counts));
+        self.emit(py, || counts.audit_event(&self.inner, ctx, time))?;
+        match result {
+            Ok(()) => Ok(value),
+            Err(r) => Err(reveal_error(
+                py,
+                &r.to_string(),
+                r.reason,
+                Some(r.path.as_str()),
+                r.rule.as_deref(),
+            )),
+        }
+    }
+
     /// The audit event of a run, when the policy has a sink.
     fn audit_run(&self, py: Python<'_>, run: &Run<'_>) -> PyResult<()> {
         if self.audit.is_none() {
@@ -707,20 +730,30 @@ impl Policy {
         let node = Reader::new(py, limits)?
             .read(obj, limits)
             .map_err(|_| TamisError::new_err("the record breaks a limit of the policy"))?;
-        let mut value = tamis_core::Tree::to_value(&node, limits.max_depth as usize);
-        let mut counts = tamis_core::RevealCounts::default();
-        let result = py.detach(|| self.inner.reveal_value(&mut value, &mut counts));
-        self.emit(py, || counts.audit_event(&self.inner, &ctx, time))?;
-        match result {
-            Ok(()) => value_to_py(py, &value),
-            Err(r) => Err(reveal_error(
-                py,
-                &r.to_string(),
-                r.reason,
-                Some(r.path.as_str()),
-                r.rule.as_deref(),
-            )),
+        let value = tamis_core::Tree::to_value(&node, limits.max_depth as usize);
+        let value = self.reveal_value(py, value, &ctx, time)?;
+        value_to_py(py, &value)
+    }
+
+    /// `reveal` of a record given as JSON text, returned as JSON text (exact for numbers of
+    /// any size and spelling).
+    #[pyo3(signature = (text, *, context = None, now = None))]
+    fn reveal_json(
+        &self,
+        py: Python<'_>,
+        text: &Bound<'_, PyString>,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let ctx = Self::context(context, now)?;
+        let time = ctx.now.unwrap_or(0);
+        if let Err(e) = self.inner.may_reveal(&ctx) {
+            self.emit(py, || self.inner.reveal_denied_event(&ctx, time))?;
+            return Err(reveal_error(py, &e.to_string(), "denied", None, None));
         }
+        let value: serde_json::Value = serde_json::from_str(&convert::text_of(text))
+            .map_err(|_| TamisError::new_err("reveal_json takes one JSON document"))?;
+        Ok(self.reveal_value(py, value, &ctx, time)?.to_string())
     }
 
     /// The rules and, given records, which rule applied where and how often (never values).
