@@ -390,21 +390,24 @@ fn iban_valid(s: &str) -> bool {
     mod97(&format!("{}{}", &c[4..], &c[..4])) == 1
 }
 
+static MAIN: std::sync::LazyLock<Policy> = std::sync::LazyLock::new(|| policy(RULES, KEY_A));
+static OTHER: std::sync::LazyLock<Policy> = std::sync::LazyLock::new(|| policy(RULES, KEY_B));
+
 proptest! {
     #[test]
     fn encrypt_reveals_to_the_value(s in any::<String>(), n in any::<i64>(), b in any::<bool>()) {
-        let p = policy(RULES, KEY_A);
+        let p = &*MAIN;
         let input = json!({"user": {"email": s, "age": n, "vip": b}});
         let mut v = input.clone();
         p.apply(&mut v, &Context::default());
         prop_assert!(v["user"]["email"].as_str().unwrap().starts_with("e:k1:"));
-        reveal(&p, &mut v).unwrap();
+        reveal(p, &mut v).unwrap();
         prop_assert_eq!(v, input);
     }
 
     #[test]
     fn fpe_reveals_and_keeps_formats(card in card_strategy(), iban in iban_strategy(), id in "[A-Za-z0-9]{4,12}([-_ ][A-Za-z0-9]{0,6}){0,2}") {
-        let p = policy(RULES, KEY_A);
+        let p = &*MAIN;
         let input = json!({"card": card, "iban": iban, "ssn": id});
         let mut v = input.clone();
         p.apply(&mut v, &Context::default());
@@ -419,16 +422,22 @@ proptest! {
         }
         prop_assert!(iban_valid(i), "{i}");
         prop_assert_eq!(&i[..2], &iban[..2]);
+        let alnum: Vec<u8> = id.bytes().filter(u8::is_ascii_alphanumeric).collect();
+        let min = if alnum.iter().all(u8::is_ascii_digit) { 6 } else { 4 };
+        if alnum.len() < min {
+            prop_assert_eq!(s, "[tamis:unencryptable]");
+            return Ok(());
+        }
         prop_assert_eq!(s.len(), id.len());
         if c != "[tamis:unencryptable]" {
-            reveal(&p, &mut v).unwrap();
+            reveal(p, &mut v).unwrap();
             prop_assert_eq!(v, input);
         }
     }
 
     #[test]
     fn shifted_dates_keep_their_intervals(entity in "[a-z0-9]{1,12}", days in prop::collection::vec(0i64..20_000, 2..5), epoch in 0i64..4_000_000_000) {
-        let p = policy(RULES, KEY_A);
+        let p = &*MAIN;
         let dates: Vec<String> = days.iter().map(|&d| {
             let (y, m, dd) = civil(d);
             format!("{y:04}-{m:02}-{dd:02}")
@@ -451,17 +460,16 @@ proptest! {
             prop_assert_eq!(shift(i), first);
         }
         prop_assert_eq!(v["visits"]["epoch"].as_i64().unwrap() - epoch, first * 86_400);
-        reveal(&p, &mut v).unwrap();
+        reveal(p, &mut v).unwrap();
         prop_assert_eq!(v, input);
     }
 
     #[test]
     fn a_token_under_one_key_is_never_revealed_under_another(s in any::<String>()) {
-        let p = policy(RULES, KEY_A);
-        let q = policy(RULES, KEY_B);
+        let (p, q) = (&*MAIN, &*OTHER);
         let mut v = json!({"user": {"email": s}, "note": format!("mail a@b.io {s}")});
         p.apply(&mut v, &Context::default());
-        prop_assert!(reveal(&q, &mut v).is_err());
+        prop_assert!(reveal(q, &mut v).is_err());
     }
 }
 

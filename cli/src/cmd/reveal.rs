@@ -40,7 +40,10 @@ pub(crate) fn run(args: &RevealArgs) -> Result<u8, Fail> {
     ctx.now = Some(parse_now(args.now.as_deref())?);
     if let Err(e) = policy.may_reveal(&ctx) {
         if let Some(path) = &args.audit {
-            append_audit(path, &policy.reveal_denied_event(&ctx, ctx.now.unwrap_or(0)))?;
+            append_audit(
+                path,
+                &policy.reveal_denied_event(&ctx, ctx.now.unwrap_or(0)),
+            )?;
         }
         return Err(Fail::policy(e.to_string()));
     }
