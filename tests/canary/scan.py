@@ -7,7 +7,10 @@ search it all for the canaries, raw and encoded. Zero hits is the bar.
 Sinks captured: the CLI's stdout, stderr and report files for `apply` (JSON Lines, text with a
 PEM block across lines, invalid lines, too-deep records, a plugin that logs records, a hostile
 plugin that tries every channel: logs plain and spaced, copies into uncovered fields, its error
-message), `explain`, `summarize` (canaries as keys), a failing `test`;
+message), `explain`, `summarize` (canaries as keys), a failing `test`; the keyed actions
+(`encrypt`, `fpe`, `shift_date` with a canary as the entity): masked output, audit events of
+`apply --audit` and `reveal --audit` in every front end, and every `reveal` refusal (a denied
+context, a forged token, another key) with its message, traceback or stack;
 the Python library's return values, reports, exceptions (messages, tracebacks, chained causes),
 log records through `tamis.logging.TamisFilter` (message, arguments, exception text, extras);
 the npm package's return values, thrown errors with their stacks, pino log lines; and every file
@@ -82,6 +85,54 @@ name = "fails on purpose: its output must still be masked"
 input = {{ user = {{ email = "{CANARIES['email']}", password = "{CANARIES['password']}" }} }}
 expect = {{ user = {{ email = "not what tamis writes" }} }}
 """
+
+
+KEY = secrets.token_hex(24)
+KEYED_POLICY = """version = 1
+name = "canary-keyed"
+[key.main]
+env = "TAMIS_CANARY_KEY"
+id = "k1"
+[reveal]
+roles_any = ["support-lead"]
+[[rule]]
+id = "enc"
+paths = ["user.email", "payment.raw"]
+action = "encrypt"
+key = "main"
+[[rule]]
+id = "card"
+paths = ["payment.card"]
+action = "fpe"
+key = "main"
+[[rule]]
+id = "dates"
+paths = ["visits.*"]
+action = "shift_date"
+key = "main"
+entity = "user.email"
+max_days = 60
+[[rule]]
+id = "secrets"
+keys = ["*password*", "*note*", "events"]
+action = "replace"
+[[rule]]
+id = "in-text"
+detect = ["email", "aws_key"]
+action = "encrypt"
+key = "main"
+"""
+
+
+def keyed_record(i: int) -> dict[str, Any]:
+    r = record(i)
+    r["visits"] = {"first": "2024-01-05", "last": "2024-03-01T10:00:00Z"}
+    return r
+
+
+def forge(masked: str) -> str:
+    """The masked text with one character of every token changed (no longer verifies)."""
+    return masked.replace("e:k1:", "e:k1:A")
 
 
 def record(i: int) -> dict[str, Any]:
@@ -188,6 +239,65 @@ def cli(tmp: Path) -> None:
             sink(f"tamis apply (hostile plugin, log = {log}, fail = {fail}): report", hostile_report.read_text())
 
 
+def keyed_cli(tmp: Path) -> None:
+    policy = tmp / "keyed.toml"
+    policy.write_text(KEYED_POLICY)
+    data = tmp / "keyed.jsonl"
+    data.write_text("".join(json.dumps(keyed_record(i)) + "\n" for i in range(3)))
+    audit = tmp / "audit.jsonl"
+    env = {"TAMIS_CANARY_KEY": KEY}
+    p = subprocess.run([str(TAMIS), "apply", "--policy", str(policy), "--audit", str(audit), str(data)],
+                       capture_output=True, text=True, env={**os.environ, **env})
+    sink("tamis apply (keyed): stdout", p.stdout)
+    sink("tamis apply (keyed): stderr", p.stderr)
+    if p.returncode != 0:
+        raise SystemExit(f"tamis apply (keyed): exit {p.returncode}")
+    forged = tmp / "forged.jsonl"
+    forged.write_text(forge(p.stdout))
+    masked = tmp / "masked.jsonl"
+    masked.write_text(p.stdout)
+    support = json.dumps({"roles": ["support-lead"]})
+    run("tamis reveal (denied)", [str(TAMIS), "reveal", "--policy", str(policy), "--audit", str(audit),
+                                  "--context", json.dumps({"roles": ["viewer"]}), str(masked)], env=env, ok=(1,))
+    run("tamis reveal (forged tokens)", [str(TAMIS), "reveal", "--policy", str(policy), "--audit", str(audit),
+                                         "--context", support, str(forged)], env=env)
+    run("tamis reveal (another key)", [str(TAMIS), "reveal", "--policy", str(policy), "--audit", str(audit),
+                                       "--context", support, str(masked)], env={"TAMIS_CANARY_KEY": KEY[::-1]})
+    # A reveal that succeeds writes the values back (its purpose): only its audit event is a sink.
+    p = subprocess.run([str(TAMIS), "reveal", "--policy", str(policy), "--audit", str(audit), "--context", support,
+                        str(masked)], capture_output=True, text=True, env={**os.environ, **env})
+    if p.returncode != 0 or CANARIES["email"] not in p.stdout:
+        raise SystemExit("tamis reveal (allowed) did not give the records back")
+    sink("tamis reveal (allowed): stderr", p.stderr)
+    sink("tamis --audit: events", audit.read_text())
+
+
+def keyed_python() -> None:
+    import tamis
+
+    events: list[Any] = []
+    policy = tamis.Policy.from_toml(KEYED_POLICY, keys={"main": KEY}).with_audit(events.append)
+    other = tamis.Policy.from_toml(KEYED_POLICY, keys={"main": KEY[::-1]}).with_audit(events.append)
+    masked = policy.apply_many([keyed_record(i) for i in range(3)])
+    sink("python apply (keyed)", masked)
+    sink("python mask_text (keyed)", policy.mask_text(f"mail {CANARIES['email']} key {CANARIES['aws_key']}"))
+    forged = json.loads(forge(json.dumps(masked[0])))
+    for bad, call in [
+        ("denied", lambda: policy.reveal(masked[0], context={"roles": ["viewer"]})),
+        ("forged", lambda: policy.reveal(forged, context={"roles": ["support-lead"]})),
+        ("another key", lambda: other.reveal(masked[0], context={"roles": ["support-lead"]})),
+        ("forged, JSON", lambda: policy.reveal_json(json.dumps(forged), context={"roles": ["support-lead"]})),
+    ]:
+        try:
+            call()
+            raise SystemExit(f"python reveal ({bad}) was not refused")
+        except tamis.RevealError as e:
+            sink(f"python reveal error ({bad})", "".join(traceback.format_exception(e)) + repr(vars(e)))
+    if policy.reveal(masked[0], context={"roles": ["support-lead"]})["user"]["email"] != CANARIES["email"]:
+        raise SystemExit("python reveal (allowed) did not give the record back")
+    sink("python audit events", json.dumps(events))
+
+
 def python(tmp: Path) -> None:
     import tamis
     import tamis.logging
@@ -285,6 +395,35 @@ process.stdout.write(out.join('\n'));
 """
 
 
+NODE_KEYED = r"""
+const { Policy, RevealError } = require('tamis');
+const c = JSON.parse(process.argv[2]);
+const events = [];
+const policy = Policy.fromToml(c.policy, { keys: { main: c.key } }).withAudit((e) => events.push(e));
+const other = Policy.fromToml(c.policy, { keys: { main: c.key.split('').reverse().join('') } }).withAudit((e) => events.push(e));
+const out = [];
+const masked = policy.applyMany(c.records);
+out.push(JSON.stringify(masked));
+out.push(policy.maskText(`mail ${c.email} key ${c.aws}`));
+const forged = JSON.parse(JSON.stringify(masked[0]).split('e:k1:').join('e:k1:A'));
+const support = { context: { roles: ['support-lead'] } };
+for (const bad of [
+  () => policy.reveal(masked[0], { context: { roles: ['viewer'] } }),
+  () => policy.reveal(forged, support),
+  () => other.reveal(masked[0], support),
+  () => policy.revealJson(JSON.stringify(forged), support),
+]) {
+  try { bad(); out.push('NOT REFUSED'); } catch (e) {
+    if (!(e instanceof RevealError)) throw e;
+    out.push(String(e.message)); out.push(String(e.stack)); out.push(JSON.stringify(e));
+  }
+}
+if (policy.reveal(masked[0], support).user.email !== c.email) throw new Error('reveal (allowed) failed');
+out.push(JSON.stringify(events));
+process.stdout.write(out.join('\n'));
+"""
+
+
 def node(tmp: Path) -> None:
     arg = json.dumps({"policy": POLICY, "record": json.dumps(record(1)), "email": CANARIES["email"],
                       "aws": CANARIES["aws_key"], "password": CANARIES["password"], "card": CARD_SPACED})
@@ -292,6 +431,13 @@ def node(tmp: Path) -> None:
     script.write_text(NODE_SCRIPT)
     env = {"NODE_PATH": str(NODE_DIR / "node_modules")}
     run("node", ["node", str(script), arg], env=env)
+    keyed = tmp / "keyed.cjs"
+    keyed.write_text(NODE_KEYED)
+    arg = json.dumps({"policy": KEYED_POLICY, "key": KEY, "records": [keyed_record(i) for i in range(3)],
+                      "email": CANARIES["email"], "aws": CANARIES["aws_key"]})
+    run("node (keyed)", ["node", str(keyed), arg], env=env)
+    if "NOT REFUSED" in SINKS["node (keyed): stdout"]:
+        raise SystemExit("node: a reveal was not refused")
 
 
 def check_forms() -> None:
@@ -313,7 +459,9 @@ def main() -> int:
         os.environ["TMPDIR"] = str(tmp / "tmp")
         (tmp / "tmp").mkdir()
         cli(tmp)
+        keyed_cli(tmp)
         python(tmp)
+        keyed_python()
         node(tmp)
         for f in (tmp / "tmp").rglob("*"):
             if f.is_file():
