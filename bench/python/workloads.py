@@ -243,8 +243,66 @@ def spacy_row(d: Path) -> Row | str:
     )
 
 
+KEYED_VALUES = 10_000
+KEYED_KEY = "bench-keyed-0123456789abcdef0123"
+
+
+def cards(n: int, seed: int = 0x6B65) -> list[str]:
+    """Seeded 16-digit Luhn-valid card numbers, `4xxx xxxx xxxx xxxx`."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for row in rng.integers(0, 10, size=(n, 14)):
+        d = [4, *map(int, row)]
+        total = sum((x * 2 - 9 if x * 2 > 9 else x * 2) if i % 2 == 0 else x for i, x in enumerate(reversed(d)))
+        d.append((10 - total % 10) % 10)
+        s = "".join(map(str, d))
+        out.append(" ".join(s[i : i + 4] for i in range(0, 16, 4)))
+    return out
+
+
+def keyed() -> Row:
+    """`encrypt` and `fpe` through `apply_many` (one field per record) against Python loops of
+    AES-SIV (`cryptography`, with the token's base64url) and of the FPE packages on PyPI: `ff3`
+    (FF3-1 on the 16 digits) and `pyffx` (FFX on the 16 digits)."""
+    import base64
+
+    import ff3
+    import pyffx
+    from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+
+    values = cards(KEYED_VALUES)
+    records = [{"v": v} for v in values]
+    head = 'version = 1\nname = "keyed"\n[key.default]\nenv = "K"\nid = "k1"\n[[rule]]\nid = "v"\npaths = ["v"]\nkey = "default"\n'
+    enc = tamis.Policy.from_toml(head + 'action = "encrypt"\n', keys={"default": KEYED_KEY})
+    fpe = tamis.Policy.from_toml(head + 'action = "fpe"\n', keys={"default": KEYED_KEY})
+    siv = AESSIV(bytes(range(64)))
+    ad = [b"tamis/e/1", b"s"]
+    ff3_cipher = ff3.FF3Cipher("2DE79D232DF5585D68CE47882AE256D6", "CBD09280979564")
+    ffx = pyffx.Integer(b"bench-keyed-key", length=16)
+    digits = [v.replace(" ", "") for v in values]
+
+    def changed(out: list[dict[str, str]]) -> int:
+        return sum(o["v"] != v for o, v in zip(out, values))
+
+    return Row(
+        "py.keyed",
+        {
+            "tamis encrypt (apply_many)": lambda: changed(enc.apply_many(records)),
+            "tamis fpe (apply_many)": lambda: changed(fpe.apply_many(records)),
+            "cryptography AES-SIV loop": lambda: sum(
+                1 for v in values if base64.urlsafe_b64encode(siv.encrypt(v.encode(), ad)).rstrip(b"=")
+            ),
+            "ff3 FF3-1 loop": lambda: sum(ff3_cipher.encrypt(d) != d for d in digits),
+            "pyffx FFX loop": lambda: sum(ffx.encrypt(int(d)) != int(d) for d in digits),
+        },
+        KEYED_VALUES,
+        {"values": KEYED_VALUES},
+    )
+
+
 def all_rows(d: Path) -> list[Row]:
     return [
+        keyed(),
         apply_many(d),
         mask_text(d),
         summarize("py.summarize_numeric", numeric_frame()),

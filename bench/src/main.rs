@@ -42,6 +42,10 @@ const LOG_BYTES: usize = 8 << 20;
 /// Values hashed per HMAC round, and their length (the size `openssl speed -bytes` is given).
 const HMAC_VALUES: usize = 1_000_000;
 const HMAC_VALUE_BYTES: usize = 32;
+/// Card numbers each keyed action (`hash`, `encrypt`, `fpe`) turns into tokens.
+const KEYED_VALUES: usize = 100_000;
+/// Key material of the keyed row (the reversible actions need 32 bytes or more).
+const KEYED_KEY: &[u8] = b"bench-keyed-0123456789abcdef0123";
 /// Rows of the summarised columns.
 const SUMMARY_ROWS: usize = 1_000_000;
 
@@ -143,6 +147,7 @@ fn round(dir: &Path) -> Result<(), String> {
     apply_vs_serde(&records, bytes)?;
     detectors(dir)?;
     hmac()?;
+    keyed()?;
     retention(&records, bytes)?;
     summaries()?;
     plugins(&records, bytes)
@@ -245,6 +250,74 @@ fn hmac() -> Result<(), String> {
         HMAC_VALUES * HMAC_VALUE_BYTES,
         Some(made),
     );
+    Ok(())
+}
+
+/// 16-digit Luhn-valid card numbers (seeded), written as `4xxx xxxx xxxx xxxx`.
+pub(crate) fn cards(n: usize, seed: u64) -> Vec<String> {
+    let mut rng = Rng::new(seed);
+    (0..n)
+        .map(|_| {
+            let mut d: Vec<u8> = vec![4];
+            d.extend((0..14).map(|_| u8::try_from(rng.next_u64() % 10).unwrap_or(0)));
+            let sum: u32 = d
+                .iter()
+                .rev()
+                .enumerate()
+                .map(|(i, &x)| {
+                    let x = u32::from(x) * if i % 2 == 0 { 2 } else { 1 };
+                    if x > 9 { x - 9 } else { x }
+                })
+                .sum();
+            d.push(u8::try_from((10 - sum % 10) % 10).unwrap_or(0));
+            let digits: String = d.iter().map(|&x| char::from(b'0' + x)).collect();
+            digits
+                .as_bytes()
+                .chunks(4)
+                .map(|c| std::str::from_utf8(c).unwrap_or(""))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// The keyed actions on the same card numbers, one field per record through `Run::tree`:
+/// `hash` (HMAC-SHA256), `encrypt` (AES-256-SIV) and `fpe` (FF1, first and last four kept).
+fn keyed() -> Result<(), String> {
+    let cards = cards(KEYED_VALUES, 0x6B65);
+    let records: Vec<serde_json::Value> = cards.iter().map(|c| json!({ "v": c })).collect();
+    for (side, action) in [
+        ("tamis hash tokens", "action = \"hash\""),
+        ("tamis encrypt tokens", "action = \"encrypt\""),
+        (
+            "tamis fpe tokens (first and last 4 kept)",
+            "action = \"fpe\"\nkeep_first = 4\nkeep_last = 4",
+        ),
+    ] {
+        let policy = compile(&format!(
+            "version = 1\nname = \"keyed\"\n[key.default]\nenv = \"K\"\nid = \"k1\"\n\
+             [[rule]]\nid = \"v\"\npaths = [\"v\"]\n{action}\nkey = \"default\"\n"
+        ))?
+        .with_key("default", KEYED_KEY)
+        .map_err(|e| e.to_string())?;
+        let mut run = policy.run(Context::default());
+        let mut changed = 0u64;
+        let t = warm_time(|| {
+            changed = 0;
+            for (r, card) in records.iter().zip(&cards) {
+                let mut r = r.clone();
+                run.tree(&mut r);
+                if black_box(&r)
+                    .get("v")
+                    .and_then(serde_json::Value::as_str)
+                    .is_some_and(|v| v != card && !v.starts_with("[tamis:"))
+                {
+                    changed += 1;
+                }
+            }
+        });
+        emit("rust.keyed", side, t, KEYED_VALUES, Some(changed));
+    }
     Ok(())
 }
 
