@@ -146,7 +146,7 @@ impl WasmPolicy {
     #[wasm_bindgen(js_name = keyEnvNames)]
     pub fn key_env_names(&self) -> Vec<String> {
         self.inner
-            .required_keys()
+            .declared_keys()
             .map(|(_, env, _)| env.to_owned())
             .collect()
     }

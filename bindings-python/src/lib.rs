@@ -164,7 +164,7 @@ impl Policy {
             .bind_keys(&given, &mut env, MissingKey::NoKey)
             .map_err(err)?;
         let mut keys = given;
-        for (name, var, _) in compiled.required_keys() {
+        for (name, var, _) in compiled.declared_keys() {
             if let Some((_, m)) = read.iter().find(|(v, _)| v == var)
                 && !keys.iter().any(|(n, _)| n == name)
             {

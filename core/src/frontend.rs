@@ -98,6 +98,24 @@ impl Policy {
         for (name, material) in given {
             self = self.with_key(name, material)?;
         }
+        // A policy that reveals reads every key it declares when its variable is set: a key no
+        // rule uses any more is a rotated one, still needed to reveal its tokens.
+        let rotated: Vec<(String, String)> = if self.doc.reveal.is_some() {
+            self.declared_keys()
+                .filter(|(name, _, _)| {
+                    !given.iter().any(|(n, _)| n == name)
+                        && !self.required_keys().any(|(r, _, _)| r == *name)
+                })
+                .map(|(name, var, _)| (name.to_owned(), var.to_owned()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (name, var) in rotated {
+            if let Some(material) = env(&var).filter(|m| !m.is_empty()) {
+                self = self.with_key(&name, &material)?;
+            }
+        }
         for (name, var) in unbound {
             match env(&var).filter(|m| !m.is_empty()) {
                 Some(material) => self = self.with_key(&name, &material)?,

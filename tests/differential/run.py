@@ -24,7 +24,7 @@ import tamis
 ROOT = Path(__file__).resolve().parents[2]
 TAMIS = ROOT / "target" / "release" / "tamis"
 NODE_DIR = ROOT / "bindings-js" / "test"
-KEY = "differential-key-0123456789"
+KEY = "differential-key-0123456789abcdef"  # 32 bytes or more: encrypt, fpe, shift_date
 NOW = "2024-03-05T10:00:00Z"
 
 KEYS = ["user", "email", "password", "note", "id", "n", "items", "meta", "accessToken", "Pass-Word",
@@ -33,13 +33,15 @@ STRINGS = ["", "ok", "jane@example.com", "call 415-555-0100 now", "card 4111 111
            "ssn 123-45-6789", "DE89 3704 0044 0532 0130 00", "10.0.0.1", "fe80::1", "h:k1:abcdefghijklmnopqrstuvwxyz",
            "[REDACTED]", "[tamis:too_large]", "Bearer abcdef1234567890", "postgres://app:s3cret@db/x",
            "AKIAIOSFODNN7EXAMPLE", "j\u00e4ne@b\u00fccher.de", "\u30c6\u30b9\u30c8", "a" * 40, "x\ny", "-",
-           "4111.1111.1111.1111", "2024-03-01T10:00:00Z", "agent_decision", "\u200bjane@example.com"]
+           "4111.1111.1111.1111", "2024-03-01T10:00:00Z", "agent_decision", "\u200bjane@example.com",
+           "2024-02-29", "2024-03-01 10:00:00.5", "e:k1:AAAAAAAAAAAAAAAAAAAAAAAA", "GB82 WEST 1234 5698 7654 32",
+           "AB-12cd-EF", "1234"]
 # Numbers every front end holds with the same spelling (`1e20` and `4.0` are `100000000000000000000`
 # and `4` to JavaScript: spellings are the conformance vectors' own cases, on the JSON path).
 NUMBERS = [0, 1, -7, 42, 2**40, 4111111111111111, 1.5, -0.25, 3.75]
 DETECTORS = ["email", "phone", "credit_card", "us_ssn", "iban", "ip", "aws_key", "bearer_token",
              "url_credentials", "private_key"]
-ACTIONS = ["replace", "redact", "nullify", "hash", "partial"]
+ACTIONS = ["replace", "redact", "nullify", "hash", "partial", "encrypt", "fpe", "shift_date"]
 
 
 def value(r: random.Random, depth: int) -> Any:
@@ -94,7 +96,13 @@ def policy(r: random.Random, i: int) -> tuple[str, int]:
             sel = "detect = [" + ", ".join(f'"{d}"' for d in dets) + "]"
             if action in ("redact", "nullify") and r.random() < 0.5:
                 action = "replace"
-        extra = 'key = "default"\n' if action == "hash" else ""
+            if action in ("fpe", "shift_date"):  # whole values only
+                action = "encrypt"
+        extra = 'key = "default"\n' if action in ("hash", "encrypt", "fpe", "shift_date") else ""
+        if action == "fpe" and r.random() < 0.5:
+            extra += f"keep_first = {r.randint(0, 4)}\nkeep_last = {r.randint(0, 4)}\n"
+        if action == "shift_date":
+            extra += f'entity = "{r.choice(["id", "user.id", "email"])}"\nmax_days = {r.randint(1, 400)}\n'
         if action == "replace" and r.random() < 0.5:
             extra += f'replacement = "{r.choice(["-", "0", "x", "[{type}]", "***"])}"\n'
         out.append(f'[[rule]]\nid = "r{j}"\n{sel}\naction = "{action}"\n{extra}')

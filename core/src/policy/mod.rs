@@ -154,6 +154,14 @@ impl Policy {
             })
     }
 
+    /// Every key the policy declares: `(name, environment variable, key id)`.
+    pub fn declared_keys(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.key_names
+            .iter()
+            .zip(&self.keys)
+            .map(|((name, env), k)| (name.as_str(), env.as_str(), k.id.as_str()))
+    }
+
     /// Whether key material was given for the named key.
     #[must_use]
     pub fn has_key_material(&self, name: &str) -> bool {
