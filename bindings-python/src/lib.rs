@@ -881,10 +881,12 @@ impl Policy {
         Ok(self.inner.output_keys(&refs, &ctx))
     }
 
-    /// Whether the policy has `[access]` or `[[retention]]` (record-level stages).
+    /// Whether the policy has `[access]` or `[[retention]]` (record-level stages), or a rule
+    /// that reads another field of the record (`shift_date`'s entity): tables are then masked
+    /// row by row.
     #[getter]
     fn _has_record_stages(&self) -> bool {
-        self.inner.has_record_stages()
+        self.inner.has_record_stages() || self.inner.reads_other_fields()
     }
 }
 

@@ -164,3 +164,29 @@ def test_reveal_inverts_apply(email: str, age: int, pid: str, day: Any) -> None:
     masked = POLICY.apply(record)
     assert masked["user"]["email"].startswith("e:k1:")
     assert POLICY.reveal(masked, context=ALLOWED) == record
+
+
+def test_tables_shift_dates_by_the_row_entity() -> None:
+    """A DataFrame, polars frame or Arrow table is masked row by row when a `shift_date` rule
+    reads another column (its entity): every date of one patient moves the same way."""
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
+    policy = tamis.Policy.from_toml(
+        POLICY_TEXT.replace('paths = ["visits.*"]', 'paths = ["visit"]').replace(
+            'entity = "patient.id"', 'entity = "patient"'
+        ),
+        keys={"main": KEY},
+    )
+    rows = {
+        "patient": ["a", "a", "b", "b"],
+        "visit": ["2024-01-01", "2024-01-11", "2024-01-01", "2024-01-11"],
+    }
+    for frame in (pd.DataFrame(rows), pl.DataFrame(rows), pa.table(rows)):
+        out = policy.apply(frame)
+        visits = list(out["visit"].to_pylist() if hasattr(out["visit"], "to_pylist") else out["visit"])
+        days = [__import__("datetime").date.fromisoformat(v) for v in visits]
+        assert (days[1] - days[0]).days == 10 and (days[3] - days[2]).days == 10, visits
+        assert all(v not in rows["visit"] for v in visits[:1]), visits
+        assert "[tamis:no_entity]" not in visits

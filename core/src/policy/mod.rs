@@ -225,6 +225,13 @@ impl Policy {
         self.access.is_some() || !self.retention.is_empty()
     }
 
+    /// Whether masking a value can need another field of its record: a `shift_date` rule reads
+    /// its entity. Columnar front ends then mask whole rows.
+    #[must_use]
+    pub fn reads_other_fields(&self) -> bool {
+        self.shifts
+    }
+
     /// Rule ids in policy order.
     pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
         self.rules.iter().map(|r| r.id.as_str())
