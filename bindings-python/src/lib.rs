@@ -668,7 +668,8 @@ impl Policy {
         text: &Bound<'_, PyString>,
         context: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let ctx = convert::context(context)?;
+        // The time is the clock's (for the audit event; text has no record time).
+        let ctx = Self::context(context, None)?;
         // Lone surrogates (not UTF-8) become U+FFFD: never an error that quotes the input.
         let text = convert::text_of(text);
         let mut run = self.inner.run(ctx);
@@ -882,11 +883,12 @@ impl Policy {
     }
 
     /// Whether the policy has `[access]` or `[[retention]]` (record-level stages), or a rule
-    /// that reads another field of the record (`shift_date`'s entity): tables are then masked
-    /// row by row.
+    /// that reads another field of the record (`shift_date`'s entity), or an audit sink: tables
+    /// are then masked row by row.
     #[getter]
     fn _has_record_stages(&self) -> bool {
-        self.inner.has_record_stages() || self.inner.reads_other_fields()
+        // With an audit sink too: rows go through `apply_many`, which makes the event.
+        self.inner.has_record_stages() || self.inner.reads_other_fields() || self.audit.is_some()
     }
 }
 

@@ -330,3 +330,112 @@ fn an_invalid_policy_is_an_error_not_a_verdict() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("err-bad.toml:"));
 }
+
+const KEYED_BASE: &str = r#"
+version = 1
+name = "keyed"
+
+[key.main]
+env = "TAMIS_HASH_KEY"
+id = "k1"
+
+[reveal]
+roles_any = ["support-lead"]
+
+[[rule]]
+id = "ids"
+paths = ["user.id"]
+action = "hash"
+key = "main"
+
+[[rule]]
+id = "emails"
+paths = ["user.email"]
+action = "encrypt"
+key = "main"
+
+[[rule]]
+id = "cards"
+paths = ["card"]
+action = "fpe"
+key = "main"
+keep_last = 4
+
+[[rule]]
+id = "dates"
+paths = ["visits.*"]
+action = "shift_date"
+key = "main"
+entity = "user.id"
+max_days = 180
+"#;
+
+/// The keyed actions and `[reveal]` in `tamis diff`: one way before reversible, more kept in the
+/// clear, a smaller shift, and more who may reveal are weaker; each edit the other way round is
+/// stronger.
+#[test]
+fn keyed_changes_in_both_directions() {
+    let base = temp("keyed-base.toml", KEYED_BASE);
+    assert_eq!(diff(&base, &base, &[]).status.code(), Some(0));
+    for (i, (what, from, to, class)) in [
+        (
+            "hash to encrypt",
+            "action = \"hash\"",
+            "action = \"encrypt\"",
+            "weaker",
+        ),
+        (
+            "encrypt to fpe",
+            "action = \"encrypt\"",
+            "action = \"fpe\"",
+            "weaker",
+        ),
+        (
+            "fpe keeps more",
+            "keep_last = 4",
+            "keep_last = 4\nkeep_first = 6",
+            "weaker",
+        ),
+        ("shift smaller", "max_days = 180", "max_days = 7", "weaker"),
+        (
+            "a role more may reveal",
+            "roles_any = [\"support-lead\"]",
+            "roles_any = [\"support-lead\", \"dev\"]",
+            "weaker",
+        ),
+        (
+            "reveal added",
+            "[reveal]\nroles_any = [\"support-lead\"]\n",
+            "",
+            "stronger",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert!(KEYED_BASE.contains(from), "{what}: the edit does not apply");
+        let changed = temp(&format!("keyed{i}.toml"), &KEYED_BASE.replacen(from, to, 1));
+        for (old, new, want) in [
+            (&base, &changed, *class),
+            (&changed, &base, opposite(class)),
+        ] {
+            let out = diff(old, new, &["--format", "json"]);
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let classes: Vec<&str> = report["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["class"].as_str().unwrap())
+                .collect();
+            assert!(
+                classes.contains(&want),
+                "{what}: wanted {want}, got {classes:?}"
+            );
+            assert_eq!(
+                out.status.code(),
+                Some(if classes.contains(&"weaker") { 4 } else { 0 }),
+                "{what}"
+            );
+        }
+    }
+}

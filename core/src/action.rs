@@ -215,20 +215,28 @@ pub(crate) fn is_token(s: &str, ids: &[HashKey]) -> bool {
     token_len_at(s.as_bytes(), ids) == Some(s.len())
 }
 
-/// The length of the `encrypt` token (`e:<id>:<base64url>`, at least 22 characters of body)
-/// of one of `ids` at the start of `b`, if one is there (its shape; not verified).
-pub(crate) fn enc_token_len_at(b: &[u8], ids: &[HashKey]) -> Option<usize> {
+/// How many body lengths a scan for `encrypt` tokens in text tries at one `e:<id>:` (a token
+/// followed by up to about 20 base64url characters of the text is found).
+pub(crate) const TEXT_TOKEN_TRIES: usize = 16;
+
+/// The length of a verified `encrypt` token (`e:<id>:<base64url>`) of one of `ids` at the start
+/// of `b`: a shape is not enough, the token must decrypt under its key, so text that merely
+/// looks like a token hides nothing from the detectors and keeps nothing from a rule.
+pub(crate) fn enc_token_len_at(b: &[u8], ids: &[HashKey], tries: usize) -> Option<usize> {
     let rest = b.strip_prefix(b"e:")?;
     for key in ids {
         if let Some(after) = rest.strip_prefix(key.id.as_bytes())
             && let Some(body) = after.strip_prefix(b":")
+            && let Some(d) = &key.derived
         {
             let n = body
                 .iter()
                 .take_while(|&&c| crate::keyed::siv::is_b64(c))
                 .count();
-            if n >= crate::keyed::siv::MIN_BODY {
-                return Some(2 + key.id.len() + 1 + n);
+            if let Some(len) =
+                crate::keyed::siv::verified_len(&d.siv, body.get(..n).unwrap_or(&[]), tries)
+            {
+                return Some(2 + key.id.len() + 1 + len);
             }
         }
     }
@@ -238,7 +246,7 @@ pub(crate) fn enc_token_len_at(b: &[u8], ids: &[HashKey]) -> Option<usize> {
 /// The length of a token starting at the beginning of `b`, if one does.
 pub(crate) fn token_len_at(b: &[u8], ids: &[HashKey]) -> Option<usize> {
     if b.first() == Some(&b'e') {
-        return enc_token_len_at(b, ids);
+        return enc_token_len_at(b, ids, TEXT_TOKEN_TRIES);
     }
     let rest = b.strip_prefix(b"h:")?;
     for key in ids {

@@ -97,7 +97,7 @@ pub struct Tally {
     pub(crate) other_objects: u64,
     /// Values a keyed action could not transform (written as a marker instead), per
     /// [`KEYED_FAILURES`] name.
-    pub(crate) keyed_failures: [u64; 3],
+    pub(crate) keyed_failures: [u64; 4],
     /// Hits per (path, rule index), when paths are counted.
     pub(crate) path_hits: BTreeMap<(String, u32), u64>,
     /// Findings per (detector index, path), when paths are counted.
@@ -454,10 +454,11 @@ impl Report {
 }
 
 /// The names reports give the markers of keyed actions that failed, and the markers.
-pub const KEYED_FAILURES: [(&str, &str); 3] = [
+pub const KEYED_FAILURES: [(&str, &str); 4] = [
     ("unencryptable", crate::action::UNENCRYPTABLE),
     ("not_a_date", crate::action::NOT_A_DATE),
     ("no_entity", crate::action::NO_ENTITY),
+    ("no_key", crate::action::NO_KEY),
 ];
 
 /// The report of an application: counts, never values.
@@ -490,7 +491,8 @@ pub struct Report {
     /// Values with no JSON form that were replaced by their type name.
     pub other_objects: u64,
     /// Values a keyed action could not transform, written as a marker instead: `unencryptable`
-    /// (`fpe`), `not_a_date` and `no_entity` (`shift_date`).
+    /// (`fpe`), `not_a_date` and `no_entity` (`shift_date`), `no_key` (a whole value of a keyed
+    /// rule whose key material was not given).
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub failures: BTreeMap<String, u64>,
     /// Hits per path and rule id, when `[report] paths = true`.

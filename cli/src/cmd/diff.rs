@@ -70,7 +70,7 @@ impl Class {
 #[derive(Debug, Clone, Serialize)]
 struct Change {
     class: Class,
-    /// `rule`, `allow`, `retention`, `summarize`, `access`, `plugin`, `limits`, `key`.
+    /// `rule`, `allow`, `retention`, `summarize`, `access`, `reveal`, `plugin`, `limits`, `key`.
     section: &'static str,
     /// The id of the entry (or `-` for a section without ids).
     id: String,
@@ -378,6 +378,7 @@ fn compare(old: &PolicyDoc, new: &PolicyDoc, out: &mut Vec<Change>) {
         push(Class::Stronger, "summarize", &n.id, String::from("added"));
     }
     access(old, new, &mut push);
+    reveal(old, new, &mut push);
     // Plugins, by id: a filter that goes no longer filters; one that changes is a new filter.
     for o in &old.plugins {
         let Some(n) = new.plugins.iter().find(|n| n.id == o.id) else {
@@ -434,11 +435,15 @@ fn compare(old: &PolicyDoc, new: &PolicyDoc, out: &mut Vec<Change>) {
     }
 }
 
-/// How much of the value an action lets through: higher is stronger.
+/// How much of the value an action lets through: higher is stronger. One way before
+/// reversible (a key turns `encrypt`, `fpe` and `shift_date` back), then the engine's order.
 fn strength(r: &RuleDoc) -> u8 {
     match r.action.as_str() {
-        "redact" | "nullify" | "replace" => 4,
-        "hash" => 3,
+        "redact" | "nullify" | "replace" => 7,
+        "hash" => 6,
+        "encrypt" => 5,
+        "fpe" => 4,
+        "shift_date" => 3,
         "generalize" => 2,
         "partial" => 1,
         _ => 0,
@@ -476,6 +481,45 @@ fn rule(o: &RuleDoc, n: &RuleDoc, push: &mut impl FnMut(Class, &'static str, &st
                 id,
                 format!("partial keeps {} -> {} characters", kept(o), kept(n)),
             );
+        }
+        let fpe_kept = |r: &RuleDoc| {
+            u64::from(r.keep_first.unwrap_or(0)) + u64::from(r.keep_last.unwrap_or(0))
+        };
+        if o.action == "fpe" && fpe_kept(o) != fpe_kept(n) {
+            let class = if fpe_kept(n) > fpe_kept(o) {
+                Class::Weaker
+            } else {
+                Class::Stronger
+            };
+            push(
+                class,
+                "rule",
+                id,
+                format!(
+                    "fpe keeps {} -> {} characters in the clear",
+                    fpe_kept(o),
+                    fpe_kept(n)
+                ),
+            );
+        }
+        if o.action == "shift_date" {
+            let (a, b) = (o.max_days.unwrap_or(0), n.max_days.unwrap_or(0));
+            if a != b {
+                let class = if b < a {
+                    Class::Weaker
+                } else {
+                    Class::Stronger
+                };
+                push(class, "rule", id, format!("max_days {a} -> {b}"));
+            }
+            if o.entity != n.entity {
+                push(
+                    Class::Neutral,
+                    "rule",
+                    id,
+                    String::from("entity changed (every date moves differently)"),
+                );
+            }
         }
         if o.action == "generalize" {
             let (a, b) = (o.bucket.unwrap_or(10), n.bucket.unwrap_or(10));
@@ -626,6 +670,65 @@ fn when(
         Class::Weaker,
         push,
     );
+}
+
+/// `[reveal]`: who may turn tokens back. Added, or a role or purpose more, is weaker.
+fn reveal(
+    old: &PolicyDoc,
+    new: &PolicyDoc,
+    push: &mut impl FnMut(Class, &'static str, &str, String),
+) {
+    match (&old.reveal, &new.reveal) {
+        (None, None) => {}
+        (None, Some(_)) => push(
+            Class::Weaker,
+            "reveal",
+            "-",
+            String::from("added: tokens can be revealed"),
+        ),
+        (Some(_), None) => push(Class::Stronger, "reveal", "-", String::from("removed")),
+        (Some(o), Some(n)) => {
+            for (a, b, what) in [
+                (&o.roles_any, &n.roles_any, "role"),
+                (&o.purposes, &n.purposes, "purpose"),
+            ] {
+                // An empty list allows any: going to or from it is the largest change.
+                let (a_any, b_any) = (a.is_empty(), b.is_empty());
+                for x in b.iter().filter(|x| !a.contains(x) && !a_any) {
+                    push(
+                        Class::Weaker,
+                        "reveal",
+                        "-",
+                        format!("{what} `{x}` may reveal"),
+                    );
+                }
+                for x in a.iter().filter(|x| !b.contains(x) && !b_any) {
+                    push(
+                        Class::Stronger,
+                        "reveal",
+                        "-",
+                        format!("{what} `{x}` may no longer reveal"),
+                    );
+                }
+                if b_any && !a_any {
+                    push(
+                        Class::Weaker,
+                        "reveal",
+                        "-",
+                        format!("any {what} may reveal"),
+                    );
+                }
+                if a_any && !b_any {
+                    push(
+                        Class::Stronger,
+                        "reveal",
+                        "-",
+                        format!("no longer any {what}"),
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn access(

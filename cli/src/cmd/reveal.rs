@@ -65,7 +65,10 @@ pub(crate) fn run(args: &RevealArgs) -> Result<u8, Fail> {
                     .ok_or("invalid_json")
             };
             let written = match parsed {
-                Err(reason) => json!({"tamis_quarantined": {"line": n, "reason": reason}}),
+                Err(reason) => {
+                    counts.quarantined += 1;
+                    json!({"tamis_quarantined": {"line": n, "reason": reason}})
+                }
                 Ok(mut record) => match policy.reveal_value(&mut record, &mut counts) {
                     Ok(()) => record,
                     Err(refusal) => {

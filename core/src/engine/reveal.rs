@@ -15,6 +15,10 @@ use crate::engine::scratch::Scratch;
 use crate::keyed::siv::{self, Kind, MIN_BODY};
 use crate::policy::Policy;
 
+/// How many body lengths `reveal` tries at one token in text: a token that `apply` wrote just
+/// before up to about 85 base64url characters is found; past that it is refused, never guessed.
+const REVEAL_TRIES: usize = 64;
+
 /// Why a record could not be revealed. Names a path and a rule, never a value or a token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
@@ -45,13 +49,15 @@ impl core::fmt::Display for Refusal {
 }
 
 /// What revealing counted: values turned back, per rule id (`encrypt` tokens found in text
-/// count under `"text"`).
+/// count under `"[text]"`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RevealCounts {
     /// Records revealed.
     pub records: u64,
     /// Records refused.
     pub refused: u64,
+    /// Records a front end could not read (not JSON, too large), counted by it.
+    pub quarantined: u64,
     /// Values turned back, per rule id.
     pub values: BTreeMap<String, u64>,
 }
@@ -80,7 +86,11 @@ impl RevealCounts {
         let mut m = crate::report::audit_head("reveal", &who, ctx, time);
         m.insert(
             String::from("records"),
-            serde_json::json!({"revealed": self.records, "refused": self.refused}),
+            serde_json::json!({
+                "revealed": self.records,
+                "refused": self.refused,
+                "quarantined": self.quarantined,
+            }),
         );
         m.insert(
             String::from("reveals"),
@@ -178,6 +188,7 @@ impl Policy {
                 }
                 w.sx.shift.fill(None);
                 self.entity_offsets(value, &mut w.sx);
+                self.forget_masked_entities(value, &mut w.sx);
                 self.reveal_pass(value, Pass::Dates, &mut w)
             });
         match result {
@@ -191,6 +202,44 @@ impl Policy {
             Err(e) => {
                 w.counts.refused += 1;
                 Err(e)
+            }
+        }
+    }
+
+    /// Drops the offset of each `shift_date` rule whose entity did not come back as it was: a
+    /// one-way rule (`hash`, `replace`, `partial`, ...) selects it, or it holds a `hash` token
+    /// or a tamis placeholder. Its dates are then refused (`no_entity`), never moved back by an
+    /// offset of something else.
+    fn forget_masked_entities(&self, value: &Value, sx: &mut Scratch) {
+        for (r, rule) in self.rules.iter().enumerate() {
+            let Action::ShiftDate { entity, .. } = &rule.action else {
+                continue;
+            };
+            self.reset_walk(sx);
+            let mut eff = None;
+            let mut node = Some(value);
+            for (depth, k) in entity.iter().enumerate() {
+                self.paths.step_at(&mut sx.sets, depth, Some(k));
+                let kr = self.key_rule(k, sx);
+                let info = self.node_info(depth + 1, sx);
+                eff = self.best(eff, self.best(info.rule, kr));
+                node = node.and_then(|n| n.get(k));
+            }
+            let one_way = eff
+                .and_then(|e| self.rules.get(e as usize))
+                .is_some_and(|x| !x.action.reversible());
+            let text = node.and_then(Value::as_str).unwrap_or("");
+            let masked = is_marker(text)
+                || crate::action::is_builtin_placeholder(text)
+                || self.placeholders.iter().any(|p| text.contains(p.as_str()))
+                || memchr::memmem::find_iter(text.as_bytes(), b"h:").any(|i| {
+                    crate::action::token_len_at(text.as_bytes().get(i..).unwrap_or(&[]), &self.keys)
+                        .is_some()
+                });
+            if (one_way || masked)
+                && let Some(slot) = sx.shift.get_mut(r)
+            {
+                *slot = None;
             }
         }
     }
@@ -345,7 +394,8 @@ impl Policy {
                     Ok((_, 0)) => Ok(()),
                     Ok((text, n)) => {
                         *s = text;
-                        *w.found.entry(String::from("text")).or_insert(0) += n;
+                        // Not a rule id (ids have no brackets): tokens found in text.
+                        *w.found.entry(String::from("[text]")).or_insert(0) += n;
                         Ok(())
                     }
                     Err(()) => Err(self.refusal(w, rule.map(|(r, _)| r), "not_verified")),
@@ -372,24 +422,15 @@ impl Policy {
                 return Err(());
             };
             // A token written into text may run on into letters that follow it: the longest
-            // body that verifies is the token (a wrong length verifies with chance 2^-128).
-            let mut found = None;
-            let mut len = body_len;
-            let mut tries = 0;
-            while len >= MIN_BODY && tries < 64 {
-                if len % 4 != 1 {
-                    tries += 1;
-                    if let Some(plain) = b
-                        .get(body_at..body_at + len)
-                        .and_then(|body| siv::decrypt(&d.siv, body))
-                    {
-                        found = Some((plain, len));
-                        break;
-                    }
-                }
-                len -= 1;
-            }
-            let Some(((plain, _kind), len)) = found else {
+            // body that verifies is the token.
+            let run = b.get(body_at..body_at + body_len).unwrap_or(&[]);
+            let Some(len) = siv::verified_len(&d.siv, run, REVEAL_TRIES) else {
+                return Err(());
+            };
+            let Some((plain, _kind)) = b
+                .get(body_at..body_at + len)
+                .and_then(|body| siv::decrypt(&d.siv, body))
+            else {
                 return Err(());
             };
             out.push_str(s.get(last..at).unwrap_or(""));

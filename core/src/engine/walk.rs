@@ -46,9 +46,11 @@ impl Policy {
                     text == NO_KEY
                 }
             }),
+            // A token of the rule's own key that decrypts, whole: a look-alike is masked.
             Action::Encrypt { key } => self.keys.get(*key).is_some_and(|k| {
                 if k.derived.is_some() {
-                    enc_token_len_at(text.as_bytes(), core::slice::from_ref(k)) == Some(text.len())
+                    enc_token_len_at(text.as_bytes(), core::slice::from_ref(k), 1)
+                        == Some(text.len())
                 } else {
                     text == NO_KEY
                 }

@@ -249,7 +249,7 @@ pub(crate) fn apply(
         return Err(Failure::Domain);
     }
     // The tweak binds the format and everything kept in the clear.
-    let mut tweak = Vec::with_capacity(8 + n);
+    let mut tweak = Vec::with_capacity(8 + b.len());
     tweak.push(match class {
         Class::Card => b'c',
         Class::Iban => b'i',
@@ -257,14 +257,17 @@ pub(crate) fn apply(
     });
     tweak.push(alphabet.tag());
     tweak.extend(u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes());
-    for (k, &p) in pos.iter().enumerate() {
-        let kept = match class {
-            Class::Iban => k < 2 || (k >= 4 && !free_at(p)),
-            Class::Card => !free_at(p) && k != free_end,
-            Class::Generic(_) => !free_at(p),
-        };
-        if kept {
-            tweak.push(b.get(p).copied().unwrap_or(0));
+    // Every byte in the clear, separators included (`123-45-6789` and `123456789` encrypt
+    // differently): all but the encrypted ones and those computed anew (a card's Luhn digit, an
+    // IBAN's check digits).
+    let computed = |i: usize| match class {
+        Class::Card => pos.get(free_end) == Some(&i),
+        Class::Iban => pos.get(2) == Some(&i) || pos.get(3) == Some(&i),
+        Class::Generic(_) => false,
+    };
+    for (i, &c) in b.iter().enumerate() {
+        if !free_at(i) && !computed(i) {
+            tweak.push(c);
         }
     }
     for _ in 0..MAX_WALK {

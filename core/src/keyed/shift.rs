@@ -72,7 +72,11 @@ pub(crate) fn shift_epoch(text: &str, days: i64) -> Option<String> {
         86_400_000
     };
     let shifted = v.checked_add(days.checked_mul(unit)?)?;
-    if shifted.unsigned_abs() > (1 << 53) {
+    #[expect(clippy::cast_precision_loss, reason = "a magnitude test")]
+    let same_unit = ((shifted.unsigned_abs() as f64) < EPOCH_SECONDS_BELOW) == (unit == 86_400);
+    // Moved across 10^11 the number would read as the other unit: not moved (and `reveal`
+    // never meets a number it would move back by the wrong unit).
+    if shifted.unsigned_abs() > (1 << 53) || !same_unit {
         return None;
     }
     if shifted < 0 && frac.is_some() {
@@ -124,6 +128,8 @@ mod tests {
             Some("1700086400.25")
         );
         assert_eq!(shift_epoch("1e9", 1), None);
+        // 1973 in milliseconds, moved below 10^11 (which reads as seconds): not moved.
+        assert_eq!(shift_epoch("101000000000", -65), None);
     }
 
     #[test]

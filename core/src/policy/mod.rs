@@ -112,10 +112,13 @@ impl Policy {
             )
             .help("set the key's environment variable to a secret of at least 16 bytes"));
         }
-        let reversible = self
-            .rules
-            .iter()
-            .any(|r| r.action.reversible() && r.action.key() == Some(i));
+        // A key of a reversible rule, or any key of a policy that reveals (a rotated key's
+        // tokens are revealed with it).
+        let reversible = self.doc.reveal.is_some()
+            || self
+                .rules
+                .iter()
+                .any(|r| r.action.reversible() && r.action.key() == Some(i));
         if reversible && material.len() < crate::keyed::MIN_KEY_BYTES {
             return Err(PolicyError::new(
                 ErrorKind::Key,
@@ -133,7 +136,7 @@ impl Policy {
         })?;
         if let Some(k) = self.keys.get_mut(i) {
             k.derived = (material.len() >= crate::keyed::MIN_KEY_BYTES)
-                .then(|| crate::keyed::Derived::new(&mac));
+                .then(|| crate::keyed::Derived::new(material));
             k.mac = Some(mac);
         }
         Ok(self)

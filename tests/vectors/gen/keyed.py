@@ -11,8 +11,9 @@ core/tests/data/siv_rfc5297.json) before anything is generated.
 
 The semantics:
 
-- keys: from material M, `sub(label) = HMAC-SHA256(M, label)`; `encrypt` uses AES-256-SIV with
-  `sub("tamis/v1/encrypt/mac") + sub("tamis/v1/encrypt/ctr")`, `fpe` FF1 over AES-256 with
+- keys: from material M, `sub(label) = HMAC-SHA256(HMAC-SHA256(salt, M), label)`; `encrypt` uses AES-256-SIV with
+  `sub("tamis/v1/encrypt/mac") + sub("tamis/v1/encrypt/ctr")` (sub: HKDF-style, extract with
+  the salt `tamis/v1/derive`, then HMAC per label), `fpe` FF1 over AES-256 with
   `sub("tamis/v1/fpe")`, `shift_date` HMAC-SHA256 keyed with `sub("tamis/v1/shift_date")`;
 - `encrypt`: `e:<key id>:<base64url, no padding, of AES-SIV(plaintext, AD = ["tamis/e/1", kind])>`
   with kind `s` (string, or a span found in text), `n` (a number, as written) or `b` (a boolean);
@@ -126,9 +127,14 @@ def policy(*rules: str, reveal: dict[str, list[str]] | None = None, old_key: boo
 
 # --- keys ------------------------------------------------------------------------------------
 
+SALT = b"tamis/v1/derive"
+
+
 def sub(material: str, label: bytes) -> bytes:
-    """A derived key: HMAC-SHA256 keyed with the material, over the label."""
-    return hmac.new(material.encode(), label, hashlib.sha256).digest()
+    """A derived key, as HKDF does it: PRK = HMAC-SHA256(salt, material) (extract), then
+    HMAC-SHA256(PRK, label). The material is never the HMAC key here (it is `hash`'s)."""
+    prk = hmac.new(SALT, material.encode(), hashlib.sha256).digest()
+    return hmac.new(prk, label, hashlib.sha256).digest()
 
 
 def encrypt_key(material: str) -> bytes:
@@ -195,8 +201,8 @@ def enc(v: Any, material: str = MAIN, kid: str = "k1") -> Any:
     if text is not None:
         return seal(text, b"n", material, kid)
     m = TOKEN.fullmatch(v)
-    if m and m.group(1) == kid:
-        return v
+    if m and m.group(1) == kid and open_token(v, {kid: material})[0] == "ok":
+        return v  # a token of the rule's own key that decrypts; a look-alike is encrypted
     return seal(v, b"s", material, kid)
 
 
@@ -408,15 +414,12 @@ def fpe_rounds(s: str, keep_first: int, keep_last: int, decrypt: bool = False,
         return UNENCRYPTABLE, 0
     alphabet = ALPHABETS[tag]
 
-    def kept(k: int) -> bool:
-        if cls == "iban":
-            return k < 2 or (k >= 4 and k not in free)
-        if cls == "card":
-            return k not in free and k != free_end
-        return k not in free
-
+    # Every byte in the clear, separators included, but those computed anew (the card's Luhn
+    # digit, the IBAN's check digits).
+    encrypted = {pos[k] for k in free}
+    computed = {pos[free_end]} if cls == "card" else ({pos[2], pos[3]} if cls == "iban" else set())
     tweak = CLASS_TAG[cls] + tag.encode() + n.to_bytes(4, "big")
-    tweak += bytes(text[pos[k]] for k in range(n) if kept(k))
+    tweak += bytes(c for i, c in enumerate(text) if i not in encrypted and i not in computed)
     for rounds in range(1, 129):  # cycle walking
         numerals = [alphabet.index(chr(text[pos[k]])) for k in free]
         out = ff1(fpe_key(material), tweak, len(alphabet), numerals, decrypt)
@@ -537,7 +540,8 @@ def shift_number(text: str, days: int) -> str:
     whole = int(m.group(1))
     unit = 86400 if abs(whole) < 100_000_000_000 else 86_400_000
     moved = whole + days * unit
-    if abs(moved) > 2**53:
+    # Beyond 2^53, or moved across 10^11 (where it would read as the other unit): not moved.
+    if abs(moved) > 2**53 or (abs(moved) < 100_000_000_000) != (unit == 86400):
         return NOT_A_DATE
     return raw(f"{moved}{m.group(2) or ''}")
 
@@ -666,14 +670,34 @@ for label, value, kf, kl in [
 ]:
     options = {k: x for k, x in (("keep_first", kf), ("keep_last", kl)) if x}
     add(f"fpe-{label}", policy(fpe_rule(**options)), {"v": value}, {"v": fpe_value(value, kf, kl)})
-# Values whose first FF1 output leaves their class or alphabet: cycle walking, both ways.
-for label, value, kf, rounds in [
-    ("cycle-walk-digits-became-a-card", "4111000000000002", 0, 2),
-    ("cycle-walk-mixed-became-upper-or-lower", "Ab536Z", 0, 3),
-    ("cycle-walk-iban-bban-became-digits", "NL330000000158A123", 10, 2),
+# Values whose first FF1 output leaves their class or alphabet: cycle walking, both ways. Found
+# by search (the first candidate that needs a second round), so they follow the key and tweak.
+
+
+def iban_of(country: str, bban: str) -> str:
+    """The IBAN of a BBAN, with its check digits."""
+    return f"{country}{98 - mod97(bban + country + '00'):02d}{bban}"
+
+
+def needs_walk(candidates: Any, kf: int) -> tuple[str, str, int]:
+    """The first candidate whose `fpe` takes more than one FF1 round, its output and rounds."""
+    for value in candidates:
+        masked, walked = fpe_rounds(value, kf, 0)
+        if walked >= 2:
+            assert fpe_rounds(masked, kf, 0, decrypt=True) == (value, walked), value
+            return value, masked, walked
+    raise AssertionError("no candidate needs cycle walking")
+
+
+for label, candidates, kf in [
+    ("cycle-walk-digits-became-a-card",
+     (f"41110000{i:08d}" for i in range(100_000) if not luhn_ok(f"41110000{i:08d}")), 0),
+    ("cycle-walk-mixed-became-upper-or-lower",
+     (f"A{c}{i:03d}Z" for i in range(1000) for c in "bcdefgh"), 0),
+    ("cycle-walk-iban-bban-became-digits",
+     (iban_of("NL", "0000000158" + f"{a}{i:03d}") for a in string.ascii_uppercase for i in range(1000)), 10),
 ]:
-    masked, walked = fpe_rounds(value, kf, 0)
-    assert walked == rounds and fpe_rounds(masked, kf, 0, decrypt=True) == (value, rounds), label
+    value, masked, rounds = needs_walk(candidates, kf)
     options = {"keep_first": kf} if kf else {}
     add(f"fpe-{label}", policy(fpe_rule(**options)), {"v": value}, {"v": masked})
     add(f"reveal-fpe-{label}", policy(fpe_rule(**options), reveal=REVEAL), {"v": masked}, {"v": value},
@@ -899,6 +923,29 @@ assert revealed == {"users": [{"email": "new@example.com"}, {"email": "old@examp
 reveal("reveal-rotation-two-keys", ROTATE, masked, revealed, keys={"main": MAIN, "old": OLD})
 add("rotation-apply-encrypts-with-the-rule-key", ROTATE, {"users": [{"email": "new@example.com"}]},
     {"users": [{"email": enc("new@example.com")}]}, keys={"main": MAIN, "old": OLD})
+
+# =============================================================================================
+# review findings: look-alike tokens, units, entities masked one way, key ids, empty [reveal]
+# =============================================================================================
+
+LOOK_ALIKE = "e:k1:sk_live_4eC39HqLyjWDarjtT1zdp7dc"  # a token's shape, but it does not decrypt
+add("encrypt-look-alike-token-is-encrypted", policy(enc_rule()), {"v": LOOK_ALIKE}, {"v": seal(LOOK_ALIKE, b"s")})
+add("encrypt-look-alike-in-text-hides-no-card", policy(enc_rule('detect = ["credit_card"]')),
+    {"v": "e:k1:AAAAAAAAAAAAAAAAAAAAAA-4111-1111-1111-1111"},
+    {"v": "e:k1:AAAAAAAAAAAAAAAAAAAAAA-" + seal("4111-1111-1111-1111", b"s")})
+real = enc("ana@example.com")
+add("encrypt-real-token-in-text-is-kept", policy(enc_rule(EMAIL)), {"v": f"mail {real} now"},
+    {"v": f"mail {real} now"})
+add("shift-epoch-across-the-unit-threshold", policy(shift_rule(max_days=365)),
+    {"patient": {"id": "P-1001"}, "date": 100_000_000_001},
+    {"patient": {"id": "P-1001"},
+     "date": shift(100_000_000_001, offset_of({"patient": {"id": "P-1001"}}, "patient.id", 365))})
+one_way = policy(shift_rule(), rule("pid", 'paths = ["patient.id"]', "hash"), reveal=REVEAL)
+hashed = {"patient": {"id": hash_token("P-1001")}, "date": shift("2024-01-05", offset_of({"patient": {"id": "P-1001"}}, "patient.id", 365))}
+reveal("reveal-shift-entity-hashed-is-refused", one_way, hashed, refused("date", "shift", "no_entity"))
+error("reveal-section-empty-is-an-error", policy(enc_rule()) + "[reveal]\n", "invalid-value")
+error("keys-with-one-id-are-an-error",
+      HEAD + MAIN_KEY + '[key.other]\nenv = "TAMIS_OTHER"\nid = "k1"\n' + enc_rule(), "duplicate-id")
 
 # =============================================================================================
 # write

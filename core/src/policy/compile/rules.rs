@@ -339,6 +339,22 @@ pub(super) fn compile_keys(
                 name,
             ));
         }
+        if let Some(other) = doc
+            .key
+            .iter()
+            .find(|(n, o)| o.id == k.id && n.as_str() < name.as_str())
+        {
+            return Err(err(
+                &at,
+                ErrorKind::DuplicateId,
+                format!(
+                    "keys `{}` and `{name}` have the same id `{}`",
+                    other.0, k.id
+                ),
+                "give every key its own id: tokens name the key they were made with",
+                name,
+            ));
+        }
         keys.push(HashKey {
             id: k.id.clone(),
             mac: None,
@@ -347,6 +363,18 @@ pub(super) fn compile_keys(
         key_names.push((name.clone(), k.env.clone()));
     }
 
+    if let Some(r) = &doc.reveal
+        && r.roles_any.is_empty()
+        && r.purposes.is_empty()
+    {
+        return Err(err(
+            &[Seg::Key("reveal")],
+            ErrorKind::InvalidValue,
+            String::from("`[reveal]` names no role and no purpose, so it would allow anyone"),
+            "list who may reveal: `roles_any = [\"support-lead\"]` and/or `purposes = [\"incident\"]`",
+            "",
+        ));
+    }
     Ok((keys, key_names))
 }
 
