@@ -300,6 +300,23 @@ impl Policy {
             })
     }
 
+    /// The context and time of a reveal, when `[reveal]` allows it; else the `reveal_denied`
+    /// event is sent and `RevealError` (reason `denied`) raised.
+    fn reveal_context(
+        &self,
+        py: Python<'_>,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(tamis_core::Context, i64)> {
+        let ctx = Self::context(context, now)?;
+        let time = ctx.now.unwrap_or(0);
+        if let Err(e) = self.inner.may_reveal(&ctx) {
+            self.emit(py, || self.inner.reveal_denied_event(&ctx, time))?;
+            return Err(reveal_error(py, &e.to_string(), "denied", None, None));
+        }
+        Ok((ctx, time))
+    }
+
     /// Reveals `value` (the context already allowed) and sends the audit event.
     fn reveal_value(
         &self,
@@ -721,12 +738,7 @@ impl Policy {
         context: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let ctx = Self::context(context, now)?;
-        let time = ctx.now.unwrap_or(0);
-        if let Err(e) = self.inner.may_reveal(&ctx) {
-            self.emit(py, || self.inner.reveal_denied_event(&ctx, time))?;
-            return Err(reveal_error(py, &e.to_string(), "denied", None, None));
-        }
+        let (ctx, time) = self.reveal_context(py, context, now)?;
         let limits = self.inner.limits();
         let node = Reader::new(py, limits)?
             .read(obj, limits)
@@ -746,12 +758,7 @@ impl Policy {
         context: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let ctx = Self::context(context, now)?;
-        let time = ctx.now.unwrap_or(0);
-        if let Err(e) = self.inner.may_reveal(&ctx) {
-            self.emit(py, || self.inner.reveal_denied_event(&ctx, time))?;
-            return Err(reveal_error(py, &e.to_string(), "denied", None, None));
-        }
+        let (ctx, time) = self.reveal_context(py, context, now)?;
         let value: serde_json::Value = serde_json::from_str(&convert::text_of(text))
             .map_err(|_| TamisError::new_err("reveal_json takes one JSON document"))?;
         Ok(self.reveal_value(py, value, &ctx, time)?.to_string())

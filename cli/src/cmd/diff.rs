@@ -466,41 +466,29 @@ fn rule(o: &RuleDoc, n: &RuleDoc, push: &mut impl FnMut(Class, &'static str, &st
             format!("action {} -> {}", o.action, n.action),
         );
     } else {
-        let kept = |r: &RuleDoc| {
-            u64::from(r.keep_first.unwrap_or(2)) + u64::from(r.keep_last.unwrap_or(2))
+        // Characters shown: `partial` keeps 2 and 2 by default, `fpe` none.
+        let default_kept = match o.action.as_str() {
+            "partial" => Some(2),
+            "fpe" => Some(0),
+            _ => None,
         };
-        if o.action == "partial" && kept(o) != kept(n) {
-            let class = if kept(n) > kept(o) {
-                Class::Weaker
-            } else {
-                Class::Stronger
+        if let Some(d) = default_kept {
+            let kept = |r: &RuleDoc| {
+                u64::from(r.keep_first.unwrap_or(d)) + u64::from(r.keep_last.unwrap_or(d))
             };
-            push(
-                class,
-                "rule",
-                id,
-                format!("partial keeps {} -> {} characters", kept(o), kept(n)),
-            );
-        }
-        let fpe_kept = |r: &RuleDoc| {
-            u64::from(r.keep_first.unwrap_or(0)) + u64::from(r.keep_last.unwrap_or(0))
-        };
-        if o.action == "fpe" && fpe_kept(o) != fpe_kept(n) {
-            let class = if fpe_kept(n) > fpe_kept(o) {
-                Class::Weaker
-            } else {
-                Class::Stronger
-            };
-            push(
-                class,
-                "rule",
-                id,
-                format!(
-                    "fpe keeps {} -> {} characters in the clear",
-                    fpe_kept(o),
-                    fpe_kept(n)
-                ),
-            );
+            if kept(o) != kept(n) {
+                let class = if kept(n) > kept(o) {
+                    Class::Weaker
+                } else {
+                    Class::Stronger
+                };
+                push(
+                    class,
+                    "rule",
+                    id,
+                    format!("{} keeps {} -> {} characters", o.action, kept(o), kept(n)),
+                );
+            }
         }
         if o.action == "shift_date" {
             let (a, b) = (o.max_days.unwrap_or(0), n.max_days.unwrap_or(0));

@@ -338,10 +338,8 @@ impl Policy {
                 Ok(())
             }
             (Pass::Dates, None) => Ok(()),
-            (Pass::Tokens, Some((r, x))) if matches!(x.action, Action::ShiftDate { .. }) => {
-                let _ = r;
-                Ok(())
-            }
+            // Dates wait for the second pass (their entity may be a token revealed in this one).
+            (Pass::Tokens, Some((_, x))) if matches!(x.action, Action::ShiftDate { .. }) => Ok(()),
             (Pass::Tokens, Some((r, x))) if matches!(x.action, Action::Fpe { .. }) => {
                 let Action::Fpe {
                     key,
