@@ -233,8 +233,8 @@ pub(crate) fn enc_token_len_at(b: &[u8], ids: &[HashKey], tries: usize) -> Optio
                 .iter()
                 .take_while(|&&c| crate::keyed::siv::is_b64(c))
                 .count();
-            if let Some(len) =
-                crate::keyed::siv::verified_len(&d.siv, body.get(..n).unwrap_or(&[]), tries)
+            if let Some((len, _, _)) =
+                crate::keyed::siv::verified(&d.siv, body.get(..n).unwrap_or(&[]), tries)
             {
                 return Some(2 + key.id.len() + 1 + len);
             }

@@ -57,6 +57,11 @@ enum Class {
 }
 
 impl Class {
+    /// Weaker when `weaker`, else stronger.
+    fn weaker_if(weaker: bool) -> Self {
+        if weaker { Self::Weaker } else { Self::Stronger }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Self::Weaker => "weaker",
@@ -222,11 +227,7 @@ fn compare(old: &PolicyDoc, new: &PolicyDoc, out: &mut Vec<Change>) {
         };
         let (oa, na) = (age_ms(&o.max_age), age_ms(&n.max_age));
         if oa != na {
-            let class = if na > oa {
-                Class::Weaker
-            } else {
-                Class::Stronger
-            };
+            let class = Class::weaker_if(na > oa);
             push(
                 class,
                 "retention",
@@ -256,11 +257,7 @@ fn compare(old: &PolicyDoc, new: &PolicyDoc, out: &mut Vec<Change>) {
         }
         let keep = |v: &Option<String>| v.as_deref() == Some("keep");
         if keep(&o.on_missing_timestamp) != keep(&n.on_missing_timestamp) {
-            let class = if keep(&n.on_missing_timestamp) {
-                Class::Weaker
-            } else {
-                Class::Stronger
-            };
+            let class = Class::weaker_if(keep(&n.on_missing_timestamp));
             let now = if class == Class::Weaker {
                 "kept"
             } else {
@@ -340,11 +337,7 @@ fn compare(old: &PolicyDoc, new: &PolicyDoc, out: &mut Vec<Change>) {
         for (field, a, b, default, bigger_weaker) in nums {
             let (a, b) = (a.unwrap_or(default), b.unwrap_or(default));
             if a != b {
-                let class = if (b > a) == bigger_weaker {
-                    Class::Weaker
-                } else {
-                    Class::Stronger
-                };
+                let class = Class::weaker_if((b > a) == bigger_weaker);
                 push(class, "summarize", &o.id, format!("{field} {a} -> {b}"));
             }
         }
@@ -402,11 +395,7 @@ fn compare(old: &PolicyDoc, new: &PolicyDoc, out: &mut Vec<Change>) {
             );
         }
         if o.log.unwrap_or(false) != n.log.unwrap_or(false) {
-            let class = if n.log.unwrap_or(false) {
-                Class::Weaker
-            } else {
-                Class::Stronger
-            };
+            let class = Class::weaker_if(n.log.unwrap_or(false));
             push(
                 class,
                 "plugin",
@@ -477,11 +466,7 @@ fn rule(o: &RuleDoc, n: &RuleDoc, push: &mut impl FnMut(Class, &'static str, &st
                 u64::from(r.keep_first.unwrap_or(d)) + u64::from(r.keep_last.unwrap_or(d))
             };
             if kept(o) != kept(n) {
-                let class = if kept(n) > kept(o) {
-                    Class::Weaker
-                } else {
-                    Class::Stronger
-                };
+                let class = Class::weaker_if(kept(n) > kept(o));
                 push(
                     class,
                     "rule",
@@ -493,11 +478,7 @@ fn rule(o: &RuleDoc, n: &RuleDoc, push: &mut impl FnMut(Class, &'static str, &st
         if o.action == "shift_date" {
             let (a, b) = (o.max_days.unwrap_or(0), n.max_days.unwrap_or(0));
             if a != b {
-                let class = if b < a {
-                    Class::Weaker
-                } else {
-                    Class::Stronger
-                };
+                let class = Class::weaker_if(b < a);
                 push(class, "rule", id, format!("max_days {a} -> {b}"));
             }
             if o.entity != n.entity {
@@ -512,11 +493,7 @@ fn rule(o: &RuleDoc, n: &RuleDoc, push: &mut impl FnMut(Class, &'static str, &st
         if o.action == "generalize" {
             let (a, b) = (o.bucket.unwrap_or(10), n.bucket.unwrap_or(10));
             if a != b {
-                let class = if b < a {
-                    Class::Weaker
-                } else {
-                    Class::Stronger
-                };
+                let class = Class::weaker_if(b < a);
                 push(class, "rule", id, format!("bucket {a} -> {b}"));
             }
             let rank = |p: &Option<String>| match p.as_deref() {
@@ -525,11 +502,7 @@ fn rule(o: &RuleDoc, n: &RuleDoc, push: &mut impl FnMut(Class, &'static str, &st
                 _ => 2,
             };
             if rank(&o.precision) != rank(&n.precision) {
-                let class = if rank(&n.precision) < rank(&o.precision) {
-                    Class::Weaker
-                } else {
-                    Class::Stronger
-                };
+                let class = Class::weaker_if(rank(&n.precision) < rank(&o.precision));
                 push(
                     class,
                     "rule",

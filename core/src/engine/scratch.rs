@@ -206,7 +206,9 @@ impl Policy {
     /// entries count as expired).
     pub(crate) fn begin(&self, ctx: &Context, record_type: Option<&str>, sx: &mut Scratch) {
         sx.any_detector = false;
-        sx.shift.fill(None);
+        if self.shifts {
+            sx.shift.fill(None);
+        }
         for (slot, rule) in sx.active.iter_mut().zip(&self.rules) {
             *slot = match rule.retention {
                 // `apply_tree` fills `expired` for every retention rule before it walks; text and

@@ -134,21 +134,18 @@ pub(crate) fn decrypt(key: &[u8; 64], body: &[u8]) -> Option<(String, Kind)> {
     None
 }
 
-/// The length of the body of a verified token at the start of `run` (base64url characters
-/// only): a token written into text may run on into letters that follow it, so bodies from
-/// the longest down are tried, at most `tries` of them (a wrong length verifies with chance
-/// 2^-128). `None` when none verifies.
-pub(crate) fn verified_len(key: &[u8; 64], run: &[u8], tries: usize) -> Option<usize> {
+/// The body length, text and kind of a verified token at the start of `run` (base64url
+/// characters only): a token written into text may run on into letters that follow it, so
+/// bodies from the longest down are tried, at most `tries` of them (a wrong length verifies
+/// with chance 2^-128). `None` when none verifies.
+pub(crate) fn verified(key: &[u8; 64], run: &[u8], tries: usize) -> Option<(usize, String, Kind)> {
     let mut left = tries;
     let mut len = run.len();
     while len >= MIN_BODY && left > 0 {
         if len % 4 != 1 {
             left -= 1;
-            if run
-                .get(..len)
-                .is_some_and(|body| decrypt(key, body).is_some())
-            {
-                return Some(len);
+            if let Some((text, kind)) = run.get(..len).and_then(|body| decrypt(key, body)) {
+                return Some((len, text, kind));
             }
         }
         len -= 1;
