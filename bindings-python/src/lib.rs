@@ -491,11 +491,15 @@ impl Policy {
             .iter()
             .map(|(n, m)| (n.clone(), PyBytes::new(py, m)))
             .collect();
+        // The audit sink travels too (a Spark or Ray worker audits as the driver does); one
+        // that cannot be pickled (a lambda) makes pickling fail, never drops it silently.
+        let audit = self.audit.as_ref().map(|a| a.clone_ref(py));
         let state = (
             self.source.clone(),
             self.format == PolicyFormat::Json,
             self.file.clone(),
             keys,
+            audit,
         );
         (restore, (state,)).into_pyobject(py)
     }

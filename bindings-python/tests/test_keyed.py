@@ -190,3 +190,17 @@ def test_tables_shift_dates_by_the_row_entity() -> None:
         assert (days[1] - days[0]).days == 10 and (days[3] - days[2]).days == 10, visits
         assert all(v not in rows["visit"] for v in visits[:1]), visits
         assert "[tamis:no_entity]" not in visits
+
+
+def test_the_audit_sink_travels_with_a_pickled_policy(tmp_path: Any) -> None:
+    """A policy pickled to a worker (Spark, Ray, Dask) audits there as it did here; a sink that
+    cannot be pickled makes pickling fail, never dropped silently."""
+    import pickle
+
+    path = tmp_path / "audit.jsonl"
+    worker = pickle.loads(pickle.dumps(POLICY.with_audit(str(path))))
+    worker.apply(RECORD)
+    assert json.loads(path.read_text())["event"] == "apply"
+    with pytest.raises(Exception):
+        pickle.dumps(POLICY.with_audit(lambda e: None))
+    assert pickle.loads(pickle.dumps(POLICY)).apply(RECORD) == POLICY.apply(RECORD)

@@ -13,6 +13,8 @@ logs or reports contains a value it was asked to protect.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tamis._tamis import Policy, PolicyError, RevealError, TamisError, __version__
 from tamis._frames import finish_summaries, summarize_states
 
@@ -27,7 +29,10 @@ __all__ = [
 ]
 
 
-def _restore_policy(state: tuple[str, bool, str | None, list[tuple[str, bytes]]]) -> Policy:
-    """Rebuilds a pickled `Policy` from its source, format, file name and key material."""
-    source, is_json, file, keys = state
-    return Policy._from_state(source, is_json, file, keys)
+def _restore_policy(state: tuple[Any, ...]) -> Policy:
+    """Rebuilds a pickled `Policy` from its source, format, file name, key material and audit
+    sink (pickled before the sink travelled: four items)."""
+    source, is_json, file, keys, *rest = state
+    policy = Policy._from_state(source, is_json, file, keys)
+    sink = rest[0] if rest else None
+    return policy if sink is None else policy.with_audit(sink)
