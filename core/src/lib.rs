@@ -28,7 +28,9 @@ pub use action::{
 };
 pub use cases::{CaseResult, Cases, DEFAULT_CASE_NOW, run_cases};
 pub use context::Context;
-pub use detect::{BUILTIN as BUILTIN_DETECTORS, PluginDetect};
+pub use detect::{
+    BUILTIN as BUILTIN_DETECTORS, DetectorType, PluginDetect, detector_groups, detector_types,
+};
 pub use engine::reveal::{Refusal, RevealCounts};
 pub use engine::scratch::Scratch;
 pub use engine::text::TextStream;

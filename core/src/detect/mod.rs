@@ -16,6 +16,7 @@ use alloc::vec::Vec;
 use regex_automata::Input;
 use regex_automata::meta::{Cache, Regex};
 
+pub mod catalog;
 mod email;
 mod entropy;
 mod normalize;
@@ -56,6 +57,76 @@ pub const BUILTIN: &[&str] = &[
     "url_credentials",
     "high_entropy",
 ];
+
+/// One detector type, as `tamis detectors` lists it: never a value, only its shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DetectorType {
+    pub name: &'static str,
+    /// The group that selects it (`secrets`, ...); `None` for `high_entropy`.
+    pub group: Option<&'static str>,
+    /// What checks a match beyond its shape (`luhn`, `mod97`, `base58check`, ...).
+    pub validator: Option<&'static str>,
+    /// Words one of which must stand near a match (weak formats).
+    pub context: &'static [&'static str],
+    /// The shape, in words.
+    pub example: &'static str,
+    /// Where the format is published.
+    pub source: &'static str,
+    /// A hand-written scanner (else a catalog entry).
+    pub builtin: bool,
+    /// Turned on by `policies/default.toml` (catalog entries).
+    pub default: bool,
+}
+
+/// The built-in scanners' validators and shapes, in [`BUILTIN`] order.
+const BUILTIN_SHAPES: [(Option<&str>, &str); 17] = [
+    (None, "local part @ domain with a dot (IDN and punycode domains too)"),
+    (None, "E.164 (+ country code) or a national format with its grouping"),
+    (Some("luhn"), "13-19 digits in a current IIN range, grouped or not"),
+    (Some("area/group/serial rules"), "3-2-4 digits"),
+    (Some("mod97"), "country code + 2 check digits + up to 30 letters and digits"),
+    (None, "IPv4 dotted quad, or IPv6 with at least 4 hex digits"),
+    (None, "6 hex pairs separated by : or -, or 3 groups of 4 by ."),
+    (None, "eyJ + base64url header . payload . signature"),
+    (None, "AKIA/ASIA + 16 of [A-Z2-7], or a 40-character secret after its key name"),
+    (None, "ghp_/gho_/ghu_/ghs_/ghr_ + 36 or more, or github_pat_ + 60 or more"),
+    (None, "xoxb-/xoxp-/xoxa-/xoxr-/xoxs-/xoxe- tokens, xapp- tokens, webhook URLs"),
+    (None, "sk_live_/rk_live_/sk_test_ keys, whsec_ signing secrets"),
+    (None, "AIza + 35 of [A-Za-z0-9_-]"),
+    (None, "a PEM block: -----BEGIN ... PRIVATE KEY----- to its END line"),
+    (None, "the value after Bearer, bearer= or bearer:"),
+    (None, "user:password in scheme://user:password@host"),
+    (Some("entropy >= 4.2 bits per character"), "20-1000 of [A-Za-z0-9+/=_-], letters and digits mixed"),
+];
+
+/// Every detector type: the built-in scanners, then the catalog in catalog order.
+pub fn detector_types() -> impl Iterator<Item = DetectorType> {
+    let builtin = KINDS.iter().zip(BUILTIN_SHAPES).map(|(k, (validator, example))| DetectorType {
+        name: k.name(),
+        group: k.group().map(catalog::Group::name),
+        validator,
+        context: &[],
+        example,
+        source: "tamis (hand-written scanner)",
+        builtin: true,
+        default: false,
+    });
+    builtin.chain(catalog::CATALOG.iter().map(|e| DetectorType {
+        name: e.name,
+        group: Some(e.group.name()),
+        validator: e.validator,
+        context: e.context,
+        example: e.example,
+        source: e.source,
+        builtin: false,
+        default: e.default,
+    }))
+}
+
+/// The detector groups' names.
+pub fn detector_groups() -> impl Iterator<Item = &'static str> {
+    catalog::Group::ALL.into_iter().map(catalog::Group::name)
+}
 
 /// Minimum Shannon entropy, in bits per character, of a `high_entropy` finding (tokens of 20 to
 /// 1000 characters from `[A-Za-z0-9+/=_-]` that mix letters and digits). Hex strings (at most 4
@@ -120,6 +191,30 @@ impl Kind {
             .unwrap_or("detector")
     }
 
+    /// The group a policy selects this detector with (`detect = ["secrets"]`); `high_entropy`
+    /// is in none: it is unlabelled and noisier than any group should be.
+    pub(crate) fn group(self) -> Option<catalog::Group> {
+        use catalog::Group;
+        Some(match self {
+            Self::Email | Self::Phone => Group::Contact,
+            Self::CreditCard | Self::Iban => Group::Financial,
+            Self::UsSsn => Group::NationalId,
+            Self::Ip | Self::Mac => Group::Network,
+            Self::HighEntropy => return None,
+            _ => Group::Secrets,
+        })
+    }
+
+    /// Whether this detector finds a generic shape (a phone number, a high-entropy string, a
+    /// bearer value) that a more specific detector's label should win over on the same span.
+    pub(crate) fn generic(self) -> bool {
+        matches!(self, Self::Phone | Self::HighEntropy | Self::BearerToken)
+    }
+
+    pub(crate) fn all() -> &'static [Self] {
+        &KINDS
+    }
+
     /// Whether this detector runs in the shared word-start pass ([`scan_words`]).
     pub(crate) fn word_scanned(self) -> bool {
         WORD_KINDS.contains(&self)
@@ -170,6 +265,9 @@ pub(crate) enum Detector {
     Builtin(Kind),
     /// A custom `pattern`.
     Pattern(Box<Regex>),
+    /// The entry at this index of [`catalog::CATALOG`], run by the policy's
+    /// [`catalog::CatalogSet`].
+    Catalog(u16),
     /// `plugin:<id>`: the `detect` export of the plugin at this index of `Policy::plugins`,
     /// called by the host through [`PluginDetect`].
     Plugin(usize),

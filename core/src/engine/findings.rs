@@ -16,6 +16,19 @@ use crate::engine::scratch::{Finding, NodeInfo, Scratch};
 use crate::policy::Policy;
 use crate::report::Tally;
 
+/// `(s, e)` widened to the character boundaries of `text`.
+fn widen(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
+    e = e.min(text.len());
+    s = s.min(e);
+    while !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    while !text.is_char_boundary(e) {
+        e += 1;
+    }
+    (s, e)
+}
+
 /// Appends to `accepted`, in order of start, the findings that win where findings overlap:
 /// longest first, then earliest, then the strongest rule's (see [`settle`]).
 fn resolve_overlaps(findings: &mut [Finding], accepted: &mut Vec<Finding>) {
@@ -116,7 +129,8 @@ impl Policy {
         let mut word_kinds = [Kind::Phone; 6];
         let mut n_word = 0;
         let mut any_builtin = false;
-        for entry in &self.detectors {
+        let own = self.detectors.get(..self.first_catalog).unwrap_or(&[]);
+        for entry in own {
             let on = entry.rules.iter().any(|&r| eligible(sx, r));
             sx.det_on.push(on);
             if let (true, Detector::Builtin(kind)) = (on, &entry.detector) {
@@ -129,7 +143,8 @@ impl Policy {
                 }
             }
         }
-        let mapped = any_builtin && needs_view(text);
+        let catalog_on = self.catalog_rules.iter().any(|&r| eligible(sx, r));
+        let mapped = (any_builtin || catalog_on) && needs_view(text);
         if mapped {
             normalize(text, &mut sx.view, &mut sx.view_map);
         }
@@ -143,7 +158,7 @@ impl Policy {
             };
             scan_words(kinds, bytes, &mut sx.words, &mut sx.tagged);
         }
-        for (d, entry) in self.detectors.iter().enumerate() {
+        for (d, entry) in own.iter().enumerate() {
             if sx.det_on.get(d) != Some(&true) {
                 continue;
             }
@@ -173,31 +188,36 @@ impl Policy {
                 Detector::Plugin(p) => {
                     find_plugin(sx.plugin_detect.as_mut(), *p, text, &mut sx.spans);
                 }
+                // Never among `own` (catalog detectors come last).
+                Detector::Catalog(_) => {}
             }
-            let mapped = entry_mapped;
-            for &(s, e) in &sx.spans {
-                let (start, end, view) = if mapped {
-                    match (sx.view_map.get(s), sx.view_map.get(e)) {
-                        (Some(&a), Some(&b)) => (a, b, Some((s, e))),
-                        // Cannot happen (the map covers the view); mask everything, fail closed.
-                        _ => (0, text.len(), None),
-                    }
-                } else {
-                    (s, e, None)
-                };
-                for &r in &entry.rules {
-                    if eligible(sx, r) {
-                        sx.findings.push(Finding {
-                            start,
-                            end,
-                            det: u32::try_from(d).unwrap_or(u32::MAX),
-                            rule: r,
-                            rank: self.rank(r),
-                            det_rank: entry.rank,
-                            view,
-                        });
-                    }
-                }
+            let d = u32::try_from(d).unwrap_or(u32::MAX);
+            for i in 0..sx.spans.len() {
+                let Some(&(s, e)) = sx.spans.get(i) else { break };
+                self.push_finding(text, d, s, e, entry_mapped, &eligible, sx);
+            }
+        }
+        if catalog_on && let Some(mut cx) = sx.catalog.take() {
+            let bytes = if mapped {
+                sx.view.as_bytes()
+            } else {
+                text.as_bytes()
+            };
+            let key = if self.catalog_context {
+                sx.keys.rsplit('\u{1}').next().filter(|k| !k.is_empty())
+            } else {
+                None
+            };
+            sx.catalog_found.clear();
+            self.catalog.scan(bytes, key, &mut cx, &mut sx.catalog_found);
+            sx.catalog = Some(cx);
+            for i in 0..sx.catalog_found.len() {
+                let Some(&(d, s, e)) = sx.catalog_found.get(i) else { break };
+                // A match may end inside a character of the text (patterns match bytes):
+                // widen it to whole characters.
+                let view: &str = if mapped { &sx.view } else { text };
+                let (s, e) = widen(view, s, e);
+                self.push_finding(text, d, s, e, mapped, &eligible, sx);
             }
         }
         if sx.findings.is_empty() {
@@ -233,6 +253,46 @@ impl Policy {
         // settled alone.
         resolve_overlaps(&mut sx.findings, &mut sx.accepted);
         !sx.accepted.is_empty()
+    }
+
+    /// Adds the finding `(s, e)` of detector `d` (in the normalised view when `mapped`) for
+    /// each of the detector's rules that holds here.
+    #[expect(clippy::too_many_arguments, reason = "one call site per kind of detector")]
+    fn push_finding(
+        &self,
+        text: &str,
+        d: u32,
+        s: usize,
+        e: usize,
+        mapped: bool,
+        eligible: &impl Fn(&Scratch, u32) -> bool,
+        sx: &mut Scratch,
+    ) {
+        let Some(entry) = self.detectors.get(d as usize) else {
+            return;
+        };
+        let (start, end, view) = if mapped {
+            match (sx.view_map.get(s), sx.view_map.get(e)) {
+                (Some(&a), Some(&b)) => (a, b, Some((s, e))),
+                // Cannot happen (the map covers the view); mask everything, fail closed.
+                _ => (0, text.len(), None),
+            }
+        } else {
+            (s, e, None)
+        };
+        for &r in &entry.rules {
+            if eligible(sx, r) {
+                sx.findings.push(Finding {
+                    start,
+                    end,
+                    det: d,
+                    rule: r,
+                    rank: self.rank(r),
+                    det_rank: entry.rank,
+                    view,
+                });
+            }
+        }
     }
 
     /// Where tamis placeholders and tokens occur in `text`.

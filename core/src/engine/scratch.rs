@@ -60,6 +60,12 @@ pub struct Scratch {
     pub(crate) det_on: Vec<bool>,
     pub(crate) words: WordScratch,
     pub(crate) tagged: Vec<(Kind, usize, usize)>,
+    /// Catalog findings `(detector, start, end)` of the text being scanned.
+    pub(crate) catalog_found: Vec<(u32, usize, usize)>,
+    pub(crate) catalog: Option<crate::detect::catalog::CatalogCache>,
+    /// The keys from the record's root to the value being walked, each after a `\u{1}`
+    /// (kept only when a catalog detector has context words): the last is context.
+    pub(crate) keys: String,
     pub(crate) path: String,
     pub(crate) caches: Vec<Option<Cache>>,
     pub(crate) record_bytes: u64,
@@ -108,6 +114,9 @@ impl Scratch {
             det_on: Vec::new(),
             words: WordScratch::default(),
             tagged: Vec::new(),
+            catalog_found: Vec::new(),
+            catalog: (!policy.catalog.is_empty()).then(|| policy.catalog.cache()),
+            keys: String::new(),
             path: String::new(),
             caches: policy
                 .detectors

@@ -325,7 +325,13 @@ impl Policy {
                         key_rule: kr,
                         known,
                     };
+                    let klen = sx.keys.len();
+                    if self.catalog_context {
+                        sx.keys.push('\u{1}');
+                        sx.keys.push_str(key);
+                    }
                     let edit = self.walk(child, at, sx, t);
+                    sx.keys.truncate(klen);
                     sx.path.truncate(plen);
                     match (edit, rename) {
                         (Edit::Remove, _) => Edit::Remove,

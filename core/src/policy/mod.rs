@@ -38,6 +38,14 @@ pub struct Policy {
     /// Normalised key globs and the rule each belongs to.
     pub(crate) key_globs: Vec<KeyGlob>,
     pub(crate) detectors: Vec<DetectorEntry>,
+    /// The catalog detectors among `detectors`, compiled to run together.
+    pub(crate) catalog: crate::detect::catalog::CatalogSet,
+    /// `detectors[first_catalog..]` are the catalog's.
+    pub(crate) first_catalog: usize,
+    /// The rules (indices, sorted) with a catalog detector.
+    pub(crate) catalog_rules: Vec<u32>,
+    /// Some catalog detector has context words: the walk keeps the keys of the path.
+    pub(crate) catalog_context: bool,
     pub(crate) keys: Vec<HashKey>,
     /// `(name, env)` of each key, same order as `keys`.
     pub(crate) key_names: Vec<(String, String)>,

@@ -47,6 +47,45 @@ impl Policy {
                 spec.detects = true;
             }
         }
+        // Catalog detectors last: the per-detector loop of a scan stops before them (they run
+        // together, as one `CatalogSet`).
+        let order: alloc::vec::Vec<usize> = (0..compiled.detectors.len())
+            .filter(|&d| !matches!(compiled.detectors.get(d).map(|e| &e.detector), Some(Detector::Catalog(_))))
+            .chain((0..compiled.detectors.len()).filter(|&d| {
+                matches!(compiled.detectors.get(d).map(|e| &e.detector), Some(Detector::Catalog(_)))
+            }))
+            .collect();
+        let mut moved = alloc::vec![0u32; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            if let Some(m) = moved.get_mut(old) {
+                *m = u32::try_from(new).unwrap_or(u32::MAX);
+            }
+        }
+        for r in &mut compiled.rules {
+            for d in &mut r.detectors {
+                *d = moved.get(*d as usize).copied().unwrap_or(u32::MAX);
+            }
+        }
+        let mut taken: alloc::vec::Vec<Option<crate::policy::rule::DetectorEntry>> =
+            core::mem::take(&mut compiled.detectors).into_iter().map(Some).collect();
+        compiled.detectors = order
+            .iter()
+            .filter_map(|&d| taken.get_mut(d).and_then(Option::take))
+            .collect();
+        let first_catalog = compiled
+            .detectors
+            .iter()
+            .position(|e| matches!(e.detector, Detector::Catalog(_)))
+            .unwrap_or(compiled.detectors.len());
+        let mut catalog_rules: alloc::vec::Vec<u32> = compiled
+            .detectors
+            .get(first_catalog..)
+            .unwrap_or(&[])
+            .iter()
+            .flat_map(|e| e.rules.iter().copied())
+            .collect();
+        catalog_rules.sort_unstable();
+        catalog_rules.dedup();
         rules::rank(&mut compiled.rules, &mut compiled.detectors);
         let allow_values = rules::compile_allow(&doc, src, &mut paths)?;
         paths.finish();
@@ -57,6 +96,25 @@ impl Policy {
                 .detectors
                 .iter()
                 .any(|d| matches!(d.detector, Detector::Plugin(_)));
+        let chosen: alloc::vec::Vec<(usize, u32)> = compiled
+            .detectors
+            .iter()
+            .enumerate()
+            .filter_map(|(d, e)| match e.detector {
+                Detector::Catalog(i) => Some((usize::from(i), u32::try_from(d).unwrap_or(u32::MAX))),
+                _ => None,
+            })
+            .collect();
+        let catalog = crate::detect::catalog::CatalogSet::new(&chosen).map_err(|e| {
+            PolicyError::new(
+                crate::error::ErrorKind::Detector,
+                alloc::format!("the detector catalog did not compile: {e}"),
+            )
+        })?;
+        let catalog_context = compiled.detectors.iter().any(|e| {
+            matches!(e.detector, Detector::Catalog(i)
+                if crate::detect::catalog::CATALOG.get(usize::from(i)).is_some_and(|c| !c.context.is_empty()))
+        });
         let id = common::policy_id(&doc);
         let encrypts = compiled
             .rules
@@ -73,6 +131,10 @@ impl Policy {
             paths,
             key_globs: compiled.key_globs,
             detectors: compiled.detectors,
+            catalog,
+            first_catalog,
+            catalog_rules,
+            catalog_context,
             keys,
             key_names,
             placeholders: compiled.placeholders,

@@ -11,7 +11,7 @@ use regex_automata::util::syntax;
 
 use super::common::{Ids, closest, compile_path, compile_when, is_id, push_unique};
 use crate::action::{Action, DEFAULT_REPLACEMENT, HashKey, Precision, expand_replacement};
-use crate::detect::{BUILTIN, Detector, Kind};
+use crate::detect::{BUILTIN, Detector, Kind, catalog};
 use crate::error::{ErrorKind, PolicyError};
 use crate::policy::model::{PolicyDoc, RuleDoc};
 use crate::policy::rule::{DetectorEntry, KeyGlob, Rule, whole_replacement};
@@ -533,35 +533,34 @@ pub(super) fn compile_rules<'d>(
                 push_unique(&mut dets, u32::try_from(d).unwrap_or(u32::MAX));
                 continue;
             }
-            let Some(kind) = Kind::from_name(name) else {
-                return Err(err(
-                    &item("detect", j),
-                    ErrorKind::Detector,
-                    format!("unknown detector `{name}`"),
-                    &match closest(name, BUILTIN) {
-                        Some(near) => format!(
-                            "did you mean `{near}`? built-in detectors are: {}",
-                            BUILTIN.join(", ")
-                        ),
-                        None => format!("built-in detectors are: {}", BUILTIN.join(", ")),
-                    },
-                    &r.id,
-                ));
-            };
-            let d = match detectors.iter().position(|e| e.name == *name) {
-                Some(d) => d,
+            let chosen = match resolve_detector(name) {
+                Some(c) => c,
                 None => {
-                    detectors.push(DetectorEntry {
-                        name: name.clone(),
-                        type_name: kind.name(),
-                        detector: Detector::Builtin(kind),
-                        rules: Vec::new(),
-                        rank: 0,
-                    });
-                    detectors.len() - 1
+                    return Err(err(
+                        &item("detect", j),
+                        ErrorKind::Detector,
+                        format!("unknown detector `{name}`"),
+                        &unknown_detector_help(name),
+                        &r.id,
+                    ));
                 }
             };
-            push_unique(&mut dets, u32::try_from(d).unwrap_or(u32::MAX));
+            for (det_name, type_name, detector) in chosen {
+                let d = match detectors.iter().position(|e| e.name == det_name) {
+                    Some(d) => d,
+                    None => {
+                        detectors.push(DetectorEntry {
+                            name: String::from(det_name),
+                            type_name,
+                            detector,
+                            rules: Vec::new(),
+                            rank: 0,
+                        });
+                        detectors.len() - 1
+                    }
+                };
+                push_unique(&mut dets, u32::try_from(d).unwrap_or(u32::MAX));
+            }
         }
         if let Some(pattern) = &r.pattern {
             let re = compile_pattern(pattern, doc.limits.max_pattern_bytes, src, i, &r.id)?;
@@ -620,6 +619,71 @@ pub(super) fn compile_rules<'d>(
     })
 }
 
+/// What a name in `detect` selects: a built-in detector, a catalog type, or a group (its
+/// built-in detectors, then its catalog types, in catalog order). `None` for an unknown name.
+fn resolve_detector(name: &str) -> Option<Vec<(&'static str, &'static str, Detector)>> {
+    if let Some(kind) = Kind::from_name(name) {
+        return Some(vec![(kind.name(), kind.name(), Detector::Builtin(kind))]);
+    }
+    let entry = |i: usize, e: &'static catalog::Entry| {
+        (
+            e.name,
+            e.name,
+            Detector::Catalog(u16::try_from(i).unwrap_or(u16::MAX)),
+        )
+    };
+    if let Some(i) = catalog::lookup(name) {
+        return catalog::CATALOG.get(i).map(|e| vec![entry(i, e)]);
+    }
+    let group = catalog::Group::from_name(name)?;
+    let mut all: Vec<_> = Kind::all()
+        .iter()
+        .filter(|k| k.group() == Some(group))
+        .map(|&k| (k.name(), k.name(), Detector::Builtin(k)))
+        .collect();
+    all.extend(
+        catalog::CATALOG
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.group == group)
+            .map(|(i, e)| entry(i, e)),
+    );
+    Some(all)
+}
+
+/// The help of an unknown detector name: the closest known name, and where to find them all.
+fn unknown_detector_help(name: &str) -> String {
+    let mut known: Vec<&str> = BUILTIN.to_vec();
+    known.extend(catalog::Group::ALL.iter().map(|g| g.name()));
+    known.extend(catalog::CATALOG.iter().map(|e| e.name));
+    let groups: Vec<&str> = catalog::Group::ALL.iter().map(|g| g.name()).collect();
+    let list = format!(
+        "`tamis detectors` lists every detector type; groups are {}",
+        groups.join(", ")
+    );
+    match closest(name, &known).or_else(|| closest_by_prefix(name, &known)) {
+        Some(near) => format!("did you mean `{near}`? {list}"),
+        None => list,
+    }
+}
+
+/// The known name that shares the longest start with `name` (at least 4 characters), for
+/// names too far from any to be a typo (`openai` → `openai_api_key`).
+fn closest_by_prefix<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let shared = |k: &str| {
+        name.bytes()
+            .zip(k.bytes())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    known
+        .iter()
+        .map(|k| (shared(k), *k))
+        .filter(|(n, _)| *n >= 4)
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)))
+        .map(|(_, k)| k)
+}
+
 /// Ranks: strongest action first, then rule id, so results never depend on rule order; and
 /// detectors by name, so ties between findings never do either.
 pub(super) fn rank(rules: &mut [Rule], detectors: &mut [DetectorEntry]) {
@@ -635,8 +699,17 @@ pub(super) fn rank(rules: &mut [Rule], detectors: &mut [DetectorEntry]) {
         }
     }
 
+    // Specific labels before generic ones (a validated identifier before `phone` on the same
+    // span), then by name.
     let mut by_name: Vec<usize> = (0..detectors.len()).collect();
-    by_name.sort_by_key(|&d| detectors.get(d).map(|e| e.name.clone()));
+    by_name.sort_by_key(|&d| {
+        detectors.get(d).map(|e| {
+            let generic = matches!(e.detector, Detector::Builtin(k) if k.generic());
+            let validated = matches!(e.detector, Detector::Catalog(i)
+                if catalog::CATALOG.get(usize::from(i)).is_some_and(|c| c.validator.is_some()));
+            (generic, !validated, e.name.clone())
+        })
+    });
     for (rank, &d) in by_name.iter().enumerate() {
         if let Some(e) = detectors.get_mut(d) {
             e.rank = u32::try_from(rank).unwrap_or(u32::MAX);

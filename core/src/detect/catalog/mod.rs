@@ -1,0 +1,429 @@
+//! The detector catalog: detectors as data (`core/catalog/*.toml`, checked and compiled in by
+//! `core/build.rs`). Each entry names a type, its group, literal keywords for a prefilter, a
+//! linear-time pattern with a bounded match length, an optional validator (check digits,
+//! checksums, dates), optional context words for weak formats, an example shape and the
+//! source of the format.
+//!
+//! A policy compiles the entries it selects into one [`CatalogSet`]. Scanning a text:
+//! 1. One search for every keyword at once (ASCII case ignored) marks the entries to run; the
+//!    name of the key the value is stored under is searched too, so `"passport": "…"` counts
+//!    as context.
+//! 2. Each marked entry's pattern runs over the text (the regex engine's own literal
+//!    prefilter makes this cheap for prefixed tokens); entries without keywords (identifier
+//!    shapes) run together as one multi-pattern search, and where one matches, the others are
+//!    tried at the same start.
+//! 3. A match counts when its validator passes and, for entries with context words, one of
+//!    them occurs within [`CONTEXT_BEFORE`] bytes before it, [`CONTEXT_AFTER`] bytes after it,
+//!    or in the key name. Only the group named `v` is a finding when the pattern has one.
+
+pub mod checksums;
+pub mod validate;
+
+use alloc::vec::Vec;
+use regex_automata::meta::{Cache, Regex};
+use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax;
+use regex_automata::{Anchored, Input, PatternID};
+
+/// How far before a match a context word may stand, in bytes.
+pub const CONTEXT_BEFORE: usize = 64;
+/// How far after a match a context word may stand, in bytes.
+pub const CONTEXT_AFTER: usize = 32;
+
+/// A group of detectors, selectable by name in `detect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    Secrets,
+    NationalId,
+    Financial,
+    Crypto,
+    Network,
+    Contact,
+}
+
+impl Group {
+    /// Every group, in the order `tamis detectors` lists them.
+    pub const ALL: [Self; 6] = [
+        Self::Secrets,
+        Self::NationalId,
+        Self::Financial,
+        Self::Crypto,
+        Self::Network,
+        Self::Contact,
+    ];
+
+    /// The name a policy selects the group by.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Secrets => "secrets",
+            Self::NationalId => "national_id",
+            Self::Financial => "financial",
+            Self::Crypto => "crypto",
+            Self::Network => "network",
+            Self::Contact => "contact",
+        }
+    }
+
+    /// The group named `name`.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.name() == name)
+    }
+}
+
+/// One catalog entry, as `core/catalog/*.toml` gives it (keywords and context words
+/// lower-cased).
+#[derive(Debug)]
+pub struct Entry {
+    pub name: &'static str,
+    pub group: Group,
+    pub keywords: &'static [&'static str],
+    pub pattern: &'static str,
+    pub validator: Option<&'static str>,
+    pub context: &'static [&'static str],
+    pub example: &'static str,
+    pub source: &'static str,
+    /// Turned on by `policies/default.toml`.
+    pub default: bool,
+}
+
+/// Every catalog entry, in file order (`core/catalog/*.toml` by file name).
+pub static CATALOG: &[Entry] = include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+/// The index in [`CATALOG`] of the entry named `name`.
+#[must_use]
+pub fn lookup(name: &str) -> Option<usize> {
+    CATALOG.iter().position(|e| e.name == name)
+}
+
+/// The syntax catalog patterns are compiled with (as `core/build.rs` checks them): ASCII
+/// classes and word boundaries, matching bytes.
+fn syntax() -> syntax::Config {
+    syntax::Config::new()
+        .unicode(false)
+        .utf8(false)
+        .nest_limit(32)
+}
+
+/// Every validator's name.
+pub fn validators() -> impl Iterator<Item = &'static str> {
+    checksums::CHECKSUMS
+        .iter()
+        .chain(validate::VALIDATORS)
+        .copied()
+}
+
+/// Whether `value` passes the named validator. An unknown name (which the build refuses)
+/// passes nothing.
+#[must_use]
+pub fn validate(name: &str, value: &[u8]) -> bool {
+    checksums::check(name, value)
+        .or_else(|| validate::validate(name, value))
+        .unwrap_or(false)
+}
+
+#[derive(Debug)]
+struct Compiled {
+    /// Index in [`CATALOG`].
+    entry: &'static Entry,
+    /// The policy detector it reports as.
+    det: u32,
+    re: Regex,
+    /// The pattern has a group `v`: only it is masked.
+    v: Option<usize>,
+}
+
+/// The catalog entries of one policy, compiled.
+#[derive(Debug)]
+pub(crate) struct CatalogSet {
+    entries: Vec<Compiled>,
+    /// Every keyword, shortest first (so a hit reports the shortest keyword at its start).
+    keywords: Option<Regex>,
+    /// Per keyword: the entries (indices into `entries`) with a keyword that starts with it.
+    owners: Vec<Vec<u16>>,
+    /// Entries without keywords, and their patterns as one search.
+    always: Vec<u16>,
+    shapes: Option<Regex>,
+}
+
+/// Working memory for [`CatalogSet::scan`].
+#[derive(Debug)]
+pub(crate) struct CatalogCache {
+    keywords: Option<Cache>,
+    shapes: Option<Cache>,
+    entries: Vec<Cache>,
+    caps: Vec<Option<Captures>>,
+    on: Vec<bool>,
+}
+
+impl CatalogSet {
+    /// Compiles the catalog entries `chosen` (index in [`CATALOG`], the policy detector it
+    /// reports as). Errors are the regex engine's (the build checked every pattern already).
+    pub(crate) fn new(chosen: &[(usize, u32)]) -> Result<Self, alloc::string::String> {
+        use alloc::string::ToString as _;
+        let build = |pats: &[&str]| {
+            Regex::builder()
+                .syntax(syntax())
+                .build_many(pats)
+                .map_err(|e| e.to_string())
+        };
+        let mut entries = Vec::new();
+        for &(i, det) in chosen {
+            let Some(entry) = CATALOG.get(i) else {
+                continue;
+            };
+            let re = build(&[entry.pattern])?;
+            let v = re.group_info().to_index(PatternID::ZERO, "v");
+            entries.push(Compiled { entry, det, re, v });
+        }
+        let mut words: Vec<&'static str> = entries
+            .iter()
+            .flat_map(|c| c.entry.keywords.iter().copied())
+            .collect();
+        words.sort_unstable_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+        words.dedup();
+        let owners = words
+            .iter()
+            .map(|w| {
+                (0..entries.len())
+                    .filter(|&e| {
+                        entries
+                            .get(e)
+                            .is_some_and(|c| c.entry.keywords.iter().any(|k| k.starts_with(w)))
+                    })
+                    .map(|e| u16::try_from(e).unwrap_or(u16::MAX))
+                    .collect()
+            })
+            .collect();
+        let keywords = if words.is_empty() {
+            None
+        } else {
+            let pats: Vec<alloc::string::String> = words
+                .iter()
+                .map(|w| alloc::format!("(?i){}", regex_syntax::escape(w)))
+                .collect();
+            let pats: Vec<&str> = pats.iter().map(alloc::string::String::as_str).collect();
+            Some(build(&pats)?)
+        };
+        let always: Vec<u16> = (0..entries.len())
+            .filter(|&e| entries.get(e).is_some_and(|c| c.entry.keywords.is_empty()))
+            .map(|e| u16::try_from(e).unwrap_or(u16::MAX))
+            .collect();
+        let shapes = if always.is_empty() {
+            None
+        } else {
+            let pats: Vec<&str> = always
+                .iter()
+                .filter_map(|&e| entries.get(usize::from(e)).map(|c| c.entry.pattern))
+                .collect();
+            Some(build(&pats)?)
+        };
+        Ok(Self {
+            entries,
+            keywords,
+            owners,
+            always,
+            shapes,
+        })
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub(crate) fn cache(&self) -> CatalogCache {
+        CatalogCache {
+            keywords: self.keywords.as_ref().map(Regex::create_cache),
+            shapes: self.shapes.as_ref().map(Regex::create_cache),
+            entries: self.entries.iter().map(|c| c.re.create_cache()).collect(),
+            caps: self
+                .entries
+                .iter()
+                .map(|c| c.v.map(|_| c.re.create_captures()))
+                .collect(),
+            on: Vec::new(),
+        }
+    }
+
+    /// Appends `(detector, start, end)` for every finding in `b`; `key` is the name of the key
+    /// the text is stored under, if any (context for weak formats).
+    pub(crate) fn scan(
+        &self,
+        b: &[u8],
+        key: Option<&str>,
+        cx: &mut CatalogCache,
+        out: &mut Vec<(u32, usize, usize)>,
+    ) {
+        let n = self.entries.len();
+        cx.on.clear();
+        cx.on.resize(n, false);
+        let mut marked = 0;
+        if let (Some(kw), Some(cache)) = (&self.keywords, cx.keywords.as_mut()) {
+            for hay in [key.map_or(&[][..], str::as_bytes), b] {
+                let mut input = Input::new(hay);
+                while marked < n
+                    && let Some(m) = kw.search_with(cache, &input)
+                {
+                    for &e in self.owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
+                        let e = usize::from(e);
+                        if let Some(on) = cx.on.get_mut(e)
+                            && !*on
+                        {
+                            *on = true;
+                            marked += 1;
+                        }
+                    }
+                    if m.start() + 1 > hay.len() {
+                        break;
+                    }
+                    input.set_start(m.start() + 1);
+                }
+            }
+        }
+        let in_key = |c: &Compiled| {
+            key.is_some_and(|k| {
+                c.entry
+                    .context
+                    .iter()
+                    .any(|w| k.as_bytes().windows(w.len()).any(|x| eq_words(x, w.as_bytes())))
+            })
+        };
+        for e in 0..n {
+            if cx.on.get(e) != Some(&true) {
+                continue;
+            }
+            let (Some(c), Some(cache)) = (self.entries.get(e), cx.entries.get_mut(e)) else {
+                continue;
+            };
+            let caps = cx.caps.get_mut(e).and_then(Option::as_mut);
+            find_all(c, b, cache, caps, in_key(c), out);
+        }
+        if let (Some(shapes), Some(cache)) = (&self.shapes, cx.shapes.as_mut()) {
+            let mut input = Input::new(b);
+            while let Some(m) = shapes.search_with(cache, &input) {
+                let mut end = None;
+                for &e in &self.always {
+                    let e = usize::from(e);
+                    let (Some(c), Some(cache)) = (self.entries.get(e), cx.entries.get_mut(e)) else {
+                        continue;
+                    };
+                    let caps = cx.caps.get_mut(e).and_then(Option::as_mut);
+                    let at = Input::new(b).range(m.start()..).anchored(Anchored::Yes);
+                    if let Some((s, t)) = match_at(c, b, cache, caps, &at, in_key(c)) {
+                        out.push((c.det, s, t));
+                        end = Some(end.map_or(t, |x: usize| x.max(t)));
+                    }
+                }
+                let next = end.unwrap_or(m.start() + 1).max(m.start() + 1);
+                if next > b.len() {
+                    break;
+                }
+                input.set_start(next);
+            }
+        }
+    }
+}
+
+/// Every finding of one entry in `b`.
+fn find_all(
+    c: &Compiled,
+    b: &[u8],
+    cache: &mut Cache,
+    mut caps: Option<&mut Captures>,
+    in_key: bool,
+    out: &mut Vec<(u32, usize, usize)>,
+) {
+    let mut input = Input::new(b);
+    loop {
+        let Some(m) = c.re.search_with(cache, &input) else {
+            return;
+        };
+        let at = Input::new(b).range(m.start()..m.end()).anchored(Anchored::Yes);
+        if let Some((s, e)) = match_at(c, b, cache, caps.as_deref_mut(), &at, in_key) {
+            out.push((c.det, s, e));
+        }
+        let next = m.end().max(m.start() + 1);
+        if next > b.len() {
+            return;
+        }
+        input.set_start(next);
+    }
+}
+
+/// The finding of one entry matching at the start of `at`, checked: its validator and its
+/// context.
+fn match_at(
+    c: &Compiled,
+    b: &[u8],
+    cache: &mut Cache,
+    caps: Option<&mut Captures>,
+    at: &Input<'_>,
+    in_key: bool,
+) -> Option<(usize, usize)> {
+    let (whole, span) = match (c.v, caps) {
+        (Some(v), Some(caps)) => {
+            c.re.search_captures_with(cache, at, caps);
+            let whole = caps.get_match()?;
+            let g = caps.get_group(v)?;
+            ((whole.start(), whole.end()), (g.start, g.end))
+        }
+        _ => {
+            let m = c.re.search_with(cache, at)?;
+            ((m.start(), m.end()), (m.start(), m.end()))
+        }
+    };
+    if span.0 >= span.1 {
+        return None;
+    }
+    let value = b.get(span.0..span.1)?;
+    if let Some(v) = c.entry.validator
+        && !validate(v, value)
+    {
+        return None;
+    }
+    if !c.entry.context.is_empty() && !in_key && !has_context(c.entry.context, b, whole) {
+        return None;
+    }
+    Some(span)
+}
+
+/// Whether a context word stands near `span` of `b`.
+fn has_context(words: &[&str], b: &[u8], span: (usize, usize)) -> bool {
+    let lo = span.0.saturating_sub(CONTEXT_BEFORE);
+    let hi = (span.1 + CONTEXT_AFTER).min(b.len());
+    let near = |w: &[u8], from: usize, to: usize| {
+        b.get(from..to)
+            .is_some_and(|h| h.windows(w.len()).any(|x| eq_words(x, w)))
+    };
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        near(w, lo, span.0) || near(w, span.1, hi)
+    })
+}
+
+/// ASCII case ignored, and ` `, `_`, `-` and `.` taken as one (`tax id` is `tax_id`).
+fn eq_words(a: &[u8], b: &[u8]) -> bool {
+    let fold = |c: u8| match c {
+        b' ' | b'_' | b'-' | b'.' => b' ',
+        c => c.to_ascii_lowercase(),
+    };
+    a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| fold(x) == fold(y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_compiles_and_names_a_known_validator() {
+        let all: Vec<(usize, u32)> = (0..CATALOG.len()).map(|i| (i, 0)).collect();
+        let set = CatalogSet::new(&all).expect("the catalog compiles");
+        assert_eq!(set.entries.len(), CATALOG.len());
+        for e in CATALOG {
+            if let Some(v) = e.validator {
+                assert!(validators().any(|n| n == v), "{}: {v}", e.name);
+            }
+        }
+    }
+}
