@@ -37,6 +37,9 @@ enum Command {
     Check(PolicyArg),
     /// Print, as JSON, which rule and action apply where and how often (never values).
     Explain(ExplainArgs),
+    /// List the detector types (built-in scanners and the catalog): type, group, validator
+    /// and the shape of a match; never a value.
+    Detectors(cmd::detectors::DetectorsArgs),
     /// Run the policy's `[[test]]` cases and list rules no case exercised.
     Test(PolicyArg),
     /// Summarise JSON Lines records: one summary object per path a `[[summarize]]` rule
@@ -174,6 +177,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&args.policy),
         Command::Explain(args) => cmd::explain::run(&args.policy, &args.files),
         Command::Test(args) => cmd::test::run(&args.policy),
+        Command::Detectors(args) => cmd::detectors::run(&args),
         Command::Summarize(args) => cmd::summarize::run(&args),
         Command::Diff(args) => cmd::diff::run(&args),
         Command::Reveal(args) => cmd::reveal::run(&args),

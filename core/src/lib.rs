@@ -28,6 +28,7 @@ pub use action::{
 };
 pub use cases::{CaseResult, Cases, DEFAULT_CASE_NOW, run_cases};
 pub use context::Context;
+pub use detect::catalog::validators as detector_validators;
 pub use detect::{
     BUILTIN as BUILTIN_DETECTORS, DetectorType, PluginDetect, detector_groups, detector_types,
 };

@@ -567,6 +567,27 @@ impl Policy {
             json!({ "name": self.name(), "id": self.id() }),
         );
         out.insert("rules".into(), Value::Array(rules));
+        let types: Vec<Value> = self
+            .detectors
+            .iter()
+            .filter_map(|e| {
+                let t = crate::detect::detector_types().find(|t| t.name == e.name)?;
+                let rules: Vec<&str> = e
+                    .rules
+                    .iter()
+                    .filter_map(|&r| self.rules.get(r as usize).map(|r| r.id.as_str()))
+                    .collect();
+                Some(json!({
+                    "name": t.name,
+                    "group": t.group,
+                    "validator": t.validator,
+                    "context": t.context,
+                    "builtin": t.builtin,
+                    "rules": rules,
+                }))
+            })
+            .collect();
+        out.insert("detector_types".into(), Value::Array(types));
         let Some(report) = report else {
             return Value::Object(out);
         };

@@ -10,6 +10,7 @@ use crate::{Fail, RunArgs};
 
 pub(crate) mod apply;
 pub(crate) mod check;
+pub(crate) mod detectors;
 pub(crate) mod diff;
 pub(crate) mod explain;
 pub(crate) mod playground;

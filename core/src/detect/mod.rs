@@ -465,6 +465,12 @@ mod tests {
             "912 345 678",
             "98765 43210",
             "+91 98765 43210",
+            "0532 123 45 67",
+            "+90 532 123 45 67",
+            "0917 123 4567",
+            "+63 917 123 4567",
+            "050-123-4567",
+            "+972 50-123-4567",
         ] {
             assert_eq!(found(Kind::Phone, &format!("call {p} now")), vec![p], "{p}");
         }
@@ -486,6 +492,7 @@ mod tests {
     #[test]
     fn ssn_iban_ip_mac() {
         assert_eq!(found(Kind::UsSsn, "ssn 123-45-6789."), vec!["123-45-6789"]);
+        assert_eq!(found(Kind::UsSsn, "ssn 123.45.6789"), vec!["123.45.6789"]);
         for bad in [
             "000-12-3456",
             "666-12-3456",
@@ -561,6 +568,19 @@ mod tests {
         assert_eq!(
             found(Kind::SlackToken, "xoxb-123456789012-1234567890123-AbCdEfGh"),
             vec!["xoxb-123456789012-1234567890123-AbCdEfGh"]
+        );
+        assert_eq!(
+            found(Kind::SlackToken, "legacy xoxo-1234567890-abcdefghijklmn"),
+            vec!["xoxo-1234567890-abcdefghijklmn"]
+        );
+        for kind in ["workflows", "triggers", "services"] {
+            let hook = format!("https://hooks.slack.com/{kind}/T012AB3CD/A0123456/abcdefABCDEF0123456789ab");
+            let secret = &hook[hook.find(kind).unwrap() + kind.len() + 1..];
+            assert_eq!(found(Kind::SlackToken, &hook), vec![secret], "{kind}");
+        }
+        assert_eq!(
+            found(Kind::GithubToken, "ghs_abcDEF123.456_ghiJKL789mnoPQR012stuVWX345yzAB678cdEF."),
+            vec!["ghs_abcDEF123.456_ghiJKL789mnoPQR012stuVWX345yzAB678cdEF"]
         );
         assert_eq!(
             found(Kind::StripeKey, "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),

@@ -111,6 +111,8 @@ fn phone_shape(
         (11, b'1') if lens == [1, 3, 3, 4] => true,
         // FR: 0X XX XX XX XX.
         (10, b'0') if lens == [2, 2, 2, 2, 2] => second != 0,
+        // TR: 0AAA BBB CC CC (11 digits).
+        (11, b'0') if lens == [4, 3, 2, 2] => true,
         // UK 0XX XXXX XXXX, 0XXX XXX XXXX, 0XXXX XXXXXX; DE 0AAA SSSSSSS (10-12 digits).
         (10..=12, b'0') => {
             (3..=5).contains(&lens.first().copied().unwrap_or(0)) && n <= 3 && !paren
@@ -421,7 +423,7 @@ pub(super) fn card_at(b: &[u8], i: usize, ws: &mut WordScratch) -> Option<usize>
 
 pub(super) fn ssn_at(b: &[u8], i: usize) -> Option<usize> {
     let sep = at(b, i + 3);
-    let ok = matches!(sep, b'-' | b' ')
+    let ok = matches!(sep, b'-' | b' ' | b'.')
         && at(b, i + 6) == sep
         && run(b, i, 4, |c| c.is_ascii_digit()) == 3
         && run(b, i + 4, 3, |c| c.is_ascii_digit()) == 2

@@ -155,11 +155,16 @@ pub(super) fn find_aws(b: &[u8], out: &mut Vec<(usize, usize)>) {
 
 pub(super) fn find_github(b: &[u8], out: &mut Vec<(usize, usize)>) {
     for i in occurrences(b, b"gh") {
-        if matches!(
-            b.get(i..i + 4),
-            Some(b"ghp_" | b"gho_" | b"ghu_" | b"ghs_" | b"ghr_")
-        ) && let Some(end) = prefixed(b, i, 4, 36, 255, |c| c.is_ascii_alphanumeric())
+        let prefix = b.get(i..i + 4);
+        // Since 2026 `ghs_` (app installation) tokens may carry `.` and `_` in their body.
+        let body = |c: u8| {
+            c.is_ascii_alphanumeric() || prefix == Some(b"ghs_") && matches!(c, b'.' | b'_')
+        };
+        if matches!(prefix, Some(b"ghp_" | b"gho_" | b"ghu_" | b"ghs_" | b"ghr_"))
+            && let Some(end) = prefixed(b, i, 4, 36, 255, body)
         {
+            // A sentence's full stop after the token is not part of it.
+            let end = if at(b, end - 1) == b'.' { end - 1 } else { end };
             out.push((i, end));
         }
     }
@@ -172,7 +177,8 @@ pub(super) fn find_github(b: &[u8], out: &mut Vec<(usize, usize)>) {
 
 pub(super) fn find_slack(b: &[u8], out: &mut Vec<(usize, usize)>) {
     for i in occurrences(b, b"xox") {
-        if matches!(at(b, i + 3), b'a' | b'b' | b'p' | b'r' | b's' | b'e')
+        // `xoxo-` is the legacy (pre-2016) user token.
+        if matches!(at(b, i + 3), b'a' | b'b' | b'p' | b'r' | b's' | b'e' | b'o')
             && at(b, i + 4) == b'-'
             && let Some(end) =
                 prefixed(b, i, 5, 10, 255, |c| c.is_ascii_alphanumeric() || c == b'-')
@@ -185,9 +191,17 @@ pub(super) fn find_slack(b: &[u8], out: &mut Vec<(usize, usize)>) {
             out.push((i, end));
         }
     }
-    let hook = b"hooks.slack.com/services/";
-    for i in occurrences(b, hook) {
-        let s = i + hook.len();
+    // Incoming webhooks (`services/`), Workflow Builder webhooks (`workflows/`) and workflow
+    // triggers (`triggers/`): the path after the kind is the secret.
+    for i in occurrences(b, b"hooks.slack.com/") {
+        let k = i + b"hooks.slack.com/".len();
+        let Some(kind) = [&b"services/"[..], b"workflows/", b"triggers/"]
+            .into_iter()
+            .find(|kind| b.get(k..).is_some_and(|r| r.starts_with(kind)))
+        else {
+            continue;
+        };
+        let s = k + kind.len();
         let n = run(b, s, 255, |c| {
             c.is_ascii_alphanumeric() || c == b'/' || c == b'_'
         });

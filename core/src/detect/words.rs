@@ -129,7 +129,7 @@ pub(crate) fn scan_words(
             if ssn
                 && i >= r_ssn
                 && digits == 3
-                && sep
+                && (sep || next == b'.')
                 && let Some(e) = ssn_at(b, i)
             {
                 out.push((Kind::UsSsn, i, e));
