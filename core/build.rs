@@ -47,6 +47,8 @@ struct Entry {
     source: String,
     #[serde(default)]
     default: bool,
+    #[serde(default)]
+    generic: bool,
 }
 
 fn main() {
@@ -83,7 +85,7 @@ fn main() {
     for (_, e) in &entries {
         let _ = writeln!(
             out,
-            "    Entry {{ name: {:?}, group: Group::{}, keywords: &{:?}, pattern: {:?}, validator: {:?}, context: &{:?}, example: {:?}, source: {:?}, default: {} }},",
+            "    Entry {{ name: {:?}, group: Group::{}, keywords: &{:?}, pattern: {:?}, validator: {:?}, context: &{:?}, example: {:?}, source: {:?}, default: {}, generic: {} }},",
             e.name,
             group_variant(&e.group),
             e.keywords.iter().map(|k| k.to_ascii_lowercase()).collect::<Vec<_>>(),
@@ -92,7 +94,8 @@ fn main() {
             e.context.iter().map(|k| k.to_ascii_lowercase()).collect::<Vec<_>>(),
             e.example,
             e.source,
-            e.default
+            e.default,
+            e.generic
         );
     }
     out.push_str("]\n");

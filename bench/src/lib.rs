@@ -272,6 +272,20 @@ action = "replace"
 replacement = "[{type}]"
 "#;
 
+/// Every detector group: the 16 scanners of [`POLICY_ALL_DETECTORS`] and the whole catalog.
+pub const POLICY_CATALOG: &str = r#"
+version = 1
+name = "bench-catalog"
+[limits]
+max_string_bytes = 67108864
+max_record_bytes = 67108864
+[[rule]]
+id = "all"
+detect = ["secrets", "national_id", "financial", "crypto", "network", "contact"]
+action = "replace"
+replacement = "[{type}]"
+"#;
+
 /// One alternation of regular expressions equivalent to [`POLICY_ALL_DETECTORS`] (without the
 /// validation tamis does: Luhn, IBAN checksums, SSN and IIN ranges), in a syntax that both
 /// Rust's `regex` and Python's `re` accept.

@@ -25,7 +25,7 @@ use tamis_bench::work::{
     warm_time,
 };
 use tamis_bench::{
-    PATHS_20, PEER_ALTERNATION, POLICY_20_FIELD_RULES, POLICY_ALL_DETECTORS, POLICY_FIVE_DETECTORS,
+    PATHS_20, PEER_ALTERNATION, POLICY_20_FIELD_RULES, POLICY_ALL_DETECTORS, POLICY_CATALOG, POLICY_FIVE_DETECTORS,
     Rng, log_text, policy_20_replace, record,
 };
 use tamis_core::{Context, Policy};
@@ -213,6 +213,27 @@ fn detectors(dir: &Path) -> Result<(), String> {
         black_box(memchr::memmem::find(clean.as_bytes(), b"\x00tamis\x00"));
     });
     emit("rust.clean", "memchr::memmem", t, clean.len(), None);
+
+    // The whole catalog on, same texts.
+    let all = compile(POLICY_CATALOG)?;
+    let mut run = all.run(Context::default());
+    let t = warm_time(|| {
+        black_box(run.text(&text));
+    });
+    let mut once = all.run(Context::default());
+    let _ = once.text(&text);
+    let found: u64 = once.report().detectors.values().sum();
+    emit(
+        "rust.detectors",
+        "tamis mask_text, every group",
+        t,
+        text.len(),
+        Some(found),
+    );
+    let t = warm_time(|| {
+        black_box(run.text(&clean));
+    });
+    emit("rust.clean", "tamis mask_text, every group", t, clean.len(), None);
     Ok(())
 }
 

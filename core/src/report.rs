@@ -340,9 +340,13 @@ impl Tally {
             .zip(&self.summaries)
             .map(|(s, &n)| (s.render.rule.clone(), n))
             .collect();
+        // Every detector the policy names is listed, found or not; of the catalog types a group
+        // selects (hundreds), only those that found something.
         let mut detectors = BTreeMap::new();
         for (d, &n) in policy.detectors.iter().zip(&self.detector_hits) {
-            *detectors.entry(d.name.clone()).or_insert(0) += n;
+            if n > 0 || !matches!(d.detector, crate::detect::Detector::Catalog(_)) {
+                *detectors.entry(d.name.clone()).or_insert(0) += n;
+            }
         }
         let paths = self.record_paths.then(|| {
             let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();

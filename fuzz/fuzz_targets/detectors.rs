@@ -1,5 +1,6 @@
-//! Every detector on arbitrary text: never a panic; masking is idempotent (a second pass finds
-//! nothing new), and output never grows without bound.
+//! Every detector (the built-in scanners and every group of the catalog) on arbitrary text:
+//! never a panic; masking is idempotent (a second pass finds nothing new), and output never
+//! grows without bound.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -12,6 +13,8 @@ fn policy() -> &'static Policy {
     P.get_or_init(|| {
         let all = tamis_core::BUILTIN_DETECTORS
             .iter()
+            .copied()
+            .chain(tamis_core::detector_groups())
             .map(|d| format!("\"{d}\""))
             .collect::<Vec<_>>()
             .join(", ");

@@ -440,6 +440,15 @@ mod tests {
             )
             .is_empty()
         );
+        // UUIDs are never cards, however many of their digits are decimal.
+        for uuid in [
+            "36921752-7580-8431-9700-958661217360",
+            "41111111-1111-4111-8111-111111111111",
+            "ab111111-4111-1111-8111-111111111111",
+        ] {
+            assert!(found(Kind::CreditCard, &format!("id {uuid} ok")).is_empty(), "{uuid}");
+            assert!(found(Kind::Phone, &format!("id {uuid} ok")).is_empty(), "{uuid}");
+        }
         assert_eq!(
             found(Kind::CreditCard, "378282246310005 6011111111111117"),
             vec!["378282246310005", "6011111111111117"]

@@ -25,6 +25,21 @@ pub(super) const WORD_KINDS: [Kind; 6] = [
     Kind::Mac,
 ];
 
+/// Whether a UUID (`8-4-4-4-12` hex digits, either case) starts at `i` and ends there.
+fn uuid_at(b: &[u8], i: usize) -> bool {
+    let Some(u) = b.get(i..i + 36) else {
+        return false;
+    };
+    u.iter().enumerate().all(|(k, &c)| {
+        if matches!(k, 8 | 13 | 18 | 23) {
+            c == b'-'
+        } else {
+            c.is_ascii_hexdigit()
+        }
+    }) && !is_word(at(b, i + 36))
+        && at(b, i + 36) != b'-'
+}
+
 /// Runs the word-anchored scanners in `kinds` in one pass over the text: each word start (and
 /// each `+` or `(` for phones) is offered to every scanner that can start there, so the text is
 /// read once however many of them are enabled. A scanner does not start again inside its own
@@ -53,6 +68,14 @@ pub(crate) fn scan_words(
     };
     for_each_start(b, wanted, |i| {
         let c = at(b, i);
+        // A UUID (8-4-4-4-12 hex digits, however many of them are decimal) is an identifier of
+        // something, never a card, phone or SSN: nothing starts inside it.
+        if c.is_ascii_hexdigit() && uuid_at(b, i) {
+            r_phone = r_phone.max(i + 36);
+            r_card = r_card.max(i + 36);
+            r_ssn = r_ssn.max(i + 36);
+            return;
+        }
         if c.is_ascii_alphabetic() {
             // A word starting with a letter: only an IBAN (`DE89...`, checked by shape first)
             // or a MAC address (below) can start here.

@@ -86,6 +86,9 @@ pub struct Entry {
     pub source: &'static str,
     /// Turned on by `policies/default.toml`.
     pub default: bool,
+    /// A shape any vendor's secret can take (`password=…`, `api_key: …`): where a vendor's own
+    /// type covers the same span, its label wins.
+    pub generic: bool,
 }
 
 /// Every catalog entry, in file order (`core/catalog/*.toml` by file name).
@@ -134,6 +137,15 @@ struct Compiled {
     v: Option<usize>,
 }
 
+impl Compiled {
+    fn caches(&self) -> (Cache, Option<Captures>) {
+        (
+            self.re.create_cache(),
+            self.v.map(|_| self.re.create_captures()),
+        )
+    }
+}
+
 /// The catalog entries of one policy, compiled.
 #[derive(Debug)]
 pub(crate) struct CatalogSet {
@@ -147,13 +159,13 @@ pub(crate) struct CatalogSet {
     shapes: Option<Regex>,
 }
 
-/// Working memory for [`CatalogSet::scan`].
-#[derive(Debug)]
+/// Working memory for [`CatalogSet::scan`]: each regex's cache is made the first time the
+/// regex runs (most texts run a few entries of hundreds), so making one costs nothing.
+#[derive(Debug, Default)]
 pub(crate) struct CatalogCache {
     keywords: Option<Cache>,
     shapes: Option<Cache>,
-    entries: Vec<Cache>,
-    caps: Vec<Option<Captures>>,
+    entries: Vec<Option<(Cache, Option<Captures>)>>,
     on: Vec<bool>,
 }
 
@@ -233,17 +245,7 @@ impl CatalogSet {
     }
 
     pub(crate) fn cache(&self) -> CatalogCache {
-        CatalogCache {
-            keywords: self.keywords.as_ref().map(Regex::create_cache),
-            shapes: self.shapes.as_ref().map(Regex::create_cache),
-            entries: self.entries.iter().map(|c| c.re.create_cache()).collect(),
-            caps: self
-                .entries
-                .iter()
-                .map(|c| c.v.map(|_| c.re.create_captures()))
-                .collect(),
-            on: Vec::new(),
-        }
+        CatalogCache::default()
     }
 
     /// Appends `(detector, start, end)` for every finding in `b`; `key` is the name of the key
@@ -259,7 +261,12 @@ impl CatalogSet {
         cx.on.clear();
         cx.on.resize(n, false);
         let mut marked = 0;
-        if let (Some(kw), Some(cache)) = (&self.keywords, cx.keywords.as_mut()) {
+        if cx.entries.len() != n {
+            cx.entries.clear();
+            cx.entries.resize_with(n, || None);
+        }
+        if let Some(kw) = &self.keywords {
+            let cache = cx.keywords.get_or_insert_with(|| kw.create_cache());
             for hay in [key.map_or(&[][..], str::as_bytes), b] {
                 let mut input = Input::new(hay);
                 while marked < n
@@ -293,24 +300,27 @@ impl CatalogSet {
             if cx.on.get(e) != Some(&true) {
                 continue;
             }
-            let (Some(c), Some(cache)) = (self.entries.get(e), cx.entries.get_mut(e)) else {
+            let (Some(c), Some(slot)) = (self.entries.get(e), cx.entries.get_mut(e)) else {
                 continue;
             };
-            let caps = cx.caps.get_mut(e).and_then(Option::as_mut);
-            find_all(c, b, cache, caps, in_key(c), out);
+            let (cache, caps) = slot.get_or_insert_with(|| c.caches());
+            find_all(c, b, cache, caps.as_mut(), in_key(c), out);
         }
-        if let (Some(shapes), Some(cache)) = (&self.shapes, cx.shapes.as_mut()) {
+        if let Some(shapes) = &self.shapes {
             let mut input = Input::new(b);
-            while let Some(m) = shapes.search_with(cache, &input) {
+            while let Some(m) = shapes.search_with(
+                cx.shapes.get_or_insert_with(|| shapes.create_cache()),
+                &input,
+            ) {
                 let mut end = None;
                 for &e in &self.always {
                     let e = usize::from(e);
-                    let (Some(c), Some(cache)) = (self.entries.get(e), cx.entries.get_mut(e)) else {
+                    let (Some(c), Some(slot)) = (self.entries.get(e), cx.entries.get_mut(e)) else {
                         continue;
                     };
-                    let caps = cx.caps.get_mut(e).and_then(Option::as_mut);
+                    let (cache, caps) = slot.get_or_insert_with(|| c.caches());
                     let at = Input::new(b).range(m.start()..).anchored(Anchored::Yes);
-                    if let Some((s, t)) = match_at(c, b, cache, caps, &at, in_key(c)) {
+                    if let Some((s, t)) = match_at(c, b, cache, caps.as_mut(), &at, in_key(c)) {
                         out.push((c.det, s, t));
                         end = Some(end.map_or(t, |x: usize| x.max(t)));
                     }

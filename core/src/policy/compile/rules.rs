@@ -667,8 +667,9 @@ fn unknown_detector_help(name: &str) -> String {
     }
 }
 
-/// The known name that shares the longest start with `name` (at least 4 characters), for
-/// names too far from any to be a typo (`openai` → `openai_api_key`).
+/// The known name that shares the longest start with `name` (at least 4 characters; the
+/// shortest such name on a tie), for names too far from any to be a typo (`openai` →
+/// `openai_api_key`).
 fn closest_by_prefix<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     let shared = |k: &str| {
         name.bytes()
@@ -680,7 +681,11 @@ fn closest_by_prefix<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
         .iter()
         .map(|k| (shared(k), *k))
         .filter(|(n, _)| *n >= 4)
-        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)))
+        .max_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(b.1.len().cmp(&a.1.len()))
+                .then(b.1.cmp(a.1))
+        })
         .map(|(_, k)| k)
 }
 
@@ -699,15 +704,22 @@ pub(super) fn rank(rules: &mut [Rule], detectors: &mut [DetectorEntry]) {
         }
     }
 
-    // Specific labels before generic ones (a validated identifier before `phone` on the same
-    // span), then by name.
+    // Specific labels before generic ones, then by name: a type confirmed by context words
+    // (which it needs to match at all) before one that is not, a validated type before an
+    // unvalidated one, and the generic shapes (`phone`, `high_entropy`, `bearer_token`,
+    // key=value catalog forms) last.
     let mut by_name: Vec<usize> = (0..detectors.len()).collect();
     by_name.sort_by_key(|&d| {
         detectors.get(d).map(|e| {
-            let generic = matches!(e.detector, Detector::Builtin(k) if k.generic());
-            let validated = matches!(e.detector, Detector::Catalog(i)
-                if catalog::CATALOG.get(usize::from(i)).is_some_and(|c| c.validator.is_some()));
-            (generic, !validated, e.name.clone())
+            let entry = match e.detector {
+                Detector::Catalog(i) => catalog::CATALOG.get(usize::from(i)),
+                _ => None,
+            };
+            let generic = matches!(e.detector, Detector::Builtin(k) if k.generic())
+                || entry.is_some_and(|c| c.generic);
+            let context = entry.is_some_and(|c| !c.context.is_empty());
+            let validated = entry.is_some_and(|c| c.validator.is_some());
+            (generic, !context, !validated, e.name.clone())
         })
     });
     for (rank, &d) in by_name.iter().enumerate() {
