@@ -42,7 +42,7 @@ GEN = pathlib.Path(__file__).resolve().parent / "gen"
 
 GROUPS = {"secrets", "national_id", "financial", "crypto", "network", "contact"}
 REQUIRED = ("name", "group", "pattern", "example", "source", "default")
-ALLOWED = set(REQUIRED) | {"keywords", "validator", "context"}
+ALLOWED = set(REQUIRED) | {"keywords", "validator", "context", "generic"}  # as core/build.rs reads them
 BUILTINS = {
     "email", "phone", "credit_card", "us_ssn", "iban", "ip", "mac", "jwt", "aws_key",
     "github_token", "slack_token", "stripe_key", "google_api_key", "private_key",
@@ -366,6 +366,8 @@ def check_format(entries: list, errors: list, warnings: list):
             errors.append(f"{where}: group {raw.get('group')!r} is not one of {sorted(GROUPS)}")
         if not isinstance(raw.get("default"), bool):
             errors.append(f"{where}: default must be true or false")
+        if "generic" in raw and not isinstance(raw["generic"], bool):
+            errors.append(f"{where}: generic must be true or false")
         for key in ("example", "source"):
             if key in raw and (not isinstance(raw[key], str) or not raw[key].strip()):
                 errors.append(f"{where}: {key} must be a non-empty string")

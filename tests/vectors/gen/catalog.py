@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Writes tests/vectors/catalog.json: one vector per detector catalog type, each with three
-cases in one record: `hit` (a value of the type in a sentence), `near` (a look-alike that is not
-one: wrong check digit, short body, wrong prefix) and `disguise` (the hit with full-width digits,
-look-alike Cyrillic letters, a zero-width space and a Unicode dash).
+"""Writes tests/vectors/catalog.json: one vector per detector catalog type, its policy selecting
+that type alone, each with three cases in one record: `hit` (a value of the type in a
+sentence), `near` (a look-alike that is not one: wrong check digit, short body, wrong prefix)
+and `disguise` (the hit with full-width digits, look-alike Cyrillic letters, a zero-width space
+and a Unicode dash). Then vectors with every group on, for which label wins where types
+overlap (a context-confirmed identifier over a phone shape, a vendor's own type over a generic
+key=value form).
 
 Values come from the generators in tests/catalog/gen/*.py, which build them from each format's
 published description (prefix, alphabet, length, check digits computed in Python), never from the
@@ -20,11 +23,32 @@ import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 GROUPS = ["secrets", "national_id", "financial", "crypto", "network", "contact"]
-POLICY = (
-    'version = 1\nname = "vector"\n[[rule]]\nid = "d"\n'
-    f"detect = {json.dumps(GROUPS)}\n"
-    'action = "replace"\nreplacement = "[{type}]"\n'
-)
+
+
+def policy(detect: list[str]) -> str:
+    return (
+        'version = 1\nname = "vector"\n[[rule]]\nid = "d"\n'
+        f"detect = {json.dumps(detect)}\n"
+        'action = "replace"\nreplacement = "[{type}]"\n'
+    )
+
+
+# Every group on: which label wins where types overlap (written by hand).
+PRECEDENCE = [
+    ("catalog-precedence-context-over-phone", "NHS number: 943 476 5919 noted", "NHS number: [uk_nhs_number] noted"),
+    ("catalog-precedence-phone-without-context", "call 943 476 5919 today", "call [phone] today"),
+    (
+        "catalog-precedence-vendor-over-generic",
+        "SENDGRID_API_KEY=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",
+        "SENDGRID_API_KEY=[sendgrid_api_key]",
+    ),
+    ("catalog-precedence-key-name-kept", 'db password="hunter2-Correct" ok', 'db password="[password_quoted]" ok'),
+    (
+        "catalog-precedence-uuid-is-no-card",
+        "id 36921752-7580-8431-9700-958661217360 ok",
+        "id 36921752-7580-8431-9700-958661217360 ok",
+    ),
+]
 
 HOMOGLYPH = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u0441", "x": "\u0445"}
 
@@ -86,10 +110,10 @@ def main() -> None:
         vectors.append(
             {
                 "name": f"catalog-{name}",
-                "policy": POLICY,
+                "policy": policy([name]),
                 "input": {
                     "hit": f"{lead}{before}{value}{after} here",
-                    "near": f"see {near(rng)} here",
+                    "near": "see " + "".join(split(near(rng))) + " here",
                     "disguise": f"{lead}{d_before}{disguise(d_value, rng)}{d_after} here",
                 },
                 "expect": {
@@ -100,6 +124,8 @@ def main() -> None:
             }
         )
         vectors[-1]["expect"]["near"] = vectors[-1]["input"]["near"]
+    for name, text, want in PRECEDENCE:
+        vectors.append({"name": name, "policy": policy(GROUPS), "input": {"t": text}, "expect": {"t": want}})
     doc = {
         "description": "The detector catalog: per type a hit, a near miss and a Unicode disguise "
         "(written by gen/catalog.py from tests/catalog/gen/*.py).",
