@@ -68,6 +68,9 @@ cargo build --release -p tamis-cli --locked
 tamis=target/release/tamis
 
 stage "shipped policies: tamis check and tamis test"
+# policies/default.toml turns on exactly the catalog types marked `default = true`.
+python3 scripts/catalog-default.py --check
+"$tamis" detectors > /dev/null
 for policy in policies/*.toml; do
     "$tamis" check --policy "$policy"
     "$tamis" test --policy "$policy"
