@@ -25,8 +25,8 @@ use tamis_bench::work::{
     warm_time,
 };
 use tamis_bench::{
-    PATHS_20, PEER_ALTERNATION, POLICY_20_FIELD_RULES, POLICY_ALL_DETECTORS, POLICY_CATALOG, POLICY_FIVE_DETECTORS,
-    Rng, log_text, policy_20_replace, record,
+    PATHS_20, PEER_ALTERNATION, POLICY_20_FIELD_RULES, POLICY_ALL_DETECTORS, POLICY_CATALOG,
+    POLICY_FIVE_DETECTORS, Rng, log_text, policy_20_replace, record,
 };
 use tamis_core::{Context, Policy};
 use tamis_host::Pipeline;
@@ -233,7 +233,13 @@ fn detectors(dir: &Path) -> Result<(), String> {
     let t = warm_time(|| {
         black_box(run.text(&clean));
     });
-    emit("rust.clean", "tamis mask_text, every group", t, clean.len(), None);
+    emit(
+        "rust.clean",
+        "tamis mask_text, every group",
+        t,
+        clean.len(),
+        None,
+    );
     Ok(())
 }
 

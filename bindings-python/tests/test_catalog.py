@@ -33,7 +33,7 @@ def test_every_catalog_type_is_found_and_look_alikes_are_left_alone():
 
 
 def test_a_group_selects_its_types_and_a_type_only_itself():
-    text = "key sk-ant-api03-" + "a" * 93 + "AA and 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
+    text = "key sk-ant-api03-" + "a1B" * 28 + "xy-" + "Q" * 8 + " and 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
     secrets = tamis.Policy.from_toml(
         'version = 1\nname = "t"\n[[rule]]\nid = "s"\ndetect = ["secrets"]\naction = "replace"\nreplacement = "[{type}]"\n'
     )

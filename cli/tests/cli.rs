@@ -1095,3 +1095,34 @@ fn check_warns_about_non_idempotent_rules_under_detectors() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn detectors_lists_the_catalog_by_group_and_never_a_value() {
+    let out = tamis(&["detectors"], "", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    for name in [
+        "email",
+        "openai_api_key",
+        "uk_nino",
+        "bitcoin_address",
+        "de_vat_number",
+    ] {
+        assert!(table.contains(name), "{name}");
+    }
+    let out = tamis(&["detectors", "--group", "crypto", "--json"], "", &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() >= 10);
+    assert!(
+        lines
+            .iter()
+            .all(|t| t["group"] == "crypto" && t["example"].is_string() && t["source"].is_string())
+    );
+    let out = tamis(&["detectors", "--group", "secret"], "", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("groups are secrets, national_id"));
+}

@@ -231,6 +231,45 @@ fn every_detector_is_linear() {
         let name = format!("pattern {unit:?}");
         worst.push((name.clone(), check(&name, &p, unit, Via::Text)));
     }
+    // Every group of the catalog: its keywords repeated (each keyword hit runs entries), token
+    // prefixes with bodies that never end, key=value forms, digit runs and separators that
+    // identifier shapes start at, and one of every catalog keyword at once.
+    let groups = tamis_core::detector_groups()
+        .collect::<Vec<_>>()
+        .join("\", \"");
+    let p = policy(&format!(
+        "[[rule]]\nid = \"r\"\ndetect = [\"{groups}\"]\naction = \"replace\"\n"
+    ));
+    let keywords: String = tamis_core::detector_types()
+        .flat_map(|t| t.context.iter().copied())
+        .chain([
+            "password=",
+            "token: ",
+            "sk-proj-",
+            "glpat-",
+            "xoxb-",
+            "AKIA",
+            "bc1",
+        ])
+        .map(|k| format!("{k} "))
+        .collect();
+    for unit in [
+        "password=",
+        "password=a",
+        "token: \"",
+        "sk-proj-",
+        "glpat-aaaaaaaa",
+        "1",
+        "12345678901 ",
+        "123.456.789-0",
+        "AB123456C ",
+        "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa ",
+        "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed ",
+        keywords.as_str(),
+    ] {
+        let name = format!("catalog {}", &unit[..unit.len().min(24)]);
+        worst.push((name.clone(), check(&name, &p, unit, Via::Text)));
+    }
     let all = tamis_core::BUILTIN_DETECTORS.join("\", \"");
     let p = policy(&format!(
         "[[rule]]\nid = \"r\"\ndetect = [\"{all}\"]\naction = \"replace\"\n"

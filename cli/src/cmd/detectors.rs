@@ -45,9 +45,17 @@ pub(crate) fn run(args: &DetectorsArgs) -> Result<u8, Fail> {
         }
     } else {
         let w = types.iter().map(|t| t.name.len()).max().unwrap_or(4).max(4);
-        let _ = writeln!(out, "{:w$}  {:11}  {:23}  shape", "type", "group", "validator");
+        let _ = writeln!(
+            out,
+            "{:w$}  {:11}  {:23}  shape",
+            "type", "group", "validator"
+        );
         for t in &types {
-            let validator = t.validator.unwrap_or(if t.context.is_empty() { "-" } else { "context words" });
+            let validator = t.validator.unwrap_or(if t.context.is_empty() {
+                "-"
+            } else {
+                "context words"
+            });
             let _ = writeln!(
                 out,
                 "{:w$}  {:11}  {:23}  {}",

@@ -80,37 +80,73 @@ pub struct DetectorType {
 
 /// The built-in scanners' validators and shapes, in [`BUILTIN`] order.
 const BUILTIN_SHAPES: [(Option<&str>, &str); 17] = [
-    (None, "local part @ domain with a dot (IDN and punycode domains too)"),
-    (None, "E.164 (+ country code) or a national format with its grouping"),
-    (Some("luhn"), "13-19 digits in a current IIN range, grouped or not"),
+    (
+        None,
+        "local part @ domain with a dot (IDN and punycode domains too)",
+    ),
+    (
+        None,
+        "E.164 (+ country code) or a national format with its grouping",
+    ),
+    (
+        Some("luhn"),
+        "13-19 digits in a current IIN range, grouped or not",
+    ),
     (Some("area/group/serial rules"), "3-2-4 digits"),
-    (Some("mod97"), "country code + 2 check digits + up to 30 letters and digits"),
+    (
+        Some("mod97"),
+        "country code + 2 check digits + up to 30 letters and digits",
+    ),
     (None, "IPv4 dotted quad, or IPv6 with at least 4 hex digits"),
-    (None, "6 hex pairs separated by : or -, or 3 groups of 4 by ."),
+    (
+        None,
+        "6 hex pairs separated by : or -, or 3 groups of 4 by .",
+    ),
     (None, "eyJ + base64url header . payload . signature"),
-    (None, "AKIA/ASIA + 16 of [A-Z2-7], or a 40-character secret after its key name"),
-    (None, "ghp_/gho_/ghu_/ghs_/ghr_ + 36 or more, or github_pat_ + 60 or more"),
-    (None, "xoxb-/xoxp-/xoxa-/xoxr-/xoxs-/xoxe- tokens, xapp- tokens, webhook URLs"),
-    (None, "sk_live_/rk_live_/sk_test_ keys, whsec_ signing secrets"),
+    (
+        None,
+        "AKIA/ASIA + 16 of [A-Z2-7], or a 40-character secret after its key name",
+    ),
+    (
+        None,
+        "ghp_/gho_/ghu_/ghs_/ghr_ + 36 or more, or github_pat_ + 60 or more",
+    ),
+    (
+        None,
+        "xoxb-/xoxp-/xoxa-/xoxr-/xoxs-/xoxe- tokens, xapp- tokens, webhook URLs",
+    ),
+    (
+        None,
+        "sk_live_/rk_live_/sk_test_ keys, whsec_ signing secrets",
+    ),
     (None, "AIza + 35 of [A-Za-z0-9_-]"),
-    (None, "a PEM block: -----BEGIN ... PRIVATE KEY----- to its END line"),
+    (
+        None,
+        "a PEM block: -----BEGIN ... PRIVATE KEY----- to its END line",
+    ),
     (None, "the value after Bearer, bearer= or bearer:"),
     (None, "user:password in scheme://user:password@host"),
-    (Some("entropy >= 4.2 bits per character"), "20-1000 of [A-Za-z0-9+/=_-], letters and digits mixed"),
+    (
+        Some("entropy >= 4.2 bits per character"),
+        "20-1000 of [A-Za-z0-9+/=_-], letters and digits mixed",
+    ),
 ];
 
 /// Every detector type: the built-in scanners, then the catalog in catalog order.
 pub fn detector_types() -> impl Iterator<Item = DetectorType> {
-    let builtin = KINDS.iter().zip(BUILTIN_SHAPES).map(|(k, (validator, example))| DetectorType {
-        name: k.name(),
-        group: k.group().map(catalog::Group::name),
-        validator,
-        context: &[],
-        example,
-        source: "tamis (hand-written scanner)",
-        builtin: true,
-        default: false,
-    });
+    let builtin = KINDS
+        .iter()
+        .zip(BUILTIN_SHAPES)
+        .map(|(k, (validator, example))| DetectorType {
+            name: k.name(),
+            group: k.group().map(catalog::Group::name),
+            validator,
+            context: &[],
+            example,
+            source: "tamis (hand-written scanner)",
+            builtin: true,
+            default: false,
+        });
     builtin.chain(catalog::CATALOG.iter().map(|e| DetectorType {
         name: e.name,
         group: Some(e.group.name()),
@@ -446,8 +482,14 @@ mod tests {
             "41111111-1111-4111-8111-111111111111",
             "ab111111-4111-1111-8111-111111111111",
         ] {
-            assert!(found(Kind::CreditCard, &format!("id {uuid} ok")).is_empty(), "{uuid}");
-            assert!(found(Kind::Phone, &format!("id {uuid} ok")).is_empty(), "{uuid}");
+            assert!(
+                found(Kind::CreditCard, &format!("id {uuid} ok")).is_empty(),
+                "{uuid}"
+            );
+            assert!(
+                found(Kind::Phone, &format!("id {uuid} ok")).is_empty(),
+                "{uuid}"
+            );
         }
         assert_eq!(
             found(Kind::CreditCard, "378282246310005 6011111111111117"),
@@ -583,12 +625,17 @@ mod tests {
             vec!["xoxo-1234567890-abcdefghijklmn"]
         );
         for kind in ["workflows", "triggers", "services"] {
-            let hook = format!("https://hooks.slack.com/{kind}/T012AB3CD/A0123456/abcdefABCDEF0123456789ab");
+            let hook = format!(
+                "https://hooks.slack.com/{kind}/T012AB3CD/A0123456/abcdefABCDEF0123456789ab"
+            );
             let secret = &hook[hook.find(kind).unwrap() + kind.len() + 1..];
             assert_eq!(found(Kind::SlackToken, &hook), vec![secret], "{kind}");
         }
         assert_eq!(
-            found(Kind::GithubToken, "ghs_abcDEF123.456_ghiJKL789mnoPQR012stuVWX345yzAB678cdEF."),
+            found(
+                Kind::GithubToken,
+                "ghs_abcDEF123.456_ghiJKL789mnoPQR012stuVWX345yzAB678cdEF."
+            ),
             vec!["ghs_abcDEF123.456_ghiJKL789mnoPQR012stuVWX345yzAB678cdEF"]
         );
         assert_eq!(

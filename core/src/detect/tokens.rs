@@ -160,8 +160,10 @@ pub(super) fn find_github(b: &[u8], out: &mut Vec<(usize, usize)>) {
         let body = |c: u8| {
             c.is_ascii_alphanumeric() || prefix == Some(b"ghs_") && matches!(c, b'.' | b'_')
         };
-        if matches!(prefix, Some(b"ghp_" | b"gho_" | b"ghu_" | b"ghs_" | b"ghr_"))
-            && let Some(end) = prefixed(b, i, 4, 36, 255, body)
+        if matches!(
+            prefix,
+            Some(b"ghp_" | b"gho_" | b"ghu_" | b"ghs_" | b"ghr_")
+        ) && let Some(end) = prefixed(b, i, 4, 36, 255, body)
         {
             // A sentence's full stop after the token is not part of it.
             let end = if at(b, end - 1) == b'.' { end - 1 } else { end };

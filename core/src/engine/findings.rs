@@ -193,7 +193,9 @@ impl Policy {
             }
             let d = u32::try_from(d).unwrap_or(u32::MAX);
             for i in 0..sx.spans.len() {
-                let Some(&(s, e)) = sx.spans.get(i) else { break };
+                let Some(&(s, e)) = sx.spans.get(i) else {
+                    break;
+                };
                 self.push_finding(text, d, s, e, entry_mapped, &eligible, sx);
             }
         }
@@ -209,10 +211,13 @@ impl Policy {
                 None
             };
             sx.catalog_found.clear();
-            self.catalog.scan(bytes, key, &mut cx, &mut sx.catalog_found);
+            self.catalog
+                .scan(bytes, key, &mut cx, &mut sx.catalog_found);
             sx.catalog = Some(cx);
             for i in 0..sx.catalog_found.len() {
-                let Some(&(d, s, e)) = sx.catalog_found.get(i) else { break };
+                let Some(&(d, s, e)) = sx.catalog_found.get(i) else {
+                    break;
+                };
                 // A match may end inside a character of the text (patterns match bytes):
                 // widen it to whole characters.
                 let view: &str = if mapped { &sx.view } else { text };
@@ -257,7 +262,10 @@ impl Policy {
 
     /// Adds the finding `(s, e)` of detector `d` (in the normalised view when `mapped`) for
     /// each of the detector's rules that holds here.
-    #[expect(clippy::too_many_arguments, reason = "one call site per kind of detector")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site per kind of detector"
+    )]
     fn push_finding(
         &self,
         text: &str,

@@ -71,7 +71,13 @@ fn base58check(value: &[u8]) -> bool {
 const BECH32: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
 fn polymod_step(chk: u32, v: u8) -> u32 {
-    const GEN: [u32; 5] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
     let top = chk >> 25;
     let mut chk = ((chk & 0x01ff_ffff) << 5) ^ u32::from(v);
     for (i, g) in GEN.iter().enumerate() {
@@ -119,7 +125,10 @@ fn bech32(value: &[u8]) -> bool {
 /// the Keccak-256 of the lower-case address has a nibble of 8 or more. An address in one case
 /// carries no checksum and is accepted.
 fn eip55(value: &[u8]) -> bool {
-    let Some(hex) = value.strip_prefix(b"0x").or_else(|| value.strip_prefix(b"0X")) else {
+    let Some(hex) = value
+        .strip_prefix(b"0x")
+        .or_else(|| value.strip_prefix(b"0X"))
+    else {
         return false;
     };
     if hex.len() != 40 || !hex.iter().all(u8::is_ascii_hexdigit) {
@@ -158,7 +167,9 @@ mod tests {
     fn bech32_addresses() {
         // BIP 173 and BIP 350 test vectors.
         assert!(bech32(b"BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4"));
-        assert!(bech32(b"bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"));
+        assert!(bech32(
+            b"bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"
+        ));
         assert!(!bech32(b"bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"));
         assert!(!bech32(b"Bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"));
     }

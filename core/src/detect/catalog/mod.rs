@@ -272,7 +272,11 @@ impl CatalogSet {
                 while marked < n
                     && let Some(m) = kw.search_with(cache, &input)
                 {
-                    for &e in self.owners.get(m.pattern().as_usize()).map_or(&[][..], Vec::as_slice) {
+                    for &e in self
+                        .owners
+                        .get(m.pattern().as_usize())
+                        .map_or(&[][..], Vec::as_slice)
+                    {
                         let e = usize::from(e);
                         if let Some(on) = cx.on.get_mut(e)
                             && !*on
@@ -290,10 +294,11 @@ impl CatalogSet {
         }
         let in_key = |c: &Compiled| {
             key.is_some_and(|k| {
-                c.entry
-                    .context
-                    .iter()
-                    .any(|w| k.as_bytes().windows(w.len()).any(|x| eq_words(x, w.as_bytes())))
+                c.entry.context.iter().any(|w| {
+                    k.as_bytes()
+                        .windows(w.len())
+                        .any(|x| eq_words(x, w.as_bytes()))
+                })
             })
         };
         for e in 0..n {
@@ -349,7 +354,9 @@ fn find_all(
         let Some(m) = c.re.search_with(cache, &input) else {
             return;
         };
-        let at = Input::new(b).range(m.start()..m.end()).anchored(Anchored::Yes);
+        let at = Input::new(b)
+            .range(m.start()..m.end())
+            .anchored(Anchored::Yes);
         if let Some((s, e)) = match_at(c, b, cache, caps.as_deref_mut(), &at, in_key) {
             out.push((c.det, s, e));
         }

@@ -50,9 +50,17 @@ impl Policy {
         // Catalog detectors last: the per-detector loop of a scan stops before them (they run
         // together, as one `CatalogSet`).
         let order: alloc::vec::Vec<usize> = (0..compiled.detectors.len())
-            .filter(|&d| !matches!(compiled.detectors.get(d).map(|e| &e.detector), Some(Detector::Catalog(_))))
+            .filter(|&d| {
+                !matches!(
+                    compiled.detectors.get(d).map(|e| &e.detector),
+                    Some(Detector::Catalog(_))
+                )
+            })
             .chain((0..compiled.detectors.len()).filter(|&d| {
-                matches!(compiled.detectors.get(d).map(|e| &e.detector), Some(Detector::Catalog(_)))
+                matches!(
+                    compiled.detectors.get(d).map(|e| &e.detector),
+                    Some(Detector::Catalog(_))
+                )
             }))
             .collect();
         let mut moved = alloc::vec![0u32; order.len()];
@@ -67,7 +75,10 @@ impl Policy {
             }
         }
         let mut taken: alloc::vec::Vec<Option<crate::policy::rule::DetectorEntry>> =
-            core::mem::take(&mut compiled.detectors).into_iter().map(Some).collect();
+            core::mem::take(&mut compiled.detectors)
+                .into_iter()
+                .map(Some)
+                .collect();
         compiled.detectors = order
             .iter()
             .filter_map(|&d| taken.get_mut(d).and_then(Option::take))
@@ -101,7 +112,9 @@ impl Policy {
             .iter()
             .enumerate()
             .filter_map(|(d, e)| match e.detector {
-                Detector::Catalog(i) => Some((usize::from(i), u32::try_from(d).unwrap_or(u32::MAX))),
+                Detector::Catalog(i) => {
+                    Some((usize::from(i), u32::try_from(d).unwrap_or(u32::MAX)))
+                }
                 _ => None,
             })
             .collect();
