@@ -57,7 +57,7 @@ fn base58check(value: &[u8]) -> bool {
     }
     let zeros = value.iter().take_while(|&&c| c == b'1').count();
     let total = used + zeros;
-    if total < 5 || total > 96 {
+    if !(5..=96).contains(&total) {
         return false;
     }
     let Some(decoded) = bytes.get(96 - total..) else {

@@ -72,8 +72,7 @@ impl Group {
     }
 }
 
-/// One catalog entry, as `core/catalog/*.toml` gives it (keywords and context words
-/// lower-cased).
+/// One catalog entry, as `core/catalog/*.toml` gives it (context words lower-cased).
 #[derive(Debug)]
 pub struct Entry {
     pub name: &'static str,
@@ -150,10 +149,19 @@ impl Compiled {
 #[derive(Debug)]
 pub(crate) struct CatalogSet {
     entries: Vec<Compiled>,
-    /// Every keyword, shortest first (so a hit reports the shortest keyword at its start).
-    keywords: Option<Regex>,
-    /// Per keyword: the entries (indices into `entries`) with a keyword that starts with it.
+    /// Every keyword, found ignoring ASCII case, the longest at each start (with a prefilter);
+    /// the keywords that are prefixes of a hit are checked at its start too (`prefixes`).
+    keywords: Option<aho_corasick::AhoCorasick>,
+    /// Per keyword (as `keywords` numbers them): its text, the keywords that are prefixes of
+    /// it, whether it must match as written (it has an upper-case letter: `SK`, `EAA`), the
+    /// entries (indices into `entries`) that list it, and those for which it is a short
+    /// context word (lower-case letters, under 5) that counts only as a word (`sin` in `SIN:`,
+    /// not in `using`).
+    words: Vec<&'static str>,
+    prefixes: Vec<Vec<u16>>,
+    exact: Vec<bool>,
     owners: Vec<Vec<u16>>,
+    as_word: Vec<Vec<u16>>,
     /// Entries without keywords, and their patterns as one search.
     always: Vec<u16>,
     shapes: Option<Regex>,
@@ -163,7 +171,6 @@ pub(crate) struct CatalogSet {
 /// regex runs (most texts run a few entries of hundreds), so making one costs nothing.
 #[derive(Debug, Default)]
 pub(crate) struct CatalogCache {
-    keywords: Option<Cache>,
     shapes: Option<Cache>,
     entries: Vec<Option<(Cache, Option<Captures>)>>,
     on: Vec<bool>,
@@ -193,30 +200,51 @@ impl CatalogSet {
             .iter()
             .flat_map(|c| c.entry.keywords.iter().copied())
             .collect();
-        words.sort_unstable_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+        words.sort_unstable();
         words.dedup();
-        let owners = words
+        let short_word = |w: &str| w.len() < 5 && w.bytes().all(|c| c.is_ascii_lowercase());
+        let listing = |w: &str, word: bool| -> Vec<u16> {
+            (0..entries.len())
+                .filter(|&e| {
+                    entries.get(e).is_some_and(|c| {
+                        c.entry.keywords.contains(&w)
+                            && word == (short_word(w) && c.entry.context.contains(&w))
+                    })
+                })
+                .map(|e| u16::try_from(e).unwrap_or(u16::MAX))
+                .collect()
+        };
+        let owners = words.iter().map(|w| listing(w, false)).collect();
+        let as_word = words.iter().map(|w| listing(w, true)).collect();
+        let exact = words
+            .iter()
+            .map(|w| w.bytes().any(|c| c.is_ascii_uppercase()))
+            .collect();
+        let prefixes = words
             .iter()
             .map(|w| {
-                (0..entries.len())
-                    .filter(|&e| {
-                        entries
-                            .get(e)
-                            .is_some_and(|c| c.entry.keywords.iter().any(|k| k.starts_with(w)))
+                let w = w.to_ascii_lowercase();
+                (0..words.len())
+                    .filter(|&k| {
+                        words
+                            .get(k)
+                            .is_some_and(|p| w.starts_with(&p.to_ascii_lowercase()))
                     })
-                    .map(|e| u16::try_from(e).unwrap_or(u16::MAX))
+                    .map(|k| u16::try_from(k).unwrap_or(u16::MAX))
                     .collect()
             })
             .collect();
         let keywords = if words.is_empty() {
             None
         } else {
-            let pats: Vec<alloc::string::String> = words
-                .iter()
-                .map(|w| alloc::format!("(?i){}", regex_syntax::escape(w)))
-                .collect();
-            let pats: Vec<&str> = pats.iter().map(alloc::string::String::as_str).collect();
-            Some(build(&pats)?)
+            Some(
+                aho_corasick::AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&words)
+                    .map_err(|e| e.to_string())?,
+            )
         };
         let always: Vec<u16> = (0..entries.len())
             .filter(|&e| entries.get(e).is_some_and(|c| c.entry.keywords.is_empty()))
@@ -234,7 +262,11 @@ impl CatalogSet {
         Ok(Self {
             entries,
             keywords,
+            words,
+            prefixes,
+            exact,
             owners,
+            as_word,
             always,
             shapes,
         })
@@ -266,29 +298,37 @@ impl CatalogSet {
             cx.entries.resize_with(n, || None);
         }
         if let Some(kw) = &self.keywords {
-            let cache = cx.keywords.get_or_insert_with(|| kw.create_cache());
             for hay in [key.map_or(&[][..], str::as_bytes), b] {
-                let mut input = Input::new(hay);
+                let mut at = 0;
                 while marked < n
-                    && let Some(m) = kw.search_with(cache, &input)
+                    && let Some(m) = kw.find(aho_corasick::Input::new(hay).span(at..hay.len()))
                 {
-                    for &e in self
-                        .owners
-                        .get(m.pattern().as_usize())
-                        .map_or(&[][..], Vec::as_slice)
-                    {
-                        let e = usize::from(e);
-                        if let Some(on) = cx.on.get_mut(e)
-                            && !*on
+                    let hits = self.prefixes.get(m.pattern().as_usize());
+                    for &k in hits.map_or(&[][..], Vec::as_slice) {
+                        let k = usize::from(k);
+                        let Some(w) = self.words.get(k) else { continue };
+                        let end = m.start() + w.len();
+                        if self.exact.get(k) == Some(&true)
+                            && hay.get(m.start()..end) != Some(w.as_bytes())
                         {
-                            *on = true;
-                            marked += 1;
+                            continue;
+                        }
+                        let word = word_boundary(hay, m.start()) && word_boundary(hay, end);
+                        let lists = [self.owners.get(k), self.as_word.get(k).filter(|_| word)];
+                        for &e in lists.into_iter().flatten().flatten() {
+                            let e = usize::from(e);
+                            if let Some(on) = cx.on.get_mut(e)
+                                && !*on
+                            {
+                                *on = true;
+                                marked += 1;
+                            }
                         }
                     }
-                    if m.start() + 1 > hay.len() {
+                    at = m.start() + 1;
+                    if at > hay.len() {
                         break;
                     }
-                    input.set_start(m.start() + 1);
                 }
             }
         }
@@ -409,13 +449,32 @@ fn match_at(
 fn has_context(words: &[&str], b: &[u8], span: (usize, usize)) -> bool {
     let lo = span.0.saturating_sub(CONTEXT_BEFORE);
     let hi = (span.1 + CONTEXT_AFTER).min(b.len());
-    let near = |w: &[u8], from: usize, to: usize| {
-        b.get(from..to)
-            .is_some_and(|h| h.windows(w.len()).any(|x| eq_words(x, w)))
+    words
+        .iter()
+        .any(|w| contains_word(b, lo, span.0, w) || contains_word(b, span.1, hi, w))
+}
+
+/// A word boundary between `b[i - 1]` and `b[i]`: not two letters, or a camelCase step
+/// (`userPassport`).
+fn word_boundary(b: &[u8], i: usize) -> bool {
+    match (i.checked_sub(1).and_then(|j| b.get(j)), b.get(i)) {
+        (Some(x), Some(y)) if x.is_ascii_alphabetic() && y.is_ascii_alphabetic() => {
+            x.is_ascii_lowercase() && y.is_ascii_uppercase()
+        }
+        _ => true,
+    }
+}
+
+/// Whether `word` occurs in `b[from..to]` as a word: not after a letter, and, for words under 5
+/// bytes, not before one (`aba` is not in `database`; `passport` is in `passportNumber`).
+fn contains_word(b: &[u8], from: usize, to: usize, word: &str) -> bool {
+    let w = word.as_bytes();
+    let Some(h) = b.get(from..to) else {
+        return false;
     };
-    words.iter().any(|w| {
-        let w = w.as_bytes();
-        near(w, lo, span.0) || near(w, span.1, hi)
+    h.windows(w.len()).enumerate().any(|(k, x)| {
+        let at = from + k;
+        eq_words(x, w) && word_boundary(b, at) && (w.len() >= 5 || word_boundary(b, at + w.len()))
     })
 }
 
