@@ -2,7 +2,10 @@
 //! entry the engine could not run safely: a pattern that does not parse, that can match more
 //! than [`MAX_MATCH`] bytes or without a bound, or that compiles larger than [`MAX_NFA`]; an
 //! unknown group or validator; a name used twice or by a built-in detector.
-#![expect(clippy::print_stderr, reason = "a build script reports its refusal on stderr")]
+#![expect(
+    clippy::print_stderr,
+    reason = "a build script reports its refusal on stderr"
+)]
 
 use std::fmt::Write as _;
 use std::path::Path;

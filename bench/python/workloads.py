@@ -167,6 +167,72 @@ def mask_text(d: Path) -> Row:
     )
 
 
+SECRET_LINES = 5_000
+
+
+def secrets_text(d: Path) -> list[str]:
+    """5,000 log lines, one in 5 carrying a credential in a format tamis's `secrets` group,
+    detect-secrets and secretlint all document (AWS, GitHub, Slack, Stripe, GitLab, npm,
+    SendGrid, OpenAI, a password assignment, HTTP Basic); written to secrets.txt for the Node
+    side (secretlint)."""
+    import random
+    import string
+
+    rng = random.Random(25)
+
+    def s(alphabet: str, n: int) -> str:
+        return "".join(rng.choice(alphabet) for _ in range(n))
+
+    an = string.ascii_letters + string.digits
+    b32 = string.ascii_uppercase + "234567"
+    makers = [
+        lambda: "aws_access_key_id=AKIA" + s(b32, 16),
+        lambda: "token ghp_" + s(an, 36),
+        lambda: "slack xoxb-" + s(string.digits, 12) + "-" + s(string.digits, 13) + "-" + s(an, 24),
+        lambda: "stripe sk_live_" + s(an, 24),
+        lambda: "gitlab glpat-" + s(an + "_-", 20),
+        lambda: "npm npm_" + s(an, 36),
+        lambda: "sendgrid SG." + s(an + "_-", 22) + "." + s(an + "_-", 43),
+        lambda: "openai sk-proj-" + s(an, 40) + "T3BlbkFJ" + s(an, 40),
+        lambda: "db password=" + s(an, 14),
+        lambda: "Authorization: Basic " + __import__("base64").b64encode(("svc:" + s(an, 12)).encode()).decode(),
+    ]
+    words = "checkout order shipped status replied customer tracking coupon details purchase".split()
+    lines = []
+    for i in range(SECRET_LINES):
+        base = f"2026-11-{1 + i % 28:02d}T10:{i % 60:02d}:00Z INFO svc=api req=r{rng.getrandbits(60):015x} " + " ".join(
+            rng.choice(words) for _ in range(8)
+        )
+        lines.append(base + " " + makers[i // 5 % len(makers)]() if i % 5 == 0 else base)
+    (d / "secrets.txt").write_text("\n".join(lines) + "\n")
+    return lines
+
+
+def secrets(d: Path) -> Row:
+    from detect_secrets.core.scan import scan_line
+    from detect_secrets.settings import default_settings
+
+    lines = secrets_text(d)
+    policy = tamis.Policy.from_toml(
+        'version = 1\nname = "secrets"\n[[rule]]\nid = "s"\ndetect = ["secrets"]\n'
+        'action = "replace"\nreplacement = "[SECRET]"\n'
+    )
+
+    def tamis_side() -> int:
+        return sum(policy.mask_text(line).count("[SECRET]") for line in lines)
+
+    def detect_secrets_side() -> int:
+        with default_settings():
+            return sum(len(list(scan_line(line))) for line in lines)
+
+    return Row(
+        "py.secrets",
+        {"tamis mask_text (secrets group)": tamis_side, "detect-secrets (default plugins)": detect_secrets_side},
+        sum(len(line.encode()) + 1 for line in lines),
+        {"lines": len(lines), "planted": SECRET_LINES // 5},
+    )
+
+
 def numeric_frame() -> pl.DataFrame:
     rng = np.random.default_rng(7)
     return pl.DataFrame({f"c{i}": rng.normal(size=ROWS) for i in range(10)})
@@ -305,6 +371,7 @@ def all_rows(d: Path) -> list[Row]:
         keyed(),
         apply_many(d),
         mask_text(d),
+        secrets(d),
         summarize("py.summarize_numeric", numeric_frame()),
         summarize("py.summarize_strings", string_frame()),
     ]

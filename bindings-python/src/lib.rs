@@ -69,6 +69,10 @@ struct Policy {
     /// Where audit events go: a callable given each event (a dict), or a file path to which
     /// each event is appended as a JSON line (see `with_audit`; not pickled).
     audit: Option<Py<PyAny>>,
+    /// Working memory the last call gave back: the next call reuses it instead of allocating
+    /// (a policy with hundreds of detectors has caches worth keeping). A call that finds it
+    /// taken (another thread) makes its own.
+    scratch: std::sync::Mutex<Option<tamis_core::Scratch>>,
 }
 
 fn policy_error(py: Python<'_>, e: &tamis_core::PolicyError) -> PyErr {
@@ -178,7 +182,28 @@ impl Policy {
             file,
             keys,
             audit: None,
+            scratch: std::sync::Mutex::new(None),
         })
+    }
+
+    /// A run of the policy for `ctx`, on the working memory the last call gave back.
+    fn run(&self, ctx: tamis_core::Context) -> tamis_core::Run<'_> {
+        let sx = self
+            .scratch
+            .try_lock()
+            .ok()
+            .and_then(|mut held| held.take());
+        match sx {
+            Some(sx) => self.inner.run_reusing(ctx, sx),
+            None => self.inner.run(ctx),
+        }
+    }
+
+    /// Keeps the run's working memory for the next call.
+    fn give_back(&self, run: tamis_core::Run<'_>) {
+        if let Ok(mut held) = self.scratch.try_lock() {
+            *held = Some(run.into_scratch());
+        }
     }
 
     fn output(
@@ -555,10 +580,12 @@ impl Policy {
             ));
         }
         let this = slf.get();
-        let mut run = this.inner.run(Self::context(context, now)?);
-        let out = this.apply_impl(py, obj, &mut run)?;
-        this.audit_run(py, &run)?;
-        Ok(out)
+        let mut run = this.run(Self::context(context, now)?);
+        let out = this.apply_impl(py, obj, &mut run);
+        let audited = this.audit_run(py, &run);
+        this.give_back(run);
+        audited?;
+        out
     }
 
     /// Privacy-safe statistics of a pandas or polars DataFrame (a dict by column) or Series,
@@ -609,10 +636,12 @@ impl Policy {
         context: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyList>> {
-        let mut run = self.inner.run(Self::context(context, now)?);
-        let out = self.apply_many_impl(py, records, &mut run)?;
-        self.audit_run(py, &run)?;
-        Ok(out)
+        let mut run = self.run(Self::context(context, now)?);
+        let out = self.apply_many_impl(py, records, &mut run);
+        let audited = self.audit_run(py, &run);
+        self.give_back(run);
+        audited?;
+        out
     }
 
     /// `apply_many`, and the report.
@@ -693,9 +722,11 @@ impl Policy {
         let ctx = Self::context(context, None)?;
         // Lone surrogates (not UTF-8) become U+FFFD: never an error that quotes the input.
         let text = convert::text_of(text);
-        let mut run = self.inner.run(ctx);
+        let mut run = self.run(ctx);
         let out = py.detach(|| run.text(&text));
-        self.audit_run(py, &run)?;
+        let audited = self.audit_run(py, &run);
+        self.give_back(run);
+        audited?;
         Ok(out)
     }
 
@@ -726,6 +757,7 @@ impl Policy {
             file: self.file.clone(),
             keys: self.keys.clone(),
             audit,
+            scratch: std::sync::Mutex::new(None),
         })
     }
 
