@@ -133,7 +133,16 @@ fn build() -> Result<(), String> {
             "    Entry {{ name: {:?}, group: Group::{}, keywords: &{:?}, pattern: {:?}, validator: {:?}, context: &{:?}, example: {:?}, source: {:?}, default: {}, generic: {} }},",
             e.name,
             group_variant(&e.group),
-            e.keywords,
+            // A pattern that ignores case is found by keywords that ignore case (a keyword
+            // with an upper-case letter would be matched as written).
+            e.keywords
+                .iter()
+                .map(|k| if e.pattern.contains("(?i") {
+                    k.to_ascii_lowercase()
+                } else {
+                    k.clone()
+                })
+                .collect::<Vec<_>>(),
             e.pattern,
             e.validator,
             e.context

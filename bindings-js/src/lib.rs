@@ -442,7 +442,10 @@ impl WasmPolicy {
             });
             *self.last_event.borrow_mut() = Some(run.report().audit_event(ctx, time));
         }
-        self.scratch.set(Some(run.into_scratch()));
+        // Its caches are kept, not the text of this call.
+        let mut sx = run.into_scratch();
+        sx.forget_text();
+        self.scratch.set(Some(sx));
     }
 }
 

@@ -199,10 +199,12 @@ impl Policy {
         }
     }
 
-    /// Keeps the run's working memory for the next call.
+    /// Keeps the run's working memory (its caches, not the text it held) for the next call.
     fn give_back(&self, run: tamis_core::Run<'_>) {
         if let Ok(mut held) = self.scratch.try_lock() {
-            *held = Some(run.into_scratch());
+            let mut sx = run.into_scratch();
+            sx.forget_text();
+            *held = Some(sx);
         }
     }
 

@@ -36,6 +36,7 @@ pub(crate) fn run(args: &DetectorsArgs) -> Result<u8, Fail> {
                 "group": t.group,
                 "validator": t.validator,
                 "context": t.context,
+                "keywords": t.keywords,
                 "example": t.example,
                 "source": t.source,
                 "builtin": t.builtin,

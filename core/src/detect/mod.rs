@@ -68,6 +68,8 @@ pub struct DetectorType {
     pub validator: Option<&'static str>,
     /// Words one of which must stand near a match (weak formats).
     pub context: &'static [&'static str],
+    /// The literals whose presence makes a catalog entry's pattern run (its prefilter).
+    pub keywords: &'static [&'static str],
     /// The shape, in words.
     pub example: &'static str,
     /// Where the format is published.
@@ -142,6 +144,7 @@ pub fn detector_types() -> impl Iterator<Item = DetectorType> {
             group: k.group().map(catalog::Group::name),
             validator,
             context: &[],
+            keywords: &[],
             example,
             source: "tamis (hand-written scanner)",
             builtin: true,
@@ -152,6 +155,7 @@ pub fn detector_types() -> impl Iterator<Item = DetectorType> {
         group: Some(e.group.name()),
         validator: e.validator,
         context: e.context,
+        keywords: e.keywords,
         example: e.example,
         source: e.source,
         builtin: false,

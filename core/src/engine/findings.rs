@@ -213,6 +213,14 @@ impl Policy {
             sx.catalog_found.clear();
             self.catalog
                 .scan(bytes, key, &mut cx, &mut sx.catalog_found);
+            let in_view = sx.catalog_found.len();
+            // The view also reads `%40` as `@` and a no-break space as a space, which can end a
+            // value early (`Ti%40ger…`): the text as written is scanned too, and the longer
+            // finding wins.
+            if mapped {
+                self.catalog
+                    .scan(text.as_bytes(), key, &mut cx, &mut sx.catalog_found);
+            }
             sx.catalog = Some(cx);
             for i in 0..sx.catalog_found.len() {
                 let Some(&(d, s, e)) = sx.catalog_found.get(i) else {
@@ -220,9 +228,10 @@ impl Policy {
                 };
                 // A match may end inside a character of the text (patterns match bytes):
                 // widen it to whole characters.
-                let view: &str = if mapped { &sx.view } else { text };
-                let (s, e) = widen(view, s, e);
-                self.push_finding(text, d, s, e, mapped, &eligible, sx);
+                let from_view = mapped && i < in_view;
+                let scanned: &str = if from_view { &sx.view } else { text };
+                let (s, e) = widen(scanned, s, e);
+                self.push_finding(text, d, s, e, from_view, &eligible, sx);
             }
         }
         if sx.findings.is_empty() {

@@ -87,6 +87,26 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// Drops every buffer that held text of the last call (the normalised view, keys, the path,
+    /// findings): a binding that keeps the working memory between calls keeps its caches, not
+    /// the last record.
+    pub fn forget_text(&mut self) {
+        self.view = String::new();
+        self.view_map = Vec::new();
+        self.norm = String::new();
+        self.joined = String::new();
+        self.keys = String::new();
+        self.path = String::new();
+        self.findings.clear();
+        self.accepted.clear();
+        self.written.clear();
+        self.holes.clear();
+        self.spans.clear();
+        self.tagged.clear();
+        self.catalog_found.clear();
+        self.protect = None;
+    }
+
     /// Working memory sized for `policy`.
     #[must_use]
     pub fn new(policy: &Policy) -> Self {

@@ -19,6 +19,8 @@
 pub mod checksums;
 pub mod validate;
 
+use alloc::collections::BTreeMap;
+use alloc::string::String;
 use alloc::vec::Vec;
 use regex_automata::meta::{Cache, Regex};
 use regex_automata::util::captures::Captures;
@@ -136,6 +138,56 @@ struct Compiled {
     v: Option<usize>,
 }
 
+/// A keyword under 5 lower-case letters: as a context word it counts only as a word.
+fn short_word(w: &str) -> bool {
+    w.len() < 5 && w.bytes().all(|c| c.is_ascii_lowercase())
+}
+
+/// The spellings a keyword is searched in: as written, and, when it has parts separated by
+/// ` `, `_`, `-` or `.`, with each of those (or nothing) between every two parts.
+fn spellings(k: &str) -> Vec<String> {
+    let sep = |c: char| matches!(c, ' ' | '_' | '-' | '.');
+    let parts: Vec<&str> = k.split(sep).filter(|p| !p.is_empty()).collect();
+    let mut out = alloc::vec![String::from(k)];
+    // Only words joined by separators: `glpat-` and `sk-proj-` are prefixes, spelled as is.
+    if parts.len() > 1 && !k.starts_with(sep) && !k.ends_with(sep) {
+        for joint in [" ", "_", "-", ".", ""] {
+            let w = parts.join(joint);
+            if !out.contains(&w) {
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
+/// The name of a key as context words are looked for in it: lower case, separators as spaces,
+/// and a space at each camelCase step (`taxFileNumber` → `tax file number`, `NHSNumber` →
+/// `nhs number`).
+pub(crate) fn fold_key(key: &str, out: &mut String) {
+    out.clear();
+    let b = key.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(c, b' ' | b'_' | b'-' | b'.') {
+            out.push(' ');
+            continue;
+        }
+        let prev = i
+            .checked_sub(1)
+            .and_then(|j| b.get(j))
+            .copied()
+            .unwrap_or(b' ');
+        let next = b.get(i + 1).copied().unwrap_or(b' ');
+        if c.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase()
+                || (prev.is_ascii_uppercase() && next.is_ascii_lowercase()))
+        {
+            out.push(' ');
+        }
+        out.push(char::from(c.to_ascii_lowercase()));
+    }
+}
+
 impl Compiled {
     fn caches(&self) -> (Cache, Option<Captures>) {
         (
@@ -157,7 +209,7 @@ pub(crate) struct CatalogSet {
     /// entries (indices into `entries`) that list it, and those for which it is a short
     /// context word (lower-case letters, under 5) that counts only as a word (`sin` in `SIN:`,
     /// not in `using`).
-    words: Vec<&'static str>,
+    words: Vec<String>,
     prefixes: Vec<Vec<u16>>,
     exact: Vec<bool>,
     owners: Vec<Vec<u16>>,
@@ -174,6 +226,8 @@ pub(crate) struct CatalogCache {
     shapes: Option<Cache>,
     entries: Vec<Option<(Cache, Option<Captures>)>>,
     on: Vec<bool>,
+    /// The key's name as context words are looked for in it ([`fold_key`]).
+    key: String,
 }
 
 impl CatalogSet {
@@ -196,26 +250,25 @@ impl CatalogSet {
             let v = re.group_info().to_index(PatternID::ZERO, "v");
             entries.push(Compiled { entry, det, re, v });
         }
-        let mut words: Vec<&'static str> = entries
-            .iter()
-            .flat_map(|c| c.entry.keywords.iter().copied())
-            .collect();
-        words.sort_unstable();
-        words.dedup();
-        let short_word = |w: &str| w.len() < 5 && w.bytes().all(|c| c.is_ascii_lowercase());
-        let listing = |w: &str, word: bool| -> Vec<u16> {
-            (0..entries.len())
-                .filter(|&e| {
-                    entries.get(e).is_some_and(|c| {
-                        c.entry.keywords.contains(&w)
-                            && word == (short_word(w) && c.entry.context.contains(&w))
-                    })
-                })
-                .map(|e| u16::try_from(e).unwrap_or(u16::MAX))
-                .collect()
-        };
-        let owners = words.iter().map(|w| listing(w, false)).collect();
-        let as_word = words.iter().map(|w| listing(w, true)).collect();
+        // Every keyword as written, and for one with separators (`tax id`) each spelling with
+        // ` `, `_`, `-`, `.` or nothing between its parts (`tax_id`, `TAX-ID`, `taxid`); each
+        // spelling with the entries listing it, and whether it counts only as a word for them.
+        let mut spelled: BTreeMap<String, (Vec<u16>, Vec<u16>)> = BTreeMap::new();
+        for (e, c) in entries.iter().enumerate() {
+            let e = u16::try_from(e).unwrap_or(u16::MAX);
+            for &k in c.entry.keywords {
+                let word = short_word(k) && c.entry.context.contains(&k);
+                for w in spellings(k) {
+                    let slot = spelled.entry(w).or_default();
+                    let list = if word { &mut slot.1 } else { &mut slot.0 };
+                    if !list.contains(&e) {
+                        list.push(e);
+                    }
+                }
+            }
+        }
+        let words: Vec<String> = spelled.keys().cloned().collect();
+        let (owners, as_word): (Vec<Vec<u16>>, Vec<Vec<u16>>) = spelled.into_values().unzip();
         let exact = words
             .iter()
             .map(|w| w.bytes().any(|c| c.is_ascii_uppercase()))
@@ -292,6 +345,11 @@ impl CatalogSet {
         let n = self.entries.len();
         cx.on.clear();
         cx.on.resize(n, false);
+        let mut folded = core::mem::take(&mut cx.key);
+        if let Some(k) = key {
+            fold_key(k, &mut folded);
+        }
+        let key = key.map(|_| folded.as_str());
         let mut marked = 0;
         if cx.entries.len() != n {
             cx.entries.clear();
@@ -307,13 +365,14 @@ impl CatalogSet {
                     for &k in hits.map_or(&[][..], Vec::as_slice) {
                         let k = usize::from(k);
                         let Some(w) = self.words.get(k) else { continue };
+                        let w = w.as_str();
                         let end = m.start() + w.len();
                         if self.exact.get(k) == Some(&true)
                             && hay.get(m.start()..end) != Some(w.as_bytes())
                         {
                             continue;
                         }
-                        let word = word_boundary(hay, m.start()) && word_boundary(hay, end);
+                        let word = word_boundary(hay, m.start()) && word_end(hay, end);
                         let lists = [self.owners.get(k), self.as_word.get(k).filter(|_| word)];
                         for &e in lists.into_iter().flatten().flatten() {
                             let e = usize::from(e);
@@ -370,13 +429,17 @@ impl CatalogSet {
                         end = Some(end.map_or(t, |x: usize| x.max(t)));
                     }
                 }
-                let next = end.unwrap_or(m.start() + 1).max(m.start() + 1);
+                // Another type may start inside what was found and run past it: every start is
+                // tried (overlaps are settled by the caller).
+                let _ = end;
+                let next = m.start() + 1;
                 if next > b.len() {
                     break;
                 }
                 input.set_start(next);
             }
         }
+        cx.key = folded;
     }
 }
 
@@ -397,10 +460,15 @@ fn find_all(
         let at = Input::new(b)
             .range(m.start()..m.end())
             .anchored(Anchored::Yes);
-        if let Some((s, e)) = match_at(c, b, cache, caps.as_deref_mut(), &at, in_key) {
-            out.push((c.det, s, e));
-        }
-        let next = m.end().max(m.start() + 1);
+        // After a match that does not count, a candidate may start inside it (`2024 8217 1328
+        // 6552` after `Aadhaar: 2024 `): go on from the next byte, not from its end.
+        let next = match match_at(c, b, cache, caps.as_deref_mut(), &at, in_key) {
+            Some((s, e)) => {
+                out.push((c.det, s, e));
+                m.end().max(m.start() + 1)
+            }
+            None => m.start() + 1,
+        };
         if next > b.len() {
             return;
         }
@@ -445,10 +513,19 @@ fn match_at(
     Some(span)
 }
 
-/// Whether a context word stands near `span` of `b`.
+/// Whether a context word stands near `span` of `b`, on its line (text is masked line by line
+/// when streamed: what stands on another line cannot count).
 fn has_context(words: &[&str], b: &[u8], span: (usize, usize)) -> bool {
-    let lo = span.0.saturating_sub(CONTEXT_BEFORE);
-    let hi = (span.1 + CONTEXT_AFTER).min(b.len());
+    let line_start = b
+        .get(..span.0)
+        .and_then(|h| memchr::memrchr(b'\n', h))
+        .map_or(0, |i| i + 1);
+    let line_end = b
+        .get(span.1..)
+        .and_then(|t| memchr::memchr(b'\n', t))
+        .map_or(b.len(), |i| span.1 + i);
+    let lo = span.0.saturating_sub(CONTEXT_BEFORE).max(line_start);
+    let hi = (span.1 + CONTEXT_AFTER).min(line_end);
     words
         .iter()
         .any(|w| contains_word(b, lo, span.0, w) || contains_word(b, span.1, hi, w))
@@ -459,10 +536,19 @@ fn has_context(words: &[&str], b: &[u8], span: (usize, usize)) -> bool {
 fn word_boundary(b: &[u8], i: usize) -> bool {
     match (i.checked_sub(1).and_then(|j| b.get(j)), b.get(i)) {
         (Some(x), Some(y)) if x.is_ascii_alphabetic() && y.is_ascii_alphabetic() => {
-            x.is_ascii_lowercase() && y.is_ascii_uppercase()
+            // `userPassport`, and an acronym before a word: `NHS|Number`.
+            (x.is_ascii_lowercase() && y.is_ascii_uppercase())
+                || (x.is_ascii_uppercase()
+                    && y.is_ascii_uppercase()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_lowercase))
         }
         _ => true,
     }
+}
+
+/// A word's end at `i`, a plural `s` allowed (`SINs`).
+fn word_end(b: &[u8], i: usize) -> bool {
+    word_boundary(b, i) || (matches!(b.get(i), Some(b's' | b'S')) && word_boundary(b, i + 1))
 }
 
 /// Whether `word` occurs in `b[from..to]` as a word: not after a letter, and, for words under 5
@@ -474,8 +560,26 @@ fn contains_word(b: &[u8], from: usize, to: usize, word: &str) -> bool {
     };
     h.windows(w.len()).enumerate().any(|(k, x)| {
         let at = from + k;
-        eq_words(x, w) && word_boundary(b, at) && (w.len() >= 5 || word_boundary(b, at + w.len()))
+        eq_words(x, w)
+            && word_boundary(b, at)
+            && (w.len() >= 5 || word_end(b, at + w.len()))
+            && !in_placeholder(b, at, at + w.len())
     })
+}
+
+/// Whether `b[s..e]` lies inside a tamis placeholder such as `[us_passport]` (its own labels
+/// are no context: masking twice must give what masking once gives).
+fn in_placeholder(b: &[u8], s: usize, e: usize) -> bool {
+    let label = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_';
+    let open = b
+        .get(..s)
+        .map(|h| h.iter().rev().take_while(|c| label(c)).count())
+        .is_some_and(|n| s.checked_sub(n + 1).and_then(|i| b.get(i)) == Some(&b'['));
+    let close = b
+        .get(e..)
+        .map(|t| t.iter().take_while(|c| label(c)).count())
+        .is_some_and(|n| b.get(e + n) == Some(&b']'));
+    open && close
 }
 
 /// ASCII case ignored, and ` `, `_`, `-` and `.` taken as one (`tax id` is `tax_id`).

@@ -124,10 +124,9 @@ impl Policy {
                 alloc::format!("the detector catalog did not compile: {e}"),
             )
         })?;
-        let catalog_context = compiled.detectors.iter().any(|e| {
-            matches!(e.detector, Detector::Catalog(i)
-                if crate::detect::catalog::CATALOG.get(usize::from(i)).is_some_and(|c| !c.context.is_empty()))
-        });
+        // The key a value is stored under is searched for keywords (and is context) whenever
+        // a catalog type is selected.
+        let catalog_context = first_catalog < compiled.detectors.len();
         let id = common::policy_id(&doc);
         let encrypts = compiled
             .rules
