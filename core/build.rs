@@ -14,6 +14,13 @@ use std::path::Path;
 #[allow(dead_code)]
 mod validate;
 
+#[path = "src/policy/line_local.rs"]
+mod line_local;
+
+#[path = "src/detect/names.rs"]
+mod names;
+use names::BUILTIN;
+
 #[path = "src/detect/catalog/checksums.rs"]
 #[allow(dead_code)]
 mod checksums;
@@ -30,25 +37,6 @@ const GROUPS: &[&str] = &[
     "crypto",
     "network",
     "contact",
-];
-const BUILTIN: &[&str] = &[
-    "email",
-    "phone",
-    "credit_card",
-    "us_ssn",
-    "iban",
-    "ip",
-    "mac",
-    "jwt",
-    "aws_key",
-    "github_token",
-    "slack_token",
-    "stripe_key",
-    "google_api_key",
-    "private_key",
-    "bearer_token",
-    "url_credentials",
-    "high_entropy",
 ];
 
 #[derive(serde::Deserialize)]
@@ -91,6 +79,8 @@ fn build() -> Result<(), String> {
     println!("cargo::rerun-if-changed=catalog");
     println!("cargo::rerun-if-changed=src/detect/catalog/validate.rs");
     println!("cargo::rerun-if-changed=src/detect/catalog/checksums.rs");
+    println!("cargo::rerun-if-changed=src/detect/names.rs");
+    println!("cargo::rerun-if-changed=src/policy/line_local.rs");
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read core/catalog: {e}"))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -247,7 +237,7 @@ fn check(e: &Entry, names: &mut std::collections::BTreeSet<String>) -> Option<St
             );
         }
     }
-    if crosses_lines(&hir) {
+    if !line_local::line_local(&hir) {
         return Some(
             "the pattern can match a line break or is anchored to the text's start or end: \
              catalog patterns match within a line (write `[ \\t]` for `\\s`, and add `\\n` to \
@@ -278,31 +268,6 @@ fn check(e: &Entry, names: &mut std::collections::BTreeSet<String>) -> Option<St
             "the pattern does not compile within {MAX_NFA} bytes: {err}"
         )),
     }
-}
-
-/// Whether a pattern can match a line break or is anchored to the text's start or end (the
-/// engine rescans only the lines around what it replaced, and streams text line by line).
-fn crosses_lines(hir: &regex_syntax::hir::Hir) -> bool {
-    use regex_syntax::hir::{Class, Hir, HirKind, Look};
-    fn newline(h: &Hir) -> bool {
-        match h.kind() {
-            HirKind::Empty | HirKind::Look(_) => false,
-            HirKind::Literal(lit) => lit.0.contains(&b'\n'),
-            HirKind::Class(Class::Unicode(c)) => c
-                .ranges()
-                .iter()
-                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
-            HirKind::Class(Class::Bytes(c)) => c
-                .ranges()
-                .iter()
-                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
-            HirKind::Repetition(r) => newline(&r.sub),
-            HirKind::Capture(c) => newline(&c.sub),
-            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(newline),
-        }
-    }
-    let looks = hir.properties().look_set();
-    newline(hir) || looks.contains(Look::Start) || looks.contains(Look::End)
 }
 
 /// The syntax every catalog pattern is compiled with (also at run time: `catalog::syntax`).

@@ -19,6 +19,7 @@ use regex_automata::meta::{Cache, Regex};
 pub mod catalog;
 mod email;
 mod entropy;
+mod names;
 mod normalize;
 mod shapes;
 mod tokens;
@@ -37,26 +38,7 @@ use tokens::{
     find_stripe, find_url_credentials,
 };
 
-/// Every built-in detector, by name.
-pub const BUILTIN: &[&str] = &[
-    "email",
-    "phone",
-    "credit_card",
-    "us_ssn",
-    "iban",
-    "ip",
-    "mac",
-    "jwt",
-    "aws_key",
-    "github_token",
-    "slack_token",
-    "stripe_key",
-    "google_api_key",
-    "private_key",
-    "bearer_token",
-    "url_credentials",
-    "high_entropy",
-];
+pub use names::BUILTIN;
 
 /// One detector type, as `tamis detectors` lists it: never a value, only its shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,6 +15,7 @@ use crate::stages::retention::Retention;
 use crate::summary::rule::SummarizeRule;
 
 pub mod compile;
+pub(crate) mod line_local;
 pub mod model;
 pub(crate) mod rule;
 pub(crate) mod select;

@@ -26,24 +26,6 @@ const ACTIONS: &str =
 /// text give the matches of the whole (see [`crate::TextStream`]). Conservative: a pattern
 /// that cannot be read here counts as crossing lines.
 fn pattern_line_local(pattern: &str) -> bool {
-    use regex_syntax::hir::{Class, Hir, HirKind, Look};
-    fn newline(h: &Hir) -> bool {
-        match h.kind() {
-            HirKind::Empty | HirKind::Look(_) => false,
-            HirKind::Literal(lit) => lit.0.contains(&b'\n'),
-            HirKind::Class(Class::Unicode(c)) => c
-                .ranges()
-                .iter()
-                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
-            HirKind::Class(Class::Bytes(c)) => c
-                .ranges()
-                .iter()
-                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
-            HirKind::Repetition(r) => newline(&r.sub),
-            HirKind::Capture(c) => newline(&c.sub),
-            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(newline),
-        }
-    }
     let Ok(hir) = regex_syntax::ParserBuilder::new()
         .nest_limit(64)
         .build()
@@ -51,8 +33,7 @@ fn pattern_line_local(pattern: &str) -> bool {
     else {
         return false;
     };
-    let looks = hir.properties().look_set();
-    !newline(&hir) && !looks.contains(Look::Start) && !looks.contains(Look::End)
+    crate::policy::line_local::line_local(&hir)
 }
 
 fn compile_pattern(
