@@ -240,6 +240,30 @@ fn detectors(dir: &Path) -> Result<(), String> {
         clean.len(),
         None,
     );
+
+    // Floor: finding the catalog's keywords alone, with the automaton the catalog builds
+    // (every entry's pattern, validator and the identifier shapes come on top).
+    let mut keywords: Vec<&str> = tamis_core::detector_types()
+        .flat_map(|d| d.keywords.iter().copied())
+        .collect();
+    keywords.sort_unstable();
+    keywords.dedup();
+    let ac = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&keywords)
+        .map_err(|e| e.to_string())?;
+    let side = "floor: the catalog's keywords alone (Aho-Corasick DFA)";
+    let mut hits = 0u64;
+    let t = warm_time(|| {
+        hits = ac.find_iter(text.as_bytes()).count() as u64;
+    });
+    emit("rust.detectors", side, t, text.len(), Some(hits));
+    let t = warm_time(|| {
+        black_box(ac.find_iter(clean.as_bytes()).count());
+    });
+    emit("rust.clean", side, t, clean.len(), None);
     Ok(())
 }
 
