@@ -116,3 +116,23 @@ fn context_stays_on_its_line_and_is_never_a_label_of_ours() {
     let once = text(&p, "passport number 268848483, ref 123456789");
     assert_eq!(text(&p, &once), once);
 }
+
+#[test]
+fn timestamps_are_never_identifiers() {
+    // Epoch seconds, milliseconds and microseconds of 2020-2027: 10, 13 and 16 digits, which
+    // an identifier's date and check digit can fit (a Swedish personnummer, a Korean RRN, a
+    // South African ID, a Romanian CNP); those need a context word.
+    let p =
+        policy("\"secrets\", \"national_id\", \"financial\", \"crypto\", \"network\", \"contact\"");
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..5_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let t = 1_577_836_800 + x % 252_000_000;
+        for v in [t, t * 1000 + x % 1000, t * 1_000_000 + x % 1_000_000] {
+            let line = format!("ts {v} ok");
+            assert_eq!(text(&p, &line), line);
+        }
+    }
+}

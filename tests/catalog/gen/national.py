@@ -1769,3 +1769,22 @@ def _redraw(name, miss):
 
 
 CASES = {name: (hit, _redraw(name, miss)) for name, (hit, miss) in CASES.items()}
+
+
+# Numbers that a timestamp can spell (10-digit epoch seconds, 13-digit epoch milliseconds) are
+# found only with a context word: their hits carry one.
+def _with_context(word, gen):
+    def hit(rng):
+        value = gen(rng)
+        return value if isinstance(value, tuple) else (word, value, "")
+
+    return hit
+
+
+for _name, _word in [
+    ("se_personnummer", "personnummer: "),
+    ("kr_rrn", "RRN: "),
+    ("ro_cnp", "CNP: "),
+    ("za_id", "ID number: "),
+]:
+    CASES[_name] = (_with_context(_word, CASES[_name][0]), CASES[_name][1])
