@@ -349,18 +349,7 @@ pub(crate) fn card_digits(s: &str) -> Option<Vec<u8>> {
 
 /// The Luhn checksum over ASCII digits.
 pub(crate) fn luhn_valid(digits: &[u8]) -> bool {
-    let mut sum = 0u32;
-    for (i, &d) in digits.iter().rev().enumerate() {
-        let mut v = u32::from(d.wrapping_sub(b'0'));
-        if i % 2 == 1 {
-            v *= 2;
-            if v > 9 {
-                v -= 9;
-            }
-        }
-        sum += v;
-    }
-    sum.is_multiple_of(10)
+    crate::detect::catalog::validate::luhn_ok(digits.iter())
 }
 
 /// `partial`: at most min(keep_first + keep_last, len / 4) characters shown; shorter than 8

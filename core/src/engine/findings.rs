@@ -199,17 +199,16 @@ impl Policy {
                 self.push_finding(text, d, s, e, entry_mapped, &eligible, sx);
             }
         }
-        if catalog_on && let Some(mut cx) = sx.catalog.take() {
+        if catalog_on {
+            // Working memory made for this policy holds the catalog's; should it be missing,
+            // the catalog still runs (fresh caches), never skipped.
+            let mut cx = sx.catalog.take().unwrap_or_else(|| self.catalog.cache());
             let bytes = if mapped {
                 sx.view.as_bytes()
             } else {
                 text.as_bytes()
             };
-            let key = if self.catalog_context {
-                sx.keys.rsplit('\u{1}').next().filter(|k| !k.is_empty())
-            } else {
-                None
-            };
+            let key = sx.keys.rsplit('\u{1}').next().filter(|k| !k.is_empty());
             sx.catalog_found.clear();
             self.catalog
                 .scan(bytes, key, &mut cx, &mut sx.catalog_found);

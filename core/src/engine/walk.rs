@@ -325,8 +325,9 @@ impl Policy {
                         key_rule: kr,
                         known,
                     };
+                    // The key a value is stored under is context for the catalog's types.
                     let klen = sx.keys.len();
-                    if self.catalog_context {
+                    if !self.catalog.is_empty() {
                         sx.keys.push('\u{1}');
                         sx.keys.push_str(key);
                     }

@@ -45,9 +45,6 @@ pub struct Policy {
     pub(crate) first_catalog: usize,
     /// The rules (indices, sorted) with a catalog detector.
     pub(crate) catalog_rules: Vec<u32>,
-    /// Some catalog detector is selected: the walk keeps the keys of the path (the key a value
-    /// is stored under is searched for keywords and is context).
-    pub(crate) catalog_context: bool,
     pub(crate) keys: Vec<HashKey>,
     /// `(name, env)` of each key, same order as `keys`.
     pub(crate) key_names: Vec<(String, String)>,

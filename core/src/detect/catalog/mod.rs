@@ -325,6 +325,7 @@ impl CatalogSet {
         })
     }
 
+    /// No catalog type is selected (the walk then keeps no keys).
     pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -416,7 +417,6 @@ impl CatalogSet {
                 cx.shapes.get_or_insert_with(|| shapes.create_cache()),
                 &input,
             ) {
-                let mut end = None;
                 for &e in &self.always {
                     let e = usize::from(e);
                     let (Some(c), Some(slot)) = (self.entries.get(e), cx.entries.get_mut(e)) else {
@@ -426,12 +426,10 @@ impl CatalogSet {
                     let at = Input::new(b).range(m.start()..).anchored(Anchored::Yes);
                     if let Some((s, t)) = match_at(c, b, cache, caps.as_mut(), &at, in_key(c)) {
                         out.push((c.det, s, t));
-                        end = Some(end.map_or(t, |x: usize| x.max(t)));
                     }
                 }
                 // Another type may start inside what was found and run past it: every start is
                 // tried (overlaps are settled by the caller).
-                let _ = end;
                 let next = m.start() + 1;
                 if next > b.len() {
                     break;

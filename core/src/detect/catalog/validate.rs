@@ -290,8 +290,9 @@ fn date_ok(y: u32, m: u32, d: u32) -> bool {
     (1..=days).contains(&d)
 }
 
-/// The Luhn (ISO/IEC 7812-1 annex B) check over the digits `it` yields, check digit last.
-fn luhn_ok<'a>(it: impl DoubleEndedIterator<Item = &'a u8>) -> bool {
+/// The Luhn (ISO/IEC 7812-1 annex B) check over the digits `it` yields, check digit last (also
+/// the card checks of `credit_card` and `fpe`: `action::luhn_valid`).
+pub(crate) fn luhn_ok<'a>(it: impl DoubleEndedIterator<Item = &'a u8>) -> bool {
     let mut sum = 0u32;
     for (i, &c) in it.rev().enumerate() {
         let mut n = val(c);

@@ -124,9 +124,6 @@ impl Policy {
                 alloc::format!("the detector catalog did not compile: {e}"),
             )
         })?;
-        // The key a value is stored under is searched for keywords (and is context) whenever
-        // a catalog type is selected.
-        let catalog_context = first_catalog < compiled.detectors.len();
         let id = common::policy_id(&doc);
         let encrypts = compiled
             .rules
@@ -146,7 +143,6 @@ impl Policy {
             catalog,
             first_catalog,
             catalog_rules,
-            catalog_context,
             keys,
             key_names,
             placeholders: compiled.placeholders,
