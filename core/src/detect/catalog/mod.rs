@@ -226,6 +226,8 @@ pub(crate) struct CatalogCache {
     shapes: Option<Cache>,
     entries: Vec<Option<(Cache, Option<Captures>)>>,
     on: Vec<bool>,
+    /// The entries `on` marks, for this scan.
+    marked: Vec<usize>,
     /// The key's name as context words are looked for in it ([`fold_key`]).
     key: String,
 }
@@ -344,8 +346,14 @@ impl CatalogSet {
         out: &mut Vec<(u32, usize, usize)>,
     ) {
         let n = self.entries.len();
-        cx.on.clear();
-        cx.on.resize(n, false);
+        // `on` is all false between scans (only the marked entries are reset), so a text costs
+        // what it marks, not the number of entries.
+        if cx.on.len() != n {
+            cx.on.clear();
+            cx.on.resize(n, false);
+        }
+        let mut list = core::mem::take(&mut cx.marked);
+        list.clear();
         let mut folded = core::mem::take(&mut cx.key);
         if let Some(k) = key {
             fold_key(k, &mut folded);
@@ -382,6 +390,7 @@ impl CatalogSet {
                             {
                                 *on = true;
                                 marked += 1;
+                                list.push(e);
                             }
                         }
                     }
@@ -401,9 +410,10 @@ impl CatalogSet {
                 })
             })
         };
-        for e in 0..n {
-            if cx.on.get(e) != Some(&true) {
-                continue;
+        list.sort_unstable();
+        for &e in &list {
+            if let Some(on) = cx.on.get_mut(e) {
+                *on = false;
             }
             let (Some(c), Some(slot)) = (self.entries.get(e), cx.entries.get_mut(e)) else {
                 continue;
@@ -411,6 +421,7 @@ impl CatalogSet {
             let (cache, caps) = slot.get_or_insert_with(|| c.caches());
             find_all(c, b, cache, caps.as_mut(), in_key(c), out);
         }
+        cx.marked = list;
         if let Some(shapes) = &self.shapes {
             let mut input = Input::new(b);
             while let Some(m) = shapes.search_with(
