@@ -357,6 +357,21 @@ function makeApi(wasm, host) {
     }
 
     /**
+     * A stream masking a text that arrives in pieces (an LLM's streamed answer, a tailed log):
+     * `push(chunk)` returns what can be released now, `finish()` the rest. The joined output
+     * is `maskText` of the whole text, for every way of cutting it.
+     */
+    stream(options) {
+      const inner = this.#call((p) => p.stream(options));
+      const emit = (event) => {
+        if (event === undefined || this.#audit === null) return;
+        if (typeof this.#audit === 'function') this.#audit(event);
+        else host.appendFile(this.#audit, `${JSON.stringify(event)}\n`);
+      };
+      return new TextStream(INTERNAL, inner, emit);
+    }
+
+    /**
      * Privacy-safe statistics: one summary (or null) for an array or typed array, an object of
      * summaries (columns without one left out) for an object of columns.
      */
@@ -420,10 +435,196 @@ function makeApi(wasm, host) {
     }
   }
 
+  /**
+   * A text masked as it arrives (`policy.stream()`). Pieces are strings, or UTF-8 bytes
+   * (`Uint8Array`) that may cut a character. A line is held back until no finding can cross its
+   * end, never more than the policy's `max_string_bytes` (past that it is masked, never released).
+   */
+  class TextStream {
+    #inner;
+    #generation;
+    #emit;
+    #done = false;
+    // A high surrogate that ended the last string piece: joined with the next piece's start,
+    // so a character cut between pieces is read whole.
+    #high = '';
+
+    constructor(token, inner, emit) {
+      if (token !== INTERNAL) throw new TypeError('use policy.stream()');
+      this.#inner = inner;
+      this.#generation = generation;
+      this.#emit = emit;
+    }
+
+    #open() {
+      if (this.#done) {
+        throw new TamisError('the stream is finished; start a new one', { code: 'finished' });
+      }
+      if (this.#generation !== generation) {
+        // The module was reset after a trap: the held text is gone, never released.
+        this.#done = true;
+        throw new TamisError('the engine was reset after an internal error; this stream is closed and what it held is dropped', {
+          code: 'stream-lost',
+        });
+      }
+      return this.#inner;
+    }
+
+    /** Adds the next piece; returns the masked text that can be released now (often ''). */
+    push(chunk) {
+      const s = this.#open();
+      if (typeof chunk === 'string') {
+        let text = this.#high + chunk;
+        this.#high = '';
+        const last = text.charCodeAt(text.length - 1);
+        if (last >= 0xd800 && last <= 0xdbff) {
+          this.#high = text.slice(-1);
+          text = text.slice(0, -1);
+        }
+        return guard(() => s.push(text));
+      }
+      if (chunk instanceof Uint8Array) {
+        // A held high surrogate has no partner in bytes: it is read as U+FFFD, as alone.
+        const text = this.#high;
+        this.#high = '';
+        return guard(() => (text === '' ? '' : s.push(text)) + s.pushBytes(chunk));
+      }
+      throw new TamisError('push takes a string or a Uint8Array', { code: 'invalid-argument' });
+    }
+
+    /** The rest of the masked text; the stream is done (a second call returns ''). */
+    finish() {
+      if (this.#done) return '';
+      const s = this.#open();
+      this.#done = true;
+      const high = this.#high;
+      this.#high = '';
+      const [text, event] = guard(() => {
+        const held = high === '' ? '' : s.push(high);
+        const [rest, ev] = s.finish();
+        return [held + rest, ev];
+      });
+      s.free();
+      this.#emit(event);
+      return text;
+    }
+
+    /** What was masked so far (counts only, never a value). */
+    report() {
+      return guard(() => this.#open().report());
+    }
+
+    /** Bytes held back, not yet released. */
+    get heldBytes() {
+      return this.#done || this.#generation !== generation ? 0 : this.#inner.heldBytes;
+    }
+  }
+
+  // The text fields of an OpenAI-style chat completion chunk that a model streams: each
+  // choice's `delta.content` and each tool call's `function.arguments`, by choice and call.
+  function* chunkTexts(chunk) {
+    for (const choice of chunk.choices || []) {
+      const delta = choice.delta || {};
+      if (typeof delta.content === 'string') yield [`${choice.index}`, delta, 'content'];
+      for (const call of delta.tool_calls || []) {
+        const fn = call.function;
+        if (fn && typeof fn.arguments === 'string') yield [`${choice.index}/${call.index}`, fn, 'arguments'];
+      }
+    }
+  }
+
+  /**
+   * Masks a streamed LLM answer as it arrives: an async iterable of strings, `Uint8Array`s, or
+   * OpenAI-style chat completion chunks (`choices[].delta.content`, tool call arguments), each
+   * choice and tool call its own stream. Yields the same items with their text masked (copies;
+   * held-back text comes out later); a choice's rest is written into the chunk that ends it
+   * (`finish_reason`), or into one more chunk when the source ends first.
+   */
+  async function* maskStream(policy, source, options) {
+    if (!(policy instanceof Policy)) throw new TamisError('maskStream takes a Policy first', { code: 'invalid-argument' });
+    const streams = new Map();
+    const streamFor = (key) => {
+      let s = streams.get(key);
+      if (s === undefined) {
+        s = policy.stream(options);
+        streams.set(key, s);
+      }
+      return s;
+    };
+    let last = null;
+    try {
+      for await (const chunk of source) {
+        if (typeof chunk === 'string' || chunk instanceof Uint8Array) {
+          yield streamFor('').push(chunk);
+          continue;
+        }
+        if (chunk === null || typeof chunk !== 'object' || !Array.isArray(chunk.choices)) {
+          throw new TamisError('maskStream takes strings, Uint8Arrays or chat completion chunks ({choices: [...]})', {
+            code: 'invalid-argument',
+          });
+        }
+        const copy = structuredClone(chunk);
+        last = copy;
+        for (const [key, holder, field] of chunkTexts(copy)) holder[field] = streamFor(key).push(holder[field]);
+        for (const choice of copy.choices) {
+          if (choice.finish_reason !== null && choice.finish_reason !== undefined) finishChoice(choice, streams);
+        }
+        yield copy;
+      }
+    } catch (e) {
+      // The held text is dropped with the streams, never released.
+      streams.clear();
+      throw e;
+    }
+    // The source ended with text still held: it comes out, masked, in one more item.
+    if (streams.has('')) {
+      const rest = streams.get('').finish();
+      streams.delete('');
+      if (rest !== '') yield rest;
+    }
+    if (streams.size > 0) {
+      const tail = { ...(last || {}), choices: [] };
+      const indexes = new Set([...streams.keys()].map((k) => k.split('/')[0]));
+      for (const index of indexes) {
+        const choice = { index: Number(index), delta: {}, finish_reason: null };
+        finishChoice(choice, streams);
+        tail.choices.push(choice);
+      }
+      yield tail;
+    }
+  }
+
+  // Writes the rest of a choice's streams (content and tool calls) into its chunk.
+  function finishChoice(choice, streams) {
+    const prefix = `${choice.index}`;
+    choice.delta = choice.delta || {};
+    const content = streams.get(prefix);
+    if (content !== undefined) {
+      const rest = content.finish();
+      streams.delete(prefix);
+      if (rest !== '') choice.delta.content = (choice.delta.content || '') + rest;
+    }
+    for (const [key, s] of [...streams]) {
+      if (!key.startsWith(`${prefix}/`)) continue;
+      const rest = s.finish();
+      streams.delete(key);
+      if (rest === '') continue;
+      const index = Number(key.slice(prefix.length + 1));
+      choice.delta.tool_calls = choice.delta.tool_calls || [];
+      let call = choice.delta.tool_calls.find((c) => c.index === index);
+      if (call === undefined) {
+        call = { index, function: { arguments: '' } };
+        choice.delta.tool_calls.push(call);
+      }
+      call.function = call.function || {};
+      call.function.arguments = (call.function.arguments || '') + rest;
+    }
+  }
+
   // Traps the module on purpose (tests of the recovery; not part of the API).
   const testPanic = (text) => guard(() => wasm.__panicForTests(text));
 
-  return { Policy, TamisError, PolicyError, RevealError, [Symbol.for('tamis.testPanic')]: testPanic };
+  return { Policy, TextStream, TamisError, PolicyError, RevealError, maskStream, [Symbol.for('tamis.testPanic')]: testPanic };
 }
 
 module.exports = { makeApi };

@@ -53,7 +53,8 @@ fn policy_error(e: &tamis_core::PolicyError) -> JsValue {
 /// A compiled policy (wrapped by `Policy` in `lib/api.cjs`).
 #[wasm_bindgen]
 pub struct WasmPolicy {
-    inner: tamis_core::Policy,
+    /// Shared with the text streams made from it.
+    inner: std::rc::Rc<tamis_core::Policy>,
     /// Working memory kept between calls (taken out for a call, so a call that never returns
     /// only loses it).
     scratch: core::cell::Cell<Option<Scratch>>,
@@ -135,7 +136,7 @@ impl WasmPolicy {
             .bind_keys(&given, &mut from_env, MissingKey::NoKey)
             .map_err(with_file)?;
         Ok(WasmPolicy {
-            inner: compiled,
+            inner: std::rc::Rc::new(compiled),
             scratch: core::cell::Cell::new(None),
             audit: core::cell::Cell::new(false),
             last_event: core::cell::RefCell::new(None),
@@ -314,6 +315,19 @@ impl WasmPolicy {
         Ok(out)
     }
 
+    /// A stream masking a text that arrives in pieces, for `opts` (`{context}`; see
+    /// `TextStream`).
+    pub fn stream(&self, opts: &JsValue) -> Result<WasmTextStream, JsValue> {
+        let ctx = options(opts, true)?;
+        Ok(WasmTextStream {
+            inner: Some(tamis_core::TextStream::new(
+                std::rc::Rc::clone(&self.inner),
+                &ctx,
+            )),
+            audit: self.audit.get(),
+        })
+    }
+
     /// Makes (or stops making) an audit event for each call that applies or reveals.
     #[wasm_bindgen(js_name = setAudit)]
     pub fn set_audit(&self, on: bool) {
@@ -446,6 +460,91 @@ impl WasmPolicy {
         let mut sx = run.into_scratch();
         sx.forget_text();
         self.scratch.set(Some(sx));
+    }
+}
+
+/// A text masked as it arrives (wrapped by `TextStream` in `lib/api.cjs`): the joined output
+/// of `push` and `finish` is `maskText` of the whole text, for every way of cutting it.
+#[wasm_bindgen]
+pub struct WasmTextStream {
+    /// `None` once finished.
+    inner: Option<tamis_core::TextStream<std::rc::Rc<tamis_core::Policy>>>,
+    /// Whether `finish` gives an audit event (the policy's `setAudit` when the stream began).
+    audit: bool,
+}
+
+impl core::fmt::Debug for WasmTextStream {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Held text is data: never shown.
+        f.debug_struct("WasmTextStream").finish_non_exhaustive()
+    }
+}
+
+#[wasm_bindgen]
+impl WasmTextStream {
+    fn open(
+        &mut self,
+    ) -> Result<&mut tamis_core::TextStream<std::rc::Rc<tamis_core::Policy>>, JsValue> {
+        self.inner
+            .as_mut()
+            .ok_or_else(|| tamis_error("finished", "the stream is finished; start a new one"))
+    }
+
+    /// Adds a piece of text; returns what can be released now.
+    pub fn push(&mut self, text: &str) -> Result<String, JsValue> {
+        let mut out = String::new();
+        self.open()?.push(text, &mut out);
+        Ok(out)
+    }
+
+    /// Adds a piece as UTF-8 bytes (a sequence may be cut between pieces).
+    #[wasm_bindgen(js_name = pushBytes)]
+    pub fn push_bytes(&mut self, bytes: &[u8]) -> Result<String, JsValue> {
+        let mut out = String::new();
+        self.open()?.push_bytes(bytes, &mut out);
+        Ok(out)
+    }
+
+    /// The rest of the masked text, and (when the policy makes audit events) the stream's
+    /// event: `[text, event | undefined]`. A second call gives `["", undefined]`.
+    pub fn finish(&mut self) -> Result<Array, JsValue> {
+        let pair = Array::new();
+        let Some(mut stream) = self.inner.take() else {
+            pair.push(&JsValue::from_str(""));
+            pair.push(&JsValue::UNDEFINED);
+            return Ok(pair);
+        };
+        let mut out = String::new();
+        stream.finish(&mut out);
+        pair.push(&JsValue::from_str(&out));
+        if self.audit {
+            let ctx = stream.context();
+            let event = stream.report().audit_event(ctx, ctx.now.unwrap_or(0));
+            pair.push(&json_to_js(&event)?);
+        } else {
+            pair.push(&JsValue::UNDEFINED);
+        }
+        Ok(pair)
+    }
+
+    /// The report so far (counts only).
+    pub fn report(&self) -> Result<JsValue, JsValue> {
+        match &self.inner {
+            Some(stream) => report_to_js(&stream.report()),
+            None => Err(tamis_error(
+                "finished",
+                "the stream is finished: take its report before finish()",
+            )),
+        }
+    }
+
+    /// Bytes held back, not yet released.
+    #[wasm_bindgen(getter, js_name = heldBytes)]
+    #[must_use]
+    pub fn held_bytes(&self) -> usize {
+        self.inner
+            .as_ref()
+            .map_or(0, tamis_core::TextStream::held_bytes)
     }
 }
 

@@ -129,6 +129,11 @@ export declare class Policy {
   applyJsonLines(text: string, options?: ApplyOptions): string;
   maskText(text: string, options?: TextOptions): string;
   /**
+   * A stream masking a text that arrives in pieces: the joined output of `push` and `finish`
+   * is `maskText` of the whole text, for every way of cutting it.
+   */
+  stream(options?: TextOptions): TextStream;
+  /**
    * The same policy, sending one audit event per call that applies or reveals to `sink`: a
    * function, or (Node) a file path each event is appended to as a JSON line. `null` stops.
    */
@@ -154,6 +159,48 @@ export interface TestResults {
 }
 
 /** Every error tamis throws. Never carries a record's values. */
+/**
+ * A text masked as it arrives (`policy.stream()`). A line is held back until no finding can
+ * cross its end, never more than the policy's `max_string_bytes` (past that it is masked).
+ */
+export declare class TextStream {
+  private constructor();
+  /** Adds the next piece (a string, or UTF-8 bytes that may cut a character); returns what can be released now. */
+  push(chunk: string | Uint8Array): string;
+  /** The rest of the masked text; the stream is done (a second call returns ''). */
+  finish(): string;
+  /** What was masked so far (counts only). */
+  report(): Report;
+  /** Bytes held back, not yet released. */
+  readonly heldBytes: number;
+}
+
+/** An OpenAI-style chat completion chunk, as far as `maskStream` reads it. */
+export interface ChatCompletionChunkLike {
+  choices: Array<{
+    index: number;
+    delta?: {
+      content?: string | null;
+      tool_calls?: Array<{ index: number; function?: { arguments?: string; [k: string]: unknown }; [k: string]: unknown }>;
+      [k: string]: unknown;
+    };
+    finish_reason?: string | null;
+    [k: string]: unknown;
+  }>;
+  [k: string]: unknown;
+}
+
+/**
+ * Masks a streamed LLM answer as it arrives: strings, `Uint8Array`s, or OpenAI-style chat
+ * completion chunks (each choice's `delta.content` and tool call arguments). Yields masked
+ * copies; held-back text comes out later, at the latest in one more item when the source ends.
+ */
+export declare function maskStream<T extends string | Uint8Array | ChatCompletionChunkLike>(
+  policy: Policy,
+  source: AsyncIterable<T> | Iterable<T>,
+  options?: TextOptions,
+): AsyncGenerator<T extends Uint8Array ? string : T>;
+
 export declare class TamisError extends Error {
   /** `invalid-argument`, `io`, `internal`, or a policy error kind. */
   readonly code: string;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use pyo3::create_exception;
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use tamis_core::{
@@ -385,6 +385,118 @@ impl Policy {
     }
 }
 
+/// A text masked as it arrives (`Policy.stream`): push chunks, then finish.
+#[pyclass(frozen, module = "tamis", name = "TextStream")]
+struct TextStream {
+    /// `None` once finished. Behind a lock: a stream is one text, pushed by one caller at a
+    /// time (a second thread waits).
+    inner: std::sync::Mutex<StreamSlot>,
+    policy: Py<Policy>,
+}
+
+/// Pieces at least this long are masked with the GIL released.
+const DETACH_BYTES: usize = 64 * 1024;
+
+#[pymethods]
+impl TextStream {
+    /// Adds the next chunk (`str`, or `bytes` that may cut a UTF-8 sequence; bytes that are
+    /// not UTF-8 become U+FFFD) and returns the masked text that can be released now (often
+    /// `""` while a line is incomplete). Raises `TamisError` after `finish`.
+    fn push(&self, py: Python<'_>, chunk: &Bound<'_, PyAny>) -> PyResult<String> {
+        let mut guard = self.lock()?;
+        let Some(stream) = guard.as_mut() else {
+            return Err(TamisError::new_err(
+                "the stream is finished; start a new one",
+            ));
+        };
+        let mut out = String::new();
+        if let Ok(s) = chunk.cast::<PyString>() {
+            // Lone surrogates (not UTF-8) become U+FFFD: never an error that quotes the input.
+            let text = convert::text_of(s);
+            if text.len() >= DETACH_BYTES {
+                py.detach(|| stream.push(&text, &mut out));
+            } else {
+                stream.push(&text, &mut out);
+            }
+        } else if let Ok(b) = chunk.cast::<PyBytes>() {
+            let bytes = b.as_bytes();
+            if bytes.len() >= DETACH_BYTES {
+                let owned = bytes.to_vec();
+                py.detach(|| stream.push_bytes(&owned, &mut out));
+            } else {
+                stream.push_bytes(bytes, &mut out);
+            }
+        } else {
+            return Err(PyTypeError::new_err("push takes a str or bytes chunk"));
+        }
+        Ok(out)
+    }
+
+    /// Returns the rest of the masked text; the stream is done (a second call returns `""`).
+    /// Sends the policy's audit event for the whole stream.
+    fn finish(&self, py: Python<'_>) -> PyResult<String> {
+        let taken = self.lock()?.take();
+        let Some(mut stream) = taken else {
+            return Ok(String::new());
+        };
+        let mut out = String::new();
+        stream.finish(&mut out);
+        let policy = self.policy.get();
+        policy.emit(py, || {
+            let ctx = stream.context();
+            stream.report().audit_event(ctx, ctx.now.unwrap_or(0))
+        })?;
+        Ok(out)
+    }
+
+    /// The report of what was masked so far (counts only, never a value).
+    fn report(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let guard = self.lock()?;
+        let Some(stream) = guard.as_ref() else {
+            return Err(TamisError::new_err(
+                "the stream is finished: take its report before finish()",
+            ));
+        };
+        let report = serde_json::to_value(stream.report())
+            .map_err(|_| TamisError::new_err("the report could not be written"))?;
+        value_to_py(py, &report)
+    }
+
+    /// Bytes held back, not yet released.
+    #[getter]
+    fn held_bytes(&self) -> PyResult<usize> {
+        Ok(self
+            .lock()?
+            .as_ref()
+            .map_or(0, tamis_core::TextStream::held_bytes))
+    }
+
+    fn __repr__(&self) -> String {
+        // Held text is data: its size only.
+        match self.held_bytes() {
+            Ok(n) => format!("<tamis.TextStream held_bytes={n}>"),
+            Err(_) => "<tamis.TextStream in use>".to_owned(),
+        }
+    }
+}
+
+type StreamSlot = Option<tamis_core::TextStream<Arc<tamis_core::Policy>>>;
+
+impl TextStream {
+    /// The stream. A stream is one text pushed in order: a call while another thread's call
+    /// on the same stream runs is an error (waiting for it holding the GIL could deadlock).
+    /// A lock poisoned by a panic is taken as it is: the state is consistent between calls.
+    fn lock(&self) -> PyResult<std::sync::MutexGuard<'_, StreamSlot>> {
+        match self.inner.try_lock() {
+            Ok(g) => Ok(g),
+            Err(std::sync::TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => Err(TamisError::new_err(
+                "the stream is in use by another thread; push a stream from one thread at a time",
+            )),
+        }
+    }
+}
+
 /// Suspends Python's cyclic garbage collector while `apply_many` builds its output, and turns
 /// it back on when dropped (also on an error) if it was on before. The new containers hold no
 /// cycles, yet every 700 of them start a collection that scans them, and now and then all the
@@ -732,6 +844,25 @@ impl Policy {
         Ok(out)
     }
 
+    /// A stream masking a text that arrives in pieces (an LLM's streamed answer, a log being
+    /// tailed) for `context`: `push(chunk)` returns what can be released, `finish()` the rest.
+    /// The joined output is `mask_text` of the whole text, for every way of cutting it (bytes
+    /// pieces may cut a UTF-8 sequence); a line is held back until no finding can cross its
+    /// end, never more than `max_string_bytes` (past that it is masked, never released). One
+    /// audit event is sent when the stream finishes.
+    #[pyo3(signature = (*, context = None))]
+    fn stream(slf: &Bound<'_, Self>, context: Option<&Bound<'_, PyAny>>) -> PyResult<TextStream> {
+        let ctx = Self::context(context, None)?;
+        let this = slf.get();
+        Ok(TextStream {
+            inner: std::sync::Mutex::new(Some(tamis_core::TextStream::new(
+                Arc::clone(&this.inner),
+                &ctx,
+            ))),
+            policy: slf.clone().unbind(),
+        })
+    }
+
     /// The same policy, sending one audit event per call (`apply`, `apply_many`, `apply_json`,
     /// `apply_json_lines`, `mask_text`, `reveal` and their `_with_report` forms) to `sink`: a
     /// callable given each event as a dict, or a path to which each event is appended as a
@@ -1005,7 +1136,7 @@ fn _dropped_marker(py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
 #[pymodule]
 mod _tamis {
     #[pymodule_export]
-    use super::{_dropped_marker, Policy, PolicyError, RevealError, TamisError};
+    use super::{_dropped_marker, Policy, PolicyError, RevealError, TamisError, TextStream};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

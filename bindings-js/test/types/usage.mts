@@ -1,5 +1,5 @@
 // A typed usage example: `tsc -p test/types` must accept it against the packed package.
-import { Policy, PolicyError, TamisError, type Applied, type Report, type Summary } from 'tamis';
+import { Policy, PolicyError, TamisError, TextStream, maskStream, type Applied, type Report, type Summary } from 'tamis';
 import { tamisPino } from 'tamis/pino';
 import { MaskingSpanProcessor, langfuseMask } from 'tamis/otel';
 import pino from 'pino';
@@ -56,3 +56,18 @@ initSync(new Uint8Array(0));
 const webPolicy: WebPolicy = web.Policy.fromToml('version = 1\nname = "w"\n');
 void loading;
 void webPolicy;
+
+// Streams.
+{
+  const s: TextStream = policy.stream({ context: { roles: ['support'] } });
+  const out: string = s.push('a') + s.push(new Uint8Array([0x62])) + s.finish();
+  const held: number = s.heldBytes;
+  void out; void held; void s.report().detectors;
+  async function* chunks() {
+    yield { choices: [{ index: 0, delta: { content: 'x' }, finish_reason: null }] };
+  }
+  (async () => {
+    for await (const c of maskStream(policy, chunks())) void c.choices[0].delta;
+    for await (const t of maskStream(policy, ['a', 'b'])) { const u: string = t; void u; }
+  })();
+}

@@ -18,6 +18,7 @@
 use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::ops::Deref;
 use memchr::memmem;
 
 use crate::action::TOO_LARGE;
@@ -121,9 +122,10 @@ impl Blocks {
     }
 }
 
-/// A text masked as it arrives ([`Policy::text_stream`]); see the module documentation.
-pub struct TextStream<'p> {
-    policy: &'p Policy,
+/// A text masked as it arrives ([`Policy::text_stream`], or [`TextStream::new`] with a shared
+/// policy such as an `Arc<Policy>`); see the module documentation.
+pub struct TextStream<P: Deref<Target = Policy>> {
+    policy: P,
     ctx: Context,
     sx: Scratch,
     tally: Tally,
@@ -148,7 +150,7 @@ pub struct TextStream<'p> {
     map: Vec<usize>,
 }
 
-impl core::fmt::Debug for TextStream<'_> {
+impl<P: Deref<Target = Policy>> core::fmt::Debug for TextStream<P> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         // Held text is data: sizes only.
         f.debug_struct("TextStream")
@@ -161,33 +163,46 @@ impl Policy {
     /// A stream that masks a text arriving in pieces, for `ctx`: push each piece, then finish;
     /// the joined output is [`Policy::mask_text`] of the whole (see [`TextStream`]).
     #[must_use]
-    pub fn text_stream(&self, ctx: &Context) -> TextStream<'_> {
+    pub fn text_stream(&self, ctx: &Context) -> TextStream<&Policy> {
+        TextStream::new(self, ctx)
+    }
+}
+
+impl<P: Deref<Target = Policy>> TextStream<P> {
+    /// A stream masking with `policy` (anything that derefs to one: `&Policy`, `Arc<Policy>`)
+    /// for `ctx`.
+    #[must_use]
+    pub fn new(policy: P, ctx: &Context) -> Self {
+        let this: &Policy = &policy;
+        let sx = Scratch::new(this);
+        let tally = Tally::new(this, false);
+        let one_unit = !this.text_line_local;
+        let blocks = this.detectors.iter().any(|d| {
+            matches!(
+                d.detector,
+                crate::detect::Detector::Builtin(Kind::PrivateKey)
+            )
+        });
+        let max = usize::try_from(this.doc.limits.max_string_bytes).unwrap_or(usize::MAX);
         TextStream {
-            policy: self,
+            policy,
             ctx: ctx.clone(),
-            sx: Scratch::new(self),
-            tally: Tally::new(self, false),
+            sx,
+            tally,
             held: String::new(),
             checked: 0,
             open_block: None,
             partial: Vec::new(),
             dropping: Dropping::No,
             dropped_blocks: Blocks::default(),
-            one_unit: !self.text_line_local,
-            blocks: self.detectors.iter().any(|d| {
-                matches!(
-                    d.detector,
-                    crate::detect::Detector::Builtin(Kind::PrivateKey)
-                )
-            }),
-            max: usize::try_from(self.doc.limits.max_string_bytes).unwrap_or(usize::MAX),
+            one_unit,
+            blocks,
+            max,
             view: String::new(),
             map: Vec::new(),
         }
     }
-}
 
-impl TextStream<'_> {
     /// Adds the next piece of text and appends to `out` what can be released.
     pub fn push(&mut self, piece: &str, out: &mut String) {
         if !self.partial.is_empty() {
@@ -273,6 +288,25 @@ impl TextStream<'_> {
     #[must_use]
     pub fn tally(&self) -> &Tally {
         &self.tally
+    }
+
+    /// The report of what was masked so far (counts only, never a value).
+    #[must_use]
+    pub fn report(&self) -> crate::Report {
+        self.tally.report(&self.policy)
+    }
+
+    /// Who the output is for and when.
+    #[must_use]
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// How many bytes are held back, not yet released (never more than the policy's
+    /// `max_string_bytes` and a cut UTF-8 sequence).
+    #[must_use]
+    pub fn held_bytes(&self) -> usize {
+        self.held.len() + self.partial.len()
     }
 
     fn accept(&mut self, text: &str, out: &mut String) {
