@@ -68,6 +68,7 @@ print("spans", [s.name for s in tracer_provider._active_span_processor._span_pro
     # The DAG's own result is the raw one; what the tracker sent is masked.
     ("tamis.hamilton", 0): 'assert dr.execute(["contact"])["contact"].endswith("example.com")\nprint("sent", SENT)',
     ("tamis.ray", 0): "ray.shutdown()",
+    ("tamis.llm", 0): 'print("\\nstream", policy.stream().push("[to ' + EMAIL + ']\\n"))',
     ("tamis.spark", 0): "spark.stop()",
     ("README.md", 0): 'print(safe, rows, out, report, policy.mask_text("to ' + EMAIL + '"))',
 }
@@ -97,7 +98,7 @@ def _snippets() -> list[tuple[str, int, str]]:
         for i, block in enumerate(re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S)):
             out.append((f"docs/{page.name}", i, block))
     for module in ("tamis.logging", "tamis.otel", "tamis.langfuse", "tamis.hamilton", "tamis.airflow",
-                   "tamis.airflow_logging", "tamis.ray", "tamis.spark"):
+                   "tamis.airflow_logging", "tamis.ray", "tamis.spark", "tamis.llm"):
         path = pathlib.Path(tamis.__file__).parent / (module.split(".", 1)[1] + ".py")
         doc = ast.get_docstring(ast.parse(path.read_text()), clean=True) or ""
         for i, block in enumerate(_doc_blocks(doc)):
@@ -111,7 +112,7 @@ SNIPPETS = _snippets()
 def test_every_integration_has_a_snippet() -> None:
     sources = {s for s, _, _ in SNIPPETS}
     assert sources >= {"README.md", "docs/dask.md", "docs/ray.md", "docs/spark.md", "tamis.logging", "tamis.otel", "tamis.langfuse", "tamis.hamilton",
-                       "tamis.airflow", "tamis.airflow_logging", "tamis.ray", "tamis.spark"}
+                       "tamis.airflow", "tamis.airflow_logging", "tamis.ray", "tamis.spark", "tamis.llm"}
 
 
 @pytest.mark.parametrize(("source", "index", "code"), SNIPPETS, ids=[f"{s}-{i}" for s, i, _ in SNIPPETS])

@@ -310,6 +310,20 @@ def python(tmp: Path) -> None:
         sink("python apply_many", policy.apply_many([record(i) for i in range(3)]))
         sink("python apply_json", policy.apply_json(json.dumps(record(1))))
         sink("python mask_text", policy.mask_text(f"mail {CANARIES['email']} card {CARD_SPACED} {CANARIES['aws_key']}"))
+        # A stream cut inside every value, one byte at a time; its report, audit event and repr.
+        text = f"mail {CANARIES['email']} card {CARD_SPACED}\n{CANARIES['aws_key']} end".encode()
+        events: list[Any] = []
+        stream = policy.with_audit(events.append).stream()
+        pieces = [stream.push(text[i : i + 1]) for i in range(len(text))]
+        sink("python stream repr", repr(stream))
+        sink("python stream report", stream.report())
+        pieces.append(stream.finish())
+        sink("python stream", "".join(pieces))
+        sink("python stream audit", json.dumps(events))
+        try:
+            stream.push(CANARIES["email"])
+        except tamis.TamisError as e:
+            sink("python stream error", "".join(traceback.format_exception(e)))
         sink("python explain", policy.explain([record(1)]))
         sink("python summarize", policy.summarize({"who": [CANARIES["email"]] * 5, "card": [CANARIES["card"]] * 5}))
         import pandas as pd
@@ -372,6 +386,18 @@ out.push(JSON.stringify(policy.apply(rec)));
 out.push(JSON.stringify(policy.applyWithReport(rec)));
 out.push(policy.applyJson(c.record));
 out.push(policy.maskText(`mail ${c.email} key ${c.aws}`));
+{
+  // A stream cut inside every value, one UTF-16 unit at a time; its report and audit event.
+  const events = [];
+  const s = policy.withAudit((e) => events.push(e)).stream();
+  const text = `mail ${c.email} card ${c.card}\n${c.aws} end`;
+  let got = '';
+  for (const ch of text) got += s.push(ch);
+  out.push(JSON.stringify(s.report()));
+  got += s.finish();
+  out.push(got, JSON.stringify(events), String(s));
+  try { s.push(c.email); } catch (e) { out.push(String(e.message)); out.push(String(e.stack)); }
+}
 out.push(JSON.stringify(policy.explain([rec])));
 out.push(JSON.stringify(policy.summarize({ [c.email]: [1, 2, 3], who: [c.email, c.email, c.email, c.email, c.email] })));
 for (const bad of [

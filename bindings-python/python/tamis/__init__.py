@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tamis._tamis import Policy, PolicyError, RevealError, TamisError, __version__
+from tamis._tamis import Policy, PolicyError, RevealError, TamisError, TextStream, __version__
 from tamis._frames import finish_summaries, summarize_states
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "PolicyError",
     "RevealError",
     "TamisError",
+    "TextStream",
     "__version__",
     "finish_summaries",
     "summarize_states",
