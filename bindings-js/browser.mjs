@@ -5,5 +5,5 @@ import { init } from './web.mjs';
 
 await init();
 
-export { Policy, TextStream, TamisError, PolicyError, RevealError, maskStream, init, initSync } from './web.mjs';
+export { Policy, TextStream, Session, TamisError, PolicyError, RevealError, maskStream, init, initSync } from './web.mjs';
 export { default } from './web.mjs';

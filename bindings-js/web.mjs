@@ -20,5 +20,5 @@ export function initSync(source) {
 }
 
 const api = apiModule.makeApi(wasm, { loaded: () => loaded });
-export const { Policy, TextStream, TamisError, PolicyError, RevealError, maskStream } = api;
+export const { Policy, TextStream, Session, TamisError, PolicyError, RevealError, maskStream } = api;
 export default { ...api, init, initSync };

@@ -5,6 +5,9 @@
 const { encode, decode, isPlain, DROPPED_RECORD } = require('./tape.cjs');
 
 const INTERNAL = Symbol('tamis.internal');
+// Calls of a policy in a session (see `Session`); not part of the API.
+const IN_SESSION = Symbol('tamis.inSession');
+const SESSION_STREAM = Symbol('tamis.sessionStream');
 
 /**
  * @param {any} wasm the wasm-bindgen module (`WasmPolicy`, `__wbg_reset_state`)
@@ -368,7 +371,47 @@ function makeApi(wasm, host) {
         if (typeof this.#audit === 'function') this.#audit(event);
         else host.appendFile(this.#audit, `${JSON.stringify(event)}\n`);
       };
-      return new TextStream(INTERNAL, inner, emit);
+      return new TextStream(INTERNAL, inner, emit, null);
+    }
+
+    /**
+     * A session for a conversation: records and texts masked with it number their
+     * placeholders together (the same value gets the same `<EMAIL_1>` in every turn), and
+     * `session.restore(text)` puts the values back into an answer (only placeholders it
+     * issued). It holds those values: keep it for the conversation, never log it.
+     */
+    session() {
+      return new Session(INTERNAL, this, this.#call((p) => p.session()));
+    }
+
+    // Runs `f` (calls of this policy) with the session's numbers in use (see `Session`).
+    [IN_SESSION](handle, f) {
+      const p = this.#policy();
+      guard(() => p.useSession(handle));
+      try {
+        return f();
+      } finally {
+        guard(() => this.#policy().endSession(handle));
+      }
+    }
+
+    // A stream in a session: the stream holds the numbers until it finishes.
+    [SESSION_STREAM](handle, options) {
+      const p = this.#policy();
+      guard(() => p.useSession(handle));
+      let inner;
+      try {
+        inner = this.#call((q) => q.stream(options));
+      } catch (e) {
+        guard(() => this.#policy().endSession(handle));
+        throw e;
+      }
+      const emit = (event) => {
+        if (event === undefined || this.#audit === null) return;
+        if (typeof this.#audit === 'function') this.#audit(event);
+        else host.appendFile(this.#audit, `${JSON.stringify(event)}\n`);
+      };
+      return new TextStream(INTERNAL, inner, emit, handle);
     }
 
     /**
@@ -444,16 +487,18 @@ function makeApi(wasm, host) {
     #inner;
     #generation;
     #emit;
+    #session;
     #done = false;
     // A high surrogate that ended the last string piece: joined with the next piece's start,
     // so a character cut between pieces is read whole.
     #high = '';
 
-    constructor(token, inner, emit) {
+    constructor(token, inner, emit, session) {
       if (token !== INTERNAL) throw new TypeError('use policy.stream()');
       this.#inner = inner;
       this.#generation = generation;
       this.#emit = emit;
+      this.#session = session;
     }
 
     #open() {
@@ -504,6 +549,7 @@ function makeApi(wasm, host) {
         const [rest, ev] = s.finish();
         return [held + rest, ev];
       });
+      if (this.#session !== null) guard(() => s.giveSessionBack(this.#session));
       s.free();
       this.#emit(event);
       return text;
@@ -517,6 +563,75 @@ function makeApi(wasm, host) {
     /** Bytes held back, not yet released. */
     get heldBytes() {
       return this.#done || this.#generation !== generation ? 0 : this.#inner.heldBytes;
+    }
+  }
+
+  /**
+   * Placeholder numbers kept for a conversation (`policy.session()`): `apply`, `applyJson`,
+   * `maskText` and `stream` as the policy's, numbering placeholders together; `restore(text)`.
+   */
+  class Session {
+    #policy;
+    #handle;
+    #generation;
+
+    constructor(token, policy, handle) {
+      if (token !== INTERNAL) throw new TypeError('use policy.session()');
+      this.#policy = policy;
+      this.#handle = handle;
+      this.#generation = generation;
+    }
+
+    #live() {
+      if (this.#generation !== generation) {
+        throw new TamisError('the engine was reset after an internal error; this session is gone (start a new one)', {
+          code: 'session-lost',
+        });
+      }
+      return this.#handle;
+    }
+
+    apply(value, options) {
+      return this.#policy[IN_SESSION](this.#live(), () => this.#policy.apply(value, options));
+    }
+
+    applyMany(values, options) {
+      return this.#policy[IN_SESSION](this.#live(), () => this.#policy.applyMany(values, options));
+    }
+
+    applyJson(text, options) {
+      return this.#policy[IN_SESSION](this.#live(), () => this.#policy.applyJson(text, options));
+    }
+
+    maskText(text, options) {
+      return this.#policy[IN_SESSION](this.#live(), () => this.#policy.maskText(text, options));
+    }
+
+    /** A stream numbering in this session; the session is the stream's until it finishes. */
+    stream(options) {
+      return this.#policy[SESSION_STREAM](this.#live(), options);
+    }
+
+    /** `text` with every placeholder this session issued replaced by its value. */
+    restore(text) {
+      if (typeof text !== 'string') throw new TamisError('restore takes a string', { code: 'invalid-argument' });
+      const h = this.#live();
+      return guard(() => h.restore(text));
+    }
+
+    /** How many values the session has numbered. */
+    get size() {
+      const h = this.#live();
+      return guard(() => h.size);
+    }
+
+    toString() {
+      return 'Session';
+    }
+
+    toJSON() {
+      // Never the values it holds.
+      return {};
     }
   }
 
@@ -624,7 +739,7 @@ function makeApi(wasm, host) {
   // Traps the module on purpose (tests of the recovery; not part of the API).
   const testPanic = (text) => guard(() => wasm.__panicForTests(text));
 
-  return { Policy, TextStream, TamisError, PolicyError, RevealError, maskStream, [Symbol.for('tamis.testPanic')]: testPanic };
+  return { Policy, TextStream, Session, TamisError, PolicyError, RevealError, maskStream, [Symbol.for('tamis.testPanic')]: testPanic };
 }
 
 module.exports = { makeApi };

@@ -61,6 +61,8 @@ pub struct WasmPolicy {
     /// Whether calls make audit events (`setAudit`), and the last one made (`takeAuditEvent`).
     audit: core::cell::Cell<bool>,
     last_event: core::cell::RefCell<Option<serde_json::Value>>,
+    /// The session calls number their placeholders in, while `useSession` has put one here.
+    session: core::cell::RefCell<Option<tamis_core::Session>>,
 }
 
 /// An `Error` named `RevealError`: `reason` (`denied`, `not_verified`, `unknown_key`,
@@ -140,6 +142,7 @@ impl WasmPolicy {
             scratch: core::cell::Cell::new(None),
             audit: core::cell::Cell::new(false),
             last_event: core::cell::RefCell::new(None),
+            session: core::cell::RefCell::new(None),
         })
     }
 
@@ -319,13 +322,42 @@ impl WasmPolicy {
     /// `TextStream`).
     pub fn stream(&self, opts: &JsValue) -> Result<WasmTextStream, JsValue> {
         let ctx = options(opts, true)?;
+        let mut stream = tamis_core::TextStream::new(std::rc::Rc::clone(&self.inner), &ctx);
+        // A session in use lends its numbers to the stream until `giveSessionBack`.
+        let lease = self.session.borrow_mut().take().map(|mut s| {
+            stream.begin_session(&mut s);
+            s
+        });
         Ok(WasmTextStream {
-            inner: Some(tamis_core::TextStream::new(
-                std::rc::Rc::clone(&self.inner),
-                &ctx,
-            )),
+            inner: Some(stream),
             audit: self.audit.get(),
+            lease,
         })
+    }
+
+    /// A new session for this policy's placeholder rules (see `Session` in `lib/api.cjs`).
+    #[must_use]
+    pub fn session(&self) -> WasmSession {
+        WasmSession {
+            inner: Some(self.inner.session()),
+        }
+    }
+
+    /// Numbers the placeholders of the calls that follow in `session`, until `endSession`.
+    #[wasm_bindgen(js_name = useSession)]
+    pub fn use_session(&self, session: &mut WasmSession) -> Result<(), JsValue> {
+        let s = session.inner.take().ok_or_else(session_busy)?;
+        *self.session.borrow_mut() = Some(s);
+        Ok(())
+    }
+
+    /// Gives the numbers back to `session` (after `useSession`); nothing when a stream took
+    /// them (it gives them back when it finishes).
+    #[wasm_bindgen(js_name = endSession)]
+    pub fn end_session(&self, session: &mut WasmSession) {
+        if let Some(s) = self.session.borrow_mut().take() {
+            session.inner = Some(s);
+        }
     }
 
     /// Makes (or stops making) an audit event for each call that applies or reveals.
@@ -442,11 +474,18 @@ impl WasmPolicy {
             Some(sx) => self.inner.run_reusing(ctx, sx),
             None => self.inner.run(ctx),
         };
-        if report { run.counting_paths() } else { run }
+        let mut run = if report { run.counting_paths() } else { run };
+        if let Some(s) = self.session.borrow_mut().as_mut() {
+            run.begin_session(s);
+        }
+        run
     }
 
     /// Keeps a run's working memory for the next call, and its audit event when asked for.
-    fn keep(&self, run: Run<'_>) {
+    fn keep(&self, mut run: Run<'_>) {
+        if let Some(s) = self.session.borrow_mut().as_mut() {
+            run.end_session(s);
+        }
         if self.audit.get() {
             let ctx = run.context();
             let time = ctx.now.unwrap_or_else(|| {
@@ -471,6 +510,8 @@ pub struct WasmTextStream {
     inner: Option<tamis_core::TextStream<std::rc::Rc<tamis_core::Policy>>>,
     /// Whether `finish` gives an audit event (the policy's `setAudit` when the stream began).
     audit: bool,
+    /// The session whose numbers the stream uses (lent by `stream` in a session).
+    lease: Option<tamis_core::Session>,
 }
 
 impl core::fmt::Debug for WasmTextStream {
@@ -516,6 +557,9 @@ impl WasmTextStream {
         };
         let mut out = String::new();
         stream.finish(&mut out);
+        if let Some(s) = self.lease.as_mut() {
+            stream.end_session(s);
+        }
         pair.push(&JsValue::from_str(&out));
         if self.audit {
             let ctx = stream.context();
@@ -538,6 +582,18 @@ impl WasmTextStream {
         }
     }
 
+    /// Gives the session's numbers back to `session` (once; the stream numbers on its own
+    /// after).
+    #[wasm_bindgen(js_name = giveSessionBack)]
+    pub fn give_session_back(&mut self, session: &mut WasmSession) {
+        if let Some(mut s) = self.lease.take() {
+            if let Some(stream) = self.inner.as_mut() {
+                stream.end_session(&mut s);
+            }
+            session.inner = Some(s);
+        }
+    }
+
     /// Bytes held back, not yet released.
     #[wasm_bindgen(getter, js_name = heldBytes)]
     #[must_use]
@@ -545,6 +601,41 @@ impl WasmTextStream {
         self.inner
             .as_ref()
             .map_or(0, tamis_core::TextStream::held_bytes)
+    }
+}
+
+/// Placeholder numbers kept for a conversation (wrapped by `Session` in `lib/api.cjs`).
+#[wasm_bindgen]
+pub struct WasmSession {
+    /// `None` while a call or an open stream uses it.
+    inner: Option<tamis_core::Session>,
+}
+
+impl core::fmt::Debug for WasmSession {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // The session holds values: never shown.
+        f.debug_struct("WasmSession").finish_non_exhaustive()
+    }
+}
+
+fn session_busy() -> JsValue {
+    tamis_error(
+        "session-busy",
+        "the session is in use by an open stream; finish the stream first",
+    )
+}
+
+#[wasm_bindgen]
+impl WasmSession {
+    /// `text` with the placeholders this session issued put back.
+    pub fn restore(&self, text: &str) -> Result<String, JsValue> {
+        Ok(self.inner.as_ref().ok_or_else(session_busy)?.restore(text))
+    }
+
+    /// How many values the session has numbered.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> Result<usize, JsValue> {
+        Ok(self.inner.as_ref().ok_or_else(session_busy)?.len())
     }
 }
 

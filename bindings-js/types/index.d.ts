@@ -134,6 +134,11 @@ export declare class Policy {
    */
   stream(options?: TextOptions): TextStream;
   /**
+   * A session for a conversation: calls made through it number their placeholders together,
+   * and `restore` puts the values back into an answer (only placeholders it issued).
+   */
+  session(): Session;
+  /**
    * The same policy, sending one audit event per call that applies or reveals to `sink`: a
    * function, or (Node) a file path each event is appended to as a JSON line. `null` stops.
    */
@@ -173,6 +178,21 @@ export declare class TextStream {
   report(): Report;
   /** Bytes held back, not yet released. */
   readonly heldBytes: number;
+}
+
+/** Placeholder numbers kept for a conversation (`policy.session()`); holds the values it numbered. */
+export declare class Session {
+  private constructor();
+  apply<T = unknown>(value: T, options?: ApplyOptions): T | QuarantineMarker | undefined;
+  applyMany<T = unknown>(values: readonly T[], options?: ApplyOptions): Array<T | QuarantineMarker>;
+  applyJson(text: string, options?: ApplyOptions): string | undefined;
+  maskText(text: string, options?: TextOptions): string;
+  /** A stream numbering in this session; the session is the stream's until it finishes. */
+  stream(options?: TextOptions): TextStream;
+  /** `text` with every placeholder this session issued replaced by its value. */
+  restore(text: string): string;
+  /** How many values the session has numbered. */
+  readonly size: number;
 }
 
 /** An OpenAI-style chat completion chunk, as far as `maskStream` reads it. */

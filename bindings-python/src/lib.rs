@@ -389,9 +389,64 @@ impl Policy {
 #[pyclass(frozen, module = "tamis", name = "TextStream")]
 struct TextStream {
     /// `None` once finished. Behind a lock: a stream is one text, pushed by one caller at a
-    /// time (a second thread waits).
+    /// time (another thread's call meanwhile is refused).
     inner: std::sync::Mutex<StreamSlot>,
     policy: Py<Policy>,
+    /// The session whose placeholder numbers the stream uses (`session.stream()`): given back
+    /// when the stream finishes or is dropped.
+    lease: std::sync::Mutex<Option<Lease>>,
+}
+
+/// A session's numbers lent to a stream, and where they go back.
+struct Lease {
+    slot: Arc<SessionSlot>,
+    session: tamis_core::Session,
+}
+
+type SessionSlot = std::sync::Mutex<Option<tamis_core::Session>>;
+
+impl TextStream {
+    fn new(policy: &Bound<'_, Policy>, ctx: &tamis_core::Context, lease: Option<Lease>) -> Self {
+        let mut stream = tamis_core::TextStream::new(Arc::clone(&policy.get().inner), ctx);
+        let lease = lease.map(|mut l| {
+            stream.begin_session(&mut l.session);
+            l
+        });
+        Self {
+            inner: std::sync::Mutex::new(Some(stream)),
+            policy: policy.clone().unbind(),
+            lease: std::sync::Mutex::new(lease),
+        }
+    }
+
+    /// Gives the session's numbers back (once).
+    fn give_back(
+        stream: &mut tamis_core::TextStream<Arc<tamis_core::Policy>>,
+        lease: &std::sync::Mutex<Option<Lease>>,
+    ) {
+        let taken = lease
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(mut l) = taken {
+            stream.end_session(&mut l.session);
+            *l.slot
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(l.session);
+        }
+    }
+}
+
+impl Drop for TextStream {
+    fn drop(&mut self) {
+        let inner = self
+            .inner
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(stream) = inner.as_mut() {
+            Self::give_back(stream, &self.lease);
+        }
+    }
 }
 
 /// Pieces at least this long are masked with the GIL released.
@@ -441,6 +496,7 @@ impl TextStream {
         };
         let mut out = String::new();
         stream.finish(&mut out);
+        Self::give_back(&mut stream, &self.lease);
         let policy = self.policy.get();
         policy.emit(py, || {
             let ctx = stream.context();
@@ -494,6 +550,141 @@ impl TextStream {
                 "the stream is in use by another thread; push a stream from one thread at a time",
             )),
         }
+    }
+}
+
+/// Placeholder numbers kept for a conversation (`Policy.session()`).
+#[pyclass(frozen, module = "tamis", name = "Session")]
+struct Session {
+    policy: Py<Policy>,
+    /// `None` while a stream of the session is open.
+    slot: Arc<SessionSlot>,
+}
+
+impl Session {
+    /// Takes the session out for a call (given back by `put`); an error while another call or
+    /// an open stream has it.
+    fn take(&self) -> PyResult<tamis_core::Session> {
+        let mut slot = match self.slot.try_lock() {
+            Ok(g) => g,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                return Err(TamisError::new_err(
+                    "the session is in use by another thread; use a session from one thread at a time",
+                ));
+            }
+        };
+        slot.take().ok_or_else(|| {
+            TamisError::new_err(
+                "the session is in use by an open stream or another call; finish the stream first",
+            )
+        })
+    }
+
+    fn put(&self, session: tamis_core::Session) {
+        *self
+            .slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(session);
+    }
+}
+
+#[pymethods]
+impl Session {
+    /// `Policy.apply` of a record, numbering placeholders in this session.
+    #[pyo3(signature = (obj, *, context = None, now = None))]
+    fn apply(
+        &self,
+        py: Python<'_>,
+        obj: &Bound<'_, PyAny>,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<Py<PyAny>>> {
+        if is_frame(obj) {
+            return Err(PyTypeError::new_err(
+                "a session masks records and text; mask tables with policy.apply",
+            ));
+        }
+        let policy = self.policy.get();
+        let ctx = Policy::context(context, now)?;
+        let mut session = self.take()?;
+        let mut run = policy.run(ctx);
+        run.begin_session(&mut session);
+        let out = policy.apply_impl(py, obj, &mut run);
+        run.end_session(&mut session);
+        self.put(session);
+        let audited = policy.audit_run(py, &run);
+        policy.give_back(run);
+        audited?;
+        out
+    }
+
+    /// `Policy.mask_text`, numbering placeholders in this session.
+    #[pyo3(signature = (text, *, context = None))]
+    fn mask_text(
+        &self,
+        py: Python<'_>,
+        text: &Bound<'_, PyString>,
+        context: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let policy = self.policy.get();
+        let ctx = Policy::context(context, None)?;
+        let text = convert::text_of(text);
+        let mut session = self.take()?;
+        let mut run = policy.run(ctx);
+        run.begin_session(&mut session);
+        let out = py.detach(|| run.text(&text));
+        run.end_session(&mut session);
+        self.put(session);
+        let audited = policy.audit_run(py, &run);
+        policy.give_back(run);
+        audited?;
+        Ok(out)
+    }
+
+    /// `Policy.stream`, numbering placeholders in this session; the session is the stream's
+    /// until it finishes (other calls on the session meanwhile raise `TamisError`).
+    #[pyo3(signature = (*, context = None))]
+    fn stream(&self, py: Python<'_>, context: Option<&Bound<'_, PyAny>>) -> PyResult<TextStream> {
+        let ctx = Policy::context(context, None)?;
+        let session = self.take()?;
+        let lease = Lease {
+            slot: Arc::clone(&self.slot),
+            session,
+        };
+        Ok(TextStream::new(self.policy.bind(py), &ctx, Some(lease)))
+    }
+
+    /// `text` with every placeholder this session issued replaced by its value (an LLM's
+    /// answer that quotes them); anything else is left as it is.
+    fn restore(&self, text: &Bound<'_, PyString>) -> PyResult<String> {
+        let text = convert::text_of(text);
+        let session = self.take()?;
+        let out = session.restore(&text);
+        self.put(session);
+        Ok(out)
+    }
+
+    /// How many values the session has numbered.
+    fn __len__(&self) -> PyResult<usize> {
+        let session = self.take()?;
+        let n = session.len();
+        self.put(session);
+        Ok(n)
+    }
+
+    fn __repr__(&self) -> String {
+        // Counts only: the session holds values.
+        match self.__len__() {
+            Ok(n) => format!("<tamis.Session values={n}>"),
+            Err(_) => "<tamis.Session in use>".to_owned(),
+        }
+    }
+
+    fn __reduce__(&self) -> PyResult<()> {
+        Err(PyTypeError::new_err(
+            "a tamis.Session holds the values it replaced and is not pickled; keep it in memory for the conversation",
+        ))
     }
 }
 
@@ -853,14 +1044,18 @@ impl Policy {
     #[pyo3(signature = (*, context = None))]
     fn stream(slf: &Bound<'_, Self>, context: Option<&Bound<'_, PyAny>>) -> PyResult<TextStream> {
         let ctx = Self::context(context, None)?;
-        let this = slf.get();
-        Ok(TextStream {
-            inner: std::sync::Mutex::new(Some(tamis_core::TextStream::new(
-                Arc::clone(&this.inner),
-                &ctx,
-            ))),
+        Ok(TextStream::new(slf, &ctx, None))
+    }
+
+    /// A session for a conversation: records and texts masked with it number their
+    /// placeholders together (the same value gets the same `<EMAIL_1>` in every turn), and
+    /// `session.restore(text)` puts the values back into an answer (only placeholders it
+    /// issued). It holds those values: keep it for the conversation, never log or pickle it.
+    fn session(slf: &Bound<'_, Self>) -> Session {
+        Session {
             policy: slf.clone().unbind(),
-        })
+            slot: Arc::new(std::sync::Mutex::new(Some(slf.get().inner.session()))),
+        }
     }
 
     /// The same policy, sending one audit event per call (`apply`, `apply_many`, `apply_json`,
@@ -1136,7 +1331,9 @@ fn _dropped_marker(py: Python<'_>, reason: &str) -> PyResult<Py<PyAny>> {
 #[pymodule]
 mod _tamis {
     #[pymodule_export]
-    use super::{_dropped_marker, Policy, PolicyError, RevealError, TamisError, TextStream};
+    use super::{
+        _dropped_marker, Policy, PolicyError, RevealError, Session, TamisError, TextStream,
+    };
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

@@ -49,6 +49,14 @@ pub enum Action {
         /// The replacement template.
         text: String,
     },
+    /// A numbered placeholder (`<EMAIL_1>`): the same value gets the same number within a
+    /// record, or within a session.
+    Placeholder {
+        /// How the placeholder is written.
+        template: crate::engine::placeholders::Template,
+        /// The type of a whole value (a detector's finding has its detector's type).
+        label: String,
+    },
     /// A keyed pseudonym `h:<key id>:<26 base32 chars>`.
     Hash {
         /// Index into the policy's keys.
@@ -98,9 +106,10 @@ impl Action {
     #[must_use]
     pub fn strength(&self) -> u8 {
         match self {
-            Self::Redact => 9,
-            Self::Nullify => 8,
-            Self::Replace { .. } => 7,
+            Self::Redact => 10,
+            Self::Nullify => 9,
+            Self::Replace { .. } => 8,
+            Self::Placeholder { .. } => 7,
             Self::Hash { .. } => 6,
             Self::Encrypt { .. } => 5,
             Self::Fpe { .. } => 4,
@@ -117,6 +126,7 @@ impl Action {
             Self::Redact => "redact",
             Self::Nullify => "nullify",
             Self::Replace { .. } => "replace",
+            Self::Placeholder { .. } => "placeholder",
             Self::Hash { .. } => "hash",
             Self::Encrypt { .. } => "encrypt",
             Self::Fpe { .. } => "fpe",

@@ -32,6 +32,7 @@ pub use detect::catalog::validators as detector_validators;
 pub use detect::{
     BUILTIN as BUILTIN_DETECTORS, DetectorType, PluginDetect, detector_groups, detector_types,
 };
+pub use engine::placeholders::{DEFAULT_TEMPLATE, Session, Template};
 pub use engine::reveal::{Refusal, RevealCounts};
 pub use engine::scratch::Scratch;
 pub use engine::text::TextStream;

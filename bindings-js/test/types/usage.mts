@@ -1,5 +1,5 @@
 // A typed usage example: `tsc -p test/types` must accept it against the packed package.
-import { Policy, PolicyError, TamisError, TextStream, maskStream, type Applied, type Report, type Summary } from 'tamis';
+import { Policy, PolicyError, TamisError, TextStream, Session, maskStream, type Applied, type Report, type Summary } from 'tamis';
 import { tamisPino } from 'tamis/pino';
 import { MaskingSpanProcessor, langfuseMask } from 'tamis/otel';
 import pino from 'pino';
@@ -70,4 +70,14 @@ void webPolicy;
     for await (const c of maskStream(policy, chunks())) void c.choices[0].delta;
     for await (const t of maskStream(policy, ['a', 'b'])) { const u: string = t; void u; }
   })();
+}
+
+// Sessions.
+{
+  const session: Session = policy.session();
+  const r = session.apply({ a: 1 });
+  const t: string = session.maskText('x') + session.restore('<EMAIL_1>');
+  const n: number = session.size;
+  const st: TextStream = session.stream();
+  void r; void t; void n; void st;
 }

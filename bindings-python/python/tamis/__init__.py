@@ -15,13 +15,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from tamis._tamis import Policy, PolicyError, RevealError, TamisError, TextStream, __version__
+from tamis._tamis import (
+    Policy,
+    PolicyError,
+    RevealError,
+    Session,
+    TamisError,
+    TextStream,
+    __version__,
+)
 from tamis._frames import finish_summaries, summarize_states
 
 __all__ = [
     "Policy",
     "PolicyError",
     "RevealError",
+    "Session",
     "TamisError",
     "TextStream",
     "__version__",

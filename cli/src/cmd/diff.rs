@@ -425,10 +425,13 @@ fn compare(old: &PolicyDoc, new: &PolicyDoc, out: &mut Vec<Change>) {
 }
 
 /// How much of the value an action lets through: higher is stronger. One way before
-/// reversible (a key turns `encrypt`, `fpe` and `shift_date` back), then the engine's order.
+/// reversible (a key turns `encrypt`, `fpe` and `shift_date` back), then the engine's order:
+/// a `placeholder` shows which values are equal within a record or session, a `hash` across
+/// every record.
 fn strength(r: &RuleDoc) -> u8 {
     match r.action.as_str() {
-        "redact" | "nullify" | "replace" => 7,
+        "redact" | "nullify" | "replace" => 8,
+        "placeholder" => 7,
         "hash" => 6,
         "encrypt" => 5,
         "fpe" => 4,

@@ -334,6 +334,17 @@ impl Policy {
                 holes.push((i, i + p.len()));
             }
         }
+        // Numbered placeholders (`<EMAIL_1>`): any type and number of the rules' templates.
+        for t in self.placeholder_templates() {
+            let Some(&first) = t.lits.first().and_then(|l| l.as_bytes().first()) else {
+                continue;
+            };
+            for i in memchr::memchr_iter(first, b) {
+                if let Some(n) = t.len_at(b.get(i..).unwrap_or(&[])) {
+                    holes.push((i, i + n));
+                }
+            }
+        }
         if !self.keys.is_empty() {
             for i in memchr::memmem::find_iter(b, b"h:") {
                 if let Some(n) = token_len_at(b.get(i..).unwrap_or(&[]), &self.keys) {
@@ -481,10 +492,13 @@ impl Policy {
     fn write_masked(
         &self,
         text: &str,
-        sx: &Scratch,
+        scratch: &mut Scratch,
         t: &mut Tally,
         written: &mut Vec<(usize, usize)>,
     ) -> String {
+        // Numbered placeholders count on through the record (given back below).
+        let mut numbers = core::mem::take(&mut scratch.placeholders);
+        let sx: &Scratch = scratch;
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
         for f in &sx.accepted {
@@ -534,6 +548,13 @@ impl Policy {
                 Some(Action::Replace { text: template }) => {
                     expand_replacement(template, ty, &mut out)
                 }
+                // The span as written: `restore` gives back exactly what was there.
+                Some(Action::Placeholder { template, .. }) => numbers.write(
+                    template,
+                    ty,
+                    text.get(f.start..f.end).unwrap_or(""),
+                    &mut out,
+                ),
                 // `generalize`, `fpe` and `shift_date` are refused for detectors at compile
                 // time; fail closed regardless.
                 Some(Action::Generalize { .. } | Action::Fpe { .. } | Action::ShiftDate { .. })
@@ -545,6 +566,7 @@ impl Policy {
             last = f.end;
         }
         out.push_str(text.get(last..).unwrap_or(""));
+        scratch.placeholders = numbers;
         out
     }
 

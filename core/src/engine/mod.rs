@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::action::TOO_LARGE;
 use crate::context::Context;
+use crate::engine::placeholders::Session;
 use crate::policy::Policy;
 use crate::record::json::Measure;
 use crate::record::tree::Tree;
@@ -22,6 +23,7 @@ use scratch::{At, Scratch};
 
 pub(crate) mod columns;
 pub(crate) mod findings;
+pub(crate) mod placeholders;
 pub(crate) mod reveal;
 pub(crate) mod scratch;
 mod strategy;
@@ -149,6 +151,19 @@ impl<'p> Run<'p> {
     #[must_use]
     pub fn report(&self) -> Report {
         self.tally.report(self.policy)
+    }
+
+    /// Numbers placeholders in `session` from here on (the same value gets the same
+    /// placeholder across records and texts), until [`Run::end_session`] gives the numbers
+    /// back to it; until then the session is empty.
+    pub fn begin_session(&mut self, session: &mut Session) {
+        self.sx.placeholders = session.take();
+    }
+
+    /// Gives the numbers back to `session` (see [`Run::begin_session`]); later records number
+    /// their placeholders on their own again.
+    pub fn end_session(&mut self, session: &mut Session) {
+        session.put_back(core::mem::take(&mut self.sx.placeholders));
     }
 
     /// Ends the run and gives back its working memory, for [`Policy::run_reusing`].
@@ -437,6 +452,27 @@ impl Policy {
             *value = quarantine_marker(None, q);
         }
         tally.report(self)
+    }
+
+    /// [`Policy::apply`] numbering placeholders in `session`.
+    pub fn apply_in(&self, value: &mut Value, ctx: &Context, session: &mut Session) -> Report {
+        let mut run = self.run(ctx.clone());
+        run.begin_session(session);
+        if let Disposition::Quarantined(q) = run.tree(value) {
+            *value = quarantine_marker(None, q);
+        }
+        run.end_session(session);
+        run.report()
+    }
+
+    /// [`Policy::mask_text`] numbering placeholders in `session`.
+    #[must_use]
+    pub fn mask_text_in(&self, text: &str, ctx: &Context, session: &mut Session) -> String {
+        let mut run = self.run(ctx.clone());
+        run.begin_session(session);
+        let out = run.text(text);
+        run.end_session(session);
+        out
     }
 
     /// Masks what the detectors and patterns find in free text (path and key rules do not apply

@@ -74,6 +74,8 @@ pub struct Scratch {
     pub(crate) expired: Vec<bool>,
     /// Per `[[summarize]]` rule: its `when` holds.
     pub(crate) sum_active: Vec<bool>,
+    /// Numbered placeholders given in the record (or the session) being masked.
+    pub(crate) placeholders: crate::engine::placeholders::Placeholders,
     /// Runs `plugin:<id>` detectors (installed by a host that runs plugins).
     pub(crate) plugin_detect: Option<Box<dyn PluginDetect>>,
     /// The streaming path's key spans and rule hits (see `stream`).
@@ -105,6 +107,8 @@ impl Scratch {
         self.tagged.clear();
         self.catalog_found.clear();
         self.protect = None;
+        // The values numbered in the last record (a session's are never here between calls).
+        self.placeholders = crate::engine::placeholders::Placeholders::default();
     }
 
     /// Working memory sized for `policy`.
@@ -150,6 +154,7 @@ impl Scratch {
             quarantine: None,
             expired: Vec::new(),
             sum_active: vec![true; policy.summaries.len()],
+            placeholders: crate::engine::placeholders::Placeholders::default(),
             plugin_detect: None,
             stream_keys: Vec::new(),
             stream_hits: Vec::new(),
@@ -235,6 +240,7 @@ impl Policy {
     /// entries count as expired).
     pub(crate) fn begin(&self, ctx: &Context, record_type: Option<&str>, sx: &mut Scratch) {
         sx.any_detector = false;
+        sx.placeholders.new_record();
         if self.shifts {
             sx.shift.fill(None);
         }

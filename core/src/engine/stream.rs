@@ -434,7 +434,15 @@ impl Pass<'_, '_, '_> {
             // The same text for every value, made when the policy was compiled.
             return self.text.put(json);
         }
-        match policy.whole_value(r, value, kind, None) {
+        // Numbered placeholders count through the record: the tree path numbers them.
+        if matches!(
+            policy.rules.get(r as usize).map(|r| &r.action),
+            Some(Action::Placeholder { .. })
+        ) {
+            return Err(Bail);
+        }
+        let mut none = crate::engine::placeholders::Placeholders::default();
+        match policy.whole_value(r, value, kind, None, &mut none) {
             Some(new) => {
                 let out = &mut *self.text.out;
                 out.try_reserve(new.len() + 2).map_err(|_| Bail)?;

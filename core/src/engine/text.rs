@@ -174,7 +174,9 @@ impl<P: Deref<Target = Policy>> TextStream<P> {
     #[must_use]
     pub fn new(policy: P, ctx: &Context) -> Self {
         let this: &Policy = &policy;
-        let sx = Scratch::new(this);
+        let mut sx = Scratch::new(this);
+        // The stream is one text: numbered placeholders count through all of it.
+        sx.placeholders.keep = true;
         let tally = Tally::new(this, false);
         let one_unit = !this.text_line_local;
         let blocks = this.detectors.iter().any(|d| {
@@ -300,6 +302,18 @@ impl<P: Deref<Target = Policy>> TextStream<P> {
     #[must_use]
     pub fn context(&self) -> &Context {
         &self.ctx
+    }
+
+    /// Numbers placeholders in `session` from here on, until [`TextStream::end_session`]
+    /// (see [`crate::Run::begin_session`]).
+    pub fn begin_session(&mut self, session: &mut crate::Session) {
+        self.sx.placeholders = session.take();
+    }
+
+    /// Gives the numbers back to `session`; the stream numbers on its own again.
+    pub fn end_session(&mut self, session: &mut crate::Session) {
+        session.put_back(core::mem::take(&mut self.sx.placeholders));
+        self.sx.placeholders.keep = true;
     }
 
     /// How many bytes are held back, not yet released (never more than the policy's

@@ -14,6 +14,7 @@ use crate::action::{
     UNGENERALIZABLE, enc_token_len_at, expand_replacement, generalize, hash_token, is_marker,
     is_token, partial,
 };
+use crate::engine::placeholders::Placeholders;
 use crate::engine::scratch::{At, NodeInfo, Scratch};
 use crate::keyed::siv::Kind;
 use crate::policy::Policy;
@@ -39,6 +40,9 @@ impl Policy {
                 .replacement
                 .as_ref()
                 .is_some_and(|(whole, _)| **whole == *text),
+            // A placeholder the rule writes (its template, its label, any number): applying
+            // twice gives what applying once gives.
+            Action::Placeholder { template, label } => template.is_of(text, label),
             Action::Hash { key } => self.keys.get(*key).is_some_and(|k| {
                 if k.mac.is_some() {
                     is_token(text, core::slice::from_ref(k))
@@ -95,11 +99,11 @@ impl Policy {
         rule: u32,
         text: &str,
         kind: Kind,
-        sx: &Scratch,
+        sx: &mut Scratch,
         t: &mut Tally,
     ) -> Option<String> {
         let shift = sx.shift.get(rule as usize).copied().flatten();
-        let out = self.whole_value(rule, text, kind, shift);
+        let out = self.whole_value(rule, text, kind, shift, &mut sx.placeholders);
         if let Some(o) = &out
             && o.starts_with("[tamis:")
         {
@@ -128,6 +132,7 @@ impl Policy {
         text: &str,
         kind: Kind,
         shift: Option<i64>,
+        numbers: &mut Placeholders,
     ) -> Option<String> {
         let number = kind == Kind::Num;
         if crate::faults::hit(crate::faults::Point::Action) {
@@ -145,6 +150,9 @@ impl Policy {
                 expand_replacement(DEFAULT_REPLACEMENT, "value", &mut out)
             }
             Action::Replace { text: template } => expand_replacement(template, "value", &mut out),
+            Action::Placeholder { template, label } => {
+                numbers.write(template, label, text, &mut out)
+            }
             Action::Hash { key } => match self.keys.get(*key) {
                 Some(k) => hash_token(k, text.as_bytes(), &mut out),
                 None => out.push_str(NO_KEY),

@@ -236,10 +236,11 @@ impl Policy {
     }
 
     /// Whether masking a value can need another field of its record: a `shift_date` rule reads
-    /// its entity. Columnar front ends then mask whole rows.
+    /// its entity, and numbered placeholders count through the record. Columnar front ends then
+    /// mask whole rows.
     #[must_use]
     pub fn reads_other_fields(&self) -> bool {
-        self.shifts
+        self.shifts || self.placeholder_templates().next().is_some()
     }
 
     /// Rule ids in policy order.

@@ -134,6 +134,12 @@ pub struct RuleDoc {
     /// For `replace`; `{type}` expands to the detector name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replacement: Option<String>,
+    /// For `placeholder`: how it is written (default `<{TYPE}_{n}>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// For `placeholder`: the type of whole values (default: the rule id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// For `hash`, `encrypt`, `fpe` and `shift_date`: the name of a `[key.NAME]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,

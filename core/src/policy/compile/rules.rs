@@ -19,7 +19,7 @@ use crate::policy::select::{PathSet, Target, normalize_glob, parse_path};
 use crate::policy::source::{Seg, Source, error_at};
 
 const ACTIONS: &str =
-    "redact, nullify, replace, hash, encrypt, fpe, shift_date, generalize, partial";
+    "redact, nullify, replace, placeholder, hash, encrypt, fpe, shift_date, generalize, partial";
 
 /// Whether a pattern matches within a line: it can match no line break and is not anchored to
 /// the start or end of the text (`\A`, `\z`, `^` and `$` without `(?m)`), so the lines of a
@@ -119,6 +119,17 @@ fn compile_action(
     if a != "replace" && r.replacement.is_some() {
         return not_for("replacement", a, "replace");
     }
+    if a != "placeholder" && (r.template.is_some() || r.label.is_some()) {
+        return not_for(
+            if r.template.is_some() {
+                "template"
+            } else {
+                "label"
+            },
+            a,
+            "placeholder",
+        );
+    }
     let keyed = matches!(a, "hash" | "encrypt" | "fpe" | "shift_date");
     if !keyed && r.key.is_some() {
         return not_for("key", a, "hash, encrypt, fpe or shift_date");
@@ -165,6 +176,44 @@ fn compile_action(
                 .clone()
                 .unwrap_or_else(|| String::from(DEFAULT_REPLACEMENT)),
         },
+        "placeholder" => {
+            let source = r
+                .template
+                .as_deref()
+                .unwrap_or(crate::engine::placeholders::DEFAULT_TEMPLATE);
+            let template = crate::engine::placeholders::Template::parse(source).map_err(|why| {
+                error_at(
+                    src,
+                    &at("template"),
+                    ErrorKind::Action,
+                    format!("the placeholder template of rule `{}` {why}", r.id),
+                    "write it as literal text around `{TYPE}` (or `{type}`) and `{n}`, such as `<{TYPE}_{n}>`",
+                    &r.id,
+                )
+            })?;
+            let label = r.label.clone().unwrap_or_else(|| r.id.clone());
+            let label: String = label
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            if label.is_empty() || label.len() > 64 {
+                return Err(error_at(
+                    src,
+                    &at("label"),
+                    ErrorKind::Action,
+                    format!("the label of rule `{}` must be 1 to 64 characters", r.id),
+                    "name the type of the values this rule selects, such as `label = \"customer\"`",
+                    &r.id,
+                ));
+            }
+            Action::Placeholder { template, label }
+        }
         "hash" | "encrypt" | "fpe" | "shift_date" => {
             let Some(name) = &r.key else {
                 return Err(error_at(
