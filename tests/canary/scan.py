@@ -29,6 +29,7 @@ import io
 import json
 import logging
 import os
+import pickle
 import secrets
 import subprocess
 import sys
@@ -86,6 +87,18 @@ input = {{ user = {{ email = "{CANARIES['email']}", password = "{CANARIES['passw
 expect = {{ user = {{ email = "not what tamis writes" }} }}
 """
 
+
+PLACEHOLDER_POLICY = """version = 1
+name = "canary-placeholders"
+[[rule]]
+id = "secrets"
+keys = ["*password*", "*secret*", "*note*"]
+action = "placeholder"
+[[rule]]
+id = "pii"
+detect = ["email", "credit_card", "aws_key"]
+action = "placeholder"
+"""
 
 KEY = secrets.token_hex(24)
 KEYED_POLICY = """version = 1
@@ -324,6 +337,25 @@ def python(tmp: Path) -> None:
             stream.push(CANARIES["email"])
         except tamis.TamisError as e:
             sink("python stream error", "".join(traceback.format_exception(e)))
+        # A session: what it masks, its repr, its errors and audit events; `restore` must give
+        # the values back (its output is the caller's own data, not a sink).
+        import pandas as pd
+
+        numbered = tamis.Policy.from_toml(PLACEHOLDER_POLICY).with_audit(events.append)
+        session = numbered.session()
+        sink("python session apply", session.apply(record(1)))
+        sink("python session mask_text", session.mask_text(f"mail {CANARIES['email']} key {CANARIES['aws_key']}"))
+        s2 = session.stream()
+        sink("python session stream", s2.push(f"{CANARIES['email']}\n") + s2.finish())
+        sink("python session repr", repr(session) + repr(s2))
+        for bad in (lambda: pickle.dumps(session), lambda: session.apply(pd.DataFrame({"a": [CANARIES["email"]]}))):
+            try:
+                bad()
+            except TypeError as e:
+                sink("python session error", "".join(traceback.format_exception(e)))
+        if session.restore(session.mask_text(CANARIES["email"])) != CANARIES["email"]:
+            raise SystemExit("python session restore did not give the value back")
+        sink("python session audit", json.dumps(events))
         sink("python explain", policy.explain([record(1)]))
         sink("python summarize", policy.summarize({"who": [CANARIES["email"]] * 5, "card": [CANARIES["card"]] * 5}))
         import pandas as pd
@@ -397,6 +429,14 @@ out.push(policy.maskText(`mail ${c.email} key ${c.aws}`));
   got += s.finish();
   out.push(got, JSON.stringify(events), String(s));
   try { s.push(c.email); } catch (e) { out.push(String(e.message)); out.push(String(e.stack)); }
+  // A session: what it masks, its JSON and errors; `restore` must give the values back.
+  const numbered = Policy.fromToml(c.placeholders).withAudit((e) => events.push(e));
+  const session = numbered.session();
+  out.push(JSON.stringify(session.apply(rec)), session.maskText(`mail ${c.email} key ${c.aws}`));
+  const s2 = session.stream();
+  out.push(s2.push(`${c.email}\n`) + s2.finish(), JSON.stringify(session), String(session), JSON.stringify(events));
+  try { session.restore(42); } catch (e) { out.push(String(e.message)); out.push(String(e.stack)); }
+  if (session.restore(session.maskText(c.email)) !== c.email) throw new Error('session restore failed');
 }
 out.push(JSON.stringify(policy.explain([rec])));
 out.push(JSON.stringify(policy.summarize({ [c.email]: [1, 2, 3], who: [c.email, c.email, c.email, c.email, c.email] })));
@@ -451,7 +491,7 @@ process.stdout.write(out.join('\n'));
 
 
 def node(tmp: Path) -> None:
-    arg = json.dumps({"policy": POLICY, "record": json.dumps(record(1)), "email": CANARIES["email"],
+    arg = json.dumps({"policy": POLICY, "placeholders": PLACEHOLDER_POLICY, "record": json.dumps(record(1)), "email": CANARIES["email"],
                       "aws": CANARIES["aws_key"], "password": CANARIES["password"], "card": CARD_SPACED})
     script = tmp / "canary.cjs"
     script.write_text(NODE_SCRIPT)

@@ -41,7 +41,7 @@ STRINGS = ["", "ok", "jane@example.com", "call 415-555-0100 now", "card 4111 111
 NUMBERS = [0, 1, -7, 42, 2**40, 4111111111111111, 1.5, -0.25, 3.75]
 DETECTORS = ["email", "phone", "credit_card", "us_ssn", "iban", "ip", "aws_key", "bearer_token",
              "url_credentials", "private_key"]
-ACTIONS = ["replace", "redact", "nullify", "hash", "partial", "encrypt", "fpe", "shift_date"]
+ACTIONS = ["replace", "redact", "nullify", "placeholder", "hash", "partial", "encrypt", "fpe", "shift_date"]
 
 
 def value(r: random.Random, depth: int) -> Any:
@@ -103,6 +103,8 @@ def policy(r: random.Random, i: int) -> tuple[str, int]:
             extra += f"keep_first = {r.randint(0, 4)}\nkeep_last = {r.randint(0, 4)}\n"
         if action == "shift_date":
             extra += f'entity = "{r.choice(["id", "user.id", "email"])}"\nmax_days = {r.randint(1, 400)}\n'
+        if action == "placeholder" and r.random() < 0.3:
+            extra += 'template = "[{type}#{n}]"\n'
         if action == "replace" and r.random() < 0.5:
             extra += f'replacement = "{r.choice(["-", "0", "x", "[{type}]", "***"])}"\n'
         out.append(f'[[rule]]\nid = "r{j}"\n{sel}\naction = "{action}"\n{extra}')
