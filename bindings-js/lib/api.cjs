@@ -122,13 +122,32 @@ function makeApi(wasm, host) {
     });
   }
 
+  // `{ detectors: { name: fn } }`: a plain object of functions (copied: later changes to the
+  // caller's object change nothing), or undefined.
+  function detectorFunctions(detectors) {
+    if (detectors === undefined || detectors === null) return undefined;
+    if (typeof detectors !== 'object' || Array.isArray(detectors)) {
+      throw new TamisError('detectors must be an object of name to function, such as { person: (line) => [[0, 4]] }', {
+        code: 'invalid-argument',
+      });
+    }
+    const out = {};
+    for (const name of Object.keys(detectors)) {
+      if (typeof detectors[name] !== 'function') {
+        throw new TamisError(`detectors.${name} is not a function`, { code: 'invalid-argument' });
+      }
+      out[name] = detectors[name];
+    }
+    return out;
+  }
+
   function compile(spec) {
     if (host.loaded && !host.loaded()) {
       throw new TamisError('the wasm module is not loaded: call `await init()` or `initSync(bytes)` of "tamis/web" first', {
         code: 'not-initialized',
       });
     }
-    return wasm.WasmPolicy.compile(spec.text, spec.json, spec.file, spec.keys, spec.env);
+    return wasm.WasmPolicy.compile(spec.text, spec.json, spec.file, spec.keys, spec.env, spec.detectors);
   }
 
   class Policy {
@@ -199,7 +218,13 @@ function makeApi(wasm, host) {
         throw new TamisError('the policy must be given as text', { code: 'invalid-argument' });
       }
       const o = options || {};
-      const spec = { text, json, file: o.file === undefined ? undefined : String(o.file), keys: keyPairs(o.keys) };
+      const spec = {
+        text,
+        json,
+        file: o.file === undefined ? undefined : String(o.file),
+        keys: keyPairs(o.keys),
+        detectors: detectorFunctions(o.detectors),
+      };
       return new Policy(INTERNAL, spec);
     }
 

@@ -101,6 +101,7 @@ impl WasmPolicy {
         file: Option<String>,
         keys: &Array,
         env: &JsValue,
+        detectors: &JsValue,
     ) -> Result<WasmPolicy, JsValue> {
         let format = if json {
             PolicyFormat::Json
@@ -113,6 +114,10 @@ impl WasmPolicy {
         };
         let compiled = tamis_core::Policy::from_text(text, format).map_err(with_file)?;
         compiled.require_no_plugins().map_err(with_file)?;
+        let compiled = bind_detectors(compiled, detectors).map_err(|e| match e {
+            Bind::Policy(e) => with_file(e),
+            Bind::Js(e) => e,
+        })?;
         let mut given: Vec<(String, Vec<u8>)> = Vec::new();
         for pair in keys.iter() {
             let pair = Array::from(&pair);
@@ -636,6 +641,158 @@ impl WasmSession {
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> Result<usize, JsValue> {
         Ok(self.inner.as_ref().ok_or_else(session_busy)?.len())
+    }
+}
+
+enum Bind {
+    Policy(tamis_core::PolicyError),
+    Js(JsValue),
+}
+
+/// `{ detectors: { name: fn } }`: binds the functions of the policy's `ext:` detectors (each
+/// must be bound, and each given must be used); none given, the policy must have none.
+fn bind_detectors(
+    policy: tamis_core::Policy,
+    detectors: &JsValue,
+) -> Result<tamis_core::Policy, Bind> {
+    if detectors.is_undefined() || detectors.is_null() {
+        policy.require_detectors_bound().map_err(Bind::Policy)?;
+        return Ok(policy);
+    }
+    let bad = |msg: String| Bind::Js(tamis_error("invalid-argument", &msg));
+    if !detectors.is_object() {
+        return Err(bad(String::from(
+            "detectors must be an object of name to function, such as { person: (line) => [[0, 4]] }",
+        )));
+    }
+    let mut fns = Vec::new();
+    for name in Object::keys(&Object::from(detectors.clone())).iter() {
+        let name = name.as_string().unwrap_or_default();
+        let f = Reflect::get(detectors, &JsValue::from_str(&name))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .ok_or_else(|| {
+                bad(format!(
+                    "detectors.{name} is not a function: give a function of one string that returns spans"
+                ))
+            })?;
+        if !policy.ext_detectors().contains(&name) {
+            return Err(bad(format!(
+                "detectors.{name} is given, but the policy has no `ext:{name}` detector"
+            )));
+        }
+        fns.push((name, f));
+    }
+    let id = EXT.with(|ext| {
+        let mut ext = ext.borrow_mut();
+        ext.next = ext.next.wrapping_add(1);
+        let id = ext.next;
+        ext.fns.insert(id, fns);
+        id
+    });
+    policy
+        .with_detectors(std::sync::Arc::new(JsDetectors { id }))
+        .map_err(Bind::Policy)
+}
+
+/// The JS functions of `ext:` detectors, by registration: kept here (the module is
+/// single-threaded) so that what the policy holds is only an id, `Send` and `Sync`.
+#[derive(Default)]
+struct ExtRegistry {
+    next: u32,
+    fns: std::collections::BTreeMap<u32, Vec<(String, js_sys::Function)>>,
+}
+
+thread_local! {
+    static EXT: core::cell::RefCell<ExtRegistry> = core::cell::RefCell::new(ExtRegistry::default());
+}
+
+/// One policy's registered functions; unregistered when the policy is dropped.
+struct JsDetectors {
+    id: u32,
+}
+
+impl Drop for JsDetectors {
+    fn drop(&mut self) {
+        let _ = EXT.try_with(|ext| ext.borrow_mut().fns.remove(&self.id));
+    }
+}
+
+impl tamis_core::ExtDetect for JsDetectors {
+    fn binds(&self, name: &str) -> bool {
+        EXT.with(|ext| {
+            ext.borrow()
+                .fns
+                .get(&self.id)
+                .is_some_and(|f| f.iter().any(|(n, _)| n == name))
+        })
+    }
+
+    /// Calls the function with the line; it returns `[start, end]` pairs or `{start, end}`
+    /// objects in UTF-16 offsets (a JS string's indices). A throw or a bad answer fails.
+    fn detect(&self, name: &str, line: &str, out: &mut Vec<(usize, usize)>) -> bool {
+        let Some(f) = EXT.with(|ext| {
+            ext.borrow()
+                .fns
+                .get(&self.id)
+                .and_then(|f| f.iter().find(|(n, _)| n == name).map(|(_, f)| f.clone()))
+        }) else {
+            return false;
+        };
+        let Ok(found) = f.call1(&JsValue::NULL, &JsValue::from_str(line)) else {
+            return false;
+        };
+        let Ok(items) = found.dyn_into::<Array>() else {
+            return false;
+        };
+        // UTF-16 offsets to byte offsets (the same for ASCII).
+        let ascii = line.is_ascii();
+        let mut starts: Vec<usize> = Vec::new();
+        if !ascii {
+            for (b, c) in line.char_indices() {
+                starts.push(b);
+                if c.len_utf16() == 2 {
+                    // The middle of a surrogate pair is no boundary.
+                    starts.push(usize::MAX);
+                }
+            }
+            starts.push(line.len());
+        }
+        let byte = |v: JsValue| {
+            let n = v.as_f64()?;
+            if n < 0.0 || n.fract() != 0.0 || n > 4_294_967_295.0 {
+                return None;
+            }
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "checked above"
+            )]
+            let n = n as usize;
+            if ascii {
+                (n <= line.len()).then_some(n)
+            } else {
+                starts.get(n).copied().filter(|&b| b != usize::MAX)
+            }
+        };
+        for item in items.iter() {
+            let (s, e) = if Array::is_array(&item) {
+                let pair = Array::from(&item);
+                (pair.get(0), pair.get(1))
+            } else if item.is_object() {
+                (
+                    Reflect::get(&item, &JsValue::from_str("start")).unwrap_or(JsValue::UNDEFINED),
+                    Reflect::get(&item, &JsValue::from_str("end")).unwrap_or(JsValue::UNDEFINED),
+                )
+            } else {
+                return false;
+            };
+            match (byte(s), byte(e)) {
+                (Some(s), Some(e)) if s <= e => out.push((s, e)),
+                _ => return false,
+            }
+        }
+        true
     }
 }
 

@@ -25,6 +25,13 @@ export interface PolicyOptions {
   keys?: Record<string, string | Uint8Array>;
   /** The file name errors point at. */
   file?: string;
+  /**
+   * Functions of the policy's `ext:<name>` detectors, by name: each is given one line and
+   * returns `[start, end]` pairs (or `{start, end}` objects) in the line's string indices. One
+   * that throws or returns a bad span masks the whole text (counted in `failures.detector`).
+   * It must not call tamis itself.
+   */
+  detectors?: Record<string, (line: string) => ReadonlyArray<readonly [number, number] | { start: number; end: number }>>;
 }
 
 /** `{"tamis_quarantined": {"reason": ...}}`: a record that broke a limit, in place of the record. */

@@ -66,6 +66,8 @@ struct Policy {
     file: Option<String>,
     /// Key material bound to the policy, by key name (pickled with it).
     keys: Vec<(String, Vec<u8>)>,
+    /// The functions bound to its `ext:` detectors, by name (pickled with it).
+    detectors: Vec<(String, Py<PyAny>)>,
     /// Where audit events go: a callable given each event (a dict), or a file path to which
     /// each event is appended as a JSON line (see `with_audit`; not pickled).
     audit: Option<Py<PyAny>>,
@@ -137,6 +139,87 @@ fn key_materials(keys: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Vec<u
     Ok(out)
 }
 
+/// `detectors={"name": fn}`: the functions of the policy's `ext:` detectors.
+fn detector_functions(d: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Py<PyAny>)>> {
+    let Some(d) = d.filter(|d| !d.is_none()) else {
+        return Ok(Vec::new());
+    };
+    let bad = || PyTypeError::new_err("detectors must be a dict of name to a function of one str");
+    let d = d.cast::<PyDict>().map_err(|_| bad())?;
+    let mut out = Vec::new();
+    for (k, v) in d.iter() {
+        let name: String = k.extract().map_err(|_| bad())?;
+        if !v.is_callable() {
+            return Err(PyTypeError::new_err(format!(
+                "detectors[{name:?}] is not callable: give a function of one str that returns spans"
+            )));
+        }
+        out.push((name, v.unbind()));
+    }
+    Ok(out)
+}
+
+/// The Python functions of `ext:` detectors. Each is given one line (a `str`) and returns its
+/// findings: `(start, end)` pairs of character offsets, or objects with `start` and `end`
+/// (Presidio's results). An exception or a bad answer fails the call (the text is then masked
+/// whole and counted); the exception is dropped, never shown (it may quote the text).
+struct PyDetectors(Vec<(String, Py<PyAny>)>);
+
+impl tamis_core::ExtDetect for PyDetectors {
+    fn binds(&self, name: &str) -> bool {
+        self.0.iter().any(|(n, _)| n == name)
+    }
+
+    fn detect(&self, name: &str, line: &str, out: &mut Vec<(usize, usize)>) -> bool {
+        let Some((_, f)) = self.0.iter().find(|(n, _)| n == name) else {
+            return false;
+        };
+        Python::attach(|py| {
+            let Ok(found) = f.call1(py, (line,)) else {
+                return false;
+            };
+            let Ok(items) = found.bind(py).try_iter() else {
+                return false;
+            };
+            // Character offsets to byte offsets (the same for ASCII).
+            let starts: Vec<usize> = if line.is_ascii() {
+                Vec::new()
+            } else {
+                line.char_indices()
+                    .map(|(b, _)| b)
+                    .chain([line.len()])
+                    .collect()
+            };
+            let byte = |c: usize| {
+                if line.is_ascii() {
+                    (c <= line.len()).then_some(c)
+                } else {
+                    starts.get(c).copied()
+                }
+            };
+            for item in items {
+                let Ok(item) = item else {
+                    return false;
+                };
+                let pair = item.extract::<(usize, usize)>().or_else(|_| {
+                    Ok::<_, PyErr>((
+                        item.getattr("start")?.extract::<usize>()?,
+                        item.getattr("end")?.extract::<usize>()?,
+                    ))
+                });
+                let Ok((s, e)) = pair else {
+                    return false;
+                };
+                match (byte(s), byte(e)) {
+                    (Some(s), Some(e)) if s <= e => out.push((s, e)),
+                    _ => return false,
+                }
+            }
+            true
+        })
+    }
+}
+
 impl Policy {
     fn build(
         py: Python<'_>,
@@ -145,6 +228,7 @@ impl Policy {
         file: Option<String>,
         given: Vec<(String, Vec<u8>)>,
         from_env: bool,
+        detectors: Vec<(String, Py<PyAny>)>,
     ) -> PyResult<Self> {
         let err = |e: tamis_core::PolicyError| match &file {
             Some(f) => policy_error(py, &e.with_file(f.clone())),
@@ -152,6 +236,32 @@ impl Policy {
         };
         let compiled = tamis_core::Policy::from_text(&source, format).map_err(err)?;
         compiled.require_no_plugins().map_err(err)?;
+        if let Some((name, _)) = detectors
+            .iter()
+            .find(|(n, _)| !compiled.ext_detectors().contains(n))
+        {
+            return Err(PyValueError::new_err(format!(
+                "detectors[{name:?}] is given, but the policy has no `ext:{name}` detector (it has: {})",
+                compiled
+                    .ext_detectors()
+                    .iter()
+                    .map(|n| format!("ext:{n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let compiled = if detectors.is_empty() {
+            compiled.require_detectors_bound().map_err(err)?;
+            compiled
+        } else {
+            let bound = PyDetectors(
+                detectors
+                    .iter()
+                    .map(|(n, f)| (n.clone(), f.clone_ref(py)))
+                    .collect(),
+            );
+            compiled.with_detectors(Arc::new(bound)).map_err(err)?
+        };
         // Keys not given are read from the environment (pickled with the policy, so it
         // unpickles the same anywhere); without either, `hash` writes `[tamis:no_key]`.
         let mut read: Vec<(String, Vec<u8>)> = Vec::new();
@@ -181,6 +291,7 @@ impl Policy {
             format,
             file,
             keys,
+            detectors,
             audit: None,
             scratch: std::sync::Mutex::new(None),
         })
@@ -735,8 +846,13 @@ impl Drop for GcPause<'_> {
 impl Policy {
     /// Compiles a policy from TOML text.
     #[staticmethod]
-    #[pyo3(signature = (text, *, keys = None))]
-    fn from_toml(py: Python<'_>, text: String, keys: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (text, *, keys = None, detectors = None))]
+    fn from_toml(
+        py: Python<'_>,
+        text: String,
+        keys: Option<&Bound<'_, PyAny>>,
+        detectors: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         Self::build(
             py,
             text,
@@ -744,13 +860,19 @@ impl Policy {
             None,
             key_materials(keys)?,
             true,
+            detector_functions(detectors)?,
         )
     }
 
     /// Compiles a policy from its JSON form.
     #[staticmethod]
-    #[pyo3(signature = (text, *, keys = None))]
-    fn from_json(py: Python<'_>, text: String, keys: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (text, *, keys = None, detectors = None))]
+    fn from_json(
+        py: Python<'_>,
+        text: String,
+        keys: Option<&Bound<'_, PyAny>>,
+        detectors: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         Self::build(
             py,
             text,
@@ -758,27 +880,42 @@ impl Policy {
             None,
             key_materials(keys)?,
             true,
+            detector_functions(detectors)?,
         )
     }
 
     /// Compiles a policy file: `.json` (in any case) is the JSON form, anything else TOML.
     #[staticmethod]
-    #[pyo3(signature = (path, *, keys = None))]
-    fn from_file(py: Python<'_>, path: PathBuf, keys: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+    #[pyo3(signature = (path, *, keys = None, detectors = None))]
+    fn from_file(
+        py: Python<'_>,
+        path: PathBuf,
+        keys: Option<&Bound<'_, PyAny>>,
+        detectors: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| TamisError::new_err(format!("cannot read the policy file {name}: {e}")))?;
         let format = PolicyFormat::for_file_name(&name);
-        Self::build(py, text, format, Some(name), key_materials(keys)?, true)
+        Self::build(
+            py,
+            text,
+            format,
+            Some(name),
+            key_materials(keys)?,
+            true,
+            detector_functions(detectors)?,
+        )
     }
 
     /// Compiles a policy from a dict of the JSON form.
     #[staticmethod]
-    #[pyo3(signature = (doc, *, keys = None))]
+    #[pyo3(signature = (doc, *, keys = None, detectors = None))]
     fn from_dict(
         py: Python<'_>,
         doc: &Bound<'_, PyAny>,
         keys: Option<&Bound<'_, PyAny>>,
+        detectors: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let limits = tamis_core::Limits::default();
         let node = Reader::new(py, &limits)?
@@ -793,25 +930,35 @@ impl Policy {
             None,
             key_materials(keys)?,
             true,
+            detector_functions(detectors)?,
         )
     }
 
     /// Rebuilds a pickled policy (see `__reduce__`).
     #[staticmethod]
-    #[pyo3(signature = (source, is_json, file, keys))]
+    #[pyo3(signature = (source, is_json, file, keys, detectors = None))]
     fn _from_state(
         py: Python<'_>,
         source: String,
         is_json: bool,
         file: Option<String>,
         keys: Vec<(String, Vec<u8>)>,
+        detectors: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let format = if is_json {
             PolicyFormat::Json
         } else {
             PolicyFormat::Toml
         };
-        Self::build(py, source, format, file, keys, false)
+        Self::build(
+            py,
+            source,
+            format,
+            file,
+            keys,
+            false,
+            detector_functions(detectors)?,
+        )
     }
 
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
@@ -824,12 +971,18 @@ impl Policy {
         // The audit sink travels too (a Spark or Ray worker audits as the driver does); one
         // that cannot be pickled (a lambda) makes pickling fail, never drops it silently.
         let audit = self.audit.as_ref().map(|a| a.clone_ref(py));
+        // So do the `ext:` functions (by reference, as pickle sends functions).
+        let detectors = PyDict::new(py);
+        for (name, f) in &self.detectors {
+            detectors.set_item(name, f.clone_ref(py))?;
+        }
         let state = (
             self.source.clone(),
             self.format == PolicyFormat::Json,
             self.file.clone(),
             keys,
             audit,
+            detectors,
         );
         (restore, (state,)).into_pyobject(py)
     }
@@ -1084,6 +1237,11 @@ impl Policy {
             format: self.format,
             file: self.file.clone(),
             keys: self.keys.clone(),
+            detectors: self
+                .detectors
+                .iter()
+                .map(|(n, f)| (n.clone(), f.clone_ref(sink.py())))
+                .collect(),
             audit,
             scratch: std::sync::Mutex::new(None),
         })

@@ -119,6 +119,23 @@ fn a_missing_key_is_an_error_before_any_input_is_read() {
 }
 
 #[test]
+fn ext_detectors_are_checked_but_not_applied() {
+    let policy = temp(
+        "ext.toml",
+        "version = 1\nname = \"ext\"\n[[rule]]\nid = \"p\"\ndetect = [\"ext:person\"]\naction = \"replace\"\n",
+    );
+    let p = policy.to_str().unwrap();
+    let out = tamis(&["check", "--policy", p], "", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = tamis(&["apply", "--policy", p], &format!("{{\"e\":\"{CANARY}\"}}\n"), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = text(&out.stderr);
+    assert!(err.contains("ext:person") && err.contains("help:"), "{err}");
+    assert!(!err.contains("canary"));
+}
+
+#[test]
 fn exit_codes() {
     let bad = temp(
         "bad.toml",

@@ -30,7 +30,8 @@ pub use cases::{CaseResult, Cases, DEFAULT_CASE_NOW, run_cases};
 pub use context::Context;
 pub use detect::catalog::validators as detector_validators;
 pub use detect::{
-    BUILTIN as BUILTIN_DETECTORS, DetectorType, PluginDetect, detector_groups, detector_types,
+    BUILTIN as BUILTIN_DETECTORS, DetectorType, ExtDetect, PluginDetect, detector_groups,
+    detector_types,
 };
 pub use engine::placeholders::{DEFAULT_TEMPLATE, Session, Template};
 pub use engine::reveal::{Refusal, RevealCounts};

@@ -98,6 +98,8 @@ pub struct Tally {
     /// Values a keyed action could not transform (written as a marker instead), per
     /// [`KEYED_FAILURES`] name.
     pub(crate) keyed_failures: [u64; 4],
+    /// Texts an `ext:` function failed on (each masked whole).
+    pub(crate) detector_failures: u64,
     /// Hits per (path, rule index), when paths are counted.
     pub(crate) path_hits: BTreeMap<(String, u32), u64>,
     /// Findings per (detector index, path), when paths are counted.
@@ -230,6 +232,7 @@ impl Tally {
         for (a, b) in self.keyed_failures.iter_mut().zip(other.keyed_failures) {
             *a += b;
         }
+        self.detector_failures += other.detector_failures;
         for (mine, theirs) in [
             (&mut self.retention_records, &other.retention_records),
             (
@@ -399,8 +402,10 @@ impl Tally {
             failures: KEYED_FAILURES
                 .iter()
                 .zip(self.keyed_failures)
+                .map(|((name, _), n)| (*name, n))
+                .chain([("detector", self.detector_failures)])
                 .filter(|(_, n)| *n > 0)
-                .map(|((name, _), n)| (String::from(*name), n))
+                .map(|(name, n)| (String::from(name), n))
                 .collect(),
             paths,
             detector_paths,

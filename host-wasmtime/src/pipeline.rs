@@ -57,6 +57,10 @@ impl Pipeline {
     /// # Errors
     /// A plugin file that cannot be read or registered.
     pub fn new(policy: Policy, base_dir: &Path) -> Result<Self, RegisterError> {
+        // Detectors of the caller's own are functions of a library front end: none here.
+        policy
+            .require_detectors_bound()
+            .map_err(|e| RegisterError(e.to_string()))?;
         let host = Host::global()?;
         let mut plugins = Vec::with_capacity(policy.plugins().len());
         for spec in policy.plugins() {

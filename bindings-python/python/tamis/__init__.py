@@ -40,9 +40,11 @@ __all__ = [
 
 
 def _restore_policy(state: tuple[Any, ...]) -> Policy:
-    """Rebuilds a pickled `Policy` from its source, format, file name, key material and audit
-    sink (pickled before the sink travelled: four items)."""
+    """Rebuilds a pickled `Policy` from its source, format, file name, key material, audit
+    sink and `ext:` functions (pickled before the sink and the functions travelled: four
+    items)."""
     source, is_json, file, keys, *rest = state
-    policy = Policy._from_state(source, is_json, file, keys)
+    detectors = rest[1] if len(rest) > 1 else None
+    policy = Policy._from_state(source, is_json, file, keys, detectors)
     sink = rest[0] if rest else None
     return policy if sink is None else policy.with_audit(sink)

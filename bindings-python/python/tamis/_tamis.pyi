@@ -41,21 +41,39 @@ class RevealError(TamisError):
     path: str | None
     rule_id: str | None
 
+# A detector of your own (`ext:<name>`): given one line, returns `(start, end)` character
+# offsets, or objects with `start` and `end` (Presidio's results).
+_Detectors = Mapping[str, Callable[[str], Iterable[Any]]]
 _AuditSink = Callable[[dict[str, Any]], object] | str | os.PathLike[str]
 
 @final
 class Policy:
     @staticmethod
-    def from_toml(text: str, *, keys: _Keys | None = None) -> Policy: ...
+    def from_toml(
+        text: str, *, keys: _Keys | None = None, detectors: _Detectors | None = None
+    ) -> Policy: ...
     @staticmethod
-    def from_json(text: str, *, keys: _Keys | None = None) -> Policy: ...
+    def from_json(
+        text: str, *, keys: _Keys | None = None, detectors: _Detectors | None = None
+    ) -> Policy: ...
     @staticmethod
-    def from_file(path: str | os.PathLike[str], *, keys: _Keys | None = None) -> Policy: ...
+    def from_file(
+        path: str | os.PathLike[str],
+        *,
+        keys: _Keys | None = None,
+        detectors: _Detectors | None = None,
+    ) -> Policy: ...
     @staticmethod
-    def from_dict(doc: Mapping[str, Any], *, keys: _Keys | None = None) -> Policy: ...
+    def from_dict(
+        doc: Mapping[str, Any], *, keys: _Keys | None = None, detectors: _Detectors | None = None
+    ) -> Policy: ...
     @staticmethod
     def _from_state(
-        source: str, is_json: bool, file: str | None, keys: list[tuple[str, bytes]]
+        source: str,
+        is_json: bool,
+        file: str | None,
+        keys: list[tuple[str, bytes]],
+        detectors: _Detectors | None = None,
     ) -> Policy: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
     @property

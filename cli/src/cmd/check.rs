@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
-use super::load_policy;
+use super::read_policy;
 use crate::{Fail, say};
 
 pub(crate) fn run(path: &Path) -> Result<u8, Fail> {
-    let policy = load_policy(path)?;
+    let policy = read_policy(path)?;
     let doc = policy.document();
     say(&format!(
         "ok: policy `{}` ({} rules, {} tests), id {}",

@@ -17,7 +17,7 @@ use serde_json::Value;
 use tamis_core::model::{AccessDoc, PolicyDoc, RuleDoc, WhenDoc};
 use tamis_core::{Context, Disposition, MissingKey, Policy};
 
-use super::{load_policy, parse_context, parse_now};
+use super::{parse_context, parse_now, read_policy};
 use crate::io::{for_each_input, read_line_bounded};
 use crate::{Fail, say};
 
@@ -112,8 +112,8 @@ struct Outcome {
 }
 
 pub(crate) fn run(args: &DiffArgs) -> Result<u8, Fail> {
-    let old = load_policy(&args.old)?;
-    let new = load_policy(&args.new)?;
+    let old = read_policy(&args.old)?;
+    let new = read_policy(&args.new)?;
     let mut changes = Vec::new();
     compare(old.document(), new.document(), &mut changes);
     changes.sort_by(|a, b| (a.class, a.section, &a.id).cmp(&(b.class, b.section, &b.id)));

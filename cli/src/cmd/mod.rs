@@ -20,8 +20,17 @@ pub(crate) mod summarize;
 pub(crate) mod test;
 
 /// Reads and compiles a policy file, in the form its name says (`.json` in any case is the
-/// JSON form).
+/// JSON form), to apply it: an `ext:` detector (a function of a library front end) is an error.
 pub(crate) fn load_policy(path: &Path) -> Result<Policy, Fail> {
+    let policy = read_policy(path)?;
+    policy
+        .require_detectors_bound()
+        .map_err(|e| Fail::policy(e.with_file(path.display().to_string()).to_string()))?;
+    Ok(policy)
+}
+
+/// Reads and compiles a policy file to check or compare it (`ext:` detectors allowed).
+pub(crate) fn read_policy(path: &Path) -> Result<Policy, Fail> {
     let text = fs::read_to_string(path).map_err(|e| Fail::io("read the policy", path, &e))?;
     Policy::from_file_text(&path.display().to_string(), &text)
         .map_err(|e| Fail::policy(e.to_string()))

@@ -293,6 +293,64 @@ pub(crate) enum Detector {
     /// `plugin:<id>`: the `detect` export of the plugin at this index of `Policy::plugins`,
     /// called by the host through [`PluginDetect`].
     Plugin(usize),
+    /// `ext:<name>`: the function the front end bound to the name at this index of
+    /// `Policy::ext_names` ([`ExtDetect`]), called once per line.
+    Ext(usize),
+}
+
+/// The functions a front end binds to a policy's `ext:<name>` detectors
+/// ([`crate::Policy::with_detectors`]): a Python or JS function, a Rust closure.
+///
+/// A function is given one line of a text at a time (the text up to a `\n`, without it), so a
+/// text streamed in pieces is masked as the whole would be. It answers byte spans of that line;
+/// one that fails, or answers a span out of the line or off a character boundary, makes the
+/// whole text a finding (masked by the rule's action), and is counted in the report's
+/// `failures.detector`.
+pub trait ExtDetect: Send + Sync {
+    /// Whether a function is bound to `name` (the part after `ext:`).
+    fn binds(&self, name: &str) -> bool;
+    /// Appends to `out` the byte spans `(start, end)` the function bound to `name` finds in
+    /// `line`. Returns `false` when it failed.
+    fn detect(&self, name: &str, line: &str, out: &mut Vec<(usize, usize)>) -> bool;
+}
+
+/// The spans of an `ext:` detector in `text`, line by line, checked: the whole text when the
+/// function is unbound, fails, or answers a span that is not a range of its line on character
+/// boundaries (then `false`).
+pub(crate) fn find_ext(
+    ext: Option<&dyn ExtDetect>,
+    name: &str,
+    text: &str,
+    out: &mut Vec<(usize, usize)>,
+) -> bool {
+    let from = out.len();
+    let Some(ext) = ext else {
+        out.push((0, text.len()));
+        return false;
+    };
+    let mut start = 0;
+    let mut line_spans = Vec::new();
+    for line in text.split('\n') {
+        line_spans.clear();
+        let answered = ext.detect(name, line, &mut line_spans);
+        let valid = answered
+            && line_spans.iter().all(|&(s, e)| {
+                s <= e && e <= line.len() && line.is_char_boundary(s) && line.is_char_boundary(e)
+            });
+        if !valid {
+            out.truncate(from);
+            out.push((0, text.len()));
+            return false;
+        }
+        out.extend(
+            line_spans
+                .iter()
+                .filter(|&&(s, e)| s < e)
+                .map(|&(s, e)| (start + s, start + e)),
+        );
+        start += line.len() + 1;
+    }
+    true
 }
 
 /// Runs the `detect = ["plugin:<id>"]` detectors: a host that runs plugins installs one in the

@@ -11,7 +11,9 @@ use alloc::vec::Vec;
 use crate::action::{
     Action, expand_replacement, hash_token, is_builtin_placeholder, partial, token_len_at,
 };
-use crate::detect::{Detector, Kind, find_pattern, find_plugin, needs_view, normalize, scan_words};
+use crate::detect::{
+    Detector, Kind, find_ext, find_pattern, find_plugin, needs_view, normalize, scan_words,
+};
 use crate::engine::scratch::{Finding, NodeInfo, Scratch};
 use crate::policy::Policy;
 use crate::report::Tally;
@@ -187,6 +189,12 @@ impl Policy {
                 }
                 Detector::Plugin(p) => {
                     find_plugin(sx.plugin_detect.as_mut(), *p, text, &mut sx.spans);
+                }
+                Detector::Ext(k) => {
+                    let name = self.ext_names.get(*k).map_or("", String::as_str);
+                    if !find_ext(self.ext.as_ref().map(|b| &*b.0), name, text, &mut sx.spans) {
+                        sx.detector_failures += 1;
+                    }
                 }
                 // Never among `own` (catalog detectors come last).
                 Detector::Catalog(_) => {}
@@ -382,6 +390,19 @@ impl Policy {
         sx: &mut Scratch,
         t: &mut Tally,
     ) -> Option<String> {
+        let out = self.mask_found_counted(text, info, sx, t);
+        // `ext:` functions that failed (their texts are findings whole).
+        t.detector_failures += core::mem::take(&mut sx.detector_failures);
+        out
+    }
+
+    fn mask_found_counted(
+        &self,
+        text: &str,
+        info: NodeInfo,
+        sx: &mut Scratch,
+        t: &mut Tally,
+    ) -> Option<String> {
         if crate::faults::hit(crate::faults::Point::Detect) {
             // The scan failed: what it would have found is unknown, so nothing of it is kept.
             return Some(String::from(crate::action::DEFAULT_REPLACEMENT));
@@ -511,7 +532,7 @@ impl Policy {
                 None => text.get(f.start..f.end).unwrap_or(""),
             };
             let entry = self.detectors.get(f.det as usize);
-            let ty = entry.map_or("value", |e| e.type_name);
+            let ty = entry.map_or("value", |e| &*e.type_name);
             match self.rules.get(f.rule as usize).map(|r| &r.action) {
                 Some(Action::Redact | Action::Nullify) => {}
                 Some(Action::Hash { key }) => match self.keys.get(*key) {
@@ -599,7 +620,7 @@ impl Policy {
         let ty = self
             .detectors
             .get(best.det as usize)
-            .map_or("value", |e| e.type_name);
+            .map_or("value", |e| &*e.type_name);
         Some(format!("[{ty}:{n}]"))
     }
 }

@@ -74,6 +74,8 @@ pub struct Scratch {
     pub(crate) expired: Vec<bool>,
     /// Per `[[summarize]]` rule: its `when` holds.
     pub(crate) sum_active: Vec<bool>,
+    /// `ext:` detector calls that failed since the tally last took them.
+    pub(crate) detector_failures: u64,
     /// Numbered placeholders given in the record (or the session) being masked.
     pub(crate) placeholders: crate::engine::placeholders::Placeholders,
     /// Runs `plugin:<id>` detectors (installed by a host that runs plugins).
@@ -155,6 +157,7 @@ impl Scratch {
             expired: Vec::new(),
             sum_active: vec![true; policy.summaries.len()],
             placeholders: crate::engine::placeholders::Placeholders::default(),
+            detector_failures: 0,
             plugin_detect: None,
             stream_keys: Vec::new(),
             stream_hits: Vec::new(),

@@ -297,7 +297,9 @@ impl Policy {
                     let rename = if sx.any_detector {
                         let info = self.node_info(depth + 1, sx);
                         child_info = Some(info);
-                        self.mask_key(key, info, &mut renamed, sx)
+                        let new = self.mask_key(key, info, &mut renamed, sx);
+                        t.detector_failures += core::mem::take(&mut sx.detector_failures);
+                        new
                     } else {
                         None
                     };

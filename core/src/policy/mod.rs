@@ -57,6 +57,10 @@ pub struct Policy {
     pub(crate) plugins: Vec<crate::stages::plugins::PluginSpec>,
     /// The host runs `plugins` (see [`Policy::with_plugins_attached`]).
     pub(crate) plugins_attached: bool,
+    /// The names of the `ext:` detectors (after `ext:`), in order of first use.
+    pub(crate) ext_names: Vec<String>,
+    /// The functions bound to them ([`Policy::with_detectors`]).
+    pub(crate) ext: Option<ExtBinding>,
     /// No detector of the policy matches across a line break, but `private_key` (held whole
     /// by [`crate::TextStream`]): no custom pattern can match one or is anchored to the ends of
     /// the text, and no plugin detects.
@@ -281,6 +285,42 @@ impl Policy {
         }
     }
 
+    /// The names of the policy's `ext:` detectors (without `ext:`), each once.
+    #[must_use]
+    pub fn ext_detectors(&self) -> &[String] {
+        &self.ext_names
+    }
+
+    /// Binds the functions of the policy's `ext:` detectors. A front end binds them when it
+    /// loads the policy, and loads a policy without them only after
+    /// [`Policy::require_detectors_bound`]; a detector left unbound would make every text it
+    /// scans one finding (masked, never kept unscanned).
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the first `ext:` detector that `ext` does not bind.
+    pub fn with_detectors(
+        mut self,
+        ext: alloc::sync::Arc<dyn crate::detect::ExtDetect>,
+    ) -> Result<Self, PolicyError> {
+        if let Some(name) = self.ext_names.iter().find(|n| !ext.binds(n)) {
+            return Err(unbound_ext(name));
+        }
+        self.ext = Some(ExtBinding(ext));
+        Ok(self)
+    }
+
+    /// An error when the policy has an `ext:` detector and no function is bound to it: what
+    /// a front end calls when it loads a policy without detectors of the caller's own.
+    ///
+    /// # Errors
+    /// A [`PolicyError`] naming the first unbound `ext:` detector.
+    pub fn require_detectors_bound(&self) -> Result<(), PolicyError> {
+        match (&self.ext, self.ext_names.first()) {
+            (None, Some(name)) => Err(unbound_ext(name)),
+            _ => Ok(()),
+        }
+    }
+
     /// Says that the host has registered this policy's plugins and runs them on every record
     /// (between [`crate::Run::admit`] and [`crate::Run::admitted`]). Without it, a policy
     /// with plugins quarantines every record (`plugin_unavailable`).
@@ -288,5 +328,25 @@ impl Policy {
     pub fn with_plugins_attached(mut self) -> Self {
         self.plugins_attached = true;
         self
+    }
+}
+
+fn unbound_ext(name: &str) -> PolicyError {
+    PolicyError::new(
+        ErrorKind::Detector,
+        alloc::format!("the detector `ext:{name}` has no function bound to it"),
+    )
+    .help(alloc::format!(
+        "bind one when loading the policy: Python `Policy.from_file(path, detectors={{\"{name}\": fn}})`, Node `Policy.fromToml(text, {{ detectors: {{ {name}: fn }} }})`, Rust `policy.with_detectors(...)`; the CLI and the plugin host cannot run `ext:` detectors"
+    ))
+}
+
+/// The functions bound to a policy's `ext:` detectors (shown by name only).
+#[derive(Clone)]
+pub(crate) struct ExtBinding(pub(crate) alloc::sync::Arc<dyn crate::detect::ExtDetect>);
+
+impl core::fmt::Debug for ExtBinding {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("ExtBinding")
     }
 }

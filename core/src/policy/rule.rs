@@ -56,7 +56,7 @@ pub(crate) struct DetectorEntry {
     /// Name in reports: the detector name, or `pattern:<rule id>`.
     pub name: String,
     /// What `{type}` and key placeholders say.
-    pub type_name: &'static str,
+    pub type_name: alloc::borrow::Cow<'static, str>,
     pub detector: Detector,
     /// Rules (indices) that use this detector.
     pub rules: Vec<u32>,

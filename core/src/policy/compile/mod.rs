@@ -152,6 +152,8 @@ impl Policy {
             summaries,
             plugins,
             plugins_attached: false,
+            ext_names: compiled.ext_names,
+            ext: None,
             text_line_local,
             encrypts,
             shifts,

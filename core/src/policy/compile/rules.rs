@@ -417,6 +417,8 @@ pub(super) struct Compiled {
     pub placeholders: Vec<String>,
     /// No pattern of the rules can match across a line break.
     pub text_line_local: bool,
+    /// The names of the `ext:` detectors, in order of first use.
+    pub ext_names: Vec<String>,
 }
 
 /// `[[rule]]`: each rule's action, selectors (paths into `paths`), key globs, detectors and
@@ -433,6 +435,7 @@ pub(super) fn compile_rules<'d>(
     let mut rules: Vec<Rule> = Vec::new();
     let mut key_globs = Vec::new();
     let mut detectors: Vec<DetectorEntry> = Vec::new();
+    let mut ext_names: Vec<String> = Vec::new();
     let mut text_line_local = true;
     let mut placeholders: Vec<String> = vec![String::from(DEFAULT_REPLACEMENT)];
     for (i, r) in doc.rules.iter().enumerate() {
@@ -537,11 +540,11 @@ pub(super) fn compile_rules<'d>(
                         format!("`{name}` names no `[[plugin]]` of this policy"),
                         &match doc.plugins.first() {
                             Some(p) => format!(
-                                "write `plugin:` and the id of a `[[plugin]]` that exports                                      `detect`, such as `plugin:{}`",
+                                "write `plugin:` and the id of a `[[plugin]]` that exports `detect`, such as `plugin:{}`",
                                 p.id
                             ),
                             None => String::from(
-                                "add a `[[plugin]]` whose component exports `detect`, and                                      write `plugin:` and its id",
+                                "add a `[[plugin]]` whose component exports `detect`, and write `plugin:` and its id",
                             ),
                         },
                         &r.id,
@@ -552,8 +555,46 @@ pub(super) fn compile_rules<'d>(
                     None => {
                         detectors.push(DetectorEntry {
                             name: name.clone(),
-                            type_name: "plugin",
+                            type_name: "plugin".into(),
                             detector: Detector::Plugin(p),
+                            rules: Vec::new(),
+                            rank: 0,
+                        });
+                        detectors.len() - 1
+                    }
+                };
+                push_unique(&mut dets, u32::try_from(d).unwrap_or(u32::MAX));
+                continue;
+            }
+            if let Some(ext) = name.strip_prefix("ext:") {
+                let valid = !ext.is_empty()
+                    && ext.len() <= 64
+                    && ext
+                        .bytes()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_');
+                if !valid {
+                    return Err(err(
+                        &item("detect", j),
+                        ErrorKind::Detector,
+                        format!("`{name}` is not a valid name for a detector of your own"),
+                        "write `ext:` and 1 to 64 lower-case letters, digits or `_`, such as `ext:person`",
+                        &r.id,
+                    ));
+                }
+                let index = match ext_names.iter().position(|n| n == ext) {
+                    Some(k) => k,
+                    None => {
+                        ext_names.push(String::from(ext));
+                        ext_names.len() - 1
+                    }
+                };
+                let d = match detectors.iter().position(|e| e.name == *name) {
+                    Some(d) => d,
+                    None => {
+                        detectors.push(DetectorEntry {
+                            name: name.clone(),
+                            type_name: String::from(ext).into(),
+                            detector: Detector::Ext(index),
                             rules: Vec::new(),
                             rank: 0,
                         });
@@ -581,7 +622,7 @@ pub(super) fn compile_rules<'d>(
                     None => {
                         detectors.push(DetectorEntry {
                             name: String::from(det_name),
-                            type_name,
+                            type_name: type_name.into(),
                             detector,
                             rules: Vec::new(),
                             rank: 0,
@@ -597,7 +638,7 @@ pub(super) fn compile_rules<'d>(
             text_line_local &= pattern_line_local(pattern);
             detectors.push(DetectorEntry {
                 name: format!("pattern:{}", r.id),
-                type_name: "pattern",
+                type_name: "pattern".into(),
                 detector: Detector::Pattern(Box::new(re)),
                 rules: Vec::new(),
                 rank: 0,
@@ -614,7 +655,7 @@ pub(super) fn compile_rules<'d>(
             types.extend(
                 dets.iter()
                     .filter_map(|&d| detectors.get(d as usize))
-                    .map(|e| e.type_name),
+                    .map(|e| &*e.type_name),
             );
             for ty in types {
                 let mut s = String::new();
@@ -646,6 +687,7 @@ pub(super) fn compile_rules<'d>(
         detectors,
         placeholders,
         text_line_local,
+        ext_names,
     })
 }
 
