@@ -98,7 +98,7 @@ def _snippets() -> list[tuple[str, int, str]]:
         for i, block in enumerate(re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S)):
             out.append((f"docs/{page.name}", i, block))
     for module in ("tamis.logging", "tamis.otel", "tamis.langfuse", "tamis.hamilton", "tamis.airflow",
-                   "tamis.airflow_logging", "tamis.ray", "tamis.spark", "tamis.llm"):
+                   "tamis.airflow_logging", "tamis.ray", "tamis.spark", "tamis.llm", "tamis.spacy", "tamis.presidio"):
         path = pathlib.Path(tamis.__file__).parent / (module.split(".", 1)[1] + ".py")
         doc = ast.get_docstring(ast.parse(path.read_text()), clean=True) or ""
         for i, block in enumerate(_doc_blocks(doc)):
@@ -112,7 +112,7 @@ SNIPPETS = _snippets()
 def test_every_integration_has_a_snippet() -> None:
     sources = {s for s, _, _ in SNIPPETS}
     assert sources >= {"README.md", "docs/dask.md", "docs/ray.md", "docs/spark.md", "tamis.logging", "tamis.otel", "tamis.langfuse", "tamis.hamilton",
-                       "tamis.airflow", "tamis.airflow_logging", "tamis.ray", "tamis.spark", "tamis.llm"}
+                       "tamis.airflow", "tamis.airflow_logging", "tamis.ray", "tamis.spark", "tamis.llm", "tamis.spacy", "tamis.presidio"}
 
 
 @pytest.mark.parametrize(("source", "index", "code"), SNIPPETS, ids=[f"{s}-{i}" for s, i, _ in SNIPPETS])
