@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the catalog types that are on for everyone (`default = true` in core/catalog/*.toml)
-into policies/default.toml, between its `# BEGIN catalog` and `# END catalog` lines, and
-policies/strict.toml's list of groups stays as written. `--check` fails when default.toml is not
-up to date (the test command runs it).
+into policies/default.toml and policies/llm.toml, between their `# BEGIN catalog` and
+`# END catalog` lines (llm.toml numbers identifiers as placeholders), and policies/strict.toml's
+list of groups stays as written. `--check` fails when either is not up to date (the test
+command runs it).
 
     python3 scripts/catalog-default.py [--check]
 """
@@ -12,7 +13,11 @@ import sys
 import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-POLICY = ROOT / "policies/default.toml"
+# Each policy, and the action of its identifiers rule.
+POLICIES = {
+    ROOT / "policies/default.toml": 'action = "replace"\nreplacement = "[{type}]"',
+    ROOT / "policies/llm.toml": 'action = "placeholder"',
+}
 BEGIN = "# BEGIN catalog: written by scripts/catalog-default.py from core/catalog (default = true)"
 END = "# END catalog"
 
@@ -36,7 +41,7 @@ def wrap(names, indent):
     return ("\n" + indent).join(lines)
 
 
-def block():
+def block(ids_action):
     on = [e for e in entries() if e.get("default")]
     secrets = [e["name"] for e in on if e["group"] == "secrets"]
     ids = [e["name"] for e in on if e["group"] != "secrets"]
@@ -52,21 +57,22 @@ replacement = "[{{type}}]"
 id = "identifiers-in-text"
 description = "National identifiers, tax, bank and crypto-currency numbers whose check digits or prefixes make them precise ({len(ids)} catalog types)"
 detect = [{wrap(ids, "          ")}]
-action = "replace"
-replacement = "[{{type}}]"
+{ids_action}
 {END}"""
 
 
 def main():
-    text = POLICY.read_text()
-    start, end = text.index(BEGIN), text.index(END) + len(END)
-    new = text[:start] + block() + text[end:]
-    if "--check" in sys.argv:
-        if new != text:
-            sys.exit("policies/default.toml does not list the catalog's default types: run python3 scripts/catalog-default.py")
-        return
-    POLICY.write_text(new)
-    print(f"{POLICY.relative_to(ROOT)}: {sum(1 for e in entries() if e.get('default'))} catalog types on")
+    for policy, ids_action in POLICIES.items():
+        text = policy.read_text()
+        start, end = text.index(BEGIN), text.index(END) + len(END)
+        new = text[:start] + block(ids_action) + text[end:]
+        name = policy.relative_to(ROOT)
+        if "--check" in sys.argv:
+            if new != text:
+                sys.exit(f"{name} does not list the catalog's default types: run python3 scripts/catalog-default.py")
+            continue
+        policy.write_text(new)
+        print(f"{name}: {sum(1 for e in entries() if e.get('default'))} catalog types on")
 
 
 if __name__ == "__main__":
