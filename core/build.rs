@@ -7,8 +7,13 @@
     reason = "a build script reports its refusal on stderr"
 )]
 
+extern crate alloc;
+
 use std::fmt::Write as _;
 use std::path::Path;
+
+#[path = "src/detect/person_fold.rs"]
+mod person_fold;
 
 #[path = "src/detect/catalog/validate.rs"]
 #[allow(dead_code)]
@@ -37,6 +42,7 @@ const GROUPS: &[&str] = &[
     "crypto",
     "network",
     "contact",
+    "person",
 ];
 
 #[derive(serde::Deserialize)]
@@ -62,6 +68,9 @@ struct Entry {
     default: bool,
     #[serde(default)]
     generic: bool,
+    /// The type several entries share (`postal_code` for each country's format); a policy's
+    /// `detect` selects them all by it, and it is what `{type}` and placeholders say.
+    label: Option<String>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -75,6 +84,7 @@ fn main() -> std::process::ExitCode {
 }
 
 fn build() -> Result<(), String> {
+    names_table()?;
     let dir = Path::new("catalog");
     println!("cargo::rerun-if-changed=catalog");
     println!("cargo::rerun-if-changed=src/detect/catalog/validate.rs");
@@ -120,8 +130,9 @@ fn build() -> Result<(), String> {
     for (_, e) in &entries {
         let _ = writeln!(
             out,
-            "    Entry {{ name: {:?}, group: Group::{}, keywords: &{:?}, pattern: {:?}, validator: {:?}, context: &{:?}, example: {:?}, source: {:?}, default: {}, generic: {} }},",
+            "    Entry {{ name: {:?}, label: {:?}, group: Group::{}, keywords: &{:?}, pattern: {:?}, validator: {:?}, context: &{:?}, example: {:?}, source: {:?}, default: {}, generic: {} }},",
             e.name,
+            e.label.as_deref().unwrap_or(&e.name),
             group_variant(&e.group),
             // A pattern that ignores case is found by keywords that ignore case (a keyword
             // with an upper-case letter would be matched as written).
@@ -137,7 +148,7 @@ fn build() -> Result<(), String> {
             e.validator,
             e.context
                 .iter()
-                .map(|k| k.to_ascii_lowercase())
+                .map(|k| k.to_lowercase())
                 .collect::<Vec<_>>(),
             e.example,
             e.source,
@@ -158,6 +169,7 @@ fn group_variant(g: &str) -> &'static str {
         "financial" => "Financial",
         "crypto" => "Crypto",
         "network" => "Network",
+        "person" => "Person",
         _ => "Contact",
     }
 }
@@ -192,11 +204,19 @@ fn check(e: &Entry, names: &mut std::collections::BTreeSet<String>) -> Option<St
     {
         return Some(format!("unknown validator `{v}`"));
     }
-    for k in e.keywords.iter().chain(&e.context) {
+    if let Some(l) = &e.label
+        && (!snake(l) || BUILTIN.contains(&l.as_str()) || GROUPS.contains(&l.as_str()))
+    {
+        return Some(format!(
+            "the label {l:?} must be snake_case and no built-in detector's or group's name"
+        ));
+    }
+    if e.context.iter().any(String::is_empty) {
+        return Some("a context word is empty".into());
+    }
+    for k in &e.keywords {
         if k.is_empty() || !k.is_ascii() {
-            return Some(format!(
-                "keyword or context word {k:?} must be non-empty ASCII"
-            ));
+            return Some(format!("keyword {k:?} must be non-empty ASCII"));
         }
     }
     for k in &e.keywords {
@@ -276,4 +296,129 @@ fn syntax() -> regex_automata::util::syntax::Config {
         .unicode(false)
         .utf8(false)
         .nest_limit(32)
+}
+
+/// The self-introductions after which any capitalised words are a name (others, such as
+/// `I am`, need a name the lists know, or two capitalised words).
+const STRONG_INTROS: &[&str] = &[
+    "my name is",
+    "my names",
+    "call me",
+    "name",
+    "ich heisse",
+    "mein name ist",
+    "je mappelle",
+    "mon nom est",
+    "me llamo",
+    "mi nombre es",
+    "mi chiamo",
+    "il mio nome e",
+    "ik heet",
+    "mijn naam is",
+    "meu nome e",
+    "o meu nome e",
+    "me chamo",
+    "chamo-me",
+    "nazywam sie",
+    "mam na imie",
+    "jag heter",
+    "mitt namn ar",
+    "benim adim",
+    "adim",
+];
+
+/// Compiles `data/names` into `$OUT_DIR/names.rs`: the folded names of every language, sorted,
+/// each with its flags (1 given, 2 surname, 4 ambiguous), and the cue phrases of
+/// `context.toml`, folded.
+fn names_table() -> Result<(), String> {
+    let dir = Path::new("data/names");
+    println!("cargo::rerun-if-changed=data/names");
+    println!("cargo::rerun-if-changed=src/detect/person_fold.rs");
+    let mut flags: std::collections::BTreeMap<String, u8> = std::collections::BTreeMap::new();
+    let fold = |w: &str| {
+        let mut k = String::new();
+        person_fold::fold_name(w.trim(), &mut k);
+        k
+    };
+    for lang in ["en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "tr"] {
+        for (kind, bit) in [("given", 1u8), ("surname", 2), ("ambiguous", 4)] {
+            let path = dir.join(format!("{lang}_{kind}.txt"));
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            for line in text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            {
+                let key = fold(line.split('\t').next().unwrap_or(""));
+                if key.chars().count() >= 2 {
+                    *flags.entry(key).or_insert(0) |= bit;
+                }
+            }
+        }
+    }
+    let context: toml::Table = std::fs::read_to_string(dir.join("context.toml"))
+        .map_err(|e| format!("cannot read data/names/context.toml: {e}"))?
+        .parse()
+        .map_err(|e| format!("data/names/context.toml: {e}"))?;
+    let mut cues: std::collections::BTreeMap<&str, std::collections::BTreeSet<String>> =
+        std::collections::BTreeMap::new();
+    for (_, table) in context.iter().filter(|(k, _)| k.as_str() != "common") {
+        for field in ["titles", "greetings", "intro", "closers"] {
+            let Some(list) = table.get(field).and_then(toml::Value::as_array) else {
+                continue;
+            };
+            for v in list.iter().filter_map(toml::Value::as_str) {
+                // Cue phrases as words: folded, punctuation to spaces.
+                let words: String = fold(v)
+                    .chars()
+                    .map(|c| {
+                        if c.is_alphanumeric() || c == '-' {
+                            c
+                        } else {
+                            ' '
+                        }
+                    })
+                    .collect();
+                let phrase = words.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !phrase.is_empty() {
+                    cues.entry(field).or_default().insert(phrase);
+                }
+            }
+        }
+    }
+    let mut out =
+        String::from("// Generated by core/build.rs from core/data/names: do not edit.\n");
+    let mut keys = String::new();
+    let mut ends = Vec::new();
+    for k in flags.keys() {
+        keys.push_str(k);
+        ends.push(keys.len());
+    }
+    let _ = writeln!(out, "pub(crate) static NAME_KEYS: &str = {keys:?};");
+    let _ = writeln!(out, "pub(crate) static NAME_ENDS: &[u32] = &{ends:?};");
+    let _ = writeln!(
+        out,
+        "pub(crate) static NAME_FLAGS: &[u8] = &{:?};",
+        flags.values().collect::<Vec<_>>()
+    );
+    for (field, name) in [
+        ("titles", "TITLES"),
+        ("greetings", "GREETINGS"),
+        ("intro", "INTROS"),
+        ("closers", "CLOSERS"),
+    ] {
+        let mut list: Vec<&String> = cues
+            .get(field)
+            .map(|s| s.iter().collect())
+            .unwrap_or_default();
+        list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        let _ = writeln!(out, "pub(crate) static {name}: &[&str] = &{list:?};");
+    }
+    let _ = writeln!(
+        out,
+        "pub(crate) static STRONG_INTROS: &[&str] = &{STRONG_INTROS:?};"
+    );
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?).join("names.rs");
+    std::fs::write(&dest, out).map_err(|e| format!("cannot write {}: {e}", dest.display()))
 }

@@ -28,7 +28,10 @@ impl ExtDetect for People {
         if line.contains("BAD") {
             out.push((0, line.len() + 1));
         }
-        out.extend(line.match_indices("John Smith").map(|(i, m)| (i, i + m.len())));
+        out.extend(
+            line.match_indices("John Smith")
+                .map(|(i, m)| (i, i + m.len())),
+        );
         true
     }
 }
@@ -36,13 +39,22 @@ impl ExtDetect for People {
 #[test]
 fn bound_functions_find_line_by_line() {
     let people = Arc::new(People::default());
-    let p = Policy::from_toml(POLICY).unwrap().with_detectors(people.clone()).unwrap();
+    let p = Policy::from_toml(POLICY)
+        .unwrap()
+        .with_detectors(people.clone())
+        .unwrap();
     let ctx = Context::default();
     assert_eq!(
         p.mask_text("I am John Smith\nmail john@example.com, John Smith", &ctx),
         "I am [person]\nmail [email], [person]"
     );
-    assert!(people.0.lock().unwrap().contains(&"I am John Smith".to_owned()));
+    assert!(
+        people
+            .0
+            .lock()
+            .unwrap()
+            .contains(&"I am John Smith".to_owned())
+    );
     let mut v = json!({"who": "John Smith", "John Smith": 1});
     p.apply(&mut v, &ctx);
     assert_eq!(v, json!({"who": "[person]", "[person:1]": 1}));
@@ -59,7 +71,10 @@ fn bound_functions_find_line_by_line() {
 
 #[test]
 fn failures_mask_the_whole_text_and_are_counted() {
-    let p = Policy::from_toml(POLICY).unwrap().with_detectors(Arc::new(People::default())).unwrap();
+    let p = Policy::from_toml(POLICY)
+        .unwrap()
+        .with_detectors(Arc::new(People::default()))
+        .unwrap();
     let ctx = Context::default();
     for text in ["ok line\nFAIL here", "BAD span"] {
         let mut v = json!({"t": text});
@@ -84,7 +99,12 @@ fn unbound_names_are_errors_where_the_policy_is_loaded() {
             true
         }
     }
-    assert!(Policy::from_toml(POLICY).unwrap().with_detectors(Arc::new(Nobody)).is_err());
+    assert!(
+        Policy::from_toml(POLICY)
+            .unwrap()
+            .with_detectors(Arc::new(Nobody))
+            .is_err()
+    );
     // Applied unbound anyway (a front end that skipped the check): every text is a finding.
     assert_eq!(p.mask_text("hello", &Context::default()), "[person]");
     for bad in ["ext:", "ext:Person", "ext:a-b"] {

@@ -21,6 +21,8 @@ mod email;
 mod entropy;
 mod names;
 mod normalize;
+mod person;
+mod person_fold;
 mod shapes;
 mod tokens;
 mod words;
@@ -63,7 +65,7 @@ pub struct DetectorType {
 }
 
 /// The built-in scanners' validators and shapes, in [`BUILTIN`] order.
-const BUILTIN_SHAPES: [(Option<&str>, &str); 17] = [
+const BUILTIN_SHAPES: [(Option<&str>, &str); 18] = [
     (
         None,
         "local part @ domain with a dot (IDN and punycode domains too)",
@@ -113,6 +115,10 @@ const BUILTIN_SHAPES: [(Option<&str>, &str); 17] = [
     (
         Some("entropy >= 4.2 bits per character"),
         "20-1000 of [A-Za-z0-9+/=_-], letters and digits mixed",
+    ),
+    (
+        Some("name statistics of 10 countries (core/data/names)"),
+        "capitalised words after a title, greeting or introduction, or a known given name and a surname",
     ),
 ];
 
@@ -175,9 +181,10 @@ pub(crate) enum Kind {
     BearerToken,
     UrlCredentials,
     HighEntropy,
+    PersonName,
 }
 
-const KINDS: [Kind; 17] = [
+const KINDS: [Kind; 18] = [
     Kind::Email,
     Kind::Phone,
     Kind::CreditCard,
@@ -195,6 +202,7 @@ const KINDS: [Kind; 17] = [
     Kind::BearerToken,
     Kind::UrlCredentials,
     Kind::HighEntropy,
+    Kind::PersonName,
 ];
 
 impl Kind {
@@ -222,6 +230,7 @@ impl Kind {
             Self::CreditCard | Self::Iban => Group::Financial,
             Self::UsSsn => Group::NationalId,
             Self::Ip | Self::Mac => Group::Network,
+            Self::PersonName => Group::Person,
             Self::HighEntropy => return None,
             _ => Group::Secrets,
         })
@@ -277,6 +286,7 @@ impl Kind {
             Self::BearerToken => find_bearer(b, out),
             Self::UrlCredentials => find_url_credentials(b, out),
             Self::HighEntropy => find_high_entropy(b, out),
+            Self::PersonName => person::find_person_names(b, out),
         }
     }
 }

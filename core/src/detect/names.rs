@@ -20,4 +20,5 @@ pub const BUILTIN: &[&str] = &[
     "bearer_token",
     "url_credentials",
     "high_entropy",
+    "person_name",
 ];

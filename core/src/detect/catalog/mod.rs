@@ -41,17 +41,19 @@ pub enum Group {
     Crypto,
     Network,
     Contact,
+    Person,
 }
 
 impl Group {
     /// Every group, in the order `tamis detectors` lists them.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Secrets,
         Self::NationalId,
         Self::Financial,
         Self::Crypto,
         Self::Network,
         Self::Contact,
+        Self::Person,
     ];
 
     /// The name a policy selects the group by.
@@ -64,6 +66,7 @@ impl Group {
             Self::Crypto => "crypto",
             Self::Network => "network",
             Self::Contact => "contact",
+            Self::Person => "person",
         }
     }
 
@@ -78,6 +81,8 @@ impl Group {
 #[derive(Debug)]
 pub struct Entry {
     pub name: &'static str,
+    /// The type the entry finds (its name, unless several entries share one: `postal_code`).
+    pub label: &'static str,
     pub group: Group,
     pub keywords: &'static [&'static str],
     pub pattern: &'static str,

@@ -91,6 +91,8 @@ pub const VALIDATORS: &[&str] = &[
     "gb_vat",
     "mx_clabe",
     "ar_cbu",
+    // person
+    "birth_date",
 ];
 
 /// Whether `value` (the matched bytes, separators included) passes the named validator;
@@ -169,9 +171,83 @@ pub fn validate(name: &str, value: &[u8]) -> Option<bool> {
         "gb_vat" => gb_vat,
         "mx_clabe" => mx_clabe,
         "ar_cbu" => ar_cbu,
+        "birth_date" => birth_date,
         _ => return None,
     };
     Some(check(value))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Person
+
+/// A date that can be someone's birth date: a year from 1900 to 2099, and a day and month that
+/// exist in it, read day-month or month-day (numeric dates are written both ways) or with the
+/// month by name (then the one number beside the year is the day).
+fn birth_date(value: &[u8]) -> bool {
+    let mut numbers: [u32; 3] = [0; 3];
+    let mut n = 0;
+    let mut i = 0;
+    while i < value.len() {
+        if value.get(i).is_some_and(u8::is_ascii_digit) {
+            let mut v: u32 = 0;
+            let mut len = 0;
+            while let Some(d) = value.get(i).filter(|c| c.is_ascii_digit()) {
+                v = v.saturating_mul(10).saturating_add(u32::from(d - b'0'));
+                i += 1;
+                len += 1;
+            }
+            if n == 3 || len > 4 {
+                return false;
+            }
+            if let Some(slot) = numbers.get_mut(n) {
+                *slot = v;
+            }
+            n += 1;
+        } else {
+            i += 1;
+        }
+    }
+    let Some(y) = numbers
+        .iter()
+        .take(n)
+        .position(|&v| (1900..=2099).contains(&v))
+    else {
+        return false;
+    };
+    let year = numbers.get(y).copied().unwrap_or(0);
+    let mut rest = [0u32; 2];
+    let mut r = 0;
+    for (k, &v) in numbers.iter().take(n).enumerate() {
+        if k != y
+            && let Some(slot) = rest.get_mut(r)
+        {
+            *slot = v;
+            r += 1;
+        }
+    }
+    match rest.get(..r).unwrap_or(&[]) {
+        // The month by name: the number is the day.
+        [d] => (1..=31).contains(d),
+        [a, b] => {
+            let ok = |d: u32, m: u32| (1..=12).contains(&m) && d >= 1 && d <= days_in(m, year);
+            // Year first is year-month-day.
+            if y == 0 {
+                ok(*b, *a)
+            } else {
+                ok(*a, *b) || ok(*b, *a)
+            }
+        }
+        _ => false,
+    }
+}
+
+fn days_in(month: u32, year: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -700,12 +700,22 @@ fn resolve_detector(name: &str) -> Option<Vec<(&'static str, &'static str, Detec
     let entry = |i: usize, e: &'static catalog::Entry| {
         (
             e.name,
-            e.name,
+            e.label,
             Detector::Catalog(u16::try_from(i).unwrap_or(u16::MAX)),
         )
     };
     if let Some(i) = catalog::lookup(name) {
         return catalog::CATALOG.get(i).map(|e| vec![entry(i, e)]);
+    }
+    // A label several entries share (`postal_code`): all of them.
+    let labelled: Vec<_> = catalog::CATALOG
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.label == name && e.label != e.name)
+        .map(|(i, e)| entry(i, e))
+        .collect();
+    if !labelled.is_empty() {
+        return Some(labelled);
     }
     let group = catalog::Group::from_name(name)?;
     let mut all: Vec<_> = Kind::all()
@@ -728,6 +738,7 @@ fn unknown_detector_help(name: &str) -> String {
     let mut known: Vec<&str> = BUILTIN.to_vec();
     known.extend(catalog::Group::ALL.iter().map(|g| g.name()));
     known.extend(catalog::CATALOG.iter().map(|e| e.name));
+    known.extend(catalog::CATALOG.iter().map(|e| e.label));
     let groups: Vec<&str> = catalog::Group::ALL.iter().map(|g| g.name()).collect();
     let list = format!(
         "`tamis detectors` lists every detector type; groups are {}",
