@@ -327,6 +327,9 @@ const STRONG_INTROS: &[&str] = &[
     "adim",
 ];
 
+/// Cue phrases of `context.toml` too common to count.
+const WEAK_CUES: &[&str] = &["till", "tu", "met", "ici", "cc", "att", "for", "fr", "hr", "pl", "al"];
+
 /// Compiles `data/names` into `$OUT_DIR/names.rs`: the folded names of every language, sorted,
 /// each with its flags (1 given, 2 surname, 4 ambiguous), and the cue phrases of
 /// `context.toml`, folded.
@@ -380,7 +383,9 @@ fn names_table() -> Result<(), String> {
                     })
                     .collect();
                 let phrase = words.split_whitespace().collect::<Vec<_>>().join(" ");
-                if !phrase.is_empty() {
+                // One letter (`M.`, `D.` lose their dot here) or a word of every sentence
+                // (Swedish `till`, Dutch `met`) cues nothing.
+                if phrase.chars().count() > 1 && !WEAK_CUES.contains(&phrase.as_str()) {
                     cues.entry(field).or_default().insert(phrase);
                 }
             }

@@ -107,8 +107,20 @@ add("postal_code_keyword",
     keywords=["zip", "postcode", "post code", "postal code", "plz", "code postal", "c.p.", "cap", "kod pocztowy",
               "postnummer", "posta kodu", "cep"])
 
-EN_TYPES = ("street st avenue ave road rd lane ln drive dr boulevard blvd court ct place pl way terrace ter circle "
-            "cir parkway pkwy highway hwy square sq crescent close row walk gardens trail trl alley plaza").split()
+# USPS Publication 28 street suffixes (the common ones, with their plurals) and British types.
+EN_TYPES = ("street streets st avenue ave road roads rd lane ln drive drives dr boulevard blvd court courts ct "
+            "place pl way ways terrace ter circle circles cir parkway parkways pkwy highway hwy square squares sq "
+            "crescent close row walk gardens trail trl alley plaza harbor harbors gateway forest forges forge ranch "
+            "mews pass point points port ports ridge ridges river shore shores springs spring station summit "
+            "track trace turnpike union valley valleys via view views village villages ville vista well wells "
+            "bypass camp canyon cape causeway center centers cliff cliffs club common corner corners course cove "
+            "coves creek crest crossing crossroad curve dale dam divide estate estates expressway extension falls "
+            "ferry field fields flat flats ford fords freeway garden glen glens green greens grove groves haven "
+            "heights hill hills hollow inlet island islands isle junction key keys knoll knolls lake lakes land "
+            "landing light lights loaf lock locks lodge loop mall manor manors meadow meadows mill mills mission "
+            "motorway mount mountain mountains neck orchard oval overpass park parks plain plains pike pine pines "
+            "prairie radial ramp rapid rapids rest route shoal shoals skyway spur spurs stravenue stream burg burgs "
+            "brook brooks bridge bluff bluffs bottom branch bend beach underpass unions").split()
 EN_ALL = {t.capitalize() for t in EN_TYPES} | set(EN_TYPES) | {t.upper() for t in EN_TYPES}
 W = f"(?:{CAPWORD}|[0-9]{{1,3}}(?:st|nd|rd|th))"
 add("street_address_en",
@@ -134,7 +146,8 @@ add("street_address_it",
     alt(IT_TYPES, "i") + "(?: (?:della|delle|dei|degli|del|di|da|san|santa))?(?: " + CITY + r"){1,4},? (?:n\. ?)?[1-9][0-9]{0,3}(?:/?[A-Za-z])?\b",
     "a street type, a name and a number (Via Roma 12, Piazza Garibaldi, 31/B)",
     "Poste Italiane address format (UPU POST*CODE)", label="street_address")
-PT_TYPES = "rua r. avenida av. travessa tv. praça praca largo alameda estrada rodovia beco".split()
+PT_TYPES = ("rua r. avenida av. travessa tv. praça praca praceta largo alameda estrada rodovia beco ladeira quinta "
+            "escadas escadinhas jardim calçada calcada rotunda bairro urbanização urbanizacao vila viela").split()
 add("street_address_pt",
     alt(PT_TYPES, "i") + "(?: (?:da|do|das|dos|de))?(?: " + CITY + "){1,4},? "
     + esc("(?:n\\.?º? ?)?[1-9][0-9]{0,4}\\b(?:,? (?:apto|apt\\.|ap\\.|casa|bloco|sala|andar)\\.? ?[0-9A-Za-z]{1,5})?"),
@@ -166,7 +179,7 @@ add("street_address_sv",
     "(?:" + alt(["Norra", "Södra", "Östra", "Västra", "Stora", "Lilla", "Gamla", "Nya"]) + " )?(?:" + suffixed(SV_SUFFIX)
     + "|" + CAPWORD + " " + alt(["Väg", "Vag", "Gata", "Gränd", "Torg", "Allé", "Backe", "Stig"]) + r") [1-9][0-9]{0,3}[A-Z]?\b",
     "a street name (Storgatan, Norra Ringvägen) and a number after it", "PostNord address format (UPU POST*CODE)",
-    label="street_address", keywords=["gatan", "gen", "grand", "torget", "stigen", "backen", "plan", "all"])
+    label="street_address")
 add("street_address_pl",
     r"(?i:ul\.|ulica|al\.|aleja|pl\.|plac|os\.|osiedle) " + CITY + "(?: " + CITY + r"){0,3} [1-9][0-9]{0,3}[a-z]?(?:/[0-9]{1,4}[a-z]?)?(?: m\. ?[0-9]{1,4})?\b",
     "ul., al., pl. or os. with a name and a number (ul. Marszalkowska 10/12)",

@@ -127,7 +127,11 @@ fn ext_detectors_are_checked_but_not_applied() {
     let p = policy.to_str().unwrap();
     let out = tamis(&["check", "--policy", p], "", &[]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let out = tamis(&["apply", "--policy", p], &format!("{{\"e\":\"{CANARY}\"}}\n"), &[]);
+    let out = tamis(
+        &["apply", "--policy", p],
+        &format!("{{\"e\":\"{CANARY}\"}}\n"),
+        &[],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let err = text(&out.stderr);

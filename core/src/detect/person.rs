@@ -199,7 +199,17 @@ fn cue(text: &str, words: &[Word], at: usize, key: &mut String) -> Cue {
         if any(TITLES, key) || any(STRONG_INTROS, key) {
             return Cue::Strong;
         }
-        if any(GREETINGS, key) || any(INTROS, key) {
+        // `I'm` folds to `im`, which is German for `in the`: not a cue.
+        if any(GREETINGS, key) || INTROS.iter().any(|p| *p != "im" && ends_with_phrase(text, words, at, p, key)) {
+            return Cue::Weak;
+        }
+    }
+    // A label line right above (`Ship to:`, `Teslimat adresi:`): a name on a line of its own.
+    if first.line_start {
+        let above = text.get(..first.start).unwrap_or("").trim_end_matches([' ', '\t', '\r']);
+        if let Some(head) = above.strip_suffix('\n')
+            && head.trim_end().ends_with(':')
+        {
             return Cue::Weak;
         }
     }
@@ -272,6 +282,13 @@ pub(crate) fn find_person_names(b: &[u8], out: &mut Vec<(usize, usize)>) {
             }
         }
         let next = j.max(i + 1);
+        // A title or a greeting is no name (`Madame, Monsieur`).
+        key.clear();
+        fold_name(text.get(w.start..w.end).unwrap_or(""), &mut key);
+        if TITLES.contains(&key.as_str()) || GREETINGS.contains(&key.as_str()) {
+            i += 1;
+            continue;
+        }
         let mut c = cue(text, &words, i, &mut key);
         // A sentence's first word that no list knows is not the name's (`Yesterday John`).
         if c == Cue::None && w.after_break && w.flags == 0 && run.len() > 1 {
