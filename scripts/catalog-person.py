@@ -47,7 +47,7 @@ BIRTH = ["born", "date of birth", "birth date", "birthdate", "dob", "d.o.b", "bi
 UP = r"(?:[A-Z]|\xC3[\x80-\x9E]|\xC4[\x80-\xBE]|\xC5[\x80-\xBE])"
 LO = r"(?:[a-z]|\xC3[\x9F-\xBF]|\xC4[\x80-\xBF]|\xC5[\x80-\xBF])"
 CAPWORD = UP + r"(?:" + LO + r"|['-](?:[A-Za-z]|\xC3[\x80-\xBF])){1,24}"
-CITY = f"(?:{CAPWORD}|[A-Z]{{3,24}})"
+CITY = f"(?:{CAPWORD}|[A-Z][A-Z'-]{{1,24}}[A-Z])"
 
 entries: list[str] = []
 
@@ -87,8 +87,8 @@ add("postal_code_uk", r"\b(?P<v>(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][
     "a UK postcode with its space (SW1A 1AA, M1 1AE)", "Royal Mail Programmers' Guide to the postcode format; BS 7666", label="postal_code")
 add("postal_code_ca", r"\b(?P<v>[ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z] [0-9][ABCEGHJ-NPRSTV-Z][0-9])\b",
     "a Canadian postal code with its space (K1A 0B1)", "Canada Post Addressing Guidelines", label="postal_code")
-add("postal_code_5_city", f", (?P<v>[0-9]{{5}}),? {CITY}",
-    "5 digits after a comma and before a city (DE, FR, ES, IT, TR, FI: ..., 65342 Offenbach)",
+add("postal_code_5_city", f"(?:, |(?m:^))(?P<v>[0-9]{{5}}),? {CITY}",
+    "5 digits after a comma or at a line's start, and before a city (DE, FR, ES, IT, TR, FI: ..., 65342 Offenbach)",
     "Deutsche Post, La Poste, Correos, Poste Italiane and PTT postal code formats (UPU POST*CODE)", label="postal_code")
 add("postal_code_nl", f"\\b(?P<v>[1-9][0-9]{{3}} ?(?:[A-RT-Z][A-Z]|S[BCE-RT-Z])),? {CITY}",
     "4 digits and 2 letters (not SA, SD, SS) before a city (7610 JP Leiden)", "PostNL postcode format (UPU POST*CODE)", label="postal_code")
