@@ -328,7 +328,9 @@ const STRONG_INTROS: &[&str] = &[
 ];
 
 /// Cue phrases of `context.toml` too common to count.
-const WEAK_CUES: &[&str] = &["till", "tu", "met", "ici", "cc", "att", "for", "fr", "hr", "pl", "al"];
+const WEAK_CUES: &[&str] = &[
+    "till", "tu", "met", "ici", "cc", "att", "for", "fr", "hr", "pl", "al",
+];
 
 /// Compiles `data/names` into `$OUT_DIR/names.rs`: the folded names of every language, sorted,
 /// each with its flags (1 given, 2 surname, 4 ambiguous), and the cue phrases of

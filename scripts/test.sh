@@ -70,6 +70,7 @@ tamis=target/release/tamis
 stage "shipped policies: tamis check and tamis test"
 # policies/default.toml turns on exactly the catalog types marked `default = true`.
 python3 scripts/catalog-default.py --check
+python3 scripts/catalog-person.py --check
 "$tamis" detectors > /dev/null
 for policy in policies/*.toml; do
     "$tamis" check --policy "$policy"
@@ -154,6 +155,9 @@ stage "Node: node --test (Node; the package and the playground in Chromium) and 
 
 stage "canary leak scan (CLI, Python, Node, plugin logs, temporary files)"
 "$venv/bin/python" tests/canary/scan.py
+
+stage "people in free text: accuracy per type and language (tests/person/accuracy.py; benign >= 98% untouched)"
+"$venv/bin/python" tests/person/accuracy.py
 
 stage "differential: CLI, Python and Node, JSON and object paths, 10,000 random records"
 "$venv/bin/python" tests/differential/run.py 10000

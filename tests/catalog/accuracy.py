@@ -62,9 +62,11 @@ def split(hit):
 
 
 def catalog() -> list[dict]:
+    """The catalog's entries but the `person` group's (tests/person/accuracy.py measures
+    those on free text of ten languages)."""
     out = []
     for path in sorted((ROOT / "core/catalog").glob("*.toml")):
-        out += tomllib.loads(path.read_text())["detector"]
+        out += [e for e in tomllib.loads(path.read_text())["detector"] if e["group"] != "person"]
     return out
 
 

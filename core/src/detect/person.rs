@@ -200,13 +200,20 @@ fn cue(text: &str, words: &[Word], at: usize, key: &mut String) -> Cue {
             return Cue::Strong;
         }
         // `I'm` folds to `im`, which is German for `in the`: not a cue.
-        if any(GREETINGS, key) || INTROS.iter().any(|p| *p != "im" && ends_with_phrase(text, words, at, p, key)) {
+        if any(GREETINGS, key)
+            || INTROS
+                .iter()
+                .any(|p| *p != "im" && ends_with_phrase(text, words, at, p, key))
+        {
             return Cue::Weak;
         }
     }
     // A label line right above (`Ship to:`, `Teslimat adresi:`): a name on a line of its own.
     if first.line_start {
-        let above = text.get(..first.start).unwrap_or("").trim_end_matches([' ', '\t', '\r']);
+        let above = text
+            .get(..first.start)
+            .unwrap_or("")
+            .trim_end_matches([' ', '\t', '\r']);
         if let Some(head) = above.strip_suffix('\n')
             && head.trim_end().ends_with(':')
         {
