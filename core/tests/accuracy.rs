@@ -518,12 +518,13 @@ fn disguise(s: &str, rng: &mut Rng) -> String {
     }
 }
 
-/// Every built-in detector but the opt-in `high_entropy` (which the generator does not plant).
+/// Every built-in detector but the opt-in `high_entropy` (which the generator does not plant) and
+/// `person_name` (tests/person/accuracy.py measures it on free text of ten languages).
 fn kinds() -> Vec<&'static str> {
     tamis_core::BUILTIN_DETECTORS
         .iter()
         .copied()
-        .filter(|k| *k != "high_entropy")
+        .filter(|k| *k != "high_entropy" && *k != "person_name")
         .collect()
 }
 
