@@ -425,6 +425,24 @@ fn names_table() -> Result<(), String> {
         out,
         "pub(crate) static STRONG_INTROS: &[&str] = &{STRONG_INTROS:?};"
     );
+    // Key names a person's name is stored under, as `catalog::fold_key` writes a key.
+    let mut person_keys: Vec<String> = context
+        .get("common")
+        .and_then(|c| c.get("keys_person"))
+        .and_then(toml::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(toml::Value::as_str)
+                .map(|k| k.replace(['_', '-', '.'], " "))
+                .collect()
+        })
+        .unwrap_or_default();
+    person_keys.sort();
+    person_keys.dedup();
+    let _ = writeln!(
+        out,
+        "pub(crate) static PERSON_KEYS: &[&str] = &{person_keys:?};"
+    );
     let dest =
         Path::new(&std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?).join("names.rs");
     std::fs::write(&dest, out).map_err(|e| format!("cannot write {}: {e}", dest.display()))

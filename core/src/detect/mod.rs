@@ -21,7 +21,7 @@ mod email;
 mod entropy;
 mod names;
 mod normalize;
-mod person;
+pub(crate) mod person;
 mod person_fold;
 mod shapes;
 mod tokens;

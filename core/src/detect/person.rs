@@ -237,8 +237,20 @@ fn cue(text: &str, words: &[Word], at: usize, key: &mut String) -> Cue {
     Cue::None
 }
 
+/// Whether a key (as `catalog::fold_key` writes it: `customer name`) is one a person's name is
+/// stored under.
+pub(crate) fn is_person_key(folded: &str) -> bool {
+    PERSON_KEYS.binary_search(&folded).is_ok()
+}
+
 /// Appends the spans of names in `b` (the normalised view, UTF-8).
 pub(crate) fn find_person_names(b: &[u8], out: &mut Vec<(usize, usize)>) {
+    find_person_names_under(b, false, out);
+}
+
+/// [`find_person_names`] of a value stored under a key such as `customer_name` (`person_key`):
+/// there a run of capitalised words with a word the lists know is a name.
+pub(crate) fn find_person_names_under(b: &[u8], person_key: bool, out: &mut Vec<(usize, usize)>) {
     let Ok(text) = core::str::from_utf8(b) else {
         return;
     };
@@ -308,6 +320,14 @@ pub(crate) fn find_person_names(b: &[u8], out: &mut Vec<(usize, usize)>) {
             Cue::Strong => run.len().min(3),
             Cue::Weak if known(first) || run.len() >= 2 => run.len().min(3),
             Cue::Weak => 0,
+            Cue::None
+                if person_key
+                    && run
+                        .iter()
+                        .any(|&k| words.get(k).is_some_and(|x| known(x.flags))) =>
+            {
+                run.len().min(3)
+            }
             Cue::None => {
                 let second = run
                     .get(1)

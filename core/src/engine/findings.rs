@@ -174,7 +174,19 @@ impl Policy {
                     } else {
                         text.as_bytes()
                     };
-                    kind.find_own(bytes, &mut sx.spans);
+                    if *kind == Kind::PersonName {
+                        // The key the value is stored under (`customer_name`) is a cue.
+                        let key = sx.keys.rsplit('\u{1}').next().unwrap_or("");
+                        crate::detect::catalog::fold_key(key, &mut sx.key_fold);
+                        let person_key = crate::detect::person::is_person_key(sx.key_fold.trim());
+                        crate::detect::person::find_person_names_under(
+                            bytes,
+                            person_key,
+                            &mut sx.spans,
+                        );
+                    } else {
+                        kind.find_own(bytes, &mut sx.spans);
+                    }
                     sx.spans.extend(
                         sx.tagged
                             .iter()

@@ -74,6 +74,8 @@ pub struct Scratch {
     pub(crate) expired: Vec<bool>,
     /// Per `[[summarize]]` rule: its `when` holds.
     pub(crate) sum_active: Vec<bool>,
+    /// The key a value is stored under, folded (`person_name`'s cue).
+    pub(crate) key_fold: String,
     /// `ext:` detector calls that failed since the tally last took them.
     pub(crate) detector_failures: u64,
     /// Numbered placeholders given in the record (or the session) being masked.
@@ -158,6 +160,7 @@ impl Scratch {
             sum_active: vec![true; policy.summaries.len()],
             placeholders: crate::engine::placeholders::Placeholders::default(),
             detector_failures: 0,
+            key_fold: String::new(),
             plugin_detect: None,
             stream_keys: Vec::new(),
             stream_hits: Vec::new(),

@@ -337,7 +337,7 @@ impl Policy {
                     };
                     // The key a value is stored under is context for the catalog's types.
                     let klen = sx.keys.len();
-                    if !self.catalog.is_empty() {
+                    if !self.catalog.is_empty() || self.person_names {
                         sx.keys.push('\u{1}');
                         sx.keys.push_str(key);
                     }

@@ -69,6 +69,8 @@ pub struct Policy {
     pub(crate) encrypts: bool,
     /// Some rule's action is `shift_date` (entities are looked up per record).
     pub(crate) shifts: bool,
+    /// `person_name` is among the detectors (the key a value is stored under is its cue).
+    pub(crate) person_names: bool,
     /// Which compilation this is: working memory ([`crate::Scratch`]) made for one policy is
     /// never used with another (its regex caches belong to this policy's patterns).
     pub(crate) serial: u32,

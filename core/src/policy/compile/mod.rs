@@ -133,6 +133,12 @@ impl Policy {
             .rules
             .iter()
             .any(|r| matches!(r.action, crate::action::Action::ShiftDate { .. }));
+        let person_names = compiled.detectors.iter().any(|d| {
+            matches!(
+                d.detector,
+                Detector::Builtin(crate::detect::Kind::PersonName)
+            )
+        });
         Ok(Self {
             doc,
             id,
@@ -152,6 +158,7 @@ impl Policy {
             summaries,
             plugins,
             plugins_attached: false,
+            person_names,
             ext_names: compiled.ext_names,
             ext: None,
             text_line_local,
