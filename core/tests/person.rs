@@ -1,8 +1,6 @@
 //! `person_name` in records: the key a value is stored under (`customer_name`, `recipientName`)
 //! is a cue; other keys are not.
 
-#![expect(clippy::unwrap_used, reason = "test code")]
-
 use serde_json::json;
 use tamis_core::{Context, Policy};
 
