@@ -137,19 +137,19 @@ add("street_address_fr",
     "La Poste / AFNOR NF Z10-011 address format", label="street_address")
 ES_TYPES = "calle c/ avenida avda. av. plaza pza. paseo camino carretera ctra. ronda travesía travesia glorieta rambla vía via cuesta".split()
 add("street_address_es",
-    alt(ES_TYPES, "i") + "(?: (?:de la|de los|de las|del|de|la|el))?(?: " + CITY + "){1,4},? "
+    r"\b" + alt(ES_TYPES, "i") + "(?: (?:de la|de los|de las|del|de|la|el))?(?: " + CITY + "){1,4},? "
     + esc("(?:n(?:º|o\\.?|um\\.?) ?)?[1-9][0-9]{0,3}\\b(?:, ?[0-9]{1,2}(?:º|ª) ?[A-Z]?\\b)?"),
     "a street type, a name and a number (Calle Mayor, 5; Avenida de la Paz 12, 3º B)",
     "Correos address format (UPU POST*CODE)", label="street_address")
 IT_TYPES = "via viale piazza piazzale corso largo vicolo contrada strada lungomare borgo".split()
 add("street_address_it",
-    alt(IT_TYPES, "i") + "(?: (?:della|delle|dei|degli|del|di|da|san|santa))?(?: " + CITY + r"){1,4},? (?:n\. ?)?[1-9][0-9]{0,3}(?:/?[A-Za-z])?\b",
+    r"\b" + alt(IT_TYPES, "i") + "(?: (?:della|delle|dei|degli|del|di|da|san|santa))?(?: " + CITY + r"){1,4},? (?:n\. ?)?[1-9][0-9]{0,3}(?:/?[A-Za-z])?\b",
     "a street type, a name and a number (Via Roma 12, Piazza Garibaldi, 31/B)",
     "Poste Italiane address format (UPU POST*CODE)", label="street_address")
 PT_TYPES = ("rua r. avenida av. travessa tv. praça praca praceta largo alameda estrada rodovia beco ladeira quinta "
             "escadas escadinhas jardim calçada calcada rotunda bairro urbanização urbanizacao vila viela").split()
 add("street_address_pt",
-    alt(PT_TYPES, "i") + "(?: (?:da|do|das|dos|de))?(?: " + CITY + "){1,4},? "
+    r"\b" + alt(PT_TYPES, "i") + "(?: (?:da|do|das|dos|de))?(?: " + CITY + "){1,4},? "
     + esc("(?:n\\.?º? ?)?[1-9][0-9]{0,4}\\b(?:,? (?:apto|apt\\.|ap\\.|casa|bloco|sala|andar)\\.? ?[0-9A-Za-z]{1,5})?"),
     "a street type, a name and a number (Rua Augusta, 100; Avenida Paulista 1578, apto 12)",
     "CTT / Correios address format (UPU POST*CODE)", label="street_address")
@@ -181,7 +181,7 @@ add("street_address_sv",
     "a street name (Storgatan, Norra Ringvägen) and a number after it", "PostNord address format (UPU POST*CODE)",
     label="street_address")
 add("street_address_pl",
-    r"(?i:ul\.|ulica|al\.|aleja|pl\.|plac|os\.|osiedle) " + CITY + "(?: " + CITY + r"){0,3} [1-9][0-9]{0,3}[a-z]?(?:/[0-9]{1,4}[a-z]?)?(?: m\. ?[0-9]{1,4})?\b",
+    r"\b(?i:ul\.|ulica|al\.|aleja|pl\.|plac|os\.|osiedle) " + CITY + "(?: " + CITY + r"){0,3} [1-9][0-9]{0,3}[a-z]?(?:/[0-9]{1,4}[a-z]?)?(?: m\. ?[0-9]{1,4})?\b",
     "ul., al., pl. or os. with a name and a number (ul. Marszalkowska 10/12)",
     "Poczta Polska address format (UPU POST*CODE)", label="street_address",
     keywords=["ul.", "ulica", "al.", "aleja", "pl.", "plac", "os.", "osiedle"])

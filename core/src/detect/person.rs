@@ -31,6 +31,99 @@ const AMBIGUOUS: u8 = 4;
 /// The most words of a name.
 const MAX_WORDS: usize = 4;
 
+/// Words a greeting addresses that are no one's name (`Hi Team,`, `Hallo Welt!`), folded.
+const GREETED_GROUPS: &[&str] = &[
+    "team",
+    "world",
+    "all",
+    "everyone",
+    "everybody",
+    "folks",
+    "guys",
+    "there",
+    "customer",
+    "customers",
+    "sir",
+    "sirs",
+    "madam",
+    "madame",
+    "colleague",
+    "colleagues",
+    "friend",
+    "friends",
+    "members",
+    "member",
+    "users",
+    "user",
+    "partner",
+    "partners",
+    "support",
+    "admin",
+    "admins",
+    "community",
+    "people",
+    "ladies",
+    "gentlemen",
+    "devs",
+    "developers",
+    "reviewers",
+    "maintainers",
+    "bot",
+    "again",
+    "back",
+    "kollegen",
+    "kollege",
+    "kolleginnen",
+    "zusammen",
+    "welt",
+    "leute",
+    "alle",
+    "tous",
+    "monde",
+    "equipe",
+    "amis",
+    "todos",
+    "equipo",
+    "amigos",
+    "mundo",
+    "tutti",
+    "squadra",
+    "amici",
+    "iedereen",
+    "allemaal",
+    "wereld",
+    "pessoal",
+    "galera",
+    "wszyscy",
+    "zespol",
+    "swiecie",
+    "alla",
+    "allihop",
+    "varlden",
+    "herkese",
+    "arkadaslar",
+    "ekip",
+    "dunya",
+    "clients",
+    "client",
+    "kunde",
+    "kunden",
+    "cliente",
+    "clientes",
+    "klant",
+    "klanten",
+    "klient",
+    "kund",
+    "musteri",
+    "manager",
+    "boss",
+    "doctor",
+    "yall",
+    "hello",
+    "hi",
+    "hey",
+];
+
 /// Words written in lower case between the parts of a name.
 const PARTICLES: &[&str] = &[
     "van", "der", "den", "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la",
@@ -157,8 +250,11 @@ fn words(text: &str, key: &mut String) -> Vec<Word> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Cue {
     None,
-    /// A greeting, a self-introduction such as `I am`, a sign-off line above.
+    /// A self-introduction such as `I am`, a sign-off or label line above.
     Weak,
+    /// A greeting (`Hi`, `Ciao`, `Cześć`): also a single word after it that ends the phrase
+    /// (`Ciao Divo,`), unless it is a word one greets groups or things with (`Hi Team`).
+    Greeting,
     /// A title, or a self-introduction that names.
     Strong,
 }
@@ -200,10 +296,19 @@ fn cue(text: &str, words: &[Word], at: usize, key: &mut String) -> Cue {
             return Cue::Strong;
         }
         // `I'm` folds to `im`, which is German for `in the`: not a cue.
-        if any(GREETINGS, key)
-            || INTROS
-                .iter()
-                .any(|p| *p != "im" && ends_with_phrase(text, words, at, p, key))
+        if any(GREETINGS, key) {
+            return Cue::Greeting;
+        }
+        // One-letter titles with their dot: French `M.`, Spanish `D.` (Don).
+        if let Some(prev) = at.checked_sub(1).and_then(|p| words.get(p))
+            && matches!(text.get(prev.start..prev.end), Some("M" | "D"))
+            && text.get(prev.end..first.start) == Some(". ")
+        {
+            return Cue::Strong;
+        }
+        if INTROS
+            .iter()
+            .any(|p| *p != "im" && ends_with_phrase(text, words, at, p, key))
         {
             return Cue::Weak;
         }
@@ -318,8 +423,22 @@ pub(crate) fn find_person_names_under(b: &[u8], person_key: bool, out: &mut Vec<
         let known = |f: u8| f & (GIVEN | SURNAME) != 0;
         let take = match c {
             Cue::Strong => run.len().min(3),
-            Cue::Weak if known(first) || run.len() >= 2 => run.len().min(3),
-            Cue::Weak => 0,
+            Cue::Weak | Cue::Greeting if known(first) || run.len() >= 2 => run.len().min(3),
+            // `Ciao Divo,`: one word that ends the greeting's phrase.
+            Cue::Greeting
+                if run.len() == 1
+                    && words
+                        .get(i + 1)
+                        .is_none_or(|n| n.after_comma || n.after_break || n.line_start)
+                    && {
+                        key.clear();
+                        fold_name(text.get(w.start..w.end).unwrap_or(""), &mut key);
+                        !GREETED_GROUPS.contains(&key.as_str())
+                    } =>
+            {
+                1
+            }
+            Cue::Weak | Cue::Greeting => 0,
             Cue::None
                 if person_key
                     && run
@@ -394,6 +513,9 @@ mod tests {
             names("merhaba, benim adım Bilgeışbara Poçan, adresim"),
             ["Bilgeışbara Poçan"]
         );
+        assert_eq!(names("Ciao Divo, ci vediamo giovedì?"), ["Divo"]);
+        assert_eq!(names("Bonjour M. Barre,\nveuillez trouver"), ["Barre"]);
+        assert_eq!(names("Dr. Karadaş, 17/03/2018 tarihli fatura"), ["Karadaş"]);
     }
 
     #[test]
@@ -405,6 +527,8 @@ mod tests {
             "Paris and Berlin are cities. March 2024 was busy.",
             "Dear Customer, your order shipped.",
             "Hi Team, the build is green.",
+            "Hallo Welt! Hi There, Hello Everyone.",
+            "Ciao a tutti, il rilascio e pronto.",
         ] {
             assert!(names(text).is_empty(), "{text}: {:?}", names(text));
         }
