@@ -556,6 +556,14 @@ fn word_boundary(b: &[u8], i: usize) -> bool {
                     && y.is_ascii_uppercase()
                     && b.get(i + 1).is_some_and(u8::is_ascii_lowercase))
         }
+        // A letter beyond ASCII (its UTF-8 bytes) is a letter too: `né` is no word in
+        // `Pénélope`.
+        (Some(x), Some(y))
+            if (*x >= 0x80 || x.is_ascii_alphabetic())
+                && (*y >= 0x80 || y.is_ascii_alphabetic()) =>
+        {
+            false
+        }
         _ => true,
     }
 }
