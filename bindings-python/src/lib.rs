@@ -730,6 +730,29 @@ impl Session {
         out
     }
 
+    /// `Policy.apply_many`, numbering placeholders in this session.
+    #[pyo3(signature = (records, *, context = None, now = None))]
+    fn apply_many(
+        &self,
+        py: Python<'_>,
+        records: &Bound<'_, PyAny>,
+        context: Option<&Bound<'_, PyAny>>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyList>> {
+        let policy = self.policy.get();
+        let ctx = Policy::context(context, now)?;
+        let mut session = self.take()?;
+        let mut run = policy.run(ctx);
+        run.begin_session(&mut session);
+        let out = policy.apply_many_impl(py, records, &mut run);
+        run.end_session(&mut session);
+        self.put(session);
+        let audited = policy.audit_run(py, &run);
+        policy.give_back(run);
+        audited?;
+        out
+    }
+
     /// `Policy.mask_text`, numbering placeholders in this session.
     #[pyo3(signature = (text, *, context = None))]
     fn mask_text(

@@ -57,6 +57,9 @@ def test_a_session_numbers_across_calls_and_streams_and_restores_only_its_own() 
     out = stream.push("c@example.com a@exa") + stream.push(b"mple.com\n") + stream.finish()
     assert out == "<EMAIL_3> <EMAIL_1>\n"
     assert len(session) == 4
+    assert session.apply_many([{"msg": "a@example.com"}, {"msg": "e@example.com"}]) == [
+        {"msg": "<EMAIL_1>"}, {"msg": "<EMAIL_4>"}]
+    assert len(session) == 5
     answer = "Dear <CUSTOMER_1>, we wrote to <EMAIL_3> (not <EMAIL_9>)."
     assert session.restore(answer) == "Dear Jane Roe, we wrote to c@example.com (not <EMAIL_9>)."
     assert POLICY.session().restore(answer) == answer
@@ -64,7 +67,7 @@ def test_a_session_numbers_across_calls_and_streams_and_restores_only_its_own() 
     dropped = session.stream()
     dropped.push("d@example.com\n")
     del dropped
-    assert session.mask_text("d@example.com") == "<EMAIL_4>"
+    assert session.mask_text("d@example.com") == "<EMAIL_5>"
     # Never shown, never pickled.
     assert "example.com" not in repr(session)
     with pytest.raises(TypeError, match="not pickled"):
