@@ -692,6 +692,27 @@ impl Session {
         })
     }
 
+    /// Runs `f` on a run of the policy for `ctx` numbering in this session, then gives the
+    /// numbers back and sends the call's audit event.
+    fn in_session<R>(
+        &self,
+        py: Python<'_>,
+        ctx: tamis_core::Context,
+        f: impl FnOnce(&Policy, &mut tamis_core::Run<'_>) -> PyResult<R>,
+    ) -> PyResult<R> {
+        let policy = self.policy.get();
+        let mut session = self.take()?;
+        let mut run = policy.run(ctx);
+        run.begin_session(&mut session);
+        let out = f(policy, &mut run);
+        run.end_session(&mut session);
+        self.put(session);
+        let audited = policy.audit_run(py, &run);
+        policy.give_back(run);
+        audited?;
+        out
+    }
+
     fn put(&self, session: tamis_core::Session) {
         *self
             .slot
@@ -716,18 +737,8 @@ impl Session {
                 "a session masks records and text; mask tables with policy.apply",
             ));
         }
-        let policy = self.policy.get();
         let ctx = Policy::context(context, now)?;
-        let mut session = self.take()?;
-        let mut run = policy.run(ctx);
-        run.begin_session(&mut session);
-        let out = policy.apply_impl(py, obj, &mut run);
-        run.end_session(&mut session);
-        self.put(session);
-        let audited = policy.audit_run(py, &run);
-        policy.give_back(run);
-        audited?;
-        out
+        self.in_session(py, ctx, |policy, run| policy.apply_impl(py, obj, run))
     }
 
     /// `Policy.apply_many`, numbering placeholders in this session.
@@ -739,18 +750,10 @@ impl Session {
         context: Option<&Bound<'_, PyAny>>,
         now: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyList>> {
-        let policy = self.policy.get();
         let ctx = Policy::context(context, now)?;
-        let mut session = self.take()?;
-        let mut run = policy.run(ctx);
-        run.begin_session(&mut session);
-        let out = policy.apply_many_impl(py, records, &mut run);
-        run.end_session(&mut session);
-        self.put(session);
-        let audited = policy.audit_run(py, &run);
-        policy.give_back(run);
-        audited?;
-        out
+        self.in_session(py, ctx, |policy, run| {
+            policy.apply_many_impl(py, records, run)
+        })
     }
 
     /// `Policy.mask_text`, numbering placeholders in this session.
@@ -761,19 +764,9 @@ impl Session {
         text: &Bound<'_, PyString>,
         context: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let policy = self.policy.get();
         let ctx = Policy::context(context, None)?;
         let text = convert::text_of(text);
-        let mut session = self.take()?;
-        let mut run = policy.run(ctx);
-        run.begin_session(&mut session);
-        let out = py.detach(|| run.text(&text));
-        run.end_session(&mut session);
-        self.put(session);
-        let audited = policy.audit_run(py, &run);
-        policy.give_back(run);
-        audited?;
-        Ok(out)
+        self.in_session(py, ctx, |_, run| Ok(py.detach(|| run.text(&text))))
     }
 
     /// `Policy.stream`, numbering placeholders in this session; the session is the stream's
