@@ -29,18 +29,32 @@ const PIECES: &[&str] = &[
     "\u{FF20}",
     "Bearer abcdef123456",
     "x@y",
+    "Best regards,",
+    "Ship to:",
+    "Jane Doe",
+    "Hi John Smith",
+    "born 03/14/1985",
 ];
 
 fn policy(extra: &str, max: usize) -> Policy {
     Policy::from_toml(&format!(
         "version = 1\nname = \"s\"\n[limits]\nmax_string_bytes = {max}\n\
-         [[rule]]\nid = \"d\"\ndetect = [\"email\", \"credit_card\", \"phone\", \"private_key\", \"bearer_token\"]\n\
+         [[rule]]\nid = \"d\"\ndetect = [\"email\", \"credit_card\", \"phone\", \"private_key\", \"bearer_token\", \"person_name\"]\n\
          action = \"replace\"\nreplacement = \"[{{type}}]\"\n{extra}"
     ))
     .unwrap()
 }
 
-fn policies(max: usize) -> Vec<Policy> {
+/// The policies, compiled once (each case compiling them again would spend the test's time on
+/// the catalog's patterns).
+fn policies(max: usize) -> &'static [Policy] {
+    static WITHIN: std::sync::LazyLock<Vec<Policy>> =
+        std::sync::LazyLock::new(|| make_policies(1 << 20));
+    static OVER: std::sync::LazyLock<Vec<Policy>> = std::sync::LazyLock::new(|| make_policies(48));
+    if max == 48 { &OVER } else { &WITHIN }
+}
+
+fn make_policies(max: usize) -> Vec<Policy> {
     vec![
         policy("", max),
         // A pattern within a line, and one that can match a line break (the text is one unit).

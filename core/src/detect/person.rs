@@ -282,8 +282,9 @@ fn ends_with_phrase(text: &str, words: &[Word], at: usize, phrase: &str, key: &m
     true
 }
 
-/// The cue before the word at `at`.
-fn cue(text: &str, words: &[Word], at: usize, key: &mut String) -> Cue {
+/// The cue before the word at `at`; `line_before` is the line above the text's first line (a
+/// text stream's), or empty.
+fn cue(text: &str, words: &[Word], at: usize, line_before: &str, key: &mut String) -> Cue {
     let Some(first) = words.get(at) else {
         return Cue::None;
     };
@@ -313,33 +314,52 @@ fn cue(text: &str, words: &[Word], at: usize, key: &mut String) -> Cue {
             return Cue::Weak;
         }
     }
-    // A label line right above (`Ship to:`, `Teslimat adresi:`): a name on a line of its own.
+    // A name on a line of its own, under a sign-off (`Best regards,`) or a label line
+    // (`Ship to:`, `Teslimat adresi:`): the line above in this text, or, on its first line, the
+    // line a text stream released before it.
     if first.line_start {
-        let above = text
-            .get(..first.start)
-            .unwrap_or("")
-            .trim_end_matches([' ', '\t', '\r']);
-        if let Some(head) = above.strip_suffix('\n')
-            && head.trim_end().ends_with(':')
+        let before = text.get(..first.start).unwrap_or("");
+        let above = match before
+            .trim_end_matches([' ', '\t', '\r'])
+            .strip_suffix('\n')
         {
-            return Cue::Weak;
-        }
-    }
-    // A sign-off line right above (`Best regards,` then the name on its own line).
-    if first.line_start && at > 0 {
-        let line_start = words
-            .get(..at)
-            .and_then(|ws| ws.iter().rposition(|w| w.line_start))
-            .unwrap_or(0);
-        let n = at - line_start;
-        let phrase_of_line = CLOSERS
-            .iter()
-            .any(|p| p.split(' ').count() == n && ends_with_phrase(text, words, at, p, key));
-        if phrase_of_line {
+            Some(head) => head.rsplit('\n').next().unwrap_or(""),
+            None if before.trim().is_empty() => line_before,
+            None => "",
+        };
+        if line_above_cues(above, key) {
             return Cue::Weak;
         }
     }
     Cue::None
+}
+
+/// Whether `line` (the line above a name) is a label (ends with `:`) or a sign-off.
+fn line_above_cues(line: &str, key: &mut String) -> bool {
+    let line = line.trim_end_matches([' ', '\t', '\r']);
+    if line.ends_with(':') {
+        return true;
+    }
+    key.clear();
+    fold_name(line, key);
+    let words: String = key
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let mut phrase = String::new();
+    for w in words.split_whitespace() {
+        if !phrase.is_empty() {
+            phrase.push(' ');
+        }
+        phrase.push_str(w);
+    }
+    !phrase.is_empty() && CLOSERS.contains(&phrase.as_str())
 }
 
 /// Whether a key (as `catalog::fold_key` writes it: `customer name`) is one a person's name is
@@ -350,12 +370,18 @@ pub(crate) fn is_person_key(folded: &str) -> bool {
 
 /// Appends the spans of names in `b` (the normalised view, UTF-8).
 pub(crate) fn find_person_names(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    find_person_names_under(b, false, out);
+    find_person_names_under(b, false, "", out);
 }
 
 /// [`find_person_names`] of a value stored under a key such as `customer_name` (`person_key`):
-/// there a run of capitalised words with a word the lists know is a name.
-pub(crate) fn find_person_names_under(b: &[u8], person_key: bool, out: &mut Vec<(usize, usize)>) {
+/// there a run of capitalised words with a word the lists know is a name. `line_before` is the
+/// line above the text's first line, when a text stream released it before.
+pub(crate) fn find_person_names_under(
+    b: &[u8],
+    person_key: bool,
+    line_before: &str,
+    out: &mut Vec<(usize, usize)>,
+) {
     let Ok(text) = core::str::from_utf8(b) else {
         return;
     };
@@ -413,7 +439,7 @@ pub(crate) fn find_person_names_under(b: &[u8], person_key: bool, out: &mut Vec<
             i += 1;
             continue;
         }
-        let mut c = cue(text, &words, i, &mut key);
+        let mut c = cue(text, &words, i, line_before, &mut key);
         // A sentence's first word that no list knows is not the name's (`Yesterday John`).
         if c == Cue::None && w.after_break && w.flags == 0 && run.len() > 1 {
             i += 1;

@@ -182,6 +182,7 @@ impl Policy {
                         crate::detect::person::find_person_names_under(
                             bytes,
                             person_key,
+                            &sx.line_before,
                             &mut sx.spans,
                         );
                     } else {

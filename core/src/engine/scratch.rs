@@ -74,6 +74,9 @@ pub struct Scratch {
     pub(crate) expired: Vec<bool>,
     /// Per `[[summarize]]` rule: its `when` holds.
     pub(crate) sum_active: Vec<bool>,
+    /// The line a text stream released before the text being masked (`person_name`'s cue for
+    /// a name on the text's first line); empty elsewhere.
+    pub(crate) line_before: String,
     /// The key a value is stored under, folded (`person_name`'s cue).
     pub(crate) key_fold: String,
     /// `ext:` detector calls that failed since the tally last took them.
@@ -111,6 +114,7 @@ impl Scratch {
         self.tagged.clear();
         self.catalog_found.clear();
         self.protect = None;
+        self.line_before = String::new();
         // The values numbered in the last record (a session's are never here between calls).
         self.placeholders = crate::engine::placeholders::Placeholders::default();
     }
@@ -161,6 +165,7 @@ impl Scratch {
             placeholders: crate::engine::placeholders::Placeholders::default(),
             detector_failures: 0,
             key_fold: String::new(),
+            line_before: String::new(),
             plugin_detect: None,
             stream_keys: Vec::new(),
             stream_hits: Vec::new(),

@@ -148,6 +148,9 @@ pub struct TextStream<P: Deref<Target = Policy>> {
     max: usize,
     view: String,
     map: Vec<usize>,
+    /// The last line released (as the detectors read it): a name on the next unit's first line
+    /// may have its cue there (`Best regards,` above it).
+    prev_line: String,
 }
 
 impl<P: Deref<Target = Policy>> core::fmt::Debug for TextStream<P> {
@@ -202,6 +205,7 @@ impl<P: Deref<Target = Policy>> TextStream<P> {
             max,
             view: String::new(),
             map: Vec::new(),
+            prev_line: String::new(),
         }
     }
 
@@ -370,10 +374,7 @@ impl<P: Deref<Target = Policy>> TextStream<P> {
     /// then each unit is masked on its own.
     fn release(&mut self, text: &str, out: &mut String) {
         if text.len() <= self.max {
-            let masked = self
-                .policy
-                .mask_text_with(text, &self.ctx, &mut self.sx, &mut self.tally);
-            out.push_str(&masked);
+            self.mask(text, out);
             return;
         }
         // The units: lines, joined where a PEM block spans line breaks.
@@ -415,16 +416,28 @@ impl<P: Deref<Target = Policy>> TextStream<P> {
     fn unit(&mut self, unit: &str, out: &mut String) {
         if unit.len() > self.max {
             self.tally.too_large += 1;
+            self.prev_line.clear();
             out.push_str(TOO_LARGE);
             if unit.ends_with('\n') {
                 out.push('\n');
             }
             return;
         }
+        self.mask(unit, out);
+    }
+
+    /// Masks `text` (one or more units, within the limit) with the line released before it as
+    /// context, and appends it; its last line is then the context of what follows.
+    fn mask(&mut self, text: &str, out: &mut String) {
+        core::mem::swap(&mut self.sx.line_before, &mut self.prev_line);
         let masked = self
             .policy
-            .mask_text_with(unit, &self.ctx, &mut self.sx, &mut self.tally);
+            .mask_text_with(text, &self.ctx, &mut self.sx, &mut self.tally);
+        core::mem::swap(&mut self.sx.line_before, &mut self.prev_line);
         out.push_str(&masked);
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let last = body.rsplit('\n').next().unwrap_or("");
+        self.prev_line = self.view_of(last);
     }
 
     /// A unit that has grown past the limit is written as `[tamis:too_large]`; the rest of it
@@ -437,6 +450,7 @@ impl<P: Deref<Target = Policy>> TextStream<P> {
 
     fn too_large(&mut self, until: Dropping, out: &mut String) {
         self.tally.too_large += 1;
+        self.prev_line.clear();
         out.push_str(TOO_LARGE);
         let held = core::mem::take(&mut self.held);
         self.checked = 0;
