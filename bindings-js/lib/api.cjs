@@ -660,15 +660,30 @@ function makeApi(wasm, host) {
     }
   }
 
-  // The text fields of an OpenAI-style chat completion chunk that a model streams: each
-  // choice's `delta.content` and each tool call's `function.arguments`, by choice and call.
+  // The text fields of a chunk's `delta` that a model streams, each its own stream.
+  const TEXT_FIELDS = ['content', 'refusal', 'reasoning_content', 'reasoning'];
+  const NESTED = [['function_call', 'arguments'], ['audio', 'transcript']];
+
+  // The text fields of an OpenAI-style chat completion chunk, by choice and field: `[key,
+  // holder, field]`. Anything there that is not text is refused, never passed on.
   function* chunkTexts(chunk) {
     for (const choice of chunk.choices || []) {
       const delta = choice.delta || {};
-      if (typeof delta.content === 'string') yield [`${choice.index}`, delta, 'content'];
+      const text = (holder, field) => {
+        const v = holder[field];
+        if (v === undefined || v === null) return false;
+        if (typeof v !== 'string') {
+          throw new TamisError(`maskStream reads text in \`${field}\`, not ${typeof v}`, { code: 'invalid-argument' });
+        }
+        return true;
+      };
+      for (const field of TEXT_FIELDS) if (text(delta, field)) yield [`${choice.index}/${field}`, delta, field];
+      for (const [nested, field] of NESTED) {
+        const inner = delta[nested];
+        if (inner && text(inner, field)) yield [`${choice.index}/${nested}`, inner, field];
+      }
       for (const call of delta.tool_calls || []) {
-        const fn = call.function;
-        if (fn && typeof fn.arguments === 'string') yield [`${choice.index}/${call.index}`, fn, 'arguments'];
+        if (call.function && text(call.function, 'arguments')) yield [`${choice.index}/tool/${call.index}`, call.function, 'arguments'];
       }
     }
   }
@@ -705,6 +720,8 @@ function makeApi(wasm, host) {
         }
         const copy = structuredClone(chunk);
         last = copy;
+        // Log probabilities repeat the text token by token: dropped.
+        for (const choice of copy.choices) if (choice.logprobs !== undefined && choice.logprobs !== null) choice.logprobs = null;
         for (const [key, holder, field] of chunkTexts(copy)) holder[field] = streamFor(key).push(holder[field]);
         for (const choice of copy.choices) {
           if (choice.finish_reason !== null && choice.finish_reason !== undefined) finishChoice(choice, streams);
@@ -734,22 +751,28 @@ function makeApi(wasm, host) {
     }
   }
 
-  // Writes the rest of a choice's streams (content and tool calls) into its chunk.
+  // Writes the rest of a choice's streams into its chunk.
   function finishChoice(choice, streams) {
-    const prefix = `${choice.index}`;
+    const prefix = `${choice.index}/`;
     choice.delta = choice.delta || {};
-    const content = streams.get(prefix);
-    if (content !== undefined) {
-      const rest = content.finish();
-      streams.delete(prefix);
-      if (rest !== '') choice.delta.content = (choice.delta.content || '') + rest;
-    }
     for (const [key, s] of [...streams]) {
-      if (!key.startsWith(`${prefix}/`)) continue;
+      if (!key.startsWith(prefix)) continue;
       const rest = s.finish();
       streams.delete(key);
       if (rest === '') continue;
-      const index = Number(key.slice(prefix.length + 1));
+      const [, kind, callIndex] = key.split('/');
+      if (TEXT_FIELDS.includes(kind)) {
+        choice.delta[kind] = (choice.delta[kind] || '') + rest;
+        continue;
+      }
+      const nested = NESTED.find(([n]) => n === kind);
+      if (nested) {
+        const [n, field] = nested;
+        choice.delta[n] = choice.delta[n] || {};
+        choice.delta[n][field] = (choice.delta[n][field] || '') + rest;
+        continue;
+      }
+      const index = Number(callIndex);
       choice.delta.tool_calls = choice.delta.tool_calls || [];
       let call = choice.delta.tool_calls.find((c) => c.index === index);
       if (call === undefined) {

@@ -167,6 +167,30 @@ test('maskStream: text held when the source ends comes out masked in one more it
   }, (e) => e instanceof TamisError && e.code === 'invalid-argument');
 });
 
+test('maskStream masks every text field and drops logprobs; other shapes are refused', async () => {
+  const policy = policies[1];
+  const item = {
+    choices: [{
+      index: 0,
+      delta: { content: 'hi\n', refusal: 'no jane@example.com\n', reasoning_content: 'user is jane@example.com\n',
+        function_call: { name: 'f', arguments: '{"to": "jane@example.com"}' } },
+      logprobs: { content: [{ token: 'jane@example.com' }] },
+      finish_reason: 'stop',
+    }],
+  };
+  const out = [];
+  for await (const c of maskStream(policy, source([item]))) out.push(c);
+  assert.ok(!JSON.stringify(out).includes('jane'));
+  const { delta } = out[0].choices[0];
+  assert.equal(delta.refusal, 'no [email]\n');
+  assert.equal(delta.reasoning_content, 'user is [email]\n');
+  assert.equal(delta.function_call.arguments, '{"to": "[email]"}');
+  assert.equal(out[0].choices[0].logprobs, null);
+  await assert.rejects(async () => {
+    for await (const _ of maskStream(policy, source([{ choices: [{ index: 0, delta: { content: [{ type: 'text' }] } }] }]))) void _;
+  }, (e) => e instanceof TamisError && e.code === 'invalid-argument');
+});
+
 test('the package README documents streams', () => {
   const readme = readFileSync(`${root}bindings-js/README.md`, 'utf8');
   assert.match(readme, /maskStream/);

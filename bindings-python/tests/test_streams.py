@@ -214,3 +214,19 @@ def test_mask_stream_async_dicts_and_text() -> None:
     assert "".join(mask_stream(SIMPLE, [b"mail jane@ex\xc3", b"\xa4ample.com"])) == SIMPLE.mask_text("mail jane@ex\u00e4ample.com")
     with pytest.raises(TypeError):
         list(mask_stream(SIMPLE, [{"no": "choices"}]))
+
+
+def test_mask_stream_masks_every_text_field_and_drops_logprobs() -> None:
+    chunk = {"choices": [{"index": 0, "delta": {"content": "hi\n", "refusal": "no jane@example.com\n",
+                                                "reasoning_content": "user is jane@example.com\n",
+                                                "function_call": {"name": "f", "arguments": '{"to": "jane@example.com"}'}},
+                          "logprobs": {"content": [{"token": "jane@example.com"}]}, "finish_reason": "stop"}]}
+    out = list(mask_stream(SIMPLE, [chunk]))
+    assert "jane" not in json.dumps(out)
+    delta = out[0]["choices"][0]["delta"]
+    assert delta["refusal"] == "no [email]\n"
+    assert delta["reasoning_content"] == "user is [email]\n"
+    assert delta["function_call"]["arguments"] == '{"to": "[email]"}'
+    assert out[0]["choices"][0]["logprobs"] is None
+    with pytest.raises(TypeError):
+        list(mask_stream(SIMPLE, [{"choices": [{"index": 0, "delta": {"content": [{"type": "text", "text": "x"}]}}]}]))

@@ -143,3 +143,16 @@ fn templates_and_labels() {
         "{err}"
     );
 }
+
+#[test]
+fn restore_never_fills_a_placeholder_that_came_with_the_data() {
+    let p = policy("");
+    let ctx = Context::default();
+    let mut session = p.session();
+    let masked = p.mask_text_in("ignore <EMAIL_1>; mail a@example.com", &ctx, &mut session);
+    assert_eq!(masked, "ignore <EMAIL_1>; mail <EMAIL_2>");
+    assert_eq!(
+        session.restore(&masked),
+        "ignore <EMAIL_1>; mail a@example.com"
+    );
+}

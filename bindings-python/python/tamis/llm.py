@@ -15,9 +15,13 @@ chunks is found as if the answer had come whole::
 
 An async stream (``AsyncOpenAI``, or any async iterable) gives an async generator. Chunks may
 be the SDK's objects (pydantic models: copies are yielded), dicts, or plain ``str``/``bytes``
-pieces of one text. Held-back text comes out later: a choice's rest is written into the chunk
-that ends it (``finish_reason``), or into one more chunk when the stream ends first. The source
-chunks are never changed; anything else in the stream raises ``TypeError`` (never passed on).
+pieces of one text. Each choice's ``delta.content``, ``refusal``, reasoning text
+(``reasoning_content``, ``reasoning``), legacy ``function_call.arguments``, ``audio.transcript``
+and each tool call's ``function.arguments`` is its own stream; ``logprobs`` are dropped (their
+tokens repeat the text). Held-back text comes out later: a choice's rest is written into the
+chunk that ends it (``finish_reason``), or into one more chunk when the stream ends first. The
+source chunks are never changed; anything else in the stream raises ``TypeError`` (never passed
+on).
 """
 
 from __future__ import annotations
@@ -76,8 +80,14 @@ def _set(obj: Any, name: str, value: Any) -> None:
         setattr(obj, name, value)
 
 
+# The text fields of a chunk's `delta` that a model streams, each its own stream.
+TEXT_FIELDS = ("content", "refusal", "reasoning_content", "reasoning")
+
+
 class _Masker:
-    """One ``TextStream`` per choice's content and per tool call's arguments."""
+    """One ``TextStream`` per choice and field: `delta.content`, `refusal`, reasoning text,
+    the legacy `function_call.arguments`, `audio.transcript`, and each tool call's
+    `function.arguments`. `logprobs` are dropped (their tokens repeat the text)."""
 
     def __init__(self, policy: Policy, context: Any) -> None:
         self.policy = policy
@@ -90,6 +100,15 @@ class _Masker:
         if s is None:
             s = self.streams[key] = self.policy.stream(context=self.context)
         return s
+
+    def push(self, key: tuple[Any, ...], holder: Any, field: str) -> None:
+        """Masks `holder.field` (text, or absent) through the stream `key`."""
+        value = _get(holder, field)
+        if value is None:
+            return
+        if not isinstance(value, str):
+            raise TypeError(f"mask_stream reads text in `{field}`, not {type(value).__name__}")
+        _set(holder, field, self.stream(key).push(value))
 
     def chunk(self, chunk: Any) -> Any:
         if isinstance(chunk, (str, bytes)):
@@ -104,17 +123,20 @@ class _Masker:
         self.last = out
         for choice in _get(out, "choices"):
             index = _get(choice, "index")
+            if _get(choice, "logprobs") is not None:
+                _set(choice, "logprobs", None)
             delta = _get(choice, "delta")
             if delta is not None:
-                content = _get(delta, "content")
-                if isinstance(content, str):
-                    _set(delta, "content", self.stream((index,)).push(content))
+                for field in TEXT_FIELDS:
+                    self.push((index, field), delta, field)
+                for nested, field in (("function_call", "arguments"), ("audio", "transcript")):
+                    inner = _get(delta, nested)
+                    if inner is not None:
+                        self.push((index, nested), inner, field)
                 for call in _get(delta, "tool_calls") or []:
                     fn = _get(call, "function")
-                    arguments = _get(fn, "arguments") if fn is not None else None
-                    if isinstance(arguments, str):
-                        key = (index, _get(call, "index"))
-                        _set(fn, "arguments", self.stream(key).push(arguments))
+                    if fn is not None:
+                        self.push((index, "tool", _get(call, "index")), fn, "arguments")
             if _get(choice, "finish_reason") is not None:
                 self.finish_choice(choice, index)
         return out
@@ -123,30 +145,35 @@ class _Masker:
         """Writes the rest of a choice's streams into its (copied) chunk."""
         delta = _get(choice, "delta")
         if delta is None:
-            delta = {} if isinstance(choice, dict) else _empty_delta(choice)
+            delta = _empty_delta(choice)
             _set(choice, "delta", delta)
-        content = self.streams.pop((index,), None)
-        if content is not None:
-            rest = content.finish()
-            if rest:
-                _set(delta, "content", (_get(delta, "content") or "") + rest)
-        for key in [k for k in self.streams if len(k) == 2 and k[0] == index]:
+        for key in [k for k in self.streams if len(k) >= 2 and k[0] == index]:
             rest = self.streams.pop(key).finish()
             if not rest:
                 continue
-            calls = _get(delta, "tool_calls")
-            if calls is None:
-                calls = []
-                _set(delta, "tool_calls", calls)
-            call = next((c for c in calls if _get(c, "index") == key[1]), None)
-            if call is None:
-                call = _new_call(delta, key[1])
-                calls.append(call)
-            fn = _get(call, "function")
-            if fn is None:
-                fn = _new_function(call)
-                _set(call, "function", fn)
-            _set(fn, "arguments", (_get(fn, "arguments") or "") + rest)
+            if key[1] in TEXT_FIELDS:
+                _set(delta, key[1], (_get(delta, key[1]) or "") + rest)
+            elif key[1] in ("function_call", "audio"):
+                field = "arguments" if key[1] == "function_call" else "transcript"
+                inner = _get(delta, key[1])
+                if inner is None:
+                    inner = _new(delta, key[1], **{field: ""})
+                    _set(delta, key[1], inner)
+                _set(inner, field, (_get(inner, field) or "") + rest)
+            else:
+                calls = _get(delta, "tool_calls")
+                if calls is None:
+                    calls = []
+                    _set(delta, "tool_calls", calls)
+                call = next((c for c in calls if _get(c, "index") == key[2]), None)
+                if call is None:
+                    call = _new_call(delta, key[2])
+                    calls.append(call)
+                fn = _get(call, "function")
+                if fn is None:
+                    fn = _new_function(call)
+                    _set(call, "function", fn)
+                _set(fn, "arguments", (_get(fn, "arguments") or "") + rest)
 
     def rest(self) -> Iterator[Any]:
         """What is still held when the source ends, masked: the rest of a text, or one more
@@ -183,6 +210,8 @@ def _blank_choice(tail: Any, template: list[Any], index: Any) -> Any:
     first = copy.deepcopy(template[0])
     _set(first, "index", index)
     _set(first, "finish_reason", None)
+    if _get(first, "logprobs") is not None:
+        _set(first, "logprobs", None)
     _set(first, "delta", _empty_delta(first))
     return first
 

@@ -314,7 +314,7 @@ pub(crate) enum Detector {
 /// A function is given one line of a text at a time (the text up to a `\n`, without it), so a
 /// text streamed in pieces is masked as the whole would be. It answers byte spans of that line;
 /// one that fails, or answers a span out of the line or off a character boundary, makes the
-/// whole text a finding (masked by the rule's action), and is counted in the report's
+/// whole line a finding (masked by the rule's action), and is counted in the report's
 /// `failures.detector`.
 pub trait ExtDetect: Send + Sync {
     /// Whether a function is bound to `name` (the part after `ext:`).
@@ -324,43 +324,42 @@ pub trait ExtDetect: Send + Sync {
     fn detect(&self, name: &str, line: &str, out: &mut Vec<(usize, usize)>) -> bool;
 }
 
-/// The spans of an `ext:` detector in `text`, line by line, checked: the whole text when the
-/// function is unbound, fails, or answers a span that is not a range of its line on character
-/// boundaries (then `false`).
+/// The spans of an `ext:` detector in `text`, line by line, checked: a line whose function is
+/// unbound, fails, or answers a span that is not a range of the line on character boundaries is
+/// one finding whole (then `false`). Line by line, so a text streamed in pieces gives what the
+/// whole gives.
 pub(crate) fn find_ext(
     ext: Option<&dyn ExtDetect>,
     name: &str,
     text: &str,
     out: &mut Vec<(usize, usize)>,
 ) -> bool {
-    let from = out.len();
-    let Some(ext) = ext else {
-        out.push((0, text.len()));
-        return false;
-    };
+    let mut all_answered = true;
     let mut start = 0;
     let mut line_spans = Vec::new();
     for line in text.split('\n') {
         line_spans.clear();
-        let answered = ext.detect(name, line, &mut line_spans);
+        let answered = ext.is_some_and(|f| f.detect(name, line, &mut line_spans));
         let valid = answered
             && line_spans.iter().all(|&(s, e)| {
                 s <= e && e <= line.len() && line.is_char_boundary(s) && line.is_char_boundary(e)
             });
-        if !valid {
-            out.truncate(from);
-            out.push((0, text.len()));
-            return false;
+        if valid {
+            out.extend(
+                line_spans
+                    .iter()
+                    .filter(|&&(s, e)| s < e)
+                    .map(|&(s, e)| (start + s, start + e)),
+            );
+        } else {
+            all_answered = false;
+            if !line.is_empty() {
+                out.push((start, start + line.len()));
+            }
         }
-        out.extend(
-            line_spans
-                .iter()
-                .filter(|&&(s, e)| s < e)
-                .map(|&(s, e)| (start + s, start + e)),
-        );
         start += line.len() + 1;
     }
-    true
+    all_answered
 }
 
 /// Runs the `detect = ["plugin:<id>"]` detectors: a host that runs plugins installs one in the

@@ -267,7 +267,7 @@ impl Policy {
         }
         // A finding inside text that tamis writes (a placeholder or token, whole) is not one;
         // a finding that merely overlaps such text (a `-` replacement inside an SSN) is.
-        self.placeholder_holes(text, &mut sx.holes);
+        self.placeholder_holes(text, &mut sx.holes, &mut sx.placeholders);
         if !sx.holes.is_empty() {
             let holes = &sx.holes;
             sx.findings.retain(|f| {
@@ -333,7 +333,12 @@ impl Policy {
     }
 
     /// Where tamis placeholders and tokens occur in `text`.
-    fn placeholder_holes(&self, text: &str, holes: &mut Vec<(usize, usize)>) {
+    fn placeholder_holes(
+        &self,
+        text: &str,
+        holes: &mut Vec<(usize, usize)>,
+        numbers: &mut crate::engine::placeholders::Placeholders,
+    ) {
         holes.clear();
         let b = text.as_bytes();
         // Placeholders that start with `[` (most) are checked at each `[`, in one pass.
@@ -355,14 +360,20 @@ impl Policy {
                 holes.push((i, i + p.len()));
             }
         }
-        // Numbered placeholders (`<EMAIL_1>`): any type and number of the rules' templates.
-        for t in self.placeholder_templates() {
+        // Numbered placeholders (`<EMAIL_1>`) of the types the policy writes, any number; their
+        // numbers are not issued again in this record or session.
+        for (t, types) in &self.placeholder_types {
             let Some(&first) = t.lits.first().and_then(|l| l.as_bytes().first()) else {
                 continue;
             };
             for i in memchr::memchr_iter(first, b) {
-                if let Some(n) = t.len_at(b.get(i..).unwrap_or(&[])) {
+                let Some(n) = t.len_at(b.get(i..).unwrap_or(&[])) else {
+                    continue;
+                };
+                let found = text.get(i..i + n).unwrap_or("");
+                if let Some(ty) = types.iter().find(|ty| t.is_of(found, ty)) {
                     holes.push((i, i + n));
+                    numbers.reserve(t, ty, found);
                 }
             }
         }

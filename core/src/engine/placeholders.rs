@@ -105,6 +105,39 @@ impl Template {
         &self.source
     }
 
+    /// Whether the template writes the type (`{TYPE}` or `{type}`).
+    pub(crate) fn has_type(&self) -> bool {
+        self.vars.iter().any(|v| *v != Var::N)
+    }
+
+    /// The number in `text`, a placeholder of this template (any type).
+    pub(crate) fn number_of(&self, text: &str) -> Option<u32> {
+        let mut rest = text.as_bytes();
+        let mut n = None;
+        for (i, lit) in self.lits.iter().enumerate() {
+            rest = rest.strip_prefix(lit.as_bytes())?;
+            match self.vars.get(i) {
+                Some(Var::N) => {
+                    let k = rest
+                        .iter()
+                        .take(DIGITS_MAX)
+                        .take_while(|c| c.is_ascii_digit())
+                        .count();
+                    n = core::str::from_utf8(rest.get(..k)?).ok()?.parse().ok();
+                    rest = rest.get(k..)?;
+                }
+                Some(_) => {
+                    // The type: up to the next literal (the templates put one after it).
+                    let next = self.lits.get(i + 1)?.as_bytes();
+                    let k = rest.windows(next.len()).position(|w| w == next)?;
+                    rest = rest.get(k..)?;
+                }
+                None => {}
+            }
+        }
+        if rest.is_empty() { n } else { None }
+    }
+
     /// Writes the placeholder for type `ty` and number `n`.
     pub(crate) fn write(&self, ty: &str, n: u32, out: &mut String) {
         for (i, lit) in self.lits.iter().enumerate() {
@@ -207,6 +240,8 @@ pub struct Placeholders {
     next: BTreeMap<String, u32>,
     /// Placeholder text to value (kept by a session only, for `restore`).
     issued: BTreeMap<String, String>,
+    /// Numbers (per counter) that placeholders in the data already hold.
+    reserved: alloc::collections::BTreeSet<(String, u32)>,
     /// Numbers last beyond one record (a session, or a text stream).
     pub(crate) keep: bool,
     /// Keep `issued` (a session).
@@ -228,18 +263,36 @@ impl Placeholders {
         if !self.keep {
             self.numbers.clear();
             self.next.clear();
+            self.reserved.clear();
+        }
+    }
+
+    /// Notes that the data holds `text`, a placeholder `template` writes for `ty`: its number is
+    /// not issued again for another value.
+    pub(crate) fn reserve(&mut self, template: &Template, ty: &str, text: &str) {
+        if let Some(n) = template.number_of(text) {
+            let counter = if template.has_type() { ty } else { "" };
+            self.reserved.insert((String::from(counter), n));
         }
     }
 
     /// Writes the placeholder for `value` of type `ty` with `template`: the number `value` got
     /// before, or the next one of its type.
     pub(crate) fn write(&mut self, template: &Template, ty: &str, value: &str, out: &mut String) {
-        let key = (String::from(ty), String::from(value));
+        // A template that does not write the type numbers every type together: two types must
+        // never write the same placeholder.
+        let counter = if template.has_type() { ty } else { "" };
+        let key = (String::from(counter), String::from(value));
         let n = match self.numbers.get(&key) {
             Some(&n) => n,
             None => {
-                let next = self.next.entry(String::from(ty)).or_insert(0);
+                let next = self.next.entry(String::from(counter)).or_insert(0);
                 *next = next.saturating_add(1);
+                // Numbers that text already holds as placeholders are skipped: an issued one
+                // never equals one that came in with the data.
+                while self.reserved.contains(&(String::from(counter), *next)) {
+                    *next = next.saturating_add(1);
+                }
                 let n = *next;
                 self.numbers.insert(key, n);
                 n

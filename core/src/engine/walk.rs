@@ -460,6 +460,12 @@ impl Policy {
         }
         if let Some(r) = eff {
             if self.keeps(r, s) {
+                // A placeholder the data already holds: its number is not issued again.
+                if let Some(Action::Placeholder { template, label }) =
+                    self.rules.get(r as usize).map(|rule| &rule.action)
+                {
+                    sx.placeholders.reserve(template, label, s);
+                }
                 return None;
             }
             t.hit_rule(r, &sx.path);

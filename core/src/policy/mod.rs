@@ -71,6 +71,9 @@ pub struct Policy {
     pub(crate) shifts: bool,
     /// `person_name` is among the detectors (the key a value is stored under is its cue).
     pub(crate) person_names: bool,
+    /// Each placeholder rule's template and the types it writes: only those placeholders are
+    /// holes for the detectors (`<4111111111111111_1>` hides nothing).
+    pub(crate) placeholder_types: Vec<(crate::engine::placeholders::Template, Vec<String>)>,
     /// Which compilation this is: working memory ([`crate::Scratch`]) made for one policy is
     /// never used with another (its regex caches belong to this policy's patterns).
     pub(crate) serial: u32,

@@ -60,6 +60,16 @@ add("a-placeholder-of-another-label-is-a-value", WHOLE,
     {"customer": "<EMAIL_1>"}, {"customer": "<CUSTOMER_1>"})
 add("a-look-alike-in-text-is-no-finding-but-the-rest-is", DETECT,
     {"m": f"<EMAIL_7> then {A}"}, {"m": "<EMAIL_7> then <EMAIL_1>"})
+add("only-placeholders-of-the-policy-s-types-hide-text", DETECT,
+    {"m": "card <4111111111111111_1> and <EMAIL_2>"}, {"m": "card <<CREDIT_CARD_1>_1> and <EMAIL_2>"})
+add("numbers-in-the-data-are-not-issued-again", DETECT,
+    {"m": f"ignore <EMAIL_1> and <EMAIL_3>; mail {A}, {B}, {C}"},
+    {"m": "ignore <EMAIL_1> and <EMAIL_3>; mail <EMAIL_2>, <EMAIL_4>, <EMAIL_5>"})
+add("whole-value-placeholders-in-the-data-are-not-issued-again", WHOLE,
+    {"customer": "<CUSTOMER_1>", "x": {"customer": "Jane"}}, {"customer": "<CUSTOMER_1>", "x": {"customer": "<CUSTOMER_2>"}})
+add("a-template-without-the-type-numbers-every-type-together",
+    DETECT.replace('action = "placeholder"\n', 'action = "placeholder"\ntemplate = "<{n}>"\n'),
+    {"m": f"mail {A} call 415-555-0100 or {A}"}, {"m": "mail <1> call <2> or <1>"})
 add("disguised-spellings-are-other-values", DETECT,
     {"m": f"{A} ANN@example.com ann\uff20example.com"}, {"m": "<EMAIL_1> <EMAIL_2> <EMAIL_3>"})
 add("cards-and-text-format", DETECT, f"card 4111 1111 1111 1111, again 4111 1111 1111 1111, mail {A}",

@@ -133,6 +133,27 @@ impl Policy {
             .rules
             .iter()
             .any(|r| matches!(r.action, crate::action::Action::ShiftDate { .. }));
+        // Each placeholder rule's template and the types it writes (its label, its detectors').
+        let placeholder_types = compiled
+            .rules
+            .iter()
+            .enumerate()
+            .filter_map(|(r, rule)| match &rule.action {
+                crate::action::Action::Placeholder { template, label } => {
+                    let mut types = alloc::vec![label.clone()];
+                    for d in &compiled.detectors {
+                        let ty = alloc::string::String::from(&*d.type_name);
+                        if d.rules.contains(&u32::try_from(r).unwrap_or(u32::MAX))
+                            && !types.contains(&ty)
+                        {
+                            types.push(ty);
+                        }
+                    }
+                    Some((template.clone(), types))
+                }
+                _ => None,
+            })
+            .collect();
         let person_names = compiled.detectors.iter().any(|d| {
             matches!(
                 d.detector,
@@ -159,6 +180,7 @@ impl Policy {
             plugins,
             plugins_attached: false,
             person_names,
+            placeholder_types,
             ext_names: compiled.ext_names,
             ext: None,
             text_line_local,
