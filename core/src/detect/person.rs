@@ -439,7 +439,7 @@ pub(crate) fn find_person_names_under(
             i += 1;
             continue;
         }
-        let mut c = cue(text, &words, i, line_before, &mut key);
+        let c = cue(text, &words, i, line_before, &mut key);
         // A sentence's first word that no list knows is not the name's (`Yesterday John`).
         if c == Cue::None && w.after_break && w.flags == 0 && run.len() > 1 {
             i += 1;
@@ -496,8 +496,6 @@ pub(crate) fn find_person_names_under(
                 out.push((w.start, last.end));
             }
             i = run.get(take - 1).map_or(next, |&k| k + 1);
-            c = Cue::None;
-            let _ = c;
             continue;
         }
         i = next;
