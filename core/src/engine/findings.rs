@@ -438,6 +438,9 @@ impl Policy {
         written.clear();
         protect_findings(sx, text);
         let once = self.write_masked(text, sx, t, &mut written);
+        // The line a stream released before this text is the context of its first line only:
+        // the rescans below read runs of lines from anywhere in it, as the whole text would.
+        let line_before = core::mem::take(&mut sx.line_before);
         let out = if self
             .detectors
             .iter()
@@ -447,6 +450,7 @@ impl Policy {
         } else {
             self.settle_lines(once, &written, info, sx, t)
         };
+        sx.line_before = line_before;
         sx.written = written;
         Some(out)
     }
