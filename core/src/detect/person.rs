@@ -284,7 +284,7 @@ fn ends_with_phrase(text: &str, words: &[Word], at: usize, phrase: &str, key: &m
 
 /// The cue before the word at `at`; `line_before` is the line above the text's first line (a
 /// text stream's), or empty.
-fn cue(text: &str, words: &[Word], at: usize, line_before: &str, key: &mut String) -> Cue {
+fn cue(text: &str, words: &[Word], at: usize, line_before: Option<&str>, key: &mut String) -> Cue {
     let Some(first) = words.get(at) else {
         return Cue::None;
     };
@@ -317,7 +317,7 @@ fn cue(text: &str, words: &[Word], at: usize, line_before: &str, key: &mut Strin
     // A name on a line of its own, under a sign-off (`Best regards,`) or a label line
     // (`Ship to:`, `Teslimat adresi:`): the line above in this text, or, on its first line, the
     // line a text stream released before it.
-    if first.line_start {
+    if let (true, Some(line_before)) = (first.line_start, line_before) {
         let before = text.get(..first.start).unwrap_or("");
         let above = match before
             .trim_end_matches([' ', '\t', '\r'])
@@ -370,16 +370,17 @@ pub(crate) fn is_person_key(folded: &str) -> bool {
 
 /// Appends the spans of names in `b` (the normalised view, UTF-8).
 pub(crate) fn find_person_names(b: &[u8], out: &mut Vec<(usize, usize)>) {
-    find_person_names_under(b, false, "", out);
+    find_person_names_under(b, false, Some(""), out);
 }
 
 /// [`find_person_names`] of a value stored under a key such as `customer_name` (`person_key`):
 /// there a run of capitalised words with a word the lists know is a name. `line_before` is the
-/// line above the text's first line, when a text stream released it before.
+/// line above the text's first line, when a text stream released it before; `None` takes no
+/// cue from lines above at all (a rescan of masked text).
 pub(crate) fn find_person_names_under(
     b: &[u8],
     person_key: bool,
-    line_before: &str,
+    line_before: Option<&str>,
     out: &mut Vec<(usize, usize)>,
 ) {
     let Ok(text) = core::str::from_utf8(b) else {

@@ -182,7 +182,7 @@ impl Policy {
                         crate::detect::person::find_person_names_under(
                             bytes,
                             person_key,
-                            &sx.line_before,
+                            (!sx.rescan).then_some(sx.line_before.as_str()),
                             &mut sx.spans,
                         );
                     } else {
@@ -438,9 +438,11 @@ impl Policy {
         written.clear();
         protect_findings(sx, text);
         let once = self.write_masked(text, sx, t, &mut written);
-        // The line a stream released before this text is the context of its first line only:
-        // the rescans below read runs of lines from anywhere in it, as the whole text would.
+        // The rescans below read runs of lines cut out of the text (or joined from several
+        // places), where the line above a line is not its own: no name is cued by a line above
+        // there, in a stream or in the whole text alike.
         let line_before = core::mem::take(&mut sx.line_before);
+        sx.rescan = true;
         let out = if self
             .detectors
             .iter()
@@ -450,6 +452,7 @@ impl Policy {
         } else {
             self.settle_lines(once, &written, info, sx, t)
         };
+        sx.rescan = false;
         sx.line_before = line_before;
         sx.written = written;
         Some(out)

@@ -77,6 +77,8 @@ pub struct Scratch {
     /// The line a text stream released before the text being masked (`person_name`'s cue for
     /// a name on the text's first line); empty elsewhere.
     pub(crate) line_before: String,
+    /// Masked text is being scanned again (`person_name` takes no cue from a line above).
+    pub(crate) rescan: bool,
     /// The key a value is stored under, folded (`person_name`'s cue).
     pub(crate) key_fold: String,
     /// `ext:` detector calls that failed since the tally last took them.
@@ -166,6 +168,7 @@ impl Scratch {
             detector_failures: 0,
             key_fold: String::new(),
             line_before: String::new(),
+            rescan: false,
             plugin_detect: None,
             stream_keys: Vec::new(),
             stream_hits: Vec::new(),
