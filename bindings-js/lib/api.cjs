@@ -247,8 +247,12 @@ function makeApi(wasm, host) {
 
     // Hands the audit event of the call that just ended (if it made one) to the sink.
     #emit() {
-      const event = guard(() => this.#policy().takeAuditEvent());
-      if (event === undefined) return;
+      this.#send(guard(() => this.#policy().takeAuditEvent()));
+    }
+
+    // Hands an audit event (if any, and if there is a sink) to the sink.
+    #send(event) {
+      if (event === undefined || this.#audit === null) return;
       if (typeof this.#audit === 'function') {
         this.#audit(event);
       } else {
@@ -391,12 +395,7 @@ function makeApi(wasm, host) {
      */
     stream(options) {
       const inner = this.#call((p) => p.stream(options));
-      const emit = (event) => {
-        if (event === undefined || this.#audit === null) return;
-        if (typeof this.#audit === 'function') this.#audit(event);
-        else host.appendFile(this.#audit, `${JSON.stringify(event)}\n`);
-      };
-      return new TextStream(INTERNAL, inner, emit, null);
+      return new TextStream(INTERNAL, inner, (event) => this.#send(event), null);
     }
 
     /**
@@ -431,12 +430,7 @@ function makeApi(wasm, host) {
         guard(() => this.#policy().endSession(handle));
         throw e;
       }
-      const emit = (event) => {
-        if (event === undefined || this.#audit === null) return;
-        if (typeof this.#audit === 'function') this.#audit(event);
-        else host.appendFile(this.#audit, `${JSON.stringify(event)}\n`);
-      };
-      return new TextStream(INTERNAL, inner, emit, handle);
+      return new TextStream(INTERNAL, inner, (event) => this.#send(event), handle);
     }
 
     /**

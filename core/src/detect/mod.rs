@@ -117,8 +117,8 @@ const BUILTIN_SHAPES: [(Option<&str>, &str); 18] = [
         "20-1000 of [A-Za-z0-9+/=_-], letters and digits mixed",
     ),
     (
-        Some("name statistics of 10 countries (core/data/names)"),
-        "capitalised words after a title, greeting or introduction, or a known given name and a surname",
+        None,
+        "capitalised words after a title, greeting or introduction, or a known given name and a second word (name statistics of 10 countries: core/data/names)",
     ),
 ];
 
