@@ -54,7 +54,16 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         [cmd, dir] if cmd == "gen" => generate(Path::new(dir)),
         [cmd, dir] if cmd == "round" => round(Path::new(dir)),
-        _ => Err("usage: tamis-bench gen DIR | tamis-bench round DIR".to_owned()),
+        // The plugin rows alone (for a profile of them).
+        [cmd, dir] if cmd == "plugins" => read(Path::new(dir), "records.jsonl").and_then(|text| {
+            let records = lines_of(&text);
+            let bytes = records.iter().map(|l| l.len() + 1).sum();
+            plugins(&records, bytes)
+        }),
+        _ => Err(
+            "usage: tamis-bench gen DIR | tamis-bench round DIR | tamis-bench plugins DIR"
+                .to_owned(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -422,7 +431,10 @@ fn plugins(records: &[String], bytes: usize) -> Result<(), String> {
         Path::new("/"),
     )
     .map_err(|e| e.to_string())?;
-    let (mut a, mut b, mut c) = (
+    let transformer = Pipeline::new(compile(&work::policy_transforming())?, Path::new("/"))
+        .map_err(|e| e.to_string())?;
+    let (mut a, mut b, mut c, mut d) = (
+        Vec::with_capacity(bytes),
         Vec::with_capacity(bytes),
         Vec::with_capacity(bytes),
         Vec::with_capacity(bytes),
@@ -445,26 +457,41 @@ fn plugins(records: &[String], bytes: usize) -> Result<(), String> {
             echo_result = work::plugin_lines(&echo, records, &mut c);
         }
     };
-    // The sides take about 15, 45 and 40 ms here, short enough for one run to catch a hiccup of
-    // the machine: after a warm-up, the median of 7 alternated runs of each.
+    let mut transform_result = Ok(());
+    let mut transform_side = || {
+        d.clear();
+        if transform_result.is_ok() {
+            transform_result = work::plugin_lines(&transformer, records, &mut d);
+        }
+    };
+    // Each side takes tens of ms here, short enough for one run to catch a hiccup of the
+    // machine: after a warm-up, the median of 7 alternated runs of each.
     rule_side();
     plugin_side();
     echo_side();
-    let (mut t_rule, mut t_plugin, mut t_echo) = (Vec::new(), Vec::new(), Vec::new());
+    transform_side();
+    let (mut t_rule, mut t_plugin, mut t_echo, mut t_transform) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..7 {
         t_rule.push(work::time(&mut rule_side));
         t_plugin.push(work::time(&mut plugin_side));
         t_echo.push(work::time(&mut echo_side));
+        t_transform.push(work::time(&mut transform_side));
     }
     result.map_err(|e| e.to_string())?;
     echo_result.map_err(|e| e.to_string())?;
-    let (t_rule, t_plugin, t_echo) = (
+    transform_result.map_err(|e| e.to_string())?;
+    let (t_rule, t_plugin, t_echo, t_transform) = (
         work::median(t_rule),
         work::median(t_plugin),
         work::median(t_echo),
+        work::median(t_transform),
     );
     if a != b {
         return Err("the plugin and the built-in rule wrote different bytes".to_owned());
+    }
+    if a != d {
+        return Err("the transform plugin and the built-in rule wrote different bytes".to_owned());
     }
     // With no rule of its own, the echo's policy writes the records as they came.
     let lines = records.iter().flat_map(|r| r.bytes().chain([b'\n']));
@@ -473,6 +500,13 @@ fn plugins(records: &[String], bytes: usize) -> Result<(), String> {
     }
     emit("rust.plugin", "built-in rule", t_rule, bytes, None);
     emit("rust.plugin", "mask_field plugin", t_plugin, bytes, None);
+    emit(
+        "rust.plugin",
+        "transform plugin (tokenize, contract 0.2)",
+        t_transform,
+        bytes,
+        None,
+    );
     emit(
         "rust.plugin",
         "floor: echo plugin (each record replaced with itself)",

@@ -80,6 +80,22 @@ pub const PLUGIN: &str = concat!(
     "/../target/wasm32-unknown-unknown/release/examples/mask_field.wasm"
 );
 
+/// The `tokenize` example plugin (contract 0.2, a transformer), built with [`PLUGIN`].
+pub const TRANSFORM_PLUGIN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../target/wasm32-unknown-unknown/release/examples/tokenize.wasm"
+);
+
+/// A policy whose rule masks `user.email` by the `tokenize` transformer, configured to write
+/// what [`POLICY_ONE_RULE`] writes (`[REDACTED]`).
+#[must_use]
+pub fn policy_transforming() -> String {
+    format!(
+        "version = 1\nname = \"p\"\n[[rule]]\nid = \"email\"\npaths = [\"user.email\"]\naction = \"plugin:tok\"\n\
+         [[plugin]]\nid = \"tok\"\npath = \"{TRANSFORM_PLUGIN}\"\nconfig = {{ replacement = \"[REDACTED]\" }}\ntimeout_ms = 1000\nfuel = 10000000000\n"
+    )
+}
+
 /// The `echo` example plugin (every record replaced with itself), built with [`PLUGIN`].
 pub const ECHO_PLUGIN: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -143,7 +159,9 @@ pub fn plugin_lines(
 /// Whether the example plugins have been built.
 #[must_use]
 pub fn plugin_built() -> bool {
-    Path::new(PLUGIN).exists() && Path::new(ECHO_PLUGIN).exists()
+    [PLUGIN, ECHO_PLUGIN, TRANSFORM_PLUGIN]
+        .iter()
+        .all(|p| Path::new(p).exists())
 }
 
 /// Summaries over detector-checked columns: the policy of [`Columns::summarize`].

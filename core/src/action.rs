@@ -99,6 +99,12 @@ pub enum Action {
         /// Characters kept at the end.
         keep_last: u32,
     },
+    /// `plugin:<id>`: the plugin's `transform` writes the value (the host sends every value of
+    /// a batch in one call and writes the answers back, scanned by the policy's detectors).
+    Plugin {
+        /// Index into [`crate::Policy::plugins`].
+        plugin: usize,
+    },
 }
 
 impl Action {
@@ -106,10 +112,12 @@ impl Action {
     #[must_use]
     pub fn strength(&self) -> u8 {
         match self {
-            Self::Redact => 10,
-            Self::Nullify => 9,
-            Self::Replace { .. } => 8,
-            Self::Placeholder { .. } => 7,
+            Self::Redact => 11,
+            Self::Nullify => 10,
+            Self::Replace { .. } => 9,
+            Self::Placeholder { .. } => 8,
+            // What a plugin writes is its own; tamis only checks it reveals nothing.
+            Self::Plugin { .. } => 7,
             Self::Hash { .. } => 6,
             Self::Encrypt { .. } => 5,
             Self::Fpe { .. } => 4,
@@ -133,6 +141,7 @@ impl Action {
             Self::ShiftDate { .. } => "shift_date",
             Self::Generalize { .. } => "generalize",
             Self::Partial { .. } => "partial",
+            Self::Plugin { .. } => "plugin",
         }
     }
 

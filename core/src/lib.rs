@@ -51,7 +51,7 @@ pub use report::{
     Disposition, DropReason, LimitHits, PluginCount, PolicyRef, Quarantine, Records, Report, Tally,
     dropped_marker, quarantine_marker,
 };
-pub use stages::plugins::{PLUGIN_ERROR, PluginOnError, PluginSpec, mask_all};
+pub use stages::plugins::{PLUGIN_ERROR, PluginOnError, PluginSpec, PluginTransform, mask_all};
 pub use stages::screen::Screen;
 pub use summary::column::{Column, ColumnSummarizer};
 pub use summary::records::RecordSummarizer;

@@ -122,6 +122,10 @@ pub enum PluginCount {
     Replaced,
     /// Calls of its `detect` export.
     DetectCalls,
+    /// Calls of its `transform` export (one per batch with values for it).
+    TransformCalls,
+    /// Values it transformed.
+    Transformed,
     /// Log lines over the cap of a call, dropped.
     LogsDropped,
     /// Log lines withheld: they held a value the policy protects.
@@ -141,6 +145,8 @@ impl PluginCount {
             Self::Dropped => "dropped",
             Self::Replaced => "replaced",
             Self::DetectCalls => "detect_calls",
+            Self::TransformCalls => "transform_calls",
+            Self::Transformed => "transformed",
             Self::LogsDropped => "logs_dropped",
             Self::LogsWithheld => "logs_withheld",
             Self::RevealedMasked => "revealed_masked",

@@ -38,6 +38,20 @@ pub mod bindings {
     });
 }
 
+/// The bindings of the `tamis:filter/transformer` world (contract 0.2): a plugin that only
+/// transforms values exports `info` and `transform`, no `filter`, and the host never runs it
+/// as a filter.
+#[doc(hidden)]
+pub mod transformer_bindings {
+    wit_bindgen::generate!({
+        world: "transformer",
+        path: "../wit/tamis-filter.wit",
+        pub_export_macro: true,
+        export_macro_name: "__export_transformer_world",
+        default_bindings_module: "tamis_guest::transformer_bindings",
+    });
+}
+
 pub use bindings::tamis::filter::host::{Level, log};
 pub use bindings::tamis::filter::types::{PluginError, PluginInfo, Span, Verdict};
 
@@ -102,5 +116,90 @@ macro_rules! export_plugin {
     ($plugin:ty) => {
         type __TamisGuestPlugin = $crate::Adapter<$plugin>;
         $crate::bindings::__export_world!(__TamisGuestPlugin with_types_in $crate::bindings);
+    };
+}
+
+/// A plugin that masks values (contract 0.2): a rule with `action = "plugin:<id>"` selects the
+/// values (by path, key or detector), and the host sends every value of a batch in one call.
+///
+/// ```ignore
+/// struct Upper;
+///
+/// impl tamis_guest::Transformer for Upper {
+///     const NAME: &'static str = "upper";
+///     const VERSION: &'static str = "1.0.0";
+///
+///     fn transform(_config: &str, value: &str) -> Result<String, String> {
+///         Ok(value.to_uppercase())
+///     }
+/// }
+///
+/// tamis_guest::export_transformer!(Upper);
+/// ```
+///
+/// What it answers is scanned by the policy's detectors, and an answer that holds a piece of
+/// a value it was given (six letters and digits, in any spacing) is masked whole: a transform
+/// never writes back what it was given to mask.
+pub trait Transformer {
+    /// What `tamis plugin check` prints as the plugin's name.
+    const NAME: &'static str;
+    /// Its version.
+    const VERSION: &'static str;
+
+    /// What to write in place of one value: `config` is the policy's `config` as JSON (`{}`
+    /// when none). An `Err` fails the whole batch (the policy's `on_error` applies).
+    ///
+    /// # Errors
+    /// When the plugin cannot transform the value (its message is logged by the host).
+    fn transform(config: &str, value: &str) -> Result<String, String>;
+
+    /// The whole batch at once (by default, [`Transformer::transform`] on each value in order);
+    /// override it to set up once per batch.
+    ///
+    /// # Errors
+    /// As [`Transformer::transform`].
+    fn transform_all(config: &str, values: Vec<String>) -> Result<Vec<String>, String> {
+        values.iter().map(|v| Self::transform(config, v)).collect()
+    }
+}
+
+/// Connects a [`Transformer`] to the generated bindings (used by [`export_transformer!`]).
+#[doc(hidden)]
+pub struct TransformerAdapter<P>(core::marker::PhantomData<P>);
+
+impl<P> core::fmt::Debug for TransformerAdapter<P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("TransformerAdapter")
+    }
+}
+
+impl<P: Transformer> transformer_bindings::Guest for TransformerAdapter<P> {
+    fn info() -> transformer_bindings::tamis::filter::types::PluginInfo {
+        transformer_bindings::tamis::filter::types::PluginInfo {
+            name: P::NAME.into(),
+            version: P::VERSION.into(),
+        }
+    }
+
+    fn transform(
+        config: Vec<u8>,
+        values: Vec<String>,
+    ) -> Result<Vec<String>, transformer_bindings::tamis::filter::types::PluginError> {
+        let error =
+            |message: String| transformer_bindings::tamis::filter::types::PluginError { message };
+        let config =
+            core::str::from_utf8(&config).map_err(|_| error("config is not UTF-8".into()))?;
+        P::transform_all(config, values).map_err(error)
+    }
+}
+
+/// Exports a type implementing [`Transformer`] as the plugin of this crate (a `cdylib`).
+#[macro_export]
+macro_rules! export_transformer {
+    ($plugin:ty) => {
+        type __TamisGuestTransformer = $crate::TransformerAdapter<$plugin>;
+        $crate::transformer_bindings::__export_transformer_world!(
+            __TamisGuestTransformer with_types_in $crate::transformer_bindings
+        );
     };
 }

@@ -100,7 +100,6 @@ impl Slot {
             let instance = self
                 .plugin
                 .pre
-                .instance_pre()
                 .instantiate(&mut store)
                 .map_err(|e| classify(&e))?;
             let func = instance

@@ -62,8 +62,14 @@ impl core::fmt::Debug for Host {
     }
 }
 
-/// The interfaces a plugin may import (`host.log`, and the type-only `types`).
-const ALLOWED_IMPORTS: [&str; 2] = ["tamis:filter/host@0.1.0", "tamis:filter/types@0.1.0"];
+/// The interfaces a plugin may import (`host.log`, and the type-only `types`), of the contract
+/// 0.2 and of 0.1, whose plugins keep working (0.2 only added the world `transformer`).
+const ALLOWED_IMPORTS: [&str; 4] = [
+    "tamis:filter/host@0.2.0",
+    "tamis:filter/types@0.2.0",
+    "tamis:filter/host@0.1.0",
+    "tamis:filter/types@0.1.0",
+];
 
 impl Host {
     /// The process's sandbox, created on first use.
@@ -99,6 +105,7 @@ impl Host {
             .map_err(|e| RegisterError(format!("cannot start the plugin engine: {e}")))?;
         let mut linker = Linker::new(&engine);
         Filter::add_to_linker::<State, HasSelf<State>>(&mut linker, |s| s)
+            .and_then(|()| add_contract_0_1(&mut linker))
             .map_err(|e| RegisterError(format!("cannot set up the plugin linker: {e}")))?;
         // The epoch ticker: deadlines are counted in its ticks.
         let ticking = engine.clone();
@@ -160,7 +167,7 @@ impl Host {
                 return Err(fail(format!(
                     "it imports `{name}`, which tamis does not provide: plugins get no \
                      capability (no files, network, environment, clocks or randomness); the \
-                     only import is `tamis:filter/host@0.1.0` (`log`)"
+                     only import is `tamis:filter/host@0.2.0` (`log`; 0.1 too)"
                 )));
             }
         }
@@ -172,42 +179,75 @@ impl Host {
             .imports(&self.engine)
             .map(|(n, _)| n.to_owned())
             .collect();
+        let has = |name: &str| exports.iter().any(|e| e == name);
+        let mismatch = |e: &dyn core::fmt::Display| {
+            let list = if exports.is_empty() {
+                "nothing".to_owned()
+            } else {
+                exports.join(", ")
+            };
+            fail(format!(
+                "it does not match the world `tamis:filter/filter` or \
+                 `tamis:filter/transformer` (it exports {list}): {e}; build plugins with \
+                 tamis-guest (guest-sdk/README.md)"
+            ))
+        };
         let pre = self
             .linker
             .instantiate_pre(&component)
-            .and_then(FilterPre::new)
-            .map_err(|e| {
-                let list = if exports.is_empty() {
-                    "nothing".to_owned()
-                } else {
-                    exports.join(", ")
-                };
-                fail(format!(
-                    "it does not match the world `tamis:filter/filter` (it exports {list}): {e}; \
-                     build plugins with tamis-guest (guest-sdk/README.md)"
-                ))
-            })?;
+            .map_err(|e| mismatch(&e))?;
+        // A filter (with `detect`, maybe `transform` too), or a transformer alone.
+        let filter = if has("filter") || !has("transform") {
+            Some(FilterPre::new(pre.clone()).map_err(|e| mismatch(&e))?)
+        } else {
+            None
+        };
         let mut plugin = Plugin {
             id: id.to_owned(),
             engine: self.engine.clone(),
             pre,
+            filter,
             config,
             limits,
             on_error,
             name: String::new(),
             version: String::new(),
-            has_detect: exports.iter().any(|e| e == "detect"),
+            has_detect: has("detect"),
+            has_transform: has("transform"),
             exports,
             imports,
         };
-        let (name, version) = plugin
-            .call(|filter, store| filter.call_info(store).map(|i| (i.name, i.version)))
-            .map_err(|f| fail(format!("`info()` failed: {f}")))?
-            .0;
-        plugin.name = sanitize(&name, 256);
-        plugin.version = sanitize(&version, 64);
+        let info = plugin
+            .call_info()
+            .map_err(|f| fail(format!("`info()` failed: {f}")))?;
+        plugin.name = sanitize(&info.name, 256);
+        plugin.version = sanitize(&info.version, 64);
+        if plugin.has_transform {
+            plugin.check_transform().map_err(|_| {
+                fail(
+                    "its `transform` export does not have the type of the world \
+                     `tamis:filter/transformer` (func(config: list<u8>, values: list<string>) \
+                     -> result<list<string>, plugin-error>); build plugins with tamis-guest"
+                        .into(),
+                )
+            })?;
+        }
         Ok(plugin)
     }
+}
+
+/// The imports of contract 0.1 (`tamis:filter/host@0.1.0` and its type-only `types`), the same
+/// `log` as 0.2's: plugins built against 0.1 register and run unchanged.
+fn add_contract_0_1(linker: &mut Linker<State>) -> wasmtime::Result<()> {
+    linker.instance("tamis:filter/types@0.1.0")?;
+    linker.instance("tamis:filter/host@0.1.0")?.func_wrap(
+        "log",
+        |mut store: wasmtime::StoreContextMut<'_, State>, (level, message): (Level, String)| {
+            bindings::tamis::filter::host::Host::log(store.data_mut(), level, message);
+            Ok(())
+        },
+    )?;
+    Ok(())
 }
 
 /// Instances alive at once (batches in flight, each on its own thread); one more fails as a

@@ -57,12 +57,15 @@ impl<'a> Guard<'a> {
     fn screen(&mut self, run: &mut Run<'_>) -> &mut Screen {
         self.screen.get_or_insert_with(|| {
             let mut screen = Screen::new();
+            // This walk masks nothing: no value of it goes to a transform.
+            let transform = run.scratch_mut().set_plugin_transform(None);
             for text in &self.originals {
                 // Records were checked to be JSON before plugins saw them.
                 if let Ok(mut doc) = Doc::parse(text) {
                     run.protected_values(&mut doc, &mut screen);
                 }
             }
+            run.scratch_mut().set_plugin_transform(transform);
             screen
         })
     }

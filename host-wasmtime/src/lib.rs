@@ -16,7 +16,7 @@
 //! Modules: `engine.rs` (the engine, linker, stores and threads), `plugin.rs` (a registered
 //! plugin and its validated output), `pipeline.rs` (a policy's plugins over batches of lines,
 //! then core's [`tamis_core::Run`]), `guard.rs` (no plugin can reveal), `detect.rs` (plugins
-//! as detectors).
+//! as detectors), `transform.rs` (plugins that mask the values rules select, contract 0.2).
 
 use tamis_core::PluginSpec;
 
@@ -27,10 +27,11 @@ mod pipeline;
 mod plugin;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod transform;
 
 pub use engine::{Host, on_plugin_thread};
 pub use pipeline::{Line, Pipeline, Stopped};
-pub use plugin::{Plugin, check_replacement};
+pub use plugin::{Plugin, Transformed, check_replacement};
 
 mod bindings {
     wasmtime::component::bindgen!({

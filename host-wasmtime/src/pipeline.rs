@@ -13,6 +13,7 @@ use tamis_core::{
 
 use crate::detect::Session;
 use crate::guard::Guard;
+use crate::transform::Deferred;
 use crate::{Decision, Failure, Host, Limits, OnError, Plugin, RegisterError};
 
 /// A policy whose plugins are registered, ready to apply.
@@ -86,6 +87,14 @@ impl Pipeline {
                 limits,
                 spec.on_error,
             )?;
+            if spec.transforms && !plugin.has_transform() {
+                return Err(RegisterError(format!(
+                    "plugin `{}`: a rule's action is `plugin:{}`, but the component does not \
+                     export `transform` (the world `tamis:filter/transformer` of contract 0.2; \
+                     plugins built with tamis-guest's `export_transformer!` export it)",
+                    spec.id, spec.id
+                )));
+            }
             if spec.detects && !plugin.has_detect() {
                 return Err(RegisterError(format!(
                     "plugin `{}`: a rule detects with `plugin:{}`, but the component does not \
@@ -136,6 +145,45 @@ impl Pipeline {
         out: &mut Vec<u8>,
         log: &mut dyn FnMut(&str),
     ) -> Result<(), Stopped> {
+        if !self.policy.plugins().iter().any(|p| p.transforms) {
+            return self.write_lines(lines, run, out, log);
+        }
+        // Values of `plugin:<id>` actions are deferred while the batch is written, then each
+        // plugin transforms its values in one call and the answers are written in their place.
+        let start = out.len();
+        let before = run
+            .scratch_mut()
+            .set_plugin_transform(Some(Box::new(Deferred::new())));
+        let written = self.write_lines(lines, run, out, log);
+        let deferred = run
+            .scratch_mut()
+            .set_plugin_transform(before)
+            .and_then(|b| {
+                let any: Box<dyn core::any::Any> = b;
+                any.downcast::<Deferred>().ok()
+            });
+        let resolved = written.and_then(|()| match deferred {
+            Some(d) => d.resolve(&self.plugins, run, out, start, log),
+            // Cannot happen (installed above): nothing of the batch is written unresolved.
+            None => Err(Stopped {
+                plugin: String::new(),
+                failure: Failure::Trap("transform state lost".into()),
+            }),
+        });
+        if resolved.is_err() {
+            out.truncate(start);
+        }
+        resolved
+    }
+
+    /// [`Self::apply_lines`] without resolving transforms.
+    fn write_lines(
+        &self,
+        lines: &[(u64, Line<'_>)],
+        run: &mut Run<'_>,
+        out: &mut Vec<u8>,
+        log: &mut dyn FnMut(&str),
+    ) -> Result<(), Stopped> {
         let policy = &self.policy;
         // Another policy's run would apply rules without these plugins: a caller's mistake,
         // stopped here rather than written out.
@@ -167,7 +215,9 @@ impl Pipeline {
                 .collect(),
             slots.len(),
         );
-        if let Some((last, firsts)) = self.plugins.split_last() {
+        // Transformers (no `filter` export) do not run as filters.
+        let filters: Vec<&Plugin> = self.plugins.iter().filter(|p| p.is_filter()).collect();
+        if let Some((last, firsts)) = filters.split_last() {
             for plugin in firsts {
                 if let Some((alive, decisions)) =
                     self.run_plugin(plugin, &slots, true, run, log, &mut guard)?
@@ -187,7 +237,7 @@ impl Pipeline {
             }
             last_run = self
                 .run_plugin(last, &slots, false, run, log, &mut guard)?
-                .map(|decided| (last, decided));
+                .map(|decided| (*last, decided));
         }
         if let Some((last, (alive, decisions))) = &last_run {
             for (&i, d) in alive.iter().zip(decisions) {

@@ -1,9 +1,10 @@
 //! A registered plugin: one batch per call, in a fresh store under its limits, on a thread
 //! with a large stack, and what it returns validated before anyone uses it.
 
+use wasmtime::component::{Instance, InstancePre};
 use wasmtime::{Engine, Store};
 
-use crate::bindings::tamis::filter::types::Verdict;
+use crate::bindings::tamis::filter::types::{PluginError, PluginInfo, Verdict};
 use crate::bindings::{Filter, FilterPre};
 use crate::engine::{State, classify, new_store, on_big_stack};
 use crate::{Batch, Decision, Failure, LOG_LINE_BYTES, Limits, OnError, sanitize};
@@ -13,13 +14,18 @@ use crate::{Batch, Decision, Failure, LOG_LINE_BYTES, Limits, OnError, sanitize}
 pub struct Plugin {
     pub(crate) id: String,
     pub(crate) engine: Engine,
-    pub(crate) pre: FilterPre<State>,
+    /// The component, ready to instantiate in a fresh store.
+    pub(crate) pre: InstancePre<State>,
+    /// Its `filter` export, typed: `None` for a plugin of the world `transformer`, which is not
+    /// run as a filter.
+    pub(crate) filter: Option<FilterPre<State>>,
     pub(crate) config: Vec<u8>,
     pub(crate) limits: Limits,
     pub(crate) on_error: OnError,
     pub(crate) name: String,
     pub(crate) version: String,
     pub(crate) has_detect: bool,
+    pub(crate) has_transform: bool,
     pub(crate) exports: Vec<String>,
     pub(crate) imports: Vec<String>,
 }
@@ -71,6 +77,18 @@ impl Plugin {
         self.has_detect
     }
 
+    /// Whether the plugin exports `transform` (contract 0.2, the world `transformer`).
+    #[must_use]
+    pub fn has_transform(&self) -> bool {
+        self.has_transform
+    }
+
+    /// Whether the plugin exports `filter` and runs on every batch as a filter.
+    #[must_use]
+    pub fn is_filter(&self) -> bool {
+        self.filter.is_some()
+    }
+
     /// What to do when a call fails.
     #[must_use]
     pub fn on_error(&self) -> OnError {
@@ -106,7 +124,18 @@ impl Plugin {
             batch.push(b'\n');
         }
         let config = self.config.clone();
-        let result = self.call(move |filter, store| filter.call_filter(store, &config, &batch));
+        if self.filter.is_none() {
+            // Not a filter (the pipeline never asks one): it keeps every record.
+            return Batch {
+                decisions: Ok(vec![Decision::Keep; records.len()]),
+                logs: Vec::new(),
+                logs_dropped: 0,
+                fuel_used: 0,
+            };
+        }
+        let result = self.call(move |instance, store| {
+            Filter::new(&mut *store, instance)?.call_filter(&mut *store, &config, &batch)
+        });
         let (verdicts, logs, logs_dropped, fuel_used) = match result {
             Ok((Ok(v), logs, dropped, fuel)) => (Ok(v), logs, dropped, fuel),
             Ok((Err(e), mut logs, dropped, fuel)) => {
@@ -172,19 +201,82 @@ impl Plugin {
             .collect()
     }
 
+    /// `info()`, typed by hand: a transformer has no typed `filter` bindings.
+    pub(crate) fn call_info(&self) -> Result<PluginInfo, Failure> {
+        self.call(|instance, store| {
+            let func = instance.get_typed_func::<(), (PluginInfo,)>(&mut *store, "info")?;
+            Ok(func.call(&mut *store, ())?.0)
+        })
+        .map(|r| r.0)
+    }
+
+    /// Whether `transform` has the contract's type (at registration).
+    pub(crate) fn check_transform(&self) -> Result<(), Failure> {
+        self.call(|instance, store| {
+            transform_func(instance, store)?;
+            Ok(())
+        })
+        .map(|_| ())
+    }
+
+    /// Runs the plugin's `transform` on `values` in one call and validates the answer: one
+    /// UTF-8 string per value (the component model checks UTF-8), `max_output_bytes` in all.
+    /// Returns the answers (or the failure), the logs, the dropped log count and the fuel used.
+    #[must_use]
+    pub fn transform(&self, values: Vec<String>) -> Transformed {
+        let n = values.len();
+        let config = self.config.clone();
+        let result = self.call(move |instance, store| {
+            let func = transform_func(instance, store)?;
+            Ok(func.call(&mut *store, (config, values))?.0)
+        });
+        let (answers, logs, logs_dropped, fuel_used) = match result {
+            Ok((Ok(v), logs, dropped, fuel)) => (Ok(v), logs, dropped, fuel),
+            Ok((Err(e), mut logs, dropped, fuel)) => {
+                logs.push(format!("error: {}", sanitize(&e.message, LOG_LINE_BYTES)));
+                (Err(Failure::PluginError), logs, dropped, fuel)
+            }
+            Err(f) => (Err(f), Vec::new(), 0, self.limits.fuel),
+        };
+        let answers = answers.and_then(|a| {
+            if a.len() != n {
+                return Err(Failure::InvalidOutput(format!(
+                    "`transform` returned {} values for {n}",
+                    a.len()
+                )));
+            }
+            let total = a
+                .iter()
+                .map(String::len)
+                .fold(0usize, usize::saturating_add);
+            if total > self.limits.max_output_bytes {
+                return Err(Failure::InvalidOutput(
+                    "`transform` returned more bytes than `max_output_bytes`".into(),
+                ));
+            }
+            Ok(a)
+        });
+        Transformed {
+            answers,
+            logs,
+            logs_dropped,
+            fuel_used,
+        }
+    }
+
     /// One call in a fresh store, limits armed before instantiation, on a big-stack thread.
     /// Returns the call's value, the logs, the dropped log count and the fuel used.
     pub(crate) fn call<R: Send + 'static>(
         &self,
-        f: impl FnOnce(&Filter, &mut Store<State>) -> wasmtime::Result<R> + Send + 'static,
+        f: impl FnOnce(&Instance, &mut Store<State>) -> wasmtime::Result<R> + Send + 'static,
     ) -> Result<(R, Vec<String>, u64, u64), Failure> {
         let engine = self.engine.clone();
         let pre = self.pre.clone();
         let limits = self.limits.clone();
         on_big_stack(move || {
             let mut store = new_store(&engine, &limits)?;
-            let filter = pre.instantiate(&mut store).map_err(|e| classify(&e))?;
-            let value = f(&filter, &mut store).map_err(|e| classify(&e))?;
+            let instance = pre.instantiate(&mut store).map_err(|e| classify(&e))?;
+            let value = f(&instance, &mut store).map_err(|e| classify(&e))?;
             let fuel_left = store.get_fuel().unwrap_or(0);
             let state = store.into_data();
             Ok((
@@ -196,6 +288,30 @@ impl Plugin {
         })
         .unwrap_or_else(|| Err(Failure::Trap("host thread".into())))
     }
+}
+
+/// The `transform` export, typed as the world `transformer` says.
+type TransformFunc =
+    wasmtime::component::TypedFunc<(Vec<u8>, Vec<String>), (Result<Vec<String>, PluginError>,)>;
+
+fn transform_func(
+    instance: &Instance,
+    store: &mut Store<State>,
+) -> wasmtime::Result<TransformFunc> {
+    instance.get_typed_func(&mut *store, "transform")
+}
+
+/// What one `transform` call gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transformed {
+    /// One answer per value on success; `Err` when the call failed as a whole.
+    pub answers: Result<Vec<String>, Failure>,
+    /// The plugin's log lines (sanitized, truncated).
+    pub logs: Vec<String>,
+    /// Log lines dropped over the cap.
+    pub logs_dropped: u64,
+    /// Fuel the call used.
+    pub fuel_used: u64,
 }
 
 /// Checks one `replace` output: at most `max_text` bytes, UTF-8, exactly one JSON value (as

@@ -427,11 +427,12 @@ fn compare(old: &PolicyDoc, new: &PolicyDoc, out: &mut Vec<Change>) {
 /// How much of the value an action lets through: higher is stronger. One way before
 /// reversible (a key turns `encrypt`, `fpe` and `shift_date` back), then the engine's order:
 /// a `placeholder` shows which values are equal within a record or session, a `hash` across
-/// every record.
+/// every record; a plugin's transform ranks where the engine ranks it, between the two.
 fn strength(r: &RuleDoc) -> u8 {
     match r.action.as_str() {
-        "redact" | "nullify" | "replace" => 8,
-        "placeholder" => 7,
+        "redact" | "nullify" | "replace" => 9,
+        "placeholder" => 8,
+        a if a.starts_with("plugin:") => 7,
         "hash" => 6,
         "encrypt" => 5,
         "fpe" => 4,

@@ -32,6 +32,8 @@ pub(crate) fn check(file: &Path) -> Result<u8, Fail> {
         "exports": plugin.exports(),
         "imports": plugin.imports(),
         "detect": plugin.has_detect(),
+        "transform": plugin.has_transform(),
+        "filter": plugin.is_filter(),
     });
     crate::say(&serde_json::to_string_pretty(&out).unwrap_or_default())?;
     Ok(0)

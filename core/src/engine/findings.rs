@@ -550,6 +550,7 @@ impl Policy {
     ) -> String {
         // Numbered placeholders count on through the record (given back below).
         let mut numbers = core::mem::take(&mut scratch.placeholders);
+        let mut transform = scratch.plugin_transform.take();
         let sx: &Scratch = scratch;
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
@@ -607,6 +608,13 @@ impl Policy {
                     text.get(f.start..f.end).unwrap_or(""),
                     &mut out,
                 ),
+                // The span as written, like `encrypt`.
+                Some(Action::Plugin { plugin }) => crate::stages::plugins::defer(
+                    transform.as_mut(),
+                    *plugin,
+                    text.get(f.start..f.end).unwrap_or(""),
+                    &mut out,
+                ),
                 // `generalize`, `fpe` and `shift_date` are refused for detectors at compile
                 // time; fail closed regardless.
                 Some(Action::Generalize { .. } | Action::Fpe { .. } | Action::ShiftDate { .. })
@@ -619,6 +627,7 @@ impl Policy {
         }
         out.push_str(text.get(last..).unwrap_or(""));
         scratch.placeholders = numbers;
+        scratch.plugin_transform = transform;
         out
     }
 

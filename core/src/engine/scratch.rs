@@ -87,6 +87,8 @@ pub struct Scratch {
     pub(crate) placeholders: crate::engine::placeholders::Placeholders,
     /// Runs `plugin:<id>` detectors (installed by a host that runs plugins).
     pub(crate) plugin_detect: Option<Box<dyn PluginDetect>>,
+    /// Defers the values of `plugin:<id>` actions (installed by a host that runs plugins).
+    pub(crate) plugin_transform: Option<Box<dyn crate::stages::plugins::PluginTransform>>,
     /// The streaming path's key spans and rule hits (see `stream`).
     pub(crate) stream_keys: Vec<(usize, usize)>,
     pub(crate) stream_hits: Vec<u32>,
@@ -170,6 +172,7 @@ impl Scratch {
             line_before: String::new(),
             rescan: false,
             plugin_detect: None,
+            plugin_transform: None,
             stream_keys: Vec::new(),
             stream_hits: Vec::new(),
             protect: None,
@@ -190,6 +193,16 @@ impl Scratch {
     /// What [`Scratch::set_plugin_detect`] installed.
     pub fn plugin_detect_mut(&mut self) -> Option<&mut Box<dyn PluginDetect>> {
         self.plugin_detect.as_mut()
+    }
+
+    /// Installs what defers the values of the policy's `plugin:<id>` actions (or removes it
+    /// with `None`), and returns what was installed before. Without one, such values become
+    /// `[tamis:plugin_error]`.
+    pub fn set_plugin_transform(
+        &mut self,
+        transform: Option<Box<dyn crate::stages::plugins::PluginTransform>>,
+    ) -> Option<Box<dyn crate::stages::plugins::PluginTransform>> {
+        core::mem::replace(&mut self.plugin_transform, transform)
     }
 }
 

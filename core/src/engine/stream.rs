@@ -270,6 +270,7 @@ impl Policy {
             return None;
         }
         let mark = out.len();
+        let deferred = sx.plugin_transform.as_ref().map(|t| t.deferred());
         let mut keys = core::mem::take(&mut sx.stream_keys);
         keys.clear();
         let mut hits = core::mem::take(&mut sx.stream_hits);
@@ -298,6 +299,10 @@ impl Policy {
             tally.records_out += 1;
         } else {
             out.truncate(mark);
+            // The tree path defers this record's values again.
+            if let (Some(t), Some(n)) = (sx.plugin_transform.as_mut(), deferred) {
+                t.forget_after(n);
+            }
         }
         sx.stream_keys = keys;
         sx.stream_hits = hits;
@@ -442,7 +447,8 @@ impl Pass<'_, '_, '_> {
             return Err(Bail);
         }
         let mut none = crate::engine::placeholders::Placeholders::default();
-        match policy.whole_value(r, value, kind, None, &mut none) {
+        let transform = self.sx.plugin_transform.as_mut();
+        match policy.whole_value(r, value, kind, None, &mut none, transform) {
             Some(new) => {
                 let out = &mut *self.text.out;
                 out.try_reserve(new.len() + 2).map_err(|_| Bail)?;

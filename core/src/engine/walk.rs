@@ -103,7 +103,14 @@ impl Policy {
         t: &mut Tally,
     ) -> Option<String> {
         let shift = sx.shift.get(rule as usize).copied().flatten();
-        let out = self.whole_value(rule, text, kind, shift, &mut sx.placeholders);
+        let out = self.whole_value(
+            rule,
+            text,
+            kind,
+            shift,
+            &mut sx.placeholders,
+            sx.plugin_transform.as_mut(),
+        );
         if let Some(o) = &out
             && o.starts_with("[tamis:")
         {
@@ -133,6 +140,7 @@ impl Policy {
         kind: Kind,
         shift: Option<i64>,
         numbers: &mut Placeholders,
+        transform: Option<&mut alloc::boxed::Box<dyn crate::stages::plugins::PluginTransform>>,
     ) -> Option<String> {
         let number = kind == Kind::Num;
         if crate::faults::hit(crate::faults::Point::Action) {
@@ -205,6 +213,9 @@ impl Policy {
                 keep_first,
                 keep_last,
             } => partial(text, *keep_first, *keep_last, &mut out),
+            Action::Plugin { plugin } => {
+                crate::stages::plugins::defer(transform, *plugin, text, &mut out);
+            }
         }
         Some(out)
     }

@@ -46,6 +46,9 @@ pub struct PluginSpec {
     /// Whether a rule uses it as a detector (`detect = ["plugin:<id>"]`): the host must then
     /// call its `detect` export on the texts those rules scan.
     pub detects: bool,
+    /// Whether a rule's action is `plugin:<id>`: the host must then call its `transform` export
+    /// with the values those rules select.
+    pub transforms: bool,
     /// `log = true`: its log lines and error messages are written, masked (by the policy's
     /// detectors, and withheld when they hold a value the policy protects); else only counted.
     pub log: bool,
@@ -64,6 +67,40 @@ impl PluginSpec {
 
 /// The value a plugin's `on_error = "mask"` writes in place of every value of a record.
 pub const PLUGIN_ERROR: &str = "[tamis:plugin_error]";
+
+/// Runs the `action = "plugin:<id>"` transforms: a host that runs plugins installs one in the
+/// [`crate::Scratch`] it masks records with ([`crate::Scratch::set_plugin_transform`]).
+///
+/// Core hands it each value such a rule selects, in walk order, and writes what it answers in
+/// the value's place: a stand-in that the host replaces by the plugin's answer once every value
+/// of the batch has been through one `transform` call. Where none is installed, the value is
+/// replaced by [`PLUGIN_ERROR`], never kept.
+pub trait PluginTransform: core::any::Any + Send {
+    /// Takes `value` for the plugin at index `plugin` of [`crate::Policy::plugins`] and writes
+    /// into `out` the text that stands in its place until the host writes the answer there.
+    fn defer(&mut self, plugin: usize, value: &str, out: &mut String);
+
+    /// How many values were deferred so far.
+    fn deferred(&self) -> usize;
+
+    /// Forgets the values deferred after the first `n` (a pass that gave up and left no
+    /// output; the record is masked again another way).
+    fn forget_after(&mut self, n: usize);
+}
+
+/// What a `plugin:<id>` action writes for `value`: the installed transform's stand-in, or
+/// [`PLUGIN_ERROR`] when none is installed.
+pub(crate) fn defer(
+    transform: Option<&mut alloc::boxed::Box<dyn PluginTransform>>,
+    plugin: usize,
+    value: &str,
+    out: &mut String,
+) {
+    match transform {
+        Some(t) => t.defer(plugin, value, out),
+        None => out.push_str(PLUGIN_ERROR),
+    }
+}
 
 pub(crate) fn compile<'d>(
     doc: &'d PolicyDoc,
@@ -153,6 +190,7 @@ pub(crate) fn compile<'d>(
             max_module_bytes: module_mb << 20,
             on_error,
             detects: false,
+            transforms: false,
             log: p.log.unwrap_or(false),
         });
     }

@@ -47,6 +47,13 @@ impl Policy {
                 spec.detects = true;
             }
         }
+        for r in &compiled.rules {
+            if let crate::action::Action::Plugin { plugin } = r.action
+                && let Some(spec) = plugins.get_mut(plugin)
+            {
+                spec.transforms = true;
+            }
+        }
         // Catalog detectors last: the per-detector loop of a scan stops before them (they run
         // together, as one `CatalogSet`).
         let order: alloc::vec::Vec<usize> = (0..compiled.detectors.len())

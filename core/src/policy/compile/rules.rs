@@ -18,8 +18,8 @@ use crate::policy::rule::{DetectorEntry, KeyGlob, Rule, whole_replacement};
 use crate::policy::select::{PathSet, Target, normalize_glob, parse_path};
 use crate::policy::source::{Seg, Source, error_at};
 
-const ACTIONS: &str =
-    "redact, nullify, replace, placeholder, hash, encrypt, fpe, shift_date, generalize, partial";
+const ACTIONS: &str = "redact, nullify, replace, placeholder, hash, encrypt, fpe, shift_date, \
+     generalize, partial, plugin:<id>";
 
 /// Whether a pattern matches within a line: it can match no line break and is not anchored to
 /// the start or end of the text (`\A`, `\z`, `^` and `$` without `(?m)`), so the lines of a
@@ -318,6 +318,30 @@ fn compile_action(
             keep_first: r.keep_first.unwrap_or(2),
             keep_last: r.keep_last.unwrap_or(2),
         },
+        other if other.starts_with("plugin:") => {
+            let id = &other["plugin:".len()..];
+            let Some(plugin) = doc.plugins.iter().position(|p| p.id == id) else {
+                return Err(error_at(
+                    src,
+                    &at("action"),
+                    ErrorKind::Action,
+                    format!("`{other}` names no `[[plugin]]` of this policy"),
+                    &match doc.plugins.first() {
+                        Some(p) => format!(
+                            "write `plugin:` and the id of a `[[plugin]]` that exports \
+                             `transform`, such as `plugin:{}`",
+                            p.id
+                        ),
+                        None => String::from(
+                            "add a `[[plugin]]` whose component exports `transform` (the world \
+                             `tamis:filter/transformer`), and write `plugin:` and its id",
+                        ),
+                    },
+                    &r.id,
+                ));
+            };
+            Action::Plugin { plugin }
+        }
         other => {
             return Err(error_at(
                 src,

@@ -1,0 +1,304 @@
+//! Plugin transforms (`action = "plugin:<id>"`, contract 0.2): core's [`PluginTransform`],
+//! answered by each plugin's `transform` export, one call per plugin and batch.
+//!
+//! While a batch is written, core hands every value such a rule selects to [`Deferred`], which
+//! keeps it and writes a stand-in in its place: private-use characters that spell a nonce fresh
+//! for the batch and the value's number (no input can forge one, and no detector reads one).
+//! Once the batch is written, each plugin gets its values in one call; each answer is screened
+//! (a piece of a value the plugin was given, in any spacing, masks it: a transform never writes
+//! back what it was given to mask) and masked by the policy's detectors, then written where its
+//! stand-in is, as JSON string content. A failure applies the plugin's `on_error` to its values:
+//! `mask` — each becomes `[tamis:plugin_error]`; `drop` — every record that holds one is
+//! dropped; `fail` — the run stops and nothing of the batch is written.
+
+use std::hash::{BuildHasher, Hasher};
+
+use tamis_core::{DEFAULT_REPLACEMENT, PLUGIN_ERROR, PluginCount, PluginTransform, Run, Screen};
+
+use crate::pipeline::Stopped;
+use crate::{Failure, OnError, Plugin};
+
+/// First and last character of a stand-in; the nonce and the number are spelled in between,
+/// one private-use character per hex digit.
+const OPEN: char = '\u{E0FF}';
+const CLOSE: char = '\u{E0FE}';
+const DIGIT0: u32 = 0xE000;
+/// Hex digits of the nonce and of a value's number.
+const NONCE_DIGITS: usize = 16;
+const NUMBER_DIGITS: usize = 8;
+/// Bytes of one private-use digit in UTF-8.
+const DIGIT_BYTES: usize = 3;
+
+/// The values of one batch's `plugin:<id>` actions, in the order core deferred them.
+pub(crate) struct Deferred {
+    /// `OPEN` and the nonce, as written (UTF-8).
+    prefix: String,
+    values: Vec<(usize, String)>,
+}
+
+impl Deferred {
+    pub(crate) fn new() -> Self {
+        // A random 64-bit nonce per batch (std's per-process random hash keys, mixed with a
+        // counter): text in the records cannot spell a stand-in of this batch.
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let mut prefix = String::with_capacity(4 + NONCE_DIGITS * DIGIT_BYTES);
+        prefix.push(OPEN);
+        push_hex(&mut prefix, h.finish(), NONCE_DIGITS);
+        Deferred {
+            prefix,
+            values: Vec::new(),
+        }
+    }
+}
+
+fn push_hex(out: &mut String, n: u64, digits: usize) {
+    for i in (0..digits).rev() {
+        let d = u32::try_from((n >> (4 * i)) & 0xF).unwrap_or(0);
+        out.push(char::from_u32(DIGIT0 + d).unwrap_or(CLOSE));
+    }
+}
+
+impl PluginTransform for Deferred {
+    fn defer(&mut self, plugin: usize, value: &str, out: &mut String) {
+        let n = self.values.len() as u64;
+        if n >> (4 * NUMBER_DIGITS) != 0 {
+            // More values in one batch than a stand-in can number: masked, never kept.
+            out.push_str(PLUGIN_ERROR);
+            return;
+        }
+        self.values.push((plugin, value.to_owned()));
+        out.push_str(&self.prefix);
+        push_hex(out, n, NUMBER_DIGITS);
+        out.push(CLOSE);
+    }
+
+    fn deferred(&self) -> usize {
+        self.values.len()
+    }
+
+    fn forget_after(&mut self, n: usize) {
+        self.values.truncate(n);
+    }
+}
+
+/// What becomes of one deferred value.
+enum Answer {
+    /// Written in its place (JSON string content, escaped).
+    Text(String),
+    /// Its record is dropped (`on_error = "drop"` of the plugin at this index).
+    Drop(usize),
+}
+
+impl Deferred {
+    /// Calls each plugin's `transform` once with its values, checks and masks the answers, and
+    /// writes them in place of their stand-ins in `out[from..]`; counts everything under the
+    /// plugins' ids. `log` gets the plugins' log lines (with `log = true`), screened and masked.
+    ///
+    /// # Errors
+    /// [`Stopped`] when a plugin with `on_error = "fail"` fails; the caller writes nothing of
+    /// the batch.
+    pub(crate) fn resolve(
+        self,
+        plugins: &[Plugin],
+        run: &mut Run<'_>,
+        out: &mut Vec<u8>,
+        from: usize,
+        log: &mut dyn FnMut(&str),
+    ) -> Result<(), Stopped> {
+        if self.values.is_empty() {
+            return Ok(());
+        }
+        let mut answers: Vec<Option<Answer>> = Vec::new();
+        answers.resize_with(self.values.len(), || None);
+        for (p, plugin) in plugins.iter().enumerate() {
+            let (numbers, values): (Vec<usize>, Vec<String>) = self
+                .values
+                .iter()
+                .enumerate()
+                .filter(|(_, (q, _))| *q == p)
+                .map(|(i, (_, v))| (i, v.clone()))
+                .unzip();
+            if numbers.is_empty() {
+                continue;
+            }
+            let id = plugin.id();
+            // What the plugin is given is what it must not write back.
+            let mut screen = Screen::new();
+            for v in &values {
+                screen.add(v);
+            }
+            let count = values.len() as u64;
+            let done = plugin.transform(values);
+            let tally = run.tally_mut();
+            tally.count_plugin(id, PluginCount::TransformCalls, 1);
+            if done.logs_dropped > 0 {
+                tally.count_plugin(id, PluginCount::LogsDropped, done.logs_dropped);
+            }
+            let enabled = run.policy().plugins().get(p).is_some_and(|spec| spec.log);
+            let mut withheld = 0;
+            for line in &done.logs {
+                if enabled && !screen.reveals(line) {
+                    let masked = run.policy().mask_text(line, run.context());
+                    log(&format!("plugin {id}: {masked}"));
+                } else {
+                    withheld += 1;
+                }
+            }
+            if withheld > 0 {
+                run.tally_mut()
+                    .count_plugin(id, PluginCount::LogsWithheld, withheld);
+            }
+            // An answer longer than the policy lets a string be is invalid output.
+            let max = run.policy().limits().max_string_bytes;
+            let given = done.answers.and_then(|a| {
+                if a.iter().any(|t| t.len() as u64 > max) {
+                    Err(Failure::InvalidOutput(format!(
+                        "`transform` returned a value longer than `max_string_bytes` ({max})"
+                    )))
+                } else {
+                    Ok(a)
+                }
+            });
+            let texts = match given {
+                Ok(texts) => {
+                    run.tally_mut()
+                        .count_plugin(id, PluginCount::Transformed, count);
+                    texts
+                        .into_iter()
+                        .map(|t| Answer::Text(self.checked(t, &mut screen, id, run)))
+                        .collect()
+                }
+                Err(failure) => on_error(p, plugin, failure, numbers.len(), run)?,
+            };
+            for (n, a) in numbers.into_iter().zip(texts) {
+                if let Some(slot) = answers.get_mut(n) {
+                    *slot = Some(a);
+                }
+            }
+        }
+        self.splice(&answers, plugins, out, from, run);
+        Ok(())
+    }
+
+    /// An answer as it may be written: masked whole when it holds a piece of a value the
+    /// plugin was given, else masked by the policy's detectors; counted when changed.
+    fn checked(&self, answer: String, screen: &mut Screen, id: &str, run: &mut Run<'_>) -> String {
+        let safe = if screen.reveals(&answer) {
+            DEFAULT_REPLACEMENT.to_owned()
+        } else {
+            let masked = run.policy().mask_text(&answer, run.context());
+            if masked == answer {
+                return escaped(&answer);
+            }
+            masked
+        };
+        run.tally_mut()
+            .count_plugin(id, PluginCount::RevealedMasked, 1);
+        escaped(&safe)
+    }
+
+    /// Writes the answers in place of their stand-ins in `out[from..]`, line by line; a line
+    /// that holds a value whose record is dropped is removed (and counted). A stand-in whose
+    /// value has no answer (cannot happen) becomes `[tamis:plugin_error]`.
+    fn splice(
+        &self,
+        answers: &[Option<Answer>],
+        plugins: &[Plugin],
+        out: &mut Vec<u8>,
+        from: usize,
+        run: &mut Run<'_>,
+    ) {
+        let prefix = self.prefix.as_bytes();
+        let finder = memchr::memmem::Finder::new(prefix);
+        let tail = out.split_off(from.min(out.len()));
+        if finder.find(&tail).is_none() {
+            out.extend_from_slice(&tail);
+            return;
+        }
+        let fallback = escaped(PLUGIN_ERROR);
+        let mut line_out = Vec::new();
+        for line in tail.split_inclusive(|&b| b == b'\n') {
+            line_out.clear();
+            let mut rest = line;
+            let mut dropped = None;
+            while let Some(at) = finder.find(rest) {
+                let (before, after) = rest.split_at(at);
+                line_out.extend_from_slice(before);
+                let after = after.get(prefix.len()..).unwrap_or(&[]);
+                let Some((n, len)) = number(after) else {
+                    // A stand-in cut short (a detector masked part of it): its digits stay,
+                    // the value never does.
+                    line_out.extend_from_slice(prefix);
+                    rest = after;
+                    continue;
+                };
+                match answers.get(n).and_then(Option::as_ref) {
+                    Some(Answer::Text(t)) => line_out.extend_from_slice(t.as_bytes()),
+                    Some(Answer::Drop(p)) => dropped = dropped.or(Some(*p)),
+                    None => line_out.extend_from_slice(fallback.as_bytes()),
+                }
+                rest = after.get(len..).unwrap_or(&[]);
+            }
+            if let Some(p) = dropped {
+                let tally = run.tally_mut();
+                if tally.recount_as_plugin_drop(tamis_core::Disposition::Kept)
+                    && let Some(plugin) = plugins.get(p)
+                {
+                    tally.count_plugin(plugin.id(), PluginCount::Dropped, 1);
+                }
+                continue;
+            }
+            line_out.extend_from_slice(rest);
+            out.extend_from_slice(&line_out);
+        }
+    }
+}
+
+/// The number spelled after a stand-in's nonce, and the bytes it takes with its `CLOSE`.
+fn number(b: &[u8]) -> Option<(usize, usize)> {
+    let len = NUMBER_DIGITS * DIGIT_BYTES;
+    let digits = std::str::from_utf8(b.get(..len)?).ok()?;
+    let mut n: usize = 0;
+    for c in digits.chars() {
+        let d = u32::from(c).checked_sub(DIGIT0).filter(|&d| d < 16)?;
+        n = (n << 4) | usize::try_from(d).ok()?;
+    }
+    let mut close = [0u8; 4];
+    let close = CLOSE.encode_utf8(&mut close).as_bytes();
+    (b.get(len..len + close.len())? == close).then_some((n, len + close.len()))
+}
+
+/// `text` as the content of a JSON string (escaped as core writes strings, without quotes).
+fn escaped(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap_or_else(|_| format!("\"{PLUGIN_ERROR}\""));
+    quoted
+        .get(1..quoted.len().saturating_sub(1))
+        .unwrap_or(PLUGIN_ERROR)
+        .to_owned()
+}
+
+/// Counts a plugin's failure and applies its `on_error` to its `n` values.
+fn on_error(
+    index: usize,
+    plugin: &Plugin,
+    failure: Failure,
+    n: usize,
+    run: &mut Run<'_>,
+) -> Result<Vec<Answer>, Stopped> {
+    run.tally_mut()
+        .count_plugin(plugin.id(), PluginCount::Failure(failure.kind()), 1);
+    Ok(match plugin.on_error() {
+        OnError::Fail => {
+            return Err(Stopped {
+                plugin: plugin.id().to_owned(),
+                failure,
+            });
+        }
+        OnError::Mask => (0..n)
+            .map(|_| Answer::Text(escaped(PLUGIN_ERROR)))
+            .collect(),
+        OnError::Drop => (0..n).map(|_| Answer::Drop(index)).collect(),
+    })
+}
