@@ -457,6 +457,37 @@ fn plugins(records: &[String], bytes: usize) -> Result<(), String> {
             echo_result = work::plugin_lines(&echo, records, &mut c);
         }
     };
+    // The floor of the transform side: the built-in rule plus the plugin calls alone (each
+    // batch's values, as the pipeline sends them: one call per 256 records).
+    let batches: Vec<Vec<String>> = records
+        .chunks(256)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .filter_map(|r| {
+                    let v: serde_json::Value = serde_json::from_str(r).ok()?;
+                    v.pointer("/user/email")
+                        .and_then(|e| e.as_str())
+                        .map(str::to_owned)
+                })
+                .collect()
+        })
+        .collect();
+    let tokenize = transformer
+        .plugins()
+        .first()
+        .cloned()
+        .ok_or("no transform plugin")?;
+    let mut calls_ok = true;
+    let mut calls_side = || {
+        let (tokenize, batches) = (&tokenize, &batches);
+        calls_ok &= tamis_host::on_plugin_thread(|| {
+            batches
+                .iter()
+                .all(|values| tokenize.transform(values.clone()).answers.is_ok())
+        })
+        .unwrap_or(false);
+    };
     let mut transform_result = Ok(());
     let mut transform_side = || {
         d.clear();
@@ -470,22 +501,28 @@ fn plugins(records: &[String], bytes: usize) -> Result<(), String> {
     plugin_side();
     echo_side();
     transform_side();
-    let (mut t_rule, mut t_plugin, mut t_echo, mut t_transform) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    calls_side();
+    let (mut t_rule, mut t_plugin, mut t_echo, mut t_transform, mut t_calls) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..7 {
         t_rule.push(work::time(&mut rule_side));
         t_plugin.push(work::time(&mut plugin_side));
         t_echo.push(work::time(&mut echo_side));
         t_transform.push(work::time(&mut transform_side));
+        t_calls.push(work::time(&mut calls_side));
+    }
+    if !calls_ok {
+        return Err("a transform call alone failed".to_owned());
     }
     result.map_err(|e| e.to_string())?;
     echo_result.map_err(|e| e.to_string())?;
     transform_result.map_err(|e| e.to_string())?;
-    let (t_rule, t_plugin, t_echo, t_transform) = (
+    let (t_rule, t_plugin, t_echo, t_transform, t_calls) = (
         work::median(t_rule),
         work::median(t_plugin),
         work::median(t_echo),
         work::median(t_transform),
+        work::median(t_calls),
     );
     if a != b {
         return Err("the plugin and the built-in rule wrote different bytes".to_owned());
@@ -504,6 +541,13 @@ fn plugins(records: &[String], bytes: usize) -> Result<(), String> {
         "rust.plugin",
         "transform plugin (tokenize, contract 0.2)",
         t_transform,
+        bytes,
+        None,
+    );
+    emit(
+        "rust.plugin",
+        "floor: built-in rule + the transform calls alone",
+        t_rule + t_calls,
         bytes,
         None,
     );

@@ -154,7 +154,14 @@ impl Pipeline {
         let before = run
             .scratch_mut()
             .set_plugin_transform(Some(Box::new(Deferred::new())));
-        let written = self.write_lines(lines, run, out, log);
+        let filtering = self.plugins.iter().any(Plugin::is_filter);
+        let detecting = self.policy.plugins().iter().any(|p| p.detects);
+        let written = if filtering || detecting {
+            self.write_lines(lines, run, out, log)
+        } else {
+            write_unfiltered(lines, run, out);
+            Ok(())
+        };
         let deferred = run
             .scratch_mut()
             .set_plugin_transform(before)
@@ -683,6 +690,28 @@ fn finish(text: &str, n: u64, run: &mut Run<'_>, out: &mut Vec<u8>) -> Dispositi
         out.push(b'\n');
     }
     d
+}
+
+/// Every line through the policy's stages and rules in one go (core's [`Run::json_line`]), as
+/// when no plugin runs as a filter or detector (transformers only).
+fn write_unfiltered(lines: &[(u64, Line<'_>)], run: &mut Run<'_>, out: &mut Vec<u8>) {
+    for &(n, line) in lines {
+        match line {
+            Line::Unreadable(q) => {
+                run.tally_mut().count_quarantined_input();
+                write_quarantine_marker(out, Some(n), q);
+                out.push(b'\n');
+            }
+            Line::Text(text) => {
+                let mark = out.len();
+                if matches!(run.json_line(text, n, out), Disposition::Dropped(_)) {
+                    out.truncate(mark);
+                } else {
+                    out.push(b'\n');
+                }
+            }
+        }
+    }
 }
 
 /// Applies one plugin's decision to slot `i` (`None`: keep) and counts it.

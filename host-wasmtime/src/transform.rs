@@ -100,7 +100,7 @@ impl Deferred {
     /// [`Stopped`] when a plugin with `on_error = "fail"` fails; the caller writes nothing of
     /// the batch.
     pub(crate) fn resolve(
-        self,
+        mut self,
         plugins: &[Plugin],
         run: &mut Run<'_>,
         out: &mut Vec<u8>,
@@ -112,13 +112,13 @@ impl Deferred {
         }
         let mut answers: Vec<Option<Answer>> = Vec::new();
         answers.resize_with(self.values.len(), || None);
+        let mut deferred = std::mem::take(&mut self.values);
         for (p, plugin) in plugins.iter().enumerate() {
-            let (numbers, values): (Vec<usize>, Vec<String>) = self
-                .values
-                .iter()
+            let (numbers, values): (Vec<usize>, Vec<String>) = deferred
+                .iter_mut()
                 .enumerate()
                 .filter(|(_, (q, _))| *q == p)
-                .map(|(i, (_, v))| (i, v.clone()))
+                .map(|(i, (_, v))| (i, std::mem::take(v)))
                 .unzip();
             if numbers.is_empty() {
                 continue;
@@ -167,7 +167,7 @@ impl Deferred {
                         .count_plugin(id, PluginCount::Transformed, count);
                     texts
                         .into_iter()
-                        .map(|t| Answer::Text(self.checked(t, &mut screen, id, run)))
+                        .map(|t| Answer::Text(checked(t, &mut screen, id, run)))
                         .collect()
                 }
                 Err(failure) => on_error(p, plugin, failure, numbers.len(), run)?,
@@ -182,26 +182,13 @@ impl Deferred {
         Ok(())
     }
 
-    /// An answer as it may be written: masked whole when it holds a piece of a value the
-    /// plugin was given, else masked by the policy's detectors; counted when changed.
-    fn checked(&self, answer: String, screen: &mut Screen, id: &str, run: &mut Run<'_>) -> String {
-        let safe = if screen.reveals(&answer) {
-            DEFAULT_REPLACEMENT.to_owned()
-        } else {
-            let masked = run.policy().mask_text(&answer, run.context());
-            if masked == answer {
-                return escaped(&answer);
-            }
-            masked
-        };
-        run.tally_mut()
-            .count_plugin(id, PluginCount::RevealedMasked, 1);
-        escaped(&safe)
-    }
-
-    /// Writes the answers in place of their stand-ins in `out[from..]`, line by line; a line
-    /// that holds a value whose record is dropped is removed (and counted). A stand-in whose
-    /// value has no answer (cannot happen) becomes `[tamis:plugin_error]`.
+    /// Writes the answers in place of their stand-ins in `out[from..]`; a line that holds a
+    /// value whose record is dropped is removed (and counted). A stand-in whose value has no
+    /// answer (cannot happen) becomes `[tamis:plugin_error]`, and a stand-in cut short (a
+    /// detector masked part of it) is left as it is: its digits stay, the value never does.
+    ///
+    /// One pass over the batch's output: in place when no answer is longer than its stand-in
+    /// (the usual case), else into a copy.
     fn splice(
         &self,
         answers: &[Option<Answer>],
@@ -210,50 +197,169 @@ impl Deferred {
         from: usize,
         run: &mut Run<'_>,
     ) {
-        let prefix = self.prefix.as_bytes();
-        let finder = memchr::memmem::Finder::new(prefix);
-        let tail = out.split_off(from.min(out.len()));
-        if finder.find(&tail).is_none() {
-            out.extend_from_slice(&tail);
-            return;
-        }
+        let stand_in = self.prefix.len() + NUMBER_DIGITS * DIGIT_BYTES + CLOSE.len_utf8();
+        let fits = answers.iter().all(|a| match a {
+            Some(Answer::Text(t)) => t.len() <= stand_in,
+            _ => true,
+        });
         let fallback = escaped(PLUGIN_ERROR);
-        let mut line_out = Vec::new();
-        for line in tail.split_inclusive(|&b| b == b'\n') {
-            line_out.clear();
-            let mut rest = line;
-            let mut dropped = None;
-            while let Some(at) = finder.find(rest) {
-                let (before, after) = rest.split_at(at);
-                line_out.extend_from_slice(before);
-                let after = after.get(prefix.len()..).unwrap_or(&[]);
-                let Some((n, len)) = number(after) else {
-                    // A stand-in cut short (a detector masked part of it): its digits stay,
-                    // the value never does.
-                    line_out.extend_from_slice(prefix);
-                    rest = after;
-                    continue;
-                };
-                match answers.get(n).and_then(Option::as_ref) {
-                    Some(Answer::Text(t)) => line_out.extend_from_slice(t.as_bytes()),
-                    Some(Answer::Drop(p)) => dropped = dropped.or(Some(*p)),
-                    None => line_out.extend_from_slice(fallback.as_bytes()),
-                }
-                rest = after.get(len..).unwrap_or(&[]);
+        let mut edit = Edit {
+            prefix: self.prefix.as_bytes(),
+            answers,
+            fallback: fallback.as_bytes(),
+            drops: Vec::new(),
+        };
+        if fits {
+            let end = edit.run(out, from, None);
+            out.truncate(end);
+        } else {
+            let mut tail = out.split_off(from.min(out.len()));
+            edit.run(&mut tail, 0, Some(out));
+        }
+        for p in edit.drops {
+            let tally = run.tally_mut();
+            if tally.recount_as_plugin_drop(tamis_core::Disposition::Kept)
+                && let Some(plugin) = plugins.get(p)
+            {
+                tally.count_plugin(plugin.id(), PluginCount::Dropped, 1);
             }
-            if let Some(p) = dropped {
-                let tally = run.tally_mut();
-                if tally.recount_as_plugin_drop(tamis_core::Disposition::Kept)
-                    && let Some(plugin) = plugins.get(p)
-                {
-                    tally.count_plugin(plugin.id(), PluginCount::Dropped, 1);
-                }
-                continue;
-            }
-            line_out.extend_from_slice(rest);
-            out.extend_from_slice(&line_out);
         }
     }
+}
+
+/// One pass of [`Deferred::splice`].
+struct Edit<'a> {
+    /// `OPEN` and the batch's nonce (UTF-8).
+    prefix: &'a [u8],
+    answers: &'a [Option<Answer>],
+    fallback: &'a [u8],
+    /// Per line removed, the plugin whose failure dropped it.
+    drops: Vec<usize>,
+}
+
+impl Edit<'_> {
+    /// Rewrites `buf[from..]`: in place when `into` is `None` (every answer fits its stand-in;
+    /// returns where the rewritten text ends), else appending to `into` (returns 0).
+    fn run(&mut self, buf: &mut Vec<u8>, from: usize, mut into: Option<&mut Vec<u8>>) -> usize {
+        let prefix = self.prefix.len();
+        // Read from `r`, write at `w` (in place, `w <= r` throughout); `line` is where the
+        // line being written starts in the output.
+        let (mut r, mut w) = (from, from);
+        let mut line = into.as_ref().map_or(from, |o| o.len());
+        let put =
+            |buf: &mut Vec<u8>, w: &mut usize, into: &mut Option<&mut Vec<u8>>, bytes: Src| {
+                match into {
+                    Some(o) => o.extend_from_slice(bytes.get(buf)),
+                    None => {
+                        match bytes {
+                            Src::Buf(a, b) => buf.copy_within(a..b, *w),
+                            Src::Text(t) => {
+                                if let Some(dst) = buf.get_mut(*w..*w + t.len()) {
+                                    dst.copy_from_slice(t);
+                                }
+                            }
+                        }
+                        *w += bytes.len();
+                    }
+                }
+            };
+        while let Some(at) = self.find(buf, r) {
+            let digits = at + prefix;
+            let parsed = number(buf.get(digits..).unwrap_or(&[]));
+            // The text before the stand-in, with the line breaks it holds.
+            if let Some(nl) = memchr::memrchr(b'\n', buf.get(r..at).unwrap_or(&[])) {
+                let next = into.as_ref().map_or(w, |o| o.len()) + nl + 1;
+                put(buf, &mut w, &mut into, Src::Buf(r, at));
+                line = next;
+            } else {
+                put(buf, &mut w, &mut into, Src::Buf(r, at));
+            }
+            let Some((n, len)) = parsed else {
+                put(buf, &mut w, &mut into, Src::Buf(at, digits));
+                r = digits;
+                continue;
+            };
+            r = digits + len;
+            match self.answers.get(n).and_then(Option::as_ref) {
+                Some(Answer::Text(t)) => put(buf, &mut w, &mut into, Src::Text(t.as_bytes())),
+                None => put(buf, &mut w, &mut into, Src::Text(self.fallback)),
+                Some(Answer::Drop(p)) => {
+                    // The line goes: what was written of it, and the rest of it.
+                    match into.as_mut() {
+                        Some(o) => o.truncate(line),
+                        None => w = line,
+                    }
+                    self.drops.push(*p);
+                    r = memchr::memchr(b'\n', buf.get(r..).unwrap_or(&[]))
+                        .map_or(buf.len(), |i| r + i + 1);
+                }
+            }
+        }
+        let end = buf.len();
+        put(buf, &mut w, &mut into, Src::Buf(r, end));
+        w
+    }
+}
+
+impl Edit<'_> {
+    /// Where the next stand-in starts in `buf[from..]`: at a first byte of `OPEN` (a byte that
+    /// only private-use characters and a few CJK ones start with) that the nonce follows.
+    fn find(&self, buf: &[u8], mut from: usize) -> Option<usize> {
+        let first = *self.prefix.first()?;
+        loop {
+            let at = from + memchr::memchr(first, buf.get(from..)?)?;
+            if buf.get(at..at + self.prefix.len()) == Some(self.prefix) {
+                return Some(at);
+            }
+            from = at + 1;
+        }
+    }
+}
+
+/// Bytes to write: a range of the buffer being rewritten, or other text.
+#[derive(Clone, Copy)]
+enum Src<'t> {
+    Buf(usize, usize),
+    Text(&'t [u8]),
+}
+
+impl<'t> Src<'t> {
+    fn len(self) -> usize {
+        match self {
+            Src::Buf(a, b) => b.saturating_sub(a),
+            Src::Text(t) => t.len(),
+        }
+    }
+
+    fn get<'b>(self, buf: &'b [u8]) -> &'b [u8]
+    where
+        't: 'b,
+    {
+        match self {
+            Src::Buf(a, b) => buf.get(a..b).unwrap_or(&[]),
+            Src::Text(t) => t,
+        }
+    }
+}
+
+/// An answer as it may be written: masked whole when it holds a piece of a value the
+/// plugin was given, else masked by the policy's detectors; counted when changed.
+fn checked(answer: String, screen: &mut Screen, id: &str, run: &mut Run<'_>) -> String {
+    let safe = if screen.reveals(&answer) {
+        DEFAULT_REPLACEMENT.to_owned()
+    } else if !run.policy().has_detectors() {
+        return escaped(&answer);
+    } else {
+        // The run's working memory; a finding counts under its rule and detector too.
+        let masked = run.text(&answer);
+        if masked == answer {
+            return escaped(&answer);
+        }
+        masked
+    };
+    run.tally_mut()
+        .count_plugin(id, PluginCount::RevealedMasked, 1);
+    escaped(&safe)
 }
 
 /// The number spelled after a stand-in's nonce, and the bytes it takes with its `CLOSE`.
@@ -272,6 +378,9 @@ fn number(b: &[u8]) -> Option<(usize, usize)> {
 
 /// `text` as the content of a JSON string (escaped as core writes strings, without quotes).
 fn escaped(text: &str) -> String {
+    if !text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        return text.to_owned();
+    }
     let quoted = serde_json::to_string(text).unwrap_or_else(|_| format!("\"{PLUGIN_ERROR}\""));
     quoted
         .get(1..quoted.len().saturating_sub(1))

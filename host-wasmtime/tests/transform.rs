@@ -303,3 +303,41 @@ fn a_contract_0_1_plugin_still_works() {
     assert_eq!(out.unwrap(), [r#"{"a":"[REDACTED]","b":1}"#]);
     assert_eq!(report["plugins"]["t"]["replaced"], 1, "{report}");
 }
+
+/// Answers longer than their stand-ins (the output is rewritten into a copy), JSON escapes in
+/// an answer, and a second transformer whose failure drops the records that hold its values,
+/// in one batch.
+#[test]
+fn long_answers_escapes_and_drops_in_one_batch() {
+    let long = format!("{}\\\"q\\\"", "x".repeat(100));
+    let toml = format!(
+        "version = 1\nname = \"t\"\n\
+         [[rule]]\nid = \"ids\"\npaths = [\"user.id\"]\naction = \"plugin:tok\"\n\
+         [[rule]]\nid = \"names\"\npaths = [\"user.name\"]\naction = \"plugin:bad\"\n\
+         [[plugin]]\nid = \"tok\"\npath = \"{}\"\nconfig = {{ replacement = \"{long}\" }}\n\
+         [[plugin]]\nid = \"bad\"\npath = \"{}\"\nconfig = {{ mode = \"short\" }}\non_error = \"drop\"\n",
+        example("tokenize").display(),
+        example("misbehave").display()
+    );
+    let p = Pipeline::new(Policy::from_toml(&toml).unwrap(), &dir()).unwrap();
+    let (out, _, report) = run(
+        &p,
+        &[
+            r#"{"user":{"id":"a","name":"n1"}}"#,
+            r#"{"user":{"id":"b"},"n":2}"#,
+            r#"{"user":{"name":"n3"}}"#,
+            r#"{"user":{"id":"d"},"n":4}"#,
+        ],
+    );
+    let answer = format!("{}\\\"q\\\"", "x".repeat(100));
+    assert_eq!(
+        out.unwrap(),
+        [
+            format!(r#"{{"user":{{"id":"{answer}"}},"n":2}}"#),
+            format!(r#"{{"user":{{"id":"{answer}"}},"n":4}}"#),
+        ]
+    );
+    assert_eq!(report["plugins"]["bad"]["dropped"], 2, "{report}");
+    assert_eq!(report["plugins"]["tok"]["transformed"], 3, "{report}");
+    assert_eq!(report["records"]["out"], 2, "{report}");
+}

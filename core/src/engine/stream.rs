@@ -223,7 +223,8 @@ struct Pass<'p, 'a, 'o> {
 
 impl Policy {
     /// A record's JSON text in a single pass (see the module's documentation), when the policy's stages and rules allow it
-    /// (path rules only; a record entering here with plugins to run never): the output
+    /// (path rules only; a record entering here with plugins a host has not attached never):
+    /// the output
     /// appended to `out`. `None` when the pass does not apply or gave up; then nothing was
     /// counted and `out` is as it was, and the caller parses the text instead.
     pub(crate) fn apply_json_streamed(
@@ -235,7 +236,7 @@ impl Policy {
         tally: &mut Tally,
         out: &mut Vec<u8>,
     ) -> Option<Disposition> {
-        if entry == Entry::Fresh && !self.plugins.is_empty() {
+        if entry == Entry::Fresh && !self.plugins.is_empty() && !self.plugins_attached {
             return None;
         }
         self.stream(text, entry, ctx, sx, tally, out)

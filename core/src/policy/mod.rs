@@ -290,6 +290,13 @@ impl Policy {
         }
     }
 
+    /// Whether any rule detects (built-in or catalog detectors, patterns, plugin or `ext:`
+    /// detectors): without one, [`Policy::mask_text`] returns every text as it is.
+    #[must_use]
+    pub fn has_detectors(&self) -> bool {
+        !self.detectors.is_empty()
+    }
+
     /// The names of the policy's `ext:` detectors (without `ext:`), each once.
     #[must_use]
     pub fn ext_detectors(&self) -> &[String] {

@@ -36,6 +36,20 @@ pub const MIN_VALUE: usize = 4;
 /// Text reduced to what the screen compares: lower-case letters and digits, nothing else.
 fn squash(text: &str, out: &mut Vec<char>) {
     out.clear();
+    if text.is_ascii() {
+        // No ASCII character folds to another letter or digit: the bytes decide alone.
+        out.extend(
+            text.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+        return;
+    }
+    squash_chars(text, out);
+}
+
+/// [`squash`] character by character (any text).
+fn squash_chars(text: &str, out: &mut Vec<char>) {
     for c in text.chars() {
         if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
@@ -221,5 +235,23 @@ impl Policy {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{squash, squash_chars};
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    /// The ASCII shortcut reduces every ASCII text as the character path does.
+    #[test]
+    fn ascii_text_squashes_as_any_text() {
+        let all: String = (0u8..128).map(char::from).collect();
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        squash(&all, &mut fast);
+        squash_chars(&all, &mut slow);
+        assert_eq!(fast, slow);
+        assert_eq!(fast.len(), 62);
     }
 }
