@@ -262,13 +262,30 @@ def summarize(name: str, frame: pl.DataFrame) -> Row:
     policy = tamis.Policy.from_toml('version = 1\nname = "summaries"\n[[summarize]]\nid = "all"\npaths = ["**"]\n')
     pandas_frame = frame.to_pandas()
     columns = len(frame.columns)
+    sides: dict[str, Callable[[], int | None]] = {
+        "tamis summarize": lambda: len(policy.summarize(frame)),
+        "polars describe()": lambda: frame.describe().width - 1,
+    }
+    if all(dtype == pl.String for dtype in frame.dtypes):
+        # What tamis always computes for a string column, computed by polars itself (its own
+        # engine, all cores): distinct values, nulls, lengths and the most frequent values.
+        # `describe()` gives count, nulls, min and max of strings only.
+        def polars_same() -> int:
+            stats = frame.select(
+                [pl.col(c).n_unique().alias(f"{c}.distinct") for c in frame.columns]
+                + [pl.col(c).null_count().alias(f"{c}.nulls") for c in frame.columns]
+                + [pl.col(c).str.len_chars().min().alias(f"{c}.len_min") for c in frame.columns]
+                + [pl.col(c).str.len_chars().max().alias(f"{c}.len_max") for c in frame.columns]
+                + [pl.col(c).str.len_chars().mean().alias(f"{c}.len_mean") for c in frame.columns]
+            )
+            tops = [frame.get_column(c).value_counts(sort=True).head(5) for c in frame.columns]
+            return min(stats.width // 5, len(tops))
+
+        sides["floor: polars computing tamis's statistics (distinct, nulls, lengths, top 5)"] = polars_same
+    sides["whylogs profile (pandas)"] = lambda: len(why.log(pandas_frame).view().get_columns())
     return Row(
         name,
-        {
-            "tamis summarize": lambda: len(policy.summarize(frame)),
-            "polars describe()": lambda: frame.describe().width - 1,
-            "whylogs profile (pandas)": lambda: len(why.log(pandas_frame).view().get_columns()),
-        },
+        sides,
         frame.height * columns,
         {"rows": frame.height, "columns": columns},
     )

@@ -15,6 +15,7 @@ use std::hash::{BuildHasher, Hasher};
 
 use tamis_core::{DEFAULT_REPLACEMENT, PLUGIN_ERROR, PluginCount, PluginTransform, Run, Screen};
 
+use crate::detect::Session;
 use crate::pipeline::Stopped;
 use crate::{Failure, OnError, Plugin};
 
@@ -112,6 +113,10 @@ impl Deferred {
         }
         let mut answers: Vec<Option<Answer>> = Vec::new();
         answers.resize_with(self.values.len(), || None);
+        // Answers still to check: the value's number, the plugin's index, the answer; and per
+        // plugin, the screen of the values it was given.
+        let mut pending: Vec<(usize, usize, String)> = Vec::new();
+        let mut screens: Vec<Screen> = Vec::new();
         let mut deferred = std::mem::take(&mut self.values);
         for (p, plugin) in plugins.iter().enumerate() {
             let (numbers, values): (Vec<usize>, Vec<String>) = deferred
@@ -161,23 +166,29 @@ impl Deferred {
                     Ok(a)
                 }
             });
-            let texts = match given {
+            match given {
                 Ok(texts) => {
                     run.tally_mut()
                         .count_plugin(id, PluginCount::Transformed, count);
-                    texts
-                        .into_iter()
-                        .map(|t| Answer::Text(checked(t, &mut screen, id, run)))
-                        .collect()
+                    pending.extend(numbers.into_iter().zip(texts).map(|(n, t)| (n, p, t)));
                 }
-                Err(failure) => on_error(p, plugin, failure, numbers.len(), run)?,
-            };
-            for (n, a) in numbers.into_iter().zip(texts) {
-                if let Some(slot) = answers.get_mut(n) {
-                    *slot = Some(a);
+                Err(failure) => {
+                    let failed = on_error(p, plugin, failure, numbers.len(), run)?;
+                    for (n, a) in numbers.into_iter().zip(failed) {
+                        if let Some(slot) = answers.get_mut(n) {
+                            *slot = Some(a);
+                        }
+                    }
                 }
             }
+            if let Some(s) = screens.get_mut(p) {
+                *s = screen;
+            } else {
+                screens.resize_with(p, Screen::new);
+                screens.push(screen);
+            }
         }
+        check_answers(pending, &mut screens, plugins, run, &mut answers);
         self.splice(&answers, plugins, out, from, run);
         Ok(())
     }
@@ -344,6 +355,65 @@ impl<'t> Src<'t> {
 
 /// An answer as it may be written: masked whole when it holds a piece of a value the
 /// plugin was given, else masked by the policy's detectors; counted when changed.
+/// Checks every answer ([`checked`]) into `answers`. Where the policy's rules detect with
+/// plugins, their `detect` scans the answers too, in a session of its own on a thread where
+/// guest code runs; a detector that fails there masks the texts it would scan whole (counted
+/// under its id; its log lines are not written, only counted as withheld). An answer left
+/// unchecked (the thread could not run) is written as `[tamis:plugin_error]`.
+fn check_answers(
+    pending: Vec<(usize, usize, String)>,
+    screens: &mut [Screen],
+    plugins: &[Plugin],
+    run: &mut Run<'_>,
+    answers: &mut [Option<Answer>],
+) {
+    let check = |run: &mut Run<'_>, answers: &mut [Option<Answer>]| {
+        for (n, p, text) in pending {
+            let (Some(screen), Some(plugin)) = (screens.get_mut(p), plugins.get(p)) else {
+                continue;
+            };
+            let text = checked(text, screen, plugin.id(), run);
+            if let Some(slot) = answers.get_mut(n) {
+                *slot = Some(Answer::Text(text));
+            }
+        }
+    };
+    let detects: Vec<bool> = run.policy().plugins().iter().map(|p| p.detects).collect();
+    if !detects.contains(&true) {
+        check(run, answers);
+        return;
+    }
+    let session = Session::new(plugins, detects.into_iter());
+    let before = run.scratch_mut().set_plugin_detect(Some(Box::new(session)));
+    let _ = crate::on_plugin_thread(|| check(&mut *run, &mut *answers));
+    let session = run.scratch_mut().set_plugin_detect(before).and_then(|b| {
+        let any: Box<dyn core::any::Any> = b;
+        any.downcast::<Session>().ok()
+    });
+    let Some(mut session) = session else {
+        return;
+    };
+    while let Some((i, failure)) = session.take_new_failure() {
+        if let Some(plugin) = plugins.get(i) {
+            run.tally_mut()
+                .count_plugin(plugin.id(), PluginCount::Failure(failure.kind()), 1);
+        }
+    }
+    for (i, calls, lines, dropped) in session.finish() {
+        let Some(plugin) = plugins.get(i) else {
+            continue;
+        };
+        let tally = run.tally_mut();
+        tally.count_plugin(plugin.id(), PluginCount::DetectCalls, calls);
+        if !lines.is_empty() {
+            tally.count_plugin(plugin.id(), PluginCount::LogsWithheld, lines.len() as u64);
+        }
+        if dropped > 0 {
+            tally.count_plugin(plugin.id(), PluginCount::LogsDropped, dropped);
+        }
+    }
+}
+
 fn checked(answer: String, screen: &mut Screen, id: &str, run: &mut Run<'_>) -> String {
     let safe = if screen.reveals(&answer) {
         DEFAULT_REPLACEMENT.to_owned()

@@ -341,3 +341,47 @@ fn long_answers_escapes_and_drops_in_one_batch() {
     assert_eq!(report["plugins"]["tok"]["transformed"], 3, "{report}");
     assert_eq!(report["records"]["out"], 2, "{report}");
 }
+
+/// Where rules detect with a plugin, its `detect` scans the answers too (in a session of its
+/// own): an answer it finds nothing in is written as it is, one with its format is masked.
+#[test]
+fn a_plugin_detector_scans_the_answers() {
+    let rules = format!(
+        "{IDS}[[rule]]\nid = \"acme-ids\"\ndetect = [\"plugin:acme\"]\naction = \"replace\"\nreplacement = \"[acme-id]\"\n"
+    );
+    for (replacement, expected, revealed) in [
+        ("tok_1", "tok_1", None),
+        ("ref ACME-123456", "ref [acme-id]", Some(1)),
+    ] {
+        let toml = format!(
+            "version = 1\nname = \"t\"\n{rules}\n\
+             [[plugin]]\nid = \"t\"\npath = \"{}\"\nconfig = {{ replacement = \"{replacement}\" }}\n\
+             [[plugin]]\nid = \"acme\"\npath = \"{}\"\n",
+            example("tokenize").display(),
+            example("acme_ids").display()
+        );
+        let p = Pipeline::new(Policy::from_toml(&toml).unwrap(), &dir()).unwrap();
+        let (out, _, report) = run(&p, &[r#"{"user":{"id":"c-1"},"note":"ACME-000001"}"#]);
+        assert_eq!(
+            out.unwrap(),
+            [format!(
+                r#"{{"user":{{"id":"{expected}"}},"note":"[acme-id]"}}"#
+            )],
+            "{report}"
+        );
+        assert_eq!(
+            report["plugins"]["t"]
+                .get("revealed_masked")
+                .and_then(|v| v.as_u64()),
+            revealed,
+            "{report}"
+        );
+        assert!(
+            report["plugins"]["acme"]["detect_calls"]
+                .as_u64()
+                .unwrap_or(0)
+                >= 2,
+            "{report}"
+        );
+    }
+}
