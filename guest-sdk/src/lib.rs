@@ -137,9 +137,8 @@ macro_rules! export_plugin {
 /// tamis_guest::export_transformer!(Upper);
 /// ```
 ///
-/// What it answers is scanned by the policy's detectors, and an answer that holds a piece of
-/// a value it was given (six letters and digits, in any spacing) is masked whole: a transform
-/// never writes back what it was given to mask.
+/// An answer that is a value it was given (however short), holds a piece of one (six letters
+/// and digits, in any spacing), or has anything the policy's detectors find is masked whole.
 pub trait Transformer {
     /// What `tamis plugin check` prints as the plugin's name.
     const NAME: &'static str;

@@ -145,6 +145,12 @@ impl Pipeline {
         out: &mut Vec<u8>,
         log: &mut dyn FnMut(&str),
     ) -> Result<(), Stopped> {
+        // Another policy's run would apply rules without these plugins: a caller's mistake,
+        // stopped here rather than written out.
+        assert!(
+            core::ptr::eq(run.policy(), &self.policy),
+            "Pipeline::apply_lines: the run is not of this pipeline's policy"
+        );
         if !self.policy.plugins().iter().any(|p| p.transforms) {
             return self.write_lines(lines, run, out, log);
         }
@@ -192,12 +198,6 @@ impl Pipeline {
         log: &mut dyn FnMut(&str),
     ) -> Result<(), Stopped> {
         let policy = &self.policy;
-        // Another policy's run would apply rules without these plugins: a caller's mistake,
-        // stopped here rather than written out.
-        assert!(
-            core::ptr::eq(run.policy(), policy),
-            "Pipeline::apply_lines: the run is not of this pipeline's policy"
-        );
         let max_text = policy.limits().json_text_bound();
         // What the last plugin decided, and what its `on_error` decided instead; the records are
         // finished from here (declared before `slots`, which borrow the replacements).
@@ -264,6 +264,7 @@ impl Pipeline {
                 // whole batch: what was written and counted is rolled back, and the batch goes
                 // the way below, which checks every replacement first.
                 let (mark, before) = (out.len(), run.tally().clone());
+                let deferred = crate::transform::deferred(run);
                 let decided = (last.id(), alive.as_slice(), decisions.as_slice());
                 let mut ends = Vec::with_capacity(slots.len());
                 if self
@@ -276,6 +277,8 @@ impl Pipeline {
                 }
                 out.truncate(mark);
                 *run.tally_mut() = before;
+                // The batch is written again: its values are deferred again.
+                crate::transform::forget_after(run, deferred);
             }
             let (decisions, measures) = match check_replacements(decisions) {
                 Ok(measures) => (decisions, measures),

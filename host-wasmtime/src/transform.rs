@@ -84,10 +84,28 @@ impl PluginTransform for Deferred {
     }
 }
 
+/// How many values the run's [`Deferred`] holds (`None` when none is installed).
+pub(crate) fn deferred(run: &mut Run<'_>) -> Option<usize> {
+    let t = run.scratch_mut().set_plugin_transform(None)?;
+    let n = t.deferred();
+    run.scratch_mut().set_plugin_transform(Some(t));
+    Some(n)
+}
+
+/// Forgets the values deferred after the first `n` (output that was rolled back).
+pub(crate) fn forget_after(run: &mut Run<'_>, n: Option<usize>) {
+    let (Some(n), Some(mut t)) = (n, run.scratch_mut().set_plugin_transform(None)) else {
+        return;
+    };
+    t.forget_after(n);
+    run.scratch_mut().set_plugin_transform(Some(t));
+}
+
 /// What becomes of one deferred value.
 enum Answer {
-    /// Written in its place (JSON string content, escaped).
-    Text(String),
+    /// Written in its place (JSON string content, escaped); `by` is the index of the plugin
+    /// whose answer it is (`None`: `on_error`'s marker).
+    Text { by: Option<usize>, text: String },
     /// Its record is dropped (`on_error = "drop"` of the plugin at this index).
     Drop(usize),
 }
@@ -134,17 +152,24 @@ impl Deferred {
             for v in &values {
                 screen.add(v);
             }
-            let count = values.len() as u64;
+            let enabled = run.policy().plugins().get(p).is_some_and(|spec| spec.log);
+            // Log lines are written only with `log = true`: then they are checked against
+            // the values as given too (a value of any length, as written, withholds a line).
+            let given_values = if enabled { values.clone() } else { Vec::new() };
             let done = plugin.transform(values);
             let tally = run.tally_mut();
             tally.count_plugin(id, PluginCount::TransformCalls, 1);
             if done.logs_dropped > 0 {
                 tally.count_plugin(id, PluginCount::LogsDropped, done.logs_dropped);
             }
-            let enabled = run.policy().plugins().get(p).is_some_and(|spec| spec.log);
             let mut withheld = 0;
             for line in &done.logs {
-                if enabled && !screen.reveals(line) {
+                let quotes = || {
+                    given_values
+                        .iter()
+                        .any(|v| !v.is_empty() && line.contains(v.as_str()))
+                };
+                if enabled && !screen.reveals(line) && !quotes() {
                     let masked = run.policy().mask_text(line, run.context());
                     log(&format!("plugin {id}: {masked}"));
                 } else {
@@ -168,8 +193,6 @@ impl Deferred {
             });
             match given {
                 Ok(texts) => {
-                    run.tally_mut()
-                        .count_plugin(id, PluginCount::Transformed, count);
                     pending.extend(numbers.into_iter().zip(texts).map(|(n, t)| (n, p, t)));
                 }
                 Err(failure) => {
@@ -210,7 +233,7 @@ impl Deferred {
     ) {
         let stand_in = self.prefix.len() + NUMBER_DIGITS * DIGIT_BYTES + CLOSE.len_utf8();
         let fits = answers.iter().all(|a| match a {
-            Some(Answer::Text(t)) => t.len() <= stand_in,
+            Some(Answer::Text { text, .. }) => text.len() <= stand_in,
             _ => true,
         });
         let fallback = escaped(PLUGIN_ERROR);
@@ -219,6 +242,8 @@ impl Deferred {
             answers,
             fallback: fallback.as_bytes(),
             drops: Vec::new(),
+            written: vec![0; plugins.len()],
+            in_line: Vec::new(),
         };
         if fits {
             let end = edit.run(out, from, None);
@@ -226,6 +251,12 @@ impl Deferred {
         } else {
             let mut tail = out.split_off(from.min(out.len()));
             edit.run(&mut tail, 0, Some(out));
+        }
+        for (plugin, &n) in plugins.iter().zip(&edit.written) {
+            if n > 0 {
+                run.tally_mut()
+                    .count_plugin(plugin.id(), PluginCount::Transformed, n);
+            }
         }
         for p in edit.drops {
             let tally = run.tally_mut();
@@ -246,6 +277,22 @@ struct Edit<'a> {
     fallback: &'a [u8],
     /// Per line removed, the plugin whose failure dropped it.
     drops: Vec<usize>,
+    /// Per plugin, its answers written (`transformed` in reports: the values of records that
+    /// were written, not those of a record that went another way after its values were kept).
+    written: Vec<u64>,
+    /// The plugins of the answers written in the line being written (counted once it is).
+    in_line: Vec<usize>,
+}
+
+impl Edit<'_> {
+    /// The line being written is done: its answers count.
+    fn line_done(&mut self) {
+        for p in self.in_line.drain(..) {
+            if let Some(n) = self.written.get_mut(p) {
+                *n += 1;
+            }
+        }
+    }
 }
 
 impl Edit<'_> {
@@ -282,6 +329,7 @@ impl Edit<'_> {
                 let next = into.as_ref().map_or(w, |o| o.len()) + nl + 1;
                 put(buf, &mut w, &mut into, Src::Buf(r, at));
                 line = next;
+                self.line_done();
             } else {
                 put(buf, &mut w, &mut into, Src::Buf(r, at));
             }
@@ -292,7 +340,10 @@ impl Edit<'_> {
             };
             r = digits + len;
             match self.answers.get(n).and_then(Option::as_ref) {
-                Some(Answer::Text(t)) => put(buf, &mut w, &mut into, Src::Text(t.as_bytes())),
+                Some(Answer::Text { by, text }) => {
+                    self.in_line.extend(*by);
+                    put(buf, &mut w, &mut into, Src::Text(text.as_bytes()));
+                }
                 None => put(buf, &mut w, &mut into, Src::Text(self.fallback)),
                 Some(Answer::Drop(p)) => {
                     // The line goes: what was written of it, and the rest of it.
@@ -301,6 +352,7 @@ impl Edit<'_> {
                         None => w = line,
                     }
                     self.drops.push(*p);
+                    self.in_line.clear();
                     r = memchr::memchr(b'\n', buf.get(r..).unwrap_or(&[]))
                         .map_or(buf.len(), |i| r + i + 1);
                 }
@@ -308,6 +360,7 @@ impl Edit<'_> {
         }
         let end = buf.len();
         put(buf, &mut w, &mut into, Src::Buf(r, end));
+        self.line_done();
         w
     }
 }
@@ -355,11 +408,13 @@ impl<'t> Src<'t> {
 
 /// An answer as it may be written: masked whole when it holds a piece of a value the
 /// plugin was given, else masked by the policy's detectors; counted when changed.
-/// Checks every answer ([`checked`]) into `answers`. Where the policy's rules detect with
-/// plugins, their `detect` scans the answers too, in a session of its own on a thread where
-/// guest code runs; a detector that fails there masks the texts it would scan whole (counted
-/// under its id; its log lines are not written, only counted as withheld). An answer left
-/// unchecked (the thread could not run) is written as `[tamis:plugin_error]`.
+/// Checks every answer ([`checked`]) into `answers`, counting the answers masked under their
+/// plugins. The policy's detectors scan the answers in a run of their own (its counts are not
+/// the records'); where its rules detect with plugins, their `detect` scans the answers too, in a
+/// session of its own on a thread where guest code runs, and a detector that fails there masks
+/// the answers it would scan whole (counted under its id as a failure; its log lines are not
+/// written, only counted as withheld). An answer left unchecked (the thread could not run) is
+/// written as `[tamis:plugin_error]`.
 fn check_answers(
     pending: Vec<(usize, usize, String)>,
     screens: &mut [Screen],
@@ -367,43 +422,61 @@ fn check_answers(
     run: &mut Run<'_>,
     answers: &mut [Option<Answer>],
 ) {
-    let check = |run: &mut Run<'_>, answers: &mut [Option<Answer>]| {
-        for (n, p, text) in pending {
-            let (Some(screen), Some(plugin)) = (screens.get_mut(p), plugins.get(p)) else {
-                continue;
-            };
-            let text = checked(text, screen, plugin.id(), run);
-            if let Some(slot) = answers.get_mut(n) {
-                *slot = Some(Answer::Text(text));
+    let policy = run.policy();
+    let mut scan = policy
+        .has_detectors()
+        .then(|| policy.run(run.context().clone()));
+    let mut masked = vec![0u64; plugins.len()];
+    let check =
+        |mut scan: Option<&mut Run<'_>>, answers: &mut [Option<Answer>], masked: &mut [u64]| {
+            for (n, p, text) in pending {
+                let Some(screen) = screens.get_mut(p) else {
+                    continue;
+                };
+                let (text, changed) = checked(text, screen, scan.as_deref_mut());
+                if changed && let Some(m) = masked.get_mut(p) {
+                    *m += 1;
+                }
+                if let Some(slot) = answers.get_mut(n) {
+                    *slot = Some(Answer::Text { by: Some(p), text });
+                }
             }
+        };
+    let detects: Vec<bool> = policy.plugins().iter().map(|p| p.detects).collect();
+    let session = match scan.as_mut() {
+        Some(scan) if detects.contains(&true) => {
+            let session = Session::new(plugins, detects.into_iter());
+            scan.scratch_mut()
+                .set_plugin_detect(Some(Box::new(session)));
+            let _ = crate::on_plugin_thread(|| check(Some(&mut *scan), &mut *answers, &mut masked));
+            scan.scratch_mut().set_plugin_detect(None).and_then(|b| {
+                let any: Box<dyn core::any::Any> = b;
+                any.downcast::<Session>().ok()
+            })
+        }
+        other => {
+            check(other, answers, &mut masked);
+            None
         }
     };
-    let detects: Vec<bool> = run.policy().plugins().iter().map(|p| p.detects).collect();
-    if !detects.contains(&true) {
-        check(run, answers);
-        return;
+    let tally = run.tally_mut();
+    for (plugin, &n) in plugins.iter().zip(&masked) {
+        if n > 0 {
+            tally.count_plugin(plugin.id(), PluginCount::RevealedMasked, n);
+        }
     }
-    let session = Session::new(plugins, detects.into_iter());
-    let before = run.scratch_mut().set_plugin_detect(Some(Box::new(session)));
-    let _ = crate::on_plugin_thread(|| check(&mut *run, &mut *answers));
-    let session = run.scratch_mut().set_plugin_detect(before).and_then(|b| {
-        let any: Box<dyn core::any::Any> = b;
-        any.downcast::<Session>().ok()
-    });
     let Some(mut session) = session else {
         return;
     };
     while let Some((i, failure)) = session.take_new_failure() {
         if let Some(plugin) = plugins.get(i) {
-            run.tally_mut()
-                .count_plugin(plugin.id(), PluginCount::Failure(failure.kind()), 1);
+            tally.count_plugin(plugin.id(), PluginCount::Failure(failure.kind()), 1);
         }
     }
     for (i, calls, lines, dropped) in session.finish() {
         let Some(plugin) = plugins.get(i) else {
             continue;
         };
-        let tally = run.tally_mut();
         tally.count_plugin(plugin.id(), PluginCount::DetectCalls, calls);
         if !lines.is_empty() {
             tally.count_plugin(plugin.id(), PluginCount::LogsWithheld, lines.len() as u64);
@@ -414,22 +487,18 @@ fn check_answers(
     }
 }
 
-fn checked(answer: String, screen: &mut Screen, id: &str, run: &mut Run<'_>) -> String {
-    let safe = if screen.reveals(&answer) {
-        DEFAULT_REPLACEMENT.to_owned()
-    } else if !run.policy().has_detectors() {
-        return escaped(&answer);
+/// An answer as it may be written, and whether it was masked: `[REDACTED]` when it equals a
+/// value the plugin was given or holds a piece of one ([`Screen`]), or when the policy's
+/// detectors find anything in it (the whole answer: it is no value of the record, so what a
+/// detector's rule would write there — a numbered placeholder, a token — is not written).
+fn checked(answer: String, screen: &mut Screen, scan: Option<&mut Run<'_>>) -> (String, bool) {
+    let reveals = screen.reveals(&answer) || screen.is_given(&answer);
+    let found = !reveals && scan.is_some_and(|run| run.text(&answer) != answer);
+    if reveals || found {
+        (escaped(DEFAULT_REPLACEMENT), true)
     } else {
-        // The run's working memory; a finding counts under its rule and detector too.
-        let masked = run.text(&answer);
-        if masked == answer {
-            return escaped(&answer);
-        }
-        masked
-    };
-    run.tally_mut()
-        .count_plugin(id, PluginCount::RevealedMasked, 1);
-    escaped(&safe)
+        (escaped(&answer), false)
+    }
 }
 
 /// The number spelled after a stand-in's nonce, and the bytes it takes with its `CLOSE`.
@@ -476,7 +545,10 @@ fn on_error(
             });
         }
         OnError::Mask => (0..n)
-            .map(|_| Answer::Text(escaped(PLUGIN_ERROR)))
+            .map(|_| Answer::Text {
+                by: None,
+                text: escaped(PLUGIN_ERROR),
+            })
             .collect(),
         OnError::Drop => (0..n).map(|_| Answer::Drop(index)).collect(),
     })

@@ -427,7 +427,8 @@ fn compare(old: &PolicyDoc, new: &PolicyDoc, out: &mut Vec<Change>) {
 /// How much of the value an action lets through: higher is stronger. One way before
 /// reversible (a key turns `encrypt`, `fpe` and `shift_date` back), then the engine's order:
 /// a `placeholder` shows which values are equal within a record or session, a `hash` across
-/// every record; a plugin's transform ranks where the engine ranks it, between the two.
+/// every record; a plugin's transform ranks where the engine ranks it, between the two (but a
+/// change to or from `plugin:<id>` is always weaker: what a plugin writes is its own).
 fn strength(r: &RuleDoc) -> u8 {
     match r.action.as_str() {
         "redact" | "nullify" | "replace" => 9,
@@ -447,7 +448,10 @@ fn rule(o: &RuleDoc, n: &RuleDoc, push: &mut impl FnMut(Class, &'static str, &st
     let id = o.id.as_str();
     if o.action != n.action {
         let (a, b) = (strength(o), strength(n));
+        // A plugin's transform is a black box: a change to or from one needs a review.
+        let plugin = o.action.starts_with("plugin:") || n.action.starts_with("plugin:");
         let class = match b.cmp(&a) {
+            _ if plugin => Class::Weaker,
             std::cmp::Ordering::Less => Class::Weaker,
             std::cmp::Ordering::Greater => Class::Stronger,
             std::cmp::Ordering::Equal => Class::Neutral,

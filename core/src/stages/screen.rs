@@ -51,10 +51,12 @@ fn squash(text: &str, out: &mut Vec<char>) {
 /// [`squash`] character by character (any text).
 fn squash_chars(text: &str, out: &mut Vec<char>) {
     for c in text.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if let Some(a) = crate::detect::fold(c).filter(u8::is_ascii_alphanumeric) {
+        // Look-alikes first: full-width and mathematical letters and digits are alphanumeric
+        // too, and must compare as the ASCII they stand for.
+        if let Some(a) = crate::detect::fold(c).filter(u8::is_ascii_alphanumeric) {
             out.push(char::from(a.to_ascii_lowercase()));
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
         }
     }
 }
@@ -79,6 +81,8 @@ pub struct Screen {
     visible: HashSet,
     /// Lengths of short values screened whole (below [`PIECE`]).
     short: [bool; PIECE],
+    /// Every protected value whole, of any length ([`Screen::is_given`]).
+    whole: HashSet,
     buf: Vec<char>,
 }
 
@@ -105,6 +109,9 @@ impl Screen {
     pub fn add(&mut self, value: &str) {
         let mut buf = core::mem::take(&mut self.buf);
         squash(value, &mut buf);
+        if !buf.is_empty() {
+            self.whole.insert(window_hash(&buf));
+        }
         if buf.len() >= PIECE {
             for w in buf.windows(PIECE) {
                 self.pieces.insert(window_hash(w));
@@ -128,6 +135,19 @@ impl Screen {
             }
         }
         self.buf = buf;
+    }
+
+    /// Whether `text` is, without case, spaces or punctuation, one of the protected values
+    /// itself, however short (`c-1` is `C1`): a plugin that writes back what it was given.
+    pub fn is_given(&mut self, text: &str) -> bool {
+        if self.whole.is_empty() {
+            return false;
+        }
+        let mut buf = core::mem::take(&mut self.buf);
+        squash(text, &mut buf);
+        let found = !buf.is_empty() && self.whole.contains(&window_hash(&buf));
+        self.buf = buf;
+        found
     }
 
     /// Whether `text` holds a protected value or a piece of one that the policy's own output
@@ -253,5 +273,25 @@ mod tests {
         squash_chars(&all, &mut slow);
         assert_eq!(fast, slow);
         assert_eq!(fast.len(), 62);
+    }
+
+    /// Full-width and mathematical letters compare as the ASCII they stand for.
+    #[test]
+    fn look_alikes_squash_as_ascii() {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        squash(
+            "\u{ff43}\u{ff55}\u{ff53}-\u{ff18}\u{ff18}\u{ff14}\u{ff11}-\u{1d433}",
+            &mut a,
+        );
+        squash("cus-8841-z", &mut b);
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_short_value_is_given_whole_only() {
+        let mut screen = super::Screen::new();
+        screen.add("c-1");
+        assert!(screen.is_given("C1") && screen.is_given("c-1"));
+        assert!(!screen.is_given("c-12") && !screen.reveals("c-1"));
     }
 }
