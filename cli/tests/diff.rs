@@ -439,3 +439,34 @@ fn keyed_changes_in_both_directions() {
         }
     }
 }
+
+/// What a plugin's transform writes is its own: a change to `plugin:<id>` and back are both
+/// weaker (for review), whatever the other action.
+#[test]
+fn a_change_to_or_from_a_plugin_transform_is_weaker() {
+    let policy = |action: &str| {
+        format!(
+            "version = 1\nname = \"p\"\n[[rule]]\nid = \"ids\"\npaths = [\"user.id\"]\naction = \"{action}\"\n\
+             [[plugin]]\nid = \"tok\"\npath = \"tokenize.wasm\"\n"
+        )
+    };
+    let redact = temp("plugin-redact.toml", &policy("redact"));
+    let plugin = temp("plugin-tok.toml", &policy("plugin:tok"));
+    for (old, new) in [(&redact, &plugin), (&plugin, &redact)] {
+        let out = diff(old, new, &["--format", "json"]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let classes: Vec<&str> = report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["class"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            classes,
+            ["weaker"],
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(4));
+    }
+}
