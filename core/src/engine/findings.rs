@@ -222,8 +222,11 @@ impl Policy {
         }
         if catalog_on {
             // Working memory made for this policy holds the catalog's; should it be missing,
-            // the catalog still runs (fresh caches), never skipped.
-            let mut cx = sx.catalog.take().unwrap_or_else(|| self.catalog.cache());
+            // the catalog still runs (fresh caches), never skipped. Borrowed where it is (and
+            // boxed): the caches are kilobytes, and moving them cost copies per text and per call.
+            let cx = sx
+                .catalog
+                .get_or_insert_with(|| alloc::boxed::Box::new(self.catalog.cache()));
             let bytes = if mapped {
                 sx.view.as_bytes()
             } else {
@@ -231,17 +234,15 @@ impl Policy {
             };
             let key = sx.keys.rsplit('\u{1}').next().filter(|k| !k.is_empty());
             sx.catalog_found.clear();
-            self.catalog
-                .scan(bytes, key, &mut cx, &mut sx.catalog_found);
+            self.catalog.scan(bytes, key, cx, &mut sx.catalog_found);
             let in_view = sx.catalog_found.len();
             // The view also reads `%40` as `@` and a no-break space as a space, which can end a
             // value early (`Ti%40ger…`): the text as written is scanned too, and the longer
             // finding wins.
             if mapped {
                 self.catalog
-                    .scan(text.as_bytes(), key, &mut cx, &mut sx.catalog_found);
+                    .scan(text.as_bytes(), key, cx, &mut sx.catalog_found);
             }
-            sx.catalog = Some(cx);
             for i in 0..sx.catalog_found.len() {
                 let Some(&(d, s, e)) = sx.catalog_found.get(i) else {
                     break;

@@ -55,6 +55,14 @@ pub struct Scratch {
     pub(crate) norm: String,
     /// `norm` without its `_` (see `KeyGlob::joined`).
     pub(crate) joined: String,
+    /// The key globs recently seen key names match: [`KEY_SLOTS`] slots, each a key name as
+    /// written and the indices of the globs it matches (a function of the name alone: the same
+    /// keys come in every record). A slot is picked by a hash of the name and holds the last
+    /// name that fell into it: a lookup compares one name, whatever keys the data sends. Only
+    /// names shaped like a schema's ([`schema_name`]) are kept: they stay between calls, which
+    /// [`Scratch::forget_text`] does not clear, and a key that is data (an email, a number)
+    /// must not.
+    pub(crate) key_hits: Vec<Option<(String, Vec<u32>)>>,
     pub(crate) view: String,
     pub(crate) view_map: Vec<usize>,
     pub(crate) det_on: Vec<bool>,
@@ -62,7 +70,7 @@ pub struct Scratch {
     pub(crate) tagged: Vec<(Kind, usize, usize)>,
     /// Catalog findings `(detector, start, end)` of the text being scanned.
     pub(crate) catalog_found: Vec<(u32, usize, usize)>,
-    pub(crate) catalog: Option<crate::detect::catalog::CatalogCache>,
+    pub(crate) catalog: Option<Box<crate::detect::catalog::CatalogCache>>,
     /// The keys from the record's root to the value being walked, each after a `\u{1}`
     /// (kept only when a catalog detector has context words): the last is context.
     pub(crate) keys: String,
@@ -144,6 +152,7 @@ impl Scratch {
             written: Vec::new(),
             holes: Vec::new(),
             norm: String::new(),
+            key_hits: Vec::new(),
             joined: String::new(),
             view: String::new(),
             view_map: Vec::new(),
@@ -151,7 +160,7 @@ impl Scratch {
             words: WordScratch::default(),
             tagged: Vec::new(),
             catalog_found: Vec::new(),
-            catalog: (!policy.catalog.is_empty()).then(|| policy.catalog.cache()),
+            catalog: (!policy.catalog.is_empty()).then(|| Box::new(policy.catalog.cache())),
             keys: String::new(),
             path: String::new(),
             caches: policy
@@ -356,22 +365,110 @@ impl Policy {
         if self.key_globs.is_empty() {
             return None;
         }
-        normalize_key(key, &mut sx.norm);
-        let split = sx.norm.contains('_');
-        if split {
-            join_words(&sx.norm, &mut sx.joined);
+        if sx.key_hits.is_empty() {
+            sx.key_hits.resize_with(KEY_SLOTS, || None);
         }
+        let slot = key_slot(key);
+        let known = matches!(sx.key_hits.get(slot), Some(Some((k, _))) if k == key);
+        if !known {
+            normalize_key(key, &mut sx.norm);
+            let split = sx.norm.contains('_');
+            if split {
+                join_words(&sx.norm, &mut sx.joined);
+            }
+            let hits: Vec<u32> = (0u32..)
+                .zip(&self.key_globs)
+                .filter(|(_, g)| {
+                    glob_match(&g.glob, &sx.norm)
+                        || split && g.joined && glob_match(&g.glob, &sx.joined)
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if !schema_name(key) {
+                return self.best_key_rule(&hits, &sx.active);
+            }
+            if let Some(s) = sx.key_hits.get_mut(slot) {
+                *s = Some((String::from(key), hits));
+            }
+        }
+        match sx.key_hits.get(slot) {
+            Some(Some((_, hits))) => self.best_key_rule(hits, &sx.active),
+            _ => None,
+        }
+    }
+
+    /// The strongest active rule among key globs `hits`.
+    fn best_key_rule(&self, hits: &[u32], active: &[bool]) -> Option<u32> {
         let mut best = None;
-        for g in &self.key_globs {
+        for &i in hits {
+            let Some(g) = self.key_globs.get(i as usize) else {
+                continue;
+            };
             let r = g.rule;
-            if sx.active.get(r as usize) == Some(&true)
+            if active.get(r as usize) == Some(&true)
                 && (best.is_none() || self.rank(r) < self.rank(best.unwrap_or(r)))
-                && (glob_match(&g.glob, &sx.norm)
-                    || split && g.joined && glob_match(&g.glob, &sx.joined))
             {
                 best = Some(r);
             }
         }
         best
+    }
+}
+
+/// Slots of [`Scratch::key_hits`].
+const KEY_SLOTS: usize = 256;
+
+/// The slot of a key name in [`Scratch::key_hits`] (FNV-1a).
+fn key_slot(key: &str) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in key.as_bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    (h as usize) % KEY_SLOTS
+}
+
+/// Whether a key name looks like a field of a schema (`user_id`, `latency-ms`, `http.method`):
+/// ASCII letters, digits, `_`, `-` and `.`, at most 64 bytes, no run of 4 digits. Only such
+/// names are remembered between calls ([`Scratch::key_hits`]).
+fn schema_name(key: &str) -> bool {
+    let mut digits = 0;
+    key.len() <= 64
+        && key.bytes().all(|b| {
+            digits = if b.is_ascii_digit() { digits + 1 } else { 0 };
+            digits < 4 && (b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Scratch, schema_name};
+    use crate::Policy;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn schema_names_only_are_remembered() {
+        assert!(schema_name("user_id") && schema_name("http.method") && schema_name("x-api-key"));
+        assert!(!schema_name("jane@example.com") && !schema_name("4111111111111111"));
+        assert!(!schema_name("order 8812") && !schema_name(&"k".repeat(65)));
+        let policy = Policy::from_toml(
+            "version = 1\nname = \"k\"\n[[rule]]\nid = \"p\"\nkeys = [\"*password*\"]\naction = \"redact\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut sx = Scratch::new(&policy);
+        policy.begin(&crate::Context::default(), None, &mut sx);
+        // The same answer the first time and from the slot, whatever the order.
+        for _ in 0..2 {
+            assert_eq!(policy.key_rule("userPassword", &mut sx), Some(0));
+            assert_eq!(policy.key_rule("user_id", &mut sx), None);
+            assert_eq!(policy.key_rule("PASS-WORD@x.example", &mut sx), Some(0));
+        }
+        let kept: Vec<&str> = sx
+            .key_hits
+            .iter()
+            .flatten()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert!(kept.contains(&"userPassword") && kept.contains(&"user_id"));
+        assert!(!kept.iter().any(|k| k.contains('@')), "{kept:?}");
     }
 }
