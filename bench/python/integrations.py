@@ -113,8 +113,13 @@ def secrets_masker_row(d: Path) -> Row:
     from tamis.logging import TamisFilter
 
     lines = (d / "secrets.txt").read_text(encoding="utf-8").splitlines()
-    # The credential of each planted line (one in 5): its last word, after any `=`.
-    planted = [line.rsplit(" ", 1)[1].split("=", 1)[-1] for i, line in enumerate(lines) if i % 5 == 0]
+    # The credential of each planted line (one in 5): its last word, after the `=` of an
+    # assignment (not the padding of a base64 credential).
+    def credential(line: str) -> str:
+        word = line.rsplit(" ", 1)[1]
+        return word.split("=", 1)[1] if "=" in word.rstrip("=") else word
+
+    planted = [credential(line) for i, line in enumerate(lines) if i % 5 == 0]
     masker = _secrets_masker()()
     # As Airflow's task runner does (masking is off until it is enabled).
     if hasattr(masker, "enable_log_masking"):
