@@ -133,17 +133,10 @@ impl Plugin {
                 fuel_used: 0,
             };
         }
-        let result = self.call(move |instance, store| {
-            Filter::new(&mut *store, instance)?.call_filter(&mut *store, &config, &batch)
-        });
-        let (verdicts, logs, logs_dropped, fuel_used) = match result {
-            Ok((Ok(v), logs, dropped, fuel)) => (Ok(v), logs, dropped, fuel),
-            Ok((Err(e), mut logs, dropped, fuel)) => {
-                logs.push(format!("error: {}", sanitize(&e.message, LOG_LINE_BYTES)));
-                (Err(Failure::PluginError), logs, dropped, fuel)
-            }
-            Err(f) => (Err(f), Vec::new(), 0, self.limits.fuel),
-        };
+        let (verdicts, logs, logs_dropped, fuel_used) =
+            self.outcome(self.call(move |instance, store| {
+                Filter::new(&mut *store, instance)?.call_filter(&mut *store, &config, &batch)
+            }));
         let decisions =
             verdicts.and_then(|v| self.validate(v, records.len(), max_record_bytes, parse_json));
         Batch {
@@ -226,18 +219,11 @@ impl Plugin {
     pub fn transform(&self, values: Vec<String>) -> Transformed {
         let n = values.len();
         let config = self.config.clone();
-        let result = self.call(move |instance, store| {
-            let func = transform_func(instance, store)?;
-            Ok(func.call(&mut *store, (config, values))?.0)
-        });
-        let (answers, logs, logs_dropped, fuel_used) = match result {
-            Ok((Ok(v), logs, dropped, fuel)) => (Ok(v), logs, dropped, fuel),
-            Ok((Err(e), mut logs, dropped, fuel)) => {
-                logs.push(format!("error: {}", sanitize(&e.message, LOG_LINE_BYTES)));
-                (Err(Failure::PluginError), logs, dropped, fuel)
-            }
-            Err(f) => (Err(f), Vec::new(), 0, self.limits.fuel),
-        };
+        let (answers, logs, logs_dropped, fuel_used) =
+            self.outcome(self.call(move |instance, store| {
+                let func = transform_func(instance, store)?;
+                Ok(func.call(&mut *store, (config, values))?.0)
+            }));
         let answers = answers.and_then(|a| {
             if a.len() != n {
                 return Err(Failure::InvalidOutput(format!(
@@ -264,12 +250,26 @@ impl Plugin {
         }
     }
 
+    /// What a call of an export that answers `result<T, plugin-error>` gave: its value or the
+    /// failure (the plugin's own error message goes to its logs, never into the failure), the
+    /// logs, the dropped log count and the fuel used.
+    fn outcome<T>(&self, result: CallResult<Result<T, PluginError>>) -> Outcome<T> {
+        match result {
+            Ok((Ok(v), logs, dropped, fuel)) => (Ok(v), logs, dropped, fuel),
+            Ok((Err(e), mut logs, dropped, fuel)) => {
+                logs.push(format!("error: {}", sanitize(&e.message, LOG_LINE_BYTES)));
+                (Err(Failure::PluginError), logs, dropped, fuel)
+            }
+            Err(f) => (Err(f), Vec::new(), 0, self.limits.fuel),
+        }
+    }
+
     /// One call in a fresh store, limits armed before instantiation, on a big-stack thread.
     /// Returns the call's value, the logs, the dropped log count and the fuel used.
     pub(crate) fn call<R: Send + 'static>(
         &self,
         f: impl FnOnce(&Instance, &mut Store<State>) -> wasmtime::Result<R> + Send + 'static,
-    ) -> Result<(R, Vec<String>, u64, u64), Failure> {
+    ) -> CallResult<R> {
         let engine = self.engine.clone();
         let pre = self.pre.clone();
         let limits = self.limits.clone();
@@ -289,6 +289,14 @@ impl Plugin {
         .unwrap_or_else(|| Err(Failure::Trap("host thread".into())))
     }
 }
+
+/// What [`Plugin::call`] gives: the call's value, the logs, the dropped log count and the fuel
+/// used; or the failure.
+type CallResult<R> = Result<(R, Vec<String>, u64, u64), Failure>;
+
+/// What [`Plugin::outcome`] gives: the export's value or the failure, the logs, the dropped log
+/// count and the fuel used.
+type Outcome<T> = (Result<T, Failure>, Vec<String>, u64, u64);
 
 /// The `transform` export, typed as the world `transformer` says.
 type TransformFunc =
