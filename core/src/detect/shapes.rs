@@ -16,6 +16,13 @@ pub(crate) struct WordScratch {
     pub(super) digits: Vec<u8>,
 }
 
+impl WordScratch {
+    /// Drops the digits and groups of the last text scanned.
+    pub(crate) fn forget(&mut self) {
+        *self = WordScratch::default();
+    }
+}
+
 impl core::fmt::Debug for WordScratch {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("WordScratch")

@@ -56,12 +56,11 @@ pub struct Scratch {
     /// `norm` without its `_` (see `KeyGlob::joined`).
     pub(crate) joined: String,
     /// The key globs recently seen key names match: [`KEY_SLOTS`] slots, each a key name as
-    /// written and the indices of the globs it matches (a function of the name alone: the same
-    /// keys come in every record). A slot is picked by a hash of the name and holds the last
-    /// name that fell into it: a lookup compares one name, whatever keys the data sends. Only
-    /// names shaped like a schema's ([`schema_name`]) are kept: they stay between calls, which
-    /// [`Scratch::forget_text`] does not clear, and a key that is data (an email, a number)
-    /// must not.
+    /// written (at most [`KEY_CACHED_BYTES`]) and the indices of the globs it matches (a
+    /// function of the name alone: the same keys come in every item of an array and every
+    /// record of a batch). A slot is picked by a hash of the name and holds the last name that
+    /// fell into it: a lookup compares one name, whatever keys the data sends. A key can be
+    /// data, so [`Scratch::forget_text`] clears them.
     pub(crate) key_hits: Vec<Option<(String, Vec<u32>)>>,
     pub(crate) view: String,
     pub(crate) view_map: Vec<usize>,
@@ -112,6 +111,12 @@ impl Scratch {
     /// findings): a binding that keeps the working memory between calls keeps its caches, not
     /// the last record.
     pub fn forget_text(&mut self) {
+        self.key_hits = Vec::new();
+        self.key_fold = String::new();
+        self.words.forget();
+        if let Some(cx) = self.catalog.as_mut() {
+            cx.forget_key();
+        }
         self.view = String::new();
         self.view_map = Vec::new();
         self.norm = String::new();
@@ -365,36 +370,58 @@ impl Policy {
         if self.key_globs.is_empty() {
             return None;
         }
+        if key.len() > KEY_CACHED_BYTES {
+            return self.key_rule_uncached(key, sx);
+        }
         if sx.key_hits.is_empty() {
             sx.key_hits.resize_with(KEY_SLOTS, || None);
         }
         let slot = key_slot(key);
-        let known = matches!(sx.key_hits.get(slot), Some(Some((k, _))) if k == key);
-        if !known {
-            normalize_key(key, &mut sx.norm);
-            let split = sx.norm.contains('_');
-            if split {
-                join_words(&sx.norm, &mut sx.joined);
-            }
-            let hits: Vec<u32> = (0u32..)
-                .zip(&self.key_globs)
-                .filter(|(_, g)| {
-                    glob_match(&g.glob, &sx.norm)
-                        || split && g.joined && glob_match(&g.glob, &sx.joined)
-                })
-                .map(|(i, _)| i)
-                .collect();
-            if !schema_name(key) {
-                return self.best_key_rule(&hits, &sx.active);
-            }
-            if let Some(s) = sx.key_hits.get_mut(slot) {
-                *s = Some((String::from(key), hits));
+        if let Some(Some((k, hits))) = sx.key_hits.get(slot)
+            && k == key
+        {
+            return self.best_key_rule(hits, &sx.active);
+        }
+        normalize_key(key, &mut sx.norm);
+        let split = sx.norm.contains('_');
+        if split {
+            join_words(&sx.norm, &mut sx.joined);
+        }
+        let hits: Vec<u32> = (0u32..)
+            .zip(&self.key_globs)
+            .filter(|(_, g)| {
+                glob_match(&g.glob, &sx.norm)
+                    || split && g.joined && glob_match(&g.glob, &sx.joined)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let best = self.best_key_rule(&hits, &sx.active);
+        if let Some(s) = sx.key_hits.get_mut(slot) {
+            *s = Some((String::from(key), hits));
+        }
+        best
+    }
+
+    /// [`Policy::key_rule`] of a key too long to remember: only the globs of active rules that
+    /// could win are matched.
+    fn key_rule_uncached(&self, key: &str, sx: &mut Scratch) -> Option<u32> {
+        normalize_key(key, &mut sx.norm);
+        let split = sx.norm.contains('_');
+        if split {
+            join_words(&sx.norm, &mut sx.joined);
+        }
+        let mut best = None;
+        for g in &self.key_globs {
+            let r = g.rule;
+            if sx.active.get(r as usize) == Some(&true)
+                && (best.is_none() || self.rank(r) < self.rank(best.unwrap_or(r)))
+                && (glob_match(&g.glob, &sx.norm)
+                    || split && g.joined && glob_match(&g.glob, &sx.joined))
+            {
+                best = Some(r);
             }
         }
-        match sx.key_hits.get(slot) {
-            Some(Some((_, hits))) => self.best_key_rule(hits, &sx.active),
-            _ => None,
-        }
+        best
     }
 
     /// The strongest active rule among key globs `hits`.
@@ -427,40 +454,30 @@ fn key_slot(key: &str) -> usize {
     (h as usize) % KEY_SLOTS
 }
 
-/// Whether a key name looks like a field of a schema (`user_id`, `latency-ms`, `http.method`):
-/// ASCII letters, digits, `_`, `-` and `.`, at most 64 bytes, no run of 4 digits. Only such
-/// names are remembered between calls ([`Scratch::key_hits`]).
-fn schema_name(key: &str) -> bool {
-    let mut digits = 0;
-    key.len() <= 64
-        && key.bytes().all(|b| {
-            digits = if b.is_ascii_digit() { digits + 1 } else { 0 };
-            digits < 4 && (b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-        })
-}
+/// Longest key name [`Scratch::key_hits`] remembers (bytes).
+const KEY_CACHED_BYTES: usize = 64;
 
 #[cfg(test)]
 mod tests {
-    use super::{Scratch, schema_name};
+    use super::Scratch;
     use crate::Policy;
     use alloc::vec::Vec;
 
     #[test]
-    fn schema_names_only_are_remembered() {
-        assert!(schema_name("user_id") && schema_name("http.method") && schema_name("x-api-key"));
-        assert!(!schema_name("jane@example.com") && !schema_name("4111111111111111"));
-        assert!(!schema_name("order 8812") && !schema_name(&"k".repeat(65)));
+    fn key_globs_are_remembered_per_name_and_forgotten_with_the_text() {
         let policy = Policy::from_toml(
             "version = 1\nname = \"k\"\n[[rule]]\nid = \"p\"\nkeys = [\"*password*\"]\naction = \"redact\"\n",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let mut sx = Scratch::new(&policy);
         policy.begin(&crate::Context::default(), None, &mut sx);
+        let long = alloc::format!("{}password", "x".repeat(64));
         // The same answer the first time and from the slot, whatever the order.
         for _ in 0..2 {
             assert_eq!(policy.key_rule("userPassword", &mut sx), Some(0));
             assert_eq!(policy.key_rule("user_id", &mut sx), None);
             assert_eq!(policy.key_rule("PASS-WORD@x.example", &mut sx), Some(0));
+            assert_eq!(policy.key_rule(&long, &mut sx), Some(0));
         }
         let kept: Vec<&str> = sx
             .key_hits
@@ -468,7 +485,10 @@ mod tests {
             .flatten()
             .map(|(k, _)| k.as_str())
             .collect();
-        assert!(kept.contains(&"userPassword") && kept.contains(&"user_id"));
-        assert!(!kept.iter().any(|k| k.contains('@')), "{kept:?}");
+        assert!(kept.contains(&"userPassword") && kept.contains(&"PASS-WORD@x.example"));
+        assert!(!kept.contains(&long.as_str()));
+        sx.forget_text();
+        assert!(sx.key_hits.iter().flatten().next().is_none());
+        assert_eq!(policy.key_rule("userPassword", &mut sx), Some(0));
     }
 }

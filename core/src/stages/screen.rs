@@ -50,14 +50,27 @@ fn squash(text: &str, out: &mut Vec<char>) {
 
 /// [`squash`] character by character (any text).
 fn squash_chars(text: &str, out: &mut Vec<char>) {
-    for c in text.chars() {
-        // Look-alikes first: full-width and mathematical letters and digits are alphanumeric
-        // too, and must compare as the ASCII they stand for.
+    // Lower case first, so both cases of a letter compare alike (the look-alike table does
+    // not pair them: upper-case Cyrillic `Н` folds to `h`, lower-case `н` not at all); then
+    // look-alikes, before letters and digits, since full-width and mathematical letters are
+    // alphanumeric too and must compare as the ASCII they stand for.
+    for c in text.chars().flat_map(char::to_lowercase) {
         if let Some(a) = crate::detect::fold(c).filter(u8::is_ascii_alphanumeric) {
             out.push(char::from(a.to_ascii_lowercase()));
         } else if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
+            out.push(c);
         }
+    }
+}
+
+/// The hash [`Screen::is_given`] compares: of the squashed text, or of the text as it is when
+/// it has no letter or digit (`!@#$%` is a value too), marked apart.
+fn whole_hash(text: &str, squashed: &[char]) -> u64 {
+    if squashed.is_empty() {
+        let raw: Vec<char> = text.chars().collect();
+        window_hash(&raw) ^ 0x5bd1_e995_5bd1_e995
+    } else {
+        window_hash(squashed)
     }
 }
 
@@ -109,9 +122,7 @@ impl Screen {
     pub fn add(&mut self, value: &str) {
         let mut buf = core::mem::take(&mut self.buf);
         squash(value, &mut buf);
-        if !buf.is_empty() {
-            self.whole.insert(window_hash(&buf));
-        }
+        self.whole.insert(whole_hash(value, &buf));
         if buf.len() >= PIECE {
             for w in buf.windows(PIECE) {
                 self.pieces.insert(window_hash(w));
@@ -145,7 +156,7 @@ impl Screen {
         }
         let mut buf = core::mem::take(&mut self.buf);
         squash(text, &mut buf);
-        let found = !buf.is_empty() && self.whole.contains(&window_hash(&buf));
+        let found = self.whole.contains(&whole_hash(text, &buf));
         self.buf = buf;
         found
     }
@@ -285,6 +296,31 @@ mod tests {
         );
         squash("cus-8841-z", &mut b);
         assert_eq!(a, b);
+    }
+
+    /// Both cases of a letter compare alike, look-alikes or not (`ПЕТРОВ` is `Петров`).
+    #[test]
+    fn cases_squash_alike() {
+        for (upper, lower) in [
+            ("ПЕТРОВ ИВАН", "Петров Иван"),
+            ("ΝΥΜΒΕΖ", "νυμβεζ"),
+            ("ӀԀ", "ӏԁ"),
+        ] {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            squash(upper, &mut a);
+            squash(lower, &mut b);
+            assert_eq!(a, b, "{upper} / {lower}");
+        }
+        let mut screen = super::Screen::new();
+        screen.add("Петров Иван");
+        assert!(screen.reveals("ПЕТРОВ ИВАН") && screen.is_given("ПЕТРОВ-ИВАН"));
+    }
+
+    #[test]
+    fn a_value_without_letters_or_digits_is_given_as_written() {
+        let mut screen = super::Screen::new();
+        screen.add("!@#$%^&*");
+        assert!(screen.is_given("!@#$%^&*") && !screen.is_given("********"));
     }
 
     #[test]

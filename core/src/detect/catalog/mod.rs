@@ -237,6 +237,13 @@ pub(crate) struct CatalogCache {
     key: String,
 }
 
+impl CatalogCache {
+    /// Drops the key name of the last text scanned (its working memory outlives a call).
+    pub(crate) fn forget_key(&mut self) {
+        self.key = alloc::string::String::new();
+    }
+}
+
 impl CatalogSet {
     /// Compiles the catalog entries `chosen` (index in [`CATALOG`], the policy detector it
     /// reports as). Errors are the regex engine's (the build checked every pattern already).
