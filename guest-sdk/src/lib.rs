@@ -123,18 +123,19 @@ macro_rules! export_plugin {
 /// values (by path, key or detector), and the host sends every value of a batch in one call.
 ///
 /// ```ignore
-/// struct Upper;
+/// struct Tokens;
 ///
-/// impl tamis_guest::Transformer for Upper {
-///     const NAME: &'static str = "upper";
+/// impl tamis_guest::Transformer for Tokens {
+///     const NAME: &'static str = "tokens";
 ///     const VERSION: &'static str = "1.0.0";
 ///
+///     // Your company's tokenizer here (an answer that repeats the value is masked).
 ///     fn transform(_config: &str, value: &str) -> Result<String, String> {
-///         Ok(value.to_uppercase())
+///         Ok(format!("tok_{:08x}", value.len()))
 ///     }
 /// }
 ///
-/// tamis_guest::export_transformer!(Upper);
+/// tamis_guest::export_transformer!(Tokens);
 /// ```
 ///
 /// An answer that is a value it was given (however short), holds a piece of one (six letters

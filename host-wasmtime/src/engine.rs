@@ -13,7 +13,7 @@ use wasmtime::{
 };
 
 use crate::bindings::tamis::filter::host::Level;
-use crate::bindings::{self, Filter, FilterPre};
+use crate::bindings::{self, Filter, FilterIndices};
 use crate::{Failure, LOG_LINE_BYTES, Limits, OnError, Plugin, RegisterError, sanitize};
 
 /// How often the epoch ticks: deadlines are whole ticks.
@@ -198,7 +198,7 @@ impl Host {
             .map_err(|e| mismatch(&e))?;
         // A filter (with `detect`, maybe `transform` too), or a transformer alone.
         let filter = if has("filter") || !has("transform") {
-            Some(FilterPre::new(pre.clone()).map_err(|e| mismatch(&e))?)
+            Some(FilterIndices::new(&pre).map_err(|e| mismatch(&e))?)
         } else {
             None
         };
@@ -217,21 +217,19 @@ impl Host {
             exports,
             imports,
         };
-        let info = plugin
-            .call_info()
+        let (info, transform_typed) = plugin
+            .smoke()
             .map_err(|f| fail(format!("`info()` failed: {f}")))?;
+        if !transform_typed {
+            return Err(fail(
+                "its `transform` export does not have the type of the world \
+                 `tamis:filter/transformer` (func(config: list<u8>, values: list<string>) -> \
+                 result<list<string>, plugin-error>); build plugins with tamis-guest"
+                    .into(),
+            ));
+        }
         plugin.name = sanitize(&info.name, 256);
         plugin.version = sanitize(&info.version, 64);
-        if plugin.has_transform {
-            plugin.check_transform().map_err(|_| {
-                fail(
-                    "its `transform` export does not have the type of the world \
-                     `tamis:filter/transformer` (func(config: list<u8>, values: list<string>) \
-                     -> result<list<string>, plugin-error>); build plugins with tamis-guest"
-                        .into(),
-                )
-            })?;
-        }
         Ok(plugin)
     }
 }

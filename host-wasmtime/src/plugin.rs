@@ -4,8 +4,8 @@
 use wasmtime::component::{Instance, InstancePre};
 use wasmtime::{Engine, Store};
 
+use crate::bindings::FilterIndices;
 use crate::bindings::tamis::filter::types::{PluginError, PluginInfo, Verdict};
-use crate::bindings::{Filter, FilterPre};
 use crate::engine::{State, classify, new_store, on_big_stack};
 use crate::{Batch, Decision, Failure, LOG_LINE_BYTES, Limits, OnError, sanitize};
 
@@ -16,9 +16,9 @@ pub struct Plugin {
     pub(crate) engine: Engine,
     /// The component, ready to instantiate in a fresh store.
     pub(crate) pre: InstancePre<State>,
-    /// Its `filter` export, typed: `None` for a plugin of the world `transformer`, which is not
-    /// run as a filter.
-    pub(crate) filter: Option<FilterPre<State>>,
+    /// Where its `filter` export is (found once, at registration): `None` for a plugin of the
+    /// world `transformer`, which is not run as a filter.
+    pub(crate) filter: Option<FilterIndices>,
     pub(crate) config: Vec<u8>,
     pub(crate) limits: Limits,
     pub(crate) on_error: OnError,
@@ -124,7 +124,7 @@ impl Plugin {
             batch.push(b'\n');
         }
         let config = self.config.clone();
-        if self.filter.is_none() {
+        let Some(filter) = self.filter.clone() else {
             // Not a filter (the pipeline never asks one): it keeps every record.
             return Batch {
                 decisions: Ok(vec![Decision::Keep; records.len()]),
@@ -132,10 +132,12 @@ impl Plugin {
                 logs_dropped: 0,
                 fuel_used: 0,
             };
-        }
+        };
         let (verdicts, logs, logs_dropped, fuel_used) =
             self.outcome(self.call(move |instance, store| {
-                Filter::new(&mut *store, instance)?.call_filter(&mut *store, &config, &batch)
+                filter
+                    .load(&mut *store, instance)?
+                    .call_filter(&mut *store, &config, &batch)
             }));
         let decisions =
             verdicts.and_then(|v| self.validate(v, records.len(), max_record_bytes, parse_json));
@@ -194,22 +196,17 @@ impl Plugin {
             .collect()
     }
 
-    /// `info()`, typed by hand: a transformer has no typed `filter` bindings.
-    pub(crate) fn call_info(&self) -> Result<PluginInfo, Failure> {
-        self.call(|instance, store| {
+    /// The registration's smoke call, in one instance: `info()` (typed by hand: a transformer
+    /// has no typed `filter` bindings), and whether `transform`, when exported, has the
+    /// contract's type.
+    pub(crate) fn smoke(&self) -> Result<(PluginInfo, bool), Failure> {
+        let transform = self.has_transform;
+        self.call(move |instance, store| {
             let func = instance.get_typed_func::<(), (PluginInfo,)>(&mut *store, "info")?;
-            Ok(func.call(&mut *store, ())?.0)
+            let info = func.call(&mut *store, ())?.0;
+            Ok((info, !transform || transform_func(instance, store).is_ok()))
         })
         .map(|r| r.0)
-    }
-
-    /// Whether `transform` has the contract's type (at registration).
-    pub(crate) fn check_transform(&self) -> Result<(), Failure> {
-        self.call(|instance, store| {
-            transform_func(instance, store)?;
-            Ok(())
-        })
-        .map(|_| ())
     }
 
     /// Runs the plugin's `transform` on `values` in one call and validates the answer: one

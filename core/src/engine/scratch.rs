@@ -382,17 +382,10 @@ impl Policy {
         {
             return self.best_key_rule(hits, &sx.active);
         }
-        normalize_key(key, &mut sx.norm);
-        let split = sx.norm.contains('_');
-        if split {
-            join_words(&sx.norm, &mut sx.joined);
-        }
+        let split = normalize_for_globs(key, sx);
         let hits: Vec<u32> = (0u32..)
             .zip(&self.key_globs)
-            .filter(|(_, g)| {
-                glob_match(&g.glob, &sx.norm)
-                    || split && g.joined && glob_match(&g.glob, &sx.joined)
-            })
+            .filter(|(_, g)| glob_matches(g, split, sx))
             .map(|(i, _)| i)
             .collect();
         let best = self.best_key_rule(&hits, &sx.active);
@@ -405,18 +398,13 @@ impl Policy {
     /// [`Policy::key_rule`] of a key too long to remember: only the globs of active rules that
     /// could win are matched.
     fn key_rule_uncached(&self, key: &str, sx: &mut Scratch) -> Option<u32> {
-        normalize_key(key, &mut sx.norm);
-        let split = sx.norm.contains('_');
-        if split {
-            join_words(&sx.norm, &mut sx.joined);
-        }
+        let split = normalize_for_globs(key, sx);
         let mut best = None;
         for g in &self.key_globs {
             let r = g.rule;
             if sx.active.get(r as usize) == Some(&true)
                 && (best.is_none() || self.rank(r) < self.rank(best.unwrap_or(r)))
-                && (glob_match(&g.glob, &sx.norm)
-                    || split && g.joined && glob_match(&g.glob, &sx.joined))
+                && glob_matches(g, split, sx)
             {
                 best = Some(r);
             }
@@ -440,6 +428,22 @@ impl Policy {
         }
         best
     }
+}
+
+/// A key as key globs read it, into `sx.norm` (and, when it has words split by `_`, `sx.joined`
+/// without them): whether it has.
+fn normalize_for_globs(key: &str, sx: &mut Scratch) -> bool {
+    normalize_key(key, &mut sx.norm);
+    let split = sx.norm.contains('_');
+    if split {
+        join_words(&sx.norm, &mut sx.joined);
+    }
+    split
+}
+
+/// Whether key glob `g` matches the key [`normalize_for_globs`] left in `sx`.
+fn glob_matches(g: &crate::policy::rule::KeyGlob, split: bool, sx: &Scratch) -> bool {
+    glob_match(&g.glob, &sx.norm) || split && g.joined && glob_match(&g.glob, &sx.joined)
 }
 
 /// Slots of [`Scratch::key_hits`].
