@@ -2,7 +2,7 @@
 // The public API of the `tamis` npm package, over the wasm-bindgen module of `src/lib.rs`.
 // `makeApi(wasm, host)` is shared by the Node (CommonJS and ESM) and bundler entries.
 
-const { encode, decode, isPlain, DROPPED_RECORD } = require('./tape.cjs');
+const { encode, decode, isPlain, DROPPED_RECORD, PathPlan } = require('./tape.cjs');
 
 const INTERNAL = Symbol('tamis.internal');
 // Calls of a policy in a session (see `Session`); not part of the API.
@@ -159,6 +159,8 @@ function makeApi(wasm, host) {
     // The read limits of the compiled policy (they never change).
     #maxDepth;
     #readBudget;
+    // The path automaton, when members no rule can reach need not be given to the engine.
+    #plan;
 
     constructor(token, spec) {
       if (token !== INTERNAL) {
@@ -176,6 +178,12 @@ function makeApi(wasm, host) {
       this.#generation = generation;
       this.#maxDepth = inner.maxDepth;
       this.#readBudget = inner.readBudget;
+      const states = inner.pathPlan;
+      const [maxString, maxRecord] = inner.sizeLimits;
+      this.#plan =
+        states === null
+          ? null
+          : new PathPlan(states, { maxDepth: this.#maxDepth, maxString, maxRecord, budget: this.#readBudget });
     }
 
     /** Compiles a policy from TOML text. */
@@ -322,14 +330,28 @@ function makeApi(wasm, host) {
     }
 
     // Masks records through the tape: [values (DROPPED_RECORD for a dropped one), report].
-    #run(values, options, report) {
+    // Where the policy has a path plan, the engine is given only what a rule can reach of each
+    // record (`PathPlan` in tape.cjs); `whole` gives it everything (tests compare the two).
+    #run(values, options, report, whole = false) {
       return this.#call((p) => {
-        const tape = encode(values, this.#maxDepth, this.#readBudget);
+        const plan = whole ? null : this.#plan;
+        const parts = plan === null ? null : values.map((v) => plan.prune(v));
+        const given = parts === null ? values : values.map((v, i) => (parts[i] === null ? v : parts[i].skel));
+        const tape = encode(given, this.#maxDepth, this.#readBudget);
         const [ops, text, rep] =
           tape.text.length <= INPUT_MAX_UNITS
             ? p.applyTapeInput(tape.ops, writeInput(tape.text), values.length, options, report)
             : p.applyTape(tape.ops, tape.text, values.length, options, report);
-        return [decode(ops, text, tape.origs, tape.keys, values.length), rep];
+        const out = decode(ops, text, tape.origs, tape.keys, values.length);
+        if (parts !== null) {
+          for (let i = 0; i < out.length; i++) {
+            if (parts[i] === null) continue;
+            // A shape the engine cannot give back for a record's parts: quarantined, as the
+            // engine quarantines a record it fails on.
+            out[i] = plan.merge(parts[i], out[i]) ?? { tamis_quarantined: { reason: 'internal_error' } };
+          }
+        }
+        return [out, rep];
       });
     }
 
@@ -489,6 +511,12 @@ function makeApi(wasm, host) {
 
     toString() {
       return `Policy(${JSON.stringify(this.name)})`;
+    }
+
+    // `apply` giving the engine every record whole (tests of `PathPlan`; not part of the API).
+    __applyWholeForTests(value, options) {
+      const [[out]] = this.#run([value], options, false, true);
+      return out === DROPPED_RECORD ? undefined : out;
     }
 
     // `applyJson` with the module's memory used up (tests of the recovery; not part of the API).

@@ -341,4 +341,317 @@ function decode(ops, text, origs, keys, count) {
   return out;
 }
 
-module.exports = { encode, decode, isPlain, DROPPED_RECORD };
+// Leaving out what no rule can reach. For a policy whose rules select by path only
+// (`Policy::path_plan` in core), a member whose path no pattern is alive below can change
+// nothing: such members are copied here and the engine is given the rest of the record (the
+// members on a pattern's way and what the patterns select). The automaton is core's, stepped
+// the way core's walk steps it; where anything is not a plain JSON-like value (or a limit is
+// near), the record goes to the engine whole, as it did before.
+
+const PLAN_KEY = 0;
+const PLAN_ONE = 1;
+const PLAN_ANY = 2;
+const PLAN_ACCEPT = 3;
+// What `copy` and `measure` answer for a value the engine must read itself.
+const WHOLE = Symbol('tamis.whole');
+// A bound on the UTF-8 length of any number's text (`-1.2345678901234567e-308`).
+const NUMBER_BYTES = 25;
+
+function objectProto(v) {
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+class PathPlan {
+  /**
+   * @param {Array<[number, string | null]>} states `pathPlan` of the compiled policy
+   * @param {{maxDepth: number, maxString: number, maxRecord: number, budget: number}} limits
+   */
+  constructor(states, limits) {
+    this.states = states.map(([code]) => code);
+    this.limits = limits;
+    // Per key in a pattern, the states stepping on it; keys of the data are never kept here.
+    this.byKey = new Map();
+    states.forEach(([code, key], i) => {
+      if (code === PLAN_KEY) {
+        if (!this.byKey.has(key)) this.byKey.set(key, []);
+        this.byKey.get(key).push(i);
+      }
+    });
+    this.sets = new Map();
+    const start = new Set();
+    let atStart = true;
+    for (let i = 0; i < this.states.length; i++) {
+      if (atStart) this.closure(start, i);
+      atStart = this.states[i] === PLAN_ACCEPT;
+    }
+    this.start = this.intern(start);
+  }
+
+  closure(set, s) {
+    for (;;) {
+      set.add(s);
+      if (this.states[s] !== PLAN_ANY) return;
+      s += 1;
+    }
+  }
+
+  // One state set, made once: `alive` (any state), `accepts` (a rule's pattern matched there),
+  // and its steps: by the pattern keys, and `other` for every other key (those only move
+  // `*` and `**` states, the same way for any key).
+  intern(set) {
+    const list = [...set].sort((a, b) => a - b);
+    const id = list.join(',');
+    let d = this.sets.get(id);
+    if (d === undefined) {
+      d = {
+        list,
+        alive: list.length > 0,
+        accepts: list.some((s) => this.states[s] === PLAN_ACCEPT),
+        next: new Map(),
+        other: null,
+      };
+      this.sets.set(id, d);
+    }
+    return d;
+  }
+
+  step(d, key) {
+    const keyed = this.byKey.get(key);
+    if (keyed === undefined) {
+      if (d.other === null) d.other = this.move(d, null);
+      return d.other;
+    }
+    let n = d.next.get(key);
+    if (n === undefined) {
+      n = this.move(d, keyed);
+      d.next.set(key, n);
+    }
+    return n;
+  }
+
+  move(d, keyed) {
+    const to = new Set();
+    for (const s of d.list) {
+      const code = this.states[s];
+      if (code === PLAN_ONE || (code === PLAN_KEY && keyed !== null && keyed.includes(s))) {
+        this.closure(to, s + 1);
+      } else if (code === PLAN_ANY) {
+        this.closure(to, s);
+      }
+    }
+    return this.intern(to);
+  }
+
+  /**
+   * What of `value` the engine needs, or null when it needs all of it: `{ skel, res, live }`,
+   * where `skel` is the record without the members no rule can reach, `res` the output record
+   * with those members copied (and the others' places kept), `live` what `merge` fills in.
+   */
+  prune(value) {
+    try {
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || !objectProto(value)) {
+        return null;
+      }
+      this.spent = 1;
+      this.bytes = 0;
+      const info = this.object(value, this.start, 0);
+      const { budget, maxRecord } = this.limits;
+      return info === WHOLE || this.spent > budget || this.bytes > maxRecord ? null : info;
+    } catch {
+      // A getter or a proxy threw: the encoder reads the record (and says what it could not read).
+      return null;
+    }
+  }
+
+  key(k) {
+    if (k.length * 3 > this.limits.maxString) return false;
+    this.spent += k.length + 1;
+    this.bytes += k.length * 3;
+    return true;
+  }
+
+  object(v, d, depth) {
+    if (depth + 1 > this.limits.maxDepth) return WHOLE;
+    const skel = {};
+    const res = {};
+    const live = [];
+    for (const k of Object.keys(v)) {
+      if (!this.key(k)) return WHOLE;
+      const val = v[k];
+      const n = this.step(d, k);
+      if (!n.alive) {
+        const c = this.copy(val, depth + 1);
+        if (c === WHOLE) return WHOLE;
+        setEntry(res, k, c);
+        continue;
+      }
+      setEntry(res, k, undefined);
+      let child = null;
+      let part = val;
+      if (!n.accepts && val !== null && typeof val === 'object') {
+        if (Array.isArray(val)) {
+          child = this.array(val, n, depth + 1);
+        } else if (objectProto(val)) {
+          child = this.object(val, n, depth + 1);
+        } else {
+          return WHOLE;
+        }
+        if (child === WHOLE) return WHOLE;
+        part = child.skel;
+      } else if (this.measure(val, depth + 1) === WHOLE) {
+        return WHOLE;
+      }
+      setEntry(skel, k, part);
+      live.push(k, child);
+    }
+    this.spent += 1;
+    return { skel, res, live };
+  }
+
+  // An array on a pattern's way: its items have its state set.
+  array(v, d, depth) {
+    if (depth + 1 > this.limits.maxDepth || Object.getPrototypeOf(v) !== Array.prototype) return WHOLE;
+    const n = v.length;
+    const skel = new Array(n);
+    const items = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const val = v[i];
+      let child = null;
+      if (val !== null && typeof val === 'object') {
+        if (Array.isArray(val)) child = this.array(val, d, depth + 1);
+        else if (objectProto(val)) child = this.object(val, d, depth + 1);
+        else return WHOLE;
+        if (child === WHOLE) return WHOLE;
+        skel[i] = child.skel;
+      } else {
+        if (this.measure(val, depth + 1) === WHOLE) return WHOLE;
+        skel[i] = val;
+      }
+      items[i] = child;
+    }
+    this.spent += 1;
+    return { skel, items };
+  }
+
+  // Counts a value the engine is given whole (at most what the encoder will count).
+  measure(v, depth) {
+    return this.leaf(v, depth) ?? this.copy(v, depth);
+  }
+
+  // A leaf as it is (counted), WHOLE for one the engine must read, undefined for a container.
+  leaf(v, depth) {
+    if (depth > this.limits.maxDepth) return WHOLE;
+    this.spent += 1;
+    switch (typeof v) {
+      case 'string':
+        if (v.length * 3 > this.limits.maxString) return WHOLE;
+        this.spent += v.length + 1;
+        this.bytes += v.length * 3;
+        return v;
+      case 'number':
+        this.bytes += NUMBER_BYTES;
+        return v;
+      case 'boolean':
+      case 'undefined':
+        this.bytes += 5;
+        return v;
+      case 'object':
+        if (v === null) {
+          this.bytes += 4;
+          return v;
+        }
+        return undefined;
+      default:
+        return WHOLE;
+    }
+  }
+
+  // What the engine would give back for a member nothing reaches: a new array or plain object
+  // around the same leaves; WHOLE for anything else (the encoder's rules for those apply).
+  copy(v, depth) {
+    const leaf = this.leaf(v, depth);
+    if (leaf !== undefined) return leaf;
+    if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype) return WHOLE;
+      const n = v.length;
+      const out = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const c = this.copy(v[i], depth + 1);
+        if (c === WHOLE) return WHOLE;
+        out[i] = c;
+      }
+      return out;
+    }
+    if (!objectProto(v)) return WHOLE;
+    const out = {};
+    for (const k of Object.keys(v)) {
+      if (!this.key(k)) return WHOLE;
+      const c = this.copy(v[k], depth + 1);
+      if (c === WHOLE) return WHOLE;
+      setEntry(out, k, c);
+    }
+    return out;
+  }
+
+  /**
+   * The output record: `info.res` with the engine's output `out` for `info.skel` in the places
+   * kept; a marker the engine wrote instead of the record stays as it is. `undefined` when the
+   * engine's output does not have the shape of `info.skel` (never expected).
+   */
+  merge(info, out) {
+    if (out === DROPPED_RECORD || out === null || typeof out !== 'object' || Array.isArray(out)) return out;
+    if (Object.prototype.hasOwnProperty.call(out, 'tamis_quarantined') && !Object.prototype.hasOwnProperty.call(info.skel, 'tamis_quarantined')) {
+      return out;
+    }
+    return this.mergeObject(info, out);
+  }
+
+  mergeObject(info, out) {
+    if (out === null || typeof out !== 'object' || Array.isArray(out)) return undefined;
+    const { res, live } = info;
+    let removed = null;
+    let kept = 0;
+    for (let i = 0; i < live.length; i += 2) {
+      const k = live[i];
+      if (!Object.prototype.hasOwnProperty.call(out, k)) {
+        (removed ??= new Set()).add(k);
+        continue;
+      }
+      kept += 1;
+      const child = live[i + 1];
+      let o = out[k];
+      if (child !== null) {
+        o = child.items ? this.mergeArray(child, o) : this.mergeObject(child, o);
+        if (o === undefined) return undefined;
+      }
+      setEntry(res, k, o);
+    }
+    if (Object.keys(out).length !== kept) return undefined;
+    if (removed === null) return res;
+    const r = {};
+    for (const k of Object.keys(res)) {
+      if (!removed.has(k)) setEntry(r, k, res[k]);
+    }
+    return r;
+  }
+
+  mergeArray(info, out) {
+    const { items } = info;
+    if (!Array.isArray(out) || out.length !== items.length) return undefined;
+    const res = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const child = items[i];
+      if (child === null) {
+        res[i] = out[i];
+      } else {
+        const o = child.items ? this.mergeArray(child, out[i]) : this.mergeObject(child, out[i]);
+        if (o === undefined) return undefined;
+        res[i] = o;
+      }
+    }
+    return res;
+  }
+}
+
+module.exports = { encode, decode, isPlain, DROPPED_RECORD, PathPlan };

@@ -4,8 +4,8 @@
 
 use js_sys::{Array, Object, Reflect};
 use tamis_core::{
-    ContextValue, Disposition, MissingKey, Output as Written, PolicyFormat, Quarantine, Run,
-    Scratch, quarantine_marker,
+    ContextValue, Disposition, MissingKey, Output as Written, PathState, PolicyFormat, Quarantine,
+    Run, Scratch, quarantine_marker,
 };
 use wasm_bindgen::prelude::*;
 
@@ -195,6 +195,39 @@ impl WasmPolicy {
         )]
         let budget = self.inner.limits().read_budget() as f64;
         budget
+    }
+
+    /// The policy's `max_string_bytes` and `max_record_bytes`, for `lib/prune.cjs`.
+    #[wasm_bindgen(getter, js_name = sizeLimits)]
+    pub fn size_limits(&self) -> Vec<f64> {
+        let l = self.inner.limits();
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "JS numbers; exact up to 2^53, far beyond any limit"
+        )]
+        let limits = vec![l.max_string_bytes as f64, l.max_record_bytes as f64];
+        limits
+    }
+
+    /// The path automaton `lib/prune.cjs` steps to leave out members no rule can reach
+    /// (`Policy::path_plan`): `[code, key]` per state (0 a key, 1 `*`, 2 `**`, 3 a rule's
+    /// match), or `null` when the policy reads more of a record than its paths.
+    #[wasm_bindgen(getter, js_name = pathPlan)]
+    pub fn path_plan(&self) -> JsValue {
+        let Some(states) = self.inner.path_plan() else {
+            return JsValue::NULL;
+        };
+        let out = Array::new();
+        for s in states {
+            let (code, key) = match s {
+                PathState::Key(k) => (0, JsValue::from_str(k)),
+                PathState::One => (1, JsValue::NULL),
+                PathState::Any => (2, JsValue::NULL),
+                PathState::Accept => (3, JsValue::NULL),
+            };
+            out.push(&Array::of2(&JsValue::from(code), &key));
+        }
+        out.into()
     }
 
     /// Masks `count` records read from an input tape (see `tape.rs`). Returns `[ops, text,

@@ -155,6 +155,62 @@ impl Limits {
     }
 }
 
+/// One state of a policy's path automaton ([`Policy::path_plan`]): states are in order, each
+/// pattern's steps followed by its `Accept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathState<'a> {
+    /// Steps on exactly this key.
+    Key(&'a str),
+    /// `*`: steps on any one key.
+    One,
+    /// `**`: zero or more keys (it stays, and the state after it is entered with it).
+    Any,
+    /// A rule's pattern matched: the node is the rule's.
+    Accept,
+}
+
+impl Policy {
+    /// The path automaton, for a front end that reads records itself and would rather not read
+    /// members no rule can reach: `Some` only when a member outside every path pattern can
+    /// change nothing and decide nothing, whatever it holds within the limits. That is, every
+    /// rule selects by `paths` only (no detector, no `keys` glob), no action reads more than its
+    /// value (no placeholders, which number by walk order and reserve numbers found in the data;
+    /// no `shift_date`, which reads the record's entity; no plugin), and no stage reads the
+    /// record (no `[access]`, `[[retention]]`, `[[summarize]]`, `[[allow]]` or `scope`).
+    ///
+    /// Such a front end steps the automaton as [`Policy`]'s walk does (a set of states: the
+    /// start set is each pattern's first state with the `**` closure; a key moves `Key` and
+    /// `One` states past themselves, keeps `Any` states and enters the state after them; an
+    /// array's items have the array's set); a member whose set is empty, under no node a rule
+    /// accepted, is left as it is, and the engine is given the rest. It must still hold the
+    /// whole record to the limits (depth, string, key and record sizes), or give the engine
+    /// all of it.
+    #[must_use]
+    pub fn path_plan(&self) -> Option<Vec<PathState<'_>>> {
+        let plain = self.access.is_none()
+            && self.retention.is_empty()
+            && self.summaries.is_empty()
+            && self.key_globs.is_empty()
+            && self.plugins.is_empty()
+            && self.ext_names.is_empty()
+            && !self.shifts
+            && self.rules.iter().all(|r| {
+                r.detectors.is_empty()
+                    && !r.has_scope
+                    && !matches!(
+                        r.action,
+                        crate::action::Action::Placeholder { .. }
+                            | crate::action::Action::ShiftDate { .. }
+                            | crate::action::Action::Plugin { .. }
+                    )
+            });
+        if !plain {
+            return None;
+        }
+        self.paths.rule_states()
+    }
+}
+
 /// A mistake in the options of a call (its context or `now`): what is wrong and what to write
 /// instead, never the value given.
 #[derive(Debug, Clone, PartialEq, Eq)]

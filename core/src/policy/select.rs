@@ -330,6 +330,22 @@ impl PathSet {
         Some((cur.get(depth * words..)?, next.get_mut(..words)?))
     }
 
+    /// Each state in order, for a front end that steps the same automaton itself
+    /// ([`crate::Policy::path_plan`]); `None` when a pattern accepts anything but a rule's paths.
+    pub(crate) fn rule_states(&self) -> Option<Vec<crate::frontend::PathState<'_>>> {
+        use crate::frontend::PathState;
+        self.states
+            .iter()
+            .map(|s| match s {
+                State::Step(Step::Key(k)) => Some(PathState::Key(k)),
+                State::Step(Step::One) => Some(PathState::One),
+                State::Step(Step::Any) => Some(PathState::Any),
+                State::Accept(Target::Rule(_)) => Some(PathState::Accept),
+                State::Accept(_) => None,
+            })
+            .collect()
+    }
+
     /// Calls `f` with each target accepted by `set`.
     pub(crate) fn accepted(&self, set: &[u64], mut f: impl FnMut(Target)) {
         for (w, (a, b)) in set.iter().zip(&self.accepting).enumerate() {
