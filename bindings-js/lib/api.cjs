@@ -335,9 +335,8 @@ function makeApi(wasm, host) {
     #run(values, options, report, whole = false) {
       return this.#call((p) => {
         const plan = whole ? null : this.#plan;
-        const parts = plan === null ? null : values.map((v) => plan.prune(v));
-        const given = parts === null ? values : values.map((v, i) => (parts[i] === null ? v : parts[i].skel));
-        const tape = encode(given, this.#maxDepth, this.#readBudget);
+        const tape = encode(values, this.#maxDepth, this.#readBudget, plan);
+        const { parts } = tape;
         const [ops, text, rep] =
           tape.text.length <= INPUT_MAX_UNITS
             ? p.applyTapeInput(tape.ops, writeInput(tape.text), values.length, options, report)

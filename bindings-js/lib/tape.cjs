@@ -214,13 +214,17 @@ class Encoder {
  * The input tape of `values`; a value over the budget is marked too large (and quarantined by
  * the engine) instead.
  */
-function encode(values, maxDepth, budget) {
+function encode(values, maxDepth, budget, plan = null) {
   const e = new Encoder(maxDepth, budget);
-  for (const v of values) {
+  const parts = plan === null ? null : new Array(values.length).fill(null);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     const marks = [e.ops.length, e.parts.length, e.origs.length, e.keys.length];
     e.budget = budget;
     try {
-      e.value(v, 0);
+      const part = plan === null ? null : plan.encode(v, e);
+      if (part === null) e.value(v, 0);
+      else parts[i] = part;
     } catch (err) {
       if (!(err instanceof TooLarge)) throw err;
       e.ops.length = marks[0];
@@ -229,9 +233,10 @@ function encode(values, maxDepth, budget) {
       e.keys.length = marks[3];
       e.origs.push(v);
       e.ops.push(TOO_LARGE, 0);
+      if (parts !== null) parts[i] = null;
     }
   }
-  return { ops: Int32Array.from(e.ops), text: e.parts.join(''), origs: e.origs, keys: e.keys };
+  return { ops: Int32Array.from(e.ops), text: e.parts.join(''), origs: e.origs, keys: e.keys, parts };
 }
 
 // Sets an own data property: `__proto__` is defined, never assigned.
@@ -444,24 +449,35 @@ class PathPlan {
   }
 
   /**
-   * What of `value` the engine needs, or null when it needs all of it: `{ skel, res, live }`,
-   * where `skel` is the record without the members no rule can reach, `res` the output record
-   * with those members copied (and the others' places kept), `live` what `merge` fills in.
+   * Writes what of `value` the engine needs onto `e`'s tape and answers what `merge` needs,
+   * or writes nothing and answers null when the engine needs all of it: `{ res, live }`, where
+   * `res` is the output record with the members no rule can reach copied (and the others'
+   * places kept) and `live` the others' keys, each with what is known of its value's parts.
    */
-  prune(value) {
+  encode(value, e) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+    const marks = [e.ops.length, e.parts.length, e.origs.length, e.keys.length];
+    let info = WHOLE;
     try {
-      if (value === null || typeof value !== 'object' || Array.isArray(value) || !objectProto(value)) {
-        return null;
+      if (objectProto(value)) {
+        this.e = e;
+        this.spent = 1;
+        this.bytes = 0;
+        info = this.object(value, this.start, 0);
       }
-      this.spent = 1;
-      this.bytes = 0;
-      const info = this.object(value, this.start, 0);
-      const { budget, maxRecord } = this.limits;
-      return info === WHOLE || this.spent > budget || this.bytes > maxRecord ? null : info;
-    } catch {
-      // A getter or a proxy threw: the encoder reads the record (and says what it could not read).
-      return null;
+    } catch (err) {
+      if (err instanceof TooLarge) throw err;
+      // A getter or a proxy threw: the encoder reads the record (and says what it could not).
+    } finally {
+      this.e = null;
     }
+    const { budget, maxRecord } = this.limits;
+    if (info !== WHOLE && this.spent <= budget && this.bytes <= maxRecord) return info;
+    e.ops.length = marks[0];
+    e.parts.length = marks[1];
+    e.origs.length = marks[2];
+    e.keys.length = marks[3];
+    return null;
   }
 
   key(k) {
@@ -473,7 +489,10 @@ class PathPlan {
 
   object(v, d, depth) {
     if (depth + 1 > this.limits.maxDepth) return WHOLE;
-    const skel = {};
+    const e = this.e;
+    e.origs.push(v);
+    const at = e.ops.length;
+    e.ops.push(OBJECT, 0);
     const res = {};
     const live = [];
     for (const k of Object.keys(v)) {
@@ -487,51 +506,45 @@ class PathPlan {
         continue;
       }
       setEntry(res, k, undefined);
-      let child = null;
-      let part = val;
-      if (!n.accepts && val !== null && typeof val === 'object') {
-        if (Array.isArray(val)) {
-          child = this.array(val, n, depth + 1);
-        } else if (objectProto(val)) {
-          child = this.object(val, n, depth + 1);
-        } else {
-          return WHOLE;
-        }
-        if (child === WHOLE) return WHOLE;
-        part = child.skel;
-      } else if (this.measure(val, depth + 1) === WHOLE) {
-        return WHOLE;
-      }
-      setEntry(skel, k, part);
+      e.keys.push(k);
+      e.ops.push(KEY, k.length);
+      e.parts.push(k);
+      const child = this.part(val, n, depth + 1);
+      if (child === WHOLE) return WHOLE;
       live.push(k, child);
     }
+    e.ops[at + 1] = live.length / 2;
     this.spent += 1;
-    return { skel, res, live };
+    return { res, live };
   }
 
   // An array on a pattern's way: its items have its state set.
   array(v, d, depth) {
     if (depth + 1 > this.limits.maxDepth || Object.getPrototypeOf(v) !== Array.prototype) return WHOLE;
+    const e = this.e;
     const n = v.length;
-    const skel = new Array(n);
+    e.origs.push(v);
+    e.ops.push(ARRAY, n);
     const items = new Array(n);
     for (let i = 0; i < n; i++) {
-      const val = v[i];
-      let child = null;
-      if (val !== null && typeof val === 'object') {
-        if (Array.isArray(val)) child = this.array(val, d, depth + 1);
-        else if (objectProto(val)) child = this.object(val, d, depth + 1);
-        else return WHOLE;
-        if (child === WHOLE) return WHOLE;
-        skel[i] = child.skel;
-      } else {
-        if (this.measure(val, depth + 1) === WHOLE) return WHOLE;
-        skel[i] = val;
-      }
+      const child = this.part(v[i], d, depth + 1);
+      if (child === WHOLE) return WHOLE;
       items[i] = child;
     }
     this.spent += 1;
-    return { skel, items };
+    return { items };
+  }
+
+  // A member or item whose state set `n` is alive: walked further when no rule has it yet and
+  // it is a container, else given to the engine whole (null: nothing to merge).
+  part(val, n, depth) {
+    if (!n.accepts && val !== null && typeof val === 'object') {
+      if (Array.isArray(val)) return this.array(val, n, depth);
+      return objectProto(val) ? this.object(val, n, depth) : WHOLE;
+    }
+    if (this.measure(val, depth) === WHOLE) return WHOLE;
+    this.e.value(val, depth);
+    return null;
   }
 
   // Counts a value the engine is given whole (at most what the encoder will count).
@@ -595,13 +608,13 @@ class PathPlan {
   }
 
   /**
-   * The output record: `info.res` with the engine's output `out` for `info.skel` in the places
-   * kept; a marker the engine wrote instead of the record stays as it is. `undefined` when the
-   * engine's output does not have the shape of `info.skel` (never expected).
+   * The output record: `info.res` with the engine's output `out` for what `encode` wrote in the
+   * places kept; a marker the engine wrote instead of the record stays as it is. `undefined` when the
+   * engine's output does not have the shape of what `encode` wrote (never expected).
    */
   merge(info, out) {
     if (out === DROPPED_RECORD || out === null || typeof out !== 'object' || Array.isArray(out)) return out;
-    if (Object.prototype.hasOwnProperty.call(out, 'tamis_quarantined') && !Object.prototype.hasOwnProperty.call(info.skel, 'tamis_quarantined')) {
+    if (Object.prototype.hasOwnProperty.call(out, 'tamis_quarantined') && !info.live.includes('tamis_quarantined')) {
       return out;
     }
     return this.mergeObject(info, out);
