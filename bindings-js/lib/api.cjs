@@ -336,21 +336,11 @@ function makeApi(wasm, host) {
       return this.#call((p) => {
         const plan = whole ? null : this.#plan;
         const tape = encode(values, this.#maxDepth, this.#readBudget, plan);
-        const { parts } = tape;
         const [ops, text, rep] =
           tape.text.length <= INPUT_MAX_UNITS
             ? p.applyTapeInput(tape.ops, writeInput(tape.text), values.length, options, report)
             : p.applyTape(tape.ops, tape.text, values.length, options, report);
-        const out = decode(ops, text, tape.origs, tape.keys, values.length);
-        if (parts !== null) {
-          for (let i = 0; i < out.length; i++) {
-            if (parts[i] === null) continue;
-            // A shape the engine cannot give back for a record's parts: quarantined, as the
-            // engine quarantines a record it fails on.
-            out[i] = plan.merge(parts[i], out[i]) ?? { tamis_quarantined: { reason: 'internal_error' } };
-          }
-        }
-        return [out, rep];
+        return [decode(ops, text, tape.origs, tape.keys, values.length, tape.parts), rep];
       });
     }
 

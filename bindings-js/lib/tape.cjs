@@ -98,11 +98,38 @@ function objectKind(v) {
   return OTHER;
 }
 
+// The ops of a tape: [code, arg] pairs in a growing Int32Array (no array of numbers to convert).
+class Ops {
+  constructor() {
+    this.a = new Int32Array(128);
+    this.length = 0;
+  }
+
+  push(code, arg) {
+    if (this.length + 2 > this.a.length) {
+      const a = new Int32Array(this.a.length * 2);
+      a.set(this.a);
+      this.a = a;
+    }
+    this.a[this.length] = code;
+    this.a[this.length + 1] = arg;
+    this.length += 2;
+  }
+
+  set(i, v) {
+    this.a[i] = v;
+  }
+
+  view() {
+    return this.a.subarray(0, this.length);
+  }
+}
+
 class Encoder {
   constructor(maxDepth, budget) {
     this.maxDepth = maxDepth;
     this.budget = budget;
-    this.ops = [];
+    this.ops = new Ops();
     this.parts = [];
     this.origs = [];
     this.keys = [];
@@ -236,7 +263,7 @@ function encode(values, maxDepth, budget, plan = null) {
       if (parts !== null) parts[i] = null;
     }
   }
-  return { ops: Int32Array.from(e.ops), text: e.parts.join(''), origs: e.origs, keys: e.keys, parts };
+  return { ops: e.ops.view(), text: e.parts.join(''), origs: e.origs, keys: e.keys, parts };
 }
 
 // Sets an own data property: `__proto__` is defined, never assigned.
@@ -268,8 +295,14 @@ function integer(text) {
   return Number.isSafeInteger(n) ? n : BigInt(text);
 }
 
-/** The output values of `count` records from the engine's output tape. */
-function decode(ops, text, origs, keys, count) {
+// What the engine's output tape cannot be for a record given in parts.
+const MISMATCH = Symbol('tamis.mismatch');
+
+/**
+ * The output values of `count` records from the engine's output tape; `parts` (from `encode`
+ * with a plan) says which records the engine was given in parts.
+ */
+function decode(ops, text, origs, keys, count, parts = null) {
   let i = 0;
   let pos = 0;
   const take = (len) => {
@@ -341,8 +374,95 @@ function decode(ops, text, origs, keys, count) {
         throw new Error('tamis: bad output tape');
     }
   };
+  // Skips one value of the output tape.
+  const skip = () => {
+    const code = ops[i];
+    const arg = ops[i + 1];
+    i += 2;
+    switch (code) {
+      case STR:
+      case INT:
+      case FLOAT:
+      case JSON_TEXT:
+        pos += arg;
+        return;
+      case ARRAY:
+        for (let j = 0; j < arg; j++) skip();
+        return;
+      case ERROR:
+        i += 2;
+      // fall through: an Error's members follow its KEEP
+      case OBJECT:
+      case MAP:
+        for (let j = 0; j < arg; j++) {
+          if (ops[i] === KEY) pos += ops[i + 1];
+          i += 2;
+          skip();
+        }
+        return;
+      default:
+    }
+  };
+  // The output of a record given in parts (`PathPlan.encode`), written into the part's copy.
+  const intoObject = (part) => {
+    if (ops[i] !== OBJECT) throw MISMATCH;
+    const arg = ops[i + 1];
+    i += 2;
+    const { res, live } = part;
+    let at = 0;
+    let removed = null;
+    for (let j = 0; j < arg; j++) {
+      const k = key();
+      // Members the engine removed are missing from its output; the others come in order.
+      while (at < live.length && live[at] !== k) {
+        (removed ??= new Set()).add(live[at]);
+        at += 2;
+      }
+      if (at >= live.length) throw MISMATCH;
+      const child = live[at + 1];
+      at += 2;
+      setEntry(res, k, child === null ? value() : child.items ? intoArray(child) : intoObject(child));
+    }
+    for (; at < live.length; at += 2) (removed ??= new Set()).add(live[at]);
+    if (removed === null) return res;
+    const kept = {};
+    for (const k of Object.keys(res)) {
+      if (!removed.has(k)) setEntry(kept, k, res[k]);
+    }
+    return kept;
+  };
+  const intoArray = (part) => {
+    const { items } = part;
+    if (ops[i] !== ARRAY || ops[i + 1] !== items.length) throw MISMATCH;
+    i += 2;
+    const res = new Array(items.length);
+    for (let j = 0; j < items.length; j++) {
+      const child = items[j];
+      res[j] = child === null ? value() : child.items ? intoArray(child) : intoObject(child);
+    }
+    return res;
+  };
   const out = new Array(count);
-  for (let r = 0; r < count; r++) out[r] = value();
+  for (let r = 0; r < count; r++) {
+    const part = parts === null ? null : parts[r];
+    // A record the engine quarantined or dropped has a marker, not an object: as it is.
+    if (part === null || ops[i] !== OBJECT) {
+      out[r] = value();
+      continue;
+    }
+    const [at, from] = [i, pos];
+    try {
+      out[r] = intoObject(part);
+    } catch (err) {
+      if (err !== MISMATCH) throw err;
+      // Never expected: a shape the engine cannot give back for a record's parts is
+      // quarantined, as the engine quarantines a record it fails on.
+      i = at;
+      pos = from;
+      skip();
+      out[r] = { tamis_quarantined: { reason: 'internal_error' } };
+    }
+  }
   return out;
 }
 
@@ -513,7 +633,7 @@ class PathPlan {
       if (child === WHOLE) return WHOLE;
       live.push(k, child);
     }
-    e.ops[at + 1] = live.length / 2;
+    e.ops.set(at + 1, live.length / 2);
     this.spent += 1;
     return { res, live };
   }
@@ -605,65 +725,6 @@ class PathPlan {
       setEntry(out, k, c);
     }
     return out;
-  }
-
-  /**
-   * The output record: `info.res` with the engine's output `out` for what `encode` wrote in the
-   * places kept; a marker the engine wrote instead of the record stays as it is. `undefined` when the
-   * engine's output does not have the shape of what `encode` wrote (never expected).
-   */
-  merge(info, out) {
-    if (out === DROPPED_RECORD || out === null || typeof out !== 'object' || Array.isArray(out)) return out;
-    if (Object.prototype.hasOwnProperty.call(out, 'tamis_quarantined') && !info.live.includes('tamis_quarantined')) {
-      return out;
-    }
-    return this.mergeObject(info, out);
-  }
-
-  mergeObject(info, out) {
-    if (out === null || typeof out !== 'object' || Array.isArray(out)) return undefined;
-    const { res, live } = info;
-    let removed = null;
-    let kept = 0;
-    for (let i = 0; i < live.length; i += 2) {
-      const k = live[i];
-      if (!Object.prototype.hasOwnProperty.call(out, k)) {
-        (removed ??= new Set()).add(k);
-        continue;
-      }
-      kept += 1;
-      const child = live[i + 1];
-      let o = out[k];
-      if (child !== null) {
-        o = child.items ? this.mergeArray(child, o) : this.mergeObject(child, o);
-        if (o === undefined) return undefined;
-      }
-      setEntry(res, k, o);
-    }
-    if (Object.keys(out).length !== kept) return undefined;
-    if (removed === null) return res;
-    const r = {};
-    for (const k of Object.keys(res)) {
-      if (!removed.has(k)) setEntry(r, k, res[k]);
-    }
-    return r;
-  }
-
-  mergeArray(info, out) {
-    const { items } = info;
-    if (!Array.isArray(out) || out.length !== items.length) return undefined;
-    const res = new Array(items.length);
-    for (let i = 0; i < items.length; i++) {
-      const child = items[i];
-      if (child === null) {
-        res[i] = out[i];
-      } else {
-        const o = child.items ? this.mergeArray(child, out[i]) : this.mergeObject(child, out[i]);
-        if (o === undefined) return undefined;
-        res[i] = o;
-      }
-    }
-    return res;
   }
 }
 
