@@ -2,7 +2,7 @@
 // The public API of the `tamis` npm package, over the wasm-bindgen module of `src/lib.rs`.
 // `makeApi(wasm, host)` is shared by the Node (CommonJS and ESM) and bundler entries.
 
-const { encode, decode, isPlain, DROPPED_RECORD, PathPlan } = require('./tape.cjs');
+const { encode, decode, release, isPlain, DROPPED_RECORD, PathPlan } = require('./tape.cjs');
 
 const INTERNAL = Symbol('tamis.internal');
 // Calls of a policy in a session (see `Session`); not part of the API.
@@ -336,10 +336,13 @@ function makeApi(wasm, host) {
       return this.#call((p) => {
         const plan = whole ? null : this.#plan;
         const tape = encode(values, this.#maxDepth, this.#readBudget, plan);
-        const [ops, text, rep] =
+        const [at, len, text, rep] =
           tape.text.length <= INPUT_MAX_UNITS
             ? p.applyTapeInput(tape.ops, writeInput(tape.text), values.length, options, report)
             : p.applyTape(tape.ops, tape.text, values.length, options, report);
+        release(tape);
+        // The output ops, read where the module wrote them (before any other call into it).
+        const ops = len === undefined ? at : new Int32Array(wasm.__memory().buffer, at, len);
         return [decode(ops, text, tape.origs, tape.keys, values.length, tape.parts), rep];
       });
     }

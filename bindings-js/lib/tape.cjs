@@ -125,11 +125,16 @@ class Ops {
   }
 }
 
+// The ops buffer of the last tape given back (`release`), for the next one.
+let spareOps = null;
+
 class Encoder {
   constructor(maxDepth, budget) {
     this.maxDepth = maxDepth;
     this.budget = budget;
-    this.ops = new Ops();
+    this.ops = spareOps ?? new Ops();
+    spareOps = null;
+    this.ops.length = 0;
     this.parts = [];
     this.origs = [];
     this.keys = [];
@@ -263,7 +268,12 @@ function encode(values, maxDepth, budget, plan = null) {
       if (parts !== null) parts[i] = null;
     }
   }
-  return { ops: e.ops.view(), text: e.parts.join(''), origs: e.origs, keys: e.keys, parts };
+  return { ops: e.ops.view(), text: e.parts.join(''), origs: e.origs, keys: e.keys, parts, buffer: e.ops };
+}
+
+/** Gives a tape's ops buffer back for the next `encode`, once the module has copied the ops. */
+function release(tape) {
+  spareOps = tape.buffer;
 }
 
 // Sets an own data property: `__proto__` is defined, never assigned.
@@ -728,4 +738,4 @@ class PathPlan {
   }
 }
 
-module.exports = { encode, decode, isPlain, DROPPED_RECORD, PathPlan };
+module.exports = { encode, decode, release, isPlain, DROPPED_RECORD, PathPlan };

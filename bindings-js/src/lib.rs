@@ -230,9 +230,10 @@ impl WasmPolicy {
         out.into()
     }
 
-    /// Masks `count` records read from an input tape (see `tape.rs`). Returns `[ops, text,
-    /// report]`: the output tape (one value, or a dropped mark, per record) and, with `report`,
-    /// the report.
+    /// Masks `count` records read from an input tape (see `tape.rs`). Returns `[at, len, text,
+    /// report]`: the output tape (one value, or a dropped mark, per record), its ops the `len`
+    /// `i32`s at byte address `at` of the module's memory (an `Int32Array` and `undefined` if
+    /// they could not stay there), and with `report`, the report.
     #[wasm_bindgen(js_name = applyTape)]
     pub fn apply_tape(
         &self,
@@ -244,7 +245,15 @@ impl WasmPolicy {
     ) -> Result<Array, JsValue> {
         let mut run = self.run(options(opts, true)?, report);
         let mut reader = Reader::new(ops, text);
-        let mut out = Writer::default();
+        // The output ops go into the buffer of the last call (no allocation once it is large
+        // enough), and stay there for lib/tape.cjs to read.
+        let mut out = Writer {
+            ops: OUTPUT
+                .with(|o| o.try_borrow_mut().map(|mut v| core::mem::take(&mut *v)))
+                .unwrap_or_default(),
+            text: String::new(),
+        };
+        out.ops.clear();
         let mut bad = false;
         for _ in 0..count {
             let Ok(record) = reader.record() else {
@@ -258,11 +267,36 @@ impl WasmPolicy {
         if bad {
             return Err(bad_tape());
         }
+        let report = match &report {
+            Some(report) => Some(report_to_js(report)?),
+            None => None,
+        };
         let result = Array::new();
-        result.push(&js_sys::Int32Array::from(out.ops.as_slice()).into());
-        result.push(&JsValue::from_str(&out.text));
-        if let Some(report) = &report {
-            result.push(&report_to_js(report)?);
+        let text = JsValue::from_str(&out.text);
+        // Where the ops are: `__memory()`'s buffer, read before any other call into the module.
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "a wasm32 address and length: exact in a JS number"
+        )]
+        let (at, len) = (out.ops.as_ptr() as usize as f64, out.ops.len() as f64);
+        let kept = OUTPUT.with(|o| match o.try_borrow_mut() {
+            Ok(mut o) => {
+                *o = core::mem::take(&mut out.ops);
+                true
+            }
+            Err(_) => false,
+        });
+        if kept {
+            result.push(&JsValue::from(at));
+            result.push(&JsValue::from(len));
+        } else {
+            // Never expected (nothing else holds the buffer now): the ops copied out.
+            result.push(&js_sys::Int32Array::from(out.ops.as_slice()).into());
+            result.push(&JsValue::UNDEFINED);
+        }
+        result.push(&text);
+        if let Some(report) = report {
+            result.push(&report);
         }
         Ok(result)
     }
@@ -830,7 +864,7 @@ impl tamis_core::ExtDetect for JsDetectors {
 }
 
 /// Applies the policy to one record read from a tape and writes what becomes of it.
-fn apply_one(record: Result<Node, TooLarge>, run: &mut Run<'_>, out: &mut Writer) {
+fn apply_one(record: Result<Node<'_>, TooLarge>, run: &mut Run<'_>, out: &mut Writer) {
     let (node, d) = match record {
         Ok(mut node) => {
             let d = run.tree(&mut node);
@@ -1014,6 +1048,8 @@ std::thread_local! {
     /// Where JS writes a text's UTF-8 for `applyJsonInput` (kept between calls, so a call
     /// allocates nothing for its input).
     static INPUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The output ops of the last `applyTape`, which lib/tape.cjs reads where they are.
+    static OUTPUT: std::cell::RefCell<Vec<i32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` on the first `len` bytes of the input buffer, which JS filled with

@@ -7,10 +7,13 @@
 //! string, key and number text in order; `arg` is a text's length in UTF-16 units (JavaScript's
 //! string length) or a container's number of items.
 
+use std::borrow::Cow;
+
 use tamis_core::mirror::{Entry, Kind};
 
-/// A value read from a tape; its handle is the value's pre-order index in the input.
-pub(crate) type Node = tamis_core::mirror::Node<u32>;
+/// A value read from a tape; its handle is the value's pre-order index in the input. Strings
+/// and keys borrow the tape's text (the walker's own texts are owned).
+pub(crate) type Node<'a> = tamis_core::mirror::Node<u32, Cow<'a, str>>;
 
 // Codes shared with lib/tape.cjs.
 const STR: i32 = 0;
@@ -76,7 +79,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next record: its tree, or `TooLarge` when the JS side stopped reading it.
-    pub(crate) fn record(&mut self) -> Result<Result<Node, TooLarge>, BadTape> {
+    pub(crate) fn record(&mut self) -> Result<Result<Node<'a>, TooLarge>, BadTape> {
         if self.peek()? == TOO_LARGE {
             self.at += 2;
             self.next_value += 1;
@@ -97,8 +100,9 @@ impl<'a> Reader<'a> {
     }
 
     /// The next `units` UTF-16 units of the text.
-    fn take(&mut self, units: usize) -> Result<String, BadTape> {
-        let rest = self.text.get(self.pos..).ok_or(BadTape)?;
+    fn take(&mut self, units: usize) -> Result<&'a str, BadTape> {
+        let text: &'a str = self.text;
+        let rest = text.get(self.pos..).ok_or(BadTape)?;
         let bytes = if self.ascii {
             units
         } else {
@@ -118,10 +122,10 @@ impl<'a> Reader<'a> {
         };
         let s = rest.get(..bytes).ok_or(BadTape)?;
         self.pos += bytes;
-        Ok(s.to_owned())
+        Ok(s)
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, BadTape> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, BadTape> {
         if depth > MAX_NESTING {
             return Err(BadTape);
         }
@@ -130,14 +134,14 @@ impl<'a> Reader<'a> {
         let (code, arg) = self.op()?;
         let leaf = |kind| Node::leaf(kind, Some(idx));
         Ok(match code {
-            STR => leaf(Kind::Str(self.take(arg)?)),
-            INT => leaf(Kind::Int(self.take(arg)?)),
-            FLOAT => leaf(Kind::Float(self.take(arg)?)),
+            STR => leaf(Kind::Str(Cow::Borrowed(self.take(arg)?))),
+            INT => leaf(Kind::Int(self.take(arg)?.to_owned())),
+            FLOAT => leaf(Kind::Float(self.take(arg)?.to_owned())),
             TRUE => leaf(Kind::Bool(true)),
             FALSE => leaf(Kind::Bool(false)),
             NULL => leaf(Kind::Null),
             // Never given back: `<TypeName>`.
-            OTHER => Node::leaf(Kind::Other(self.take(arg)?), None),
+            OTHER => Node::leaf(Kind::Other(self.take(arg)?.to_owned()), None),
             TOO_DEEP => Node::too_deep(),
             ARRAY => {
                 let mut items = Vec::with_capacity(arg.min(1 << 16));
@@ -153,7 +157,7 @@ impl<'a> Reader<'a> {
                     if k != KEY {
                         return Err(BadTape);
                     }
-                    let key = self.take(len)?;
+                    let key = Cow::Borrowed(self.take(len)?);
                     let key_orig = Some(self.next_key);
                     self.next_key += 1;
                     let node = self.value(depth + 1)?;
@@ -211,7 +215,7 @@ impl Writer {
     }
 
     /// A masked value: the input's own leaves where unchanged, new containers.
-    pub(crate) fn value(&mut self, mut node: Node) {
+    pub(crate) fn value(&mut self, mut node: Node<'_>) {
         if let Some(idx) = node.take_unchanged() {
             return self.op(KEEP, idx as usize);
         }
@@ -224,14 +228,14 @@ impl Writer {
             Kind::Other(n) => self.text(STR, &format!("<{n}>")),
             Kind::Json(v) => self.json(&v),
             Kind::Seq(items, _) => {
-                let kept: Vec<Node> = items.into_iter().filter(|i| !i.removed).collect();
+                let kept: Vec<Node<'_>> = items.into_iter().filter(|i| !i.removed).collect();
                 self.op(ARRAY, kept.len());
                 for item in kept {
                     self.value(item);
                 }
             }
             Kind::Map(entries, tag) => {
-                let kept: Vec<Entry<u32>> =
+                let kept: Vec<Entry<u32, Cow<'_, str>>> =
                     entries.into_iter().filter(|e| !e.node.removed).collect();
                 let code = match tag {
                     MAP_TAG => MAP,
