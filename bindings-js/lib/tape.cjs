@@ -668,6 +668,17 @@ class PathPlan {
   // A member or item whose state set `n` is alive: walked further when no rule has it yet and
   // it is a container, else given to the engine whole (null: nothing to merge).
   part(val, n, depth) {
+    if (typeof val === 'string') {
+      // The common case, written here as the encoder writes it (`depth` is within the limit).
+      if (val.length * 3 > this.limits.maxString) return WHOLE;
+      this.spent += val.length + 2;
+      this.bytes += val.length * 3;
+      const e = this.e;
+      e.origs.push(val);
+      e.ops.push(STR, val.length);
+      e.parts.push(val);
+      return null;
+    }
     if (!n.accepts && val !== null && typeof val === 'object') {
       if (Array.isArray(val)) return this.array(val, n, depth);
       return objectProto(val) ? this.object(val, n, depth) : WHOLE;
