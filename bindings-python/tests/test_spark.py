@@ -172,9 +172,8 @@ def test_access_and_retention_drop_rows_on_the_executors(spark: Any) -> None:
 
 
 def test_summaries_merged_across_partitions_agree_with_one_pass(spark: Any) -> None:
-    """Counts, nulls, extremes, distinct counts, lengths, mean and std merge into one pass's
-    exactly; quantiles within the sketch's error (on 20,000 rows the sketches no longer hold every
-    value, and how they compact depends on the partitions)."""
+    """Counts, nulls, extremes, distinct counts, lengths, mean, std and quantiles merge into one
+    pass's exactly, on 20,000 rows (more than the exact sketches hold)."""
     p = policy()
     df = frame()
     merged = summarize(spark.createDataFrame(df).repartition(8), p)
@@ -183,12 +182,9 @@ def test_summaries_merged_across_partitions_agree_with_one_pass(spark: Any) -> N
     for col in one_pass:
         a, b = merged[col]["tamis_summary"], one_pass[col]["tamis_summary"]
         # Moments are exact sums rounded once: bit for bit.
-        for k in ("count", "nulls", "null_rate", "min", "max", "rule", "type", "distinct", "mean", "std", "length"):
+        # Quantiles come from a sketch whose state is a function of the values alone.
+        for k in ("count", "nulls", "null_rate", "min", "max", "rule", "type", "distinct", "mean", "std", "length", "quantiles"):
             assert a.get(k) == b.get(k), (col, k)
-        if "quantiles" in b:
-            span = float(b["max"]) - float(b["min"])
-            for q, v in b["quantiles"].items():
-                assert abs(float(a["quantiles"][q]) - float(v)) <= 0.02 * span, (col, q)
     assert "example.com" not in json.dumps(merged) and "pw-" not in json.dumps(merged)
 
 

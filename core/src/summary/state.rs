@@ -9,13 +9,14 @@ use serde_json::{Map, Value};
 
 use super::sketch::distinct::{Distinct, HLL_M};
 use super::sketch::extremes::EXTREMES;
-use super::sketch::kll::{Kll, total_key};
+use super::sketch::quantiles::Quantiles;
 use super::sketch::sum::{ExactSum, SquareSum};
 use super::{Entry, Item, Summary, TopMap, item_json, num, num_or_null};
 use crate::error::{ErrorKind, PolicyError};
 
-/// The state's format: 2 since moments are exact sums.
-const STATE_VERSION: u64 = 2;
+/// The state's format: 2 since moments are exact sums, 3 since quantiles are a function of the
+/// numbers alone.
+const STATE_VERSION: u64 = 3;
 
 impl Summary {
     /// The mergeable state as JSON (holds raw values: see the module documentation).
@@ -51,7 +52,7 @@ impl Summary {
                 Value::Array(list.iter().map(|&x| num(x)).collect()),
             );
         }
-        m.insert("kll".into(), self.kll.to_state());
+        m.insert("quantiles".into(), self.quantiles.to_state());
         let len = [self.len_n, self.len_min, self.len_max, self.len_sum];
         m.insert(
             "length".into(),
@@ -88,10 +89,17 @@ impl Summary {
     /// # Errors
     /// When `v` is not such a state (the message never quotes a value).
     pub fn from_state(v: &Value) -> Result<Summary, PolicyError> {
-        if v.get("tamis_summary_state").and_then(Value::as_u64) == Some(1) {
+        let older = match v.get("tamis_summary_state").and_then(Value::as_u64) {
+            Some(1) => Some("a summary state of format 1 (rounded moments, before exact sums)"),
+            Some(2) => Some(
+                "a summary state of format 2 (quantiles that depended on the order of the values)",
+            ),
+            _ => None,
+        };
+        if let Some(what) = older {
             return Err(PolicyError::new(
                 ErrorKind::InvalidValue,
-                "a summary state of format 1 (rounded moments, before exact sums) is no longer read",
+                alloc::format!("{what} is no longer read"),
             )
             .help("compute the partial summaries again with this version of tamis"));
         }
@@ -154,22 +162,7 @@ fn read(v: &Value) -> Option<Summary> {
             }
         }
     }
-    let k = o.get("kll")?.as_object()?;
-    let mut kll = Kll {
-        levels: Vec::new(),
-        n: u(k.get("n"))?,
-        flip: k.get("flip")?.as_bool()?,
-    };
-    for level in k.get("levels")?.as_array()? {
-        let items = level.as_array()?;
-        kll.levels.push(
-            items
-                .iter()
-                .map(|x| x.as_f64().map(total_key))
-                .collect::<Option<Vec<u64>>>()?,
-        );
-    }
-    s.kll = kll;
+    s.quantiles = Quantiles::from_state(o.get("quantiles")?)?;
     let len = o.get("length")?.as_array()?;
     s.len_n = u(len.first())?;
     s.len_min = u(len.get(1))?;

@@ -2,6 +2,6 @@
 
 pub(crate) mod distinct;
 pub(crate) mod extremes;
-pub(crate) mod kll;
+pub(crate) mod quantiles;
 pub(crate) mod sum;
 mod top;
