@@ -17,7 +17,9 @@
 //!   numbers alone, so a summary merged from partitions has one pass's quantiles, bit for bit
 //!   (asserted in `core/tests/summaries.rs` on 1,000,000 values of three shapes).
 //! - `top_k`: Misra-Gries counters with [`TOP_CAPACITY`] slots; a count is never above the true
-//!   count and at most `n / (TOP_CAPACITY + 1)` below it.
+//!   count and at most `n / (TOP_CAPACITY + 1)` below it. Exact, and so merged exactly, while a
+//!   column has at most [`TOP_CAPACITY`] distinct values; past that, pruning depends on the
+//!   order values came in, and merged top values and samples are within the bound only.
 //! - count, nulls, types, min, max, lengths: exact. mean and std: from exact sums of the numbers
 //!   and of their squares (`sketch::sum`), rounded once at the end, so they depend on the values
 //!   only: a summary merged from partitions has one pass's mean and std, bit for bit.
@@ -72,7 +74,7 @@ pub const EXACT_DISTINCT: usize = 4096;
 /// Up to this many numbers, quantiles are exact.
 pub const EXACT_QUANTILES: usize = sketch::quantiles::EXACT_QUANTILES;
 /// Counter slots of the top-k sketch.
-pub const TOP_CAPACITY: usize = 256;
+pub const TOP_CAPACITY: usize = 1024;
 /// Quantiles emitted, in per mille.
 const QUANTILES: [(u64, &str); 7] = [
     (10, "p01"),
