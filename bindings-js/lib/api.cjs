@@ -96,6 +96,10 @@ function makeApi(wasm, host) {
   // way rather than keeping a buffer of 3 bytes per unit.
   const INPUT_MAX_UNITS = 1 << 20;
 
+  // A buffer for the output ops of the last call (taken while a call decodes: a call within
+  // it makes its own).
+  let spareOutput = null;
+
   /** Writes the UTF-8 of `text` into the module's input buffer; returns its length. */
   function writeInput(text) {
     const room = text.length * 3;
@@ -341,9 +345,20 @@ function makeApi(wasm, host) {
             ? p.applyTapeInput(tape.ops, writeInput(tape.text), values.length, options, report)
             : p.applyTape(tape.ops, tape.text, values.length, options, report);
         release(tape);
-        // The output ops, read where the module wrote them (before any other call into it).
-        const ops = len === undefined ? at : new Int32Array(wasm.__memory().buffer, at, len);
-        return [decode(ops, text, tape.origs, tape.keys, values.length, tape.parts), rep];
+        // The output ops, copied out of the module's buffer into one of ours before anything
+        // else runs: decoding can run the caller's code (a proxy's trap, a setter on
+        // Object.prototype), which may apply a policy and so rewrite the module's buffer.
+        let ops = at;
+        let buffer = null;
+        if (len !== undefined) {
+          buffer = spareOutput !== null && spareOutput.length >= len ? spareOutput : new Int32Array(Math.max(len, 1024));
+          spareOutput = null;
+          buffer.set(new Int32Array(wasm.__memory().buffer, at, len));
+          ops = buffer.subarray(0, len);
+        }
+        const out = decode(ops, text, tape.origs, tape.keys, values.length, tape.parts);
+        if (buffer !== null) spareOutput = buffer;
+        return [out, rep];
       });
     }
 

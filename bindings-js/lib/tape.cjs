@@ -492,12 +492,28 @@ const WHOLE = Symbol('tamis.whole');
 // A bound on the UTF-8 length of any number's text (`-1.2345678901234567e-308`).
 const NUMBER_BYTES = 25;
 
+// What the encoder's `Array.from` reads of an array is its items by index only when it iterates
+// as arrays did when this module loaded.
+const ARRAY_ITERATOR = Array.prototype[Symbol.iterator];
+
+function plainArray(v) {
+  return Object.getPrototypeOf(v) === Array.prototype && v[Symbol.iterator] === ARRAY_ITERATOR;
+}
+
+// Whether a text has no lone surrogate (which UTF-8, and so the module, reads as U+FFFD).
+const wellFormed =
+  typeof String.prototype.isWellFormed === 'function'
+    ? (s) => s.isWellFormed()
+    : (s) => !/[\uD800-\uDFFF]/.test(s);
+
 function objectProto(v) {
   const proto = Object.getPrototypeOf(v);
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 class PathPlan {
+  busy = false;
+
   /**
    * @param {Array<[number, string | null]>} states `pathPlan` of the compiled policy
    * @param {{maxDepth: number, maxString: number, maxRecord: number, budget: number}} limits
@@ -585,9 +601,12 @@ class PathPlan {
    * places kept) and `live` the others' keys, each with what is known of its value's parts.
    */
   encode(value, e) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-    const marks = [e.ops.length, e.parts.length, e.origs.length, e.keys.length];
+    // A getter that applies a policy while this one reads a record: that record goes whole
+    // (the walk's counts are this call's own).
+    if (this.busy || value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+    const marks = [e.ops.length, e.parts.length, e.origs.length, e.keys.length, e.budget];
     let info = WHOLE;
+    this.busy = true;
     try {
       if (objectProto(value)) {
         this.e = e;
@@ -600,6 +619,7 @@ class PathPlan {
       // A getter or a proxy threw: the encoder reads the record (and says what it could not).
     } finally {
       this.e = null;
+      this.busy = false;
     }
     const { budget, maxRecord } = this.limits;
     if (info !== WHOLE && this.spent <= budget && this.bytes <= maxRecord) return info;
@@ -607,18 +627,25 @@ class PathPlan {
     e.parts.length = marks[1];
     e.origs.length = marks[2];
     e.keys.length = marks[3];
+    e.budget = marks[4];
     return null;
   }
 
+  // A key's share of the limits; false when the engine must see the record whole: a key near
+  // the string limit, a key the module would read otherwise than JS does (a lone surrogate
+  // becomes U+FFFD there), or past the read budget (so a record of shared references ends early).
   key(k) {
-    if (k.length * 3 > this.limits.maxString) return false;
+    if (k.length * 3 > this.limits.maxString || !wellFormed(k) || this.spent > this.limits.budget) {
+      return false;
+    }
     this.spent += k.length + 1;
     this.bytes += k.length * 3;
     return true;
   }
 
   object(v, d, depth) {
-    if (depth + 1 > this.limits.maxDepth) return WHOLE;
+    if (depth + 1 > this.limits.maxDepth || this.spent > this.limits.budget) return WHOLE;
+    this.spent += 1;
     const e = this.e;
     e.origs.push(v);
     const at = e.ops.length;
@@ -644,13 +671,13 @@ class PathPlan {
       live.push(k, child);
     }
     e.ops.set(at + 1, live.length / 2);
-    this.spent += 1;
     return { res, live };
   }
 
   // An array on a pattern's way: its items have its state set.
   array(v, d, depth) {
-    if (depth + 1 > this.limits.maxDepth || Object.getPrototypeOf(v) !== Array.prototype) return WHOLE;
+    if (depth + 1 > this.limits.maxDepth || this.spent > this.limits.budget || !plainArray(v)) return WHOLE;
+    this.spent += 1;
     const e = this.e;
     const n = v.length;
     e.origs.push(v);
@@ -661,7 +688,6 @@ class PathPlan {
       if (child === WHOLE) return WHOLE;
       items[i] = child;
     }
-    this.spent += 1;
     return { items };
   }
 
@@ -670,7 +696,7 @@ class PathPlan {
   part(val, n, depth) {
     if (typeof val === 'string') {
       // The common case, written here as the encoder writes it (`depth` is within the limit).
-      if (val.length * 3 > this.limits.maxString) return WHOLE;
+      if (val.length * 3 > this.limits.maxString || this.spent > this.limits.budget) return WHOLE;
       this.spent += val.length + 2;
       this.bytes += val.length * 3;
       const e = this.e;
@@ -695,7 +721,7 @@ class PathPlan {
 
   // A leaf as it is (counted), WHOLE for one the engine must read, undefined for a container.
   leaf(v, depth) {
-    if (depth > this.limits.maxDepth) return WHOLE;
+    if (depth > this.limits.maxDepth || this.spent > this.limits.budget) return WHOLE;
     this.spent += 1;
     switch (typeof v) {
       case 'string':
@@ -727,7 +753,7 @@ class PathPlan {
     const leaf = this.leaf(v, depth);
     if (leaf !== undefined) return leaf;
     if (Array.isArray(v)) {
-      if (Object.getPrototypeOf(v) !== Array.prototype) return WHOLE;
+      if (!plainArray(v)) return WHOLE;
       const n = v.length;
       const out = new Array(n);
       for (let i = 0; i < n; i++) {

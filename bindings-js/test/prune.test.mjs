@@ -192,3 +192,69 @@ action = "replace"
   const { report } = policy.applyWithReport(record);
   assert.deepStrictEqual(report.rules, { gone: 3, masked: 1 });
 });
+
+test('a call within a call: never reads what another call wrote, never loses a limit', () => {
+  const all = Policy.fromToml('version = 1\nname = "t"\n[[rule]]\nid = "r"\npaths = ["**"]\naction = "replace"\n');
+  const other = Policy.fromToml('version = 1\nname = "o"\n[[rule]]\nid = "r"\npaths = ["a.b.x"]\naction = "replace"\n');
+  // A proxy whose prototype trap (read while the output is decoded) applies another policy.
+  let calls = 0;
+  const err = new Proxy(Object.create(Error.prototype), {
+    getPrototypeOf() {
+      calls += 1;
+      other.apply({ a: { b: [7] } });
+      return Error.prototype;
+    },
+    ownKeys: () => [],
+  });
+  for (const out of [all.apply({ e: [err, 'TOPSECRET'] }), all.__applyWholeForTests({ e: [err, 'TOPSECRET'] })]) {
+    assert.equal(out.e[1], '[REDACTED]');
+  }
+  assert.ok(calls > 0);
+  // A getter that applies the same policy while a record over the size limit is read.
+  const p = Policy.fromToml(`version = 1
+name = "t"
+[limits]
+max_string_bytes = 1000
+max_record_bytes = 1000
+[[rule]]
+id = "r"
+paths = ["secret"]
+action = "replace"
+`);
+  const record = () => {
+    const r = { secret: 's' };
+    for (let i = 0; i < 5; i++) r[`k${i}`] = 'x'.repeat(300);
+    Object.defineProperty(r, 'g', { enumerable: true, get: () => (p.apply({ n: 1 }), 1) });
+    return r;
+  };
+  assert.deepStrictEqual(p.apply(record()), { tamis_quarantined: { reason: 'too_large' } });
+  assert.deepStrictEqual(p.apply(record()), p.__applyWholeForTests(record()));
+});
+
+test('records of shared references end at the read budget; a fallback reads with the whole budget', () => {
+  const p = Policy.fromToml('version = 1\nname = "t"\n[limits]\nmax_record_bytes = 1000\n[[rule]]\nid = "r"\npaths = ["a"]\naction = "replace"\n');
+  let o = 1;
+  for (let i = 0; i < 40; i++) o = { x: o, y: o };
+  const started = Date.now();
+  assert.deepStrictEqual(p.apply({ u: o }), { tamis_quarantined: { reason: 'too_large' } });
+  assert.ok(Date.now() - started < 5000);
+  let arr = [];
+  for (let i = 0; i < 40; i++) arr = [arr, arr];
+  assert.deepStrictEqual(p.apply({ a: 1, u: arr }), { tamis_quarantined: { reason: 'too_large' } });
+  // The parts given first spend budget; the whole record, read again, has all of it.
+  const record = { a: Array.from({ length: 2000 }, () => []), z: new Date(0) };
+  assert.deepStrictEqual(p.apply(record), p.__applyWholeForTests(record));
+});
+
+test('keys and arrays the module would read otherwise go whole', () => {
+  const fffd = Policy.fromToml('version = 1\nname = "t"\n[[rule]]\nid = "r"\npaths = ["\\uFFFD"]\naction = "replace"\n');
+  assert.deepStrictEqual(fffd.apply({ '\uD800': 'secret' }), { '\uD800': '[REDACTED]' });
+  const p = Policy.fromToml('version = 1\nname = "t"\n[[rule]]\nid = "r"\npaths = ["list.*.secret"]\naction = "replace"\n');
+  const it = [1, 2];
+  it[Symbol.iterator] = function* items() {
+    yield 'ITER';
+  };
+  for (const record of [{ list: it }, { other: it }]) {
+    assert.deepStrictEqual(p.apply(record), p.__applyWholeForTests(record));
+  }
+});

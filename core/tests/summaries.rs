@@ -480,3 +480,47 @@ fn states_of_older_formats_are_refused_with_the_reason() {
         assert!(e.contains(reason) && e.contains("no longer read"), "{e}");
     }
 }
+
+#[test]
+fn forged_quantile_states_are_refused_not_trusted() {
+    let mut s = Summary::new();
+    for i in 0..2000 {
+        s.add_f64(f64::from(i));
+    }
+    let good = s.to_state();
+    assert!(Summary::from_state(&good).is_ok());
+    let forge = |f: &dyn Fn(&mut Value)| {
+        let mut v = good.clone();
+        f(&mut v);
+        Summary::from_state(&v)
+    };
+    // Extremes missing, reversed, or not those of the numbers counted.
+    assert!(forge(&|v| v["moments"][1] = Value::Null).is_err());
+    assert!(
+        forge(&|v| {
+            v["moments"][1] = Value::from(5.0);
+            v["moments"][2] = Value::from(1.0);
+        })
+        .is_err()
+    );
+    assert!(forge(&|v| v["moments"][0] = Value::from(1999)).is_err());
+    // A level past what a 64-bit key can shift, or beyond a u32.
+    assert!(forge(&|v| v["quantiles"]["level"] = Value::from(19)).is_err());
+    assert!(forge(&|v| v["quantiles"]["level"] = Value::from(u64::from(u32::MAX))).is_err());
+    // Counts that do not add up, or more numbers than a JS number counts.
+    assert!(forge(&|v| v["quantiles"]["n"] = Value::from(1u64 << 60)).is_err());
+    assert!(forge(&|v| v["quantiles"]["buckets"][0][1] = Value::from(0)).is_err());
+}
+
+#[test]
+fn minus_zero_and_zero_give_the_same_extremes_in_any_order() {
+    let render = |xs: &[f64]| {
+        let mut s = Summary::new();
+        for &x in xs {
+            s.add_f64(x);
+        }
+        rendered(&s, 1)
+    };
+    let (a, b) = (render(&[0.0, -0.0, 1.0]), render(&[-0.0, 0.0, 1.0]));
+    assert_eq!(a["min"].to_string(), b["min"].to_string());
+}

@@ -13,7 +13,7 @@
 //! - quantiles: every number while there are at most [`EXACT_QUANTILES`] (1024), then a
 //!   histogram of their bits (`sketch::quantiles`): an estimate is within 2^-8 of the exact
 //!   quantile's value (relative; 2^-7 per level the histogram rose to fit 2,048 buckets, which
-//!   numbers spanning under 2^16 in magnitude never need). Its state is a function of the
+//!   numbers of one sign spanning under 2^15 in magnitude never need). Its state is a function of the
 //!   numbers alone, so a summary merged from partitions has one pass's quantiles, bit for bit
 //!   (asserted in `core/tests/summaries.rs` on 1,000,000 values of three shapes).
 //! - `top_k`: Misra-Gries counters with [`TOP_CAPACITY`] slots; a count is never above the true
@@ -67,6 +67,16 @@ impl core::hash::Hasher for IdentityHasher {
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
     }
+}
+
+/// The lesser of two numbers in `f64::total_cmp`'s order (so the same whichever comes first).
+fn lesser(a: f64, b: f64) -> f64 {
+    if b.total_cmp(&a).is_lt() { b } else { a }
+}
+
+/// The greater of two numbers in `f64::total_cmp`'s order.
+fn greater(a: f64, b: f64) -> f64 {
+    if b.total_cmp(&a).is_gt() { b } else { a }
 }
 
 /// Below this many distinct values, `distinct` is exact.
@@ -314,8 +324,9 @@ impl Summary {
         if x.is_finite() {
             self.num_n += 1;
             add_moments(&mut self.sum, &mut self.sum_sq, x);
-            self.min = self.min.min(x);
-            self.max = self.max.max(x);
+            // In total order: -0 below +0, whatever came first.
+            self.min = lesser(self.min, x);
+            self.max = greater(self.max, x);
             keep_extreme(&mut self.low, x, |a, b| a < b);
             keep_extreme(&mut self.high, x, |a, b| a > b);
             self.quantiles.update(x);
@@ -399,8 +410,8 @@ impl Summary {
             self.num_n += other.num_n;
             self.sum.merge(&other.sum);
             self.sum_sq.merge(&other.sum_sq);
-            self.min = self.min.min(other.min);
-            self.max = self.max.max(other.max);
+            self.min = lesser(self.min, other.min);
+            self.max = greater(self.max, other.max);
             for &x in &other.low {
                 keep_extreme(&mut self.low, x, |a, b| a < b);
             }

@@ -163,6 +163,12 @@ fn read(v: &Value) -> Option<Summary> {
         }
     }
     s.quantiles = Quantiles::from_state(o.get("quantiles")?)?;
+    // The quantiles are of the finite numbers counted in the moments, within their extremes.
+    if s.quantiles.n != s.num_n
+        || (s.num_n > 0 && !(s.min.is_finite() && s.max.is_finite() && s.min <= s.max))
+    {
+        return None;
+    }
     let len = o.get("length")?.as_array()?;
     s.len_n = u(len.first())?;
     s.len_min = u(len.get(1))?;

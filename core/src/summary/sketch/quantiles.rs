@@ -157,7 +157,7 @@ impl Quantiles {
     }
 
     pub(crate) fn merge(&mut self, other: &Quantiles) {
-        self.n += other.n;
+        self.n = self.n.saturating_add(other.n);
         if !self.histogram && !other.histogram && self.n <= EXACT_QUANTILES as u64 {
             self.pending.extend_from_slice(&other.pending);
             return;
@@ -188,7 +188,14 @@ impl Quantiles {
     }
 
     pub(crate) fn quantile(&self, per_mille: u64, min: f64, max: f64) -> Option<f64> {
-        self.at_rank((per_mille * self.n).div_ceil(1000).max(1), min, max)
+        let target = u128::from(per_mille.min(1000)) * u128::from(self.n);
+        self.at_rank(
+            u64::try_from(target.div_ceil(1000))
+                .unwrap_or(u64::MAX)
+                .max(1),
+            min,
+            max,
+        )
     }
 
     /// The smallest number whose rank (1-based) is at least `target`: exact while every number
@@ -209,10 +216,11 @@ impl Quantiles {
         }
         let shift = q.shift();
         let (lo, hi) = (total_key(min), total_key(max));
-        let mut cum = 0;
+        let (lo, hi) = (lo.min(hi), lo.max(hi));
+        let mut cum: u64 = 0;
         let mut found = q.buckets.last().map(|b| b.0);
         for &(b, c) in &q.buckets {
-            cum += c;
+            cum = cum.saturating_add(c);
             if cum >= target {
                 found = Some(b);
                 break;
@@ -253,7 +261,8 @@ impl Quantiles {
     /// Reads [`Quantiles::to_state`]; `None` when it is not one (or not consistent).
     pub(crate) fn from_state(v: &Value) -> Option<Quantiles> {
         let o = v.as_object()?;
-        let n = o.get("n")?.as_u64()?;
+        // No column holds more numbers than a JS number counts exactly.
+        let n = o.get("n")?.as_u64().filter(|&n| n <= 1 << 53)?;
         let mut q = Quantiles {
             n,
             ..Quantiles::default()
@@ -271,12 +280,18 @@ impl Quantiles {
             return Some(q);
         }
         q.histogram = true;
-        q.level = u32::try_from(o.get("level")?.as_u64()?).ok()?;
-        if q.shift() > 63 {
+        let level = o.get("level")?.as_u64()?;
+        // A key has 64 bits: shifts up to 63.
+        if level > u64::from(63 - (52 - MANTISSA_BITS)) {
+            return None;
+        }
+        q.level = u32::try_from(level).ok()?;
+        let buckets = o.get("buckets")?.as_array()?;
+        if buckets.len() > MAX_BUCKETS {
             return None;
         }
         let mut total: u64 = 0;
-        for pair in o.get("buckets")?.as_array()? {
+        for pair in buckets {
             let pair = pair.as_array()?;
             let (b, c) = (pair.first()?.as_u64()?, pair.get(1)?.as_u64()?);
             // In order, each bucket once, none empty, and a key the level can have.
