@@ -5,18 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Policy } from 'tamis';
-
-// A small seeded generator (mulberry32): the same cases every run.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './rng.mjs';
 
 const KEYS = ['a', 'b', 'c', 'user', 'email', '__proto__', 'x.y', 'constructor'];
 const ACTIONS = ['replace', 'redact', 'nullify'];

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Policy, TextStream, TamisError, maskStream } from 'tamis';
+import { rng } from './rng.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const CASES = Number(process.env.TAMIS_STREAM_CASES || 10000);
@@ -18,17 +19,6 @@ const PIECES = [
   '\u200B', '\uFF20', 'Bearer abcdef123456', 'x@y', '123-45-6789', 'my ssn ',
 ];
 
-// A small seeded generator (mulberry32): the same cases on every run.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const policies = [
   Policy.fromFile(`${root}policies/default.toml`),
