@@ -381,6 +381,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_path_plan_only_where_nothing_else_reads_the_record() {
+        let head = "version = 1\nname = \"t\"\n";
+        let plan = |rules: &str| {
+            Policy::from_toml(&alloc::format!("{head}{rules}"))
+                .map(|p| p.path_plan().map(|s| s.len()))
+                .ok()
+                .flatten()
+        };
+        // `a.*.b` and `**.c`: each step, then its accept (4 + 3).
+        assert_eq!(
+            plan("[[rule]]\nid = \"r\"\npaths = [\"a.*.b\", \"**.c\"]\naction = \"redact\"\n"),
+            Some(7)
+        );
+        for rules in [
+            "[[rule]]\nid = \"r\"\ndetect = [\"email\"]\naction = \"replace\"\n",
+            "[[rule]]\nid = \"r\"\nkeys = [\"*password*\"]\naction = \"redact\"\n",
+            "[[rule]]\nid = \"r\"\npaths = [\"a\"]\naction = \"placeholder\"\n",
+            "[[rule]]\nid = \"r\"\npaths = [\"a\"]\naction = \"replace\"\n[[summarize]]\nid = \"s\"\npaths = [\"b\"]\n",
+        ] {
+            assert_eq!(plan(rules), None, "{rules}");
+        }
+    }
+
+    #[test]
     fn file_names() {
         for (name, format) in [
             ("p.json", PolicyFormat::Json),
