@@ -155,20 +155,6 @@ impl Limits {
     }
 }
 
-/// One state of a policy's path automaton ([`Policy::path_plan`]): states are in order, each
-/// pattern's steps followed by its `Accept`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathState<'a> {
-    /// Steps on exactly this key.
-    Key(&'a str),
-    /// `*`: steps on any one key.
-    One,
-    /// `**`: zero or more keys (it stays, and the state after it is entered with it).
-    Any,
-    /// A rule's pattern matched: the node is the rule's.
-    Accept,
-}
-
 impl Policy {
     /// The path automaton, for a front end that reads records itself and would rather not read
     /// members no rule can reach: `Some` only when a member outside every path pattern can
@@ -186,7 +172,7 @@ impl Policy {
     /// whole record to the limits (depth, string, key and record sizes), or give the engine
     /// all of it.
     #[must_use]
-    pub fn path_plan(&self) -> Option<Vec<PathState<'_>>> {
+    pub fn path_plan(&self) -> Option<Vec<crate::policy::select::PathState<'_>>> {
         let plain = self.access.is_none()
             && self.retention.is_empty()
             && self.summaries.is_empty()

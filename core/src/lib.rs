@@ -40,9 +40,10 @@ pub use engine::text::TextStream;
 pub use engine::{ColumnPlan, Run};
 pub use error::{ErrorKind, PolicyError, without_input};
 pub use frontend::{
-    CONTEXT_EXAMPLE, ContextValue, MissingKey, OptionError, Output, PathState, PolicyFormat,
-    parse_now, write_quarantine_marker,
+    CONTEXT_EXAMPLE, ContextValue, MissingKey, OptionError, Output, PolicyFormat, parse_now,
+    write_quarantine_marker,
 };
+pub use policy::select::PathState;
 pub use policy::source::MAX_POLICY_BYTES;
 pub use policy::{Limits, Policy, model};
 pub use record::tree::{Edit, Shape, Tree, unique_key};

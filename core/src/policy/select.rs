@@ -38,6 +38,20 @@ pub(crate) enum Step {
     Any,
 }
 
+/// One state of a policy's path automaton ([`crate::Policy::path_plan`]): states are in order, each
+/// pattern's steps followed by its `Accept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathState<'a> {
+    /// Steps on exactly this key.
+    Key(&'a str),
+    /// `*`: steps on any one key.
+    One,
+    /// `**`: zero or more keys (it stays, and the state after it is entered with it).
+    Any,
+    /// A rule's pattern matched: the node is the rule's.
+    Accept,
+}
+
 #[derive(Debug, Clone)]
 enum State {
     Step(Step),
@@ -332,8 +346,7 @@ impl PathSet {
 
     /// Each state in order, for a front end that steps the same automaton itself
     /// ([`crate::Policy::path_plan`]); `None` when a pattern accepts anything but a rule's paths.
-    pub(crate) fn rule_states(&self) -> Option<Vec<crate::frontend::PathState<'_>>> {
-        use crate::frontend::PathState;
+    pub(crate) fn rule_states(&self) -> Option<Vec<PathState<'_>>> {
         self.states
             .iter()
             .map(|s| match s {
