@@ -140,6 +140,15 @@ class Encoder {
     this.keys = [];
   }
 
+  // Where the tape is, to go back to it (`rollback`) when a record is written otherwise.
+  mark() {
+    return [this.ops.length, this.parts.length, this.origs.length, this.keys.length, this.budget];
+  }
+
+  rollback(m) {
+    [this.ops.length, this.parts.length, this.origs.length, this.keys.length, this.budget] = m;
+  }
+
   spend(n) {
     this.budget -= n + 1;
     if (this.budget < 0) throw new TooLarge();
@@ -251,18 +260,15 @@ function encode(values, maxDepth, budget, plan = null) {
   const parts = plan === null ? null : new Array(values.length).fill(null);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    const marks = [e.ops.length, e.parts.length, e.origs.length, e.keys.length];
     e.budget = budget;
+    const mark = e.mark();
     try {
       const part = plan === null ? null : plan.encode(v, e);
       if (part === null) e.value(v, 0);
       else parts[i] = part;
     } catch (err) {
       if (!(err instanceof TooLarge)) throw err;
-      e.ops.length = marks[0];
-      e.parts.length = marks[1];
-      e.origs.length = marks[2];
-      e.keys.length = marks[3];
+      e.rollback(mark);
       e.origs.push(v);
       e.ops.push(TOO_LARGE, 0);
       if (parts !== null) parts[i] = null;
@@ -384,35 +390,6 @@ function decode(ops, text, origs, keys, count, parts = null) {
         throw new Error('tamis: bad output tape');
     }
   };
-  // Skips one value of the output tape.
-  const skip = () => {
-    const code = ops[i];
-    const arg = ops[i + 1];
-    i += 2;
-    switch (code) {
-      case STR:
-      case INT:
-      case FLOAT:
-      case JSON_TEXT:
-        pos += arg;
-        return;
-      case ARRAY:
-        for (let j = 0; j < arg; j++) skip();
-        return;
-      case ERROR:
-        i += 2;
-      // fall through: an Error's members follow its KEEP
-      case OBJECT:
-      case MAP:
-        for (let j = 0; j < arg; j++) {
-          if (ops[i] === KEY) pos += ops[i + 1];
-          i += 2;
-          skip();
-        }
-        return;
-      default:
-    }
-  };
   // The output of a record given in parts (`PathPlan.encode`), written into the part's copy.
   const intoObject = (part) => {
     if (ops[i] !== OBJECT) throw MISMATCH;
@@ -431,7 +408,7 @@ function decode(ops, text, origs, keys, count, parts = null) {
       if (at >= live.length) throw MISMATCH;
       const child = live[at + 1];
       at += 2;
-      setEntry(res, k, child === null ? value() : child.items ? intoArray(child) : intoObject(child));
+      setEntry(res, k, into(child));
     }
     for (; at < live.length; at += 2) (removed ??= new Set()).add(live[at]);
     if (removed === null) return res;
@@ -446,12 +423,11 @@ function decode(ops, text, origs, keys, count, parts = null) {
     if (ops[i] !== ARRAY || ops[i + 1] !== items.length) throw MISMATCH;
     i += 2;
     const res = new Array(items.length);
-    for (let j = 0; j < items.length; j++) {
-      const child = items[j];
-      res[j] = child === null ? value() : child.items ? intoArray(child) : intoObject(child);
-    }
+    for (let j = 0; j < items.length; j++) res[j] = into(items[j]);
     return res;
   };
+  // A member's output: as written, or into its part's copy.
+  const into = (child) => (child === null ? value() : child.items ? intoArray(child) : intoObject(child));
   const out = new Array(count);
   for (let r = 0; r < count; r++) {
     const part = parts === null ? null : parts[r];
@@ -469,7 +445,7 @@ function decode(ops, text, origs, keys, count, parts = null) {
       // quarantined, as the engine quarantines a record it fails on.
       i = at;
       pos = from;
-      skip();
+      value(); // read past it
       out[r] = { tamis_quarantined: { reason: 'internal_error' } };
     }
   }
@@ -487,7 +463,7 @@ const PLAN_KEY = 0;
 const PLAN_ONE = 1;
 const PLAN_ANY = 2;
 const PLAN_ACCEPT = 3;
-// What `copy` and `measure` answer for a value the engine must read itself.
+// What `copy` answers for a value the engine must read itself.
 const WHOLE = Symbol('tamis.whole');
 // A bound on the UTF-8 length of any number's text (`-1.2345678901234567e-308`).
 const NUMBER_BYTES = 25;
@@ -506,10 +482,6 @@ const wellFormed =
     ? (s) => s.isWellFormed()
     : (s) => !/[\uD800-\uDFFF]/.test(s);
 
-function objectProto(v) {
-  const proto = Object.getPrototypeOf(v);
-  return proto === null || Object.getPrototypeOf(proto) === null;
-}
 
 class PathPlan {
   busy = false;
@@ -604,11 +576,11 @@ class PathPlan {
     // A getter that applies a policy while this one reads a record: that record goes whole
     // (the walk's counts are this call's own).
     if (this.busy || value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-    const marks = [e.ops.length, e.parts.length, e.origs.length, e.keys.length, e.budget];
+    const mark = e.mark();
     let info = WHOLE;
     this.busy = true;
     try {
-      if (objectProto(value)) {
+      if (isPlain(value)) {
         this.e = e;
         this.spent = 1;
         this.bytes = 0;
@@ -623,11 +595,7 @@ class PathPlan {
     }
     const { budget, maxRecord } = this.limits;
     if (info !== WHOLE && this.spent <= budget && this.bytes <= maxRecord) return info;
-    e.ops.length = marks[0];
-    e.parts.length = marks[1];
-    e.origs.length = marks[2];
-    e.keys.length = marks[3];
-    e.budget = marks[4];
+    e.rollback(mark);
     return null;
   }
 
@@ -676,7 +644,7 @@ class PathPlan {
 
   // An array on a pattern's way: its items have its state set.
   array(v, d, depth) {
-    if (depth + 1 > this.limits.maxDepth || this.spent > this.limits.budget || !plainArray(v)) return WHOLE;
+    if (depth + 1 > this.limits.maxDepth || this.spent > this.limits.budget) return WHOLE;
     this.spent += 1;
     const e = this.e;
     const n = v.length;
@@ -692,31 +660,23 @@ class PathPlan {
   }
 
   // A member or item whose state set `n` is alive: walked further when no rule has it yet and
-  // it is a container, else given to the engine whole (null: nothing to merge).
+  // it is a plain object or array; else written as the encoder writes it, for the engine to
+  // read whole (null: nothing to merge), its share of the limits counted from what was written
+  // (UTF-8 at most 3 bytes a unit, a value's own bytes at most 5 beside its text).
   part(val, n, depth) {
-    if (typeof val === 'string') {
-      // The common case, written here as the encoder writes it (`depth` is within the limit).
-      if (val.length * 3 > this.limits.maxString || this.spent > this.limits.budget) return WHOLE;
-      this.spent += val.length + 2;
-      this.bytes += val.length * 3;
-      const e = this.e;
-      e.origs.push(val);
-      e.ops.push(STR, val.length);
-      e.parts.push(val);
-      return null;
-    }
     if (!n.accepts && val !== null && typeof val === 'object') {
-      if (Array.isArray(val)) return this.array(val, n, depth);
-      return objectProto(val) ? this.object(val, n, depth) : WHOLE;
+      if (Array.isArray(val) && plainArray(val)) return this.array(val, n, depth);
+      if (isPlain(val)) return this.object(val, n, depth);
     }
-    if (this.measure(val, depth) === WHOLE) return WHOLE;
-    this.e.value(val, depth);
+    const e = this.e;
+    const [texts, values] = [e.parts.length, e.origs.length];
+    e.value(val, depth);
+    let units = 0;
+    for (let i = texts; i < e.parts.length; i++) units += e.parts[i].length;
+    const nodes = e.origs.length - values;
+    this.spent += units + nodes;
+    this.bytes += units * 3 + nodes * 5;
     return null;
-  }
-
-  // Counts a value the engine is given whole (at most what the encoder will count).
-  measure(v, depth) {
-    return this.leaf(v, depth) ?? this.copy(v, depth);
   }
 
   // A leaf as it is (counted), WHOLE for one the engine must read, undefined for a container.
@@ -763,7 +723,7 @@ class PathPlan {
       }
       return out;
     }
-    if (!objectProto(v)) return WHOLE;
+    if (!isPlain(v)) return WHOLE;
     const out = {};
     for (const k of Object.keys(v)) {
       if (!this.key(k)) return WHOLE;

@@ -150,6 +150,9 @@ action = "redact"
     { ['k'.repeat(65)]: 1 },
     { other: 'y'.repeat(60), more: 'z'.repeat(60), again: 'w'.repeat(60), last: 'v'.repeat(60) },
     { user: { email: 'a@b.c', name: 'x'.repeat(100) } },
+    // What a rule selects counts towards the record's size however it is written.
+    { user: { email: 10n ** 150n }, a: 'p'.repeat(60), b: 'q'.repeat(60), c: 'r'.repeat(60) },
+    { user: { email: new (class LongLongLongLongLongLongLongLongLongLongName {})() }, a: 'p'.repeat(60), b: 'q'.repeat(60) },
     { user: 'not an object', list: [{ secret: 's', kept: 1 }, 'leaf', [{ secret: 't' }]] },
     { user: { email: new Map() } },
     { user: new Map([['email', 'a@b.c']]) },
