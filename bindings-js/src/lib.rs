@@ -197,7 +197,7 @@ impl WasmPolicy {
         budget
     }
 
-    /// The policy's `max_string_bytes` and `max_record_bytes`, for `lib/prune.cjs`.
+    /// The policy's `max_string_bytes` and `max_record_bytes`, for `PathPlan` in lib/tape.cjs.
     #[wasm_bindgen(getter, js_name = sizeLimits)]
     pub fn size_limits(&self) -> Vec<f64> {
         let l = self.inner.limits();
@@ -209,7 +209,7 @@ impl WasmPolicy {
         limits
     }
 
-    /// The path automaton `lib/prune.cjs` steps to leave out members no rule can reach
+    /// The path automaton `PathPlan` (lib/tape.cjs) steps to leave out members no rule can reach
     /// (`Policy::path_plan`): `[code, key]` per state (0 a key, 1 `*`, 2 `**`, 3 a rule's
     /// match), or `null` when the policy reads more of a record than its paths.
     #[wasm_bindgen(getter, js_name = pathPlan)]
@@ -246,7 +246,7 @@ impl WasmPolicy {
         let mut run = self.run(options(opts, true)?, report);
         let mut reader = Reader::new(ops, text);
         // The output ops go into the buffer of the last call (no allocation once it is large
-        // enough), and stay there for lib/tape.cjs to read.
+        // enough), and stay there for lib/api.cjs to copy out.
         let mut out = Writer {
             ops: OUTPUT
                 .with(|o| o.try_borrow_mut().map(|mut v| core::mem::take(&mut *v)))
@@ -273,7 +273,8 @@ impl WasmPolicy {
         };
         let result = Array::new();
         let text = JsValue::from_str(&out.text);
-        // Where the ops are: `__memory()`'s buffer, read before any other call into the module.
+        // Where the ops are in `__memory()`'s buffer: lib/api.cjs copies them out before anything
+        // else runs.
         #[expect(
             clippy::cast_precision_loss,
             reason = "a wasm32 address and length: exact in a JS number"
@@ -1048,7 +1049,7 @@ std::thread_local! {
     /// Where JS writes a text's UTF-8 for `applyJsonInput` (kept between calls, so a call
     /// allocates nothing for its input).
     static INPUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    /// The output ops of the last `applyTape`, which lib/tape.cjs reads where they are.
+    /// The output ops of the last `applyTape`, which lib/api.cjs copies out of the memory.
     static OUTPUT: std::cell::RefCell<Vec<i32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 

@@ -51,7 +51,9 @@ impl Summary {
         // within the k values around it in order (`coarsen`).
         let k = opts.k_anonymity.max(1);
         if open && self.num_n >= k {
-            let n = self.quantiles.n;
+            // Pending numbers counted once for every rank read below.
+            let quantiles = self.quantiles.finished();
+            let n = quantiles.n;
             // The value at a rank: exact among the extremes kept, else from the sketch.
             let at = |rank: u64| -> Option<f64> {
                 let i = usize::try_from(rank.checked_sub(1)?).ok()?;
@@ -60,7 +62,7 @@ impl Summary {
                     .get(i)
                     .or_else(|| self.high.get(from_top))
                     .copied()
-                    .or_else(|| self.quantiles.at_rank(rank, self.min, self.max))
+                    .or_else(|| quantiles.at_rank(rank, self.min, self.max))
             };
             let around = |rank: u64, x: f64| -> f64 {
                 if k == 1 {
