@@ -130,7 +130,7 @@ fn build() -> Result<(), String> {
     for (_, e) in &entries {
         let _ = writeln!(
             out,
-            "    Entry {{ name: {:?}, label: {:?}, group: Group::{}, keywords: &{:?}, pattern: {:?}, validator: {:?}, context: &{:?}, example: {:?}, source: {:?}, default: {}, generic: {} }},",
+            "    Entry {{ name: {:?}, label: {:?}, group: Group::{}, keywords: &{:?}, pattern: {:?}, validator: {:?}, context: &{:?}, example: {:?}, source: {:?}, default: {}, generic: {}, line_local_keywords: {} }},",
             e.name,
             e.label.as_deref().unwrap_or(&e.name),
             group_variant(&e.group),
@@ -153,13 +153,105 @@ fn build() -> Result<(), String> {
             e.example,
             e.source,
             e.default,
-            e.generic
+            e.generic,
+            line_local_keywords(e)
         );
     }
     out.push_str("]\n");
     let dir = std::env::var("OUT_DIR").map_err(|e| format!("OUT_DIR: {e}"))?;
     let dest = Path::new(&dir).join("catalog.rs");
     std::fs::write(&dest, out).map_err(|e| format!("cannot write {}: {e}", dest.display()))
+}
+
+/// Whether a keyword stands on the line of every match the entry can count, so that the entry
+/// need only run on the lines its keywords stand on: every context word is a keyword (a match
+/// counts only with one on its line, or in the key name, which marks the whole text), or every
+/// match begins with a literal that holds a keyword (the pattern's prefixes, as the regex
+/// parser extracts them: `sk-proj-`, `(?i)api[_.-]?key`). Else a keyword anywhere in the text
+/// runs the entry over the whole text (`discord` before a bot token: the token's own shape
+/// does not hold it).
+fn line_local_keywords(e: &Entry) -> bool {
+    let ignore_case = e.pattern.contains("(?i");
+    let keywords: Vec<String> = e
+        .keywords
+        .iter()
+        .map(|k| {
+            if ignore_case {
+                k.to_ascii_lowercase()
+            } else {
+                k.clone()
+            }
+        })
+        .collect();
+    if keywords.is_empty() {
+        return false;
+    }
+    if !e.context.is_empty()
+        && e.context
+            .iter()
+            .all(|w| keywords.iter().any(|k| *k == w.to_lowercase()))
+    {
+        return true;
+    }
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .nest_limit(32)
+        .build()
+        .parse(&e.pattern)
+    else {
+        return false;
+    };
+    // A short context word counts only as a word: it proves nothing inside one.
+    let short_word = |k: &String| {
+        k.len() < 5
+            && k.bytes().all(|c| c.is_ascii_lowercase())
+            && e.context.iter().any(|w| w.to_lowercase() == *k)
+    };
+    let keywords: Vec<String> = keywords.into_iter().filter(|k| !short_word(k)).collect();
+    holds_keyword(&hir, &keywords)
+}
+
+/// Whether every match of `hir` holds one of `keywords` (one with an upper-case letter as
+/// written, the others in any case): the prefixes of the expression or of some part of it
+/// that every match goes through, as the regex parser extracts them, each hold one.
+fn holds_keyword(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> bool {
+    use regex_syntax::hir::{Hir, HirKind};
+    let holds = |lit: &[u8], k: &str| {
+        let lit = if k.bytes().any(|c| c.is_ascii_uppercase()) {
+            lit.to_vec()
+        } else {
+            lit.to_ascii_lowercase()
+        };
+        lit.windows(k.len()).any(|w| w == k.as_bytes())
+    };
+    let prefixes_hold = |h: &Hir| {
+        let seq = regex_syntax::hir::literal::Extractor::new()
+            .kind(regex_syntax::hir::literal::ExtractKind::Prefix)
+            .extract(h);
+        seq.literals().is_some_and(|lits| {
+            !lits.is_empty()
+                && lits
+                    .iter()
+                    .all(|l| keywords.iter().any(|k| holds(l.as_bytes(), k)))
+        })
+    };
+    if prefixes_hold(hir) {
+        return true;
+    }
+    match hir.kind() {
+        HirKind::Concat(parts) => {
+            (1..parts.len()).any(|i| {
+                parts
+                    .get(i..)
+                    .is_some_and(|rest| prefixes_hold(&Hir::concat(rest.to_vec())))
+            }) || parts.iter().any(|p| holds_keyword(p, keywords))
+        }
+        HirKind::Alternation(alts) => alts.iter().all(|a| holds_keyword(a, keywords)),
+        HirKind::Capture(c) => holds_keyword(&c.sub, keywords),
+        HirKind::Repetition(r) if r.min >= 1 => holds_keyword(&r.sub, keywords),
+        _ => false,
+    }
 }
 
 fn group_variant(g: &str) -> &'static str {

@@ -54,6 +54,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         [cmd, dir] if cmd == "gen" => generate(Path::new(dir)),
         [cmd, dir] if cmd == "round" => round(Path::new(dir)),
+        // The detector rows alone (for a profile of them).
+        [cmd, dir] if cmd == "detectors" => detectors(Path::new(dir)),
         // The plugin rows alone (for a profile of them).
         [cmd, dir] if cmd == "plugins" => read(Path::new(dir), "records.jsonl").and_then(|text| {
             let records = lines_of(&text);
@@ -61,7 +63,7 @@ fn main() -> ExitCode {
             plugins(&records, bytes)
         }),
         _ => Err(
-            "usage: tamis-bench gen DIR | tamis-bench round DIR | tamis-bench plugins DIR"
+            "usage: tamis-bench gen DIR | tamis-bench round DIR | tamis-bench detectors DIR | tamis-bench plugins DIR"
                 .to_owned(),
         ),
     };

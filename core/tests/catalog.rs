@@ -136,3 +136,24 @@ fn timestamps_are_never_identifiers() {
         }
     }
 }
+
+#[test]
+fn an_entry_runs_on_the_lines_its_keywords_mark_or_the_whole_text() {
+    let p = policy("\"secrets\"");
+    // Every match of these holds a keyword: many lines, one value, near misses around it, give
+    // what each line alone gives.
+    let token = format!("glpat-{}", "x7Kq2".repeat(4));
+    let mut lines: Vec<String> = (0..40)
+        .map(|i| format!("line {i} glpat- sk-proj- password: ok"))
+        .collect();
+    lines[23] = format!("line 23 token={token} password=hunter2hunter2");
+    let whole = text(&p, &lines.join("\n"));
+    let each: Vec<String> = lines.iter().map(|l| text(&p, l)).collect();
+    assert_eq!(whole, each.join("\n"));
+    assert!(!whole.contains(&token) && !whole.contains("hunter2"));
+    // A Discord bot token does not hold its keyword (`discord`): the keyword anywhere in the
+    // text runs it over the whole text, as before.
+    let bot = format!("M{}.{}.{}", "Tk3".repeat(8), "Gh7_x2", "pQ9".repeat(9));
+    let t = text(&p, &format!("discord bot settings\nretries: 3\n{bot}\n"));
+    assert_eq!(t, "discord bot settings\nretries: 3\n[discord_bot_token]\n");
+}

@@ -5,11 +5,12 @@
 //! source of the format.
 //!
 //! A policy compiles the entries it selects into one [`CatalogSet`]. Scanning a text:
-//! 1. One search for every keyword at once (ASCII case ignored) marks the entries to run; the
-//!    name of the key the value is stored under is searched too, so `"passport": "…"` counts
-//!    as context.
-//! 2. Each marked entry's pattern runs over the text (the regex engine's own literal
-//!    prefilter makes this cheap for prefixed tokens); entries without keywords (identifier
+//! 1. One search for every keyword at once (ASCII case ignored) marks the entries to run, each
+//!    on the lines its keywords stand on; the name of the key the value is stored under is
+//!    searched too (a keyword there marks the whole text), so `"passport": "…"` counts as
+//!    context.
+//! 2. Each marked entry's pattern runs over its lines (a match never crosses a line; the regex
+//!    engine's own literal prefilter makes this cheap for prefixed tokens); entries without keywords (identifier
 //!    shapes) run together as one multi-pattern search, and where one matches, the others are
 //!    tried at the same start.
 //! 3. A match counts when its validator passes and, for entries with context words, one of
@@ -95,6 +96,10 @@ pub struct Entry {
     /// A shape any vendor's secret can take (`password=…`, `api_key: …`): where a vendor's own
     /// type covers the same span, its label wins.
     pub generic: bool,
+    /// A keyword stands on the line of every match the entry counts (worked out by the build:
+    /// every context word is a keyword, or every match begins with a literal holding one), so
+    /// the entry runs only on the lines its keywords stand on; else on the whole text.
+    pub line_local_keywords: bool,
 }
 
 /// Every catalog entry, in file order (`core/catalog/*.toml` by file name).
@@ -105,6 +110,11 @@ pub static CATALOG: &[Entry] = include!(concat!(env!("OUT_DIR"), "/catalog.rs"))
 pub fn lookup(name: &str) -> Option<usize> {
     CATALOG.iter().position(|e| e.name == name)
 }
+
+/// [`CatalogCache::on`] of an entry no keyword marked.
+const UNMARKED: usize = 0;
+/// [`CatalogCache::on`] of an entry a keyword in the key name marked: the whole text is searched.
+const WHOLE: usize = usize::MAX;
 
 /// The syntax catalog patterns are compiled with (as `core/build.rs` checks them): ASCII
 /// classes and word boundaries, matching bytes.
@@ -230,9 +240,13 @@ pub(crate) struct CatalogSet {
 pub(crate) struct CatalogCache {
     shapes: Option<Cache>,
     entries: Vec<Option<(Cache, Option<Captures>)>>,
-    on: Vec<bool>,
+    /// Per entry, for this scan: [`UNMARKED`], [`WHOLE`] (a keyword in the key name), or the
+    /// end of the last line a keyword marked for it (all reset after each scan).
+    on: Vec<usize>,
     /// The entries `on` marks, for this scan.
     marked: Vec<usize>,
+    /// The lines to search, as `(entry, line start, line end)`, for this scan.
+    lines: Vec<(usize, usize, usize)>,
     /// The key's name as context words are looked for in it ([`fold_key`]).
     key: String,
 }
@@ -358,30 +372,36 @@ impl CatalogSet {
         out: &mut Vec<(u32, usize, usize)>,
     ) {
         let n = self.entries.len();
-        // `on` is all false between scans (only the marked entries are reset), so a text costs
-        // what it marks, not the number of entries.
+        // `on` is all unmarked between scans (only the marked entries are reset), so a text
+        // costs what it marks, not the number of entries.
         if cx.on.len() != n {
             cx.on.clear();
-            cx.on.resize(n, false);
+            cx.on.resize(n, UNMARKED);
         }
         let mut list = core::mem::take(&mut cx.marked);
         list.clear();
+        let mut lines = core::mem::take(&mut cx.lines);
+        lines.clear();
         let mut folded = core::mem::take(&mut cx.key);
         if let Some(k) = key {
             fold_key(k, &mut folded);
         }
         let key = key.map(|_| folded.as_str());
-        let mut marked = 0;
         if cx.entries.len() != n {
             cx.entries.clear();
             cx.entries.resize_with(n, || None);
         }
         if let Some(kw) = &self.keywords {
-            for hay in [key.map_or(&[][..], str::as_bytes), b] {
+            // A keyword in the key name marks its entries for the whole text; one in the text,
+            // for the line it stands on (a match never crosses a line, and a keyword on another
+            // line is no reason to search this one: the same text streamed line by line gives
+            // the same findings).
+            let hays = [(key.map_or(&[][..], str::as_bytes), true), (b, false)];
+            for (hay, in_key) in hays {
                 let mut at = 0;
-                while marked < n
-                    && let Some(m) = kw.find(aho_corasick::Input::new(hay).span(at..hay.len()))
-                {
+                // The line of the last keyword found in `b`.
+                let mut line: Option<(usize, usize)> = None;
+                while let Some(m) = kw.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
                     let hits = self.prefixes.get(m.pattern().as_usize());
                     for &k in hits.map_or(&[][..], Vec::as_slice) {
                         let k = usize::from(k);
@@ -397,13 +417,28 @@ impl CatalogSet {
                         let lists = [self.owners.get(k), self.as_word.get(k).filter(|_| word)];
                         for &e in lists.into_iter().flatten().flatten() {
                             let e = usize::from(e);
-                            if let Some(on) = cx.on.get_mut(e)
-                                && !*on
-                            {
-                                *on = true;
-                                marked += 1;
+                            let Some(on) = cx.on.get_mut(e) else { continue };
+                            if *on == UNMARKED {
                                 list.push(e);
                             }
+                            let local = self
+                                .entries
+                                .get(e)
+                                .is_some_and(|c| c.entry.line_local_keywords);
+                            if in_key || !local {
+                                *on = WHOLE;
+                                continue;
+                            }
+                            if *on == WHOLE || (*on != UNMARKED && *on > m.start()) {
+                                // Its line is searched already.
+                                continue;
+                            }
+                            let (s, t) = match line {
+                                Some(l) if m.start() < l.1 => l,
+                                _ => *line.insert(line_of(b, m.start())),
+                            };
+                            lines.push((e, s, t));
+                            *on = t + 1;
                         }
                     }
                     at = m.start() + 1;
@@ -422,18 +457,30 @@ impl CatalogSet {
                 })
             })
         };
+        // Entry by entry (in catalog order), each over its lines in order, or the whole text.
         list.sort_unstable();
+        lines.sort_unstable();
+        let mut next_line = 0;
         for &e in &list {
-            if let Some(on) = cx.on.get_mut(e) {
-                *on = false;
+            let whole = cx.on.get_mut(e).map(|on| core::mem::replace(on, UNMARKED)) == Some(WHOLE);
+            let first = next_line;
+            while lines.get(next_line).is_some_and(|l| l.0 == e) {
+                next_line += 1;
             }
             let (Some(c), Some(slot)) = (self.entries.get(e), cx.entries.get_mut(e)) else {
                 continue;
             };
             let (cache, caps) = slot.get_or_insert_with(|| c.caches());
-            find_all(c, b, cache, caps.as_mut(), in_key(c), out);
+            if whole {
+                find_all(c, b, 0..b.len(), cache, caps.as_mut(), in_key(c), out);
+                continue;
+            }
+            for &(_, s, t) in lines.get(first..next_line).unwrap_or_default() {
+                find_all(c, b, s..t, cache, caps.as_mut(), in_key(c), out);
+            }
         }
         cx.marked = list;
+        cx.lines = lines;
         if let Some(shapes) = &self.shapes {
             let mut input = Input::new(b);
             while let Some(m) = shapes.search_with(
@@ -464,16 +511,17 @@ impl CatalogSet {
     }
 }
 
-/// Every finding of one entry in `b`.
+/// Every finding of one entry in `b[span]`.
 fn find_all(
     c: &Compiled,
     b: &[u8],
+    span: core::ops::Range<usize>,
     cache: &mut Cache,
     mut caps: Option<&mut Captures>,
     in_key: bool,
     out: &mut Vec<(u32, usize, usize)>,
 ) {
-    let mut input = Input::new(b);
+    let mut input = Input::new(b).range(span);
     loop {
         let Some(m) = c.re.search_with(cache, &input) else {
             return;
@@ -534,17 +582,24 @@ fn match_at(
     Some(span)
 }
 
+/// The line of `b` (without its `\n`) that the byte at `i` stands on.
+fn line_of(b: &[u8], i: usize) -> (usize, usize) {
+    let start = b
+        .get(..i)
+        .and_then(|h| memchr::memrchr(b'\n', h))
+        .map_or(0, |k| k + 1);
+    let end = b
+        .get(i..)
+        .and_then(|t| memchr::memchr(b'\n', t))
+        .map_or(b.len(), |k| i + k);
+    (start, end)
+}
+
 /// Whether a context word stands near `span` of `b`, on its line (text is masked line by line
 /// when streamed: what stands on another line cannot count).
 fn has_context(words: &[&str], b: &[u8], span: (usize, usize)) -> bool {
-    let line_start = b
-        .get(..span.0)
-        .and_then(|h| memchr::memrchr(b'\n', h))
-        .map_or(0, |i| i + 1);
-    let line_end = b
-        .get(span.1..)
-        .and_then(|t| memchr::memchr(b'\n', t))
-        .map_or(b.len(), |i| span.1 + i);
+    let (line_start, _) = line_of(b, span.0);
+    let (_, line_end) = line_of(b, span.1);
     let lo = span.0.saturating_sub(CONTEXT_BEFORE).max(line_start);
     let hi = (span.1 + CONTEXT_AFTER).min(line_end);
     words
@@ -634,5 +689,31 @@ mod tests {
                 assert!(validators().any(|n| n == v), "{}: {v}", e.name);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod locality {
+    use super::*;
+
+    #[test]
+    fn keywords_are_line_local_only_where_every_match_holds_one() {
+        let local = |n: &str| {
+            CATALOG
+                .iter()
+                .find(|e| e.name == n)
+                .unwrap()
+                .line_local_keywords
+        };
+        // Every match begins with a keyword, or holds one further on.
+        assert!(local("openai_api_key"));
+        assert!(local("gitlab_personal_access_token"));
+        assert!(local("password_assignment"));
+        // Every context word is a keyword.
+        assert!(local("us_passport"));
+        // The keyword is the vendor's name, not part of the token's shape.
+        assert!(!local("discord_bot_token"));
+        assert!(!local("bitwarden_access_token"));
+        assert!(CATALOG.iter().filter(|e| e.line_local_keywords).count() > 200);
     }
 }
