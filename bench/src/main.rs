@@ -56,6 +56,8 @@ fn main() -> ExitCode {
         [cmd, dir] if cmd == "round" => round(Path::new(dir)),
         // The detector rows alone (for a profile of them).
         [cmd, dir] if cmd == "detectors" => detectors(Path::new(dir)),
+        // One detector row's text under one policy, `n` times (for a profile of it alone).
+        [cmd, dir, which, n] if cmd == "detect-loop" => detect_loop(Path::new(dir), which, n),
         // The plugin rows alone (for a profile of them).
         [cmd, dir] if cmd == "plugins" => read(Path::new(dir), "records.jsonl").and_then(|text| {
             let records = lines_of(&text);
@@ -63,7 +65,7 @@ fn main() -> ExitCode {
             plugins(&records, bytes)
         }),
         _ => Err(
-            "usage: tamis-bench gen DIR | tamis-bench round DIR | tamis-bench detectors DIR | tamis-bench plugins DIR"
+            "usage: tamis-bench gen DIR | tamis-bench round DIR | tamis-bench detectors DIR | tamis-bench detect-loop DIR (log|clean)[-all] N | tamis-bench plugins DIR"
                 .to_owned(),
         ),
     };
@@ -176,6 +178,29 @@ fn apply_vs_serde(records: &[String], bytes: usize) -> Result<(), String> {
     });
     emit("rust.apply", "serde_json round trip", peer, bytes, None);
     emit("rust.apply", "tamis apply", tamis, bytes, None);
+    Ok(())
+}
+
+/// `which`: `log` or `clean`, the 16 scanners, or with `-all` every group; `n` passes.
+fn detect_loop(dir: &Path, which: &str, n: &str) -> Result<(), String> {
+    let (name, all) = match which.strip_suffix("-all") {
+        Some(w) => (w, true),
+        None => (which, false),
+    };
+    let text = read(dir, &format!("{name}.txt"))?;
+    let policy = compile(if all {
+        POLICY_CATALOG
+    } else {
+        POLICY_ALL_DETECTORS
+    })?;
+    let n: u32 = n.parse().map_err(|e| format!("N: {e}"))?;
+    let mut run = policy.run(Context::default());
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        black_box(run.text(&text));
+    }
+    let per = start.elapsed().as_secs_f64() / f64::from(n.max(1));
+    println!("{which}: {:.2} ms per pass", per * 1e3);
     Ok(())
 }
 
