@@ -58,6 +58,10 @@ fn main() -> ExitCode {
         [cmd, dir] if cmd == "detectors" => detectors(Path::new(dir)),
         // One detector row's text under one policy, `n` times (for a profile of it alone).
         [cmd, dir, which, n] if cmd == "detect-loop" => detect_loop(Path::new(dir), which, n),
+        // The transform plugin's side alone, `n` times (for a profile of it).
+        [cmd, dir, n] if cmd == "transform-loop" => {
+            read(Path::new(dir), "records.jsonl").and_then(|text| transform_loop(&lines_of(&text), n))
+        }
         // The plugin rows alone (for a profile of them).
         [cmd, dir] if cmd == "plugins" => read(Path::new(dir), "records.jsonl").and_then(|text| {
             let records = lines_of(&text);
@@ -440,6 +444,21 @@ fn summaries() -> Result<(), String> {
         columns.cells(),
         Some(made as u64),
     );
+    Ok(())
+}
+
+fn transform_loop(records: &[String], n: &str) -> Result<(), String> {
+    let n: u32 = n.parse().map_err(|e| format!("N: {e}"))?;
+    let transformer = Pipeline::new(compile(&work::policy_transforming())?, Path::new("/"))
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        out.clear();
+        work::plugin_lines(&transformer, records, &mut out).map_err(|e| e.to_string())?;
+    }
+    let per = start.elapsed().as_secs_f64() / f64::from(n.max(1));
+    println!("transform: {:.2} ms per pass", per * 1e3);
     Ok(())
 }
 

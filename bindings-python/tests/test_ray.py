@@ -77,9 +77,9 @@ def test_masked_dataset_equals_apply_of_the_whole_frame(cluster: None) -> None:
 
 
 def test_summaries_merged_across_blocks_agree_with_one_pass(cluster: None) -> None:
-    """Counts, nulls, extremes, distinct counts, lengths, mean, std and quantiles merge into one
-    pass's exactly. (Samples and top-k entries depend on how rows fall into blocks once a column
-    has more distinct values than the top-k counters hold: issue 24.)"""
+    """Counts, nulls, extremes, distinct counts, lengths, mean, std, quantiles and samples merge
+    into one pass's exactly. (Top-k entries depend on how rows fall into blocks once a column has
+    more distinct values than the top-k counters hold: issue 24.)"""
     policy = tamis.Policy.from_toml(POLICY)
     df = frame()
     merged = summarize(ray.data.from_pandas(df).repartition(8), policy)
@@ -89,8 +89,9 @@ def test_summaries_merged_across_blocks_agree_with_one_pass(cluster: None) -> No
         a, b = merged[col]["tamis_summary"], one_pass[col]["tamis_summary"]
         # Moments are exact sums rounded once: bit for bit.
         # Quantiles come from a sketch whose state is a function of the values alone.
-        for k in ("count", "nulls", "null_rate", "min", "max", "rule", "type", "distinct", "mean", "std", "length", "quantiles"):
+        for k in ("count", "nulls", "null_rate", "min", "max", "rule", "type", "distinct", "mean", "std", "length", "quantiles", "sample"):
             assert a.get(k) == b.get(k), (col, k)
+    assert any(len(s["tamis_summary"].get("sample", [])) == 5 for s in one_pass.values())
     assert "example.com" not in json.dumps(merged) and "pw-" not in json.dumps(merged)
 
 

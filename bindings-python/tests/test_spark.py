@@ -172,8 +172,8 @@ def test_access_and_retention_drop_rows_on_the_executors(spark: Any) -> None:
 
 
 def test_summaries_merged_across_partitions_agree_with_one_pass(spark: Any) -> None:
-    """Counts, nulls, extremes, distinct counts, lengths, mean, std and quantiles merge into one
-    pass's exactly, on 20,000 rows (more than the exact sketches hold)."""
+    """Counts, nulls, extremes, distinct counts, lengths, mean, std, quantiles and samples merge
+    into one pass's exactly, on 20,000 rows (more than the top-k counters hold)."""
     p = policy()
     df = frame()
     merged = summarize(spark.createDataFrame(df).repartition(8), p)
@@ -185,6 +185,16 @@ def test_summaries_merged_across_partitions_agree_with_one_pass(spark: Any) -> N
         # Quantiles come from a sketch whose state is a function of the values alone.
         for k in ("count", "nulls", "null_rate", "min", "max", "rule", "type", "distinct", "mean", "std", "length", "quantiles"):
             assert a.get(k) == b.get(k), (col, k)
+        # The sample's candidates too (the smallest hashes, exact counts); `repartition`
+        # shuffles, so the first ones seen differ: the same values once the order is the same.
+        assert len(a.get("sample", [])) == len(b.get("sample", [])), col
+    # In the order Spark holds the rows: the sample too, value for value.
+    sdf = spark.createDataFrame(df).coalesce(1).repartition(8)
+    merged, one_pass = summarize(sdf, p), p.summarize(sdf.toPandas())
+    assert any(len(s["tamis_summary"].get("sample", [])) == 5 for s in one_pass.values())
+    for col in one_pass:
+        a, b = merged[col]["tamis_summary"], one_pass[col]["tamis_summary"]
+        assert a.get("sample") == b.get("sample"), col
     assert "example.com" not in json.dumps(merged) and "pw-" not in json.dumps(merged)
 
 

@@ -474,10 +474,82 @@ fn states_of_older_formats_are_refused_with_the_reason() {
     s.add_f64(1.0);
     let mut state = s.to_state();
     assert!(Summary::from_state(&state).is_ok());
-    for (version, reason) in [(1, "rounded moments"), (2, "order of the values")] {
+    for (version, reason) in [
+        (1, "rounded moments"),
+        (2, "quantiles that depended on the order"),
+        (3, "sample that depended on the order"),
+    ] {
         state["tamis_summary_state"] = Value::from(version);
         let e = Summary::from_state(&state).unwrap_err().to_string();
         assert!(e.contains(reason) && e.contains("no longer read"), "{e}");
+    }
+}
+
+#[test]
+fn samples_merged_from_partitions_are_one_pass_samples_at_any_size() {
+    // 60,000 strings of 20,000 distinct values, a few hundred repeated often: the top-k
+    // counters prune (their counts then depend on the order), the sample's candidates do not.
+    let mut rng = Rng(7);
+    let values: Vec<String> = (0..60_000)
+        .map(|_| {
+            let r = rng.next();
+            let v = if r % 3 == 0 { r % 300 } else { r % 20_000 };
+            format!("v{v}")
+        })
+        .collect();
+    let summarize = |xs: &[String]| {
+        let mut s = Summary::new();
+        for x in xs {
+            s.add_str(x);
+        }
+        s
+    };
+    let one = summarize(&values);
+    let sample = |s: &Summary, k: u64| -> Vec<Value> {
+        s.frequent_in_order(k)
+            .into_iter()
+            .map(|h| s.item_value(h).unwrap())
+            .collect()
+    };
+    let want = sample(&one, 5);
+    assert!(want.len() > 50, "{}", want.len());
+    // Values seen fewer than k times are never candidates of the sample.
+    let count = |v: &Value| {
+        values
+            .iter()
+            .filter(|x| Some(x.as_str()) == v.as_str())
+            .count()
+    };
+    assert!(want.iter().take(20).all(|v| count(v) >= 5));
+    for parts in [2usize, 7, 64] {
+        let size = values.len().div_ceil(parts);
+        let states: Vec<Summary> = values
+            .chunks(size)
+            .map(|c| Summary::from_state(&summarize(c).to_state()).unwrap())
+            .collect();
+        // In the order of the values (as Dask, Spark and Ray merge): the same sample, in the
+        // same order.
+        let mut merged = Summary::new();
+        for p in &states {
+            merged.merge(p);
+        }
+        assert_eq!(sample(&merged, 5), want, "{parts} parts");
+        assert_eq!(
+            Summary::from_state(&merged.to_state())
+                .unwrap()
+                .frequent_in_order(5),
+            one.frequent_in_order(5)
+        );
+        // Merged in another order, the same values (their first positions differ).
+        let mut reversed = Summary::new();
+        for p in states.iter().rev() {
+            reversed.merge(p);
+        }
+        let mut a = sample(&reversed, 5);
+        let mut b = want.clone();
+        a.sort_by_key(ToString::to_string);
+        b.sort_by_key(ToString::to_string);
+        assert_eq!(a, b, "{parts} parts, reversed");
     }
 }
 

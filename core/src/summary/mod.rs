@@ -19,7 +19,11 @@
 //! - `top_k`: Misra-Gries counters with [`TOP_CAPACITY`] slots; a count is never above the true
 //!   count and at most `n / (TOP_CAPACITY + 1)` below it. Exact, and so merged exactly, while a
 //!   column has at most [`TOP_CAPACITY`] distinct values; past that, pruning depends on the
-//!   order values came in, and merged top values and samples are within the bound only.
+//!   order values came in, and merged top values are within the bound only.
+//! - sample: drawn from the distinct values with the [`SAMPLE_CAPACITY`] smallest hashes, each
+//!   with its exact count (`sketch::sample`): a function of the values alone, so merged
+//!   partitions give one pass's sample at any size (in one pass's order when merged in the
+//!   order of the values).
 //! - count, nulls, types, min, max, lengths: exact. mean and std: from exact sums of the numbers
 //!   and of their squares (`sketch::sum`), rounded once at the end, so they depend on the values
 //!   only: a summary merged from partitions has one pass's mean and std, bit for bit.
@@ -42,6 +46,7 @@ pub(crate) mod records;
 use sketch::distinct::Distinct;
 use sketch::extremes::keep_extreme;
 use sketch::quantiles::Quantiles;
+use sketch::sample::Sampled;
 use sketch::sum::{ExactSum, SquareSum, add_moments};
 
 /// The top-k counters, keyed by the values' 64-bit hashes (already uniform, so the map uses
@@ -83,6 +88,8 @@ fn greater(a: f64, b: f64) -> f64 {
 pub const EXACT_DISTINCT: usize = 4096;
 /// Up to this many numbers, quantiles are exact.
 pub const EXACT_QUANTILES: usize = sketch::quantiles::EXACT_QUANTILES;
+/// Distinct values a sample is drawn from (those with the smallest hashes).
+pub const SAMPLE_CAPACITY: usize = sketch::sample::SAMPLE_CAPACITY;
 /// Counter slots of the top-k sketch.
 pub const TOP_CAPACITY: usize = 1024;
 /// Quantiles emitted, in per mille.
@@ -193,6 +200,9 @@ pub struct Summary {
     /// Every top-k counter is 1: no value repeated since the counters were last emptied (the
     /// next prune empties them without a look).
     top_ones: bool,
+    /// The sample's candidates (`sketch::sample`) once the top-k counters have lost a count;
+    /// until then those counters hold every value exactly and the sample is drawn from them.
+    sampled: Option<Sampled>,
     covered: bool,
 }
 
@@ -270,6 +280,7 @@ impl Summary {
             top: TopMap::default(),
             top_err: 0,
             top_ones: true,
+            sampled: None,
             covered: false,
         }
     }
@@ -378,8 +389,11 @@ impl Summary {
         }
     }
 
-    fn count_item(&mut self, h: u64, item: impl FnOnce() -> Item) {
+    fn count_item(&mut self, h: u64, item: impl Fn() -> Item) {
         let first = self.count;
+        if let Some(s) = &mut self.sampled {
+            s.count(h, first, &item);
+        }
         match self.top.entry(h) {
             hashbrown::hash_map::Entry::Occupied(mut e) => {
                 e.get_mut().count += 1;
@@ -425,6 +439,16 @@ impl Summary {
         self.len_max = self.len_max.max(other.len_max);
         self.len_sum += other.len_sum;
         self.distinct.merge(&other.distinct);
+        // The sample's candidates: either side's exact counters stand for its candidates.
+        if self.sampled.is_some() || other.sampled.is_some() {
+            let theirs = other
+                .sampled
+                .clone()
+                .unwrap_or_else(|| Sampled::from_exact(&other.top));
+            self.sampled
+                .get_or_insert_with(|| Sampled::from_exact(&self.top))
+                .merge(&theirs, base);
+        }
         for (h, e) in &other.top {
             match self.top.get_mut(h) {
                 Some(mine) => mine.count += e.count,
@@ -455,14 +479,16 @@ impl Summary {
     }
 
     /// Hashes of the values seen at least `k` times, first seen first, as the sample order
-    /// (values identified by [`Summary`]'s own hashing).
+    /// (values identified by [`Summary`]'s own hashing): among the distinct values with the
+    /// [`SAMPLE_CAPACITY`] smallest hashes (every value, in a column with no more), so that the
+    /// sample depends on the values alone, not on their order or how they were split.
     #[must_use]
     pub fn frequent_in_order(&self, k: u64) -> Vec<u64> {
-        let mut v: Vec<(u64, u64)> = self
-            .top
-            .iter()
+        let candidates = self.sampled.as_ref().map_or(&self.top, |s| &s.map);
+        let mut v: Vec<(u64, u64)> = sketch::sample::bottom(candidates)
+            .into_iter()
             .filter(|(_, e)| e.count >= k)
-            .map(|(h, e)| (e.first, *h))
+            .map(|(h, e)| (e.first, h))
             .collect();
         v.sort_unstable();
         v.into_iter().map(|(_, h)| h).collect()
@@ -471,7 +497,8 @@ impl Summary {
     /// The value counted under `hash` (see [`Summary::frequent_in_order`]), as JSON.
     #[must_use]
     pub fn item_value(&self, hash: u64) -> Option<Value> {
-        self.top.get(&hash).map(|e| item_json(&e.item))
+        let candidates = self.sampled.as_ref().map_or(&self.top, |s| &s.map);
+        candidates.get(&hash).map(|e| item_json(&e.item))
     }
 }
 

@@ -10,13 +10,14 @@ use serde_json::{Map, Value};
 use super::sketch::distinct::{Distinct, HLL_M};
 use super::sketch::extremes::EXTREMES;
 use super::sketch::quantiles::Quantiles;
+use super::sketch::sample::{SAMPLE_CAPACITY, Sampled, bottom};
 use super::sketch::sum::{ExactSum, SquareSum};
 use super::{Entry, Item, Summary, TopMap, item_json, num, num_or_null};
 use crate::error::{ErrorKind, PolicyError};
 
 /// The state's format: 2 since moments are exact sums, 3 since quantiles are a function of the
-/// numbers alone.
-const STATE_VERSION: u64 = 3;
+/// numbers alone, 4 since the sample's candidates are (`sampled`).
+const STATE_VERSION: u64 = 4;
 
 impl Summary {
     /// The mergeable state as JSON (holds raw values: see the module documentation).
@@ -59,26 +60,22 @@ impl Summary {
             Value::Array(len.iter().map(|&n| Value::from(n)).collect()),
         );
         m.insert("distinct".into(), self.distinct.to_state());
-        let mut entries: Vec<(&u64, &Entry)> = self.top.iter().collect();
-        entries.sort_unstable_by_key(|(h, _)| **h);
-        let top: Vec<Value> = entries
-            .into_iter()
-            .map(|(h, e)| {
-                let kind = match e.item {
-                    Item::Str(_) => "s",
-                    Item::Num(_) => "n",
-                    Item::Bool(_) => "b",
-                };
-                Value::Array(vec![
-                    Value::from(*h),
-                    Value::from(e.count),
-                    Value::from(e.first),
-                    Value::from(kind),
-                    item_json(&e.item),
-                ])
-            })
-            .collect();
-        m.insert("top".into(), Value::Array(top));
+        let mut entries: Vec<(u64, &Entry)> = self.top.iter().map(|(&h, e)| (h, e)).collect();
+        entries.sort_unstable_by_key(|&(h, _)| h);
+        m.insert("top".into(), entries_json(entries));
+        if let Some(s) = &self.sampled {
+            // The candidates with the smallest hashes only, the bar at the largest of them: the
+            // same multiset of values writes the same `sampled`.
+            let bottom = bottom(&s.map);
+            let bar = match bottom.last() {
+                Some(&(h, _)) if bottom.len() == SAMPLE_CAPACITY => h,
+                _ => s.bar,
+            };
+            let mut o = Map::new();
+            o.insert("bar".into(), Value::from(bar));
+            o.insert("entries".into(), entries_json(bottom));
+            m.insert("sampled".into(), Value::Object(o));
+        }
         m.insert("top_err".into(), Value::from(self.top_err));
         m.insert("covered".into(), Value::Bool(self.covered));
         Value::Object(m)
@@ -94,6 +91,9 @@ impl Summary {
             Some(2) => Some(
                 "a summary state of format 2 (quantiles that depended on the order of the values)",
             ),
+            Some(3) => Some(
+                "a summary state of format 3 (a sample that depended on the order of the values)",
+            ),
             _ => None,
         };
         if let Some(what) = older {
@@ -108,6 +108,52 @@ impl Summary {
                 .help("pass what `Summary::to_state` (Python: `Summary.to_json`) wrote")
         })
     }
+}
+
+/// Counters as `[hash, count, first, kind, value]` lists.
+fn entries_json(entries: Vec<(u64, &Entry)>) -> Value {
+    Value::Array(
+        entries
+            .into_iter()
+            .map(|(h, e)| {
+                let kind = match e.item {
+                    Item::Str(_) => "s",
+                    Item::Num(_) => "n",
+                    Item::Bool(_) => "b",
+                };
+                Value::Array(vec![
+                    Value::from(h),
+                    Value::from(e.count),
+                    Value::from(e.first),
+                    Value::from(kind),
+                    item_json(&e.item),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// Counters written by [`entries_json`].
+fn read_entries(v: &Value) -> Option<TopMap> {
+    let mut map = TopMap::default();
+    for e in v.as_array()? {
+        let e = e.as_array()?;
+        let item = match e.get(3)?.as_str()? {
+            "s" => Item::Str(String::from(e.get(4)?.as_str()?)),
+            "n" => Item::Num(f(e.get(4))?),
+            "b" => Item::Bool(e.get(4)?.as_bool()?),
+            _ => return None,
+        };
+        let entry = Entry {
+            count: u(e.get(1))?,
+            first: u(e.get(2))?,
+            item,
+        };
+        if entry.count == 0 || map.insert(u(e.first())?, entry).is_some() {
+            return None;
+        }
+    }
+    Some(map)
 }
 
 fn u(v: Option<&Value>) -> Option<u64> {
@@ -188,27 +234,23 @@ fn read(v: &Value) -> Option<Summary> {
         }
         Distinct::Hll(regs)
     };
-    let mut top = TopMap::default();
-    for e in o.get("top")?.as_array()? {
-        let e = e.as_array()?;
-        let item = match e.get(3)?.as_str()? {
-            "s" => Item::Str(String::from(e.get(4)?.as_str()?)),
-            "n" => Item::Num(f(e.get(4))?),
-            "b" => Item::Bool(e.get(4)?.as_bool()?),
-            _ => return None,
-        };
-        top.insert(
-            u(e.first())?,
-            Entry {
-                count: u(e.get(1))?,
-                first: u(e.get(2))?,
-                item,
-            },
-        );
-    }
+    let top = read_entries(o.get("top")?)?;
     s.top = top;
     s.top_ones = false;
     s.top_err = u(o.get("top_err"))?;
+    // Without `sampled`, the counters must hold every value exactly (they lost no count).
+    s.sampled = match o.get("sampled") {
+        None if s.top_err == 0 => None,
+        None => return None,
+        Some(v) => {
+            let map = read_entries(v.get("entries")?)?;
+            let bar = u(v.get("bar"))?;
+            if map.len() > SAMPLE_CAPACITY || map.keys().any(|&h| h > bar) {
+                return None;
+            }
+            Some(Sampled { map, bar })
+        }
+    };
     s.covered = o.get("covered")?.as_bool()?;
     Some(s)
 }

@@ -3,5 +3,6 @@
 pub(crate) mod distinct;
 pub(crate) mod extremes;
 pub(crate) mod quantiles;
+pub(crate) mod sample;
 pub(crate) mod sum;
 mod top;

@@ -3,6 +3,7 @@
 use alloc::vec::Vec;
 
 use super::super::{Summary, TOP_CAPACITY};
+use super::sample::Sampled;
 
 impl Summary {
     /// Misra-Gries in batches: subtract the (C+1)-th largest count from every counter and drop
@@ -11,6 +12,11 @@ impl Summary {
     pub(in crate::summary) fn prune_top(&mut self) {
         if self.top.len() <= TOP_CAPACITY {
             return;
+        }
+        // The counters are about to lose counts: the sample's candidates are taken from them
+        // while they still hold every value exactly.
+        if self.sampled.is_none() {
+            self.sampled = Some(Sampled::from_exact(&self.top));
         }
         let (t, max) = if self.top_ones {
             (1, 1)
