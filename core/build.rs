@@ -164,12 +164,14 @@ fn build() -> Result<(), String> {
 }
 
 /// Whether a keyword stands on the line of every match the entry can count, so that the entry
-/// need only run on the lines its keywords stand on: every context word is a keyword (a match
-/// counts only with one on its line, or in the key name, which marks the whole text), or every
-/// match begins with a literal that holds a keyword (the pattern's prefixes, as the regex
-/// parser extracts them: `sk-proj-`, `(?i)api[_.-]?key`). Else a keyword anywhere in the text
-/// runs the entry over the whole text (`discord` before a bot token: the token's own shape
-/// does not hold it).
+/// need only run on the lines its keywords stand on: every context word is a keyword the
+/// search finds in every spelling the context check reads (lower case, at most
+/// `MAX_SPELLED_SEPARATORS` separators: `detect::catalog::spellings`), so a match counts only
+/// with a keyword on its line or in the key name (which runs the whole text); or every match
+/// begins with a literal that holds a keyword (the pattern's prefixes, or those of a part every
+/// match goes through, as the regex parser extracts them: `sk-proj-`, `(?i)api[_.-]?key`). Else
+/// a keyword anywhere in the text runs the entry over the whole text (`discord` before a bot
+/// token: the token's own shape does not hold it).
 fn line_local_keywords(e: &Entry) -> bool {
     let ignore_case = e.pattern.contains("(?i");
     let keywords: Vec<String> = e
@@ -186,11 +188,17 @@ fn line_local_keywords(e: &Entry) -> bool {
     if keywords.is_empty() {
         return false;
     }
-    if !e.context.is_empty()
-        && e.context
-            .iter()
-            .all(|w| keywords.iter().any(|k| *k == w.to_lowercase()))
-    {
+    // As `detect::catalog::MAX_SPELLED_SEPARATORS`.
+    const MAX_SPELLED_SEPARATORS: usize = 4;
+    let spelled_every_way = |w: &String| {
+        let w = w.to_lowercase();
+        w.bytes()
+            .filter(|c| matches!(c, b' ' | b'_' | b'-' | b'.'))
+            .count()
+            <= MAX_SPELLED_SEPARATORS
+            && keywords.contains(&w)
+    };
+    if !e.context.is_empty() && e.context.iter().all(spelled_every_way) {
         return true;
     }
     let Ok(hir) = regex_syntax::ParserBuilder::new()

@@ -157,3 +157,42 @@ fn an_entry_runs_on_the_lines_its_keywords_mark_or_the_whole_text() {
     let t = text(&p, &format!("discord bot settings\nretries: 3\n{bot}\n"));
     assert_eq!(t, "discord bot settings\nretries: 3\n[discord_bot_token]\n");
 }
+
+#[test]
+fn a_context_word_counts_where_its_keyword_is_found() {
+    // A review's cases: the context check read words in spellings the keyword search did not
+    // find (mixed separators; short words inside a key name). Keywords are now found in every
+    // spelling the check reads, and the check reads a key name's words as words, as it reads
+    // the match's line.
+    let p = policy("\"national_id\", \"financial\"");
+    for (doc, label) in [
+        (r#"{"v": "TFN\ntax_file-number 636925720"}"#, "au_tfn"),
+        (r#"{"v": "tax_file-number 636925720"}"#, "au_tfn"),
+        (
+            r#"{"v": "Teudat Zehut: x\nT-Z- 991542077"}"#,
+            "il_teudat_zehut",
+        ),
+        (
+            r#"{"T.C. Kimlik": "Turkish identification\n15829818170"}"#,
+            "tr_tckn",
+        ),
+        (r#"{"social_sin": "474785185"}"#, "ca_sin"),
+    ] {
+        let out = json(&p, doc);
+        assert!(out.contains(&format!("[{label}]")), "{label}: {out}");
+    }
+    // `sin` inside `business`, `pan` inside `company`, `bsn` inside `busibsn` are no words:
+    // no context, on the value's line or in its key.
+    for doc in [
+        r#"{"business": "SIN\n474785185"}"#,
+        r#"{"business": "474785185"}"#,
+        r#"{"company": "PAN\nVDGBM5935O"}"#,
+        r#"{"busibsn": "bsn\n881 741 097"}"#,
+    ] {
+        let out = json(&p, doc);
+        assert!(
+            !out.contains("[ca_sin]") && !out.contains("[in_pan]") && !out.contains("[nl_bsn]"),
+            "{out}"
+        );
+    }
+}

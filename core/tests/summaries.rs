@@ -493,7 +493,11 @@ fn samples_merged_from_partitions_are_one_pass_samples_at_any_size() {
     let values: Vec<String> = (0..60_000)
         .map(|_| {
             let r = rng.next();
-            let v = if r.is_multiple_of(3) { r % 300 } else { r % 20_000 };
+            let v = if r.is_multiple_of(3) {
+                r % 300
+            } else {
+                r % 20_000
+            };
             format!("v{v}")
         })
         .collect();

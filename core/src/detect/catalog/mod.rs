@@ -97,8 +97,8 @@ pub struct Entry {
     /// type covers the same span, its label wins.
     pub generic: bool,
     /// A keyword stands on the line of every match the entry counts (worked out by the build:
-    /// every context word is a keyword, or every match begins with a literal holding one), so
-    /// the entry runs only on the lines its keywords stand on; else on the whole text.
+    /// every match begins with a literal holding one, or goes through a part that does), so the
+    /// entry runs only on the lines its keywords stand on; else on the whole text.
     pub line_local_keywords: bool,
 }
 
@@ -158,9 +158,17 @@ fn short_word(w: &str) -> bool {
     w.len() < 5 && w.bytes().all(|c| c.is_ascii_lowercase())
 }
 
+/// Most separators a context word has for it to be spelled every way the context check reads
+/// it (4^n spellings); `core/build.rs` proves line-locality only for words within it.
+pub const MAX_SPELLED_SEPARATORS: usize = 4;
+
 /// The spellings a keyword is searched in: as written, and, when it has parts separated by
-/// ` `, `_`, `-` or `.`, with each of those (or nothing) between every two parts.
-fn spellings(k: &str) -> Vec<String> {
+/// ` `, `_`, `-` or `.`, with each of those (or nothing) between every two parts. A context
+/// word (`context`) is spelled with any of the four at each of its separators too, as the
+/// context check reads it (`tax_file-number`, `T-Z-` for `t.z.`), if it has at most
+/// [`MAX_SPELLED_SEPARATORS`].
+fn spellings(k: &str, context: bool) -> Vec<String> {
+    const SEPARATORS: [u8; 4] = [b' ', b'_', b'-', b'.'];
     let sep = |c: char| matches!(c, ' ' | '_' | '-' | '.');
     let parts: Vec<&str> = k.split(sep).filter(|p| !p.is_empty()).collect();
     let mut out = alloc::vec![String::from(k)];
@@ -169,6 +177,27 @@ fn spellings(k: &str) -> Vec<String> {
         for joint in [" ", "_", "-", ".", ""] {
             let w = parts.join(joint);
             if !out.contains(&w) {
+                out.push(w);
+            }
+        }
+    }
+    let at: Vec<usize> = k
+        .bytes()
+        .enumerate()
+        .filter(|&(_, c)| SEPARATORS.contains(&c))
+        .map(|(i, _)| i)
+        .collect();
+    if context && !at.is_empty() && at.len() <= MAX_SPELLED_SEPARATORS {
+        for n in 0..(1usize << (2 * at.len())) {
+            let mut w = k.as_bytes().to_vec();
+            for (j, &i) in at.iter().enumerate() {
+                if let (Some(c), Some(&s)) = (w.get_mut(i), SEPARATORS.get((n >> (2 * j)) & 3)) {
+                    *c = s;
+                }
+            }
+            if let Ok(w) = String::from_utf8(w)
+                && !out.contains(&w)
+            {
                 out.push(w);
             }
         }
@@ -285,8 +314,9 @@ impl CatalogSet {
         for (e, c) in entries.iter().enumerate() {
             let e = u16::try_from(e).unwrap_or(u16::MAX);
             for &k in c.entry.keywords {
-                let word = short_word(k) && c.entry.context.contains(&k);
-                for w in spellings(k) {
+                let context = c.entry.context.contains(&k);
+                let word = short_word(k) && context;
+                for w in spellings(k, context) {
                     let slot = spelled.entry(w).or_default();
                     let list = if word { &mut slot.1 } else { &mut slot.0 };
                     if !list.contains(&e) {
@@ -448,13 +478,14 @@ impl CatalogSet {
                 }
             }
         }
+        // A context word in the key name counts as a word, as on the match's line (`sin` in
+        // `social_sin`, not in `business`).
         let in_key = |c: &Compiled| {
             key.is_some_and(|k| {
-                c.entry.context.iter().any(|w| {
-                    k.as_bytes()
-                        .windows(w.len())
-                        .any(|x| eq_words(x, w.as_bytes()))
-                })
+                c.entry
+                    .context
+                    .iter()
+                    .any(|w| contains_word(k.as_bytes(), 0, k.len(), w))
             })
         };
         // Entry by entry (in catalog order), each over its lines in order, or the whole text.
@@ -709,8 +740,9 @@ mod locality {
         assert!(local("openai_api_key"));
         assert!(local("gitlab_personal_access_token"));
         assert!(local("password_assignment"));
-        // Every context word is a keyword.
+        // Every context word is a keyword, found in every spelling the context check reads.
         assert!(local("us_passport"));
+        assert!(local("au_tfn"));
         // The keyword is the vendor's name, not part of the token's shape.
         assert!(!local("discord_bot_token"));
         assert!(!local("bitwarden_access_token"));
