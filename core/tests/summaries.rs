@@ -558,6 +558,56 @@ fn samples_merged_from_partitions_are_one_pass_samples_at_any_size() {
 }
 
 #[test]
+fn infinities_survive_the_state_round_trip() {
+    // JSON has no infinities: a float column holding one could not be read back (Dask, Spark
+    // and Ray merge through the state).
+    let mut s = Summary::new();
+    for x in [1.0, f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY] {
+        s.add_f64(x);
+    }
+    let back = Summary::from_state(&s.to_state()).unwrap();
+    assert_eq!(rendered(&back, 1), rendered(&s, 1));
+    assert_eq!(back.frequent_in_order(2), s.frequent_in_order(2));
+}
+
+#[test]
+fn forged_counter_states_are_refused_not_trusted() {
+    let mut s = Summary::new();
+    for i in 0..12_000 {
+        s.add_str(&format!("v{}", i % 6000));
+    }
+    let good = s.to_state();
+    assert!(good.get("sampled").is_some());
+    assert!(Summary::from_state(&good).is_ok());
+    let forge = |f: &dyn Fn(&mut Value)| {
+        let mut v = good.clone();
+        f(&mut v);
+        Summary::from_state(&v)
+    };
+    for list in ["/top", "/sampled/entries"] {
+        // A count over the values counted, a value under another value's hash, a first
+        // position past the end, a hash twice.
+        assert!(forge(&|v| v.pointer_mut(list).unwrap()[0][1] = Value::from(12_001)).is_err());
+        assert!(forge(&|v| v.pointer_mut(list).unwrap()[0][4] = Value::from("x")).is_err());
+        assert!(forge(&|v| v.pointer_mut(list).unwrap()[0][2] = Value::from(12_001)).is_err());
+        assert!(
+            forge(&|v| {
+                let first = v.pointer(list).unwrap()[0].clone();
+                v.pointer_mut(list)
+                    .unwrap()
+                    .as_array_mut()
+                    .unwrap()
+                    .push(first);
+            })
+            .is_err()
+        );
+    }
+    // Counters that lost counts with no sample candidates, a count no JS number holds.
+    assert!(forge(&|v| drop(v.as_object_mut().unwrap().remove("sampled"))).is_err());
+    assert!(forge(&|v| v["count"] = Value::from(u64::MAX)).is_err());
+}
+
+#[test]
 fn forged_quantile_states_are_refused_not_trusted() {
     let mut s = Summary::new();
     for i in 0..2000 {

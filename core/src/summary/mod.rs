@@ -396,7 +396,7 @@ impl Summary {
         }
         match self.top.entry(h) {
             hashbrown::hash_map::Entry::Occupied(mut e) => {
-                e.get_mut().count += 1;
+                e.get_mut().count = e.get().count.saturating_add(1);
                 self.top_ones = false;
             }
             hashbrown::hash_map::Entry::Vacant(v) => {
@@ -451,7 +451,7 @@ impl Summary {
         }
         for (h, e) in &other.top {
             match self.top.get_mut(h) {
-                Some(mine) => mine.count += e.count,
+                Some(mine) => mine.count = mine.count.saturating_add(e.count),
                 None => {
                     let mut e = e.clone();
                     e.first = e.first.saturating_add(base);
@@ -525,6 +525,15 @@ fn item_cmp(a: &Item, b: &Item) -> core::cmp::Ordering {
         (Item::Num(x), Item::Num(y)) => x.total_cmp(y),
         (Item::Bool(x), Item::Bool(y)) => x.cmp(y),
         _ => rank(a).cmp(&rank(b)).then(Ordering::Equal),
+    }
+}
+
+/// The identity hash of a kept value, as the `add_*` that counted it made it.
+fn item_hash(i: &Item) -> u64 {
+    match i {
+        Item::Str(s) => hash64(b's', s.as_bytes()),
+        Item::Num(x) => num_hash(*x),
+        Item::Bool(b) => hash64(b'b', &[u8::from(*b)]),
     }
 }
 

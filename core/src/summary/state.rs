@@ -12,7 +12,10 @@ use super::sketch::extremes::EXTREMES;
 use super::sketch::quantiles::Quantiles;
 use super::sketch::sample::{SAMPLE_CAPACITY, Sampled, bottom};
 use super::sketch::sum::{ExactSum, SquareSum};
-use super::{Entry, Item, Summary, TopMap, item_json, num, num_or_null};
+use super::{Entry, Item, Summary, TopMap, item_hash, item_json, num, num_or_null};
+
+/// The most values a state may say it counted: 2^53.
+const MAX_COUNT: u64 = 1 << 53;
 use crate::error::{ErrorKind, PolicyError};
 
 /// The state's format: 2 since moments are exact sums, 3 since quantiles are a function of the
@@ -121,35 +124,57 @@ fn entries_json(entries: Vec<(u64, &Entry)>) -> Value {
                     Item::Num(_) => "n",
                     Item::Bool(_) => "b",
                 };
+                // JSON has no infinities: they are written as text (`item_json` would write
+                // `null`, which reads back as nothing).
+                let value = match e.item {
+                    Item::Num(x) if x == f64::INFINITY => Value::from("inf"),
+                    Item::Num(x) if x == f64::NEG_INFINITY => Value::from("-inf"),
+                    _ => item_json(&e.item),
+                };
                 Value::Array(vec![
                     Value::from(h),
                     Value::from(e.count),
                     Value::from(e.first),
                     Value::from(kind),
-                    item_json(&e.item),
+                    value,
                 ])
             })
             .collect(),
     )
 }
 
-/// Counters written by [`entries_json`].
-fn read_entries(v: &Value) -> Option<TopMap> {
+/// Counters written by [`entries_json`], of a summary of `count` values: refused when they
+/// do not add up (a value under another value's hash, counts over `count`, a first position
+/// past it, a hash twice).
+fn read_entries(v: &Value, count: u64) -> Option<TopMap> {
     let mut map = TopMap::default();
+    let mut total = 0u64;
     for e in v.as_array()? {
         let e = e.as_array()?;
         let item = match e.get(3)?.as_str()? {
             "s" => Item::Str(String::from(e.get(4)?.as_str()?)),
-            "n" => Item::Num(f(e.get(4))?),
+            "n" => Item::Num(match e.get(4)?.as_str() {
+                Some("inf") => f64::INFINITY,
+                Some("-inf") => f64::NEG_INFINITY,
+                Some(_) => return None,
+                None => f(e.get(4))?,
+            }),
             "b" => Item::Bool(e.get(4)?.as_bool()?),
             _ => return None,
         };
+        let h = u(e.first())?;
         let entry = Entry {
             count: u(e.get(1))?,
             first: u(e.get(2))?,
             item,
         };
-        if entry.count == 0 || map.insert(u(e.first())?, entry).is_some() {
+        total = total.checked_add(entry.count)?;
+        if entry.count == 0
+            || entry.first > count
+            || total > count
+            || item_hash(&entry.item) != h
+            || map.insert(h, entry).is_some()
+        {
             return None;
         }
     }
@@ -171,6 +196,11 @@ fn read(v: &Value) -> Option<Summary> {
     }
     let mut s = Summary::new();
     s.count = u(o.get("count"))?;
+    // More values than a JS number counts exactly is no state tamis wrote (and merged sums of
+    // such counts could overflow).
+    if s.count > MAX_COUNT {
+        return None;
+    }
     s.nulls = u(o.get("nulls"))?;
     let types = o.get("types")?.as_array()?;
     if types.len() != s.types.len() {
@@ -234,7 +264,7 @@ fn read(v: &Value) -> Option<Summary> {
         }
         Distinct::Hll(regs)
     };
-    let top = read_entries(o.get("top")?)?;
+    let top = read_entries(o.get("top")?, s.count)?;
     s.top = top;
     s.top_ones = false;
     s.top_err = u(o.get("top_err"))?;
@@ -243,7 +273,7 @@ fn read(v: &Value) -> Option<Summary> {
         None if s.top_err == 0 => None,
         None => return None,
         Some(v) => {
-            let map = read_entries(v.get("entries")?)?;
+            let map = read_entries(v.get("entries")?, s.count)?;
             let bar = u(v.get("bar"))?;
             if map.len() > SAMPLE_CAPACITY || map.keys().any(|&h| h > bar) {
                 return None;

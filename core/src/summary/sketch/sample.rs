@@ -41,7 +41,9 @@ impl Sampled {
             return;
         }
         match self.map.entry(h) {
-            hashbrown::hash_map::Entry::Occupied(mut e) => e.get_mut().count += 1,
+            hashbrown::hash_map::Entry::Occupied(mut e) => {
+                e.get_mut().count = e.get().count.saturating_add(1);
+            }
             hashbrown::hash_map::Entry::Vacant(v) => {
                 v.insert(Entry {
                     count: 1,
@@ -75,7 +77,7 @@ impl Sampled {
                 continue;
             }
             match self.map.get_mut(&h) {
-                Some(mine) => mine.count += e.count,
+                Some(mine) => mine.count = mine.count.saturating_add(e.count),
                 None => {
                     let mut e = e.clone();
                     e.first = e.first.saturating_add(base);
