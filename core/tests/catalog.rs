@@ -164,7 +164,7 @@ fn a_context_word_counts_where_its_keyword_is_found() {
     // find (mixed separators; short words inside a key name). Keywords are now found in every
     // spelling the check reads, and the check reads a key name's words as words, as it reads
     // the match's line.
-    let p = policy("\"national_id\", \"financial\"");
+    let p = policy("\"national_id\", \"financial\", \"person\"");
     for (doc, label) in [
         (r#"{"v": "TFN\ntax_file-number 636925720"}"#, "au_tfn"),
         (r#"{"v": "tax_file-number 636925720"}"#, "au_tfn"),
@@ -177,6 +177,9 @@ fn a_context_word_counts_where_its_keyword_is_found() {
             "tr_tckn",
         ),
         (r#"{"social_sin": "474785185"}"#, "ca_sin"),
+        // Key names beyond ASCII, and an acronym's plural.
+        (r#"{"född": "1990-05-17"}"#, "date_of_birth"),
+        (r#"{"SINs": "x\n474785185"}"#, "ca_sin"),
     ] {
         let out = json(&p, doc);
         assert!(out.contains(&format!("[{label}]")), "{label}: {out}");

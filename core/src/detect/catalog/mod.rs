@@ -211,24 +211,30 @@ fn spellings(k: &str, context: bool) -> Vec<String> {
 pub(crate) fn fold_key(key: &str, out: &mut String) {
     out.clear();
     let b = key.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        if matches!(c, b' ' | b'_' | b'-' | b'.') {
+    for (i, c) in key.char_indices() {
+        let a = match u8::try_from(c) {
+            Ok(a) if a.is_ascii() => a.to_ascii_lowercase(),
+            _ => {
+                // Beyond ASCII: as written (context words compare bytes, ASCII case ignored).
+                out.push(c);
+                continue;
+            }
+        };
+        if matches!(a, b' ' | b'_' | b'-' | b'.') {
             out.push(' ');
             continue;
         }
-        let prev = i
-            .checked_sub(1)
-            .and_then(|j| b.get(j))
-            .copied()
-            .unwrap_or(b' ');
-        let next = b.get(i + 1).copied().unwrap_or(b' ');
+        let at = |j: Option<usize>| j.and_then(|j| b.get(j)).copied().unwrap_or(b' ');
+        let (prev, next, after) = (at(i.checked_sub(1)), at(Some(i + 1)), at(Some(i + 2)));
+        // `NHSNumber` → `nhs number`, but `SINs` stays `sins` (a plural, not a word).
+        let plural = next == b's' && !after.is_ascii_alphabetic();
         if c.is_ascii_uppercase()
             && (prev.is_ascii_lowercase()
-                || (prev.is_ascii_uppercase() && next.is_ascii_lowercase()))
+                || (prev.is_ascii_uppercase() && next.is_ascii_lowercase() && !plural))
         {
             out.push(' ');
         }
-        out.push(char::from(c.to_ascii_lowercase()));
+        out.push(char::from(a));
     }
 }
 
@@ -331,18 +337,26 @@ impl CatalogSet {
             .iter()
             .map(|w| w.bytes().any(|c| c.is_ascii_uppercase()))
             .collect();
+        // Each word's prefixes among the words (ASCII case ignored), looked up by length: the
+        // words are many (every spelling), so not every pair is compared.
+        let mut by_lower: BTreeMap<String, Vec<u16>> = BTreeMap::new();
+        for (k, w) in words.iter().enumerate() {
+            by_lower
+                .entry(w.to_ascii_lowercase())
+                .or_default()
+                .push(u16::try_from(k).unwrap_or(u16::MAX));
+        }
         let prefixes = words
             .iter()
             .map(|w| {
                 let w = w.to_ascii_lowercase();
-                (0..words.len())
-                    .filter(|&k| {
-                        words
-                            .get(k)
-                            .is_some_and(|p| w.starts_with(&p.to_ascii_lowercase()))
-                    })
-                    .map(|k| u16::try_from(k).unwrap_or(u16::MAX))
-                    .collect()
+                let mut found: Vec<u16> = (1..=w.len())
+                    .filter_map(|n| w.get(..n).and_then(|p| by_lower.get(p)))
+                    .flatten()
+                    .copied()
+                    .collect();
+                found.sort_unstable();
+                found
             })
             .collect();
         let keywords = if words.is_empty() {
