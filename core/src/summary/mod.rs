@@ -394,21 +394,10 @@ impl Summary {
         if let Some(s) = &mut self.sampled {
             s.count(h, first, &item);
         }
-        match self.top.entry(h) {
-            hashbrown::hash_map::Entry::Occupied(mut e) => {
-                e.get_mut().count = e.get().count.saturating_add(1);
-                self.top_ones = false;
-            }
-            hashbrown::hash_map::Entry::Vacant(v) => {
-                v.insert(Entry {
-                    count: 1,
-                    first,
-                    item: item(),
-                });
-                if self.top.len() > 4 * TOP_CAPACITY {
-                    self.prune_top();
-                }
-            }
+        if !bump(&mut self.top, h, first, item) {
+            self.top_ones = false;
+        } else if self.top.len() > 4 * TOP_CAPACITY {
+            self.prune_top();
         }
     }
 
@@ -525,6 +514,25 @@ fn item_cmp(a: &Item, b: &Item) -> core::cmp::Ordering {
         (Item::Num(x), Item::Num(y)) => x.total_cmp(y),
         (Item::Bool(x), Item::Bool(y)) => x.cmp(y),
         _ => rank(a).cmp(&rank(b)).then(Ordering::Equal),
+    }
+}
+
+/// Counts one more of the value `h` in `map` (made by `item`, first seen at `first`, when it is
+/// new); whether it was new.
+fn bump(map: &mut TopMap, h: u64, first: u64, item: impl FnOnce() -> Item) -> bool {
+    match map.entry(h) {
+        hashbrown::hash_map::Entry::Occupied(mut e) => {
+            e.get_mut().count = e.get().count.saturating_add(1);
+            false
+        }
+        hashbrown::hash_map::Entry::Vacant(v) => {
+            v.insert(Entry {
+                count: 1,
+                first,
+                item: item(),
+            });
+            true
+        }
     }
 }
 

@@ -5,14 +5,15 @@
 //! source of the format.
 //!
 //! A policy compiles the entries it selects into one [`CatalogSet`]. Scanning a text:
-//! 1. One search for every keyword at once (ASCII case ignored) marks the entries to run, each
-//!    on the lines its keywords stand on; the name of the key the value is stored under is
-//!    searched too (a keyword there marks the whole text), so `"passport": "…"` counts as
-//!    context.
-//! 2. Each marked entry's pattern runs over its lines (a match never crosses a line; the regex
-//!    engine's own literal prefilter makes this cheap for prefixed tokens); entries without keywords (identifier
-//!    shapes) run together as one multi-pattern search, and where one matches, the others are
-//!    tried at the same start.
+//! 1. One search for every keyword at once (ASCII case ignored) marks the entries to run: on
+//!    the lines its keywords stand on where the build proved that every match the entry counts
+//!    has one on its line ([`Entry::line_local_keywords`]), else on the whole text; the name of
+//!    the key the value is stored under is searched too (a keyword there marks the whole text),
+//!    so `"passport": "…"` counts as context.
+//! 2. Each marked entry's pattern runs over its lines or the whole text (a match never crosses
+//!    a line; the regex engine's own literal prefilter makes this cheap for prefixed tokens);
+//!    entries without keywords (identifier shapes) run together as one multi-pattern search,
+//!    and where one matches, the others are tried at the same start.
 //! 3. A match counts when its validator passes and, for entries with context words, one of
 //!    them occurs within [`CONTEXT_BEFORE`] bytes before it, [`CONTEXT_AFTER`] bytes after it,
 //!    or in the key name. Only the group named `v` is a finding when the pattern has one.
@@ -97,8 +98,9 @@ pub struct Entry {
     /// type covers the same span, its label wins.
     pub generic: bool,
     /// A keyword stands on the line of every match the entry counts (worked out by the build:
-    /// every match begins with a literal holding one, or goes through a part that does), so the
-    /// entry runs only on the lines its keywords stand on; else on the whole text.
+    /// every match begins with a literal holding one, or goes through a part that does; or
+    /// every context word is a keyword, searched in every spelling the context check reads), so
+    /// the entry runs only on the lines its keywords stand on; else on the whole text.
     pub line_local_keywords: bool,
 }
 
@@ -113,7 +115,8 @@ pub fn lookup(name: &str) -> Option<usize> {
 
 /// [`CatalogCache::on`] of an entry no keyword marked.
 const UNMARKED: usize = 0;
-/// [`CatalogCache::on`] of an entry a keyword in the key name marked: the whole text is searched.
+/// [`CatalogCache::on`] of an entry whose whole text is searched (a keyword in the key name, or
+/// one of an entry that is not [`Entry::line_local_keywords`]).
 const WHOLE: usize = usize::MAX;
 
 /// The syntax catalog patterns are compiled with (as `core/build.rs` checks them): ASCII
@@ -437,9 +440,8 @@ impl CatalogSet {
         }
         if let Some(kw) = &self.keywords {
             // A keyword in the key name marks its entries for the whole text; one in the text,
-            // for the line it stands on (a match never crosses a line, and a keyword on another
-            // line is no reason to search this one: the same text streamed line by line gives
-            // the same findings).
+            // for the line it stands on where that finds every match the entry counts (a match
+            // never crosses a line), else for the whole text.
             let hays = [(key.map_or(&[][..], str::as_bytes), true), (b, false)];
             for (hay, in_key) in hays {
                 let mut at = 0;

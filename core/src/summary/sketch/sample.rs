@@ -10,7 +10,7 @@
 
 use alloc::vec::Vec;
 
-use super::super::{Entry, Item, TopMap};
+use super::super::{Entry, Item, TopMap, bump};
 
 /// Distinct values a sample is drawn from once a column has more.
 pub const SAMPLE_CAPACITY: usize = 1024;
@@ -40,20 +40,8 @@ impl Sampled {
         if h > self.bar {
             return;
         }
-        match self.map.entry(h) {
-            hashbrown::hash_map::Entry::Occupied(mut e) => {
-                e.get_mut().count = e.get().count.saturating_add(1);
-            }
-            hashbrown::hash_map::Entry::Vacant(v) => {
-                v.insert(Entry {
-                    count: 1,
-                    first,
-                    item: item(),
-                });
-                if self.map.len() > 2 * SAMPLE_CAPACITY {
-                    self.prune();
-                }
-            }
+        if bump(&mut self.map, h, first, item) && self.map.len() > 2 * SAMPLE_CAPACITY {
+            self.prune();
         }
     }
 
