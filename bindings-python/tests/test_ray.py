@@ -89,7 +89,7 @@ def test_summaries_merged_across_blocks_agree_with_one_pass(cluster: None) -> No
         a, b = merged[col]["tamis_summary"], one_pass[col]["tamis_summary"]
         # Moments are exact sums rounded once: bit for bit.
         # Quantiles come from a sketch whose state is a function of the values alone.
-        for k in ("count", "nulls", "null_rate", "min", "max", "rule", "type", "distinct", "mean", "std", "length", "quantiles", "sample"):
+        for k in ("count", "nulls", "null_rate", "min", "max", "rule", "type", "distinct", "mean", "std", "length", "quantiles", "top_k", "sample"):
             assert a.get(k) == b.get(k), (col, k)
     assert any(len(s["tamis_summary"].get("sample", [])) == 5 for s in one_pass.values())
     assert "example.com" not in json.dumps(merged) and "pw-" not in json.dumps(merged)

@@ -183,7 +183,7 @@ def test_summaries_merged_across_partitions_agree_with_one_pass(spark: Any) -> N
         a, b = merged[col]["tamis_summary"], one_pass[col]["tamis_summary"]
         # Moments are exact sums rounded once: bit for bit.
         # Quantiles come from a sketch whose state is a function of the values alone.
-        for k in ("count", "nulls", "null_rate", "min", "max", "rule", "type", "distinct", "mean", "std", "length", "quantiles"):
+        for k in ("count", "nulls", "null_rate", "min", "max", "rule", "type", "distinct", "mean", "std", "length", "quantiles", "top_k"):
             assert a.get(k) == b.get(k), (col, k)
         # The sample's candidates too (the smallest hashes, exact counts); `repartition`
         # shuffles, so the first ones seen differ: the same values once the order is the same.
