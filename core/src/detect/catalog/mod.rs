@@ -481,7 +481,9 @@ impl CatalogSet {
                             }
                             let (s, t) = match line {
                                 Some(l) if m.start() < l.1 => l,
-                                _ => *line.insert(line_of(b, m.start())),
+                                _ => {
+                                    *line.insert((line_start(b, m.start()), line_end(b, m.start())))
+                                }
                             };
                             lines.push((e, s, t));
                             *on = t + 1;
@@ -518,12 +520,13 @@ impl CatalogSet {
                 continue;
             };
             let (cache, caps) = slot.get_or_insert_with(|| c.caches());
+            let context_in_key = in_key(c);
             if whole {
-                find_all(c, b, 0..b.len(), cache, caps.as_mut(), in_key(c), out);
+                find_all(c, b, 0..b.len(), cache, caps.as_mut(), context_in_key, out);
                 continue;
             }
             for &(_, s, t) in lines.get(first..next_line).unwrap_or_default() {
-                find_all(c, b, s..t, cache, caps.as_mut(), in_key(c), out);
+                find_all(c, b, s..t, cache, caps.as_mut(), context_in_key, out);
             }
         }
         cx.marked = list;
@@ -629,26 +632,28 @@ fn match_at(
     Some(span)
 }
 
-/// The line of `b` (without its `\n`) that the byte at `i` stands on.
-fn line_of(b: &[u8], i: usize) -> (usize, usize) {
-    let start = b
-        .get(..i)
+/// Where the line of `b` that the byte at `i` stands on starts.
+fn line_start(b: &[u8], i: usize) -> usize {
+    b.get(..i)
         .and_then(|h| memchr::memrchr(b'\n', h))
-        .map_or(0, |k| k + 1);
-    let end = b
-        .get(i..)
+        .map_or(0, |k| k + 1)
+}
+
+/// Where the line of `b` that the byte at `i` stands on ends (its `\n`, or the text's end).
+fn line_end(b: &[u8], i: usize) -> usize {
+    b.get(i..)
         .and_then(|t| memchr::memchr(b'\n', t))
-        .map_or(b.len(), |k| i + k);
-    (start, end)
+        .map_or(b.len(), |k| i + k)
 }
 
 /// Whether a context word stands near `span` of `b`, on its line (text is masked line by line
 /// when streamed: what stands on another line cannot count).
 fn has_context(words: &[&str], b: &[u8], span: (usize, usize)) -> bool {
-    let (line_start, _) = line_of(b, span.0);
-    let (_, line_end) = line_of(b, span.1);
-    let lo = span.0.saturating_sub(CONTEXT_BEFORE).max(line_start);
-    let hi = (span.1 + CONTEXT_AFTER).min(line_end);
+    let lo = span
+        .0
+        .saturating_sub(CONTEXT_BEFORE)
+        .max(line_start(b, span.0));
+    let hi = (span.1 + CONTEXT_AFTER).min(line_end(b, span.1));
     words
         .iter()
         .any(|w| contains_word(b, lo, span.0, w) || contains_word(b, span.1, hi, w))
@@ -737,11 +742,6 @@ mod tests {
             }
         }
     }
-}
-
-#[cfg(test)]
-mod locality {
-    use super::*;
 
     #[test]
     fn keywords_are_line_local_only_where_every_match_holds_one() {
