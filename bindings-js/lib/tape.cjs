@@ -482,7 +482,6 @@ const wellFormed =
     ? (s) => s.isWellFormed()
     : (s) => !/[\uD800-\uDFFF]/.test(s);
 
-
 class PathPlan {
   busy = false;
 

@@ -251,6 +251,16 @@ pub(crate) fn hash64(tag: u8, bytes: &[u8]) -> u64 {
 
 const NULL_HASH: u64 = 0x6e75_6c6c;
 
+/// The identity hash of a string value.
+fn str_hash(s: &str) -> u64 {
+    hash64(b's', s.as_bytes())
+}
+
+/// The identity hash of a boolean.
+fn bool_hash(b: bool) -> u64 {
+    hash64(b'b', &[u8::from(b)])
+}
+
 fn num_hash(x: f64) -> u64 {
     let x = if x == 0.0 { 0.0 } else { x };
     hash64(b'n', &x.to_bits().to_le_bytes())
@@ -315,7 +325,7 @@ impl Summary {
     pub fn add_bool(&mut self, b: bool) -> u64 {
         self.count += 1;
         self.bump_type(0);
-        let h = hash64(b'b', &[u8::from(b)]);
+        let h = bool_hash(b);
         self.distinct.insert(h);
         self.count_item(h, || Item::Bool(b));
         h
@@ -363,7 +373,7 @@ impl Summary {
         self.len_min = self.len_min.min(len);
         self.len_max = self.len_max.max(len);
         self.len_sum += len;
-        let h = hash64(b's', s.as_bytes());
+        let h = str_hash(s);
         self.distinct.insert(h);
         self.count_item(h, || Item::Str(String::from(s)));
         h
@@ -430,13 +440,13 @@ impl Summary {
         self.distinct.merge(&other.distinct);
         // The sample's candidates: either side's exact counters stand for its candidates.
         if self.sampled.is_some() || other.sampled.is_some() {
-            let theirs = other
+            let mine = self
                 .sampled
-                .clone()
-                .unwrap_or_else(|| Sampled::from_exact(&other.top));
-            self.sampled
-                .get_or_insert_with(|| Sampled::from_exact(&self.top))
-                .merge(&theirs, base);
+                .get_or_insert_with(|| Sampled::from_exact(&self.top));
+            match &other.sampled {
+                Some(theirs) => mine.merge(theirs, base),
+                None => mine.merge(&Sampled::from_exact(&other.top), base),
+            }
         }
         for (h, e) in &other.top {
             match self.top.get_mut(h) {
@@ -539,9 +549,9 @@ fn bump(map: &mut TopMap, h: u64, first: u64, item: impl FnOnce() -> Item) -> bo
 /// The identity hash of a kept value, as the `add_*` that counted it made it.
 fn item_hash(i: &Item) -> u64 {
     match i {
-        Item::Str(s) => hash64(b's', s.as_bytes()),
+        Item::Str(s) => str_hash(s),
         Item::Num(x) => num_hash(*x),
-        Item::Bool(b) => hash64(b'b', &[u8::from(*b)]),
+        Item::Bool(b) => bool_hash(*b),
     }
 }
 

@@ -27,12 +27,14 @@ pub(in crate::summary) struct Sampled {
 impl Sampled {
     /// From counters that hold every value seen, exactly.
     pub(in crate::summary) fn from_exact(all: &TopMap) -> Self {
-        let mut s = Self {
-            map: all.clone(),
-            bar: u64::MAX,
-        };
-        s.prune();
-        s
+        // Only the candidates kept are copied (the counters hold up to four times as many).
+        let bar = nth_smallest(all.keys().copied().collect()).unwrap_or(u64::MAX);
+        let map = all
+            .iter()
+            .filter(|&(&h, _)| h <= bar)
+            .map(|(&h, e)| (h, e.clone()))
+            .collect();
+        Self { map, bar }
     }
 
     /// Counts one value (its hash `h`, first seen at `first`).
@@ -50,10 +52,10 @@ impl Sampled {
         if self.map.len() <= SAMPLE_CAPACITY {
             return;
         }
-        let mut hashes: Vec<u64> = self.map.keys().copied().collect();
-        let (_, &mut nth, _) = hashes.select_nth_unstable(SAMPLE_CAPACITY - 1);
-        self.bar = nth;
-        self.map.retain(|&h, _| h <= nth);
+        if let Some(nth) = nth_smallest(self.map.keys().copied().collect()) {
+            self.bar = nth;
+            self.map.retain(|&h, _| h <= nth);
+        }
     }
 
     /// Merges the candidates of values that came after these (`base` values before them).
@@ -76,6 +78,15 @@ impl Sampled {
         self.bar = bar;
         self.prune();
     }
+}
+
+/// The [`SAMPLE_CAPACITY`]-th smallest of `hashes`, when there are more than that.
+fn nth_smallest(mut hashes: Vec<u64>) -> Option<u64> {
+    if hashes.len() <= SAMPLE_CAPACITY {
+        return None;
+    }
+    let (_, &mut nth, _) = hashes.select_nth_unstable(SAMPLE_CAPACITY - 1);
+    Some(nth)
 }
 
 /// The [`SAMPLE_CAPACITY`] entries of `map` with the smallest hashes, in hash order.
