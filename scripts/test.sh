@@ -129,7 +129,9 @@ rm -rf target/wheels
 stage "Python: stubs (mypy.stubtest) and pytest against the installed wheel"
 py="$PWD/$venv/bin/python"
 (cd /tmp && "$py" -m mypy.stubtest tamis._tamis)
-(cd bindings-python && "$py" -m pytest -q -p no:cacheprovider tests)
+# Two workers (pytest-xdist): Hypothesis's generation, not tamis, is most of this stage's time;
+# Spark's and Ray's tests keep to one worker each (tests/conftest.py).
+(cd bindings-python && "$py" -m pytest -q -p no:cacheprovider -n 2 --dist loadgroup tests)
 
 stage "Node: build the npm package (wasm32 + wasm-bindgen) and pack it"
 need node "install Node.js 20 or later"

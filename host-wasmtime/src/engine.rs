@@ -3,7 +3,7 @@
 //! a fresh store per call with its limits armed, failures classified by trap code, and the
 //! threads with a large native stack that guest code runs on.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use wasmtime::component::{Component, HasSelf, Linker};
@@ -54,7 +54,15 @@ impl bindings::tamis::filter::types::Host for State {}
 pub struct Host {
     engine: Engine,
     linker: Linker<State>,
+    /// The components compiled last, with the bytes each came from, newest first: a policy
+    /// compiled again with the same plugins (a service reloading its policy, a policy per
+    /// test) does not compile them again. Everything after compilation (imports, exports,
+    /// `info()`) runs for every registration.
+    compiled: Mutex<Vec<(Vec<u8>, Component)>>,
 }
+
+/// How many compiled components [`Host`] keeps.
+const COMPILED_KEPT: usize = 8;
 
 impl core::fmt::Debug for Host {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -118,7 +126,60 @@ impl Host {
                 }
             })
             .map_err(|e| RegisterError(format!("cannot start the epoch ticker: {e}")))?;
-        Ok(Host { engine, linker })
+        Ok(Host {
+            engine,
+            linker,
+            compiled: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The component of `bytes`: compiled now, or earlier and kept.
+    fn compile(
+        &self,
+        bytes: &[u8],
+        fail: &dyn Fn(String) -> RegisterError,
+    ) -> Result<Component, RegisterError> {
+        if let Some(component) = self.compiled(bytes) {
+            return Ok(component);
+        }
+        let owned = if is_core_module(bytes) {
+            // A module built by tamis-guest carries its WIT world; it becomes a component here.
+            wit_component::ComponentEncoder::default()
+                .module(bytes)
+                .and_then(|e| e.validate(true).encode())
+                .map_err(|_| {
+                    fail(
+                        "this is a core WebAssembly module without the tamis:filter world: build \
+                         the plugin with tamis-guest (see guest-sdk/README.md)"
+                            .into(),
+                    )
+                })?
+        } else {
+            bytes.to_vec()
+        };
+        let engine = self.engine.clone();
+        let component = on_big_stack(move || Component::new(&engine, &owned))
+            .ok_or_else(|| fail("compilation stopped unexpectedly".into()))?
+            .map_err(|e| fail(format!("not a valid WebAssembly component: {e}")))?;
+        self.keep(bytes, &component);
+        Ok(component)
+    }
+
+    /// The component compiled from `bytes` earlier, if it is still kept.
+    fn compiled(&self, bytes: &[u8]) -> Option<Component> {
+        let mut kept = self.compiled.lock().ok()?;
+        let at = kept.iter().position(|(b, _)| b.as_slice() == bytes)?;
+        let entry = kept.remove(at);
+        let component = entry.1.clone();
+        kept.insert(0, entry);
+        Some(component)
+    }
+
+    fn keep(&self, bytes: &[u8], component: &Component) {
+        if let Ok(mut kept) = self.compiled.lock() {
+            kept.truncate(COMPILED_KEPT - 1);
+            kept.insert(0, (bytes.to_vec(), component.clone()));
+        }
     }
 
     /// Registers a plugin: validates, compiles and pre-instantiates it, and calls `info()`.
@@ -142,25 +203,7 @@ impl Host {
                 limits.max_module_bytes
             )));
         }
-        let owned = if is_core_module(bytes) {
-            // A module built by tamis-guest carries its WIT world; it becomes a component here.
-            wit_component::ComponentEncoder::default()
-                .module(bytes)
-                .and_then(|e| e.validate(true).encode())
-                .map_err(|_| {
-                    fail(
-                        "this is a core WebAssembly module without the tamis:filter world: build \
-                         the plugin with tamis-guest (see guest-sdk/README.md)"
-                            .into(),
-                    )
-                })?
-        } else {
-            bytes.to_vec()
-        };
-        let engine = self.engine.clone();
-        let component = on_big_stack(move || Component::new(&engine, &owned))
-            .ok_or_else(|| fail("compilation stopped unexpectedly".into()))?
-            .map_err(|e| fail(format!("not a valid WebAssembly component: {e}")))?;
+        let component = self.compile(bytes, &fail)?;
         let ty = component.component_type();
         for (name, _) in ty.imports(&self.engine) {
             if !ALLOWED_IMPORTS.contains(&name) {

@@ -142,6 +142,24 @@ fn the_same_value_gets_the_same_answer_across_batches_and_a_batch_with_none_make
     );
 }
 
+/// A plugin registered again (a policy compiled anew) reuses the component compiled from the
+/// same bytes; each registration keeps its own configuration, and other bytes are another plugin.
+#[test]
+fn a_plugin_registered_again_keeps_its_own_configuration() {
+    let line = [r#"{"user":{"id":"c-1"}}"#];
+    for salt in ["s1", "s2", "s1"] {
+        let p = pipeline(IDS, &example("tokenize"), &format!("config = {{ salt = \"{salt}\" }}"))
+            .unwrap();
+        let (out, _, _) = run(&p, &line);
+        assert_eq!(
+            out.unwrap(),
+            [format!(r#"{{"user":{{"id":"{}"}}}}"#, token(salt, "c-1"))]
+        );
+        let err = pipeline(IDS, &example("echo"), "").unwrap_err();
+        assert!(err.contains("does not export `transform`"), "{err}");
+    }
+}
+
 /// What a transform answers never writes back what it was given (in any spacing) and is
 /// scanned by the policy's detectors; each masked answer is counted.
 #[test]
