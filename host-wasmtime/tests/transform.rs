@@ -148,8 +148,12 @@ fn the_same_value_gets_the_same_answer_across_batches_and_a_batch_with_none_make
 fn a_plugin_registered_again_keeps_its_own_configuration() {
     let line = [r#"{"user":{"id":"c-1"}}"#];
     for salt in ["s1", "s2", "s1"] {
-        let p = pipeline(IDS, &example("tokenize"), &format!("config = {{ salt = \"{salt}\" }}"))
-            .unwrap();
+        let p = pipeline(
+            IDS,
+            &example("tokenize"),
+            &format!("config = {{ salt = \"{salt}\" }}"),
+        )
+        .unwrap();
         let (out, _, _) = run(&p, &line);
         assert_eq!(
             out.unwrap(),
