@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import os
 import pathlib
 import re
 import subprocess
@@ -117,14 +118,16 @@ def test_every_integration_has_a_snippet() -> None:
 
 @pytest.mark.parametrize(("source", "index", "code"), SNIPPETS, ids=[f"{s}-{i}" for s, i, _ in SNIPPETS])
 def test_snippet_runs(source: str, index: int, code: str, tmp_path: pathlib.Path) -> None:
+    # Airflow writes its home on first import: one per test, as two workers run at once.
+    env = {**os.environ, "AIRFLOW_HOME": str(tmp_path / "airflow")}
     if code.startswith("#") and "airflow.cfg" in code.splitlines()[0]:
-        _check_config(code)
+        _check_config(code, env)
         return
     if "opentelemetry-instrument" in code:
         _run_shell(code, tmp_path)
         return
     program = PRELUDE + "\n" + code + "\n" + EPILOGUES.get((source, index), "")
-    run = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    run = subprocess.run([sys.executable, "-c", program], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, f"{source} snippet {index} failed:\n{code}\n{run.stderr[-3000:]}"
     output = run.stdout + run.stderr
     assert EMAIL not in output, f"{source} snippet {index}: the planted email came out"
@@ -143,8 +146,6 @@ trace.get_tracer_provider().force_flush()
 def _run_shell(code: str, tmp_path: pathlib.Path) -> None:
     """A shell snippet, run by bash in a directory with an `app.py` that makes a span and the
     repository's policies, with the environment's tools first on PATH and console exporters."""
-    import os
-
     (tmp_path / "app.py").write_text(APP)
     (tmp_path / "policies").symlink_to(ROOT / "policies")
     env = dict(os.environ)
@@ -162,7 +163,7 @@ def _run_shell(code: str, tmp_path: pathlib.Path) -> None:
     assert EMAIL not in run.stdout + run.stderr
 
 
-def _check_config(code: str) -> None:
+def _check_config(code: str, env: dict[str, str]) -> None:
     parser = configparser.ConfigParser()
     parser.read_string("\n".join(line for line in code.splitlines() if not line.startswith("#")))
     names = [v for section in parser.sections() for v in parser[section].values() if v.startswith("tamis.")]
@@ -170,5 +171,5 @@ def _check_config(code: str) -> None:
     for name in names:
         module, _, attr = name.rpartition(".")
         program = f"import importlib, sys\nm = importlib.import_module({module!r})\ngetattr(m, {attr!r})"
-        run = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        run = subprocess.run([sys.executable, "-c", program], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, f"{name}: {run.stderr[-2000:]}"

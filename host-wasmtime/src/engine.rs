@@ -63,6 +63,9 @@ pub struct Host {
 
 /// How many compiled components [`Host`] keeps.
 const COMPILED_KEPT: usize = 8;
+/// Plugins larger than this are compiled for each registration, not kept (a policy may admit
+/// 256 MiB; the cache holds a copy of the bytes and the compiled code for the process's life).
+const COMPILED_KEPT_BYTES: usize = 16 << 20;
 
 impl core::fmt::Debug for Host {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -176,7 +179,12 @@ impl Host {
     }
 
     fn keep(&self, bytes: &[u8], component: &Component) {
+        if bytes.len() > COMPILED_KEPT_BYTES {
+            return;
+        }
         if let Ok(mut kept) = self.compiled.lock() {
+            // Two threads may have compiled the same bytes at once: one entry each.
+            kept.retain(|(b, _)| b.as_slice() != bytes);
             kept.truncate(COMPILED_KEPT - 1);
             kept.insert(0, (bytes.to_vec(), component.clone()));
         }
@@ -453,4 +461,37 @@ pub(crate) fn on_big_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'st
 /// A core module starts with the preamble `\0asm` and version 1; a component has layer 1.
 pub(crate) fn is_core_module(bytes: &[u8]) -> bool {
     bytes.get(..8) == Some(&[0, b'a', b's', b'm', 1, 0, 0, 0])
+}
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    use super::*;
+    use crate::testing::{Guest, component};
+
+    #[test]
+    fn the_same_bytes_are_compiled_once_and_kept_once() {
+        // A host of its own: the process's is shared with other tests.
+        let host = Host::new().unwrap();
+        let bytes = component(&Guest::default());
+        assert!(host.compiled(&bytes).is_none());
+        for id in ["a", "b"] {
+            let p = host
+                .register(id, &bytes, Vec::new(), Limits::default(), OnError::Drop)
+                .unwrap();
+            assert_eq!(p.id(), id);
+            assert!(host.compiled(&bytes).is_some());
+        }
+        host.keep(&bytes, &host.compiled(&bytes).unwrap());
+        assert_eq!(host.compiled.lock().unwrap().len(), 1);
+        let other = component(&Guest {
+            pages: 2,
+            ..Guest::default()
+        });
+        assert!(host.compiled(&other).is_none());
+        host.register("c", &other, Vec::new(), Limits::default(), OnError::Drop)
+            .unwrap();
+        assert_eq!(host.compiled.lock().unwrap().len(), 2);
+        // The newest first, and never more than COMPILED_KEPT.
+        assert!(host.compiled.lock().unwrap()[0].0 == other);
+    }
 }
