@@ -2,6 +2,7 @@
 //! google_api_key, private_key, bearer_token, url_credentials. Each runs behind a `memchr` or
 //! `memmem` prefilter.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use memchr::memmem;
 
@@ -20,7 +21,7 @@ fn occurrences<'a>(b: &'a [u8], needle: &'a [u8]) -> Occurrences<'a> {
         b,
         needle,
         pos: 0,
-        long: (b.len() >= SHORT_TEXT).then(|| memmem::find_iter(b, needle)),
+        long: (b.len() >= SHORT_TEXT).then(|| Box::new(memmem::find_iter(b, needle))),
     }
 }
 
@@ -28,7 +29,9 @@ struct Occurrences<'a> {
     b: &'a [u8],
     needle: &'a [u8],
     pos: usize,
-    long: Option<memmem::FindIter<'a, 'a>>,
+    /// Boxed: a searcher is some hundreds of bytes, which every call on a short text (most
+    /// fields) would otherwise copy as the iterator is made and moved.
+    long: Option<Box<memmem::FindIter<'a, 'a>>>,
 }
 
 impl Iterator for Occurrences<'_> {
