@@ -18,6 +18,13 @@ use crate::engine::scratch::{Finding, NodeInfo, Scratch};
 use crate::policy::Policy;
 use crate::report::Tally;
 
+/// Slots of [`Scratch::clean_keys`]: keys remembered as clean, one per slot (the last to fall
+/// into it), so a lookup compares one key whatever keys the data sends.
+const CLEAN_KEY_SLOTS: usize = 256;
+
+/// Longest key (with the name of the key above it) remembered as clean, in bytes.
+const CLEAN_KEY_BYTES: usize = 128;
+
 /// `(s, e)` widened to the character boundaries of `text`.
 fn widen(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
     e = e.min(text.len());
@@ -114,18 +121,12 @@ impl Policy {
     /// `sx.accepted`, ordered by start. Returns whether there are any.
     pub(crate) fn find(&self, text: &str, info: NodeInfo, sx: &mut Scratch) -> bool {
         sx.accepted.clear();
+        sx.scanned_clean = false;
         if !sx.any_detector || info.allow || text.is_empty() {
             return false;
         }
         sx.findings.clear();
-        let eligible = |sx: &Scratch, r: u32| {
-            let i = r as usize;
-            sx.active.get(i) == Some(&true)
-                && self.rules.get(i).is_some_and(|rule| {
-                    !rule.has_scope || sx.scope_stamp.get(i) == Some(&info.stamp)
-                })
-                && sx.except_stamp.get(i) != Some(&info.stamp)
-        };
+        let eligible = |sx: &Scratch, r: u32| self.eligible(r, info, sx);
         // Which detectors run here, and whether built-in ones need the normalised view.
         sx.det_on.clear();
         let mut word_kinds = [Kind::Phone; 6];
@@ -256,6 +257,7 @@ impl Policy {
             }
         }
         if sx.findings.is_empty() {
+            sx.scanned_clean = true;
             return false;
         }
         // Allowed values and tamis's own placeholders and tokens are never findings.
@@ -632,6 +634,60 @@ impl Policy {
         out
     }
 
+    /// Whether rule `r` (one with detectors) holds at the node `info` describes: active for the
+    /// record, in its scope, not excepted there.
+    fn eligible(&self, r: u32, info: NodeInfo, sx: &Scratch) -> bool {
+        let i = r as usize;
+        sx.active.get(i) == Some(&true)
+            && self
+                .rules
+                .get(i)
+                .is_some_and(|rule| !rule.has_scope || sx.scope_stamp.get(i) == Some(&info.stamp))
+            && sx.except_stamp.get(i) != Some(&info.stamp)
+    }
+
+    /// Where `key` would be remembered as clean (no detector finds anything in it) in
+    /// `sx.clean_keys`, and under which signature; `None` when it cannot be. What `find` reads
+    /// of a key is the key, the name of the key above it (context for catalog entries and
+    /// `person_name`) and which detector rules hold here: the key and that name go into
+    /// `sx.key_probe`, the rules into the signature (a bit per rule). Never remembered: a key
+    /// `find` would not scan, keys of a policy with plugin or `ext:` detectors (their answers
+    /// are not known to be a function of the text), and keys scanned with a line above as cue.
+    fn clean_key(&self, key: &str, info: NodeInfo, sx: &mut Scratch) -> Option<(usize, u64)> {
+        let rules = self.clean_key_rules.as_deref()?;
+        if !sx.any_detector || info.allow || key.is_empty() || sx.rescan {
+            return None;
+        }
+        if !sx.line_before.is_empty() {
+            return None;
+        }
+        let parent = sx.keys.rsplit('\u{1}').next().unwrap_or("");
+        if parent.len() + key.len() >= CLEAN_KEY_BYTES {
+            return None;
+        }
+        let mut sig = 0u64;
+        for &r in rules {
+            if self.eligible(r, info, sx) {
+                sig |= 1u64.checked_shl(r)?;
+            }
+        }
+        sx.key_probe.clear();
+        sx.key_probe.push_str(parent);
+        sx.key_probe.push('\u{1}');
+        sx.key_probe.push_str(key);
+        if sx.clean_keys.is_empty() {
+            sx.clean_keys.resize_with(CLEAN_KEY_SLOTS, || None);
+        }
+        // FNV-1a over the probe, then the signature.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &b in sx.key_probe.as_bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h = (h ^ sig).wrapping_mul(0x0000_0100_0000_01b3);
+        let slot = usize::try_from(h % CLEAN_KEY_SLOTS as u64).unwrap_or(0);
+        Some((slot, sig))
+    }
+
     /// The new name of a key in which a detector found something; its findings stay in
     /// `sx.accepted` for the caller to count once the path holds the new name.
     pub(crate) fn mask_key(
@@ -641,7 +697,32 @@ impl Policy {
         n: &mut u32,
         sx: &mut Scratch,
     ) -> Option<String> {
+        // The same keys come in every item of an array and every record of a batch: a key in
+        // which no detector found anything is remembered (see `clean_key`).
+        let memo = self.clean_key(key, info, sx);
+        if let Some((slot, sig)) = memo
+            && sx
+                .clean_keys
+                .get(slot)
+                .and_then(Option::as_ref)
+                .is_some_and(|(s, k)| *s == sig && *k == sx.key_probe)
+        {
+            sx.accepted.clear();
+            return None;
+        }
         if !self.find(key, info, sx) {
+            if let Some((slot, sig)) = memo
+                && sx.scanned_clean
+                && let Some(s) = sx.clean_keys.get_mut(slot)
+            {
+                match s {
+                    Some((old_sig, old_key)) => {
+                        *old_sig = sig;
+                        old_key.clone_from(&sx.key_probe);
+                    }
+                    None => *s = Some((sig, sx.key_probe.clone())),
+                }
+            }
             return None;
         }
         protect_findings(sx, key);

@@ -62,6 +62,14 @@ pub struct Scratch {
     /// fell into it: a lookup compares one name, whatever keys the data sends. A key can be
     /// data, so [`Scratch::forget_text`] clears them.
     pub(crate) key_hits: Vec<Option<(String, Vec<u32>)>>,
+    /// Keys no detector found anything in, each with the name of the key above it and which
+    /// detector rules held (`Policy::clean_key`): slots like `key_hits`, cleared with them.
+    pub(crate) clean_keys: Vec<Option<(u64, String)>>,
+    /// The key being looked up in `clean_keys`, after the name of the key above it.
+    pub(crate) key_probe: String,
+    /// The last `find` ran its detectors and none found anything (before allowed values and
+    /// placeholders were taken out, which depend on more than the text).
+    pub(crate) scanned_clean: bool,
     pub(crate) view: String,
     pub(crate) view_map: Vec<usize>,
     pub(crate) det_on: Vec<bool>,
@@ -112,6 +120,8 @@ impl Scratch {
     /// the last record.
     pub fn forget_text(&mut self) {
         self.key_hits = Vec::new();
+        self.clean_keys = Vec::new();
+        self.key_probe = String::new();
         self.key_fold = String::new();
         self.words.forget();
         if let Some(cx) = self.catalog.as_mut() {
@@ -158,6 +168,9 @@ impl Scratch {
             holes: Vec::new(),
             norm: String::new(),
             key_hits: Vec::new(),
+            clean_keys: Vec::new(),
+            key_probe: String::new(),
+            scanned_clean: false,
             joined: String::new(),
             view: String::new(),
             view_map: Vec::new(),
@@ -494,5 +507,39 @@ mod tests {
         sx.forget_text();
         assert!(sx.key_hits.iter().flatten().next().is_none());
         assert_eq!(policy.key_rule("userPassword", &mut sx), Some(0));
+    }
+
+    #[test]
+    fn keys_are_remembered_as_clean_with_the_key_above_and_the_rules_that_held() {
+        let policy = Policy::from_toml(
+            "version = 1\nname = \"c\"\n\
+             [[rule]]\nid = \"nhs\"\ndetect = [\"uk_nhs_number\"]\naction = \"replace\"\n\
+             [[rule]]\nid = \"mail\"\ndetect = [\"email\"]\nscope = [\"a.b.**\"]\naction = \"replace\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut run = policy.run(crate::Context::default());
+        // First where nothing finds them: no `nhs` above the number, the email out of the
+        // email rule's scope; both are remembered as clean there.
+        let record =
+            serde_json::json!({"other": {"9434765919": 1}, "x": {"b": {"x@example.com": 2}}});
+        let mut first = record.clone();
+        let _ = run.tree(&mut first);
+        assert_eq!(first, record);
+        let mut sx = run.into_scratch();
+        assert_eq!(sx.clean_keys.iter().flatten().count(), 5);
+        // Then where a context word stands above the number and the email rule holds: found.
+        let mut run = policy.run_reusing(crate::Context::default(), sx);
+        let mut second = serde_json::json!({
+            "nhs": {"9434765919": 1},
+            "a": {"b": {"x@example.com": 2}},
+            "other": {"9434765919": 1},
+        });
+        let _ = run.tree(&mut second);
+        let text = alloc::string::ToString::to_string(&second);
+        assert_eq!(text.matches("9434765919").count(), 1, "{text}");
+        assert!(!text.contains("x@example.com"), "{text}");
+        sx = run.into_scratch();
+        sx.forget_text();
+        assert!(sx.clean_keys.is_empty() && sx.key_probe.is_empty());
     }
 }

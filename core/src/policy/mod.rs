@@ -45,6 +45,10 @@ pub struct Policy {
     pub(crate) first_catalog: usize,
     /// The rules (indices, sorted) with a catalog detector.
     pub(crate) catalog_rules: Vec<u32>,
+    /// The rules (indices, sorted) with a detector, when a key no detector finds anything in
+    /// may be remembered as clean (`Policy::clean_key`): each index under 64, and no plugin or
+    /// `ext:` detector.
+    pub(crate) clean_key_rules: Option<Vec<u32>>,
     pub(crate) keys: Vec<HashKey>,
     /// `(name, env)` of each key, same order as `keys`.
     pub(crate) key_names: Vec<(String, String)>,

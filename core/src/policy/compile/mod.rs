@@ -161,6 +161,20 @@ impl Policy {
                 _ => None,
             })
             .collect();
+        let clean_key_rules = {
+            let mut rules: alloc::vec::Vec<u32> = compiled
+                .detectors
+                .iter()
+                .flat_map(|e| e.rules.iter().copied())
+                .collect();
+            rules.sort_unstable();
+            rules.dedup();
+            let pure = compiled
+                .detectors
+                .iter()
+                .all(|d| !matches!(d.detector, Detector::Plugin(_) | Detector::Ext(_)));
+            (pure && rules.iter().all(|&r| r < 64)).then_some(rules)
+        };
         let person_names = compiled.detectors.iter().any(|d| {
             matches!(
                 d.detector,
@@ -177,6 +191,7 @@ impl Policy {
             catalog,
             first_catalog,
             catalog_rules,
+            clean_key_rules,
             keys,
             key_names,
             placeholders: compiled.placeholders,
