@@ -63,7 +63,7 @@ pub struct Scratch {
     /// data, so [`Scratch::forget_text`] clears them.
     pub(crate) key_hits: Vec<Option<(String, Vec<u32>)>>,
     /// Keys no detector found anything in, each with the name of the key above it and which
-    /// detector rules held (`Policy::clean_key`): slots like `key_hits`, cleared with them.
+    /// detector rules held (`Policy::clean_key`): sets of two ways, cleared with `key_hits`.
     pub(crate) clean_keys: Vec<Option<(u64, String)>>,
     /// The key being looked up in `clean_keys`, after the name of the key above it.
     pub(crate) key_probe: String,
