@@ -656,8 +656,9 @@ impl Policy {
             && sx.except_stamp.get(i) != Some(&info.stamp)
     }
 
-    /// The first of the two ways where `key` would be remembered as clean (no detector finds anything in it) in
-    /// `sx.clean_keys`, and under which signature; `None` when it cannot be. What `find` reads
+    /// The first of the two ways where `key` would be remembered as clean (no detector finds
+    /// anything in it) in `sx.clean_keys`, and under which signature; `None` when it cannot be.
+    /// What `find` reads
     /// of a key is the key, the name of the key above it (context for catalog entries and
     /// `person_name`) and which detector rules hold here: the key and that name go into
     /// `sx.key_probe`, the rules into the signature (a bit per rule). Never remembered: a key

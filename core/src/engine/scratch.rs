@@ -63,7 +63,9 @@ pub struct Scratch {
     /// data, so [`Scratch::forget_text`] clears them.
     pub(crate) key_hits: Vec<Option<(String, Vec<u32>)>>,
     /// Keys no detector found anything in, each with the name of the key above it and which
-    /// detector rules held (`Policy::clean_key`): sets of two ways, cleared with `key_hits`.
+    /// detector rules held (`Policy::clean_key`), in sets of two ways. Unlike `key_hits` (any
+    /// name, `email@example.com` as a key too), they hold only names the detectors found
+    /// nothing in, so [`Scratch::forget_text`] keeps them for the next call.
     pub(crate) clean_keys: Vec<Option<(u64, String)>>,
     /// The key being looked up in `clean_keys`, after the name of the key above it.
     pub(crate) key_probe: String,
@@ -120,7 +122,8 @@ impl Scratch {
     /// the last record.
     pub fn forget_text(&mut self) {
         self.key_hits = Vec::new();
-        self.clean_keys = Vec::new();
+        // `clean_keys` stay: key names in which no detector finds anything, remembered so that
+        // the next call (one log record each) need not scan them again.
         self.key_probe = String::new();
         self.key_fold = String::new();
         self.words.forget();
@@ -538,8 +541,23 @@ mod tests {
         let text = alloc::string::ToString::to_string(&second);
         assert_eq!(text.matches("9434765919").count(), 1, "{text}");
         assert!(!text.contains("x@example.com"), "{text}");
+        // A key in which something was found is never remembered; the clean ones outlive the
+        // call.
         sx = run.into_scratch();
         sx.forget_text();
-        assert!(sx.clean_keys.is_empty() && sx.key_probe.is_empty());
+        let kept: Vec<&str> = sx
+            .clean_keys
+            .iter()
+            .flatten()
+            .map(|(_, k)| k.as_str())
+            .collect();
+        assert!(kept.contains(&"other\u{1}9434765919"), "{kept:?}");
+        // Found under `nhs`, and in the email rule's scope: not remembered there.
+        assert!(!kept.contains(&"nhs\u{1}9434765919"), "{kept:?}");
+        assert_eq!(
+            kept.iter().filter(|k| **k == "b\u{1}x@example.com").count(),
+            1
+        );
+        assert!(sx.key_probe.is_empty());
     }
 }
