@@ -15,6 +15,7 @@ mod error;
 pub mod faults;
 mod frontend;
 mod keyed;
+mod memo;
 mod net;
 mod policy;
 mod record;

@@ -18,20 +18,6 @@ use crate::engine::scratch::{Finding, NodeInfo, Scratch};
 use crate::policy::Policy;
 use crate::report::Tally;
 
-/// Sets of [`Scratch::clean_keys`], two ways each (the one used last first): a lookup compares
-/// at most two keys whatever keys the data sends, and two keys that fall into one set are both
-/// kept (with one way, two of the 44 keys of the bench's records sharing a slot pushed each
-/// other out in every record: 110,035 misses in 460,000 lookups; with two, none).
-const CLEAN_KEY_SETS: usize = 512;
-
-/// Swaps the two ways of the set at `at` (so the one used last comes first); true.
-fn swap_ways(slots: &mut [Option<(u64, String)>], at: usize) -> bool {
-    if let Some(pair) = slots.get_mut(at..at + 2) {
-        pair.swap(0, 1);
-    }
-    true
-}
-
 /// Longest key (with the name of the key above it) remembered as clean, in bytes.
 const CLEAN_KEY_BYTES: usize = 128;
 
@@ -656,15 +642,14 @@ impl Policy {
             && sx.except_stamp.get(i) != Some(&info.stamp)
     }
 
-    /// The first of the two ways where `key` would be remembered as clean (no detector finds
-    /// anything in it) in `sx.clean_keys`, and under which signature; `None` when it cannot be.
-    /// What `find` reads
-    /// of a key is the key, the name of the key above it (context for catalog entries and
+    /// The signature under which `key` would be remembered as clean (no detector finds anything
+    /// in it) in `sx.clean_keys`, with `sx.key_probe` set; `None` when it cannot be. What `find`
+    /// reads of a key is the key, the name of the key above it (context for catalog entries and
     /// `person_name`) and which detector rules hold here: the key and that name go into
     /// `sx.key_probe`, the rules into the signature (a bit per rule). Never remembered: a key
     /// `find` would not scan, keys of a policy with plugin or `ext:` detectors (their answers
     /// are not known to be a function of the text), and keys scanned with a line above as cue.
-    fn clean_key(&self, key: &str, info: NodeInfo, sx: &mut Scratch) -> Option<(usize, u64)> {
+    fn clean_key(&self, key: &str, info: NodeInfo, sx: &mut Scratch) -> Option<u64> {
         let rules = self.clean_key_rules.as_deref()?;
         if !sx.any_detector || info.allow || key.is_empty() || sx.rescan {
             return None;
@@ -686,17 +671,7 @@ impl Policy {
         sx.key_probe.push_str(parent);
         sx.key_probe.push('\u{1}');
         sx.key_probe.push_str(key);
-        if sx.clean_keys.is_empty() {
-            sx.clean_keys.resize_with(2 * CLEAN_KEY_SETS, || None);
-        }
-        // FNV-1a over the probe and the signature, its top bits mixed down to a set.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &b in sx.key_probe.as_bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        h = (h ^ sig).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let set = usize::try_from(h >> (64 - CLEAN_KEY_SETS.trailing_zeros())).unwrap_or(0);
-        Some((2 * set, sig))
+        Some(sig)
     }
 
     /// The new name of a key in which a detector found something; its findings stay in
@@ -711,33 +686,17 @@ impl Policy {
         // The same keys come in every item of an array and every record of a batch: a key in
         // which no detector found anything is remembered (see `clean_key`).
         let memo = self.clean_key(key, info, sx);
-        if let Some((at, sig)) = memo {
-            let held = |sx: &Scratch, way: usize| {
-                sx.clean_keys
-                    .get(at + way)
-                    .and_then(Option::as_ref)
-                    .is_some_and(|(s, k)| *s == sig && *k == sx.key_probe)
-            };
-            // The way used last comes first.
-            if held(sx, 0) || held(sx, 1) && swap_ways(&mut sx.clean_keys, at) {
-                sx.accepted.clear();
-                return None;
-            }
+        if let Some(sig) = memo
+            && sx.clean_keys.get(sig, &sx.key_probe).is_some()
+        {
+            sx.accepted.clear();
+            return None;
         }
         if !self.find(key, info, sx) {
-            if let Some((at, sig)) = memo
+            if let Some(sig) = memo
                 && sx.scanned_clean
-                && swap_ways(&mut sx.clean_keys, at)
-                && let Some(s) = sx.clean_keys.get_mut(at)
             {
-                // In the way used less lately, which then comes first.
-                match s {
-                    Some((old_sig, old_key)) => {
-                        *old_sig = sig;
-                        old_key.clone_from(&sx.key_probe);
-                    }
-                    None => *s = Some((sig, sx.key_probe.clone())),
-                }
+                sx.clean_keys.put(sig, &sx.key_probe, |_| ());
             }
             return None;
         }

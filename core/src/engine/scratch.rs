@@ -63,10 +63,10 @@ pub struct Scratch {
     /// data, so [`Scratch::forget_text`] clears them.
     pub(crate) key_hits: Vec<Option<(String, Vec<u32>)>>,
     /// Keys no detector found anything in, each with the name of the key above it and which
-    /// detector rules held (`Policy::clean_key`), in sets of two ways. Unlike `key_hits` (any
+    /// detector rules held (`Policy::clean_key`). Unlike `key_hits` (any
     /// name, `email@example.com` as a key too), they hold only names the detectors found
     /// nothing in, so [`Scratch::forget_text`] keeps them for the next call.
-    pub(crate) clean_keys: Vec<Option<(u64, String)>>,
+    pub(crate) clean_keys: crate::memo::TwoWay<()>,
     /// The key being looked up in `clean_keys`, after the name of the key above it.
     pub(crate) key_probe: String,
     /// The last `find` ran its detectors and none found anything (before allowed values and
@@ -171,7 +171,7 @@ impl Scratch {
             holes: Vec::new(),
             norm: String::new(),
             key_hits: Vec::new(),
-            clean_keys: Vec::new(),
+            clean_keys: crate::memo::TwoWay::default(),
             key_probe: String::new(),
             scanned_clean: false,
             joined: String::new(),
@@ -529,7 +529,7 @@ mod tests {
         let _ = run.tree(&mut first);
         assert_eq!(first, record);
         let mut sx = run.into_scratch();
-        assert_eq!(sx.clean_keys.iter().flatten().count(), 5);
+        assert_eq!(sx.clean_keys.texts().count(), 5);
         // Then where a context word stands above the number and the email rule holds: found.
         let mut run = policy.run_reusing(crate::Context::default(), sx);
         let mut second = serde_json::json!({
@@ -545,12 +545,7 @@ mod tests {
         // call.
         sx = run.into_scratch();
         sx.forget_text();
-        let kept: Vec<&str> = sx
-            .clean_keys
-            .iter()
-            .flatten()
-            .map(|(_, k)| k.as_str())
-            .collect();
+        let kept: Vec<&str> = sx.clean_keys.texts().map(|(_, k)| k).collect();
         assert!(kept.contains(&"other\u{1}9434765919"), "{kept:?}");
         // Found under `nhs`, and in the email rule's scope: not remembered there.
         assert!(!kept.contains(&"nhs\u{1}9434765919"), "{kept:?}");

@@ -287,12 +287,15 @@ pub(crate) struct CatalogCache {
     lines: Vec<(usize, usize, usize)>,
     /// The key's name as context words are looked for in it ([`fold_key`]).
     key: String,
+    /// Per key name, the entries (indices into `entries`) a keyword in it marks.
+    key_marks: crate::memo::TwoWay<Vec<u16>>,
 }
 
 impl CatalogCache {
     /// Drops the key name of the last text scanned (its working memory outlives a call).
     pub(crate) fn forget_key(&mut self) {
         self.key = alloc::string::String::new();
+        self.key_marks.clear();
     }
 }
 
@@ -429,83 +432,75 @@ impl CatalogSet {
         list.clear();
         let mut lines = core::mem::take(&mut cx.lines);
         lines.clear();
-        let mut folded = core::mem::take(&mut cx.key);
-        if let Some(k) = key {
-            fold_key(k, &mut folded);
-        }
-        let key = key.map(|_| folded.as_str());
+        let mut key = KeyContext {
+            raw: key,
+            folded: core::mem::take(&mut cx.key),
+            ready: false,
+        };
         if cx.entries.len() != n {
             cx.entries.clear();
             cx.entries.resize_with(n, || None);
         }
-        if let Some(kw) = &self.keywords {
-            // A keyword in the key name marks its entries for the whole text; one in the text,
-            // for the line it stands on where that finds every match the entry counts (a match
-            // never crosses a line), else for the whole text.
-            let hays = [(key.map_or(&[][..], str::as_bytes), true), (b, false)];
-            for (hay, in_key) in hays {
-                let mut at = 0;
-                // The line of the last keyword found in `b`.
-                let mut line: Option<(usize, usize)> = None;
-                while let Some(m) = kw.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
-                    let hits = self.prefixes.get(m.pattern().as_usize());
-                    for &k in hits.map_or(&[][..], Vec::as_slice) {
-                        let k = usize::from(k);
-                        let Some(w) = self.words.get(k) else { continue };
-                        let w = w.as_str();
-                        let end = m.start() + w.len();
-                        if self.exact.get(k) == Some(&true)
-                            && hay.get(m.start()..end) != Some(w.as_bytes())
-                        {
-                            continue;
-                        }
-                        let word = word_boundary(hay, m.start()) && word_end(hay, end);
-                        let lists = [self.owners.get(k), self.as_word.get(k).filter(|_| word)];
-                        for &e in lists.into_iter().flatten().flatten() {
-                            let e = usize::from(e);
-                            let Some(on) = cx.on.get_mut(e) else { continue };
-                            if *on == UNMARKED {
-                                list.push(e);
-                            }
-                            let local = self
-                                .entries
-                                .get(e)
-                                .is_some_and(|c| c.entry.line_local_keywords);
-                            if in_key || !local {
-                                *on = WHOLE;
-                                continue;
-                            }
-                            if *on == WHOLE || (*on != UNMARKED && *on > m.start()) {
-                                // Its line is searched already.
-                                continue;
-                            }
-                            let (s, t) = match line {
-                                Some(l) if m.start() < l.1 => l,
-                                _ => {
-                                    *line.insert((line_start(b, m.start()), line_end(b, m.start())))
-                                }
-                            };
-                            lines.push((e, s, t));
-                            *on = t + 1;
-                        }
-                    }
-                    at = m.start() + 1;
-                    if at > hay.len() {
-                        break;
-                    }
+        // A keyword in the key name marks its entries for the whole text (what a key marks is
+        // remembered: the same keys come in every record); one in the text, for the line it
+        // stands on where that finds every match the entry counts (a match never crosses a
+        // line), else for the whole text.
+        let mut mark_whole = |e: usize, list: &mut Vec<usize>| {
+            if let Some(on) = cx.on.get_mut(e) {
+                if *on == UNMARKED {
+                    list.push(e);
                 }
+                *on = WHOLE;
+            }
+        };
+        if let Some(raw) = key.raw {
+            if let Some(marks) = cx.key_marks.get(0, raw) {
+                for &e in marks {
+                    mark_whole(usize::from(e), &mut list);
+                }
+            } else {
+                let mut marks: Vec<u16> = Vec::new();
+                self.keyword_entries(key.folded(), |e, _| {
+                    marks.push(u16::try_from(e).unwrap_or(u16::MAX));
+                });
+                marks.sort_unstable();
+                marks.dedup();
+                for &e in &marks {
+                    mark_whole(usize::from(e), &mut list);
+                }
+                cx.key_marks.put(0, raw, |old| {
+                    let mut v = old.unwrap_or_default();
+                    v.clone_from(&marks);
+                    v
+                });
             }
         }
-        // A context word in the key name counts as a word, as on the match's line (`sin` in
-        // `social_sin`, not in `business`).
-        let in_key = |c: &Compiled| {
-            key.is_some_and(|k| {
-                c.entry
-                    .context
-                    .iter()
-                    .any(|w| contains_word(k.as_bytes(), 0, k.len(), w))
-            })
-        };
+        // The line of the last keyword found in `b`.
+        let mut line: Option<(usize, usize)> = None;
+        self.keyword_entries(b, |e, start| {
+            let Some(on) = cx.on.get_mut(e) else { return };
+            if *on == UNMARKED {
+                list.push(e);
+            }
+            let local = self
+                .entries
+                .get(e)
+                .is_some_and(|c| c.entry.line_local_keywords);
+            if !local {
+                *on = WHOLE;
+                return;
+            }
+            if *on == WHOLE || (*on != UNMARKED && *on > start) {
+                // Its line is searched already.
+                return;
+            }
+            let (s, t) = match line {
+                Some(l) if start < l.1 => l,
+                _ => *line.insert((line_start(b, start), line_end(b, start))),
+            };
+            lines.push((e, s, t));
+            *on = t + 1;
+        });
         // Entry by entry (in catalog order), each over its lines in order, or the whole text.
         list.sort_unstable();
         lines.sort_unstable();
@@ -520,7 +515,7 @@ impl CatalogSet {
                 continue;
             };
             let (cache, caps) = slot.get_or_insert_with(|| c.caches());
-            let context_in_key = in_key(c);
+            let context_in_key = key.context(c);
             if whole {
                 find_all(c, b, 0..b.len(), cache, caps.as_mut(), context_in_key, out);
                 continue;
@@ -544,7 +539,8 @@ impl CatalogSet {
                     };
                     let (cache, caps) = slot.get_or_insert_with(|| c.caches());
                     let at = Input::new(b).range(m.start()..).anchored(Anchored::Yes);
-                    if let Some((s, t)) = match_at(c, b, cache, caps.as_mut(), &at, in_key(c)) {
+                    if let Some((s, t)) = match_at(c, b, cache, caps.as_mut(), &at, key.context(c))
+                    {
                         out.push((c.det, s, t));
                     }
                 }
@@ -557,7 +553,69 @@ impl CatalogSet {
                 input.set_start(next);
             }
         }
-        cx.key = folded;
+        cx.key = key.folded;
+    }
+
+    /// Calls `f(entry, start)` for each entry (index into `entries`) a keyword found in `hay`
+    /// lists, with where the keyword starts: every keyword at once, ASCII case ignored, the
+    /// longest at each start and the keywords that are prefixes of it; a keyword with an
+    /// upper-case letter only as written, a short context word only as a word.
+    fn keyword_entries(&self, hay: &[u8], mut f: impl FnMut(usize, usize)) {
+        let Some(kw) = &self.keywords else { return };
+        let mut at = 0;
+        while let Some(m) = kw.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
+            let hits = self.prefixes.get(m.pattern().as_usize());
+            for &k in hits.map_or(&[][..], Vec::as_slice) {
+                let k = usize::from(k);
+                let Some(w) = self.words.get(k) else { continue };
+                let w = w.as_str();
+                let end = m.start() + w.len();
+                if self.exact.get(k) == Some(&true) && hay.get(m.start()..end) != Some(w.as_bytes())
+                {
+                    continue;
+                }
+                let word = word_boundary(hay, m.start()) && word_end(hay, end);
+                let lists = [self.owners.get(k), self.as_word.get(k).filter(|_| word)];
+                for &e in lists.into_iter().flatten().flatten() {
+                    f(usize::from(e), m.start());
+                }
+            }
+            at = m.start() + 1;
+            if at > hay.len() {
+                break;
+            }
+        }
+    }
+}
+
+/// The name of the key a text is stored under, folded ([`fold_key`]) only when first needed:
+/// most texts mark no entry with context words, and what the key marks is remembered.
+struct KeyContext<'a> {
+    raw: Option<&'a str>,
+    folded: String,
+    ready: bool,
+}
+
+impl KeyContext<'_> {
+    fn folded(&mut self) -> &[u8] {
+        if !self.ready {
+            fold_key(self.raw.unwrap_or(""), &mut self.folded);
+            self.ready = true;
+        }
+        self.folded.as_bytes()
+    }
+
+    /// Whether one of `c`'s context words stands in the key name as a word, as on the match's
+    /// line (`sin` in `social_sin`, not in `business`).
+    fn context(&mut self, c: &Compiled) -> bool {
+        if self.raw.is_none() || c.entry.context.is_empty() {
+            return false;
+        }
+        let k = self.folded();
+        c.entry
+            .context
+            .iter()
+            .any(|w| contains_word(k, 0, k.len(), w))
     }
 }
 
@@ -763,5 +821,28 @@ mod tests {
         assert!(!local("discord_bot_token"));
         assert!(!local("bitwarden_access_token"));
         assert!(CATALOG.iter().filter(|e| e.line_local_keywords).count() > 200);
+    }
+
+    #[test]
+    fn what_a_key_name_marks_is_remembered_per_name() {
+        let nhs = lookup("uk_nhs_number").expect("in the catalog");
+        let set = CatalogSet::new(&[(nhs, 0)]).expect("compiles");
+        let mut cx = set.cache();
+        let mut found = |key: Option<&str>, cx: &mut CatalogCache| {
+            let mut out = Vec::new();
+            set.scan(b"9434765919", key, cx, &mut out);
+            out.len()
+        };
+        // The first time worked out, then remembered; other names, and no name, mark nothing.
+        for _ in 0..2 {
+            assert_eq!(found(Some("NHSNumber"), &mut cx), 1);
+            assert_eq!(found(Some("other"), &mut cx), 0);
+            assert_eq!(found(None, &mut cx), 0);
+            assert_eq!(found(Some("patient_nhs"), &mut cx), 1);
+        }
+        assert_eq!(cx.key_marks.texts().count(), 3);
+        cx.forget_key();
+        assert_eq!(cx.key_marks.texts().count(), 0);
+        assert_eq!(found(Some("NHSNumber"), &mut cx), 1);
     }
 }
