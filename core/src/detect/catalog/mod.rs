@@ -828,7 +828,7 @@ mod tests {
         let nhs = lookup("uk_nhs_number").expect("in the catalog");
         let set = CatalogSet::new(&[(nhs, 0)]).expect("compiles");
         let mut cx = set.cache();
-        let mut found = |key: Option<&str>, cx: &mut CatalogCache| {
+        let found = |key: Option<&str>, cx: &mut CatalogCache| {
             let mut out = Vec::new();
             set.scan(b"9434765919", key, cx, &mut out);
             out.len()
