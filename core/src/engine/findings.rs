@@ -399,6 +399,22 @@ impl Policy {
         }
     }
 
+    /// Whether the whole of `s` is one hole [`Self::placeholder_holes`] finds without numbering
+    /// anything: a literal placeholder of the policy, a built-in one (`[tamis:…]`, `[email:3]`),
+    /// or a hash (or, when the policy encrypts, an encryption) token of one of its keys.
+    fn is_hole(&self, s: &str) -> bool {
+        let b = s.as_bytes();
+        self.placeholders
+            .binary_search_by(|p| p.as_str().cmp(s))
+            .is_ok()
+            || (b.len() <= 64
+                && memchr::memchr(b']', b) == Some(b.len() - 1)
+                && is_builtin_placeholder(s))
+            || (!self.keys.is_empty()
+                && (b.starts_with(b"h:") || (self.encrypts && b.starts_with(b"e:")))
+                && token_len_at(b, &self.keys) == Some(b.len()))
+    }
+
     /// The masked form of `text` when a detector finds something in it, else `None`.
     ///
     /// Masked text is scanned again until nothing new is found: a placeholder can make a new
@@ -437,6 +453,13 @@ impl Policy {
         written.clear();
         protect_findings(sx, text);
         let once = self.write_masked(text, sx, t, &mut written);
+        // The whole text became one token or placeholder that tamis writes (a field that was an
+        // email, now its keyed hash): a scan of it again finds nothing, since a finding inside
+        // such text is none (`placeholder_holes`), so none is made.
+        if once.is_empty() || (written.as_slice() == [(0, once.len())] && self.is_hole(&once)) {
+            sx.written = written;
+            return Some(once);
+        }
         // The rescans below read runs of lines cut out of the text (or joined from several
         // places), where the line above a line is not its own: no name is cued by a line above
         // there, in a stream or in the whole text alike.
@@ -829,5 +852,45 @@ mod tests {
             };
             assert_eq!(key(&accepted), key(&greedy(&findings)), "case {case}");
         }
+    }
+
+    #[test]
+    fn a_text_masked_into_one_token_is_not_scanned_again_and_has_nothing_to_find() {
+        let policy = Policy::from_toml(
+            "version = 1\nname = \"h\"\n[key.k]\nenv = \"K\"\nid = \"k1\"\n\
+             [[rule]]\nid = \"mail\"\ndetect = [\"email\"]\naction = \"hash\"\nkey = \"k\"\n\
+             [[rule]]\nid = \"tok\"\ndetect = [\"aws_key\", \"github_token\"]\naction = \"replace\"\n\
+             replacement = \"[{type}]\"\n\
+             [[rule]]\nid = \"card\"\ndetect = [\"credit_card\"]\naction = \"partial\"\n",
+        )
+        .and_then(|p| p.with_key("k", b"0123456789abcdef0123456789abcdef"))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut sx = Scratch::new(&policy);
+        policy.begin(&crate::Context::default(), None, &mut sx);
+        let info = policy.node_info(0, &mut sx);
+        let mut t = Tally::new(&policy, false);
+        let mut mask = |text: &str, sx: &mut Scratch| {
+            policy
+                .mask_found(text, info, sx, &mut t)
+                .unwrap_or_else(|| panic!("nothing found"))
+        };
+        for text in [
+            "Jane@Example.com",
+            "AKIAIOSFODNN7EXAMPLE",
+            "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",
+        ] {
+            let out = mask(text, &mut sx);
+            assert!(policy.is_hole(&out), "{out}");
+            assert!(!policy.find(&out, info, &mut sx), "{out}");
+        }
+        // Last four digits kept: not a token of tamis's, so scanned again as before.
+        let out = mask("4111 1111 1111 1111", &mut sx);
+        assert!(!policy.is_hole(&out), "{out}");
+        // Text around the token: scanned again (its line).
+        let out = mask("mail Jane@Example.com now", &mut sx);
+        assert!(
+            out.starts_with("mail h:k1:") && !policy.is_hole(&out),
+            "{out}"
+        );
     }
 }
