@@ -478,6 +478,49 @@ fn eq_ignore_case(b: &[u8], i: usize, word: &[u8]) -> bool {
         .is_some_and(|s| s.eq_ignore_ascii_case(word))
 }
 
+/// Texts shorter than this are searched for a needle with `memchr` on its first byte: building
+/// a `memmem` searcher costs more than a field or a log line takes to scan.
+const SHORT_TEXT: usize = 512;
+
+/// The start of every non-overlapping occurrence of `needle` in `b`, left to right (what
+/// `memmem::find_iter` gives, without its set-up cost on short texts).
+pub(crate) fn occurrences<'a>(b: &'a [u8], needle: &'a [u8]) -> Occurrences<'a> {
+    Occurrences {
+        b,
+        needle,
+        pos: 0,
+        long: (b.len() >= SHORT_TEXT).then(|| Box::new(memchr::memmem::find_iter(b, needle))),
+    }
+}
+
+pub(crate) struct Occurrences<'a> {
+    b: &'a [u8],
+    needle: &'a [u8],
+    pos: usize,
+    /// Boxed: a searcher is some hundreds of bytes, which every call on a short text (most
+    /// fields) would otherwise copy as the iterator is made and moved.
+    long: Option<Box<memchr::memmem::FindIter<'a, 'a>>>,
+}
+
+impl Iterator for Occurrences<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if let Some(it) = &mut self.long {
+            return it.next();
+        }
+        let (&first, _) = self.needle.split_first()?;
+        loop {
+            let i = self.pos + memchr::memchr(first, self.b.get(self.pos..)?)?;
+            if self.b.get(i..).is_some_and(|t| t.starts_with(self.needle)) {
+                self.pos = i + self.needle.len();
+                return Some(i);
+            }
+            self.pos = i + 1;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::entropy::log2;

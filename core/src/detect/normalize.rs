@@ -2,7 +2,6 @@
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use memchr::memmem;
 
 // ---- the normalised view ----
 
@@ -118,7 +117,7 @@ pub(crate) fn fold(c: char) -> Option<u8> {
 /// Whether built-in detectors need the view of `text` ([`normalize`]): it has a non-ASCII
 /// character or a percent-encoded `@`.
 pub(crate) fn needs_view(text: &str) -> bool {
-    !text.is_ascii() || memmem::find(text.as_bytes(), b"%40").is_some()
+    !text.is_ascii() || super::occurrences(text.as_bytes(), b"%40").next().is_some()
 }
 
 /// Builds the view of `text` into `out`; `map[i]` is the offset in `text` of the character

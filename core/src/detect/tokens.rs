@@ -2,56 +2,12 @@
 //! google_api_key, private_key, bearer_token, url_credentials. Each runs behind a `memchr` or
 //! `memmem` prefilter.
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
 use memchr::memmem;
 
-use super::{at, before, eq_ignore_case, is_word, run};
+use super::{at, before, eq_ignore_case, is_word, occurrences, run};
 
 // ---- tokens with known prefixes ----
-
-/// Texts shorter than this are searched for a needle with `memchr` on its first byte: building
-/// a `memmem` searcher costs more than a field or a log line takes to scan.
-const SHORT_TEXT: usize = 512;
-
-/// The start of every non-overlapping occurrence of `needle` in `b`, left to right (what
-/// `memmem::find_iter` gives, without its set-up cost on short texts).
-fn occurrences<'a>(b: &'a [u8], needle: &'a [u8]) -> Occurrences<'a> {
-    Occurrences {
-        b,
-        needle,
-        pos: 0,
-        long: (b.len() >= SHORT_TEXT).then(|| Box::new(memmem::find_iter(b, needle))),
-    }
-}
-
-struct Occurrences<'a> {
-    b: &'a [u8],
-    needle: &'a [u8],
-    pos: usize,
-    /// Boxed: a searcher is some hundreds of bytes, which every call on a short text (most
-    /// fields) would otherwise copy as the iterator is made and moved.
-    long: Option<Box<memmem::FindIter<'a, 'a>>>,
-}
-
-impl Iterator for Occurrences<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        if let Some(it) = &mut self.long {
-            return it.next();
-        }
-        let (&first, _) = self.needle.split_first()?;
-        loop {
-            let i = self.pos + memchr::memchr(first, self.b.get(self.pos..)?)?;
-            if self.b.get(i..).is_some_and(|t| t.starts_with(self.needle)) {
-                self.pos = i + self.needle.len();
-                return Some(i);
-            }
-            self.pos = i + 1;
-        }
-    }
-}
 
 fn is_b64url(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'-' || c == b'_'
@@ -245,8 +201,10 @@ pub(super) fn find_google(b: &[u8], out: &mut Vec<(usize, usize)>) {
 
 pub(super) fn find_private_keys(b: &[u8], out: &mut Vec<(usize, usize)>) {
     let mut from = 0;
-    while let Some(rel) = memmem::find(b.get(from..).unwrap_or(&[]), b"-----BEGIN ") {
-        let i = from + rel;
+    for i in occurrences(b, b"-----BEGIN ") {
+        if i < from {
+            continue;
+        }
         let label_start = i + 11;
         let label_len = run(b, label_start, 64, |c| c.is_ascii_uppercase() || c == b' ');
         let label = b.get(label_start..label_start + label_len).unwrap_or(&[]);

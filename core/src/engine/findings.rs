@@ -12,7 +12,8 @@ use crate::action::{
     Action, expand_replacement, hash_token, is_builtin_placeholder, partial, token_len_at,
 };
 use crate::detect::{
-    Detector, Kind, find_ext, find_pattern, find_plugin, needs_view, normalize, scan_words,
+    Detector, Kind, find_ext, find_pattern, find_plugin, needs_view, normalize, occurrences,
+    scan_words,
 };
 use crate::engine::scratch::{Finding, NodeInfo, Scratch};
 use crate::policy::Policy;
@@ -355,7 +356,7 @@ impl Policy {
             }
         }
         for p in self.placeholders.iter().filter(|p| !p.starts_with('[')) {
-            for i in memchr::memmem::find_iter(b, p.as_bytes()) {
+            for i in occurrences(b, p.as_bytes()) {
                 holes.push((i, i + p.len()));
             }
         }
@@ -377,13 +378,13 @@ impl Policy {
             }
         }
         if !self.keys.is_empty() {
-            for i in memchr::memmem::find_iter(b, b"h:") {
+            for i in occurrences(b, b"h:") {
                 if let Some(n) = token_len_at(b.get(i..).unwrap_or(&[]), &self.keys) {
                     holes.push((i, i + n));
                 }
             }
             if self.encrypts {
-                for i in memchr::memmem::find_iter(b, b"e:") {
+                for i in occurrences(b, b"e:") {
                     if let Some(n) = token_len_at(b.get(i..).unwrap_or(&[]), &self.keys) {
                         holes.push((i, i + n));
                     }
