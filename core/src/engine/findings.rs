@@ -341,21 +341,27 @@ impl Policy {
     ) {
         holes.clear();
         let b = text.as_bytes();
-        // Placeholders that start with `[` (most) are checked at each `[`, in one pass.
+        // Placeholders of the form `[…]` (most: one per type for `[{type}]`) and the built-in
+        // ones are checked at each `[`, in one pass: what runs to the first `]` is looked up.
         for i in memchr::memchr_iter(b'[', b) {
             let rest = b.get(i..).unwrap_or(&[]);
-            for p in self.placeholders.iter().filter(|p| p.starts_with('[')) {
+            for p in self.unbracketed.iter().filter(|p| p.starts_with('[')) {
                 if rest.starts_with(p.as_bytes()) {
                     holes.push((i, i + p.len()));
                 }
             }
             if let Some(close) = rest.iter().take(64).position(|&c| c == b']')
-                && text.get(i..=i + close).is_some_and(is_builtin_placeholder)
+                && let Some(p) = text.get(i..=i + close)
+                && (is_builtin_placeholder(p)
+                    || self
+                        .bracketed
+                        .binary_search_by(|q| q.as_str().cmp(p))
+                        .is_ok())
             {
                 holes.push((i, i + close + 1));
             }
         }
-        for p in self.placeholders.iter().filter(|p| !p.starts_with('[')) {
+        for p in self.unbracketed.iter().filter(|p| !p.starts_with('[')) {
             for i in occurrences(b, p.as_bytes()) {
                 holes.push((i, i + p.len()));
             }

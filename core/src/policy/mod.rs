@@ -54,6 +54,11 @@ pub struct Policy {
     pub(crate) key_names: Vec<(String, String)>,
     /// Sorted literal placeholders this policy writes (replacements, expanded).
     pub(crate) placeholders: Vec<String>,
+    /// `placeholders` as `placeholder_holes` looks for them: those that start with `[`, end
+    /// with their only `]` and are at most 64 bytes (sorted: looked up by the text from a `[`
+    /// to the first `]`), and the others (checked at each `[`, or searched for).
+    pub(crate) bracketed: Vec<String>,
+    pub(crate) unbracketed: Vec<String>,
     pub(crate) allow_values: Vec<String>,
     pub(crate) retention: Vec<Retention>,
     pub(crate) access: Option<Access>,

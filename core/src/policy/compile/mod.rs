@@ -161,6 +161,12 @@ impl Policy {
                 _ => None,
             })
             .collect();
+        // A placeholder found from the `[` it starts with to the first `]` after it, within
+        // the 64 bytes a built-in one is looked for in.
+        let (bracketed, unbracketed): (alloc::vec::Vec<_>, alloc::vec::Vec<_>) =
+            compiled.placeholders.iter().cloned().partition(|p| {
+                p.len() <= 64 && p.starts_with('[') && p.find(']') == Some(p.len() - 1)
+            });
         let clean_key_rules = {
             let mut rules: alloc::vec::Vec<u32> = compiled
                 .detectors
@@ -194,6 +200,8 @@ impl Policy {
             clean_key_rules,
             keys,
             key_names,
+            bracketed,
+            unbracketed,
             placeholders: compiled.placeholders,
             allow_values,
             retention,
