@@ -85,6 +85,15 @@ impl<V> TwoWay<V> {
         self.slots = Vec::new();
     }
 
+    /// Forgets the entries whose text `drop` picks.
+    pub(crate) fn forget(&mut self, mut drop: impl FnMut(&str) -> bool) {
+        for slot in &mut self.slots {
+            if slot.as_ref().is_some_and(|(_, t, _)| drop(t)) {
+                *slot = None;
+            }
+        }
+    }
+
     /// The texts kept, with their tags (tests).
     #[cfg(test)]
     pub(crate) fn texts(&self) -> impl Iterator<Item = (u64, &str)> {
@@ -123,6 +132,9 @@ mod tests {
             }
         }
         assert!(hits > 0 && hits <= 1024);
+        m.forget(|t| t == "a");
+        assert_eq!(m.get(0, "a"), None);
+        assert_eq!(m.get(1, "a"), None);
         m.clear();
         assert_eq!(m.texts().count(), 0);
     }

@@ -730,6 +730,16 @@ impl Policy {
             }
             return None;
         }
+        // Masked in the output: forgotten by every cache at the end of the call.
+        if let Some(dirty) = sx.dirty_keys.as_mut() {
+            if dirty.len() < crate::engine::scratch::DIRTY_KEYS {
+                if dirty.last().is_none_or(|d| d != key) {
+                    dirty.push(String::from(key));
+                }
+            } else {
+                sx.dirty_keys = None;
+            }
+        }
         protect_findings(sx, key);
         let best = sx
             .accepted

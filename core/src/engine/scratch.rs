@@ -55,18 +55,17 @@ pub struct Scratch {
     pub(crate) norm: String,
     /// `norm` without its `_` (see `KeyGlob::joined`).
     pub(crate) joined: String,
-    /// The key globs recently seen key names match: [`KEY_SLOTS`] slots, each a key name as
-    /// written (at most [`KEY_CACHED_BYTES`]) and the indices of the globs it matches (a
-    /// function of the name alone: the same keys come in every item of an array and every
-    /// record of a batch). A slot is picked by a hash of the name and holds the last name that
-    /// fell into it: a lookup compares one name, whatever keys the data sends. A key can be
-    /// data, so [`Scratch::forget_text`] clears them.
-    pub(crate) key_hits: Vec<Option<(String, Vec<u32>)>>,
+    /// The key globs recently seen key names match (a function of the name alone: the same
+    /// keys come in every item of an array and every record of a batch): for each name (at
+    /// most [`KEY_CACHED_BYTES`]), the indices of the globs it matches.
+    pub(crate) key_hits: crate::memo::TwoWay<Vec<u32>>,
     /// Keys no detector found anything in, each with the name of the key above it and which
-    /// detector rules held (`Policy::clean_key`). Unlike `key_hits` (any
-    /// name, `email@example.com` as a key too), they hold only names the detectors found
-    /// nothing in, so [`Scratch::forget_text`] keeps them for the next call.
+    /// detector rules held (`Policy::clean_key`).
     pub(crate) clean_keys: crate::memo::TwoWay<()>,
+    /// The names of the keys a detector found something in during this call (masked in the
+    /// output): [`Scratch::forget_text`] forgets every cache entry of such a name. `None` once
+    /// more than [`DIRTY_KEYS`] were seen: then every cache is forgotten.
+    pub(crate) dirty_keys: Option<Vec<String>>,
     /// The key being looked up in `clean_keys`, after the name of the key above it.
     pub(crate) key_probe: String,
     /// The last `find` ran its detectors and none found anything (before allowed values and
@@ -119,11 +118,33 @@ pub struct Scratch {
 impl Scratch {
     /// Drops every buffer that held text of the last call (the normalised view, keys, the path,
     /// findings): a binding that keeps the working memory between calls keeps its caches, not
-    /// the last record.
+    /// the last record. The caches of key names stay, but for every name a detector found
+    /// something in (and every entry under such a name): a key name no detector finds anything
+    /// in is written out as it is, so keeping it exposes nothing the output does not; the
+    /// others are forgotten with the text.
     pub fn forget_text(&mut self) {
-        self.key_hits = Vec::new();
-        // `clean_keys` stay: key names in which no detector finds anything, remembered so that
-        // the next call (one log record each) need not scan them again.
+        match self.dirty_keys.as_mut() {
+            Some(dirty) if dirty.is_empty() => {}
+            Some(dirty) => {
+                let is_dirty = |name: &str| dirty.iter().any(|d| d == name);
+                self.key_hits.forget(is_dirty);
+                // A clean key's entry holds the name of the key above it too.
+                self.clean_keys
+                    .forget(|probe| probe.split('\u{1}').any(is_dirty));
+                if let Some(cx) = self.catalog.as_mut() {
+                    cx.forget_keys(is_dirty);
+                }
+                dirty.clear();
+            }
+            None => {
+                self.key_hits.clear();
+                self.clean_keys.clear();
+                if let Some(cx) = self.catalog.as_mut() {
+                    cx.forget_keys(|_| true);
+                }
+                self.dirty_keys = Some(Vec::new());
+            }
+        }
         self.key_probe = String::new();
         self.key_fold = String::new();
         self.words.forget();
@@ -170,8 +191,9 @@ impl Scratch {
             written: Vec::new(),
             holes: Vec::new(),
             norm: String::new(),
-            key_hits: Vec::new(),
+            key_hits: crate::memo::TwoWay::default(),
             clean_keys: crate::memo::TwoWay::default(),
+            dirty_keys: Some(Vec::new()),
             key_probe: String::new(),
             scanned_clean: false,
             joined: String::new(),
@@ -389,13 +411,7 @@ impl Policy {
         if key.len() > KEY_CACHED_BYTES {
             return self.key_rule_uncached(key, sx);
         }
-        if sx.key_hits.is_empty() {
-            sx.key_hits.resize_with(KEY_SLOTS, || None);
-        }
-        let slot = key_slot(key);
-        if let Some(Some((k, hits))) = sx.key_hits.get(slot)
-            && k == key
-        {
+        if let Some(hits) = sx.key_hits.get(0, key) {
             return self.best_key_rule(hits, &sx.active);
         }
         let split = normalize_for_globs(key, sx);
@@ -405,9 +421,7 @@ impl Policy {
             .map(|(i, _)| i)
             .collect();
         let best = self.best_key_rule(&hits, &sx.active);
-        if let Some(s) = sx.key_hits.get_mut(slot) {
-            *s = Some((String::from(key), hits));
-        }
+        sx.key_hits.put(0, key, |_| hits);
         best
     }
 
@@ -462,17 +476,9 @@ fn glob_matches(g: &crate::policy::rule::KeyGlob, split: bool, sx: &Scratch) -> 
     glob_match(&g.glob, &sx.norm) || split && g.joined && glob_match(&g.glob, &sx.joined)
 }
 
-/// Slots of [`Scratch::key_hits`].
-const KEY_SLOTS: usize = 256;
-
-/// The slot of a key name in [`Scratch::key_hits`] (FNV-1a).
-fn key_slot(key: &str) -> usize {
-    let mut h: u32 = 0x811c_9dc5;
-    for &b in key.as_bytes() {
-        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
-    }
-    (h as usize) % KEY_SLOTS
-}
+/// Most names of keys a detector found something in that one call notes for
+/// [`Scratch::forget_text`]; past them, it forgets every cache.
+pub(crate) const DIRTY_KEYS: usize = 1024;
 
 /// Longest key name [`Scratch::key_hits`] remembers (bytes).
 const KEY_CACHED_BYTES: usize = 64;
@@ -484,7 +490,7 @@ mod tests {
     use alloc::vec::Vec;
 
     #[test]
-    fn key_globs_are_remembered_per_name_and_forgotten_with_the_text() {
+    fn key_globs_are_remembered_per_name() {
         let policy = Policy::from_toml(
             "version = 1\nname = \"k\"\n[[rule]]\nid = \"p\"\nkeys = [\"*password*\"]\naction = \"redact\"\n",
         )
@@ -492,24 +498,71 @@ mod tests {
         let mut sx = Scratch::new(&policy);
         policy.begin(&crate::Context::default(), None, &mut sx);
         let long = alloc::format!("{}password", "x".repeat(64));
-        // The same answer the first time and from the slot, whatever the order.
+        // The same answer the first time and from the cache, whatever the order.
         for _ in 0..2 {
             assert_eq!(policy.key_rule("userPassword", &mut sx), Some(0));
             assert_eq!(policy.key_rule("user_id", &mut sx), None);
             assert_eq!(policy.key_rule("PASS-WORD@x.example", &mut sx), Some(0));
             assert_eq!(policy.key_rule(&long, &mut sx), Some(0));
         }
-        let kept: Vec<&str> = sx
-            .key_hits
-            .iter()
-            .flatten()
-            .map(|(k, _)| k.as_str())
-            .collect();
+        let kept: Vec<&str> = sx.key_hits.texts().map(|(_, k)| k).collect();
         assert!(kept.contains(&"userPassword") && kept.contains(&"PASS-WORD@x.example"));
         assert!(!kept.contains(&long.as_str()));
+    }
+
+    #[test]
+    fn names_a_detector_found_something_in_are_forgotten_with_the_text() {
+        let policy = Policy::from_toml(
+            "version = 1\nname = \"k\"\n\
+             [[rule]]\nid = \"p\"\nkeys = [\"*password*\"]\naction = \"redact\"\n\
+             [[rule]]\nid = \"d\"\ndetect = [\"email\", \"uk_nhs_number\"]\naction = \"replace\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut run = policy.run(crate::Context::default());
+        let mut record = serde_json::json!({
+            "userPassword": "x",
+            "jane@example.com": {"nhs": "9434765919", "x": 1},
+        });
+        let _ = run.tree(&mut record);
+        let text = alloc::string::ToString::to_string(&record);
+        assert!(
+            !text.contains("jane@") && !text.contains("9434765919"),
+            "{text}"
+        );
+        let mut sx = run.into_scratch();
+        let names = |sx: &mut Scratch| {
+            let mut all: Vec<alloc::string::String> = sx
+                .key_hits
+                .texts()
+                .chain(sx.clean_keys.texts())
+                .map(|(_, k)| alloc::string::String::from(k))
+                .collect();
+            if let Some(cx) = sx.catalog.as_mut() {
+                all.extend(cx.key_marks_texts());
+            }
+            all
+        };
+        assert!(names(&mut sx).iter().any(|k| k.contains("jane@")));
         sx.forget_text();
-        assert!(sx.key_hits.iter().flatten().next().is_none());
-        assert_eq!(policy.key_rule("userPassword", &mut sx), Some(0));
+        let kept = names(&mut sx);
+        assert!(!kept.iter().any(|k| k.contains("jane@")), "{kept:?}");
+        assert!(kept.iter().any(|k| k == "userPassword"), "{kept:?}");
+        // Past `DIRTY_KEYS` such names in one call, every cache is forgotten.
+        let mut run = policy.run_reusing(crate::Context::default(), sx);
+        let mut many = serde_json::Map::new();
+        for i in 0..=super::DIRTY_KEYS {
+            many.insert(
+                alloc::format!("u{i}@example.com"),
+                serde_json::Value::from(1),
+            );
+        }
+        let mut record = serde_json::Value::Object(many);
+        let _ = run.tree(&mut record);
+        let mut sx = run.into_scratch();
+        assert!(sx.dirty_keys.is_none());
+        sx.forget_text();
+        assert!(names(&mut sx).is_empty());
+        assert_eq!(sx.dirty_keys, Some(Vec::new()));
     }
 
     #[test]
@@ -541,17 +594,29 @@ mod tests {
         let text = alloc::string::ToString::to_string(&second);
         assert_eq!(text.matches("9434765919").count(), 1, "{text}");
         assert!(!text.contains("x@example.com"), "{text}");
-        // A key in which something was found is never remembered; the clean ones outlive the
-        // call.
+        // A key in which something was found is never remembered as clean; before the call
+        // ends, its entries are.
         sx = run.into_scratch();
-        sx.forget_text();
         let kept: Vec<&str> = sx.clean_keys.texts().map(|(_, k)| k).collect();
         assert!(kept.contains(&"other\u{1}9434765919"), "{kept:?}");
-        // Found under `nhs`, and in the email rule's scope: not remembered there.
         assert!(!kept.contains(&"nhs\u{1}9434765919"), "{kept:?}");
         assert_eq!(
             kept.iter().filter(|k| **k == "b\u{1}x@example.com").count(),
             1
+        );
+        // The call's end forgets every entry of a name something was found in, anywhere; the
+        // other clean keys outlive it.
+        sx.forget_text();
+        let kept: Vec<&str> = sx.clean_keys.texts().map(|(_, k)| k).collect();
+        assert!(
+            !kept
+                .iter()
+                .any(|k| k.contains("9434765919") || k.contains("x@")),
+            "{kept:?}"
+        );
+        assert!(
+            kept.contains(&"\u{1}other") && kept.contains(&"x\u{1}b"),
+            "{kept:?}"
         );
         assert!(sx.key_probe.is_empty());
     }
