@@ -297,6 +297,12 @@ pub(crate) fn is_marker(s: &str) -> bool {
 }
 
 /// Whether `s` is a tamis placeholder of the fixed grammar `[tamis:word]` or `[word:n]`.
+/// Whether a placeholder is found from the `[` it starts with to the first `]` after it,
+/// within the 64 bytes a built-in one is looked for in: it ends with its only `]`.
+pub(crate) fn looked_up_at_bracket(s: &str) -> bool {
+    s.len() <= 64 && s.starts_with('[') && s.find(']') == Some(s.len() - 1)
+}
+
 pub(crate) fn is_builtin_placeholder(s: &str) -> bool {
     let Some(inner) = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
         return false;

@@ -13,6 +13,9 @@ use alloc::vec::Vec;
 /// Sets of a [`TwoWay`].
 const SETS: usize = 512;
 
+/// Longest text the caches of key names keep (bytes; a key with the name above it).
+pub(crate) const MAX_TEXT: usize = 128;
+
 /// See the module documentation. Made empty; its slots are allocated on the first `put`.
 #[derive(Debug)]
 pub(crate) struct TwoWay<V> {
@@ -56,8 +59,9 @@ impl<V> TwoWay<V> {
             .map(|(_, _, v)| v)
     }
 
-    /// Keeps `value` for `(tag, text)` in the way of its set used less lately, which then comes
-    /// first; `fill` writes the value into what that way held (its allocation reused).
+    /// Keeps `value` for `(tag, text)`, which must not be kept already, in an empty way of its
+    /// set or else the one used less lately; it then comes first. `fill` writes the value into
+    /// what that way held (its allocation reused).
     pub(crate) fn put(&mut self, tag: u64, text: &str, fill: impl FnOnce(Option<V>) -> V) {
         if self.slots.is_empty() {
             self.slots.resize_with(2 * SETS, || None);
@@ -66,7 +70,10 @@ impl<V> TwoWay<V> {
         let Some(pair) = self.slots.get_mut(at..at + 2) else {
             return;
         };
-        pair.swap(0, 1);
+        // An empty way is filled first; else the one used less lately goes.
+        if pair.first().is_some_and(Option::is_some) {
+            pair.swap(0, 1);
+        }
         let Some(slot) = pair.first_mut() else {
             return;
         };
@@ -132,6 +139,18 @@ mod tests {
             }
         }
         assert!(hits > 0 && hits <= 1024);
+        // After a way is forgotten, the next text of that set fills it and evicts nothing.
+        let mut n: TwoWay<u32> = TwoWay::default();
+        n.put(0, "a", |_| 1);
+        n.put(1, "a", |_| 2);
+        n.slots.iter_mut().for_each(|s| {
+            if s.as_ref().is_some_and(|(g, _, _)| *g == 0) {
+                *s = None;
+            }
+        });
+        n.put(2, "a", |_| 3);
+        assert_eq!(n.get(1, "a"), Some(&2));
+        assert_eq!(n.get(2, "a"), Some(&3));
         m.forget(|t| t == "a");
         assert_eq!(m.get(0, "a"), None);
         assert_eq!(m.get(1, "a"), None);

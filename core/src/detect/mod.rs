@@ -485,6 +485,7 @@ const SHORT_TEXT: usize = 512;
 /// The start of every non-overlapping occurrence of `needle` in `b`, left to right (what
 /// `memmem::find_iter` gives, without its set-up cost on short texts).
 pub(crate) fn occurrences<'a>(b: &'a [u8], needle: &'a [u8]) -> Occurrences<'a> {
+    debug_assert!(!needle.is_empty(), "an empty needle occurs everywhere");
     Occurrences {
         b,
         needle,

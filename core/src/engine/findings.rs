@@ -9,7 +9,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::action::{
-    Action, expand_replacement, hash_token, is_builtin_placeholder, partial, token_len_at,
+    Action, expand_replacement, hash_token, is_builtin_placeholder, looked_up_at_bracket, partial,
+    token_len_at,
 };
 use crate::detect::{
     Detector, Kind, find_ext, find_pattern, find_plugin, needs_view, normalize, occurrences,
@@ -18,9 +19,6 @@ use crate::detect::{
 use crate::engine::scratch::{Finding, NodeInfo, Scratch};
 use crate::policy::Policy;
 use crate::report::Tally;
-
-/// Longest key (with the name of the key above it) remembered as clean, in bytes.
-const CLEAN_KEY_BYTES: usize = 128;
 
 /// `(s, e)` widened to the character boundaries of `text`.
 fn widen(text: &str, mut s: usize, mut e: usize) -> (usize, usize) {
@@ -345,7 +343,7 @@ impl Policy {
         // ones are checked at each `[`, in one pass: what runs to the first `]` is looked up.
         for i in memchr::memchr_iter(b'[', b) {
             let rest = b.get(i..).unwrap_or(&[]);
-            for p in self.unbracketed.iter().filter(|p| p.starts_with('[')) {
+            for p in &self.bracketed_other {
                 if rest.starts_with(p.as_bytes()) {
                     holes.push((i, i + p.len()));
                 }
@@ -361,7 +359,7 @@ impl Policy {
                 holes.push((i, i + close + 1));
             }
         }
-        for p in self.unbracketed.iter().filter(|p| !p.starts_with('[')) {
+        for p in &self.unbracketed {
             for i in occurrences(b, p.as_bytes()) {
                 holes.push((i, i + p.len()));
             }
@@ -414,9 +412,7 @@ impl Policy {
         self.placeholders
             .binary_search_by(|p| p.as_str().cmp(s))
             .is_ok()
-            || (b.len() <= 64
-                && memchr::memchr(b']', b) == Some(b.len() - 1)
-                && is_builtin_placeholder(s))
+            || (looked_up_at_bracket(s) && is_builtin_placeholder(s))
             || (!self.keys.is_empty()
                 && (b.starts_with(b"h:") || (self.encrypts && b.starts_with(b"e:")))
                 && token_len_at(b, &self.keys) == Some(b.len()))
@@ -462,8 +458,13 @@ impl Policy {
         let once = self.write_masked(text, sx, t, &mut written);
         // The whole text became one token or placeholder that tamis writes (a field that was an
         // email, now its keyed hash): a scan of it again finds nothing, since a finding inside
-        // such text is none (`placeholder_holes`), so none is made.
-        if once.is_empty() || (written.as_slice() == [(0, once.len())] && self.is_hole(&once)) {
+        // such text is none (`placeholder_holes`), so none is made (where that scan has no other
+        // effect: see `Policy::rescan_of_holes_finds_nothing`).
+        if once.is_empty()
+            || (self.rescan_of_holes_finds_nothing
+                && written.as_slice() == [(0, once.len())]
+                && self.is_hole(&once))
+        {
             sx.written = written;
             return Some(once);
         }
@@ -688,7 +689,9 @@ impl Policy {
             return None;
         }
         let parent = sx.keys.rsplit('\u{1}').next().unwrap_or("");
-        if parent.len() + key.len() >= CLEAN_KEY_BYTES {
+        // A key holding the separator would make the entry ambiguous (and `forget_text` could
+        // not tell its parts apart): not remembered.
+        if parent.len() + key.len() >= crate::memo::MAX_TEXT || key.contains('\u{1}') {
             return None;
         }
         let mut sig = 0u64;
@@ -730,14 +733,19 @@ impl Policy {
             }
             return None;
         }
-        // Masked in the output: forgotten by every cache at the end of the call.
+        // Masked in the output: forgotten by every cache at the end of the call, as a whole
+        // and, should it hold the separator of `sx.keys`, as the pieces the caches see of it
+        // as the key above (the last).
         if let Some(dirty) = sx.dirty_keys.as_mut() {
-            if dirty.len() < crate::engine::scratch::DIRTY_KEYS {
-                if dirty.last().is_none_or(|d| d != key) {
-                    dirty.push(String::from(key));
+            let last = key.rsplit('\u{1}').next().filter(|l| l.len() < key.len());
+            for name in core::iter::once(key).chain(last) {
+                if dirty.len() >= crate::engine::scratch::DIRTY_KEYS {
+                    sx.dirty_keys = None;
+                    break;
                 }
-            } else {
-                sx.dirty_keys = None;
+                if dirty.last().is_none_or(|d| d != name) {
+                    dirty.push(String::from(name));
+                }
             }
         }
         protect_findings(sx, key);
@@ -882,6 +890,13 @@ mod tests {
         )
         .and_then(|p| p.with_key("k", b"0123456789abcdef0123456789abcdef"))
         .unwrap_or_else(|e| panic!("{e}"));
+        assert!(policy.rescan_of_holes_finds_nothing);
+        // Numbered placeholders are reserved by the scan that finds them in text: scanned again.
+        let numbered = Policy::from_toml(
+            "version = 1\nname = \"n\"\n[[rule]]\nid = \"w\"\ndetect = [\"email\"]\naction = \"placeholder\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!numbered.rescan_of_holes_finds_nothing);
         let mut sx = Scratch::new(&policy);
         policy.begin(&crate::Context::default(), None, &mut sx);
         let info = policy.node_info(0, &mut sx);

@@ -54,11 +54,17 @@ pub struct Policy {
     pub(crate) key_names: Vec<(String, String)>,
     /// Sorted literal placeholders this policy writes (replacements, expanded).
     pub(crate) placeholders: Vec<String>,
-    /// `placeholders` as `placeholder_holes` looks for them: those that start with `[`, end
-    /// with their only `]` and are at most 64 bytes (sorted: looked up by the text from a `[`
-    /// to the first `]`), and the others (checked at each `[`, or searched for).
+    /// `placeholders` as `placeholder_holes` looks for them: those looked up by the text from
+    /// a `[` to the first `]` (`action::looked_up_at_bracket`, sorted), the other ones that
+    /// start with `[` (compared at each `[`), and the rest (searched for).
     pub(crate) bracketed: Vec<String>,
+    pub(crate) bracketed_other: Vec<String>,
     pub(crate) unbracketed: Vec<String>,
+    /// No detector is a plugin or an `ext:` function (each a function of the text alone,
+    /// counting nothing but findings) and no rule writes numbered placeholders: a scan of a text
+    /// that is one hole whole (`Policy::is_hole`) has no effect and finds nothing, so it is not
+    /// made.
+    pub(crate) rescan_of_holes_finds_nothing: bool,
     pub(crate) allow_values: Vec<String>,
     pub(crate) retention: Vec<Retention>,
     pub(crate) access: Option<Access>,

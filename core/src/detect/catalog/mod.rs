@@ -467,7 +467,8 @@ impl CatalogSet {
             }
         };
         if let Some(raw) = key.raw {
-            if let Some(marks) = cx.key_marks.get(0, raw) {
+            let cached = raw.len() <= crate::memo::MAX_TEXT;
+            if let Some(marks) = cx.key_marks.get(0, raw).filter(|_| cached) {
                 for &e in marks {
                     mark_whole(usize::from(e), &mut list);
                 }
@@ -481,11 +482,13 @@ impl CatalogSet {
                 for &e in &marks {
                     mark_whole(usize::from(e), &mut list);
                 }
-                cx.key_marks.put(0, raw, |old| {
-                    let mut v = old.unwrap_or_default();
-                    v.clone_from(&marks);
-                    v
-                });
+                if cached {
+                    cx.key_marks.put(0, raw, |old| {
+                        let mut v = old.unwrap_or_default();
+                        v.clone_from(&marks);
+                        v
+                    });
+                }
             }
         }
         // The line of the last keyword found in `b`.

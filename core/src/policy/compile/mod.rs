@@ -141,7 +141,7 @@ impl Policy {
             .iter()
             .any(|r| matches!(r.action, crate::action::Action::ShiftDate { .. }));
         // Each placeholder rule's template and the types it writes (its label, its detectors').
-        let placeholder_types = compiled
+        let placeholder_types: alloc::vec::Vec<_> = compiled
             .rules
             .iter()
             .enumerate()
@@ -163,10 +163,19 @@ impl Policy {
             .collect();
         // A placeholder found from the `[` it starts with to the first `]` after it, within
         // the 64 bytes a built-in one is looked for in.
-        let (bracketed, unbracketed): (alloc::vec::Vec<_>, alloc::vec::Vec<_>) =
-            compiled.placeholders.iter().cloned().partition(|p| {
-                p.len() <= 64 && p.starts_with('[') && p.find(']') == Some(p.len() - 1)
-            });
+        let (bracketed, rest): (alloc::vec::Vec<_>, alloc::vec::Vec<_>) = compiled
+            .placeholders
+            .iter()
+            .cloned()
+            .partition(|p| crate::action::looked_up_at_bracket(p));
+        let (bracketed_other, unbracketed): (alloc::vec::Vec<_>, alloc::vec::Vec<_>) =
+            rest.into_iter().partition(|p| p.starts_with('['));
+        // Plugin and `ext:` detectors: their answers need not be a function of the text, and a
+        // failing `ext:` call is counted.
+        let pure_detectors = compiled
+            .detectors
+            .iter()
+            .all(|d| !matches!(d.detector, Detector::Plugin(_) | Detector::Ext(_)));
         let clean_key_rules = {
             let mut rules: alloc::vec::Vec<u32> = compiled
                 .detectors
@@ -175,11 +184,7 @@ impl Policy {
                 .collect();
             rules.sort_unstable();
             rules.dedup();
-            let pure = compiled
-                .detectors
-                .iter()
-                .all(|d| !matches!(d.detector, Detector::Plugin(_) | Detector::Ext(_)));
-            (pure && rules.iter().all(|&r| r < 64)).then_some(rules)
+            (pure_detectors && rules.iter().all(|&r| r < 64)).then_some(rules)
         };
         let person_names = compiled.detectors.iter().any(|d| {
             matches!(
@@ -200,7 +205,9 @@ impl Policy {
             clean_key_rules,
             keys,
             key_names,
+            rescan_of_holes_finds_nothing: pure_detectors && placeholder_types.is_empty(),
             bracketed,
+            bracketed_other,
             unbracketed,
             placeholders: compiled.placeholders,
             allow_values,
